@@ -20,6 +20,10 @@ elapsed_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; 
 
 # Floating-point arithmetic for the shell: calc '1.5 / 3' -> 0.50
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+# ratio A B -> A/B with 2 decimals, "inf" when B is 0 (a step too quick to time)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.2f", a / b }'; }
+# per_second COUNT SECONDS -> whole items per second
+per_second() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.0f", a / b }'; }
 
 # Run a command as root: directly, or through non-interactive sudo, or not at all.
 as_root() {
@@ -31,6 +35,9 @@ as_root() {
     return 1
   fi
 }
+
+# A loopback port is busy if something accepts a connection on it (bash's /dev/tcp, no tools).
+port_busy() { (exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pkg_installed() {
   # dpkg -s also succeeds for removed-but-not-purged packages, so look at the status itself.
