@@ -1,0 +1,427 @@
+//! CSV imports into Vigie.
+//!
+//! An import is all or nothing: the file is read, every row parsed into typed records (e-mails
+//! trimmed and lower-cased, phones to E.164), sealed, and streamed to the store inside one
+//! transaction. One bad row and nothing of the file is stored; the error names the file, the line,
+//! the column and the reason. With `skip_invalid`, the good rows are imported and the bad ones
+//! written, with their reasons, to a rejects file.
+//!
+//! Re-importing a file changes nothing: contacts upsert on `contact_ref` (and are left untouched
+//! when identical), ledger events are de-duplicated by content.
+
+mod rows;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use csv::ByteRecord;
+use rayon::prelude::*;
+use tokio::sync::mpsc;
+use vigie_core::Region;
+use vigie_store::{ImportCounts, ImportMsg, OrgCrypto, Organization, Store, StoreError};
+
+pub use rows::FieldError;
+use rows::{Columns, ListColumn};
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImportKind {
+    Contacts,
+    Consents,
+    Suppression,
+    Opposition,
+}
+
+impl ImportKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ImportKind::Contacts => "contacts",
+            ImportKind::Consents => "consents",
+            ImportKind::Suppression => "suppression",
+            ImportKind::Opposition => "opposition",
+        }
+    }
+}
+
+/// How to import.
+#[derive(Clone)]
+pub struct ImportOptions {
+    /// Region used to read phone numbers written without a country code.
+    pub region: Region,
+    /// Import the good rows and write the bad ones to `rejects_path`.
+    pub skip_invalid: bool,
+    /// Where rejected rows go (default: `FILE.rejects.csv` beside the input).
+    pub rejects_path: Option<PathBuf>,
+    /// Called with the number of bytes read so far (for a progress bar).
+    pub progress: Option<Arc<dyn Fn(u64) + Send + Sync>>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions { region: Region::FR, skip_invalid: false, rejects_path: None, progress: None }
+    }
+}
+
+/// One rejected row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(f, "line {}, column {:?}: {}", self.line, self.column, self.reason)
+        }
+    }
+}
+
+/// How many row errors are kept for the report (the count covers them all).
+const MAX_REPORTED_ERRORS: usize = 50;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: {count} invalid row(s); nothing was imported{}", first_errors(errors))]
+    Invalid { file: PathBuf, count: u64, errors: Vec<RowError> },
+    #[error("{file}: {0}", file = .1.display())]
+    Io(std::io::Error, PathBuf),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn first_errors(errors: &[RowError]) -> String {
+    let mut s = String::new();
+    for e in errors.iter().take(10) {
+        s.push_str("\n  ");
+        s.push_str(&e.to_string());
+    }
+    if errors.len() > 10 {
+        s.push_str(&format!("\n  … ({} more listed in the report)", errors.len() - 10));
+    }
+    s
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub kind: ImportKind,
+    pub file: PathBuf,
+    pub rows: u64,
+    pub counts: ImportCounts,
+    /// Rows left out (only with `skip_invalid`).
+    pub rejected: u64,
+    pub rejects_file: Option<PathBuf>,
+}
+
+/// Rows per batch sent to the store, parsed in parallel.
+const BATCH: usize = 8192;
+
+/// Imports `path` into `org`.
+pub async fn import_file(
+    store: &Store,
+    org: &Organization,
+    kind: ImportKind,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let crypto = store.org_crypto(org.id).await?;
+    let file = path.to_owned();
+    let (mut report, mut errors) = match kind {
+        ImportKind::Contacts => {
+            let (tx, rx) = mpsc::channel(4);
+            let reader = spawn_reader(file.clone(), opts.clone(), tx, move |cols, rec, region, line| {
+                let c = rows::contact(cols.expect("contacts have columns"), rec, region)?;
+                let _ = line;
+                Ok(crypto.seal_contact(&c))
+            });
+            let (written, read) = tokio::join!(store.import_contacts(org.id, rx), reader);
+            let (rows_read, errors) = read?;
+            (finish(kind, &file, rows_read, written, &errors, opts)?, errors)
+        }
+        ImportKind::Consents => {
+            let (tx, rx) = mpsc::channel(4);
+            let reader = spawn_reader(file.clone(), opts.clone(), tx, move |cols, rec, _region, line| {
+                let (contact_ref, event) = rows::consent(cols.expect("consents have columns"), rec)?;
+                // The IP and user agent are sealed with the contact's key, which bulk imports do not
+                // open: they come through the API.
+                if event.ip.is_some() || event.user_agent.is_some() {
+                    return Err(FieldError {
+                        column: "ip".into(),
+                        reason: "ip and user_agent are recorded through the API, not by CSV import".into(),
+                    });
+                }
+                Ok(crypto.seal_event(line, contact_ref.as_str(), &event, None))
+            });
+            let (written, read) = tokio::join!(store.import_events(org.id, rx, opts.skip_invalid), reader);
+            let (rows_read, mut errors) = read?;
+            let written = match written {
+                Ok((counts, unknown)) => {
+                    errors.extend(unknown.into_iter().map(|(line, r)| unknown_contact(line, &r, org)));
+                    Ok(counts)
+                }
+                Err(StoreError::UnknownContacts(unknown)) => {
+                    errors.extend(unknown.into_iter().map(|(line, r)| unknown_contact(line, &r, org)));
+                    Err(StoreError::ImportAborted)
+                }
+                Err(e) => Err(e),
+            };
+            errors.sort_by_key(|e| e.line);
+            (finish(kind, &file, rows_read, written, &errors, opts)?, errors)
+        }
+        ImportKind::Suppression | ImportKind::Opposition => {
+            let opts2 = opts.clone();
+            let f = file.clone();
+            let parsed = tokio::task::spawn_blocking(move || read_list(&f, kind, &crypto, &opts2))
+                .await
+                .map_err(|e| StoreError::Other(e.to_string()))??;
+            let ListRead { rows, errors, hashes, phones } = parsed;
+            let written = if !errors.is_empty() && !opts.skip_invalid {
+                Err(StoreError::ImportAborted)
+            } else if kind == ImportKind::Suppression {
+                store.import_suppression(org.id, hashes).await
+            } else {
+                store.import_opposition(org.id, phones).await
+            };
+            (finish(kind, &file, rows, written, &errors, opts)?, errors)
+        }
+    };
+    if opts.skip_invalid && !errors.is_empty() {
+        let out = opts.rejects_path.clone().unwrap_or_else(|| default_rejects_path(&file));
+        errors.sort_by_key(|e| e.line);
+        write_rejects(&file, &out, &errors)?;
+        report.rejected = errors.len() as u64;
+        report.rejects_file = Some(out);
+    }
+    Ok(report)
+}
+
+fn unknown_contact(line: u64, contact_ref: &str, org: &Organization) -> RowError {
+    RowError {
+        line,
+        column: "contact_ref".into(),
+        reason: format!("no contact {contact_ref:?} in organization {:?} (import contacts first)", org.slug),
+    }
+}
+
+/// Turns the writer's and the reader's outcomes into the report or the error.
+fn finish(
+    kind: ImportKind,
+    file: &Path,
+    rows: u64,
+    written: Result<ImportCounts, StoreError>,
+    errors: &[RowError],
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    if !errors.is_empty() && !opts.skip_invalid {
+        return Err(ImportError::Invalid {
+            file: file.to_owned(),
+            count: errors.len() as u64,
+            errors: errors.iter().take(MAX_REPORTED_ERRORS).cloned().collect(),
+        });
+    }
+    let counts = written?;
+    Ok(ImportReport { kind, file: file.to_owned(), rows, counts, rejected: 0, rejects_file: None })
+}
+
+pub fn default_rejects_path(file: &Path) -> PathBuf {
+    let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".rejects.csv");
+    file.with_file_name(name)
+}
+
+fn open_csv(path: &Path) -> Result<(csv::Reader<BufReader<File>>, ByteRecord), ImportError> {
+    let f = File::open(path).map_err(|e| ImportError::Io(e, path.to_owned()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(BufReader::with_capacity(1 << 20, f));
+    let header = reader.byte_headers().map_err(|e| csv_error(e, path))?.clone();
+    Ok((reader, header))
+}
+
+fn csv_error(e: csv::Error, path: &Path) -> ImportError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let reason = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Io(io) => return ImportError::Io(std::io::Error::new(io.kind(), io.to_string()), path.to_owned()),
+        _ => e.to_string(),
+    };
+    ImportError::Invalid { file: path.to_owned(), count: 1, errors: vec![RowError { line, column: String::new(), reason }] }
+}
+
+fn header_error(path: &Path, e: FieldError) -> ImportError {
+    ImportError::Invalid {
+        file: path.to_owned(),
+        count: 1,
+        errors: vec![RowError { line: 1, column: e.column, reason: e.reason }],
+    }
+}
+
+/// Reads a contacts or consents file on a blocking thread: batches of records parsed in parallel,
+/// in order, sent to the store. Returns the row count and the row errors.
+///
+/// On the first bad row (without `skip_invalid`) the channel is dropped, which makes the store
+/// roll back at once; reading goes on only to report more errors.
+async fn spawn_reader<T, F>(
+    path: PathBuf,
+    opts: ImportOptions,
+    tx: mpsc::Sender<ImportMsg<T>>,
+    parse: F,
+) -> Result<(u64, Vec<RowError>), ImportError>
+where
+    T: Send + 'static,
+    F: Fn(Option<&Columns>, &ByteRecord, Region, u64) -> Result<T, FieldError> + Send + Sync + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let (mut reader, header) = open_csv(&path)?;
+        let format = if header.iter().any(|h| h == b"channel") { &rows::CONSENTS } else { &rows::CONTACTS };
+        let cols = Columns::from_header(format, &header).map_err(|e| header_error(&path, e))?;
+        let mut tx = Some(tx);
+        let mut errors = Vec::new();
+        let mut error_count = 0u64;
+        let mut rows = 0u64;
+        let mut batch: Vec<(u64, ByteRecord)> = Vec::with_capacity(BATCH);
+        loop {
+            let mut record = ByteRecord::new();
+            let more = reader.read_byte_record(&mut record).map_err(|e| csv_error(e, &path))?;
+            if more {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                batch.push((line, record));
+            }
+            if batch.len() == BATCH || (!more && !batch.is_empty()) {
+                rows += batch.len() as u64;
+                let parsed: Vec<Result<T, (u64, FieldError)>> = batch
+                    .par_iter()
+                    .map(|(line, rec)| parse(Some(&cols), rec, opts.region, *line).map_err(|e| (*line, e)))
+                    .collect();
+                batch.clear();
+                let mut good = Vec::with_capacity(parsed.len());
+                for p in parsed {
+                    match p {
+                        Ok(v) => good.push(v),
+                        Err((line, e)) => {
+                            error_count += 1;
+                            if errors.len() < MAX_REPORTED_ERRORS || opts.skip_invalid {
+                                errors.push(RowError { line, column: e.column, reason: e.reason });
+                            }
+                        }
+                    }
+                }
+                if error_count > 0 && !opts.skip_invalid {
+                    tx = None; // roll back now; keep reading only to report
+                }
+                if let Some(sender) = &tx
+                    && sender.blocking_send(ImportMsg::Batch(good)).is_err()
+                {
+                    tx = None; // the store gave up; its error is reported by the caller
+                }
+                if let Some(progress) = &opts.progress {
+                    progress(reader.position().byte());
+                }
+            }
+            if !more {
+                break;
+            }
+        }
+        if let Some(sender) = tx {
+            let _ = sender.blocking_send(ImportMsg::Commit);
+        }
+        Ok((rows, errors))
+    })
+    .await
+    .map_err(|e| ImportError::Store(StoreError::Other(e.to_string())))?
+}
+
+struct ListRead {
+    rows: u64,
+    errors: Vec<RowError>,
+    hashes: Vec<[u8; 32]>,
+    phones: Vec<vigie_store::Digest16>,
+}
+
+/// Reads a suppression or opposition list (one identifying column) into memory: lists are
+/// short rows, and sorting them before the write makes the insert sequential.
+fn read_list(path: &Path, kind: ImportKind, crypto: &OrgCrypto, opts: &ImportOptions) -> Result<ListRead, ImportError> {
+    let (mut reader, header) = open_csv(path)?;
+    let accepted: &[ListColumn] = match kind {
+        ImportKind::Suppression => &[ListColumn::Sha256, ListColumn::Email, ListColumn::Phone],
+        _ => &[ListColumn::Phone],
+    };
+    let (column, _) = ListColumn::from_header(&header, accepted).map_err(|e| header_error(path, e))?;
+    let mut values: Vec<(u64, String)> = Vec::new();
+    let mut record = ByteRecord::new();
+    while reader.read_byte_record(&mut record).map_err(|e| csv_error(e, path))? {
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let v = String::from_utf8_lossy(record.get(0).unwrap_or_default()).into_owned();
+        values.push((line, v));
+        if values.len() % 65536 == 0
+            && let Some(progress) = &opts.progress
+        {
+            progress(reader.position().byte() / 2);
+        }
+    }
+    let region = opts.region;
+    let mut out = ListRead { rows: values.len() as u64, errors: Vec::new(), hashes: Vec::new(), phones: Vec::new() };
+    let as_error = |line: u64, e: FieldError| RowError { line, column: e.column, reason: e.reason };
+    match kind {
+        ImportKind::Suppression => {
+            let parsed: Vec<_> =
+                values.par_iter().map(|(l, v)| rows::suppression_entry(column, v, region).map_err(|e| as_error(*l, e))).collect();
+            for p in parsed {
+                match p {
+                    Ok(h) => out.hashes.push(h),
+                    Err(e) => out.errors.push(e),
+                }
+            }
+        }
+        _ => {
+            let parsed: Vec<_> = values
+                .par_iter()
+                .map(|(l, v)| rows::opposition_entry(v, region).map(|p| crypto.index.phone_index(&p)).map_err(|e| as_error(*l, e)))
+                .collect();
+            for p in parsed {
+                match p {
+                    Ok(b) => out.phones.push(b),
+                    Err(e) => out.errors.push(e),
+                }
+            }
+        }
+    }
+    if let Some(progress) = &opts.progress {
+        progress(reader.position().byte());
+    }
+    Ok(out)
+}
+
+/// Writes the rejected rows: `line,column,reason` followed by the row as it was in the file.
+fn write_rejects(input: &Path, out: &Path, errors: &[RowError]) -> Result<(), ImportError> {
+    let io = |e: std::io::Error, p: &Path| ImportError::Io(e, p.to_owned());
+    let by_line: BTreeMap<u64, &RowError> = errors.iter().map(|e| (e.line, e)).collect();
+    let (mut reader, header) = open_csv(input)?;
+    let f = File::create(out).map_err(|e| io(e, out))?;
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(BufWriter::new(f));
+    let mut head = ByteRecord::from(vec!["line", "column", "reason"]);
+    head.extend(header.iter());
+    w.write_byte_record(&head).map_err(|e| io(e.into(), out))?;
+    let mut record = ByteRecord::new();
+    while reader.read_byte_record(&mut record).map_err(|e| csv_error(e, input))? {
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if let Some(err) = by_line.get(&line) {
+            let mut row = ByteRecord::from(vec![line.to_string(), err.column.clone(), err.reason.clone()]);
+            row.extend(record.iter());
+            w.write_byte_record(&row).map_err(|e| io(e.into(), out))?;
+        }
+    }
+    w.flush().map_err(|e| io(e, out))?;
+    Ok(())
+}

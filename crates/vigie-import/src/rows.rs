@@ -1,0 +1,238 @@
+//! The CSV formats, column by column: how each row becomes a typed record or a precise error.
+//! The formats are those written by the benchmark generator (shared/bench/gen_dataset.py).
+
+use csv::ByteRecord;
+use jiff::Timestamp;
+use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164, Region};
+use vigie_store::{ContactData, NewConsentEvent};
+
+/// A problem with one field of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub column: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    fn new(column: &str, reason: impl Into<String>) -> Self {
+        FieldError { column: column.to_owned(), reason: reason.into() }
+    }
+}
+
+/// The columns of one format: which are required, which may be present.
+pub struct Format {
+    pub required: &'static [&'static str],
+    pub optional: &'static [&'static str],
+}
+
+pub const CONTACTS: Format = Format {
+    required: &[
+        "contact_ref",
+        "email",
+        "phone",
+        "audience",
+        "customer",
+        "customer_categories",
+        "collected_via",
+        "collected_at",
+        "informed",
+        "objection_offered",
+        "contract_active",
+        "restricted",
+    ],
+    optional: &["first_name", "last_name"],
+};
+
+pub const CONSENTS: Format = Format {
+    required: &["contact_ref", "channel", "purpose", "action", "at", "method", "notice_version", "source"],
+    optional: &["ip", "user_agent"],
+};
+
+/// The column positions of a format in one file's header.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    names: Vec<&'static str>,
+    positions: Vec<Option<usize>>,
+}
+
+impl Columns {
+    /// Maps the header onto the format. Errors name the missing or unknown columns.
+    pub fn from_header(format: &Format, header: &ByteRecord) -> Result<Self, FieldError> {
+        let header: Vec<String> =
+            header.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_owned()).collect();
+        let known: Vec<&'static str> = format.required.iter().chain(format.optional).copied().collect();
+        if let Some(unknown) = header.iter().find(|h| !known.contains(&h.as_str())) {
+            return Err(FieldError::new(
+                unknown,
+                format!("unknown column (expected: {})", known.join(", ")),
+            ));
+        }
+        let missing: Vec<&str> =
+            format.required.iter().filter(|r| !header.iter().any(|h| h == *r)).copied().collect();
+        if !missing.is_empty() {
+            return Err(FieldError::new(missing[0], format!("missing column(s): {}", missing.join(", "))));
+        }
+        let positions = known.iter().map(|k| header.iter().position(|h| h == k)).collect();
+        Ok(Columns { names: known, positions })
+    }
+
+    fn get<'r>(&self, record: &'r ByteRecord, name: &str) -> Result<Option<&'r str>, FieldError> {
+        let i = self.names.iter().position(|n| *n == name).expect("column of the format");
+        match self.positions[i].and_then(|p| record.get(p)) {
+            None => Ok(None),
+            Some(bytes) => std::str::from_utf8(bytes)
+                .map(|s| Some(s.trim()).filter(|s| !s.is_empty()))
+                .map_err(|_| FieldError::new(name, "not valid UTF-8")),
+        }
+    }
+
+    fn required<'r>(&self, record: &'r ByteRecord, name: &str) -> Result<&'r str, FieldError> {
+        self.get(record, name)?.ok_or_else(|| FieldError::new(name, "empty, a value is required"))
+    }
+}
+
+fn parse_bool(column: &str, value: &str) -> Result<bool, FieldError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "oui" => Ok(true),
+        "false" | "0" | "no" | "non" => Ok(false),
+        _ => Err(FieldError::new(column, format!("{value:?} is not a boolean (true or false)"))),
+    }
+}
+
+fn parse_time(column: &str, value: &str) -> Result<Timestamp, FieldError> {
+    value.parse::<Timestamp>().map_err(|_| {
+        FieldError::new(column, format!("{value:?} is not an RFC 3339 date-time with an offset (e.g. 2026-01-10T08:00:00Z)"))
+    })
+}
+
+fn parse_vocab<T: std::str::FromStr<Err = vigie_core::ParseVocabError>>(column: &str, value: &str) -> Result<T, FieldError> {
+    value.parse::<T>().map_err(|e| FieldError::new(column, e.to_string()))
+}
+
+fn text(value: Option<&str>) -> Option<String> {
+    value.map(str::to_owned)
+}
+
+/// A contacts.csv row.
+pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<ContactData, FieldError> {
+    let contact_ref = ContactRef::parse(cols.required(r, "contact_ref")?)
+        .map_err(|e| FieldError::new("contact_ref", e.to_string()))?;
+    let email = cols
+        .get(r, "email")?
+        .map(Email::parse)
+        .transpose()
+        .map_err(|e| FieldError::new("email", e.to_string()))?;
+    let phone = cols
+        .get(r, "phone")?
+        .map(|p| PhoneE164::parse(p, region))
+        .transpose()
+        .map_err(|e| FieldError::new("phone", format!("{e} (read with default region {region})")))?;
+    let categories = cols
+        .get(r, "customer_categories")?
+        .map(|c| c.split('|').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    Ok(ContactData {
+        contact_ref,
+        email,
+        phone,
+        first_name: text(cols.get(r, "first_name")?),
+        last_name: text(cols.get(r, "last_name")?),
+        audience: parse_vocab::<Audience>("audience", cols.required(r, "audience")?)?,
+        customer: parse_bool("customer", cols.required(r, "customer")?)?,
+        customer_categories: categories,
+        collected_via: text(cols.get(r, "collected_via")?),
+        collected_at: cols.get(r, "collected_at")?.map(|v| parse_time("collected_at", v)).transpose()?,
+        informed: parse_bool("informed", cols.required(r, "informed")?)?,
+        objection_offered: parse_bool("objection_offered", cols.required(r, "objection_offered")?)?,
+        contract_active: parse_bool("contract_active", cols.required(r, "contract_active")?)?,
+        restricted: parse_bool("restricted", cols.required(r, "restricted")?)?,
+    })
+}
+
+/// A consents.csv row: the contact it belongs to and the event.
+pub fn consent(cols: &Columns, r: &ByteRecord) -> Result<(ContactRef, NewConsentEvent), FieldError> {
+    let contact_ref = ContactRef::parse(cols.required(r, "contact_ref")?)
+        .map_err(|e| FieldError::new("contact_ref", e.to_string()))?;
+    let event = ConsentEvent {
+        scope: parse_vocab("channel", cols.required(r, "channel")?)?,
+        purpose: parse_vocab("purpose", cols.required(r, "purpose")?)?,
+        action: parse_vocab("action", cols.required(r, "action")?)?,
+        at: parse_time("at", cols.required(r, "at")?)?,
+        method: parse_vocab("method", cols.required(r, "method")?)?,
+    };
+    Ok((
+        contact_ref,
+        NewConsentEvent {
+            event,
+            notice_version: text(cols.get(r, "notice_version")?),
+            source: text(cols.get(r, "source")?),
+            ip: text(cols.get(r, "ip")?),
+            user_agent: text(cols.get(r, "user_agent")?),
+        },
+    ))
+}
+
+/// Which column a list file identifies people by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListColumn {
+    Sha256,
+    Email,
+    Phone,
+}
+
+impl ListColumn {
+    pub fn name(self) -> &'static str {
+        match self {
+            ListColumn::Sha256 => "sha256",
+            ListColumn::Email => "email",
+            ListColumn::Phone => "phone",
+        }
+    }
+
+    /// Finds the one identifying column of a suppression or opposition file.
+    pub fn from_header(header: &ByteRecord, accepted: &[ListColumn]) -> Result<(Self, usize), FieldError> {
+        let names: Vec<String> =
+            header.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_owned()).collect();
+        let expected = accepted.iter().map(|c| c.name()).collect::<Vec<_>>().join(" or ");
+        if names.len() != 1 {
+            return Err(FieldError::new(
+                names.first().map(String::as_str).unwrap_or(""),
+                format!("expected exactly one column, {expected}; found {}", names.len()),
+            ));
+        }
+        accepted
+            .iter()
+            .find(|c| c.name() == names[0])
+            .map(|c| (*c, 0))
+            .ok_or_else(|| FieldError::new(&names[0], format!("unknown column (expected {expected})")))
+    }
+}
+
+/// A suppression list entry: SHA-256 of the normalized identifier. Clear identifiers are hashed
+/// here and never stored.
+pub fn suppression_entry(column: ListColumn, value: &str, region: Region) -> Result<[u8; 32], FieldError> {
+    let name = column.name();
+    match column {
+        ListColumn::Sha256 => {
+            let v = value.trim();
+            let bytes = hex::decode(v)
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .ok_or_else(|| FieldError::new(name, format!("{v:?} is not a SHA-256 in hex (64 hex digits)")))?;
+            Ok(bytes)
+        }
+        ListColumn::Email => {
+            let e = Email::parse(value).map_err(|e| FieldError::new(name, e.to_string()))?;
+            Ok(vigie_core::suppression_hash(e.as_str()))
+        }
+        ListColumn::Phone => {
+            let p = PhoneE164::parse(value, region).map_err(|e| FieldError::new(name, e.to_string()))?;
+            Ok(vigie_core::suppression_hash(p.as_str()))
+        }
+    }
+}
+
+/// An opposition list entry: a phone number (E.164, or national in the default region).
+pub fn opposition_entry(value: &str, region: Region) -> Result<PhoneE164, FieldError> {
+    PhoneE164::parse(value, region).map_err(|e| FieldError::new("phone", e.to_string()))
+}

@@ -1,0 +1,64 @@
+//! What each store implements: reading and writing rows in their sealed form. Everything that
+//! touches keys or clear data lives above, in [`crate::Store`], once for both stores.
+
+use tokio::sync::mpsc::Receiver;
+
+use crate::error::Result;
+use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome};
+use crate::sealing::{ContactRow, EventRow, SealedContact, SealedEvent};
+use crate::vault::Digest16;
+
+/// A message of a streamed bulk import. The store commits only when it receives `Commit`; if the
+/// sender goes away first, the whole import is rolled back.
+#[derive(Debug)]
+pub enum ImportMsg<T> {
+    Batch(Vec<T>),
+    Commit,
+}
+
+/// Which contacts to list, in row form.
+#[derive(Debug, Clone, Default)]
+pub struct RowQuery {
+    pub email_bidx: Option<Digest16>,
+    pub phone_bidx: Option<Digest16>,
+    pub after_id: Option<i64>,
+    pub limit: u32,
+}
+
+/// Rows an events import could not attach: (line, contact_ref).
+pub type UnknownRefs = Vec<(u64, String)>;
+
+#[allow(async_fn_in_trait)]
+pub trait Backend {
+    async fn list_orgs(&self) -> Result<Vec<Organization>>;
+    async fn org_by_slug(&self, slug: &str) -> Result<Option<Organization>>;
+    async fn create_org(&self, slug: &str, name: &str, now: i64) -> Result<Organization>;
+    async fn org_key(&self, org: OrgId, kind: &str) -> Result<Option<Vec<u8>>>;
+    async fn put_org_key_if_absent(&self, org: OrgId, kind: &str, wrapped: Vec<u8>) -> Result<()>;
+    async fn data_version(&self, org: OrgId) -> Result<i64>;
+
+    async fn upsert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<(i64, UpsertOutcome)>;
+    async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str) -> Result<Option<ContactRow>>;
+    async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>>;
+
+    /// Appends an event unless one with the same content digest exists for the contact.
+    async fn insert_event(&self, org: OrgId, contact_id: i64, e: SealedEvent, now: i64) -> Result<(i64, bool)>;
+    /// A contact's ledger in recording order.
+    async fn event_rows(&self, org: OrgId, contact_id: i64) -> Result<Vec<EventRow>>;
+
+    async fn is_suppressed(&self, org: OrgId, sha256: [u8; 32]) -> Result<bool>;
+    async fn on_opposition(&self, org: OrgId, phone_bidx: Digest16) -> Result<bool>;
+
+    async fn import_contacts(&self, org: OrgId, rx: Receiver<ImportMsg<SealedContact>>, now: i64) -> Result<ImportCounts>;
+    /// With `skip_unknown`, events of unknown contacts are left out and returned; without it,
+    /// any such event rolls the whole import back with [`crate::StoreError::UnknownContacts`].
+    async fn import_events(
+        &self,
+        org: OrgId,
+        rx: Receiver<ImportMsg<SealedEvent>>,
+        skip_unknown: bool,
+        now: i64,
+    ) -> Result<(ImportCounts, UnknownRefs)>;
+    async fn import_suppression(&self, org: OrgId, hashes: Vec<[u8; 32]>, now: i64) -> Result<ImportCounts>;
+    async fn import_opposition(&self, org: OrgId, phone_bidx: Vec<Digest16>, now: i64) -> Result<ImportCounts>;
+}

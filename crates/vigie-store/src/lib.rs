@@ -1,0 +1,317 @@
+//! Vigie's persistence.
+//!
+//! One [`Store`], two implementations: SQLite (embedded, one file, for `vigie demo` and small
+//! installs) and PostgreSQL (production). Both keep the same tables keyed by organization, run
+//! migrations embedded in the binary when they open, and are held to one conformance test suite.
+//!
+//! The backends only see rows in their sealed form ([`sealing`]): e-mail addresses, phone
+//! numbers and names are encrypted with a per-contact data key before they reach SQL, and are
+//! found again through keyed blind indexes ([`vault`]).
+
+mod backend;
+mod error;
+mod migrations;
+pub mod model;
+mod postgres;
+pub mod sealing;
+mod sqlite;
+pub mod vault;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use tokio::sync::mpsc::Receiver;
+use vigie_core::{ContactRef, PhoneE164};
+
+pub use backend::{ImportMsg, UnknownRefs};
+pub use error::{Result, StoreError};
+pub use model::*;
+pub use postgres::PgStore;
+pub use sealing::{OrgCrypto, SealedContact, SealedEvent};
+pub use sqlite::SqliteStore;
+pub use vault::{Digest16, SecretKey, Vault, VaultError};
+
+use backend::{Backend, RowQuery};
+use vault::IndexKey;
+
+/// The organization every install starts with.
+pub const DEFAULT_ORG: &str = "default";
+
+/// How many contacts a page holds at most.
+pub const MAX_PAGE: u32 = 1000;
+
+#[derive(Clone)]
+enum Backends {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+/// Calls the same method on whichever backend is in use.
+macro_rules! on_backend {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match &$self.backend {
+            Backends::Sqlite(b) => b.$method($($arg),*).await,
+            Backends::Postgres(b) => b.$method($($arg),*).await,
+        }
+    };
+}
+
+/// The store: personal data in, personal data out, sealed in between.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backends,
+    vault: Vault,
+    crypto: Arc<Mutex<HashMap<OrgId, OrgCrypto>>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.backend {
+            Backends::Sqlite(_) => "Store(SQLite)",
+            Backends::Postgres(_) => "Store(PostgreSQL)",
+        })
+    }
+}
+
+fn now_micros() -> i64 {
+    Timestamp::now().as_microsecond()
+}
+
+impl Store {
+    /// Opens the store named by `url`: `postgres://…` / `postgresql://…`, or `sqlite://PATH` /
+    /// a plain file path for SQLite. Creates the default organization if missing.
+    pub async fn open(url: &str, vault: Vault) -> Result<Self> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backends::Postgres(PgStore::open(url, None).await?)
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            Backends::Sqlite(SqliteStore::open(Path::new(path)).await?)
+        };
+        Self::with_backend(backend, vault).await
+    }
+
+    /// Opens a PostgreSQL store whose tables live in `schema` (used by tests to stay apart).
+    pub async fn open_postgres_schema(url: &str, schema: &str, vault: Vault) -> Result<Self> {
+        Self::with_backend(Backends::Postgres(PgStore::open(url, Some(schema)).await?), vault).await
+    }
+
+    async fn with_backend(backend: Backends, vault: Vault) -> Result<Self> {
+        let store = Store { backend, vault, crypto: Arc::default() };
+        if store.org(DEFAULT_ORG).await?.is_none() {
+            match store.create_org(DEFAULT_ORG, "Default organization").await {
+                Ok(_) | Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.backend {
+            Backends::Sqlite(_) => "sqlite",
+            Backends::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The SQLite store, when that is the backend (bulk screening reads it directly).
+    pub fn as_sqlite(&self) -> Option<&SqliteStore> {
+        match &self.backend {
+            Backends::Sqlite(s) => Some(s),
+            Backends::Postgres(_) => None,
+        }
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    // --- organizations -------------------------------------------------------------------
+
+    pub async fn orgs(&self) -> Result<Vec<Organization>> {
+        on_backend!(self.list_orgs())
+    }
+
+    pub async fn org(&self, slug: &str) -> Result<Option<Organization>> {
+        on_backend!(self.org_by_slug(slug))
+    }
+
+    /// The organization `slug`, or a `NotFound` error that says how to create it.
+    pub async fn require_org(&self, slug: &str) -> Result<Organization> {
+        self.org(slug).await?.ok_or_else(|| {
+            StoreError::NotFound(format!("organization {slug:?} (create it with `vigie org add {slug}`)"))
+        })
+    }
+
+    pub async fn create_org(&self, slug: &str, name: &str) -> Result<Organization> {
+        if !valid_org_slug(slug) {
+            return Err(StoreError::Invalid(format!(
+                "organization slug {slug:?}: use 1 to 64 of a-z, 0-9, '-' and '_'"
+            )));
+        }
+        let org = on_backend!(self.create_org(slug, name, now_micros()))?;
+        self.org_crypto(org.id).await?;
+        Ok(org)
+    }
+
+    /// The organization's keys, unwrapped (created on first use, then cached).
+    pub async fn org_crypto(&self, org: OrgId) -> Result<OrgCrypto> {
+        if let Some(c) = self.crypto.lock().expect("crypto cache").get(&org) {
+            return Ok(c.clone());
+        }
+        const KIND: &str = "index";
+        let context = Vault::org_key_context(org);
+        let wrapped = match on_backend!(self.org_key(org, KIND))? {
+            Some(w) => w,
+            None => {
+                let fresh = self.vault.wrap(&SecretKey::random(), &context);
+                on_backend!(self.put_org_key_if_absent(org, KIND, fresh))?;
+                // Another process may have won the race: read back what is stored.
+                on_backend!(self.org_key(org, KIND))?
+                    .ok_or_else(|| StoreError::Other("organization key vanished".into()))?
+            }
+        };
+        let key = self.vault.unwrap_key(&wrapped, &context).map_err(|_| {
+            StoreError::Vault(VaultError::MasterKey(
+                "this master key cannot open the store's keys (wrong key file or VIGIE_MASTER_KEY?)".into(),
+            ))
+        })?;
+        let crypto = OrgCrypto { org_id: org, vault: self.vault.clone(), index: IndexKey::new(&key) };
+        self.crypto.lock().expect("crypto cache").insert(org, crypto.clone());
+        Ok(crypto)
+    }
+
+    /// Changes with every write to the organization's contacts, ledger or lists.
+    pub async fn data_version(&self, org: OrgId) -> Result<i64> {
+        on_backend!(self.data_version(org))
+    }
+
+    // --- contacts ------------------------------------------------------------------------
+
+    pub async fn upsert_contact(&self, org: OrgId, data: &ContactData) -> Result<(Contact, UpsertOutcome)> {
+        let crypto = self.org_crypto(org).await?;
+        let sealed = crypto.seal_contact(data);
+        let (_, outcome) = on_backend!(self.upsert_contact(org, sealed, now_micros()))?;
+        let contact = self
+            .contact(org, &data.contact_ref)
+            .await?
+            .ok_or_else(|| StoreError::Other("contact vanished after upsert".into()))?;
+        Ok((contact, outcome))
+    }
+
+    pub async fn contact(&self, org: OrgId, contact_ref: &ContactRef) -> Result<Option<Contact>> {
+        let Some(row) = on_backend!(self.contact_row_by_ref(org, contact_ref.as_str()))? else {
+            return Ok(None);
+        };
+        let crypto = self.org_crypto(org).await?;
+        let (data, created_at, updated_at) = crypto.open_contact(&row)?;
+        Ok(Some(Contact { id: row.id, data, created_at, updated_at }))
+    }
+
+    /// Lists contacts in id order, or finds them by exact e-mail or phone.
+    pub async fn contacts(&self, org: OrgId, q: &ContactQuery) -> Result<ContactPage> {
+        let crypto = self.org_crypto(org).await?;
+        let limit = q.limit.clamp(1, MAX_PAGE);
+        let rows = on_backend!(self.contact_rows(
+            org,
+            RowQuery {
+                email_bidx: q.email.as_ref().map(|e| crypto.index.email_index(e)),
+                phone_bidx: q.phone.as_ref().map(|p| crypto.index.phone_index(p)),
+                after_id: q.after_id,
+                limit: limit + 1,
+            }
+        ))?;
+        let more = rows.len() > limit as usize;
+        let mut contacts = Vec::with_capacity(rows.len().min(limit as usize));
+        for row in rows.iter().take(limit as usize) {
+            let (data, created_at, updated_at) = crypto.open_contact(row)?;
+            contacts.push(Contact { id: row.id, data, created_at, updated_at });
+        }
+        let next_after_id = if more { contacts.last().map(|c| c.id) } else { None };
+        Ok(ContactPage { contacts, next_after_id })
+    }
+
+    // --- consent ledger ------------------------------------------------------------------
+
+    /// Appends an event to a contact's ledger. An event with the same content already in the
+    /// ledger is not added again; the stored one is returned with `false`.
+    pub async fn append_event(&self, org: OrgId, contact_ref: &ContactRef, e: &NewConsentEvent) -> Result<(StoredEvent, bool)> {
+        let row = on_backend!(self.contact_row_by_ref(org, contact_ref.as_str()))?
+            .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
+        let crypto = self.org_crypto(org).await?;
+        let dek = if e.ip.is_some() || e.user_agent.is_some() {
+            Some(crypto.data_key(&row.contact_ref, row.wrapped_dek.as_deref())?)
+        } else {
+            None
+        };
+        let sealed = crypto.seal_event(0, contact_ref.as_str(), e, dek.as_ref());
+        let now = now_micros();
+        let (id, inserted) = on_backend!(self.insert_event(org, row.id, sealed, now))?;
+        let stored = self
+            .ledger(org, contact_ref)
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| StoreError::Other("event vanished after append".into()))?;
+        Ok((stored, inserted))
+    }
+
+    /// A contact's ledger, in recording order.
+    pub async fn ledger(&self, org: OrgId, contact_ref: &ContactRef) -> Result<Vec<StoredEvent>> {
+        let row = on_backend!(self.contact_row_by_ref(org, contact_ref.as_str()))?
+            .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
+        let crypto = self.org_crypto(org).await?;
+        let rows = on_backend!(self.event_rows(org, row.id))?;
+        let dek = if rows.iter().any(|r| r.proof.is_some()) {
+            crypto.data_key(&row.contact_ref, row.wrapped_dek.as_deref()).ok()
+        } else {
+            None
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(StoredEvent {
+                    id: r.id,
+                    new: crypto.open_event(&row.contact_ref, r, dek.as_ref())?,
+                    recorded_at: from_micros(r.recorded_at),
+                })
+            })
+            .collect()
+    }
+
+    // --- suppression and opposition lists ------------------------------------------------
+
+    /// Whether a normalized identifier is on the suppression list.
+    pub async fn is_suppressed(&self, org: OrgId, normalized_identifier: &str) -> Result<bool> {
+        on_backend!(self.is_suppressed(org, vigie_core::suppression_hash(normalized_identifier)))
+    }
+
+    pub async fn on_opposition_list(&self, org: OrgId, phone: &PhoneE164) -> Result<bool> {
+        let crypto = self.org_crypto(org).await?;
+        on_backend!(self.on_opposition(org, crypto.index.phone_index(phone)))
+    }
+
+    // --- bulk imports --------------------------------------------------------------------
+
+    /// Imports a stream of sealed contacts in one transaction (see [`ImportMsg`]).
+    pub async fn import_contacts(&self, org: OrgId, rx: Receiver<ImportMsg<SealedContact>>) -> Result<ImportCounts> {
+        on_backend!(self.import_contacts(org, rx, now_micros()))
+    }
+
+    pub async fn import_events(
+        &self,
+        org: OrgId,
+        rx: Receiver<ImportMsg<SealedEvent>>,
+        skip_unknown: bool,
+    ) -> Result<(ImportCounts, UnknownRefs)> {
+        on_backend!(self.import_events(org, rx, skip_unknown, now_micros()))
+    }
+
+    pub async fn import_suppression(&self, org: OrgId, hashes: Vec<[u8; 32]>) -> Result<ImportCounts> {
+        on_backend!(self.import_suppression(org, hashes, now_micros()))
+    }
+
+    pub async fn import_opposition(&self, org: OrgId, phone_bidx: Vec<Digest16>) -> Result<ImportCounts> {
+        on_backend!(self.import_opposition(org, phone_bidx, now_micros()))
+    }
+}

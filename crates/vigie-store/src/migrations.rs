@@ -1,0 +1,20 @@
+//! Schema migrations, embedded in the binary and applied when a store opens. One list per store;
+//! a migration is never edited once released, only followed by a new one.
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+}];
+
+pub const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];

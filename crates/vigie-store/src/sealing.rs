@@ -1,0 +1,296 @@
+//! The row form of contacts and events: what the clear model becomes once its personal fields
+//! are sealed and its identifiers replaced by blind indexes. Both stores write and read these.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use vigie_core::{Audience, ContactRef, Email, PhoneE164};
+
+use crate::model::{ContactData, NewConsentEvent, OrgId, from_micros, to_micros};
+use crate::vault::{DataKey, Digest16, IndexKey, SecretKey, Vault, VaultError};
+
+/// The personal fields, serialized then sealed with the contact's data key.
+#[derive(Serialize, Deserialize)]
+struct Pii<'a> {
+    #[serde(rename = "e", borrow)]
+    email: Option<&'a str>,
+    #[serde(rename = "p", borrow)]
+    phone: Option<&'a str>,
+    #[serde(rename = "f", borrow)]
+    first_name: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "l", borrow)]
+    last_name: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// A contact ready to be written.
+#[derive(Debug, Clone)]
+pub struct SealedContact {
+    pub contact_ref: String,
+    pub email_bidx: Option<Digest16>,
+    pub phone_bidx: Option<Digest16>,
+    pub pii: Vec<u8>,
+    pub wrapped_dek: Vec<u8>,
+    pub audience: &'static str,
+    pub customer: bool,
+    pub customer_categories: String,
+    pub collected_via: Option<String>,
+    pub collected_at: Option<i64>,
+    pub informed: bool,
+    pub objection_offered: bool,
+    pub contract_active: bool,
+    pub restricted: bool,
+    /// Keyed digest of every field: equal digests mean an upsert changes nothing.
+    pub row_digest: Digest16,
+}
+
+/// A contact row as read back.
+#[derive(Debug, Clone)]
+pub struct ContactRow {
+    pub id: i64,
+    pub contact_ref: String,
+    pub pii: Vec<u8>,
+    pub wrapped_dek: Option<Vec<u8>>,
+    pub audience: String,
+    pub customer: bool,
+    pub customer_categories: String,
+    pub collected_via: Option<String>,
+    pub collected_at: Option<i64>,
+    pub informed: bool,
+    pub objection_offered: bool,
+    pub contract_active: bool,
+    pub restricted: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A ledger event ready to be written.
+#[derive(Debug, Clone)]
+pub struct SealedEvent {
+    /// Line of the source file, for error reports (0 when not from a file).
+    pub line: u64,
+    pub contact_ref: String,
+    pub channel: &'static str,
+    pub purpose: &'static str,
+    pub action: &'static str,
+    pub at: i64,
+    pub method: &'static str,
+    pub notice_version: Option<String>,
+    pub source: Option<String>,
+    /// IP and user agent, sealed with the contact's data key.
+    pub proof: Option<Vec<u8>>,
+    pub content_digest: Digest16,
+}
+
+/// An event row as read back.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub id: i64,
+    pub channel: String,
+    pub purpose: String,
+    pub action: String,
+    pub at: i64,
+    pub method: String,
+    pub notice_version: Option<String>,
+    pub source: Option<String>,
+    pub proof: Option<Vec<u8>>,
+    pub recorded_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Proof {
+    ip: Option<String>,
+    user_agent: Option<String>,
+}
+
+/// An organization's keys, unwrapped: everything needed to seal and open its rows.
+#[derive(Clone, Debug)]
+pub struct OrgCrypto {
+    pub org_id: OrgId,
+    pub vault: Vault,
+    pub index: IndexKey,
+}
+
+/// A row read back from the store could not be turned into the model.
+#[derive(Debug, thiserror::Error)]
+pub enum RowError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("stored row is corrupt: {0}")]
+    Corrupt(String),
+}
+
+fn bool_byte(b: bool) -> &'static [u8] {
+    if b { b"1" } else { b"0" }
+}
+
+impl OrgCrypto {
+    fn pii_aad(&self, contact_ref: &str) -> Vec<u8> {
+        format!("vigie/pii/{}/{}", self.org_id, contact_ref).into_bytes()
+    }
+
+    /// Seals a contact with a fresh data key.
+    pub fn seal_contact(&self, c: &ContactData) -> SealedContact {
+        let dek = SecretKey::random();
+        let data_key = DataKey::new(&dek);
+        let contact_ref = c.contact_ref.as_str();
+        let pii = Pii {
+            email: c.email.as_ref().map(Email::as_str),
+            phone: c.phone.as_ref().map(PhoneE164::as_str),
+            first_name: c.first_name.as_deref().map(Into::into),
+            last_name: c.last_name.as_deref().map(Into::into),
+        };
+        let plain = serde_json::to_vec(&pii).expect("plain struct serializes");
+        let sealed = data_key.seal(&plain, &self.pii_aad(contact_ref));
+        let wrapped_dek = self.vault.wrap(&dek, &Vault::contact_key_context(self.org_id, contact_ref));
+        let categories = c.customer_categories.join("|");
+        let collected_at = c.collected_at.map(to_micros);
+        let row_digest = self.index.content_digest(
+            b"contact",
+            &[
+                contact_ref.as_bytes(),
+                pii.email.unwrap_or("").as_bytes(),
+                pii.phone.unwrap_or("").as_bytes(),
+                c.first_name.as_deref().unwrap_or("").as_bytes(),
+                c.last_name.as_deref().unwrap_or("").as_bytes(),
+                c.audience.as_str().as_bytes(),
+                bool_byte(c.customer),
+                categories.as_bytes(),
+                c.collected_via.as_deref().unwrap_or("").as_bytes(),
+                &collected_at.unwrap_or(i64::MIN).to_le_bytes(),
+                bool_byte(c.informed),
+                bool_byte(c.objection_offered),
+                bool_byte(c.contract_active),
+                bool_byte(c.restricted),
+            ],
+        );
+        SealedContact {
+            contact_ref: contact_ref.to_owned(),
+            email_bidx: c.email.as_ref().map(|e| self.index.email_index(e)),
+            phone_bidx: c.phone.as_ref().map(|p| self.index.phone_index(p)),
+            pii: sealed,
+            wrapped_dek,
+            audience: c.audience.as_str(),
+            customer: c.customer,
+            customer_categories: categories,
+            collected_via: c.collected_via.clone(),
+            collected_at,
+            informed: c.informed,
+            objection_offered: c.objection_offered,
+            contract_active: c.contract_active,
+            restricted: c.restricted,
+            row_digest,
+        }
+    }
+
+    /// Unwraps a contact's data key.
+    pub fn data_key(&self, contact_ref: &str, wrapped_dek: Option<&[u8]>) -> Result<DataKey, VaultError> {
+        let wrapped = wrapped_dek.ok_or(VaultError::Shredded)?;
+        let dek = self.vault.unwrap_key(wrapped, &Vault::contact_key_context(self.org_id, contact_ref))?;
+        Ok(DataKey::new(&dek))
+    }
+
+    /// Opens a contact row into the clear model.
+    pub fn open_contact(&self, row: &ContactRow) -> Result<(ContactData, Timestamp, Timestamp), RowError> {
+        let dk = self.data_key(&row.contact_ref, row.wrapped_dek.as_deref())?;
+        let plain = dk.open(&row.pii, &self.pii_aad(&row.contact_ref))?;
+        let pii: Pii<'_> = serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(e.to_string()))?;
+        let corrupt = |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
+        let data = ContactData {
+            contact_ref: ContactRef::parse(&row.contact_ref).map_err(|e| corrupt("contact_ref", &e))?,
+            email: pii.email.map(Email::parse).transpose().map_err(|e| corrupt("email", &e))?,
+            phone: pii.phone.map(PhoneE164::parse_e164).transpose().map_err(|e| corrupt("phone", &e))?,
+            first_name: pii.first_name.map(|s| s.into_owned()),
+            last_name: pii.last_name.map(|s| s.into_owned()),
+            audience: row.audience.parse::<Audience>().map_err(|e| corrupt("audience", &e))?,
+            customer: row.customer,
+            customer_categories: split_categories(&row.customer_categories),
+            collected_via: row.collected_via.clone(),
+            collected_at: row.collected_at.map(from_micros),
+            informed: row.informed,
+            objection_offered: row.objection_offered,
+            contract_active: row.contract_active,
+            restricted: row.restricted,
+        };
+        Ok((data, from_micros(row.created_at), from_micros(row.updated_at)))
+    }
+
+    /// Seals an event for a contact. The IP and user agent, if any, are sealed with the contact's
+    /// data key (`dek` must then be given).
+    pub fn seal_event(
+        &self,
+        line: u64,
+        contact_ref: &str,
+        e: &NewConsentEvent,
+        dek: Option<&DataKey>,
+    ) -> SealedEvent {
+        let at = to_micros(e.event.at);
+        let has_proof = e.ip.is_some() || e.user_agent.is_some();
+        let proof = match (has_proof, dek) {
+            (true, Some(dk)) => {
+                let p = Proof { ip: e.ip.clone(), user_agent: e.user_agent.clone() };
+                let plain = serde_json::to_vec(&p).expect("plain struct serializes");
+                Some(dk.seal(&plain, &self.pii_aad(contact_ref)))
+            }
+            _ => None,
+        };
+        let content_digest = self.index.content_digest(
+            b"event",
+            &[
+                contact_ref.as_bytes(),
+                e.event.scope.as_str().as_bytes(),
+                e.event.purpose.as_str().as_bytes(),
+                e.event.action.as_str().as_bytes(),
+                &at.to_le_bytes(),
+                e.event.method.as_str().as_bytes(),
+                e.notice_version.as_deref().unwrap_or("").as_bytes(),
+                e.source.as_deref().unwrap_or("").as_bytes(),
+                e.ip.as_deref().unwrap_or("").as_bytes(),
+                e.user_agent.as_deref().unwrap_or("").as_bytes(),
+            ],
+        );
+        SealedEvent {
+            line,
+            contact_ref: contact_ref.to_owned(),
+            channel: e.event.scope.as_str(),
+            purpose: e.event.purpose.as_str(),
+            action: e.event.action.as_str(),
+            at,
+            method: e.event.method.as_str(),
+            notice_version: e.notice_version.clone(),
+            source: e.source.clone(),
+            proof,
+            content_digest,
+        }
+    }
+
+    /// Opens an event row. Without the contact's data key (erased contact) the proof's IP and
+    /// user agent stay sealed and read as absent.
+    pub fn open_event(&self, contact_ref: &str, row: &EventRow, dek: Option<&DataKey>) -> Result<NewConsentEvent, RowError> {
+        let corrupt = |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
+        let (ip, user_agent) = match (&row.proof, dek) {
+            (Some(sealed), Some(dk)) => {
+                let plain = dk.open(sealed, &self.pii_aad(contact_ref))?;
+                let p: Proof = serde_json::from_slice(&plain).map_err(|e| corrupt("proof", &e))?;
+                (p.ip, p.user_agent)
+            }
+            _ => (None, None),
+        };
+        Ok(NewConsentEvent {
+            event: vigie_core::ConsentEvent {
+                scope: row.channel.parse().map_err(|e| corrupt("channel", &e))?,
+                purpose: row.purpose.parse().map_err(|e| corrupt("purpose", &e))?,
+                action: row.action.parse().map_err(|e| corrupt("action", &e))?,
+                at: from_micros(row.at),
+                method: row.method.parse().map_err(|e| corrupt("method", &e))?,
+            },
+            notice_version: row.notice_version.clone(),
+            source: row.source.clone(),
+            ip,
+            user_agent,
+        })
+    }
+}
+
+/// Categories are stored `|`-separated, as in the import format.
+pub fn split_categories(s: &str) -> Vec<String> {
+    if s.is_empty() { Vec::new() } else { s.split('|').map(str::to_owned).collect() }
+}

@@ -1,0 +1,595 @@
+//! The embedded store: one SQLite file in WAL mode. One writer connection (SQLite has a single
+//! writer), a small pool of readers, all used from blocking threads.
+//!
+//! Durability: WAL with `synchronous = FULL`, so a commit returned to the caller is on disk and
+//! survives `kill -9` and power loss alike.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::mpsc::Receiver;
+
+use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs};
+use crate::error::{Result, StoreError};
+use crate::migrations::{Migration, SQLITE};
+use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome, from_micros};
+use crate::sealing::{ContactRow, EventRow, SealedContact, SealedEvent};
+use crate::vault::Digest16;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+const MAX_IDLE_READERS: usize = 8;
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 10000;
+         PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;",
+    )?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS vigie_migrations (
+             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    )?;
+    for m in migrations {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let done: bool =
+            tx.query_row("SELECT count(*) > 0 FROM vigie_migrations WHERE version = ?1", [m.version], |r| r.get(0))?;
+        if !done {
+            tracing::info!(version = m.version, name = m.name, "applying SQLite migration");
+            tx.execute_batch(m.sql)?;
+            tx.execute(
+                "INSERT INTO vigie_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![m.version, m.name, jiff::Timestamp::now().as_microsecond()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn org_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
+    Ok(Organization { id: r.get(0)?, slug: r.get(1)?, name: r.get(2)?, created_at: from_micros(r.get(3)?) })
+}
+
+const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, k.wrapped_dek, c.audience, c.customer, c.customer_categories,
+     c.collected_via, c.collected_at, c.informed, c.objection_offered, c.contract_active, c.restricted,
+     c.created_at, c.updated_at";
+
+fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
+    Ok(ContactRow {
+        id: r.get(0)?,
+        contact_ref: r.get(1)?,
+        pii: r.get(2)?,
+        wrapped_dek: r.get(3)?,
+        audience: r.get(4)?,
+        customer: r.get(5)?,
+        customer_categories: r.get(6)?,
+        collected_via: r.get(7)?,
+        collected_at: r.get(8)?,
+        informed: r.get(9)?,
+        objection_offered: r.get(10)?,
+        contract_active: r.get(11)?,
+        restricted: r.get(12)?,
+        created_at: r.get(13)?,
+        updated_at: r.get(14)?,
+    })
+}
+
+fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
+    conn.execute("UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1", [org])?;
+    Ok(())
+}
+
+/// Inserts or updates one contact inside the caller's transaction.
+fn upsert_contact_tx(conn: &Connection, org: OrgId, c: &SealedContact, now: i64) -> Result<(i64, UpsertOutcome)> {
+    let existing: Option<(i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT id, row_digest FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?
+        .query_row(params![org, c.contact_ref], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match existing {
+        Some((id, digest)) if digest == c.row_digest => Ok((id, UpsertOutcome::Unchanged)),
+        Some((id, _)) => {
+            conn.prepare_cached(
+                "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
+                     customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
+                     objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
+                     updated_at = ?16
+                 WHERE org_id = ?1 AND id = ?2",
+            )?
+            .execute(params![
+                org,
+                id,
+                c.email_bidx.as_ref().map(|d| &d[..]),
+                c.phone_bidx.as_ref().map(|d| &d[..]),
+                c.pii,
+                c.audience,
+                c.customer,
+                c.customer_categories,
+                c.collected_via,
+                c.collected_at,
+                c.informed,
+                c.objection_offered,
+                c.contract_active,
+                c.restricted,
+                &c.row_digest[..],
+                now
+            ])?;
+            conn.prepare_cached(
+                "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = excluded.wrapped_dek",
+            )?
+            .execute(params![org, id, c.wrapped_dek])?;
+            Ok((id, UpsertOutcome::Updated))
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
+                     customer_categories, collected_via, collected_at, informed, objection_offered,
+                     contract_active, restricted, row_digest, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+            )?
+            .execute(params![
+                org,
+                c.contact_ref,
+                c.email_bidx.as_ref().map(|d| &d[..]),
+                c.phone_bidx.as_ref().map(|d| &d[..]),
+                c.pii,
+                c.audience,
+                c.customer,
+                c.customer_categories,
+                c.collected_via,
+                c.collected_at,
+                c.informed,
+                c.objection_offered,
+                c.contract_active,
+                c.restricted,
+                &c.row_digest[..],
+                now
+            ])?;
+            let id = conn.last_insert_rowid();
+            conn.prepare_cached("INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)")?
+                .execute(params![org, id, c.wrapped_dek])?;
+            Ok((id, UpsertOutcome::Inserted))
+        }
+    }
+}
+
+fn insert_event_tx(conn: &Connection, org: OrgId, contact_id: i64, e: &SealedEvent, now: i64) -> Result<(i64, bool)> {
+    let changed = conn
+        .prepare_cached(
+            "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
+                 notice_version, source, proof, recorded_at, content_digest)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (org_id, contact_id, content_digest) DO NOTHING",
+        )?
+        .execute(params![
+            org,
+            contact_id,
+            e.channel,
+            e.purpose,
+            e.action,
+            e.at,
+            e.method,
+            e.notice_version,
+            e.source,
+            e.proof,
+            now,
+            &e.content_digest[..]
+        ])?;
+    if changed == 1 {
+        return Ok((conn.last_insert_rowid(), true));
+    }
+    let id = conn
+        .prepare_cached("SELECT id FROM consent_events WHERE org_id = ?1 AND contact_id = ?2 AND content_digest = ?3")?
+        .query_row(params![org, contact_id, &e.content_digest[..]], |r| r.get(0))?;
+    Ok((id, false))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path` and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            let mut writer = open_connection(&path)?;
+            migrate(&mut writer, SQLITE)?;
+            Ok(SqliteStore { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) }) })
+        })
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))?
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a reader connection, in a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = inner.readers.lock().expect("reader pool").pop();
+            let conn = match pooled {
+                Some(c) => c,
+                None => open_connection(&inner.path)?,
+            };
+            let out = f(&conn);
+            let mut idle = inner.readers.lock().expect("reader pool");
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(conn);
+            }
+            out
+        })
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))?
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on the writer connection, in a blocking thread.
+    /// The transaction commits if `f` returns `Ok`.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))?
+    }
+
+    /// Like [`Self::write`] for bulk loads: a larger page cache for the duration, and the WAL
+    /// folded back into the database afterwards so it does not stay the size of the load.
+    async fn bulk_write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
+            conn.execute_batch("PRAGMA cache_size = -1048576")?;
+            let result = (|| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })();
+            conn.execute_batch("PRAGMA cache_size = -65536")?;
+            if result.is_ok() {
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))?
+    }
+}
+
+impl Backend for SqliteStore {
+    async fn list_orgs(&self) -> Result<Vec<Organization>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT id, slug, name, created_at FROM organizations ORDER BY slug")?;
+            let rows = st.query_map([], org_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn org_by_slug(&self, slug: &str) -> Result<Option<Organization>> {
+        let slug = slug.to_owned();
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT id, slug, name, created_at FROM organizations WHERE slug = ?1")?
+                .query_row([slug], org_from_row)
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn create_org(&self, slug: &str, name: &str, now: i64) -> Result<Organization> {
+        let (slug, name) = (slug.to_owned(), name.to_owned());
+        self.write(move |tx| {
+            let inserted = tx.execute(
+                "INSERT INTO organizations (slug, name, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (slug) DO NOTHING",
+                params![slug, name, now],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::Conflict(format!("organization {slug:?} already exists")));
+            }
+            Ok(Organization { id: tx.last_insert_rowid(), slug, name, created_at: from_micros(now) })
+        })
+        .await
+    }
+
+    async fn org_key(&self, org: OrgId, kind: &str) -> Result<Option<Vec<u8>>> {
+        let kind = kind.to_owned();
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT wrapped FROM org_keys WHERE org_id = ?1 AND kind = ?2")?
+                .query_row(params![org, kind], |r| r.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn put_org_key_if_absent(&self, org: OrgId, kind: &str, wrapped: Vec<u8>) -> Result<()> {
+        let kind = kind.to_owned();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO org_keys (org_id, kind, wrapped) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                params![org, kind, wrapped],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn data_version(&self, org: OrgId) -> Result<i64> {
+        self.read(move |c| Ok(c.query_row("SELECT data_version FROM organizations WHERE id = ?1", [org], |r| r.get(0))?))
+            .await
+    }
+
+    async fn upsert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<(i64, UpsertOutcome)> {
+        self.write(move |tx| {
+            let out = upsert_contact_tx(tx, org, &c, now)?;
+            if out.1 != UpsertOutcome::Unchanged {
+                bump_version(tx, org)?;
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str) -> Result<Option<ContactRow>> {
+        let contact_ref = contact_ref.to_owned();
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {CONTACT_COLUMNS} FROM contacts c
+                 LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
+                 WHERE c.org_id = ?1 AND c.contact_ref = ?2"
+            );
+            Ok(c.prepare_cached(&sql)?.query_row(params![org, contact_ref], contact_from_row).optional()?)
+        })
+        .await
+    }
+
+    async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>> {
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {CONTACT_COLUMNS} FROM contacts c
+                 LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
+                 WHERE c.org_id = ?1 AND c.id > ?2
+                   AND (?3 IS NULL OR c.email_bidx = ?3)
+                   AND (?4 IS NULL OR c.phone_bidx = ?4)
+                 ORDER BY c.id LIMIT ?5"
+            );
+            let mut st = c.prepare_cached(&sql)?;
+            let rows = st
+                .query_map(
+                    params![
+                        org,
+                        q.after_id.unwrap_or(0),
+                        q.email_bidx.as_ref().map(|d| &d[..]),
+                        q.phone_bidx.as_ref().map(|d| &d[..]),
+                        q.limit
+                    ],
+                    contact_from_row,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn insert_event(&self, org: OrgId, contact_id: i64, e: SealedEvent, now: i64) -> Result<(i64, bool)> {
+        self.write(move |tx| {
+            let out = insert_event_tx(tx, org, contact_id, &e, now)?;
+            if out.1 {
+                bump_version(tx, org)?;
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn event_rows(&self, org: OrgId, contact_id: i64) -> Result<Vec<EventRow>> {
+        self.read(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, channel, purpose, action, at, method, notice_version, source, proof, recorded_at
+                 FROM consent_events WHERE org_id = ?1 AND contact_id = ?2 ORDER BY id",
+            )?;
+            let rows = st
+                .query_map(params![org, contact_id], |r| {
+                    Ok(EventRow {
+                        id: r.get(0)?,
+                        channel: r.get(1)?,
+                        purpose: r.get(2)?,
+                        action: r.get(3)?,
+                        at: r.get(4)?,
+                        method: r.get(5)?,
+                        notice_version: r.get(6)?,
+                        source: r.get(7)?,
+                        proof: r.get(8)?,
+                        recorded_at: r.get(9)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn is_suppressed(&self, org: OrgId, sha256: [u8; 32]) -> Result<bool> {
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT 1 FROM suppression WHERE org_id = ?1 AND sha256 = ?2")?
+                .exists(params![org, &sha256[..]])?)
+        })
+        .await
+    }
+
+    async fn on_opposition(&self, org: OrgId, phone_bidx: Digest16) -> Result<bool> {
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT 1 FROM opposition WHERE org_id = ?1 AND phone_bidx = ?2")?
+                .exists(params![org, &phone_bidx[..]])?)
+        })
+        .await
+    }
+
+    async fn import_contacts(&self, org: OrgId, mut rx: Receiver<ImportMsg<SealedContact>>, now: i64) -> Result<ImportCounts> {
+        self.bulk_write(move |tx| {
+            let mut counts = ImportCounts::default();
+            loop {
+                match rx.blocking_recv() {
+                    Some(ImportMsg::Batch(rows)) => {
+                        for c in &rows {
+                            match upsert_contact_tx(tx, org, c, now)?.1 {
+                                UpsertOutcome::Inserted => counts.inserted += 1,
+                                UpsertOutcome::Updated => counts.updated += 1,
+                                UpsertOutcome::Unchanged => counts.unchanged += 1,
+                            }
+                        }
+                    }
+                    Some(ImportMsg::Commit) => break,
+                    None => return Err(StoreError::ImportAborted),
+                }
+            }
+            if counts.inserted + counts.updated > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok(counts)
+        })
+        .await
+    }
+
+    async fn import_events(
+        &self,
+        org: OrgId,
+        mut rx: Receiver<ImportMsg<SealedEvent>>,
+        skip_unknown: bool,
+        now: i64,
+    ) -> Result<(ImportCounts, UnknownRefs)> {
+        self.bulk_write(move |tx| {
+            let mut counts = ImportCounts::default();
+            let mut unknown = UnknownRefs::new();
+            let mut lookup = tx.prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?;
+            // Ledger files are grouped by contact: remember the last one looked up.
+            let mut last: Option<(String, Option<i64>)> = None;
+            loop {
+                match rx.blocking_recv() {
+                    Some(ImportMsg::Batch(rows)) => {
+                        for e in &rows {
+                            let contact_id = match &last {
+                                Some((r, id)) if *r == e.contact_ref => *id,
+                                _ => {
+                                    let id: Option<i64> =
+                                        lookup.query_row(params![org, e.contact_ref], |r| r.get(0)).optional()?;
+                                    last = Some((e.contact_ref.clone(), id));
+                                    id
+                                }
+                            };
+                            let Some(contact_id) = contact_id else {
+                                unknown.push((e.line, e.contact_ref.clone()));
+                                counts.rejected += 1;
+                                continue;
+                            };
+                            if insert_event_tx(tx, org, contact_id, e, now)?.1 {
+                                counts.inserted += 1;
+                            } else {
+                                counts.unchanged += 1;
+                            }
+                        }
+                    }
+                    Some(ImportMsg::Commit) => break,
+                    None => return Err(StoreError::ImportAborted),
+                }
+            }
+            if !skip_unknown && !unknown.is_empty() {
+                return Err(StoreError::UnknownContacts(unknown));
+            }
+            if counts.inserted > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok((counts, unknown))
+        })
+        .await
+    }
+
+    async fn import_suppression(&self, org: OrgId, mut hashes: Vec<[u8; 32]>, now: i64) -> Result<ImportCounts> {
+        self.bulk_write(move |tx| {
+            // Sorted keys fill the B-tree in order: far fewer page splits than random inserts.
+            hashes.sort_unstable();
+            hashes.dedup();
+            let mut st = tx.prepare_cached(
+                "INSERT INTO suppression (org_id, sha256, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?;
+            let mut counts = ImportCounts::default();
+            for h in &hashes {
+                if st.execute(params![org, &h[..], now])? == 1 {
+                    counts.inserted += 1;
+                } else {
+                    counts.unchanged += 1;
+                }
+            }
+            if counts.inserted > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok(counts)
+        })
+        .await
+    }
+
+    async fn import_opposition(&self, org: OrgId, mut bidx: Vec<Digest16>, now: i64) -> Result<ImportCounts> {
+        self.bulk_write(move |tx| {
+            bidx.sort_unstable();
+            bidx.dedup();
+            let mut st = tx.prepare_cached(
+                "INSERT INTO opposition (org_id, phone_bidx, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?;
+            let mut counts = ImportCounts::default();
+            for b in &bidx {
+                if st.execute(params![org, &b[..], now])? == 1 {
+                    counts.inserted += 1;
+                } else {
+                    counts.unchanged += 1;
+                }
+            }
+            if counts.inserted > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok(counts)
+        })
+        .await
+    }
+}

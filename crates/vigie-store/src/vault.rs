@@ -1,0 +1,301 @@
+//! Encryption at rest.
+//!
+//! - A **master key** (32 bytes) is read from a file or an environment variable and never stored
+//!   beside the data. It only wraps other keys.
+//! - Each organization has an **index key**, wrapped by the master key and stored in `org_keys`.
+//!   It keys the blind indexes (HMAC-SHA-256 of a normalized identifier, truncated to 16 bytes)
+//!   that let the store find a contact by e-mail or phone without keeping either in clear, and
+//!   the content digests that make imports idempotent.
+//! - Each contact has a **data key**, wrapped by the master key and stored in `contact_keys`,
+//!   that seals its personal fields (AES-256-GCM). Deleting that one row makes the contact's
+//!   data unreadable everywhere it was copied: crypto-shredding.
+
+use std::fmt;
+use std::path::Path;
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Length of a blind index or content digest, in bytes (128 bits: collisions are out of reach
+/// for any contact base).
+pub const DIGEST_LEN: usize = 16;
+/// A truncated keyed digest.
+pub type Digest16 = [u8; DIGEST_LEN];
+
+const NONCE_LEN: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("master key: {0}")]
+    MasterKey(String),
+    #[error("cannot decrypt: wrong master key, or the data was altered")]
+    Decrypt,
+    #[error("the data key of this contact was destroyed (erased contact)")]
+    Shredded,
+}
+
+/// A 32-byte secret, wiped from memory when dropped and never printed.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SecretKey([u8; 32]);
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+impl SecretKey {
+    pub fn random() -> Self {
+        let mut k = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut k);
+        SecretKey(k)
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        SecretKey(bytes)
+    }
+
+    /// Reads a key written as 32 raw bytes, or as 64 hex digits or base64 text.
+    pub fn decode(raw: &[u8]) -> Result<Self, VaultError> {
+        if raw.len() == 32 {
+            return Ok(SecretKey(raw.try_into().expect("length checked")));
+        }
+        let text = std::str::from_utf8(raw)
+            .map_err(|_| VaultError::MasterKey("expected 32 raw bytes, 64 hex digits or base64".into()))?
+            .trim();
+        let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            hex::decode(text).map_err(|e| VaultError::MasterKey(e.to_string()))?
+        } else {
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| VaultError::MasterKey("expected 32 raw bytes, 64 hex digits or base64".into()))?
+        };
+        let arr: [u8; 32] = bytes
+            .try_into()
+            .map_err(|v: Vec<u8>| VaultError::MasterKey(format!("a key has 32 bytes, this one has {}", v.len())))?;
+        Ok(SecretKey(arr))
+    }
+
+    /// Reads the key file at `path`.
+    pub fn read_file(path: &Path) -> Result<Self, VaultError> {
+        let raw = std::fs::read(path).map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
+        Self::decode(&raw).map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))
+    }
+
+    /// Writes a new random key to `path` (mode 0600), as hex text. Refuses to overwrite.
+    pub fn create_file(path: &Path) -> Result<Self, VaultError> {
+        use std::io::Write;
+        let key = SecretKey::random();
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(path).map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
+        writeln!(f, "{}", hex::encode(key.0)).map_err(|e| VaultError::MasterKey(e.to_string()))?;
+        f.sync_all().map_err(|e| VaultError::MasterKey(e.to_string()))?;
+        Ok(key)
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new_from_slice(&self.0).expect("32-byte key")
+    }
+
+    /// A short, non-secret fingerprint to tell keys apart in logs and key rotation.
+    pub fn fingerprint(&self) -> String {
+        hex::encode(&keyed_digest_raw(&self.0, b"vigie-key-fingerprint")[..6])
+    }
+}
+
+fn keyed_digest_raw(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
+}
+
+/// Seals `plain` with `cipher`: `nonce || ciphertext || tag`, bound to `aad`.
+fn seal_with(cipher: &Aes256Gcm, plain: &[u8], aad: &[u8]) -> Vec<u8> {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::thread_rng().fill_bytes(&mut nonce);
+    let ct = cipher
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+        .expect("AES-GCM encryption cannot fail for in-memory buffers");
+    let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ct);
+    out
+}
+
+fn open_with(cipher: &Aes256Gcm, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, VaultError> {
+    if sealed.len() < NONCE_LEN + 16 {
+        return Err(VaultError::Decrypt);
+    }
+    let (nonce, ct) = sealed.split_at(NONCE_LEN);
+    cipher
+        .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad })
+        .map_err(|_| VaultError::Decrypt)
+}
+
+/// The master key and what it wraps.
+#[derive(Clone)]
+pub struct Vault {
+    master: SecretKey,
+    cipher: Aes256Gcm,
+}
+
+impl fmt::Debug for Vault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Vault(master {})", self.master.fingerprint())
+    }
+}
+
+impl Vault {
+    pub fn new(master: SecretKey) -> Self {
+        let cipher = master.cipher();
+        Vault { master, cipher }
+    }
+
+    pub fn master_fingerprint(&self) -> String {
+        self.master.fingerprint()
+    }
+
+    /// Wraps a key under the master key, bound to `context` (which row it belongs to).
+    pub fn wrap(&self, key: &SecretKey, context: &[u8]) -> Vec<u8> {
+        seal_with(&self.cipher, &key.0, context)
+    }
+
+    pub fn unwrap_key(&self, wrapped: &[u8], context: &[u8]) -> Result<SecretKey, VaultError> {
+        let mut plain = open_with(&self.cipher, wrapped, context)?;
+        let arr: Result<[u8; 32], _> = plain.as_slice().try_into();
+        plain.zeroize();
+        arr.map(SecretKey).map_err(|_| VaultError::Decrypt)
+    }
+
+    /// Context strings bind a wrapped key to its row, so that swapping rows is detected.
+    pub fn org_key_context(org_id: i64) -> Vec<u8> {
+        format!("vigie/org-index-key/{org_id}").into_bytes()
+    }
+
+    pub fn contact_key_context(org_id: i64, contact_ref: &str) -> Vec<u8> {
+        format!("vigie/contact-key/{org_id}/{contact_ref}").into_bytes()
+    }
+}
+
+/// An organization's index key, unwrapped: computes blind indexes and content digests.
+#[derive(Clone)]
+pub struct IndexKey {
+    mac: Hmac<Sha256>,
+}
+
+impl fmt::Debug for IndexKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IndexKey(<redacted>)")
+    }
+}
+
+impl IndexKey {
+    pub fn new(key: &SecretKey) -> Self {
+        IndexKey { mac: <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("any key length") }
+    }
+
+    fn digest(&self, domain: &[u8], parts: &[&[u8]]) -> Digest16 {
+        // Pre-keyed state cloned per call: the key schedule is paid once per organization.
+        let mut mac = self.mac.clone();
+        mac.update(domain);
+        for p in parts {
+            mac.update(&(p.len() as u32).to_le_bytes());
+            mac.update(p);
+        }
+        let full = mac.finalize().into_bytes();
+        full[..DIGEST_LEN].try_into().expect("16 <= 32")
+    }
+
+    /// Blind index of a normalized e-mail address.
+    pub fn email_index(&self, email: &vigie_core::Email) -> Digest16 {
+        self.digest(b"email", &[email.as_str().as_bytes()])
+    }
+
+    /// Blind index of an E.164 phone number.
+    pub fn phone_index(&self, phone: &vigie_core::PhoneE164) -> Digest16 {
+        self.digest(b"phone", &[phone.as_str().as_bytes()])
+    }
+
+    /// Keyed digest of a record's canonical content (re-imports that change nothing are detected
+    /// without decrypting anything, and without exposing the content to guessing).
+    pub fn content_digest(&self, domain: &[u8], parts: &[&[u8]]) -> Digest16 {
+        self.digest(domain, parts)
+    }
+}
+
+/// A contact's data key, unwrapped: seals and opens its personal fields.
+pub struct DataKey {
+    cipher: Aes256Gcm,
+}
+
+impl DataKey {
+    pub fn new(key: &SecretKey) -> Self {
+        DataKey { cipher: key.cipher() }
+    }
+
+    pub fn seal(&self, plain: &[u8], aad: &[u8]) -> Vec<u8> {
+        seal_with(&self.cipher, plain, aad)
+    }
+
+    pub fn open(&self, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, VaultError> {
+        open_with(&self.cipher, sealed, aad)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_decode_from_raw_hex_and_base64() {
+        let raw = [7u8; 32];
+        assert_eq!(SecretKey::decode(&raw).unwrap().0, raw);
+        let hexed = hex::encode(raw);
+        assert_eq!(SecretKey::decode(hexed.as_bytes()).unwrap().0, raw);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(raw);
+        assert_eq!(SecretKey::decode(format!("{b64}\n").as_bytes()).unwrap().0, raw);
+        assert!(SecretKey::decode(b"too short").is_err());
+        assert!(!format!("{:?}", SecretKey::decode(&raw).unwrap()).contains("07"));
+    }
+
+    #[test]
+    fn wrapped_keys_are_bound_to_their_context_and_master() {
+        let vault = Vault::new(SecretKey::random());
+        let k = SecretKey::random();
+        let w = vault.wrap(&k, b"row-1");
+        assert_eq!(vault.unwrap_key(&w, b"row-1").unwrap().0, k.0);
+        assert!(vault.unwrap_key(&w, b"row-2").is_err());
+        assert!(Vault::new(SecretKey::random()).unwrap_key(&w, b"row-1").is_err());
+    }
+
+    #[test]
+    fn sealed_data_opens_only_with_its_key_and_aad() {
+        let dk = DataKey::new(&SecretKey::random());
+        let s = dk.seal(b"marie@example.org", b"aad");
+        assert!(!s.windows(5).any(|w| w == b"marie"));
+        assert_eq!(dk.open(&s, b"aad").unwrap(), b"marie@example.org");
+        assert!(dk.open(&s, b"other").is_err());
+        assert!(DataKey::new(&SecretKey::random()).open(&s, b"aad").is_err());
+    }
+
+    #[test]
+    fn blind_indexes_are_keyed_and_domain_separated() {
+        let a = IndexKey::new(&SecretKey::random());
+        let b = IndexKey::new(&SecretKey::random());
+        let e = vigie_core::Email::parse("a@b.fr").unwrap();
+        assert_eq!(a.email_index(&e), a.email_index(&e));
+        assert_ne!(a.email_index(&e), b.email_index(&e));
+        assert_ne!(a.content_digest(b"x", &[b"ab", b"c"]), a.content_digest(b"x", &[b"a", b"bc"]));
+    }
+}

@@ -1,0 +1,307 @@
+//! The store conformance suite: every test runs against SQLite and PostgreSQL.
+//! PostgreSQL comes from `VIGIE_TEST_DATABASE_URL` (scripts/test starts one).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use tokio::sync::mpsc;
+use vigie_core::{Action, Audience, ChannelScope, ConsentEvent, ContactRef, Email, Method, PhoneE164, Purpose, Region};
+use vigie_store::*;
+
+/// A store under test and what keeps it alive.
+struct TestStore {
+    store: Store,
+    /// Where the SQLite file is (for byte scans), `None` for PostgreSQL.
+    sqlite_file: Option<std::path::PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+fn test_vault() -> Vault {
+    Vault::new(SecretKey::from_bytes([42u8; 32]))
+}
+
+fn pg_url() -> String {
+    std::env::var("VIGIE_TEST_DATABASE_URL")
+        .expect("VIGIE_TEST_DATABASE_URL is not set: run the suite with scripts/test, which starts PostgreSQL")
+}
+
+static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
+
+fn unique_schema() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("t_{}_{}_{}", std::process::id(), SCHEMA_SEQ.fetch_add(1, Ordering::Relaxed), nanos)
+}
+
+async fn sqlite_store() -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vigie.db");
+    let store = Store::open(file.to_str().unwrap(), test_vault()).await.unwrap();
+    TestStore { store, sqlite_file: Some(file), _dir: Some(dir), pg: None }
+}
+
+async fn postgres_store() -> TestStore {
+    let url = pg_url();
+    let schema = unique_schema();
+    let store = Store::open_postgres_schema(&url, &schema, test_vault()).await.unwrap();
+    TestStore { store, sqlite_file: None, _dir: None, pg: Some((url, schema)) }
+}
+
+/// Runs the body once per store.
+macro_rules! both_stores {
+    ($($name:ident => $body:expr;)+) => {
+        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let t = sqlite_store().await; ($body)(t).await } )+ }
+        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let t = postgres_store().await; ($body)(t).await } )+ }
+    };
+}
+
+fn contact(r: &str, email: &str, phone: &str) -> ContactData {
+    ContactData {
+        contact_ref: ContactRef::parse(r).unwrap(),
+        email: Some(Email::parse(email).unwrap()),
+        phone: Some(PhoneE164::parse(phone, Region::FR).unwrap()),
+        first_name: Some("Marie".into()),
+        last_name: Some("Martin".into()),
+        audience: Audience::Consumer,
+        customer: true,
+        customer_categories: vec!["optics".into(), "audio".into()],
+        collected_via: Some("web_form".into()),
+        collected_at: Some("2025-06-01T09:00:00Z".parse().unwrap()),
+        informed: true,
+        objection_offered: true,
+        contract_active: false,
+        restricted: false,
+    }
+}
+
+fn event(scope: ChannelScope, action: Action, at: &str) -> NewConsentEvent {
+    NewConsentEvent {
+        event: ConsentEvent { scope, purpose: Purpose::Marketing, action, at: at.parse().unwrap(), method: Method::DoubleOptIn },
+        notice_version: Some("v3".into()),
+        source: Some("web_form".into()),
+        ip: Some("203.0.113.7".into()),
+        user_agent: Some("Mozilla/5.0".into()),
+    }
+}
+
+async fn default_org(s: &Store) -> Organization {
+    s.require_org(DEFAULT_ORG).await.unwrap()
+}
+
+/// Streams `rows` to a bulk import, then commits (or drops the sender when `commit` is false).
+async fn stream<T: Send + 'static>(rows: Vec<T>, commit: bool) -> mpsc::Receiver<ImportMsg<T>> {
+    let (tx, rx) = mpsc::channel(4);
+    tokio::spawn(async move {
+        tx.send(ImportMsg::Batch(rows)).await.unwrap();
+        if commit {
+            tx.send(ImportMsg::Commit).await.unwrap();
+        }
+    });
+    rx
+}
+
+both_stores! {
+    contacts_insert_then_unchanged_then_updated => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let c = contact("C1", " Marie.Martin@Example.ORG ", "06 12 34 56 78");
+        let (stored, outcome) = s.upsert_contact(org.id, &c).await.unwrap();
+        assert_eq!(outcome, UpsertOutcome::Inserted);
+        assert_eq!(stored.data, c);
+        assert_eq!(stored.data.email.as_ref().unwrap().as_str(), "marie.martin@example.org");
+        let (_, again) = s.upsert_contact(org.id, &c).await.unwrap();
+        assert_eq!(again, UpsertOutcome::Unchanged);
+        let mut changed = c.clone();
+        changed.restricted = true;
+        changed.last_name = None;
+        let (stored, outcome) = s.upsert_contact(org.id, &changed).await.unwrap();
+        assert_eq!(outcome, UpsertOutcome::Updated);
+        assert_eq!(stored.data, changed);
+        assert_eq!(s.contact(org.id, &c.contact_ref).await.unwrap().unwrap().data, changed);
+    };
+
+    contacts_are_found_by_exact_identifier_and_paged => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        for i in 0..5 {
+            s.upsert_contact(org.id, &contact(&format!("C{i}"), &format!("p{i}@example.org"), &format!("06 12 34 56 7{i}"))).await.unwrap();
+        }
+        let by_email = s.contacts(org.id, &ContactQuery { email: Some(Email::parse("P3@EXAMPLE.org").unwrap()), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(by_email.contacts.len(), 1);
+        assert_eq!(by_email.contacts[0].data.contact_ref.as_str(), "C3");
+        let by_phone = s.contacts(org.id, &ContactQuery { phone: Some(PhoneE164::parse("+33612345674", Region::FR).unwrap()), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(by_phone.contacts[0].data.contact_ref.as_str(), "C4");
+        let first = s.contacts(org.id, &ContactQuery { limit: 2, ..Default::default() }).await.unwrap();
+        assert_eq!(first.contacts.len(), 2);
+        let second = s.contacts(org.id, &ContactQuery { limit: 2, after_id: first.next_after_id, ..Default::default() }).await.unwrap();
+        let third = s.contacts(org.id, &ContactQuery { limit: 2, after_id: second.next_after_id, ..Default::default() }).await.unwrap();
+        assert_eq!(third.contacts.len(), 1);
+        assert_eq!(third.next_after_id, None);
+        let refs: Vec<_> = [first, second, third].iter().flat_map(|p| p.contacts.iter().map(|c| c.data.contact_ref.to_string())).collect();
+        assert_eq!(refs, ["C0", "C1", "C2", "C3", "C4"]);
+    };
+
+    organizations_never_see_each_other => |t: TestStore| async move {
+        let s = &t.store;
+        let a = default_org(s).await;
+        let b = s.create_org("call-centre", "Call centre").await.unwrap();
+        assert!(matches!(s.create_org("call-centre", "again").await, Err(StoreError::Conflict(_))));
+        assert!(matches!(s.create_org("Bad Slug", "x").await, Err(StoreError::Invalid(_))));
+        let c = contact("C1", "a@example.org", "0612345678");
+        s.upsert_contact(a.id, &c).await.unwrap();
+        assert!(s.contact(b.id, &c.contact_ref).await.unwrap().is_none());
+        let found = s.contacts(b.id, &ContactQuery { email: c.email.clone(), limit: 10, ..Default::default() }).await.unwrap();
+        assert!(found.contacts.is_empty());
+        // Same contact_ref in another organization is another contact.
+        let (_, outcome) = s.upsert_contact(b.id, &c).await.unwrap();
+        assert_eq!(outcome, UpsertOutcome::Inserted);
+    };
+
+    ledger_appends_dedupes_and_keeps_recording_order => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let c = contact("C1", "a@example.org", "0612345678");
+        s.upsert_contact(org.id, &c).await.unwrap();
+        let grant = event(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z");
+        let withdraw = event(ChannelScope::Email, Action::Withdraw, "2026-01-10T08:00:00Z");
+        let (e1, new1) = s.append_event(org.id, &c.contact_ref, &grant).await.unwrap();
+        let (_, new2) = s.append_event(org.id, &c.contact_ref, &withdraw).await.unwrap();
+        let (e3, new3) = s.append_event(org.id, &c.contact_ref, &grant).await.unwrap();
+        assert!(new1 && new2 && !new3);
+        assert_eq!(e1.id, e3.id);
+        let ledger = s.ledger(org.id, &c.contact_ref).await.unwrap();
+        assert_eq!(ledger.len(), 2);
+        assert_eq!(ledger[0].new, grant);
+        assert_eq!(ledger[1].new, withdraw);
+        // the proof (IP, user agent) comes back in clear
+        assert_eq!(ledger[0].new.ip.as_deref(), Some("203.0.113.7"));
+        let unknown = ContactRef::parse("nobody").unwrap();
+        assert!(matches!(s.append_event(org.id, &unknown, &grant).await, Err(StoreError::NotFound(_))));
+    };
+
+    ledger_rows_cannot_be_updated_or_deleted => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let c = contact("C1", "a@example.org", "0612345678");
+        s.upsert_contact(org.id, &c).await.unwrap();
+        s.append_event(org.id, &c.contact_ref, &event(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z")).await.unwrap();
+        let attempts = ["UPDATE consent_events SET action = 'withdraw'", "DELETE FROM consent_events"];
+        for sql in attempts {
+            let refused = raw_sql_fails(&t, sql).await;
+            assert!(refused.contains("append-only"), "{sql}: {refused}");
+        }
+        assert_eq!(s.ledger(org.id, &c.contact_ref).await.unwrap()[0].new.event.action, Action::Grant);
+    };
+
+    bulk_import_commits_only_on_commit => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        let rows: Vec<_> = (0..100).map(|i| crypto.seal_contact(&contact(&format!("C{i}"), &format!("p{i}@example.org"), "0612345678"))).collect();
+        let aborted = s.import_contacts(org.id, stream(rows.clone(), false).await).await;
+        assert!(matches!(aborted, Err(StoreError::ImportAborted)), "{aborted:?}");
+        assert!(s.contacts(org.id, &ContactQuery { limit: 10, ..Default::default() }).await.unwrap().contacts.is_empty());
+        let counts = s.import_contacts(org.id, stream(rows, true).await).await.unwrap();
+        assert_eq!(counts.inserted, 100);
+        // the same sealed content again (fresh nonces, same fields) changes nothing
+        let again: Vec<_> = (0..100).map(|i| crypto.seal_contact(&contact(&format!("C{i}"), &format!("p{i}@example.org"), "0612345678"))).collect();
+        let counts = s.import_contacts(org.id, stream(again, true).await).await.unwrap();
+        assert_eq!((counts.inserted, counts.updated, counts.unchanged), (0, 0, 100));
+    };
+
+    bulk_events_for_unknown_contacts_roll_back_unless_skipped => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        let c = contact("C1", "a@example.org", "0612345678");
+        s.upsert_contact(org.id, &c).await.unwrap();
+        let mut e = event(ChannelScope::Sms, Action::Grant, "2026-01-10T08:00:00Z");
+        e.ip = None;
+        e.user_agent = None;
+        let rows = vec![crypto.seal_event(2, "C1", &e, None), crypto.seal_event(3, "GHOST", &e, None)];
+        let refused = s.import_events(org.id, stream(rows.clone(), true).await, false).await;
+        match refused {
+            Err(StoreError::UnknownContacts(u)) => assert_eq!(u, vec![(3, "GHOST".to_string())]),
+            other => panic!("expected UnknownContacts, got {other:?}"),
+        }
+        assert!(s.ledger(org.id, &c.contact_ref).await.unwrap().is_empty(), "nothing stored after a refused import");
+        let (counts, unknown) = s.import_events(org.id, stream(rows.clone(), true).await, true).await.unwrap();
+        assert_eq!((counts.inserted, counts.rejected), (1, 1));
+        assert_eq!(unknown, vec![(3, "GHOST".to_string())]);
+        let (counts, _) = s.import_events(org.id, stream(rows, true).await, true).await.unwrap();
+        assert_eq!((counts.inserted, counts.unchanged), (0, 1));
+        assert_eq!(s.ledger(org.id, &c.contact_ref).await.unwrap().len(), 1);
+    };
+
+    suppression_and_opposition_lists => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        let h = vigie_core::suppression_hash("a@example.org");
+        let counts = s.import_suppression(org.id, vec![h, h, vigie_core::suppression_hash("b@example.org")]).await.unwrap();
+        assert_eq!(counts.inserted, 2);
+        assert!(s.is_suppressed(org.id, "a@example.org").await.unwrap());
+        assert!(!s.is_suppressed(org.id, "c@example.org").await.unwrap());
+        let p = PhoneE164::parse("+33612345678", Region::FR).unwrap();
+        let counts = s.import_opposition(org.id, vec![crypto.index.phone_index(&p)]).await.unwrap();
+        assert_eq!(counts.inserted, 1);
+        assert!(s.on_opposition_list(org.id, &p).await.unwrap());
+        assert!(!s.on_opposition_list(org.id, &PhoneE164::parse("+33612345679", Region::FR).unwrap()).await.unwrap());
+        let counts = s.import_opposition(org.id, vec![crypto.index.phone_index(&p)]).await.unwrap();
+        assert_eq!((counts.inserted, counts.unchanged), (0, 1));
+    };
+
+    data_version_moves_with_writes_only => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let v0 = s.data_version(org.id).await.unwrap();
+        let c = contact("C1", "a@example.org", "0612345678");
+        s.upsert_contact(org.id, &c).await.unwrap();
+        let v1 = s.data_version(org.id).await.unwrap();
+        assert!(v1 > v0);
+        s.upsert_contact(org.id, &c).await.unwrap();
+        assert_eq!(s.data_version(org.id).await.unwrap(), v1, "an unchanged upsert is not a write");
+    };
+
+    a_wrong_master_key_cannot_open_the_data => |t: TestStore| async move {
+        let org = default_org(&t.store).await;
+        t.store.upsert_contact(org.id, &contact("C1", "a@example.org", "0612345678")).await.unwrap();
+        let other = Vault::new(SecretKey::from_bytes([7u8; 32]));
+        let reopened = match (&t.sqlite_file, &t.pg) {
+            (Some(f), _) => Store::open(f.to_str().unwrap(), other).await.unwrap(),
+            (None, Some((url, schema))) => Store::open_postgres_schema(url, schema, other).await.unwrap(),
+            _ => unreachable!(),
+        };
+        let err = reopened.contact(org.id, &ContactRef::parse("C1").unwrap()).await.unwrap_err();
+        assert!(err.to_string().contains("master key"), "{err}");
+    };
+}
+
+/// Runs one raw statement behind the store's back and returns its error text ("" if it passed).
+async fn raw_sql_fails(t: &TestStore, sql: &str) -> String {
+    match (&t.sqlite_file, &t.pg) {
+        (Some(file), _) => {
+            let conn = rusqlite::Connection::open(file).unwrap();
+            conn.execute(sql, []).err().map(|e| e.to_string()).unwrap_or_default()
+        }
+        (None, Some((url, schema))) => {
+            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(conn);
+            client.batch_execute(&format!("SET search_path = {schema}")).await.unwrap();
+            client.batch_execute(sql).await.err().map(|e| format!("{e} {:?}", e.as_db_error().map(|d| d.message()))).unwrap_or_default()
+        }
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_file_holds_no_identifier_in_clear() {
+    let t = sqlite_store().await;
+    let org = default_org(&t.store).await;
+    let c = contact("C1", "unique.marker@example.org", "06 98 76 54 32");
+    t.store.upsert_contact(org.id, &c).await.unwrap();
+    drop(t.store);
+    let bytes = std::fs::read(t.sqlite_file.as_ref().unwrap()).unwrap();
+    for needle in ["unique.marker", "+33698765432", "698765432", "Martin"] {
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} found in clear");
+    }
+}

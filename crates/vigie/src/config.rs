@@ -1,0 +1,95 @@
+//! Where the store is and how its master key is found: options shared by every command.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use vigie_store::{SecretKey, Store, Vault};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// Directory of the embedded SQLite store (created if needed).
+    #[arg(long, global = true, env = "VIGIE_DATA_DIR", default_value = "vigie-data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL: postgres://user:pass@host/db for PostgreSQL. Overrides --data-dir.
+    #[arg(long, global = true, env = "VIGIE_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// File holding the 32-byte master key (raw, hex or base64). Keep it apart from the data and
+    /// its backups: without it the personal data cannot be read. Default: ./vigie-master.key,
+    /// created on first use with the embedded store.
+    #[arg(long, global = true, env = "VIGIE_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
+}
+
+/// Name of the master key file created beside (not inside) the data directory.
+const DEFAULT_KEY_FILE: &str = "vigie-master.key";
+
+impl StoreArgs {
+    /// The store URL: --database-url, else the SQLite file in --data-dir.
+    pub fn url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("vigie.db").display()),
+        }
+    }
+
+    /// Reads the master key: VIGIE_MASTER_KEY (hex or base64), else the key file. For the
+    /// embedded store the default key file is created on first use.
+    pub fn master_key(&self) -> anyhow::Result<SecretKey> {
+        if let Ok(text) = std::env::var("VIGIE_MASTER_KEY") {
+            return SecretKey::decode(text.as_bytes()).context("VIGIE_MASTER_KEY");
+        }
+        let path = self.master_key_file.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE));
+        if path.exists() {
+            return Ok(SecretKey::read_file(&path)?);
+        }
+        let store_is_new = self.database_url.is_none() && !self.data_dir.join("vigie.db").exists();
+        if self.master_key_file.is_some() || !store_is_new {
+            bail!(
+                "master key file {} not found: point --master-key-file (or VIGIE_MASTER_KEY_FILE) at the \
+                 key this store was created with",
+                path.display()
+            );
+        }
+        let key = SecretKey::create_file(&path)?;
+        eprintln!(
+            "Created a new master key in {} — keep it safe and apart from backups of {}",
+            path.display(),
+            self.data_dir.display()
+        );
+        Ok(key)
+    }
+
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        let vault = Vault::new(self.master_key()?);
+        let url = self.url();
+        Store::open(&url, vault).await.with_context(|| format!("opening the store at {}", redact_url(&url)))
+    }
+}
+
+/// Hides a password in a database URL before it is printed.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://vigie-data/vigie.db"), "sqlite://vigie-data/vigie.db");
+    }
+}

@@ -1,0 +1,57 @@
+//! The `vigie` command: one binary for the server, the demo and every batch job.
+
+mod cli_import;
+mod config;
+mod org;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::StoreArgs;
+
+/// Vigie — a self-hosted GDPR compliance engine for marketing contact data.
+///
+/// Keeps the proof of consent, decides whether a contact may be reached on a channel (and why),
+/// screens campaign lists, and handles data subject requests. Without options, Vigie works on an
+/// embedded SQLite store in ./vigie-data/; pass --database-url postgres://… for PostgreSQL.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, propagate_version = true, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    store: StoreArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import contacts, consent events, the suppression list or the opposition list from CSV.
+    Import(cli_import::ImportArgs),
+    /// Manage organizations (data controllers).
+    #[command(subcommand)]
+    Org(org::OrgCommand),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG").unwrap_or_else(|_| "warn,vigie=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Import(args) => cli_import::run(&cli.store, args).await,
+            Command::Org(cmd) => org::run(&cli.store, cmd).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
