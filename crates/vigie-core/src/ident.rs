@@ -72,7 +72,10 @@ pub struct Region {
 }
 
 impl Region {
-    pub const FR: Region = Region { id: phonenumber::country::Id::FR, code: *b"FR" };
+    pub const FR: Region = Region {
+        id: phonenumber::country::Id::FR,
+        code: *b"FR",
+    };
 
     /// The ISO 3166 alpha-2 code.
     pub fn code(&self) -> &str {
@@ -92,7 +95,10 @@ impl FromStr for Region {
         let upper = s.trim().to_ascii_uppercase();
         // The UK is GB in ISO 3166.
         let code = if upper == "UK" { "GB" } else { upper.as_str() };
-        let bytes: [u8; 2] = code.as_bytes().try_into().map_err(|_| IdentError::Region(s.to_owned()))?;
+        let bytes: [u8; 2] = code
+            .as_bytes()
+            .try_into()
+            .map_err(|_| IdentError::Region(s.to_owned()))?;
         code.parse::<phonenumber::country::Id>()
             .map(|id| Region { id, code: bytes })
             .map_err(|_| IdentError::Region(s.to_owned()))
@@ -238,7 +244,17 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "marie", "marie@", "@gmail.com", "marie@gmail", "ma rie@gmail.com", "a@b@c.fr", "a@.fr", "a@fr."] {
+        for bad in [
+            "",
+            "marie",
+            "marie@",
+            "@gmail.com",
+            "marie@gmail",
+            "ma rie@gmail.com",
+            "a@b@c.fr",
+            "a@.fr",
+            "a@fr.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -261,16 +277,35 @@ mod tests {
     #[test]
     fn other_regions_and_international_numbers() {
         let de: Region = "de".parse().unwrap();
-        assert_eq!(PhoneE164::parse("030 123456", de).unwrap().as_str(), "+4930123456");
+        assert_eq!(
+            PhoneE164::parse("030 123456", de).unwrap().as_str(),
+            "+4930123456"
+        );
         let uk: Region = "UK".parse().unwrap();
         assert_eq!(uk.code(), "GB");
-        assert_eq!(PhoneE164::parse("+44 20 7946 0958", Region::FR).unwrap().as_str(), "+442079460958");
+        assert_eq!(
+            PhoneE164::parse("+44 20 7946 0958", Region::FR)
+                .unwrap()
+                .as_str(),
+            "+442079460958"
+        );
     }
 
     #[test]
     fn impossible_numbers_are_refused() {
-        for bad in ["", "12", "06 12 34", "06 12 34 56 78 90", "+33 0 00 00 00 00", "call me", "06-12-34-56-7a"] {
-            assert!(PhoneE164::parse(bad, Region::FR).is_err(), "{bad:?} should be refused");
+        for bad in [
+            "",
+            "12",
+            "06 12 34",
+            "06 12 34 56 78 90",
+            "+33 0 00 00 00 00",
+            "call me",
+            "06-12-34-56-7a",
+        ] {
+            assert!(
+                PhoneE164::parse(bad, Region::FR).is_err(),
+                "{bad:?} should be refused"
+            );
         }
     }
 

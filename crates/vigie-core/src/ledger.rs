@@ -34,7 +34,12 @@ impl LedgerSummary {
     /// The state is the latest event at or before `at` whose purpose matches and whose channel is
     /// `channel` or `any`; grants by pre-ticked box are not consent and are skipped; on equal
     /// times the later event in the list wins. Events after `at` are invisible.
-    pub fn fold(events: &[ConsentEvent], channel: Channel, purpose: Purpose, at: Timestamp) -> Self {
+    pub fn fold(
+        events: &[ConsentEvent],
+        channel: Channel,
+        purpose: Purpose,
+        at: Timestamp,
+    ) -> Self {
         let mut summary = LedgerSummary::default();
         let mut state_at: Option<Timestamp> = None;
         for e in events {
@@ -64,7 +69,13 @@ mod tests {
     use super::*;
 
     fn ev(scope: ChannelScope, action: Action, at: &str, method: Method) -> ConsentEvent {
-        ConsentEvent { scope, purpose: Purpose::Marketing, action, at: at.parse().unwrap(), method }
+        ConsentEvent {
+            scope,
+            purpose: Purpose::Marketing,
+            action,
+            at: at.parse().unwrap(),
+            method,
+        }
     }
 
     const NOW: &str = "2026-11-24T09:30:00Z";
@@ -72,36 +83,102 @@ mod tests {
     #[test]
     fn latest_matching_event_wins_and_later_line_breaks_ties() {
         let events = [
-            ev(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z", Method::DoubleOptIn),
-            ev(ChannelScope::Email, Action::Withdraw, "2026-03-01T08:00:00Z", Method::UnsubscribeLink),
-            ev(ChannelScope::Email, Action::Grant, "2026-03-01T08:00:00Z", Method::DoubleOptIn),
+            ev(
+                ChannelScope::Email,
+                Action::Grant,
+                "2026-01-10T08:00:00Z",
+                Method::DoubleOptIn,
+            ),
+            ev(
+                ChannelScope::Email,
+                Action::Withdraw,
+                "2026-03-01T08:00:00Z",
+                Method::UnsubscribeLink,
+            ),
+            ev(
+                ChannelScope::Email,
+                Action::Grant,
+                "2026-03-01T08:00:00Z",
+                Method::DoubleOptIn,
+            ),
         ];
-        let s = LedgerSummary::fold(&events, Channel::Email, Purpose::Marketing, NOW.parse().unwrap());
+        let s = LedgerSummary::fold(
+            &events,
+            Channel::Email,
+            Purpose::Marketing,
+            NOW.parse().unwrap(),
+        );
         assert_eq!(s.state, Some(Action::Grant));
-        assert_eq!(s.last_event_at, Some("2026-03-01T08:00:00Z".parse().unwrap()));
+        assert_eq!(
+            s.last_event_at,
+            Some("2026-03-01T08:00:00Z".parse().unwrap())
+        );
     }
 
     #[test]
     fn future_events_other_channels_and_preticked_grants_do_not_count() {
         let events = [
-            ev(ChannelScope::Email, Action::Withdraw, "2026-01-10T08:00:00Z", Method::UnsubscribeLink),
-            ev(ChannelScope::Email, Action::Grant, "2026-02-10T08:00:00Z", Method::PretickedCheckbox),
-            ev(ChannelScope::Sms, Action::Grant, "2026-03-10T08:00:00Z", Method::DoubleOptIn),
-            ev(ChannelScope::Email, Action::Grant, "2027-01-10T08:00:00Z", Method::DoubleOptIn),
+            ev(
+                ChannelScope::Email,
+                Action::Withdraw,
+                "2026-01-10T08:00:00Z",
+                Method::UnsubscribeLink,
+            ),
+            ev(
+                ChannelScope::Email,
+                Action::Grant,
+                "2026-02-10T08:00:00Z",
+                Method::PretickedCheckbox,
+            ),
+            ev(
+                ChannelScope::Sms,
+                Action::Grant,
+                "2026-03-10T08:00:00Z",
+                Method::DoubleOptIn,
+            ),
+            ev(
+                ChannelScope::Email,
+                Action::Grant,
+                "2027-01-10T08:00:00Z",
+                Method::DoubleOptIn,
+            ),
         ];
-        let s = LedgerSummary::fold(&events, Channel::Email, Purpose::Marketing, NOW.parse().unwrap());
+        let s = LedgerSummary::fold(
+            &events,
+            Channel::Email,
+            Purpose::Marketing,
+            NOW.parse().unwrap(),
+        );
         assert_eq!(s.state, Some(Action::Withdraw));
         // Sign of life counts every past event, pre-ticked and other channels included.
-        assert_eq!(s.last_event_at, Some("2026-03-10T08:00:00Z".parse().unwrap()));
+        assert_eq!(
+            s.last_event_at,
+            Some("2026-03-10T08:00:00Z".parse().unwrap())
+        );
     }
 
     #[test]
     fn objection_on_any_channel_covers_every_channel() {
         let events = [
-            ev(ChannelScope::Sms, Action::Grant, "2026-01-10T08:00:00Z", Method::DoubleOptIn),
-            ev(ChannelScope::Any, Action::Object, "2026-02-10T08:00:00Z", Method::PrivacyCentre),
+            ev(
+                ChannelScope::Sms,
+                Action::Grant,
+                "2026-01-10T08:00:00Z",
+                Method::DoubleOptIn,
+            ),
+            ev(
+                ChannelScope::Any,
+                Action::Object,
+                "2026-02-10T08:00:00Z",
+                Method::PrivacyCentre,
+            ),
         ];
-        let s = LedgerSummary::fold(&events, Channel::Sms, Purpose::Marketing, NOW.parse().unwrap());
+        let s = LedgerSummary::fold(
+            &events,
+            Channel::Sms,
+            Purpose::Marketing,
+            NOW.parse().unwrap(),
+        );
         assert_eq!(s.state, Some(Action::Object));
     }
 }

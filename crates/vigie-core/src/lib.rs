@@ -4,12 +4,21 @@
 //! the CLI, bulk screening and the UI all call the same code. The crate does no I/O and never
 //! reads the clock: time is always an input. See ARCHITECTURE.md at the repository root.
 
+pub mod calendar;
+pub mod decision;
 pub mod ident;
 pub mod ledger;
+pub mod moment;
 pub mod vocab;
 
+pub use decision::{
+    Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
+    DecisionResponse, Explanation, Jurisdiction, Lang, Outcome, RequestError, RulePack, decide,
+    parse_request,
+};
 pub use ident::{ContactRef, Email, IdentError, PhoneE164, Region, suppression_hash};
 pub use ledger::{ConsentEvent, LedgerSummary};
+pub use moment::{Moment, MomentError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
 
 /// A moment in time. Re-exported so that callers name one type.

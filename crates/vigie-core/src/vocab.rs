@@ -2,9 +2,6 @@
 //! actions and collection methods. Each is parsed once at the edge (CSV, JSON, forms) and is a
 //! plain `Copy` enum everywhere else.
 
-use std::fmt;
-use std::str::FromStr;
-
 /// A value that is not part of one of the vocabularies below.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} {value:?} (expected one of: {expected})")]
@@ -14,7 +11,8 @@ pub struct ParseVocabError {
     pub expected: &'static str,
 }
 
-/// Declares a string-backed enum with `as_str`, `FromStr`, `Display` and serde in snake_case.
+/// Declares a string-backed enum with `ALL`, `as_str`, `FromStr`, `Display` and serde, spelled
+/// as given. Paths are absolute so that other modules of the crate can declare vocabularies too.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -32,12 +30,12 @@ macro_rules! vocabulary {
             }
         }
 
-        impl FromStr for $name {
-            type Err = ParseVocabError;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::vocab::ParseVocabError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(ParseVocabError {
+                    _ => Err($crate::vocab::ParseVocabError {
                         what: $what,
                         value: s.to_owned(),
                         expected: Self::EXPECTED.trim_end(),
@@ -46,24 +44,28 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(::serde::de::Error::custom)
             }
         }
     };
 }
+
+pub(crate) use vocabulary;
 
 vocabulary! {
     /// A way of reaching a person.
@@ -83,7 +85,14 @@ vocabulary! {
 impl Channel {
     /// Channels addressed by a phone number.
     pub const fn uses_phone_number(self) -> bool {
-        matches!(self, Channel::Sms | Channel::Whatsapp | Channel::Phone | Channel::AutomatedCall | Channel::Fax)
+        matches!(
+            self,
+            Channel::Sms
+                | Channel::Whatsapp
+                | Channel::Phone
+                | Channel::AutomatedCall
+                | Channel::Fax
+        )
     }
 }
 
@@ -213,7 +222,10 @@ mod tests {
 
     #[test]
     fn serde_uses_the_wire_spelling() {
-        assert_eq!(serde_json::to_string(&Method::DoubleOptIn).unwrap(), "\"double_opt_in\"");
+        assert_eq!(
+            serde_json::to_string(&Method::DoubleOptIn).unwrap(),
+            "\"double_opt_in\""
+        );
         let a: Action = serde_json::from_str("\"withdraw\"").unwrap();
         assert_eq!(a, Action::Withdraw);
         assert!(serde_json::from_str::<Action>("\"maybe\"").is_err());

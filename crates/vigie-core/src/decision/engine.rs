@@ -1,0 +1,258 @@
+//! The decision engine: a context per campaign (jurisdiction, moment, channel, purpose, message)
+//! holding everything that does not depend on the contact, then one allocation-free
+//! [`DecisionContext::decide`] per contact.
+//!
+//! Precedence (DECISIONS.md): SUPPRESSED, RESTRICTED, the ledger state (WITHDRAWN, OBJECTED),
+//! RETENTION_EXPIRED where the pack keeps prospects for a limited time, the consumer call limits
+//! where the pack has them (OUTSIDE_CALLING_HOURS, CALL_FREQUENCY_CAP, RECENT_REFUSAL), then the
+//! pack's bases by channel and audience.
+
+use jiff::civil::DateTime;
+use jiff::{Timestamp, ToSpan};
+
+use super::code::{Code, Decision};
+use super::contact::{Campaign, ContactView};
+use super::packs::{Bases, Jurisdiction, RulePack, de, fr, uk};
+use crate::calendar::CallingTime;
+use crate::ledger::LedgerSummary;
+use crate::moment::Moment;
+use crate::vocab::{Action, Audience, Channel, Purpose};
+
+/// The result of one decision: its code, and the audience it was decided for (explanations and
+/// references differ by audience).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub code: Code,
+    pub audience: Option<Audience>,
+}
+
+impl Outcome {
+    /// An outcome reached without looking at a contact, e.g. screening's UNKNOWN_CONTACT.
+    pub fn without_contact(code: Code) -> Outcome {
+        Outcome {
+            code,
+            audience: None,
+        }
+    }
+
+    pub fn decision(self) -> Decision {
+        self.code.decision()
+    }
+}
+
+/// Everything about one campaign moment that does not depend on the contact.
+#[derive(Debug, Clone)]
+pub struct DecisionContext<'c> {
+    jurisdiction: Jurisdiction,
+    pack: &'static RulePack,
+    moment: Moment,
+    channel: Channel,
+    purpose: Purpose,
+    campaign: &'c Campaign,
+    /// Civil time of the moment in the jurisdiction's zone.
+    local: DateTime,
+    /// Prospects whose latest sign of life is before this instant are past retention.
+    retention_cutoff: Option<Timestamp>,
+    call_limits: Option<CallLimitsAt>,
+}
+
+/// The pack's consumer call limits, resolved for the moment.
+#[derive(Debug, Clone, Copy)]
+struct CallLimitsAt {
+    calling_time: CallingTime,
+    max_calls_in_30_days: u32,
+    quiet_days_after_refusal: i16,
+    /// A refusal after this instant (and not after the moment) is recent.
+    refusal_cutoff: Timestamp,
+}
+
+impl<'c> DecisionContext<'c> {
+    /// Resolves the rule pack in force at `at` and precomputes the moment's local time, calling
+    /// window and cut-offs. `at` may be a [`Timestamp`] (read on UTC for calendar arithmetic) or a
+    /// [`Moment`] that keeps the offset it was written in.
+    pub fn new(
+        jurisdiction: Jurisdiction,
+        at: impl Into<Moment>,
+        channel: Channel,
+        purpose: Purpose,
+        campaign: &'c Campaign,
+    ) -> DecisionContext<'c> {
+        let moment = at.into();
+        let zone = jurisdiction.time_zone();
+        let local = zone.to_datetime(moment.instant());
+        let pack = RulePack::in_force(jurisdiction, local.date());
+        let retention_cutoff = pack
+            .rules
+            .prospect_retention_years
+            .map(|years| moment.years_before(years));
+        let call_limits = pack.rules.consumer_call_limits.as_ref().map(|limits| {
+            let quiet_from = local
+                .checked_sub(i32::from(limits.quiet_days_after_refusal).days())
+                .and_then(|dt| zone.to_timestamp(dt))
+                .unwrap_or(Timestamp::MIN);
+            CallLimitsAt {
+                // Consumer call limits are French law: the jurisdiction's zone is Europe/Paris.
+                calling_time: CallingTime::of_paris_time(local),
+                max_calls_in_30_days: limits.max_calls_in_30_days,
+                quiet_days_after_refusal: limits.quiet_days_after_refusal,
+                refusal_cutoff: quiet_from,
+            }
+        });
+        DecisionContext {
+            jurisdiction,
+            pack,
+            moment,
+            channel,
+            purpose,
+            campaign,
+            local,
+            retention_cutoff,
+            call_limits,
+        }
+    }
+
+    /// The rule pack applied: its `id` is the version to record as proof.
+    pub fn rule_pack(&self) -> &'static RulePack {
+        self.pack
+    }
+
+    pub fn jurisdiction(&self) -> Jurisdiction {
+        self.jurisdiction
+    }
+
+    pub fn at(&self) -> Moment {
+        self.moment
+    }
+
+    pub fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+
+    pub fn campaign(&self) -> &'c Campaign {
+        self.campaign
+    }
+
+    /// Civil date-time of the moment in the jurisdiction's zone.
+    pub fn local_time(&self) -> DateTime {
+        self.local
+    }
+
+    /// The calling window at the moment, where the pack limits consumer calls.
+    pub fn calling_time(&self) -> Option<CallingTime> {
+        self.call_limits.map(|l| l.calling_time)
+    }
+
+    /// Where the pack limits consumer calls: the calls in 30 days at which the next is refused,
+    /// and the days of quiet after a refusal.
+    pub fn consumer_call_limits(&self) -> Option<(u32, i16)> {
+        self.call_limits
+            .map(|l| (l.max_calls_in_30_days, l.quiet_days_after_refusal))
+    }
+
+    /// The earliest sign of life that keeps a prospect within retention, where the pack limits it.
+    pub fn retention_cutoff(&self) -> Option<Timestamp> {
+        self.retention_cutoff
+    }
+
+    /// Decides for one contact. Pure, allocation-free, and the same for the same inputs.
+    pub fn decide<C: ContactView + ?Sized>(&self, contact: &C) -> Outcome {
+        let audience = contact.audience();
+        Outcome {
+            code: self.code(contact, audience),
+            audience: Some(audience),
+        }
+    }
+
+    fn code<C: ContactView + ?Sized>(&self, contact: &C, audience: Audience) -> Code {
+        if contact.suppressed() {
+            return Code::Suppressed;
+        }
+        if contact.restricted() {
+            return Code::Restricted;
+        }
+        let at = self.moment.instant();
+        let ledger = LedgerSummary::fold(contact.events(), self.channel, self.purpose, at);
+        match ledger.state {
+            Some(Action::Withdraw) => return Code::Withdrawn,
+            Some(Action::Object) => return Code::Objected,
+            Some(Action::Grant) | None => {}
+        }
+        if let Some(cutoff) = self.retention_cutoff
+            && audience != Audience::Generic
+            && !contact.is_customer()
+        {
+            // The latest sign of life: collection, or any event at or before the moment (any
+            // channel, any purpose, pre-ticked grants included: each is the person acting). A
+            // prospect with neither is treated as past retention: nothing shows the data is
+            // still within it, and accountability (art. 5(2)) puts that proof on us.
+            let last_sign_of_life = contact.collected_at().max(ledger.last_event_at);
+            if last_sign_of_life.is_none_or(|seen| seen < cutoff) {
+                return Code::RetentionExpired;
+            }
+        }
+        if let Some(limits) = self.call_limits
+            && self.channel == Channel::Phone
+            && audience == Audience::Consumer
+        {
+            if !limits.calling_time.is_open() {
+                return Code::OutsideCallingHours;
+            }
+            if contact.calls_last_30_days() >= limits.max_calls_in_30_days {
+                return Code::CallFrequencyCap;
+            }
+            if contact
+                .last_call_refusal_at()
+                .is_some_and(|t| t > limits.refusal_cutoff && t <= at)
+            {
+                return Code::RecentRefusal;
+            }
+        }
+        let consent = ledger.state == Some(Action::Grant);
+        match &self.pack.rules.bases {
+            Bases::Fr(bases) => fr::basis(self, bases, contact, consent),
+            Bases::De => de::basis(self, contact, consent),
+            Bases::Uk => uk::basis(self, contact, consent),
+        }
+    }
+
+    /// Customer of the campaign's product category.
+    pub(crate) fn customer_of_campaign_category<C: ContactView + ?Sized>(
+        &self,
+        contact: &C,
+    ) -> bool {
+        contact.is_customer()
+            && self
+                .campaign
+                .product_category
+                .as_deref()
+                .is_some_and(|c| contact.bought(c))
+    }
+
+    /// Soft opt-in: a customer of the campaign's category who could object at collection. It
+    /// covers our own similar products only, so never offers on behalf of partners.
+    pub(crate) fn soft_opt_in_applies<C: ContactView + ?Sized>(&self, contact: &C) -> bool {
+        self.purpose != Purpose::Partners
+            && self.customer_of_campaign_category(contact)
+            && contact.objection_offered()
+    }
+
+    /// The texts behind an outcome in this context.
+    pub(crate) fn references(&self, outcome: Outcome) -> &'static [&'static str] {
+        match &self.pack.rules.bases {
+            Bases::Fr(bases) => fr::references(outcome.code, self.channel, outcome.audience, bases),
+            Bases::De => de::references(outcome.code, self.channel),
+            Bases::Uk => uk::references(outcome.code, self.channel),
+        }
+    }
+
+    pub(crate) fn fr_phone_regime(&self) -> Option<fr::PhoneRegime> {
+        match &self.pack.rules.bases {
+            Bases::Fr(bases) => Some(bases.consumer_phone),
+            Bases::De | Bases::Uk => None,
+        }
+    }
+}
