@@ -90,7 +90,7 @@ struct Words<'a> {
     retention_cutoff_day: Option<Date>,
     phone_regime: Option<PhoneRegime>,
     /// Calls in 30 days at which the next is refused, and days of quiet after a refusal.
-    call_limits: (u32, i16),
+    call_limits: Option<(u32, i16)>,
 }
 
 impl<'a> Words<'a> {
@@ -107,7 +107,7 @@ impl<'a> Words<'a> {
             calling_time: ctx.calling_time(),
             retention_cutoff_day: ctx.retention_cutoff().map(|t| zone.to_datetime(t).date()),
             phone_regime: ctx.fr_phone_regime(),
-            call_limits: ctx.consumer_call_limits().unwrap_or((0, 0)),
+            call_limits: ctx.consumer_call_limits(),
         }
     }
 
@@ -234,16 +234,23 @@ fn french(w: &Words<'_>) -> String {
                 ),
             }
         }
-        Code::CallFrequencyCap => format!(
-            "Ce consommateur a déjà reçu {} appels de prospection au cours des 30 derniers jours : c'est le \
-             maximum permis par le Code de la consommation.",
-            w.call_limits.0
-        ),
-        Code::RecentRefusal => format!(
-            "Ce consommateur a refusé le démarchage lors d'un appel il y a moins de {} jours : il ne peut pas \
-             être rappelé avant la fin de ce délai.",
-            w.call_limits.1
-        ),
+        Code::CallFrequencyCap => match w.call_limits {
+            Some((max, _)) => format!(
+                "Ce consommateur a déjà reçu {max} appels de prospection au cours des 30 derniers jours : \
+                 c'est le maximum permis par le Code de la consommation."
+            ),
+            None => "Ce consommateur a déjà reçu le nombre maximal d'appels de prospection permis sur 30 jours."
+                .to_owned(),
+        },
+        Code::RecentRefusal => match w.call_limits {
+            Some((_, days)) => format!(
+                "Ce consommateur a refusé le démarchage lors d'un appel il y a moins de {days} jours : il ne \
+                 peut pas être rappelé avant la fin de ce délai."
+            ),
+            None => "Ce consommateur a refusé le démarchage lors d'un appel récent : il ne peut pas être rappelé \
+                     pour l'instant."
+                .to_owned(),
+        },
         Code::OppositionList if w.jurisdiction == Jurisdiction::Uk => format!(
             "Le numéro est inscrit sur la liste d'opposition {} : la prospection {ch} y est interdite sans \
              consentement.",
@@ -389,16 +396,22 @@ fn english(w: &Words<'_>) -> String {
                 ),
             }
         }
-        Code::CallFrequencyCap => format!(
-            "This consumer has already had {} marketing calls in the last 30 days: that is the most French \
-             consumer law allows.",
-            w.call_limits.0
-        ),
-        Code::RecentRefusal => format!(
-            "This consumer refused marketing during a call less than {} days ago: they may not be called again \
-             before that period ends.",
-            w.call_limits.1
-        ),
+        Code::CallFrequencyCap => match w.call_limits {
+            Some((max, _)) => format!(
+                "This consumer has already had {max} marketing calls in the last 30 days: that is the most \
+                 French consumer law allows."
+            ),
+            None => "This consumer has already had the most marketing calls allowed in 30 days.".to_owned(),
+        },
+        Code::RecentRefusal => match w.call_limits {
+            Some((_, days)) => format!(
+                "This consumer refused marketing during a call less than {days} days ago: they may not be \
+                 called again before that period ends."
+            ),
+            None => "This consumer recently refused marketing during a call: they may not be called again for \
+                     now."
+                .to_owned(),
+        },
         Code::OppositionList if w.jurisdiction == Jurisdiction::Uk => format!(
             "The number is registered with the {}: marketing {ch} to it is barred without consent.",
             w.opposition_list()

@@ -3,8 +3,8 @@
 //!
 //! The request is read in one pass by serde_json with hand-written visitors (no intermediate
 //! `Value`, keys matched without allocating), so a request costs about a microsecond. Each visitor
-//! knows where it stands ([`Prefix`]); the innermost frame that sees an error records its path in
-//! a [`Slot`], and outer frames leave it alone. Unknown fields are refused: a typo in compliance
+//! knows where it stands (`Prefix`); the innermost frame that sees an error records its path in
+//! a `Slot`, and outer frames leave it alone. Unknown fields are refused: a typo in compliance
 //! input must not pass silently as a default.
 
 use std::cell::RefCell;
