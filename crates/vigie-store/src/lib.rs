@@ -15,6 +15,8 @@ pub mod model;
 mod postgres;
 pub mod sealing;
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod vault;
 
 use std::collections::HashMap;
