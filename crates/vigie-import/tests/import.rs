@@ -1,0 +1,157 @@
+//! CSV imports on both stores: all or nothing, precise errors, idempotent re-imports.
+
+use std::path::{Path, PathBuf};
+
+use vigie_core::ContactRef;
+use vigie_import::{ImportError, ImportKind, ImportOptions, import_file};
+use vigie_store::testing::TestStore;
+use vigie_store::{ContactQuery, DEFAULT_ORG, Organization, Store, both_stores};
+
+const CONTACTS: &str = "\
+contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted
+C00000001, Marie.Martin1@GMAIL.com ,06 12 34 56 78,consumer,true,optics|audio,web_form,2024-03-01T10:00:00Z,true,true,false,false
+C00000002,contact@company2.fr,+33 (0)7 31 22 33 44,generic,false,,trade_show,2023-05-02T11:00:00Z,true,true,false,false
+C00000003,jean.petit@company3.fr,0033612121212,professional,false,,public_directory,2025-01-02T11:00:00Z,false,false,false,true
+";
+
+const CONSENTS: &str = "\
+contact_ref,channel,purpose,action,at,method,notice_version,source
+C00000001,email,marketing,grant,2024-03-02T10:00:00Z,double_opt_in,v2,web_form
+C00000001,email,marketing,withdraw,2024-09-02T10:00:00Z,unsubscribe_link,v2,web_form
+C00000003,any,marketing,object,2025-02-02T10:00:00Z,email_reply,v3,public_directory
+";
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+async fn org(s: &Store) -> Organization {
+    s.require_org(DEFAULT_ORG).await.unwrap()
+}
+
+async fn contact_count(s: &Store, org: &Organization) -> usize {
+    s.contacts(org.id, &ContactQuery { limit: 1000, ..Default::default() }).await.unwrap().contacts.len()
+}
+
+fn invalid(result: Result<vigie_import::ImportReport, ImportError>) -> Vec<vigie_import::RowError> {
+    match result {
+        Err(ImportError::Invalid { errors, .. }) => errors,
+        other => panic!("expected the file to be rejected, got {other:?}"),
+    }
+}
+
+both_stores! {
+    a_good_base_imports_and_reimporting_changes_nothing => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let opts = ImportOptions::default();
+        let contacts = write(dir.path(), "contacts.csv", CONTACTS);
+        let consents = write(dir.path(), "consents.csv", CONSENTS);
+        let supp = write(dir.path(), "suppression.csv", "sha256\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n");
+        let opp = write(dir.path(), "opposition.csv", "phone\n+33612345678\n+33731223344\n");
+        for (kind, file, inserted) in [
+            (ImportKind::Contacts, &contacts, 3),
+            (ImportKind::Consents, &consents, 3),
+            (ImportKind::Suppression, &supp, 1),
+            (ImportKind::Opposition, &opp, 2),
+        ] {
+            let r = import_file(s, &o, kind, file, &opts).await.unwrap();
+            assert_eq!(r.counts.inserted, inserted, "{kind:?}");
+            let again = import_file(s, &o, kind, file, &opts).await.unwrap();
+            assert_eq!((again.counts.inserted, again.counts.updated), (0, 0), "{kind:?} re-import");
+            assert_eq!(again.counts.unchanged, inserted, "{kind:?} re-import");
+        }
+        let marie = s.contact(o.id, &ContactRef::parse("C00000001").unwrap()).await.unwrap().unwrap();
+        assert_eq!(marie.data.email.unwrap().as_str(), "marie.martin1@gmail.com");
+        assert_eq!(marie.data.phone.unwrap().as_str(), "+33612345678");
+        assert_eq!(marie.data.customer_categories, ["optics", "audio"]);
+        let generic = s.contact(o.id, &ContactRef::parse("C00000002").unwrap()).await.unwrap().unwrap();
+        assert_eq!(generic.data.phone.unwrap().as_str(), "+33731223344");
+        let ledger = s.ledger(o.id, &ContactRef::parse("C00000001").unwrap()).await.unwrap();
+        assert_eq!(ledger.len(), 2);
+        assert_eq!(ledger[1].new.notice_version.as_deref(), Some("v2"));
+        assert!(s.is_suppressed(o.id, "abc").await.unwrap());
+        assert!(s.on_opposition_list(o.id, &vigie_core::PhoneE164::parse_e164("+33731223344").unwrap()).await.unwrap());
+        // A changed row is an update, the others stay unchanged.
+        let changed = CONTACTS.replace("trade_show,2023-05-02T11:00:00Z,true", "trade_show,2023-05-02T11:00:00Z,false");
+        let r = import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c2.csv", &changed), &opts).await.unwrap();
+        assert_eq!((r.counts.inserted, r.counts.updated, r.counts.unchanged), (0, 1, 2));
+    };
+
+    one_bad_row_rejects_the_whole_file => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let opts = ImportOptions::default();
+        let bad_phone = CONTACTS.replace("0033612121212", "06 12");
+        let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "a.csv", &bad_phone), &opts).await);
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (4, "phone"));
+        assert!(errors[0].reason.contains("not a valid phone number"), "{}", errors[0].reason);
+        assert_eq!(contact_count(s, &o).await, 0, "nothing of a rejected file is stored");
+
+        let bad_audience = CONTACTS.replace(",generic,", ",robot,");
+        let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "b.csv", &bad_audience), &opts).await);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "audience"));
+        assert!(errors[0].reason.contains("unknown audience \"robot\""));
+
+        let missing_column = CONTACTS.replace("contract_active,", "");
+        let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c.csv", &missing_column), &opts).await);
+        assert_eq!(errors[0].line, 1);
+        assert!(errors[0].reason.contains("missing column(s): contract_active"), "{}", errors[0].reason);
+
+        let short_row = format!("{CONTACTS}C9,a@b.fr,0612345678,consumer\n");
+        let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "d.csv", &short_row), &opts).await);
+        assert_eq!(errors[0].line, 5);
+        assert!(errors[0].reason.contains("4 fields where the header has 12"), "{}", errors[0].reason);
+        assert_eq!(contact_count(s, &o).await, 0);
+
+        import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "good.csv", CONTACTS), &opts).await.unwrap();
+        let bad_date = CONSENTS.replace("2024-09-02T10:00:00Z", "02/09/2024");
+        let errors = invalid(import_file(s, &o, ImportKind::Consents, &write(dir.path(), "e.csv", &bad_date), &opts).await);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "at"));
+        let bad_channel = CONSENTS.replace("any,marketing", "pigeon,marketing");
+        let errors = invalid(import_file(s, &o, ImportKind::Consents, &write(dir.path(), "f.csv", &bad_channel), &opts).await);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (4, "channel"));
+        let unknown_contact = format!("{CONSENTS}C99999999,sms,marketing,grant,2025-01-01T00:00:00Z,double_opt_in,v1,web_form\n");
+        let errors = invalid(import_file(s, &o, ImportKind::Consents, &write(dir.path(), "g.csv", &unknown_contact), &opts).await);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (5, "contact_ref"));
+        for r in ["C00000001", "C00000003"] {
+            assert!(s.ledger(o.id, &ContactRef::parse(r).unwrap()).await.unwrap().is_empty(), "no event of a rejected file is stored");
+        }
+
+        let errors = invalid(import_file(s, &o, ImportKind::Suppression, &write(dir.path(), "h.csv", "sha256\nabc\n"), &opts).await);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "sha256"));
+        let errors = invalid(import_file(s, &o, ImportKind::Opposition, &write(dir.path(), "i.csv", "phone\n+33612345678\n+33 0 00\n"), &opts).await);
+        assert_eq!(errors[0].line, 3);
+        assert!(!s.on_opposition_list(o.id, &vigie_core::PhoneE164::parse_e164("+33612345678").unwrap()).await.unwrap());
+    };
+
+    skip_invalid_imports_the_good_rows_and_writes_the_bad_ones => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let opts = ImportOptions { skip_invalid: true, ..Default::default() };
+        let bad = CONTACTS.replace("0033612121212", "06 12");
+        let file = write(dir.path(), "contacts.csv", &bad);
+        let r = import_file(s, &o, ImportKind::Contacts, &file, &opts).await.unwrap();
+        assert_eq!((r.counts.inserted, r.rejected), (2, 1));
+        let rejects = std::fs::read_to_string(r.rejects_file.unwrap()).unwrap();
+        let lines: Vec<_> = rejects.lines().collect();
+        assert_eq!(lines.len(), 2, "{rejects}");
+        assert!(lines[0].starts_with("line,column,reason,contact_ref,email"));
+        assert!(lines[1].starts_with("4,phone,"), "{}", lines[1]);
+        assert!(lines[1].contains("C00000003"));
+
+        let consents = format!("{CONSENTS}C99999999,sms,marketing,grant,2025-01-01T00:00:00Z,double_opt_in,v1,web_form\n");
+        let out = dir.path().join("my-rejects.csv");
+        let opts = ImportOptions { skip_invalid: true, rejects_path: Some(out.clone()), ..Default::default() };
+        let r = import_file(s, &o, ImportKind::Consents, &write(dir.path(), "consents.csv", &consents), &opts).await.unwrap();
+        assert_eq!((r.counts.inserted, r.rejected), (2, 2), "C00000003 was rejected with its contact, and C99999999 is unknown");
+        let rejects = std::fs::read_to_string(out).unwrap();
+        assert!(rejects.contains("5,contact_ref,\"no contact \"\"C99999999\"\""), "{rejects}");
+    };
+}
