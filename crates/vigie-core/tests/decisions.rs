@@ -5,10 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use vigie_core::decision::engine::Outcome;
 use vigie_core::{
     Action, Audience, Campaign, Channel, ChannelScope, Code, ConsentEvent, ContactFacts, Decision,
-    DecisionContext, DecisionRequest, Jurisdiction, Lang, Method, Moment, Purpose, decide,
+    DecisionContext, DecisionRequest, Jurisdiction, Lang, Method, Moment, Outcome, Purpose, decide,
     parse_request,
 };
 
