@@ -1,0 +1,513 @@
+//! What the API reads and writes, with its OpenAPI schemas. The wire shapes live here, apart from
+//! the store's model, so that a change of storage never changes the API by accident.
+
+use std::net::IpAddr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
+use vigie_core::{
+    Action, Audience, ChannelScope, ContactRef, Email, Method, PhoneE164, Purpose, Region,
+};
+use vigie_store::{Contact, ContactData, NewConsentEvent, StoredEvent};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Declares a string schema whose values are a vocabulary of the core (`ALL`), so that the
+/// OpenAPI document lists exactly what the server accepts.
+macro_rules! vocabulary_schema {
+    ($name:ident, $vocab:ty, $description:literal) => {
+        #[doc = $description]
+        pub struct $name;
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .description(Some($description))
+                    .enum_values(Some(<$vocab>::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+        impl ToSchema for $name {}
+    };
+}
+
+vocabulary_schema!(AudienceName, Audience, "Who is behind the identifiers.");
+vocabulary_schema!(ChannelName, vigie_core::Channel, "A channel of contact.");
+vocabulary_schema!(
+    ChannelScopeName,
+    ChannelScope,
+    "The channel an event applies to; `any` for every channel."
+);
+vocabulary_schema!(PurposeName, Purpose, "Why the data is processed.");
+vocabulary_schema!(
+    ActionName,
+    Action,
+    "What the event says: consent given, withdrawn, or an objection."
+);
+vocabulary_schema!(
+    MethodName,
+    Method,
+    "How the event was collected (part of its proof)."
+);
+vocabulary_schema!(DecisionName, vigie_core::Decision, "allow or deny.");
+vocabulary_schema!(
+    CodeName,
+    vigie_core::Code,
+    "The legal basis of an allow, or the first reason that blocks a deny."
+);
+
+/// Longest free-text field accepted (names, sources, notice versions).
+const MAX_TEXT: usize = 256;
+/// Longest user agent accepted.
+const MAX_USER_AGENT: usize = 1024;
+
+/// Present-or-absent for PATCH: an absent field stays `None`, a present one (even `null`) is
+/// `Some(value)`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(s) => {
+            let s = s.trim();
+            if s.chars().count() > max {
+                return Err(ApiError::field(
+                    "too_long",
+                    field,
+                    format!("at most {max} characters"),
+                ));
+            }
+            if s.chars().any(char::is_control) {
+                return Err(ApiError::field(
+                    "invalid_field",
+                    field,
+                    "control characters are not allowed",
+                ));
+            }
+            Ok((!s.is_empty()).then(|| s.to_owned()))
+        }
+    }
+}
+
+pub fn parse_ref(field: &str, s: &str) -> ApiResult<ContactRef> {
+    ContactRef::parse(s).map_err(|e| ApiError::field("invalid_contact_ref", field, e.to_string()))
+}
+
+pub fn parse_email(field: &str, s: &str) -> ApiResult<Email> {
+    Email::parse(s).map_err(|e| ApiError::field("invalid_email", field, e.to_string()))
+}
+
+/// A phone number in E.164 or written nationally in `region`.
+pub fn parse_phone(field: &str, s: &str, region: Region) -> ApiResult<PhoneE164> {
+    PhoneE164::parse(s, region).map_err(|e| ApiError::field("invalid_phone", field, e.to_string()))
+}
+
+fn categories(value: Vec<String>) -> ApiResult<Vec<String>> {
+    let mut out = Vec::with_capacity(value.len());
+    for (i, c) in value.into_iter().enumerate() {
+        let field = format!("customer_categories[{i}]");
+        let c = text(&field, Some(c), 64)?
+            .ok_or_else(|| ApiError::field("invalid_field", &field, "empty category"))?;
+        if c.contains('|') {
+            return Err(ApiError::field(
+                "invalid_field",
+                field,
+                "a category cannot contain '|'",
+            ));
+        }
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// A contact's fields, as created (`POST`) or replaced (`PUT`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    /// The reference the client system (CRM) gives the contact; unique within the organization.
+    /// Required to create; on `PUT` it may be left out, and must equal the path's if given.
+    #[schema(example = "C00000042")]
+    pub contact_ref: Option<String>,
+    /// E-mail address (trimmed and lower-cased).
+    #[schema(example = "marie.martin@orange.fr")]
+    pub email: Option<String>,
+    /// Phone number, in E.164 or in the national format of the organization's region (FR).
+    #[schema(example = "06 12 34 56 78")]
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[schema(value_type = AudienceName)]
+    pub audience: Audience,
+    /// Has bought from the organization.
+    #[serde(default)]
+    pub customer: bool,
+    /// Product categories bought (soft opt-in and the phone contract exception read them).
+    #[serde(default)]
+    #[schema(example = json!(["optics"]))]
+    pub customer_categories: Vec<String>,
+    /// How the contact was collected (web_form, trade_show …).
+    #[schema(example = "web_form")]
+    pub collected_via: Option<String>,
+    /// When the contact was collected (RFC 3339).
+    #[schema(value_type = Option<String>, format = DateTime, example = "2025-06-01T09:00:00Z")]
+    pub collected_at: Option<Timestamp>,
+    /// Told at collection that the data serves prospecting.
+    #[serde(default)]
+    pub informed: bool,
+    /// Offered a simple, free way to object at collection.
+    #[serde(default)]
+    pub objection_offered: bool,
+    /// A contract is running.
+    #[serde(default)]
+    pub contract_active: bool,
+    /// GDPR art. 18 restriction in force.
+    #[serde(default)]
+    pub restricted: bool,
+}
+
+impl ContactInput {
+    /// Checks the fields; `path_ref` is the reference of the URL, if any.
+    pub fn into_data(
+        self,
+        path_ref: Option<&ContactRef>,
+        region: Region,
+    ) -> ApiResult<ContactData> {
+        let contact_ref = match (self.contact_ref, path_ref) {
+            (Some(r), path) => {
+                let r = parse_ref("contact_ref", &r)?;
+                if let Some(p) = path
+                    && *p != r
+                {
+                    return Err(ref_mismatch());
+                }
+                r
+            }
+            (None, Some(p)) => p.clone(),
+            (None, None) => {
+                return Err(ApiError::field(
+                    "missing_field",
+                    "contact_ref",
+                    "this field is required",
+                ));
+            }
+        };
+        Ok(ContactData {
+            contact_ref,
+            email: self
+                .email
+                .as_deref()
+                .map(|s| parse_email("email", s))
+                .transpose()?,
+            phone: self
+                .phone
+                .as_deref()
+                .map(|s| parse_phone("phone", s, region))
+                .transpose()?,
+            first_name: text("first_name", self.first_name, MAX_TEXT)?,
+            last_name: text("last_name", self.last_name, MAX_TEXT)?,
+            audience: self.audience,
+            customer: self.customer,
+            customer_categories: categories(self.customer_categories)?,
+            collected_via: text("collected_via", self.collected_via, MAX_TEXT)?,
+            collected_at: self.collected_at,
+            informed: self.informed,
+            objection_offered: self.objection_offered,
+            contract_active: self.contract_active,
+            restricted: self.restricted,
+        })
+    }
+}
+
+fn ref_mismatch() -> ApiError {
+    ApiError::field(
+        "contact_ref_mismatch",
+        "contact_ref",
+        "differs from the contact reference in the URL",
+    )
+}
+
+/// A partial update: only the fields given change. `null` clears an optional field.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    /// If given, must equal the reference in the URL (a contact's reference cannot change).
+    #[serde(default, deserialize_with = "present")]
+    pub contact_ref: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// E.164 or the national format of the organization's region (FR).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub first_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub last_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<AudienceName>)]
+    pub audience: Option<Audience>,
+    #[serde(default, deserialize_with = "present")]
+    pub customer: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub customer_categories: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub collected_via: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub collected_at: Option<Option<Timestamp>>,
+    #[serde(default, deserialize_with = "present")]
+    pub informed: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub objection_offered: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub contract_active: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub restricted: Option<bool>,
+}
+
+impl ContactPatch {
+    /// Applies the patch to the stored fields.
+    pub fn apply(self, mut d: ContactData, region: Region) -> ApiResult<ContactData> {
+        if let Some(r) = self.contact_ref
+            && parse_ref("contact_ref", &r)? != d.contact_ref
+        {
+            return Err(ref_mismatch());
+        }
+        if let Some(v) = self.email {
+            d.email = v.as_deref().map(|s| parse_email("email", s)).transpose()?;
+        }
+        if let Some(v) = self.phone {
+            d.phone = v
+                .as_deref()
+                .map(|s| parse_phone("phone", s, region))
+                .transpose()?;
+        }
+        if let Some(v) = self.first_name {
+            d.first_name = text("first_name", v, MAX_TEXT)?;
+        }
+        if let Some(v) = self.last_name {
+            d.last_name = text("last_name", v, MAX_TEXT)?;
+        }
+        if let Some(v) = self.audience {
+            d.audience = v;
+        }
+        if let Some(v) = self.customer {
+            d.customer = v;
+        }
+        if let Some(v) = self.customer_categories {
+            d.customer_categories = categories(v)?;
+        }
+        if let Some(v) = self.collected_via {
+            d.collected_via = text("collected_via", v, MAX_TEXT)?;
+        }
+        if let Some(v) = self.collected_at {
+            d.collected_at = v;
+        }
+        if let Some(v) = self.informed {
+            d.informed = v;
+        }
+        if let Some(v) = self.objection_offered {
+            d.objection_offered = v;
+        }
+        if let Some(v) = self.contract_active {
+            d.contract_active = v;
+        }
+        if let Some(v) = self.restricted {
+            d.restricted = v;
+        }
+        Ok(d)
+    }
+}
+
+/// A stored contact.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactOut {
+    /// The store's id: pass the last one as `after_id` to page.
+    pub id: i64,
+    pub contact_ref: String,
+    pub email: Option<String>,
+    /// E.164.
+    #[schema(example = "+33612345678")]
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[schema(value_type = AudienceName)]
+    pub audience: Audience,
+    pub customer: bool,
+    pub customer_categories: Vec<String>,
+    pub collected_via: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub collected_at: Option<Timestamp>,
+    pub informed: bool,
+    pub objection_offered: bool,
+    pub contract_active: bool,
+    pub restricted: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+impl From<Contact> for ContactOut {
+    fn from(c: Contact) -> Self {
+        let d = c.data;
+        ContactOut {
+            id: c.id,
+            contact_ref: d.contact_ref.as_str().to_owned(),
+            email: d.email.map(|e| e.as_str().to_owned()),
+            phone: d.phone.map(|p| p.as_str().to_owned()),
+            first_name: d.first_name,
+            last_name: d.last_name,
+            audience: d.audience,
+            customer: d.customer,
+            customer_categories: d.customer_categories,
+            collected_via: d.collected_via,
+            collected_at: d.collected_at,
+            informed: d.informed,
+            objection_offered: d.objection_offered,
+            contract_active: d.contract_active,
+            restricted: d.restricted,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A page of contacts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactPageOut {
+    pub contacts: Vec<ContactOut>,
+    /// Pass as `after_id` to read the next page; `null` on the last page.
+    pub next_after_id: Option<i64>,
+}
+
+/// Finding contacts: exact match on an identifier, page by page.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContactSearch {
+    /// Exact e-mail address (case and surrounding spaces do not matter). Matched through a keyed
+    /// blind index: no partial or fuzzy search.
+    pub email: Option<String>,
+    /// Exact phone number, in E.164 or national format (FR). Matched through a blind index.
+    pub phone: Option<String>,
+    /// Return contacts whose id is greater than this one (the previous page's `next_after_id`).
+    pub after_id: Option<i64>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// A consent ledger event to append.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    #[schema(value_type = ChannelScopeName)]
+    pub channel: ChannelScope,
+    #[schema(value_type = PurposeName)]
+    pub purpose: Purpose,
+    #[schema(value_type = ActionName)]
+    pub action: Action,
+    /// When the person acted (RFC 3339).
+    #[schema(value_type = String, format = DateTime, example = "2026-01-10T08:00:00Z")]
+    pub at: Timestamp,
+    #[schema(value_type = MethodName)]
+    pub method: Method,
+    /// Version of the privacy notice shown.
+    #[schema(example = "v3")]
+    pub notice_version: Option<String>,
+    /// Where the event comes from (a form, a campaign, a CRM …).
+    #[schema(example = "newsletter_form")]
+    pub source: Option<String>,
+    /// IP address the consent came from (stored encrypted).
+    #[schema(value_type = Option<String>, example = "203.0.113.7")]
+    pub ip: Option<IpAddr>,
+    /// User agent the consent came from (stored encrypted).
+    pub user_agent: Option<String>,
+}
+
+impl EventInput {
+    pub fn into_event(self) -> ApiResult<NewConsentEvent> {
+        Ok(NewConsentEvent {
+            event: vigie_core::ConsentEvent {
+                scope: self.channel,
+                purpose: self.purpose,
+                action: self.action,
+                at: self.at,
+                method: self.method,
+            },
+            notice_version: text("notice_version", self.notice_version, MAX_TEXT)?,
+            source: text("source", self.source, MAX_TEXT)?,
+            ip: self.ip.map(|ip| ip.to_string()),
+            user_agent: text("user_agent", self.user_agent, MAX_USER_AGENT)?,
+        })
+    }
+}
+
+/// A ledger event as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    pub id: i64,
+    #[schema(value_type = ChannelScopeName)]
+    pub channel: ChannelScope,
+    #[schema(value_type = PurposeName)]
+    pub purpose: Purpose,
+    #[schema(value_type = ActionName)]
+    pub action: Action,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    #[schema(value_type = MethodName)]
+    pub method: Method,
+    pub notice_version: Option<String>,
+    pub source: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// When Vigie recorded the event.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+impl From<StoredEvent> for EventOut {
+    fn from(s: StoredEvent) -> Self {
+        let n = s.new;
+        EventOut {
+            id: s.id,
+            channel: n.event.scope,
+            purpose: n.event.purpose,
+            action: n.event.action,
+            at: n.event.at,
+            method: n.event.method,
+            notice_version: n.notice_version,
+            source: n.source,
+            ip: n.ip,
+            user_agent: n.user_agent,
+            recorded_at: s.recorded_at,
+        }
+    }
+}
+
+/// A contact's consent ledger, in recording order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerOut {
+    pub contact_ref: String,
+    pub events: Vec<EventOut>,
+}
+
+/// The server is up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+    /// The kind of store in use.
+    #[schema(example = "sqlite")]
+    pub store: &'static str,
+}

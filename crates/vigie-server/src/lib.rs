@@ -1,0 +1,267 @@
+//! Vigie's HTTP server: the JSON API (described by an OpenAPI 3.1 document generated from the
+//! handlers) and a small server-rendered admin UI.
+//!
+//! Every response carries strict security headers; every error is JSON (`{"error": {"code",
+//! "message"}}`) on the API; request logs name the route template, never the path or query
+//! (which may carry identifiers).
+
+mod api;
+mod decisions;
+mod dto;
+pub mod error;
+mod extract;
+mod ui;
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use vigie_store::{Organization, Store, StoreError};
+
+pub use extract::ORG_HEADER;
+
+use crate::error::ApiError;
+
+/// Largest request body accepted.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// What every request handler shares: the store, and a cache of organizations by slug.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    /// Organizations seen, by slug. Organizations are only ever added, so a hit stays true.
+    orgs: RwLock<HashMap<String, Organization>>,
+    /// The OpenAPI document, serialized once.
+    openapi_json: OnceLock<String>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                orgs: RwLock::default(),
+                openapi_json: OnceLock::new(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The organization `slug`, if it exists.
+    pub async fn org(&self, slug: &str) -> Result<Option<Organization>, StoreError> {
+        if let Some(org) = self.inner.orgs.read().expect("org cache").get(slug) {
+            return Ok(Some(org.clone()));
+        }
+        if !vigie_store::valid_org_slug(slug) {
+            return Ok(None);
+        }
+        let org = self.inner.store.org(slug).await?;
+        if let Some(org) = &org {
+            self.inner
+                .orgs
+                .write()
+                .expect("org cache")
+                .insert(slug.to_owned(), org.clone());
+        }
+        Ok(org)
+    }
+}
+
+/// The OpenAPI document's frame; the paths come from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Vigie API",
+        description = "Vigie, a self-hosted GDPR compliance engine for marketing contact data: contacts, \
+            their append-only consent ledger, and decisions — may we contact this person, on this channel, \
+            for this purpose, at this time, and why?\n\nEvery organization-scoped route reads the \
+            organization from the `Vigie-Org` header (default `default`). Errors are JSON: \
+            `{\"error\": {\"code\": \"…\", \"message\": \"…\", \"field\": \"…\"}}`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "contacts", description = "Contacts and their facts; identifiers are encrypted at rest and found by exact blind index"),
+        (name = "consent ledger", description = "Append-only consent events (grant, withdraw, object) with their proof"),
+        (name = "decisions", description = "The decision engine"),
+        (name = "server", description = "Liveness and the API description"),
+    ),
+    components(schemas(error::ErrorBody))
+)]
+struct ApiDoc;
+
+/// The API description itself.
+#[utoipa::path(get, path = "/api/openapi.json", tag = api::TAG_SERVER,
+    responses((status = 200, description = "This OpenAPI 3.1 document", content_type = "application/json")))]
+async fn openapi_json(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let body = state
+        .inner
+        .openapi_json
+        .get_or_init(|| openapi().to_pretty_json().expect("the document serializes"));
+    ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
+}
+
+/// The routes and the OpenAPI document generated from them.
+fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(api::healthz))
+        .routes(routes!(openapi_json))
+        .routes(routes!(api::create_contact, api::list_contacts))
+        .routes(routes!(
+            api::get_contact,
+            api::put_contact,
+            api::patch_contact
+        ))
+        .routes(routes!(api::append_event, api::list_events))
+        .routes(routes!(api::contact_decision))
+        .routes(routes!(api::decide))
+        .split_for_parts()
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().1
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_routes();
+    let _ = state.inner.openapi_json.set(
+        doc.to_pretty_json()
+            .expect("the OpenAPI document serializes"),
+    );
+    api.merge(ui::routes())
+        .fallback(not_found)
+        .with_state(state)
+        .layer(middleware::from_fn(json_errors))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // The route template only: paths and queries may carry identifiers.
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map(MatchedPath::as_str)
+                .unwrap_or("(no route)");
+            tracing::info_span!("request", method = %req.method(), route)
+        }))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route (see /api/openapi.json)")
+}
+
+/// Rewrites the error responses axum and tower produce on their own (405, 413 …) as JSON: no
+/// plain-text error leaves the server. HTML pages of the UI are left alone.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with("application/json") || content_type.starts_with("text/html") {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this method is not allowed on this route",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "the body is larger than the 1 MiB limit",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "unsupported content type")
+        }
+        StatusCode::NOT_FOUND => ("not_found", "not found"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
+        s if s.is_server_error() => ("internal_error", "internal error (see the server log)"),
+        _ => ("bad_request", "the request could not be handled"),
+    };
+    let mut fixed = ApiError::new(status, code, message).into_response();
+    // Keep informative headers such as `Allow` on a 405.
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fixed.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    fixed
+}
+
+/// Serves `router(state)` on `listener` until Ctrl-C or SIGTERM, then lets requests in flight
+/// finish.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
