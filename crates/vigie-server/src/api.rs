@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigie_core::{
     Campaign, Channel, DecisionRequest, DecisionResponse, Jurisdiction, Lang, Moment, Purpose,
-    Region, Timestamp, parse_request,
+    Region, parse_request,
 };
 use vigie_store::{ContactQuery, UpsertOutcome};
 
@@ -410,7 +410,7 @@ impl DecisionQuery {
         let at = match self.at.as_deref() {
             Some(s) => Moment::parse(s)
                 .map_err(|e| ApiError::field("invalid_parameter", "at", e.to_string()))?,
-            None => Moment::from(Timestamp::now()),
+            None => Moment::from(crate::decisions::now()),
         };
         let product_category = self
             .product_category

@@ -10,6 +10,12 @@ use vigie_store::{Contact, OrgId, StoredEvent};
 use crate::AppState;
 use crate::error::ApiResult;
 
+/// Now, to the second: the moment of a decision asked without one.
+pub fn now() -> vigie_core::Timestamp {
+    let now = vigie_core::Timestamp::now();
+    vigie_core::Timestamp::from_second(now.as_second()).unwrap_or(now)
+}
+
 /// The campaign side of a decision about a stored contact.
 #[derive(Debug, Clone)]
 pub struct Ask {

@@ -943,7 +943,7 @@ async fn decisions_section(
         .b2b
         .as_deref()
         .is_some_and(|v| v == "1" || v == "on" || v == "true");
-    let now = Timestamp::now();
+    let now = crate::decisions::now();
 
     let _ = write!(
         m,

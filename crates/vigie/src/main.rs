@@ -2,7 +2,9 @@
 
 mod cli_import;
 mod config;
+mod demo;
 mod org;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +32,10 @@ enum Command {
     /// Manage organizations (data controllers).
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// Serve the HTTP API and the admin UI.
+    Serve(serve::ServeArgs),
+    /// Load a generated demo base (organization "demo") and serve it: `cargo run --release -- demo`.
+    Demo(demo::DemoArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -45,6 +51,8 @@ fn main() -> std::process::ExitCode {
         match cli.command {
             Command::Import(args) => cli_import::run(&cli.store, args).await,
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
+            Command::Serve(args) => serve::run(&cli.store, args).await,
+            Command::Demo(args) => demo::run(&cli.store, args).await,
         }
     });
     match result {
