@@ -358,26 +358,7 @@ pub async fn decide(headers: HeaderMap, DecideBody(body): DecideBody) -> Respons
     };
     match parse_request(text) {
         Ok(request) => Json(vigie_core::decide(&request, lang)).into_response(),
-        Err(e) => request_error(&e).into_response(),
-    }
-}
-
-/// An unreadable decision request, as an API error naming the field.
-fn request_error(e: &vigie_core::RequestError) -> ApiError {
-    let message = e.message();
-    let code = if message.starts_with("invalid JSON") {
-        "invalid_json"
-    } else if message.starts_with("missing field") {
-        "missing_field"
-    } else if message.starts_with("unknown field") {
-        "unknown_field"
-    } else {
-        "invalid_field"
-    };
-    if e.path().is_empty() {
-        ApiError::bad_request(code, e.to_string())
-    } else {
-        ApiError::field(code, e.path(), e.to_string())
+        Err(e) => crate::error::from_request_error(&e).into_response(),
     }
 }
 
@@ -396,8 +377,8 @@ pub struct DecisionQuery {
     /// Default `marketing`.
     #[param(value_type = Option<PurposeName>)]
     pub purpose: Option<Purpose>,
-    /// FR (default), DE or UK.
-    #[param(value_type = Option<String>)]
+    /// Default FR.
+    #[param(value_type = Option<JurisdictionName>)]
     pub jurisdiction: Option<Jurisdiction>,
     /// B2B: the message concerns the recipient's job (default false).
     pub relates_to_profession: Option<bool>,
@@ -516,8 +497,7 @@ pub struct OrgHeader {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct DecisionRequestDoc {
-    /// FR, DE or UK.
-    #[schema(example = "FR")]
+    #[schema(value_type = JurisdictionName)]
     jurisdiction: String,
     /// The moment of contact, RFC 3339 with offset.
     #[schema(format = DateTime, example = "2026-11-24T10:30:00+01:00")]

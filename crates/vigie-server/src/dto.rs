@@ -52,6 +52,11 @@ vocabulary_schema!(
     Method,
     "How the event was collected (part of its proof)."
 );
+vocabulary_schema!(
+    JurisdictionName,
+    vigie_core::Jurisdiction,
+    "Whose law applies."
+);
 vocabulary_schema!(DecisionName, vigie_core::Decision, "allow or deny.");
 vocabulary_schema!(
     CodeName,

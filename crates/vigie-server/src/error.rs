@@ -209,6 +209,25 @@ pub fn from_json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiE
     }
 }
 
+/// An unreadable decision request (vigie-core's reader), as an error naming the field.
+pub fn from_request_error(e: &vigie_core::RequestError) -> ApiError {
+    let message = e.message();
+    let code = if message.starts_with("invalid JSON") {
+        "invalid_json"
+    } else if message.starts_with("missing field") {
+        "missing_field"
+    } else if message.starts_with("unknown field") {
+        "unknown_field"
+    } else {
+        "invalid_field"
+    };
+    if e.path().is_empty() {
+        ApiError::bad_request(code, e.to_string())
+    } else {
+        ApiError::field(code, e.path(), e.to_string())
+    }
+}
+
 /// serde_json appends " at line L column C" to its messages; the position is given apart.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {

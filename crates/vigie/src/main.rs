@@ -2,6 +2,7 @@
 
 mod cli_import;
 mod config;
+mod decide;
 mod demo;
 mod org;
 mod serve;
@@ -32,6 +33,8 @@ enum Command {
     /// Manage organizations (data controllers).
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// Decide one request (or a stream with --jsonl) of the decision contract, without a store.
+    Decide(decide::DecideArgs),
     /// Serve the HTTP API and the admin UI.
     Serve(serve::ServeArgs),
     /// Load a generated demo base (organization "demo") and serve it: `cargo run --release -- demo`.
@@ -51,6 +54,7 @@ fn main() -> std::process::ExitCode {
         match cli.command {
             Command::Import(args) => cli_import::run(&cli.store, args).await,
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
+            Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Demo(args) => demo::run(&cli.store, args).await,
         }
