@@ -13,6 +13,7 @@ mod error;
 mod migrations;
 pub mod model;
 mod postgres;
+mod screening;
 pub mod sealing;
 mod sqlite;
 #[cfg(feature = "testing")]
@@ -31,6 +32,7 @@ pub use backend::{ImportMsg, UnknownRefs};
 pub use error::{Result, StoreError};
 pub use model::*;
 pub use postgres::PgStore;
+pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};
 pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};
