@@ -122,12 +122,17 @@ impl PhoneE164 {
     pub fn parse(input: &str, region: Region) -> Result<Self, IdentError> {
         let err = || IdentError::Phone(input.to_owned());
         let cleaned = clean_typed_number(input).ok_or_else(err)?;
-        let number = phonenumber::parse(Some(region.id), &cleaned).map_err(|_| err())?;
-        if !phonenumber::is_valid(&number) {
-            return Err(err());
+        if let Some(e164) = crate::numbering::fast_e164(&cleaned, region.code()) {
+            return Ok(PhoneE164(e164));
         }
-        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
-        Ok(PhoneE164(e164))
+        Self::parse_with_libphonenumber(&cleaned, region).ok_or_else(err)
+    }
+
+    /// The general path: libphonenumber's parser and validator.
+    fn parse_with_libphonenumber(cleaned: &str, region: Region) -> Option<Self> {
+        let number = phonenumber::parse(Some(region.id), cleaned).ok()?;
+        phonenumber::is_valid(&number)
+            .then(|| PhoneE164(number.format().mode(phonenumber::Mode::E164).to_string()))
     }
 
     /// Accepts a string that must already be in E.164 form (as stored or sent by the API).
@@ -150,7 +155,11 @@ impl PhoneE164 {
 
 /// Keeps the digits of a typed number, with a leading `+` for an international prefix.
 fn clean_typed_number(input: &str) -> Option<String> {
-    let without_trunk = input.replace("(0)", "");
+    let without_trunk = if input.contains("(0)") {
+        std::borrow::Cow::Owned(input.replace("(0)", ""))
+    } else {
+        std::borrow::Cow::Borrowed(input)
+    };
     let mut out = String::with_capacity(16);
     for c in without_trunk.chars() {
         match c {
@@ -160,8 +169,8 @@ fn clean_typed_number(input: &str) -> Option<String> {
             _ => return None,
         }
     }
-    if let Some(rest) = out.strip_prefix("00") {
-        out = format!("+{rest}");
+    if out.starts_with("00") {
+        out.replace_range(..2, "+");
     }
     let digits = out.trim_start_matches('+').len();
     (4..=15).contains(&digits).then_some(out)
@@ -314,6 +323,68 @@ mod tests {
         assert!(PhoneE164::parse_e164("+33612345678").is_ok());
         assert!(PhoneE164::parse_e164("06 12 34 56 78").is_err());
         assert!(PhoneE164::parse_e164("+33 6 12 34 56 78").is_err());
+    }
+
+    /// The fast path must give libphonenumber's answer, valid or not, for every shape.
+    #[test]
+    fn the_fast_path_agrees_with_libphonenumber() {
+        use proptest::prelude::*;
+        // Every region the fast path serves, and others (where it must step aside).
+        let mut regions: Vec<&str> = crate::numbering::FAST_PATH_REGIONS
+            .iter()
+            .map(|(r, _)| *r)
+            .collect();
+        regions.extend(["DE", "BE", "US", "GB"]);
+        let shape = prop_oneof![
+            // national numbers with and without the trunk prefix
+            "0[0-9]{6,11}",
+            "[1-9][0-9]{5,10}",
+            // international: +CC then 4 to 12 digits, sometimes with a trunk 0
+            "\\+(33|49|32|41|34|39|31|43|44|1|352|351|262|590)[0-9]{4,12}",
+            "\\+(33|49|32)0[0-9]{8,10}",
+            "\\+33[67][0-9]{8}",
+            "0[67][0-9]{8}",
+        ];
+        let mut runner = proptest::test_runner::TestRunner::new(
+            proptest::test_runner::Config::with_cases(20_000),
+        );
+        runner
+            .run(
+                &(shape, proptest::sample::select(regions)),
+                |(cleaned, region)| {
+                    let region: Region = region.parse().unwrap();
+                    let fast = crate::numbering::fast_e164(&cleaned, region.code());
+                    let slow = PhoneE164::parse_with_libphonenumber(&cleaned, region).map(|p| p.0);
+                    if let Some(f) = &fast {
+                        prop_assert_eq!(Some(f.clone()), slow, "{} in {}", cleaned, region);
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn the_fast_path_takes_the_common_french_shapes() {
+        for typed in [
+            "0612345678",
+            "+33612345678",
+            "0731223344",
+            "+33145678901",
+            "0145678901",
+        ] {
+            assert!(
+                crate::numbering::fast_e164(typed, "FR").is_some(),
+                "{typed}"
+            );
+        }
+        // Shapes it leaves to libphonenumber.
+        for typed in ["+330612345678", "+12025550123", "+442079460958"] {
+            assert!(
+                crate::numbering::fast_e164(typed, "FR").is_none(),
+                "{typed}"
+            );
+        }
     }
 
     #[test]

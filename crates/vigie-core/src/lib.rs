@@ -9,6 +9,7 @@ pub mod decision;
 pub mod ident;
 pub mod ledger;
 pub mod moment;
+mod numbering;
 pub mod vocab;
 
 pub use decision::{

@@ -62,7 +62,12 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { region: Region::FR, skip_invalid: false, rejects_path: None, progress: None }
+        ImportOptions {
+            region: Region::FR,
+            skip_invalid: false,
+            rejects_path: None,
+            progress: None,
+        }
     }
 }
 
@@ -79,7 +84,11 @@ impl fmt::Display for RowError {
         if self.column.is_empty() {
             write!(f, "line {}: {}", self.line, self.reason)
         } else {
-            write!(f, "line {}, column {:?}: {}", self.line, self.column, self.reason)
+            write!(
+                f,
+                "line {}, column {:?}: {}",
+                self.line, self.column, self.reason
+            )
         }
     }
 }
@@ -89,8 +98,15 @@ const MAX_REPORTED_ERRORS: usize = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: {count} invalid row(s); nothing was imported{}", first_errors(errors))]
-    Invalid { file: PathBuf, count: u64, errors: Vec<RowError> },
+    #[error(
+        "{file}: {count} invalid row(s); nothing was imported{}",
+        first_errors(errors)
+    )]
+    Invalid {
+        file: PathBuf,
+        count: u64,
+        errors: Vec<RowError>,
+    },
     #[error("{file}: {0}", file = .1.display())]
     Io(std::io::Error, PathBuf),
     #[error(transparent)]
@@ -104,7 +120,10 @@ fn first_errors(errors: &[RowError]) -> String {
         s.push_str(&e.to_string());
     }
     if errors.len() > 10 {
-        s.push_str(&format!("\n  … ({} more listed in the report)", errors.len() - 10));
+        s.push_str(&format!(
+            "\n  … ({} more listed in the report)",
+            errors.len() - 10
+        ));
     }
     s
 }
@@ -137,44 +156,72 @@ pub async fn import_file(
     let (mut report, mut errors) = match kind {
         ImportKind::Contacts => {
             let (tx, rx) = mpsc::channel(4);
-            let reader = spawn_reader(file.clone(), opts.clone(), tx, move |cols, rec, region, line| {
-                let c = rows::contact(cols.expect("contacts have columns"), rec, region)?;
-                let _ = line;
-                Ok(crypto.seal_contact(&c))
-            });
+            let reader = spawn_reader(
+                file.clone(),
+                opts.clone(),
+                tx,
+                move |cols, rec, region, line| {
+                    let c = rows::contact(cols.expect("contacts have columns"), rec, region)?;
+                    let _ = line;
+                    Ok(crypto.seal_contact(&c))
+                },
+            );
             let (written, read) = tokio::join!(store.import_contacts(org.id, rx), reader);
             let (rows_read, errors) = read?;
-            (finish(kind, &file, rows_read, written, &errors, opts)?, errors)
+            (
+                finish(kind, &file, rows_read, written, &errors, opts)?,
+                errors,
+            )
         }
         ImportKind::Consents => {
             let (tx, rx) = mpsc::channel(4);
-            let reader = spawn_reader(file.clone(), opts.clone(), tx, move |cols, rec, _region, line| {
-                let (contact_ref, event) = rows::consent(cols.expect("consents have columns"), rec)?;
-                // The IP and user agent are sealed with the contact's key, which bulk imports do not
-                // open: they come through the API.
-                if event.ip.is_some() || event.user_agent.is_some() {
-                    return Err(FieldError {
-                        column: "ip".into(),
-                        reason: "ip and user_agent are recorded through the API, not by CSV import".into(),
-                    });
-                }
-                Ok(crypto.seal_event(line, contact_ref.as_str(), &event, None))
-            });
-            let (written, read) = tokio::join!(store.import_events(org.id, rx, opts.skip_invalid), reader);
+            let reader = spawn_reader(
+                file.clone(),
+                opts.clone(),
+                tx,
+                move |cols, rec, _region, line| {
+                    let (contact_ref, event) =
+                        rows::consent(cols.expect("consents have columns"), rec)?;
+                    // The IP and user agent are sealed with the contact's key, which bulk imports do not
+                    // open: they come through the API.
+                    if event.ip.is_some() || event.user_agent.is_some() {
+                        return Err(FieldError {
+                            column: "ip".into(),
+                            reason:
+                                "ip and user_agent are recorded through the API, not by CSV import"
+                                    .into(),
+                        });
+                    }
+                    Ok(crypto.seal_event(line, contact_ref.as_str(), &event, None))
+                },
+            );
+            let (written, read) =
+                tokio::join!(store.import_events(org.id, rx, opts.skip_invalid), reader);
             let (rows_read, mut errors) = read?;
             let written = match written {
                 Ok((counts, unknown)) => {
-                    errors.extend(unknown.into_iter().map(|(line, r)| unknown_contact(line, &r, org)));
+                    errors.extend(
+                        unknown
+                            .into_iter()
+                            .map(|(line, r)| unknown_contact(line, &r, org)),
+                    );
                     Ok(counts)
                 }
                 Err(StoreError::UnknownContacts(unknown)) => {
-                    errors.extend(unknown.into_iter().map(|(line, r)| unknown_contact(line, &r, org)));
+                    errors.extend(
+                        unknown
+                            .into_iter()
+                            .map(|(line, r)| unknown_contact(line, &r, org)),
+                    );
                     Err(StoreError::ImportAborted)
                 }
                 Err(e) => Err(e),
             };
             errors.sort_by_key(|e| e.line);
-            (finish(kind, &file, rows_read, written, &errors, opts)?, errors)
+            (
+                finish(kind, &file, rows_read, written, &errors, opts)?,
+                errors,
+            )
         }
         ImportKind::Suppression | ImportKind::Opposition => {
             let opts2 = opts.clone();
@@ -182,7 +229,12 @@ pub async fn import_file(
             let parsed = tokio::task::spawn_blocking(move || read_list(&f, kind, &crypto, &opts2))
                 .await
                 .map_err(|e| StoreError::Other(e.to_string()))??;
-            let ListRead { rows, errors, hashes, phones } = parsed;
+            let ListRead {
+                rows,
+                errors,
+                hashes,
+                phones,
+            } = parsed;
             let written = if !errors.is_empty() && !opts.skip_invalid {
                 Err(StoreError::ImportAborted)
             } else if kind == ImportKind::Suppression {
@@ -194,7 +246,10 @@ pub async fn import_file(
         }
     };
     if opts.skip_invalid && !errors.is_empty() {
-        let out = opts.rejects_path.clone().unwrap_or_else(|| default_rejects_path(&file));
+        let out = opts
+            .rejects_path
+            .clone()
+            .unwrap_or_else(|| default_rejects_path(&file));
         errors.sort_by_key(|e| e.line);
         write_rejects(&file, &out, &errors)?;
         report.rejected = errors.len() as u64;
@@ -207,7 +262,10 @@ fn unknown_contact(line: u64, contact_ref: &str, org: &Organization) -> RowError
     RowError {
         line,
         column: "contact_ref".into(),
-        reason: format!("no contact {contact_ref:?} in organization {:?} (import contacts first)", org.slug),
+        reason: format!(
+            "no contact {contact_ref:?} in organization {:?} (import contacts first)",
+            org.slug
+        ),
     }
 }
 
@@ -228,11 +286,21 @@ fn finish(
         });
     }
     let counts = written?;
-    Ok(ImportReport { kind, file: file.to_owned(), rows, counts, rejected: 0, rejects_file: None })
+    Ok(ImportReport {
+        kind,
+        file: file.to_owned(),
+        rows,
+        counts,
+        rejected: 0,
+        rejects_file: None,
+    })
 }
 
 pub fn default_rejects_path(file: &Path) -> PathBuf {
-    let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = file
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".rejects.csv");
     file.with_file_name(name)
 }
@@ -243,27 +311,49 @@ fn open_csv(path: &Path) -> Result<(csv::Reader<BufReader<File>>, ByteRecord), I
         .has_headers(true)
         .flexible(false)
         .from_reader(BufReader::with_capacity(1 << 20, f));
-    let header = reader.byte_headers().map_err(|e| csv_error(e, path))?.clone();
+    let header = reader
+        .byte_headers()
+        .map_err(|e| csv_error(e, path))?
+        .clone();
     Ok((reader, header))
 }
 
 fn csv_error(e: csv::Error, path: &Path) -> ImportError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let reason = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("{len} fields where the header has {expected_len}")
         }
-        csv::ErrorKind::Io(io) => return ImportError::Io(std::io::Error::new(io.kind(), io.to_string()), path.to_owned()),
+        csv::ErrorKind::Io(io) => {
+            return ImportError::Io(
+                std::io::Error::new(io.kind(), io.to_string()),
+                path.to_owned(),
+            );
+        }
         _ => e.to_string(),
     };
-    ImportError::Invalid { file: path.to_owned(), count: 1, errors: vec![RowError { line, column: String::new(), reason }] }
+    ImportError::Invalid {
+        file: path.to_owned(),
+        count: 1,
+        errors: vec![RowError {
+            line,
+            column: String::new(),
+            reason,
+        }],
+    }
 }
 
 fn header_error(path: &Path, e: FieldError) -> ImportError {
     ImportError::Invalid {
         file: path.to_owned(),
         count: 1,
-        errors: vec![RowError { line: 1, column: e.column, reason: e.reason }],
+        errors: vec![RowError {
+            line: 1,
+            column: e.column,
+            reason: e.reason,
+        }],
     }
 }
 
@@ -280,11 +370,18 @@ async fn spawn_reader<T, F>(
 ) -> Result<(u64, Vec<RowError>), ImportError>
 where
     T: Send + 'static,
-    F: Fn(Option<&Columns>, &ByteRecord, Region, u64) -> Result<T, FieldError> + Send + Sync + 'static,
+    F: Fn(Option<&Columns>, &ByteRecord, Region, u64) -> Result<T, FieldError>
+        + Send
+        + Sync
+        + 'static,
 {
     tokio::task::spawn_blocking(move || {
         let (mut reader, header) = open_csv(&path)?;
-        let format = if header.iter().any(|h| h == b"channel") { &rows::CONSENTS } else { &rows::CONTACTS };
+        let format = if header.iter().any(|h| h == b"channel") {
+            &rows::CONSENTS
+        } else {
+            &rows::CONTACTS
+        };
         let cols = Columns::from_header(format, &header).map_err(|e| header_error(&path, e))?;
         let mut tx = Some(tx);
         let mut errors = Vec::new();
@@ -293,7 +390,9 @@ where
         let mut batch: Vec<(u64, ByteRecord)> = Vec::with_capacity(BATCH);
         loop {
             let mut record = ByteRecord::new();
-            let more = reader.read_byte_record(&mut record).map_err(|e| csv_error(e, &path))?;
+            let more = reader
+                .read_byte_record(&mut record)
+                .map_err(|e| csv_error(e, &path))?;
             if more {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 batch.push((line, record));
@@ -302,7 +401,9 @@ where
                 rows += batch.len() as u64;
                 let parsed: Vec<Result<T, (u64, FieldError)>> = batch
                     .par_iter()
-                    .map(|(line, rec)| parse(Some(&cols), rec, opts.region, *line).map_err(|e| (*line, e)))
+                    .map(|(line, rec)| {
+                        parse(Some(&cols), rec, opts.region, *line).map_err(|e| (*line, e))
+                    })
                     .collect();
                 batch.clear();
                 let mut good = Vec::with_capacity(parsed.len());
@@ -312,7 +413,11 @@ where
                         Err((line, e)) => {
                             error_count += 1;
                             if errors.len() < MAX_REPORTED_ERRORS || opts.skip_invalid {
-                                errors.push(RowError { line, column: e.column, reason: e.reason });
+                                errors.push(RowError {
+                                    line,
+                                    column: e.column,
+                                    reason: e.reason,
+                                });
                             }
                         }
                     }
@@ -351,32 +456,54 @@ struct ListRead {
 
 /// Reads a suppression or opposition list (one identifying column) into memory: lists are
 /// short rows, and sorting them before the write makes the insert sequential.
-fn read_list(path: &Path, kind: ImportKind, crypto: &OrgCrypto, opts: &ImportOptions) -> Result<ListRead, ImportError> {
+fn read_list(
+    path: &Path,
+    kind: ImportKind,
+    crypto: &OrgCrypto,
+    opts: &ImportOptions,
+) -> Result<ListRead, ImportError> {
     let (mut reader, header) = open_csv(path)?;
     let accepted: &[ListColumn] = match kind {
         ImportKind::Suppression => &[ListColumn::Sha256, ListColumn::Email, ListColumn::Phone],
         _ => &[ListColumn::Phone],
     };
-    let (column, _) = ListColumn::from_header(&header, accepted).map_err(|e| header_error(path, e))?;
+    let (column, _) =
+        ListColumn::from_header(&header, accepted).map_err(|e| header_error(path, e))?;
     let mut values: Vec<(u64, String)> = Vec::new();
     let mut record = ByteRecord::new();
-    while reader.read_byte_record(&mut record).map_err(|e| csv_error(e, path))? {
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(e, path))?
+    {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let v = String::from_utf8_lossy(record.get(0).unwrap_or_default()).into_owned();
         values.push((line, v));
-        if values.len() % 65536 == 0
+        if values.len().is_multiple_of(65536)
             && let Some(progress) = &opts.progress
         {
             progress(reader.position().byte() / 2);
         }
     }
     let region = opts.region;
-    let mut out = ListRead { rows: values.len() as u64, errors: Vec::new(), hashes: Vec::new(), phones: Vec::new() };
-    let as_error = |line: u64, e: FieldError| RowError { line, column: e.column, reason: e.reason };
+    let mut out = ListRead {
+        rows: values.len() as u64,
+        errors: Vec::new(),
+        hashes: Vec::new(),
+        phones: Vec::new(),
+    };
+    let as_error = |line: u64, e: FieldError| RowError {
+        line,
+        column: e.column,
+        reason: e.reason,
+    };
     match kind {
         ImportKind::Suppression => {
-            let parsed: Vec<_> =
-                values.par_iter().map(|(l, v)| rows::suppression_entry(column, v, region).map_err(|e| as_error(*l, e))).collect();
+            let parsed: Vec<_> = values
+                .par_iter()
+                .map(|(l, v)| {
+                    rows::suppression_entry(column, v, region).map_err(|e| as_error(*l, e))
+                })
+                .collect();
             for p in parsed {
                 match p {
                     Ok(h) => out.hashes.push(h),
@@ -387,7 +514,11 @@ fn read_list(path: &Path, kind: ImportKind, crypto: &OrgCrypto, opts: &ImportOpt
         _ => {
             let parsed: Vec<_> = values
                 .par_iter()
-                .map(|(l, v)| rows::opposition_entry(v, region).map(|p| crypto.index.phone_index(&p)).map_err(|e| as_error(*l, e)))
+                .map(|(l, v)| {
+                    rows::opposition_entry(v, region)
+                        .map(|p| crypto.index.phone_index(&p))
+                        .map_err(|e| as_error(*l, e))
+                })
                 .collect();
             for p in parsed {
                 match p {
@@ -409,15 +540,24 @@ fn write_rejects(input: &Path, out: &Path, errors: &[RowError]) -> Result<(), Im
     let by_line: BTreeMap<u64, &RowError> = errors.iter().map(|e| (e.line, e)).collect();
     let (mut reader, header) = open_csv(input)?;
     let f = File::create(out).map_err(|e| io(e, out))?;
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(BufWriter::new(f));
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(BufWriter::new(f));
     let mut head = ByteRecord::from(vec!["line", "column", "reason"]);
     head.extend(header.iter());
     w.write_byte_record(&head).map_err(|e| io(e.into(), out))?;
     let mut record = ByteRecord::new();
-    while reader.read_byte_record(&mut record).map_err(|e| csv_error(e, input))? {
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(e, input))?
+    {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         if let Some(err) = by_line.get(&line) {
-            let mut row = ByteRecord::from(vec![line.to_string(), err.column.clone(), err.reason.clone()]);
+            let mut row = ByteRecord::from(vec![
+                line.to_string(),
+                err.column.clone(),
+                err.reason.clone(),
+            ]);
             row.extend(record.iter());
             w.write_byte_record(&row).map_err(|e| io(e.into(), out))?;
         }

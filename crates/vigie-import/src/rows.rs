@@ -15,7 +15,10 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(column: &str, reason: impl Into<String>) -> Self {
-        FieldError { column: column.to_owned(), reason: reason.into() }
+        FieldError {
+            column: column.to_owned(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -44,7 +47,16 @@ pub const CONTACTS: Format = Format {
 };
 
 pub const CONSENTS: Format = Format {
-    required: &["contact_ref", "channel", "purpose", "action", "at", "method", "notice_version", "source"],
+    required: &[
+        "contact_ref",
+        "channel",
+        "purpose",
+        "action",
+        "at",
+        "method",
+        "notice_version",
+        "source",
+    ],
     optional: &["ip", "user_agent"],
 };
 
@@ -58,26 +70,55 @@ pub struct Columns {
 impl Columns {
     /// Maps the header onto the format. Errors name the missing or unknown columns.
     pub fn from_header(format: &Format, header: &ByteRecord) -> Result<Self, FieldError> {
-        let header: Vec<String> =
-            header.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_owned()).collect();
-        let known: Vec<&'static str> = format.required.iter().chain(format.optional).copied().collect();
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_owned()
+            })
+            .collect();
+        let known: Vec<&'static str> = format
+            .required
+            .iter()
+            .chain(format.optional)
+            .copied()
+            .collect();
         if let Some(unknown) = header.iter().find(|h| !known.contains(&h.as_str())) {
             return Err(FieldError::new(
                 unknown,
                 format!("unknown column (expected: {})", known.join(", ")),
             ));
         }
-        let missing: Vec<&str> =
-            format.required.iter().filter(|r| !header.iter().any(|h| h == *r)).copied().collect();
+        let missing: Vec<&str> = format
+            .required
+            .iter()
+            .filter(|r| !header.iter().any(|h| h == *r))
+            .copied()
+            .collect();
         if !missing.is_empty() {
-            return Err(FieldError::new(missing[0], format!("missing column(s): {}", missing.join(", "))));
+            return Err(FieldError::new(
+                missing[0],
+                format!("missing column(s): {}", missing.join(", ")),
+            ));
         }
-        let positions = known.iter().map(|k| header.iter().position(|h| h == k)).collect();
-        Ok(Columns { names: known, positions })
+        let positions = known
+            .iter()
+            .map(|k| header.iter().position(|h| h == k))
+            .collect();
+        Ok(Columns {
+            names: known,
+            positions,
+        })
     }
 
     fn get<'r>(&self, record: &'r ByteRecord, name: &str) -> Result<Option<&'r str>, FieldError> {
-        let i = self.names.iter().position(|n| *n == name).expect("column of the format");
+        let i = self
+            .names
+            .iter()
+            .position(|n| *n == name)
+            .expect("column of the format");
         match self.positions[i].and_then(|p| record.get(p)) {
             None => Ok(None),
             Some(bytes) => std::str::from_utf8(bytes)
@@ -87,7 +128,8 @@ impl Columns {
     }
 
     fn required<'r>(&self, record: &'r ByteRecord, name: &str) -> Result<&'r str, FieldError> {
-        self.get(record, name)?.ok_or_else(|| FieldError::new(name, "empty, a value is required"))
+        self.get(record, name)?
+            .ok_or_else(|| FieldError::new(name, "empty, a value is required"))
     }
 }
 
@@ -95,18 +137,31 @@ fn parse_bool(column: &str, value: &str) -> Result<bool, FieldError> {
     match value.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "oui" => Ok(true),
         "false" | "0" | "no" | "non" => Ok(false),
-        _ => Err(FieldError::new(column, format!("{value:?} is not a boolean (true or false)"))),
+        _ => Err(FieldError::new(
+            column,
+            format!("{value:?} is not a boolean (true or false)"),
+        )),
     }
 }
 
 fn parse_time(column: &str, value: &str) -> Result<Timestamp, FieldError> {
     value.parse::<Timestamp>().map_err(|_| {
-        FieldError::new(column, format!("{value:?} is not an RFC 3339 date-time with an offset (e.g. 2026-01-10T08:00:00Z)"))
+        FieldError::new(
+            column,
+            format!(
+                "{value:?} is not an RFC 3339 date-time with an offset (e.g. 2026-01-10T08:00:00Z)"
+            ),
+        )
     })
 }
 
-fn parse_vocab<T: std::str::FromStr<Err = vigie_core::ParseVocabError>>(column: &str, value: &str) -> Result<T, FieldError> {
-    value.parse::<T>().map_err(|e| FieldError::new(column, e.to_string()))
+fn parse_vocab<T: std::str::FromStr<Err = vigie_core::ParseVocabError>>(
+    column: &str,
+    value: &str,
+) -> Result<T, FieldError> {
+    value
+        .parse::<T>()
+        .map_err(|e| FieldError::new(column, e.to_string()))
 }
 
 fn text(value: Option<&str>) -> Option<String> {
@@ -126,10 +181,17 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
         .get(r, "phone")?
         .map(|p| PhoneE164::parse(p, region))
         .transpose()
-        .map_err(|e| FieldError::new("phone", format!("{e} (read with default region {region})")))?;
+        .map_err(|e| {
+            FieldError::new("phone", format!("{e} (read with default region {region})"))
+        })?;
     let categories = cols
         .get(r, "customer_categories")?
-        .map(|c| c.split('|').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .map(|c| {
+            c.split('|')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     Ok(ContactData {
         contact_ref,
@@ -141,7 +203,10 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
         customer: parse_bool("customer", cols.required(r, "customer")?)?,
         customer_categories: categories,
         collected_via: text(cols.get(r, "collected_via")?),
-        collected_at: cols.get(r, "collected_at")?.map(|v| parse_time("collected_at", v)).transpose()?,
+        collected_at: cols
+            .get(r, "collected_at")?
+            .map(|v| parse_time("collected_at", v))
+            .transpose()?,
         informed: parse_bool("informed", cols.required(r, "informed")?)?,
         objection_offered: parse_bool("objection_offered", cols.required(r, "objection_offered")?)?,
         contract_active: parse_bool("contract_active", cols.required(r, "contract_active")?)?,
@@ -150,7 +215,10 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
 }
 
 /// A consents.csv row: the contact it belongs to and the event.
-pub fn consent(cols: &Columns, r: &ByteRecord) -> Result<(ContactRef, NewConsentEvent), FieldError> {
+pub fn consent(
+    cols: &Columns,
+    r: &ByteRecord,
+) -> Result<(ContactRef, NewConsentEvent), FieldError> {
     let contact_ref = ContactRef::parse(cols.required(r, "contact_ref")?)
         .map_err(|e| FieldError::new("contact_ref", e.to_string()))?;
     let event = ConsentEvent {
@@ -190,27 +258,50 @@ impl ListColumn {
     }
 
     /// Finds the one identifying column of a suppression or opposition file.
-    pub fn from_header(header: &ByteRecord, accepted: &[ListColumn]) -> Result<(Self, usize), FieldError> {
-        let names: Vec<String> =
-            header.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_owned()).collect();
-        let expected = accepted.iter().map(|c| c.name()).collect::<Vec<_>>().join(" or ");
+    pub fn from_header(
+        header: &ByteRecord,
+        accepted: &[ListColumn],
+    ) -> Result<(Self, usize), FieldError> {
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_owned()
+            })
+            .collect();
+        let expected = accepted
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join(" or ");
         if names.len() != 1 {
             return Err(FieldError::new(
                 names.first().map(String::as_str).unwrap_or(""),
-                format!("expected exactly one column, {expected}; found {}", names.len()),
+                format!(
+                    "expected exactly one column, {expected}; found {}",
+                    names.len()
+                ),
             ));
         }
         accepted
             .iter()
             .find(|c| c.name() == names[0])
             .map(|c| (*c, 0))
-            .ok_or_else(|| FieldError::new(&names[0], format!("unknown column (expected {expected})")))
+            .ok_or_else(|| {
+                FieldError::new(&names[0], format!("unknown column (expected {expected})"))
+            })
     }
 }
 
 /// A suppression list entry: SHA-256 of the normalized identifier. Clear identifiers are hashed
 /// here and never stored.
-pub fn suppression_entry(column: ListColumn, value: &str, region: Region) -> Result<[u8; 32], FieldError> {
+pub fn suppression_entry(
+    column: ListColumn,
+    value: &str,
+    region: Region,
+) -> Result<[u8; 32], FieldError> {
     let name = column.name();
     match column {
         ListColumn::Sha256 => {
@@ -218,7 +309,12 @@ pub fn suppression_entry(column: ListColumn, value: &str, region: Region) -> Res
             let bytes = hex::decode(v)
                 .ok()
                 .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                .ok_or_else(|| FieldError::new(name, format!("{v:?} is not a SHA-256 in hex (64 hex digits)")))?;
+                .ok_or_else(|| {
+                    FieldError::new(
+                        name,
+                        format!("{v:?} is not a SHA-256 in hex (64 hex digits)"),
+                    )
+                })?;
             Ok(bytes)
         }
         ListColumn::Email => {
@@ -226,7 +322,8 @@ pub fn suppression_entry(column: ListColumn, value: &str, region: Region) -> Res
             Ok(vigie_core::suppression_hash(e.as_str()))
         }
         ListColumn::Phone => {
-            let p = PhoneE164::parse(value, region).map_err(|e| FieldError::new(name, e.to_string()))?;
+            let p = PhoneE164::parse(value, region)
+                .map_err(|e| FieldError::new(name, e.to_string()))?;
             Ok(vigie_core::suppression_hash(p.as_str()))
         }
     }

@@ -32,7 +32,17 @@ async fn org(s: &Store) -> Organization {
 }
 
 async fn contact_count(s: &Store, org: &Organization) -> usize {
-    s.contacts(org.id, &ContactQuery { limit: 1000, ..Default::default() }).await.unwrap().contacts.len()
+    s.contacts(
+        org.id,
+        &ContactQuery {
+            limit: 1000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .contacts
+    .len()
 }
 
 fn invalid(result: Result<vigie_import::ImportReport, ImportError>) -> Vec<vigie_import::RowError> {

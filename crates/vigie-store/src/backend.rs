@@ -37,19 +37,36 @@ pub trait Backend {
     async fn put_org_key_if_absent(&self, org: OrgId, kind: &str, wrapped: Vec<u8>) -> Result<()>;
     async fn data_version(&self, org: OrgId) -> Result<i64>;
 
-    async fn upsert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<(i64, UpsertOutcome)>;
-    async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str) -> Result<Option<ContactRow>>;
+    async fn upsert_contact(
+        &self,
+        org: OrgId,
+        c: SealedContact,
+        now: i64,
+    ) -> Result<(i64, UpsertOutcome)>;
+    async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str)
+    -> Result<Option<ContactRow>>;
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>>;
 
     /// Appends an event unless one with the same content digest exists for the contact.
-    async fn insert_event(&self, org: OrgId, contact_id: i64, e: SealedEvent, now: i64) -> Result<(i64, bool)>;
+    async fn insert_event(
+        &self,
+        org: OrgId,
+        contact_id: i64,
+        e: SealedEvent,
+        now: i64,
+    ) -> Result<(i64, bool)>;
     /// A contact's ledger in recording order.
     async fn event_rows(&self, org: OrgId, contact_id: i64) -> Result<Vec<EventRow>>;
 
     async fn is_suppressed(&self, org: OrgId, sha256: [u8; 32]) -> Result<bool>;
     async fn on_opposition(&self, org: OrgId, phone_bidx: Digest16) -> Result<bool>;
 
-    async fn import_contacts(&self, org: OrgId, rx: Receiver<ImportMsg<SealedContact>>, now: i64) -> Result<ImportCounts>;
+    async fn import_contacts(
+        &self,
+        org: OrgId,
+        rx: Receiver<ImportMsg<SealedContact>>,
+        now: i64,
+    ) -> Result<ImportCounts>;
     /// With `skip_unknown`, events of unknown contacts are left out and returned; without it,
     /// any such event rolls the whole import back with [`crate::StoreError::UnknownContacts`].
     async fn import_events(
@@ -59,6 +76,16 @@ pub trait Backend {
         skip_unknown: bool,
         now: i64,
     ) -> Result<(ImportCounts, UnknownRefs)>;
-    async fn import_suppression(&self, org: OrgId, hashes: Vec<[u8; 32]>, now: i64) -> Result<ImportCounts>;
-    async fn import_opposition(&self, org: OrgId, phone_bidx: Vec<Digest16>, now: i64) -> Result<ImportCounts>;
+    async fn import_suppression(
+        &self,
+        org: OrgId,
+        hashes: Vec<[u8; 32]>,
+        now: i64,
+    ) -> Result<ImportCounts>;
+    async fn import_opposition(
+        &self,
+        org: OrgId,
+        phone_bidx: Vec<Digest16>,
+        now: i64,
+    ) -> Result<ImportCounts>;
 }

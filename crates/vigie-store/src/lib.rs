@@ -98,11 +98,19 @@ impl Store {
 
     /// Opens a PostgreSQL store whose tables live in `schema` (used by tests to stay apart).
     pub async fn open_postgres_schema(url: &str, schema: &str, vault: Vault) -> Result<Self> {
-        Self::with_backend(Backends::Postgres(PgStore::open(url, Some(schema)).await?), vault).await
+        Self::with_backend(
+            Backends::Postgres(PgStore::open(url, Some(schema)).await?),
+            vault,
+        )
+        .await
     }
 
     async fn with_backend(backend: Backends, vault: Vault) -> Result<Self> {
-        let store = Store { backend, vault, crypto: Arc::default() };
+        let store = Store {
+            backend,
+            vault,
+            crypto: Arc::default(),
+        };
         if store.org(DEFAULT_ORG).await?.is_none() {
             match store.create_org(DEFAULT_ORG, "Default organization").await {
                 Ok(_) | Err(StoreError::Conflict(_)) => {}
@@ -144,7 +152,9 @@ impl Store {
     /// The organization `slug`, or a `NotFound` error that says how to create it.
     pub async fn require_org(&self, slug: &str) -> Result<Organization> {
         self.org(slug).await?.ok_or_else(|| {
-            StoreError::NotFound(format!("organization {slug:?} (create it with `vigie org add {slug}`)"))
+            StoreError::NotFound(format!(
+                "organization {slug:?} (create it with `vigie org add {slug}`)"
+            ))
         })
     }
 
@@ -181,8 +191,15 @@ impl Store {
                 "this master key cannot open the store's keys (wrong key file or VIGIE_MASTER_KEY?)".into(),
             ))
         })?;
-        let crypto = OrgCrypto { org_id: org, vault: self.vault.clone(), index: IndexKey::new(&key) };
-        self.crypto.lock().expect("crypto cache").insert(org, crypto.clone());
+        let crypto = OrgCrypto {
+            org_id: org,
+            vault: self.vault.clone(),
+            index: IndexKey::new(&key),
+        };
+        self.crypto
+            .lock()
+            .expect("crypto cache")
+            .insert(org, crypto.clone());
         Ok(crypto)
     }
 
@@ -193,7 +210,11 @@ impl Store {
 
     // --- contacts ------------------------------------------------------------------------
 
-    pub async fn upsert_contact(&self, org: OrgId, data: &ContactData) -> Result<(Contact, UpsertOutcome)> {
+    pub async fn upsert_contact(
+        &self,
+        org: OrgId,
+        data: &ContactData,
+    ) -> Result<(Contact, UpsertOutcome)> {
         let crypto = self.org_crypto(org).await?;
         let sealed = crypto.seal_contact(data);
         let (_, outcome) = on_backend!(self.upsert_contact(org, sealed, now_micros()))?;
@@ -210,7 +231,12 @@ impl Store {
         };
         let crypto = self.org_crypto(org).await?;
         let (data, created_at, updated_at) = crypto.open_contact(&row)?;
-        Ok(Some(Contact { id: row.id, data, created_at, updated_at }))
+        Ok(Some(Contact {
+            id: row.id,
+            data,
+            created_at,
+            updated_at,
+        }))
     }
 
     /// Lists contacts in id order, or finds them by exact e-mail or phone.
@@ -230,17 +256,34 @@ impl Store {
         let mut contacts = Vec::with_capacity(rows.len().min(limit as usize));
         for row in rows.iter().take(limit as usize) {
             let (data, created_at, updated_at) = crypto.open_contact(row)?;
-            contacts.push(Contact { id: row.id, data, created_at, updated_at });
+            contacts.push(Contact {
+                id: row.id,
+                data,
+                created_at,
+                updated_at,
+            });
         }
-        let next_after_id = if more { contacts.last().map(|c| c.id) } else { None };
-        Ok(ContactPage { contacts, next_after_id })
+        let next_after_id = if more {
+            contacts.last().map(|c| c.id)
+        } else {
+            None
+        };
+        Ok(ContactPage {
+            contacts,
+            next_after_id,
+        })
     }
 
     // --- consent ledger ------------------------------------------------------------------
 
     /// Appends an event to a contact's ledger. An event with the same content already in the
     /// ledger is not added again; the stored one is returned with `false`.
-    pub async fn append_event(&self, org: OrgId, contact_ref: &ContactRef, e: &NewConsentEvent) -> Result<(StoredEvent, bool)> {
+    pub async fn append_event(
+        &self,
+        org: OrgId,
+        contact_ref: &ContactRef,
+        e: &NewConsentEvent,
+    ) -> Result<(StoredEvent, bool)> {
         let row = on_backend!(self.contact_row_by_ref(org, contact_ref.as_str()))?
             .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
         let crypto = self.org_crypto(org).await?;
@@ -268,7 +311,9 @@ impl Store {
         let crypto = self.org_crypto(org).await?;
         let rows = on_backend!(self.event_rows(org, row.id))?;
         let dek = if rows.iter().any(|r| r.proof.is_some()) {
-            crypto.data_key(&row.contact_ref, row.wrapped_dek.as_deref()).ok()
+            crypto
+                .data_key(&row.contact_ref, row.wrapped_dek.as_deref())
+                .ok()
         } else {
             None
         };
@@ -298,7 +343,11 @@ impl Store {
     // --- bulk imports --------------------------------------------------------------------
 
     /// Imports a stream of sealed contacts in one transaction (see [`ImportMsg`]).
-    pub async fn import_contacts(&self, org: OrgId, rx: Receiver<ImportMsg<SealedContact>>) -> Result<ImportCounts> {
+    pub async fn import_contacts(
+        &self,
+        org: OrgId,
+        rx: Receiver<ImportMsg<SealedContact>>,
+    ) -> Result<ImportCounts> {
         on_backend!(self.import_contacts(org, rx, now_micros()))
     }
 
@@ -311,11 +360,19 @@ impl Store {
         on_backend!(self.import_events(org, rx, skip_unknown, now_micros()))
     }
 
-    pub async fn import_suppression(&self, org: OrgId, hashes: Vec<[u8; 32]>) -> Result<ImportCounts> {
+    pub async fn import_suppression(
+        &self,
+        org: OrgId,
+        hashes: Vec<[u8; 32]>,
+    ) -> Result<ImportCounts> {
         on_backend!(self.import_suppression(org, hashes, now_micros()))
     }
 
-    pub async fn import_opposition(&self, org: OrgId, phone_bidx: Vec<Digest16>) -> Result<ImportCounts> {
+    pub async fn import_opposition(
+        &self,
+        org: OrgId,
+        phone_bidx: Vec<Digest16>,
+    ) -> Result<ImportCounts> {
         on_backend!(self.import_opposition(org, phone_bidx, now_micros()))
     }
 }

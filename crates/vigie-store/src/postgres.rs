@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
+use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio::sync::mpsc::Receiver;
-use deadpool_postgres::GenericClient;
 use tokio_postgres::{NoTls, Row};
 
 use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs};
@@ -26,7 +26,12 @@ fn pool_err(e: impl std::fmt::Display) -> StoreError {
 }
 
 fn org_from_row(r: &Row) -> Organization {
-    Organization { id: r.get(0), slug: r.get(1), name: r.get(2), created_at: from_micros(r.get(3)) }
+    Organization {
+        id: r.get(0),
+        slug: r.get(1),
+        name: r.get(2),
+        created_at: from_micros(r.get(3)),
+    }
 }
 
 const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, k.wrapped_dek, c.audience, c.customer, c.customer_categories,
@@ -54,19 +59,37 @@ fn contact_from_row(r: &Row) -> ContactRow {
 }
 
 async fn bump_version(c: &impl GenericClient, org: OrgId) -> Result<()> {
-    c.execute("UPDATE organizations SET data_version = data_version + 1 WHERE id = $1", &[&org]).await?;
+    c.execute(
+        "UPDATE organizations SET data_version = data_version + 1 WHERE id = $1",
+        &[&org],
+    )
+    .await?;
     Ok(())
 }
 
 /// Upserts a batch of contacts; returns the count of each outcome.
-async fn upsert_contacts_batch(c: &impl GenericClient, org: OrgId, rows: &[SealedContact], now: i64) -> Result<ImportCounts> {
+async fn upsert_contacts_batch(
+    c: &impl GenericClient,
+    org: OrgId,
+    rows: &[SealedContact],
+    now: i64,
+) -> Result<ImportCounts> {
     let refs: Vec<&str> = rows.iter().map(|r| r.contact_ref.as_str()).collect();
-    let email: Vec<Option<&[u8]>> = rows.iter().map(|r| r.email_bidx.as_ref().map(|d| &d[..])).collect();
-    let phone: Vec<Option<&[u8]>> = rows.iter().map(|r| r.phone_bidx.as_ref().map(|d| &d[..])).collect();
+    let email: Vec<Option<&[u8]>> = rows
+        .iter()
+        .map(|r| r.email_bidx.as_ref().map(|d| &d[..]))
+        .collect();
+    let phone: Vec<Option<&[u8]>> = rows
+        .iter()
+        .map(|r| r.phone_bidx.as_ref().map(|d| &d[..]))
+        .collect();
     let pii: Vec<&[u8]> = rows.iter().map(|r| r.pii.as_slice()).collect();
     let audience: Vec<&str> = rows.iter().map(|r| r.audience).collect();
     let customer: Vec<bool> = rows.iter().map(|r| r.customer).collect();
-    let cats: Vec<&str> = rows.iter().map(|r| r.customer_categories.as_str()).collect();
+    let cats: Vec<&str> = rows
+        .iter()
+        .map(|r| r.customer_categories.as_str())
+        .collect();
     let via: Vec<Option<&str>> = rows.iter().map(|r| r.collected_via.as_deref()).collect();
     let at: Vec<Option<i64>> = rows.iter().map(|r| r.collected_at).collect();
     let informed: Vec<bool> = rows.iter().map(|r| r.informed).collect();
@@ -102,7 +125,8 @@ async fn upsert_contacts_batch(c: &impl GenericClient, org: OrgId, rows: &[Seale
         counts.unchanged = rows.len() as u64;
         return Ok(counts);
     }
-    let by_ref: HashMap<&str, &SealedContact> = rows.iter().map(|r| (r.contact_ref.as_str(), r)).collect();
+    let by_ref: HashMap<&str, &SealedContact> =
+        rows.iter().map(|r| (r.contact_ref.as_str(), r)).collect();
     let mut ids = Vec::with_capacity(changed.len());
     let mut deks: Vec<&[u8]> = Vec::with_capacity(changed.len());
     for r in &changed {
@@ -139,7 +163,10 @@ async fn insert_events_batch(
     let action: Vec<&str> = rows.iter().map(|(_, e)| e.action).collect();
     let at: Vec<i64> = rows.iter().map(|(_, e)| e.at).collect();
     let method: Vec<&str> = rows.iter().map(|(_, e)| e.method).collect();
-    let notice: Vec<Option<&str>> = rows.iter().map(|(_, e)| e.notice_version.as_deref()).collect();
+    let notice: Vec<Option<&str>> = rows
+        .iter()
+        .map(|(_, e)| e.notice_version.as_deref())
+        .collect();
     let source: Vec<Option<&str>> = rows.iter().map(|(_, e)| e.source.as_deref()).collect();
     let proof: Vec<Option<&[u8]>> = rows.iter().map(|(_, e)| e.proof.as_deref()).collect();
     let digest: Vec<&[u8]> = rows.iter().map(|(_, e)| &e.content_digest[..]).collect();
@@ -169,18 +196,32 @@ impl PgStore {
     pub async fn open(url: &str, schema: Option<&str>) -> Result<Self> {
         let mut config = tokio_postgres::Config::from_str(url).map_err(StoreError::Postgres)?;
         if let Some(schema) = schema {
-            if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            if !schema
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
                 return Err(StoreError::Invalid(format!("schema name {schema:?}")));
             }
             let (client, conn) = config.connect(NoTls).await?;
             let task = tokio::spawn(conn);
-            client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).await?;
+            client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .await?;
             drop(client);
             let _ = task.await;
             config.options(format!("-c search_path={schema}"));
         }
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(manager).max_size(16).build().map_err(pool_err)?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(pool_err)?;
         let store = PgStore { pool };
         store.migrate().await?;
         Ok(store)
@@ -201,17 +242,29 @@ impl PgStore {
         for m in POSTGRES {
             let tx = client.transaction().await?;
             // One migrator at a time, whatever the number of servers starting together.
-            tx.execute("SELECT pg_advisory_xact_lock(7010421)", &[]).await?;
+            tx.execute("SELECT pg_advisory_xact_lock(7010421)", &[])
+                .await?;
             let done: bool = tx
-                .query_one("SELECT count(*) > 0 FROM vigie_migrations WHERE version = $1", &[&m.version])
+                .query_one(
+                    "SELECT count(*) > 0 FROM vigie_migrations WHERE version = $1",
+                    &[&m.version],
+                )
                 .await?
                 .get(0);
             if !done {
-                tracing::info!(version = m.version, name = m.name, "applying PostgreSQL migration");
+                tracing::info!(
+                    version = m.version,
+                    name = m.name,
+                    "applying PostgreSQL migration"
+                );
                 tx.batch_execute(m.sql).await?;
                 tx.execute(
                     "INSERT INTO vigie_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                    &[&m.version, &m.name, &jiff::Timestamp::now().as_microsecond()],
+                    &[
+                        &m.version,
+                        &m.name,
+                        &jiff::Timestamp::now().as_microsecond(),
+                    ],
                 )
                 .await?;
             }
@@ -221,7 +274,12 @@ impl PgStore {
     }
 
     /// Receives a streamed import inside one transaction; `batch` writes one batch.
-    async fn import_stream<T, F>(&self, org: OrgId, mut rx: Receiver<ImportMsg<T>>, mut batch: F) -> Result<()>
+    async fn import_stream<T, F>(
+        &self,
+        org: OrgId,
+        mut rx: Receiver<ImportMsg<T>>,
+        mut batch: F,
+    ) -> Result<()>
     where
         F: AsyncFnMut(&deadpool_postgres::Transaction<'_>, Vec<T>) -> Result<()>,
     {
@@ -243,13 +301,23 @@ impl PgStore {
 impl Backend for PgStore {
     async fn list_orgs(&self) -> Result<Vec<Organization>> {
         let c = self.client().await?;
-        let rows = c.query("SELECT id, slug, name, created_at FROM organizations ORDER BY slug", &[]).await?;
+        let rows = c
+            .query(
+                "SELECT id, slug, name, created_at FROM organizations ORDER BY slug",
+                &[],
+            )
+            .await?;
         Ok(rows.iter().map(org_from_row).collect())
     }
 
     async fn org_by_slug(&self, slug: &str) -> Result<Option<Organization>> {
         let c = self.client().await?;
-        let row = c.query_opt("SELECT id, slug, name, created_at FROM organizations WHERE slug = $1", &[&slug]).await?;
+        let row = c
+            .query_opt(
+                "SELECT id, slug, name, created_at FROM organizations WHERE slug = $1",
+                &[&slug],
+            )
+            .await?;
         Ok(row.as_ref().map(org_from_row))
     }
 
@@ -269,7 +337,12 @@ impl Backend for PgStore {
 
     async fn org_key(&self, org: OrgId, kind: &str) -> Result<Option<Vec<u8>>> {
         let c = self.client().await?;
-        let row = c.query_opt("SELECT wrapped FROM org_keys WHERE org_id = $1 AND kind = $2", &[&org, &kind]).await?;
+        let row = c
+            .query_opt(
+                "SELECT wrapped FROM org_keys WHERE org_id = $1 AND kind = $2",
+                &[&org, &kind],
+            )
+            .await?;
         Ok(row.map(|r| r.get(0)))
     }
 
@@ -285,10 +358,20 @@ impl Backend for PgStore {
 
     async fn data_version(&self, org: OrgId) -> Result<i64> {
         let c = self.client().await?;
-        Ok(c.query_one("SELECT data_version FROM organizations WHERE id = $1", &[&org]).await?.get(0))
+        Ok(c.query_one(
+            "SELECT data_version FROM organizations WHERE id = $1",
+            &[&org],
+        )
+        .await?
+        .get(0))
     }
 
-    async fn upsert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<(i64, UpsertOutcome)> {
+    async fn upsert_contact(
+        &self,
+        org: OrgId,
+        c: SealedContact,
+        now: i64,
+    ) -> Result<(i64, UpsertOutcome)> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let counts = upsert_contacts_batch(&tx, org, std::slice::from_ref(&c), now).await?;
@@ -300,7 +383,10 @@ impl Backend for PgStore {
             UpsertOutcome::Unchanged
         };
         let id: i64 = tx
-            .query_one("SELECT id FROM contacts WHERE org_id = $1 AND contact_ref = $2", &[&org, &c.contact_ref])
+            .query_one(
+                "SELECT id FROM contacts WHERE org_id = $1 AND contact_ref = $2",
+                &[&org, &c.contact_ref],
+            )
             .await?
             .get(0);
         if outcome != UpsertOutcome::Unchanged {
@@ -310,14 +396,21 @@ impl Backend for PgStore {
         Ok((id, outcome))
     }
 
-    async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str) -> Result<Option<ContactRow>> {
+    async fn contact_row_by_ref(
+        &self,
+        org: OrgId,
+        contact_ref: &str,
+    ) -> Result<Option<ContactRow>> {
         let c = self.client().await?;
         let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c
              LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
              WHERE c.org_id = $1 AND c.contact_ref = $2"
         );
-        Ok(c.query_opt(&sql, &[&org, &contact_ref]).await?.as_ref().map(contact_from_row))
+        Ok(c.query_opt(&sql, &[&org, &contact_ref])
+            .await?
+            .as_ref()
+            .map(contact_from_row))
     }
 
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>> {
@@ -332,12 +425,28 @@ impl Backend for PgStore {
         );
         let email = q.email_bidx.as_ref().map(|d| &d[..]);
         let phone = q.phone_bidx.as_ref().map(|d| &d[..]);
-        let rows =
-            c.query(&sql, &[&org, &q.after_id.unwrap_or(0), &email, &phone, &i64::from(q.limit)]).await?;
+        let rows = c
+            .query(
+                &sql,
+                &[
+                    &org,
+                    &q.after_id.unwrap_or(0),
+                    &email,
+                    &phone,
+                    &i64::from(q.limit),
+                ],
+            )
+            .await?;
         Ok(rows.iter().map(contact_from_row).collect())
     }
 
-    async fn insert_event(&self, org: OrgId, contact_id: i64, e: SealedEvent, now: i64) -> Result<(i64, bool)> {
+    async fn insert_event(
+        &self,
+        org: OrgId,
+        contact_id: i64,
+        e: SealedEvent,
+        now: i64,
+    ) -> Result<(i64, bool)> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let (n, ids) = insert_events_batch(&tx, org, &[(contact_id, &e)], now).await?;
@@ -387,7 +496,10 @@ impl Backend for PgStore {
     async fn is_suppressed(&self, org: OrgId, sha256: [u8; 32]) -> Result<bool> {
         let c = self.client().await?;
         let row = c
-            .query_opt("SELECT 1 FROM suppression WHERE org_id = $1 AND sha256 = $2", &[&org, &&sha256[..]])
+            .query_opt(
+                "SELECT 1 FROM suppression WHERE org_id = $1 AND sha256 = $2",
+                &[&org, &&sha256[..]],
+            )
             .await?;
         Ok(row.is_some())
     }
@@ -395,12 +507,20 @@ impl Backend for PgStore {
     async fn on_opposition(&self, org: OrgId, phone_bidx: Digest16) -> Result<bool> {
         let c = self.client().await?;
         let row = c
-            .query_opt("SELECT 1 FROM opposition WHERE org_id = $1 AND phone_bidx = $2", &[&org, &&phone_bidx[..]])
+            .query_opt(
+                "SELECT 1 FROM opposition WHERE org_id = $1 AND phone_bidx = $2",
+                &[&org, &&phone_bidx[..]],
+            )
             .await?;
         Ok(row.is_some())
     }
 
-    async fn import_contacts(&self, org: OrgId, rx: Receiver<ImportMsg<SealedContact>>, now: i64) -> Result<ImportCounts> {
+    async fn import_contacts(
+        &self,
+        org: OrgId,
+        rx: Receiver<ImportMsg<SealedContact>>,
+        now: i64,
+    ) -> Result<ImportCounts> {
         let mut counts = ImportCounts::default();
         self.import_stream(org, rx, async |tx, rows: Vec<SealedContact>| {
             let c = upsert_contacts_batch(tx, org, &rows, now).await?;
@@ -452,7 +572,12 @@ impl Backend for PgStore {
         Ok((counts, unknown))
     }
 
-    async fn import_suppression(&self, org: OrgId, mut hashes: Vec<[u8; 32]>, now: i64) -> Result<ImportCounts> {
+    async fn import_suppression(
+        &self,
+        org: OrgId,
+        mut hashes: Vec<[u8; 32]>,
+        now: i64,
+    ) -> Result<ImportCounts> {
         hashes.sort_unstable();
         hashes.dedup();
         let mut client = self.client().await?;
@@ -475,7 +600,12 @@ impl Backend for PgStore {
         Ok(counts)
     }
 
-    async fn import_opposition(&self, org: OrgId, mut bidx: Vec<Digest16>, now: i64) -> Result<ImportCounts> {
+    async fn import_opposition(
+        &self,
+        org: OrgId,
+        mut bidx: Vec<Digest16>,
+        now: i64,
+    ) -> Result<ImportCounts> {
         bidx.sort_unstable();
         bidx.dedup();
         let mut client = self.client().await?;

@@ -140,7 +140,9 @@ impl OrgCrypto {
         };
         let plain = serde_json::to_vec(&pii).expect("plain struct serializes");
         let sealed = data_key.seal(&plain, &self.pii_aad(contact_ref));
-        let wrapped_dek = self.vault.wrap(&dek, &Vault::contact_key_context(self.org_id, contact_ref));
+        let wrapped_dek = self
+            .vault
+            .wrap(&dek, &Vault::contact_key_context(self.org_id, contact_ref));
         let categories = c.customer_categories.join("|");
         let collected_at = c.collected_at.map(to_micros);
         let row_digest = self.index.content_digest(
@@ -182,25 +184,49 @@ impl OrgCrypto {
     }
 
     /// Unwraps a contact's data key.
-    pub fn data_key(&self, contact_ref: &str, wrapped_dek: Option<&[u8]>) -> Result<DataKey, VaultError> {
+    pub fn data_key(
+        &self,
+        contact_ref: &str,
+        wrapped_dek: Option<&[u8]>,
+    ) -> Result<DataKey, VaultError> {
         let wrapped = wrapped_dek.ok_or(VaultError::Shredded)?;
-        let dek = self.vault.unwrap_key(wrapped, &Vault::contact_key_context(self.org_id, contact_ref))?;
+        let dek = self.vault.unwrap_key(
+            wrapped,
+            &Vault::contact_key_context(self.org_id, contact_ref),
+        )?;
         Ok(DataKey::new(&dek))
     }
 
     /// Opens a contact row into the clear model.
-    pub fn open_contact(&self, row: &ContactRow) -> Result<(ContactData, Timestamp, Timestamp), RowError> {
+    pub fn open_contact(
+        &self,
+        row: &ContactRow,
+    ) -> Result<(ContactData, Timestamp, Timestamp), RowError> {
         let dk = self.data_key(&row.contact_ref, row.wrapped_dek.as_deref())?;
         let plain = dk.open(&row.pii, &self.pii_aad(&row.contact_ref))?;
-        let pii: Pii<'_> = serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(e.to_string()))?;
-        let corrupt = |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
+        let pii: Pii<'_> =
+            serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(e.to_string()))?;
+        let corrupt =
+            |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
         let data = ContactData {
-            contact_ref: ContactRef::parse(&row.contact_ref).map_err(|e| corrupt("contact_ref", &e))?,
-            email: pii.email.map(Email::parse).transpose().map_err(|e| corrupt("email", &e))?,
-            phone: pii.phone.map(PhoneE164::parse_e164).transpose().map_err(|e| corrupt("phone", &e))?,
+            contact_ref: ContactRef::parse(&row.contact_ref)
+                .map_err(|e| corrupt("contact_ref", &e))?,
+            email: pii
+                .email
+                .map(Email::parse)
+                .transpose()
+                .map_err(|e| corrupt("email", &e))?,
+            phone: pii
+                .phone
+                .map(PhoneE164::parse_e164)
+                .transpose()
+                .map_err(|e| corrupt("phone", &e))?,
             first_name: pii.first_name.map(|s| s.into_owned()),
             last_name: pii.last_name.map(|s| s.into_owned()),
-            audience: row.audience.parse::<Audience>().map_err(|e| corrupt("audience", &e))?,
+            audience: row
+                .audience
+                .parse::<Audience>()
+                .map_err(|e| corrupt("audience", &e))?,
             customer: row.customer,
             customer_categories: split_categories(&row.customer_categories),
             collected_via: row.collected_via.clone(),
@@ -210,7 +236,11 @@ impl OrgCrypto {
             contract_active: row.contract_active,
             restricted: row.restricted,
         };
-        Ok((data, from_micros(row.created_at), from_micros(row.updated_at)))
+        Ok((
+            data,
+            from_micros(row.created_at),
+            from_micros(row.updated_at),
+        ))
     }
 
     /// Seals an event for a contact. The IP and user agent, if any, are sealed with the contact's
@@ -226,7 +256,10 @@ impl OrgCrypto {
         let has_proof = e.ip.is_some() || e.user_agent.is_some();
         let proof = match (has_proof, dek) {
             (true, Some(dk)) => {
-                let p = Proof { ip: e.ip.clone(), user_agent: e.user_agent.clone() };
+                let p = Proof {
+                    ip: e.ip.clone(),
+                    user_agent: e.user_agent.clone(),
+                };
                 let plain = serde_json::to_vec(&p).expect("plain struct serializes");
                 Some(dk.seal(&plain, &self.pii_aad(contact_ref)))
             }
@@ -264,8 +297,14 @@ impl OrgCrypto {
 
     /// Opens an event row. Without the contact's data key (erased contact) the proof's IP and
     /// user agent stay sealed and read as absent.
-    pub fn open_event(&self, contact_ref: &str, row: &EventRow, dek: Option<&DataKey>) -> Result<NewConsentEvent, RowError> {
-        let corrupt = |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
+    pub fn open_event(
+        &self,
+        contact_ref: &str,
+        row: &EventRow,
+        dek: Option<&DataKey>,
+    ) -> Result<NewConsentEvent, RowError> {
+        let corrupt =
+            |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
         let (ip, user_agent) = match (&row.proof, dek) {
             (Some(sealed), Some(dk)) => {
                 let plain = dk.open(sealed, &self.pii_aad(contact_ref))?;
@@ -292,5 +331,9 @@ impl OrgCrypto {
 
 /// Categories are stored `|`-separated, as in the import format.
 pub fn split_categories(s: &str) -> Vec<String> {
-    if s.is_empty() { Vec::new() } else { s.split('|').map(str::to_owned).collect() }
+    if s.is_empty() {
+        Vec::new()
+    } else {
+        s.split('|').map(str::to_owned).collect()
+    }
 }

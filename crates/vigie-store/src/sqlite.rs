@@ -33,7 +33,9 @@ const MAX_IDLE_READERS: usize = 8;
 fn open_connection(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -54,10 +56,17 @@ fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
     )?;
     for m in migrations {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let done: bool =
-            tx.query_row("SELECT count(*) > 0 FROM vigie_migrations WHERE version = ?1", [m.version], |r| r.get(0))?;
+        let done: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM vigie_migrations WHERE version = ?1",
+            [m.version],
+            |r| r.get(0),
+        )?;
         if !done {
-            tracing::info!(version = m.version, name = m.name, "applying SQLite migration");
+            tracing::info!(
+                version = m.version,
+                name = m.name,
+                "applying SQLite migration"
+            );
             tx.execute_batch(m.sql)?;
             tx.execute(
                 "INSERT INTO vigie_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
@@ -70,7 +79,12 @@ fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
 }
 
 fn org_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
-    Ok(Organization { id: r.get(0)?, slug: r.get(1)?, name: r.get(2)?, created_at: from_micros(r.get(3)?) })
+    Ok(Organization {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        name: r.get(2)?,
+        created_at: from_micros(r.get(3)?),
+    })
 }
 
 const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, k.wrapped_dek, c.audience, c.customer, c.customer_categories,
@@ -98,13 +112,21 @@ fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
 }
 
 fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
-    conn.execute("UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1", [org])?;
+    conn.execute(
+        "UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1",
+        [org],
+    )?;
     Ok(())
 }
 
 /// Inserts or updates one contact inside the caller's transaction. The insert is tried first:
 /// in a load of new contacts, that is one statement per row.
-fn upsert_contact_tx(conn: &Connection, org: OrgId, c: &SealedContact, now: i64) -> Result<(i64, UpsertOutcome)> {
+fn upsert_contact_tx(
+    conn: &Connection,
+    org: OrgId,
+    c: &SealedContact,
+    now: i64,
+) -> Result<(i64, UpsertOutcome)> {
     let inserted = conn
         .prepare_cached(
             "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
@@ -133,12 +155,16 @@ fn upsert_contact_tx(conn: &Connection, org: OrgId, c: &SealedContact, now: i64)
         ])?;
     if inserted == 1 {
         let id = conn.last_insert_rowid();
-        conn.prepare_cached("INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)")?
-            .execute(params![org, id, c.wrapped_dek])?;
+        conn.prepare_cached(
+            "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![org, id, c.wrapped_dek])?;
         return Ok((id, UpsertOutcome::Inserted));
     }
     let (id, digest): (i64, Vec<u8>) = conn
-        .prepare_cached("SELECT id, row_digest FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?
+        .prepare_cached(
+            "SELECT id, row_digest FROM contacts WHERE org_id = ?1 AND contact_ref = ?2",
+        )?
         .query_row(params![org, c.contact_ref], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if digest == c.row_digest {
         return Ok((id, UpsertOutcome::Unchanged));
@@ -176,7 +202,13 @@ fn upsert_contact_tx(conn: &Connection, org: OrgId, c: &SealedContact, now: i64)
     Ok((id, UpsertOutcome::Updated))
 }
 
-fn insert_event_tx(conn: &Connection, org: OrgId, contact_id: i64, e: &SealedEvent, now: i64) -> Result<(i64, bool)> {
+fn insert_event_tx(
+    conn: &Connection,
+    org: OrgId,
+    contact_id: i64,
+    e: &SealedEvent,
+    now: i64,
+) -> Result<(i64, bool)> {
     let changed = conn
         .prepare_cached(
             "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
@@ -213,12 +245,19 @@ impl SqliteStore {
         let path = path.to_owned();
         tokio::task::spawn_blocking(move || {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Other(format!("cannot create {}: {e}", dir.display()))
+                })?;
             }
             let mut writer = open_connection(&path)?;
             migrate(&mut writer, SQLITE)?;
-            Ok(SqliteStore { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) }) })
+            Ok(SqliteStore {
+                inner: Arc::new(Inner {
+                    path,
+                    writer: Mutex::new(writer),
+                    readers: Mutex::new(Vec::new()),
+                }),
+            })
         })
         .await
         .map_err(|e| StoreError::Other(e.to_string()))?
@@ -314,8 +353,11 @@ const CONTACT_IDENTIFIER_INDEXES: &str = "
 impl Backend for SqliteStore {
     async fn list_orgs(&self) -> Result<Vec<Organization>> {
         self.read(|c| {
-            let mut st = c.prepare("SELECT id, slug, name, created_at FROM organizations ORDER BY slug")?;
-            let rows = st.query_map([], org_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut st =
+                c.prepare("SELECT id, slug, name, created_at FROM organizations ORDER BY slug")?;
+            let rows = st
+                .query_map([], org_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .await
@@ -324,9 +366,11 @@ impl Backend for SqliteStore {
     async fn org_by_slug(&self, slug: &str) -> Result<Option<Organization>> {
         let slug = slug.to_owned();
         self.read(move |c| {
-            Ok(c.prepare_cached("SELECT id, slug, name, created_at FROM organizations WHERE slug = ?1")?
-                .query_row([slug], org_from_row)
-                .optional()?)
+            Ok(c.prepare_cached(
+                "SELECT id, slug, name, created_at FROM organizations WHERE slug = ?1",
+            )?
+            .query_row([slug], org_from_row)
+            .optional()?)
         })
         .await
     }
@@ -349,9 +393,11 @@ impl Backend for SqliteStore {
     async fn org_key(&self, org: OrgId, kind: &str) -> Result<Option<Vec<u8>>> {
         let kind = kind.to_owned();
         self.read(move |c| {
-            Ok(c.prepare_cached("SELECT wrapped FROM org_keys WHERE org_id = ?1 AND kind = ?2")?
-                .query_row(params![org, kind], |r| r.get(0))
-                .optional()?)
+            Ok(
+                c.prepare_cached("SELECT wrapped FROM org_keys WHERE org_id = ?1 AND kind = ?2")?
+                    .query_row(params![org, kind], |r| r.get(0))
+                    .optional()?,
+            )
         })
         .await
     }
@@ -369,11 +415,22 @@ impl Backend for SqliteStore {
     }
 
     async fn data_version(&self, org: OrgId) -> Result<i64> {
-        self.read(move |c| Ok(c.query_row("SELECT data_version FROM organizations WHERE id = ?1", [org], |r| r.get(0))?))
-            .await
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT data_version FROM organizations WHERE id = ?1",
+                [org],
+                |r| r.get(0),
+            )?)
+        })
+        .await
     }
 
-    async fn upsert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<(i64, UpsertOutcome)> {
+    async fn upsert_contact(
+        &self,
+        org: OrgId,
+        c: SealedContact,
+        now: i64,
+    ) -> Result<(i64, UpsertOutcome)> {
         self.write(move |tx| {
             let out = upsert_contact_tx(tx, org, &c, now)?;
             if out.1 != UpsertOutcome::Unchanged {
@@ -384,7 +441,11 @@ impl Backend for SqliteStore {
         .await
     }
 
-    async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str) -> Result<Option<ContactRow>> {
+    async fn contact_row_by_ref(
+        &self,
+        org: OrgId,
+        contact_ref: &str,
+    ) -> Result<Option<ContactRow>> {
         let contact_ref = contact_ref.to_owned();
         self.read(move |c| {
             let sql = format!(
@@ -392,7 +453,9 @@ impl Backend for SqliteStore {
                  LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
                  WHERE c.org_id = ?1 AND c.contact_ref = ?2"
             );
-            Ok(c.prepare_cached(&sql)?.query_row(params![org, contact_ref], contact_from_row).optional()?)
+            Ok(c.prepare_cached(&sql)?
+                .query_row(params![org, contact_ref], contact_from_row)
+                .optional()?)
         })
         .await
     }
@@ -425,7 +488,13 @@ impl Backend for SqliteStore {
         .await
     }
 
-    async fn insert_event(&self, org: OrgId, contact_id: i64, e: SealedEvent, now: i64) -> Result<(i64, bool)> {
+    async fn insert_event(
+        &self,
+        org: OrgId,
+        contact_id: i64,
+        e: SealedEvent,
+        now: i64,
+    ) -> Result<(i64, bool)> {
         self.write(move |tx| {
             let out = insert_event_tx(tx, org, contact_id, &e, now)?;
             if out.1 {
@@ -465,24 +534,36 @@ impl Backend for SqliteStore {
 
     async fn is_suppressed(&self, org: OrgId, sha256: [u8; 32]) -> Result<bool> {
         self.read(move |c| {
-            Ok(c.prepare_cached("SELECT 1 FROM suppression WHERE org_id = ?1 AND sha256 = ?2")?
-                .exists(params![org, &sha256[..]])?)
+            Ok(
+                c.prepare_cached("SELECT 1 FROM suppression WHERE org_id = ?1 AND sha256 = ?2")?
+                    .exists(params![org, &sha256[..]])?,
+            )
         })
         .await
     }
 
     async fn on_opposition(&self, org: OrgId, phone_bidx: Digest16) -> Result<bool> {
         self.read(move |c| {
-            Ok(c.prepare_cached("SELECT 1 FROM opposition WHERE org_id = ?1 AND phone_bidx = ?2")?
-                .exists(params![org, &phone_bidx[..]])?)
+            Ok(
+                c.prepare_cached("SELECT 1 FROM opposition WHERE org_id = ?1 AND phone_bidx = ?2")?
+                    .exists(params![org, &phone_bidx[..]])?,
+            )
         })
         .await
     }
 
-    async fn import_contacts(&self, org: OrgId, mut rx: Receiver<ImportMsg<SealedContact>>, now: i64) -> Result<ImportCounts> {
+    async fn import_contacts(
+        &self,
+        org: OrgId,
+        mut rx: Receiver<ImportMsg<SealedContact>>,
+        now: i64,
+    ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
-            let first_load: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM contacts)", [], |r| r.get(0))?;
+            let first_load: bool =
+                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM contacts)", [], |r| {
+                    r.get(0)
+                })?;
             if first_load {
                 tx.execute_batch("DROP INDEX contacts_by_email; DROP INDEX contacts_by_phone;")?;
             }
@@ -522,7 +603,8 @@ impl Backend for SqliteStore {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
             let mut unknown = UnknownRefs::new();
-            let mut lookup = tx.prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?;
+            let mut lookup = tx
+                .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?;
             // Ledger files are grouped by contact: remember the last one looked up.
             let mut last: Option<(String, Option<i64>)> = None;
             loop {
@@ -532,8 +614,9 @@ impl Backend for SqliteStore {
                             let contact_id = match &last {
                                 Some((r, id)) if *r == e.contact_ref => *id,
                                 _ => {
-                                    let id: Option<i64> =
-                                        lookup.query_row(params![org, e.contact_ref], |r| r.get(0)).optional()?;
+                                    let id: Option<i64> = lookup
+                                        .query_row(params![org, e.contact_ref], |r| r.get(0))
+                                        .optional()?;
                                     last = Some((e.contact_ref.clone(), id));
                                     id
                                 }
@@ -565,7 +648,12 @@ impl Backend for SqliteStore {
         .await
     }
 
-    async fn import_suppression(&self, org: OrgId, mut hashes: Vec<[u8; 32]>, now: i64) -> Result<ImportCounts> {
+    async fn import_suppression(
+        &self,
+        org: OrgId,
+        mut hashes: Vec<[u8; 32]>,
+        now: i64,
+    ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
             // Sorted keys fill the B-tree in order: far fewer page splits than random inserts.
             hashes.sort_unstable();
@@ -589,7 +677,12 @@ impl Backend for SqliteStore {
         .await
     }
 
-    async fn import_opposition(&self, org: OrgId, mut bidx: Vec<Digest16>, now: i64) -> Result<ImportCounts> {
+    async fn import_opposition(
+        &self,
+        org: OrgId,
+        mut bidx: Vec<Digest16>,
+        now: i64,
+    ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
             bidx.sort_unstable();
             bidx.dedup();

@@ -54,21 +54,40 @@ fn unique_schema() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("t_{}_{}_{}", std::process::id(), SCHEMA_SEQ.fetch_add(1, Ordering::Relaxed), nanos)
+    format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        SCHEMA_SEQ.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 pub async fn sqlite_store() -> TestStore {
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = dir.path().join("vigie.db");
-    let store = Store::open(&file.to_string_lossy(), test_vault()).await.expect("open SQLite test store");
-    TestStore { store, sqlite_file: Some(file), pg: None, _dir: Some(dir) }
+    let store = Store::open(&file.to_string_lossy(), test_vault())
+        .await
+        .expect("open SQLite test store");
+    TestStore {
+        store,
+        sqlite_file: Some(file),
+        pg: None,
+        _dir: Some(dir),
+    }
 }
 
 pub async fn postgres_store() -> TestStore {
     let url = postgres_url();
     let schema = unique_schema();
-    let store = Store::open_postgres_schema(&url, &schema, test_vault()).await.expect("open PostgreSQL test store");
-    TestStore { store, sqlite_file: None, pg: Some((url, schema)), _dir: None }
+    let store = Store::open_postgres_schema(&url, &schema, test_vault())
+        .await
+        .expect("open PostgreSQL test store");
+    TestStore {
+        store,
+        sqlite_file: None,
+        pg: Some((url, schema)),
+        _dir: None,
+    }
 }
 
 /// Declares each test twice, in modules `sqlite` and `postgres`:

@@ -66,24 +66,29 @@ impl SecretKey {
             return Ok(SecretKey(raw.try_into().expect("length checked")));
         }
         let text = std::str::from_utf8(raw)
-            .map_err(|_| VaultError::MasterKey("expected 32 raw bytes, 64 hex digits or base64".into()))?
+            .map_err(|_| {
+                VaultError::MasterKey("expected 32 raw bytes, 64 hex digits or base64".into())
+            })?
             .trim();
         let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
             hex::decode(text).map_err(|e| VaultError::MasterKey(e.to_string()))?
         } else {
             base64::engine::general_purpose::STANDARD
                 .decode(text)
-                .map_err(|_| VaultError::MasterKey("expected 32 raw bytes, 64 hex digits or base64".into()))?
+                .map_err(|_| {
+                    VaultError::MasterKey("expected 32 raw bytes, 64 hex digits or base64".into())
+                })?
         };
-        let arr: [u8; 32] = bytes
-            .try_into()
-            .map_err(|v: Vec<u8>| VaultError::MasterKey(format!("a key has 32 bytes, this one has {}", v.len())))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|v: Vec<u8>| {
+            VaultError::MasterKey(format!("a key has 32 bytes, this one has {}", v.len()))
+        })?;
         Ok(SecretKey(arr))
     }
 
     /// Reads the key file at `path`.
     pub fn read_file(path: &Path) -> Result<Self, VaultError> {
-        let raw = std::fs::read(path).map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
+        let raw = std::fs::read(path)
+            .map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
         Self::decode(&raw).map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))
     }
 
@@ -98,9 +103,12 @@ impl SecretKey {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut f = opts.open(path).map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
+        let mut f = opts
+            .open(path)
+            .map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
         writeln!(f, "{}", hex::encode(key.0)).map_err(|e| VaultError::MasterKey(e.to_string()))?;
-        f.sync_all().map_err(|e| VaultError::MasterKey(e.to_string()))?;
+        f.sync_all()
+            .map_err(|e| VaultError::MasterKey(e.to_string()))?;
         Ok(key)
     }
 
@@ -202,7 +210,9 @@ impl fmt::Debug for IndexKey {
 
 impl IndexKey {
     pub fn new(key: &SecretKey) -> Self {
-        IndexKey { mac: <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("any key length") }
+        IndexKey {
+            mac: <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("any key length"),
+        }
     }
 
     fn digest(&self, domain: &[u8], parts: &[&[u8]]) -> Digest16 {
@@ -241,7 +251,9 @@ pub struct DataKey {
 
 impl DataKey {
     pub fn new(key: &SecretKey) -> Self {
-        DataKey { cipher: key.cipher() }
+        DataKey {
+            cipher: key.cipher(),
+        }
     }
 
     pub fn seal(&self, plain: &[u8], aad: &[u8]) -> Vec<u8> {
@@ -264,7 +276,10 @@ mod tests {
         let hexed = hex::encode(raw);
         assert_eq!(SecretKey::decode(hexed.as_bytes()).unwrap().0, raw);
         let b64 = base64::engine::general_purpose::STANDARD.encode(raw);
-        assert_eq!(SecretKey::decode(format!("{b64}\n").as_bytes()).unwrap().0, raw);
+        assert_eq!(
+            SecretKey::decode(format!("{b64}\n").as_bytes()).unwrap().0,
+            raw
+        );
         assert!(SecretKey::decode(b"too short").is_err());
         assert!(!format!("{:?}", SecretKey::decode(&raw).unwrap()).contains("07"));
     }
@@ -276,7 +291,11 @@ mod tests {
         let w = vault.wrap(&k, b"row-1");
         assert_eq!(vault.unwrap_key(&w, b"row-1").unwrap().0, k.0);
         assert!(vault.unwrap_key(&w, b"row-2").is_err());
-        assert!(Vault::new(SecretKey::random()).unwrap_key(&w, b"row-1").is_err());
+        assert!(
+            Vault::new(SecretKey::random())
+                .unwrap_key(&w, b"row-1")
+                .is_err()
+        );
     }
 
     #[test]
@@ -296,6 +315,9 @@ mod tests {
         let e = vigie_core::Email::parse("a@b.fr").unwrap();
         assert_eq!(a.email_index(&e), a.email_index(&e));
         assert_ne!(a.email_index(&e), b.email_index(&e));
-        assert_ne!(a.content_digest(b"x", &[b"ab", b"c"]), a.content_digest(b"x", &[b"a", b"bc"]));
+        assert_ne!(
+            a.content_digest(b"x", &[b"ab", b"c"]),
+            a.content_digest(b"x", &[b"a", b"bc"])
+        );
     }
 }

@@ -2,9 +2,12 @@
 //! PostgreSQL comes from `VIGIE_TEST_DATABASE_URL` (scripts/test starts one).
 
 use tokio::sync::mpsc;
+use vigie_core::{
+    Action, Audience, ChannelScope, ConsentEvent, ContactRef, Email, Method, PhoneE164, Purpose,
+    Region,
+};
 use vigie_store::both_stores;
 use vigie_store::testing::{TestStore, sqlite_store};
-use vigie_core::{Action, Audience, ChannelScope, ConsentEvent, ContactRef, Email, Method, PhoneE164, Purpose, Region};
 use vigie_store::*;
 
 fn contact(r: &str, email: &str, phone: &str) -> ContactData {
@@ -28,7 +31,13 @@ fn contact(r: &str, email: &str, phone: &str) -> ContactData {
 
 fn event(scope: ChannelScope, action: Action, at: &str) -> NewConsentEvent {
     NewConsentEvent {
-        event: ConsentEvent { scope, purpose: Purpose::Marketing, action, at: at.parse().unwrap(), method: Method::DoubleOptIn },
+        event: ConsentEvent {
+            scope,
+            purpose: Purpose::Marketing,
+            action,
+            at: at.parse().unwrap(),
+            method: Method::DoubleOptIn,
+        },
         notice_version: Some("v3".into()),
         source: Some("web_form".into()),
         ip: Some("203.0.113.7".into()),
@@ -230,13 +239,26 @@ async fn raw_sql_fails(t: &TestStore, sql: &str) -> String {
     match (&t.sqlite_file, &t.pg) {
         (Some(file), _) => {
             let conn = rusqlite::Connection::open(file).unwrap();
-            conn.execute(sql, []).err().map(|e| e.to_string()).unwrap_or_default()
+            conn.execute(sql, [])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
         }
         (None, Some((url, schema))) => {
-            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
             tokio::spawn(conn);
-            client.batch_execute(&format!("SET search_path = {schema}")).await.unwrap();
-            client.batch_execute(sql).await.err().map(|e| format!("{e} {:?}", e.as_db_error().map(|d| d.message()))).unwrap_or_default()
+            client
+                .batch_execute(&format!("SET search_path = {schema}"))
+                .await
+                .unwrap();
+            client
+                .batch_execute(sql)
+                .await
+                .err()
+                .map(|e| format!("{e} {:?}", e.as_db_error().map(|d| d.message())))
+                .unwrap_or_default()
         }
         _ => unreachable!(),
     }
@@ -250,14 +272,26 @@ async fn sqlite_files_hold_no_identifier_in_clear() {
     t.store.upsert_contact(org.id, &c).await.unwrap();
     let mut e = event(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z");
     e.ip = Some("198.51.100.77".into());
-    t.store.append_event(org.id, &c.contact_ref, &e).await.unwrap();
+    t.store
+        .append_event(org.id, &c.contact_ref, &e)
+        .await
+        .unwrap();
     let db = t.sqlite_file.clone().unwrap();
     // The main file and its write-ahead log, where the latest pages live.
     let mut bytes = std::fs::read(&db).unwrap();
     bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
     assert!(bytes.len() > 4096);
-    for needle in ["unique.marker", "+33698765432", "698765432", "Martin", "198.51.100.77"] {
-        assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} found in clear");
+    for needle in [
+        "unique.marker",
+        "+33698765432",
+        "698765432",
+        "Martin",
+        "198.51.100.77",
+    ] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} found in clear"
+        );
     }
     // The same scan finds what is stored in clear, so it can fail.
     assert!(bytes.windows(8).any(|w| w == b"web_form"));

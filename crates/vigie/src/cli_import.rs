@@ -65,7 +65,9 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         Kind::Suppression => ImportKind::Suppression,
         Kind::Opposition => ImportKind::Opposition,
     };
-    let size = std::fs::metadata(&args.file).with_context(|| format!("{}", args.file.display()))?.len();
+    let size = std::fs::metadata(&args.file)
+        .with_context(|| format!("{}", args.file.display()))?
+        .len();
     let store = store_args.open().await?;
     let org = store.require_org(&args.org).await?;
 
@@ -81,8 +83,15 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
     } else {
         None
     };
-    let progress = bar.clone().map(|b| Arc::new(move |bytes: u64| b.set_position(bytes)) as Arc<dyn Fn(u64) + Send + Sync>);
-    let opts = ImportOptions { region, skip_invalid: args.skip_invalid, rejects_path: args.rejects, progress };
+    let progress = bar.clone().map(|b| {
+        Arc::new(move |bytes: u64| b.set_position(bytes)) as Arc<dyn Fn(u64) + Send + Sync>
+    });
+    let opts = ImportOptions {
+        region,
+        skip_invalid: args.skip_invalid,
+        rejects_path: args.rejects,
+        progress,
+    };
     let started = Instant::now();
     let result = import_file(&store, &org, kind, &args.file, &opts).await;
     if let Some(bar) = bar {
@@ -107,15 +116,24 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(ImportError::Invalid { file, count, errors }) => {
-            eprintln!("error: {}: {count} invalid row(s); nothing was imported", file.display());
+        Err(ImportError::Invalid {
+            file,
+            count,
+            errors,
+        }) => {
+            eprintln!(
+                "error: {}: {count} invalid row(s); nothing was imported",
+                file.display()
+            );
             for e in &errors {
                 eprintln!("  {}:{e}", file.display());
             }
             if count > errors.len() as u64 {
                 eprintln!("  … and {} more", count - errors.len() as u64);
             }
-            eprintln!("hint: fix the file, or pass --skip-invalid to import the good rows and list the bad ones");
+            eprintln!(
+                "hint: fix the file, or pass --skip-invalid to import the good rows and list the bad ones"
+            );
             Ok(ExitCode::from(2))
         }
         Err(e) => Err(e.into()),

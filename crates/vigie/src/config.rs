@@ -8,7 +8,12 @@ use vigie_store::{SecretKey, Store, Vault};
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
     /// Directory of the embedded SQLite store (created if needed).
-    #[arg(long, global = true, env = "VIGIE_DATA_DIR", default_value = "vigie-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "VIGIE_DATA_DIR",
+        default_value = "vigie-data"
+    )]
     pub data_dir: PathBuf,
 
     /// Database URL: postgres://user:pass@host/db for PostgreSQL. Overrides --data-dir.
@@ -40,7 +45,10 @@ impl StoreArgs {
         if let Ok(text) = std::env::var("VIGIE_MASTER_KEY") {
             return SecretKey::decode(text.as_bytes()).context("VIGIE_MASTER_KEY");
         }
-        let path = self.master_key_file.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE));
+        let path = self
+            .master_key_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE));
         if path.exists() {
             return Ok(SecretKey::read_file(&path)?);
         }
@@ -64,7 +72,9 @@ impl StoreArgs {
     pub async fn open(&self) -> anyhow::Result<Store> {
         let vault = Vault::new(self.master_key()?);
         let url = self.url();
-        Store::open(&url, vault).await.with_context(|| format!("opening the store at {}", redact_url(&url)))
+        Store::open(&url, vault)
+            .await
+            .with_context(|| format!("opening the store at {}", redact_url(&url)))
     }
 }
 
@@ -88,8 +98,14 @@ mod tests {
 
     #[test]
     fn passwords_in_urls_are_hidden() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(redact_url("sqlite://vigie-data/vigie.db"), "sqlite://vigie-data/vigie.db");
+        assert_eq!(
+            redact_url("sqlite://vigie-data/vigie.db"),
+            "sqlite://vigie-data/vigie.db"
+        );
     }
 }

@@ -17,7 +17,12 @@ use crate::config::StoreArgs;
 /// screens campaign lists, and handles data subject requests. Without options, Vigie works on an
 /// embedded SQLite store in ./vigie-data/; pass --database-url postgres://… for PostgreSQL.
 #[derive(Debug, Parser)]
-#[command(name = "vigie", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "vigie",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
@@ -45,11 +50,15 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG").unwrap_or_else(|_| "warn,vigie=info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
+                .unwrap_or_else(|_| "warn,vigie=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Import(args) => cli_import::run(&cli.store, args).await,

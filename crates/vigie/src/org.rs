@@ -22,7 +22,9 @@ pub async fn run(store_args: &StoreArgs, cmd: OrgCommand) -> anyhow::Result<Exit
     let store = store_args.open().await?;
     match cmd {
         OrgCommand::Add { slug, name } => {
-            let org = store.create_org(&slug, name.as_deref().unwrap_or(&slug)).await?;
+            let org = store
+                .create_org(&slug, name.as_deref().unwrap_or(&slug))
+                .await?;
             println!("created organization {} ({})", org.slug, org.name);
         }
         OrgCommand::List => {
