@@ -1,6 +1,7 @@
 //! The `vigie` command: one binary for the server, the demo and every batch job.
 
 mod cli_import;
+mod cli_screen;
 mod config;
 mod decide;
 mod demo;
@@ -35,6 +36,8 @@ struct Cli {
 enum Command {
     /// Import contacts, consent events, the suppression list or the opposition list from CSV.
     Import(cli_import::ImportArgs),
+    /// Screen a campaign list against the base: one decision per row, recorded as proof.
+    Screen(cli_screen::ScreenArgs),
     /// Manage organizations (data controllers).
     #[command(subcommand)]
     Org(org::OrgCommand),
@@ -62,6 +65,7 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Import(args) => cli_import::run(&cli.store, args).await,
+            Command::Screen(args) => cli_screen::run(&cli.store, args).await,
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,

@@ -1,0 +1,245 @@
+//! Bulk screening: a campaign list (a CSV of e-mail addresses and phone numbers, as people typed
+//! them) checked against an organization's base — contacts, consent ledger, suppression and
+//! opposition lists — one decision per row, in input order.
+//!
+//! - [`campaign`]: the campaign file ([`CampaignSpec`]), its errors naming the field.
+//! - [`snapshot`]: a compact, campaign-independent image of the base (blind indexes and hashes
+//!   only, no identifier in clear), derived from the store and cached in a file keyed by the
+//!   organization's data version; rebuilt when stale ([`SnapshotCache`]).
+//! - [`screen`]: the streaming screening ([`Screener`]), decided by vigie-core's one engine.
+//! - [`screen_targets`] and [`record_run`]: a whole run, and its proof in the store.
+//!
+//! A server calls the same pieces: [`SnapshotCache::load`] once per data version,
+//! [`Screener::screen`] on any `Read` (an upload) with a progress callback, then [`record_run`].
+
+pub mod campaign;
+pub mod screen;
+pub mod snapshot;
+mod table;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use vigie_core::Region;
+use vigie_store::{NewScreeningRun, OrgCrypto, OrgId, ScreeningRun, Store, StoreError};
+
+pub use campaign::{CampaignError, CampaignSpec, Identifier};
+pub use screen::{Counts, OUTPUT_HEADER, Progress, ScreenSummary, Screener, TargetsError};
+pub use snapshot::{BuildReport, Freshness, Snapshot, SnapshotError, SnapshotInfo};
+
+/// Why a screening could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenError {
+    #[error("campaign file: {0}")]
+    Campaign(#[from] CampaignError),
+    #[error(transparent)]
+    Targets(#[from] TargetsError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where screening snapshots are kept: one file per organization.
+#[derive(Debug, Clone)]
+pub struct SnapshotCache {
+    dir: PathBuf,
+}
+
+/// The state of an organization's snapshot after [`SnapshotCache::refresh`].
+#[derive(Debug, Clone)]
+pub struct Refreshed {
+    pub path: PathBuf,
+    pub info: SnapshotInfo,
+    /// Set when the snapshot was (re)built.
+    pub built: Option<BuildReport>,
+}
+
+impl SnapshotCache {
+    pub fn new(dir: impl Into<PathBuf>) -> SnapshotCache {
+        SnapshotCache { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The snapshot file of an organization.
+    pub fn path(&self, org: OrgId) -> PathBuf {
+        self.dir.join(format!("screening-org{org}.snap"))
+    }
+
+    /// Whether the organization's snapshot matches the store now.
+    pub async fn freshness(
+        &self,
+        store: &Store,
+        crypto: &OrgCrypto,
+    ) -> Result<Freshness, ScreenError> {
+        let expected = snapshot::Expected::new(crypto, store.data_version(crypto.org_id).await?);
+        Ok(match snapshot::read_info(&self.path(crypto.org_id)) {
+            Ok(Some(info)) => info.freshness(&expected),
+            Ok(None) => Freshness::Missing,
+            Err(SnapshotError::Corrupt(..)) => Freshness::Stale,
+            Err(e) => return Err(e.into()),
+        })
+    }
+
+    /// Builds the organization's snapshot if it is missing or stale.
+    pub async fn refresh(
+        &self,
+        store: &Store,
+        crypto: &OrgCrypto,
+    ) -> Result<Refreshed, ScreenError> {
+        let path = self.path(crypto.org_id);
+        if self.freshness(store, crypto).await? == Freshness::Fresh
+            && let Some(info) = snapshot::read_info(&path)?
+        {
+            return Ok(Refreshed {
+                path,
+                info,
+                built: None,
+            });
+        }
+        let report = snapshot::build(store, crypto, &path).await?;
+        Ok(Refreshed {
+            path,
+            info: report.info.clone(),
+            built: Some(report),
+        })
+    }
+
+    /// The organization's snapshot, fresh, loaded for screening on `identifier`; built first
+    /// when missing, stale or unreadable.
+    pub async fn load(
+        &self,
+        store: &Store,
+        crypto: &OrgCrypto,
+        identifier: Identifier,
+    ) -> Result<(Snapshot, Option<BuildReport>), ScreenError> {
+        let mut refreshed = self.refresh(store, crypto).await?;
+        let mut rebuilt_once = refreshed.built.is_some();
+        loop {
+            let expected = snapshot::Expected {
+                data_version: refreshed.info.data_version,
+                ..snapshot::Expected::new(crypto, 0)
+            };
+            let path = refreshed.path.clone();
+            let loaded =
+                tokio::task::spawn_blocking(move || Snapshot::load(&path, identifier, &expected))
+                    .await
+                    .map_err(|e| StoreError::Other(e.to_string()))?;
+            match loaded {
+                Ok(s) => return Ok((s, refreshed.built)),
+                // A damaged file (or one replaced meanwhile by another process): build it again.
+                Err(SnapshotError::Corrupt(path, why)) if !rebuilt_once => {
+                    tracing::warn!(path = %path.display(), %why, "rebuilding the screening snapshot");
+                    let report = snapshot::build(store, crypto, &refreshed.path).await?;
+                    refreshed = Refreshed {
+                        path: refreshed.path,
+                        info: report.info.clone(),
+                        built: Some(report),
+                    };
+                    rebuilt_once = true;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// How to run a screening.
+#[derive(Clone, Default)]
+pub struct ScreenOptions {
+    /// Region for phone numbers without a country code; default: the campaign's jurisdiction.
+    pub region: Option<Region>,
+    /// Called after each block of the targets.
+    pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+}
+
+/// A finished screening, not yet recorded.
+#[derive(Debug)]
+pub struct Screened<W> {
+    pub summary: ScreenSummary,
+    /// The rule pack applied (`RulePack::id`).
+    pub rule_pack: &'static str,
+    /// The organization's data version the list was screened against.
+    pub data_version: i64,
+    pub started_at: Timestamp,
+    pub finished_at: Timestamp,
+    /// Set when the snapshot had to be (re)built first.
+    pub built: Option<BuildReport>,
+    /// The output, given back (to be persisted before the run is recorded).
+    pub output: W,
+}
+
+/// Screens `input` into `output` for the organization of `crypto`: loads (or builds) the
+/// snapshot, then decides every row on a blocking thread.
+pub async fn screen_targets<R, W>(
+    store: &Store,
+    crypto: &OrgCrypto,
+    cache: &SnapshotCache,
+    spec: &CampaignSpec,
+    input: R,
+    output: W,
+    options: ScreenOptions,
+) -> Result<Screened<W>, ScreenError>
+where
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    let started_at = Timestamp::now();
+    let (snapshot, built) = cache.load(store, crypto, spec.identifier).await?;
+    let data_version = snapshot.info().data_version;
+    let (crypto, spec) = (crypto.clone(), spec.clone());
+    let region = options.region.unwrap_or_else(|| spec.default_region());
+    let result = tokio::task::spawn_blocking(move || {
+        let screener = Screener::new(&snapshot, &crypto, &spec, region)?;
+        let mut output = output;
+        let progress = options
+            .progress
+            .as_deref()
+            .map(|p| p as &(dyn Fn(Progress) + Sync));
+        let summary = screener.screen(input, &mut output, progress)?;
+        Ok::<_, TargetsError>((summary, screener.rule_pack().id, output))
+    })
+    .await
+    .map_err(|e| StoreError::Other(e.to_string()))?;
+    let (summary, rule_pack, output) = result?;
+    Ok(Screened {
+        summary,
+        rule_pack,
+        data_version,
+        started_at,
+        finished_at: Timestamp::now(),
+        built,
+        output,
+    })
+}
+
+/// Records a screening as proof: who, when, the campaign as given, the rule pack, the base's
+/// data version, the files' SHA-256 and the counts.
+pub async fn record_run<W>(
+    store: &Store,
+    org: OrgId,
+    spec: &CampaignSpec,
+    screened: &Screened<W>,
+    actor: &str,
+    input_name: Option<&str>,
+) -> Result<ScreeningRun, ScreenError> {
+    let run = NewScreeningRun {
+        actor: actor.to_owned(),
+        started_at: screened.started_at,
+        finished_at: screened.finished_at,
+        campaign: spec.source.clone(),
+        rule_pack: screened.rule_pack.to_owned(),
+        data_version: screened.data_version,
+        input_name: input_name.map(str::to_owned),
+        input_sha256: screened.summary.input_sha256,
+        output_sha256: screened.summary.output_sha256,
+        rows: screened.summary.rows,
+        counts: screened.summary.counts.to_map(),
+    };
+    Ok(store.record_screening_run(org, &run).await?)
+}

@@ -1,0 +1,766 @@
+//! Screening a targets file against a loaded [`Snapshot`]: one decision per data row, in input
+//! order, streamed block by block so that memory does not grow with the list.
+//!
+//! Per row: the identifier is parsed by vigie-core ([`Email::parse`], [`PhoneE164::parse`]);
+//! unusable → INVALID_IDENTIFIER; its SHA-256 on the suppression list → SUPPRESSED (before the
+//! contact is looked up, as the reference screening does); its blind index matching no contact
+//! → UNKNOWN_CONTACT; otherwise the engine decides ([`DecisionContext::decide`]) on a
+//! [`ContactView`] over the snapshot's record. No rule is written here.
+//!
+//! Reading: blocks of a few MiB, cut after the last complete record. A block without `"` is split
+//! by hand (lines on `\n`, `\r` or `\r\n`, fields on `,`); a block with quotes is cut on record
+//! boundaries that respect quoting and read by the `csv` crate. Blank lines are skipped, as
+//! Python's `csv.DictReader` does, so row numbers match it. The rows of a block are decided in
+//! parallel (rayon), the output written in order, and both files hashed (SHA-256) on the way,
+//! the hashing and writing of one block overlapping the decisions of the next.
+
+use std::io::{Read, Write};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use sha2::{Digest as _, Sha256};
+use vigie_core::{
+    Audience, Code, ConsentEvent, ContactView, DecisionContext, Email, PhoneE164, Region, RulePack,
+    suppression_hash,
+};
+use vigie_store::OrgCrypto;
+use vigie_store::vault::IndexKey;
+
+use crate::campaign::{CampaignSpec, Identifier};
+use crate::snapshot::{
+    CONTRACT_ACTIVE, CUSTOMER, INFORMED, OBJECTION_OFFERED, ON_OPPOSITION_LIST, RESTRICTED, Record,
+    Snapshot,
+};
+
+/// Bytes read per block (grown if one record is longer).
+const BLOCK: usize = 4 << 20;
+/// Bytes of a block decided as one task.
+const PIECE: usize = 64 << 10;
+/// The header line of the output.
+pub const OUTPUT_HEADER: &[u8] = b"row,decision,code\n";
+
+/// Why a screening stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetsError {
+    #[error("the targets file is empty: expected a header line with an {0:?} column")]
+    Empty(&'static str),
+    #[error(
+        "the targets file has no {column:?} column (its header: {header}); a {channel} campaign reads it"
+    )]
+    MissingColumn {
+        column: &'static str,
+        header: String,
+        channel: String,
+    },
+    #[error("the targets file's header cannot be read: {0}")]
+    Header(String),
+    #[error("reading the targets: {0}")]
+    Read(std::io::Error),
+    #[error("writing the decisions: {0}")]
+    Write(std::io::Error),
+    #[error("the snapshot was loaded for {loaded:?} identifiers, the campaign reads {wanted:?}")]
+    WrongSnapshot {
+        loaded: Identifier,
+        wanted: Identifier,
+    },
+}
+
+/// Rows per decision code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts([u64; Code::ALL.len()]);
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts([0; Code::ALL.len()])
+    }
+}
+
+impl Counts {
+    pub fn get(&self, code: Code) -> u64 {
+        self.0[code as usize]
+    }
+
+    /// Every code with at least one row, in the order of [`Code::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = (Code, u64)> + '_ {
+        Code::ALL
+            .iter()
+            .map(|c| (*c, self.0[*c as usize]))
+            .filter(|(_, n)| *n > 0)
+    }
+
+    pub fn allowed(&self) -> u64 {
+        self.iter()
+            .filter(|(c, _)| c.is_allow())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn denied(&self) -> u64 {
+        self.iter()
+            .filter(|(c, _)| !c.is_allow())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// As recorded with a run: code → rows, codes with rows only.
+    pub fn to_map(&self) -> std::collections::BTreeMap<String, u64> {
+        self.iter()
+            .map(|(c, n)| (c.as_str().to_owned(), n))
+            .collect()
+    }
+
+    fn add(&mut self, other: &Counts) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+}
+
+/// Where a screening is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the targets read.
+    pub bytes: u64,
+    /// Data rows decided.
+    pub rows: u64,
+}
+
+/// What a screening did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenSummary {
+    /// Data rows (one decision each).
+    pub rows: u64,
+    pub counts: Counts,
+    pub input_sha256: [u8; 32],
+    pub output_sha256: [u8; 32],
+    pub input_bytes: u64,
+    pub output_bytes: u64,
+}
+
+/// A campaign ready to screen rows against a snapshot.
+pub struct Screener<'a> {
+    snapshot: &'a Snapshot,
+    index: &'a IndexKey,
+    ctx: DecisionContext<'a>,
+    identifier: Identifier,
+    region: Region,
+    channel_label: String,
+    /// The campaign's product category, and per category set whether it holds it.
+    category: Option<&'a str>,
+    sets_with_category: Vec<bool>,
+    /// The opposition list is about phone numbers: it applies to channels that use them.
+    opposition_applies: bool,
+}
+
+impl<'a> Screener<'a> {
+    /// `region` reads phone numbers written without a country code (usually
+    /// [`CampaignSpec::default_region`]).
+    pub fn new(
+        snapshot: &'a Snapshot,
+        crypto: &'a OrgCrypto,
+        spec: &'a CampaignSpec,
+        region: Region,
+    ) -> Result<Screener<'a>, TargetsError> {
+        if snapshot.identifier() != spec.identifier {
+            return Err(TargetsError::WrongSnapshot {
+                loaded: snapshot.identifier(),
+                wanted: spec.identifier,
+            });
+        }
+        let category = spec.campaign.product_category.as_deref();
+        let sets_with_category = (0..snapshot.category_sets() as u32)
+            .map(|s| category.is_some_and(|c| snapshot.set_contains(s, c)))
+            .collect();
+        Ok(Screener {
+            snapshot,
+            index: &crypto.index,
+            ctx: spec.context(),
+            identifier: spec.identifier,
+            region,
+            channel_label: spec.channel.to_string(),
+            category,
+            sets_with_category,
+            opposition_applies: spec.channel.uses_phone_number(),
+        })
+    }
+
+    /// The rule pack the campaign is decided by (its id is recorded as proof).
+    pub fn rule_pack(&self) -> &'static RulePack {
+        self.ctx.rule_pack()
+    }
+
+    /// Decides one identifier as typed in the targets file. `events` is scratch space.
+    pub fn decide(&self, raw: &[u8], events: &mut Vec<ConsentEvent>) -> Code {
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return Code::InvalidIdentifier;
+        };
+        match self.identifier {
+            Identifier::Email => match Email::parse(text) {
+                Ok(email) => self.decide_normalized(
+                    email.as_str(),
+                    || self.index.email_index(&email),
+                    events,
+                ),
+                Err(_) => Code::InvalidIdentifier,
+            },
+            Identifier::Phone => match PhoneE164::parse(text, self.region) {
+                Ok(phone) => self.decide_normalized(
+                    phone.as_str(),
+                    || self.index.phone_index(&phone),
+                    events,
+                ),
+                Err(_) => Code::InvalidIdentifier,
+            },
+        }
+    }
+
+    #[inline]
+    fn decide_normalized(
+        &self,
+        normalized: &str,
+        blind_index: impl FnOnce() -> vigie_store::Digest16,
+        events: &mut Vec<ConsentEvent>,
+    ) -> Code {
+        if self.snapshot.suppressed(&suppression_hash(normalized)) {
+            return Code::Suppressed;
+        }
+        let Some(contact) = self.snapshot.contact(&blind_index()) else {
+            return Code::UnknownContact;
+        };
+        let record = self.snapshot.record(contact);
+        self.snapshot.events_into(&record, events);
+        let view = View {
+            record,
+            events,
+            bought_category: self.sets_with_category[record.set as usize],
+            screener: self,
+        };
+        self.ctx.decide(&view).code
+    }
+
+    /// Screens `input` (CSV with a header line) into `output` (`row,decision,code`), calling
+    /// `progress` after each block.
+    pub fn screen<R: Read, W: Write + Send>(
+        &self,
+        mut input: R,
+        mut output: W,
+        progress: Option<&(dyn Fn(Progress) + Sync)>,
+    ) -> Result<ScreenSummary, TargetsError> {
+        let mut input_hash = Sha256::new();
+        let mut output_hash = Sha256::new();
+        let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+        let mut block = BLOCK;
+        // Bytes at the front of `buf` already hashed (the carry of the previous block).
+        let mut hashed = 0usize;
+        let mut bytes_read = 0u64;
+        let mut output_bytes = 0u64;
+        let mut rows = 0u64;
+        let mut counts = Counts::default();
+        let mut column: Option<usize> = None;
+        let mut pending: Vec<Vec<u8>> = Vec::new();
+        let mut eof = false;
+
+        let write_out = |pending: &mut Vec<Vec<u8>>,
+                         hash: &mut Sha256,
+                         out: &mut W|
+         -> Result<u64, TargetsError> {
+            let mut n = 0;
+            for chunk in pending.drain(..) {
+                hash.update(&chunk);
+                out.write_all(&chunk).map_err(TargetsError::Write)?;
+                n += chunk.len() as u64;
+            }
+            Ok(n)
+        };
+
+        loop {
+            // Fill the block.
+            while !eof && buf.len() < block {
+                let old = buf.len();
+                buf.resize(block, 0);
+                match input.read(&mut buf[old..]) {
+                    Ok(0) => {
+                        buf.truncate(old);
+                        eof = true;
+                    }
+                    Ok(k) => {
+                        buf.truncate(old + k);
+                        bytes_read += k as u64;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
+                    Err(e) => return Err(TargetsError::Read(e)),
+                }
+            }
+            let cut = if eof {
+                buf.len()
+            } else {
+                last_record_end(&buf).unwrap_or(0)
+            };
+            if cut == 0 && !eof {
+                // One record longer than a block: read more.
+                block *= 2;
+                continue;
+            }
+            let mut start = 0;
+            if column.is_none() {
+                match header(&buf[..cut], eof, self.identifier, &self.channel_label)? {
+                    Some((col, end)) => {
+                        column = Some(col);
+                        start = end;
+                        pending.push(OUTPUT_HEADER.to_vec());
+                    }
+                    None if eof => return Err(TargetsError::Empty(self.identifier.column())),
+                    None => {
+                        block *= 2;
+                        continue;
+                    }
+                }
+            }
+            let col = column.expect("the header was read");
+            let data = &buf[start..cut];
+            let unhashed = &buf[hashed.min(buf.len())..];
+            let (decided, written) = rayon::join(
+                || self.screen_block(data, col, rows),
+                || {
+                    input_hash.update(unhashed);
+                    write_out(&mut pending, &mut output_hash, &mut output)
+                },
+            );
+            output_bytes += written?;
+            rows += decided.rows;
+            counts.add(&decided.counts);
+            pending = decided.outputs;
+            buf.drain(..cut);
+            hashed = buf.len();
+            if let Some(p) = progress {
+                p(Progress {
+                    bytes: bytes_read - hashed as u64,
+                    rows,
+                });
+            }
+            if eof && buf.is_empty() {
+                break;
+            }
+        }
+        output_bytes += write_out(&mut pending, &mut output_hash, &mut output)?;
+        output.flush().map_err(TargetsError::Write)?;
+        Ok(ScreenSummary {
+            rows,
+            counts,
+            input_sha256: input_hash.finalize().into(),
+            output_sha256: output_hash.finalize().into(),
+            input_bytes: bytes_read,
+            output_bytes,
+        })
+    }
+
+    /// Decides the complete records of `data`; their rows are numbered from `rows_before + 1`.
+    fn screen_block(&self, data: &[u8], column: usize, rows_before: u64) -> Decided {
+        let codes: Vec<Vec<u8>> = if memchr::memchr(b'"', data).is_none() {
+            pieces(data)
+                .par_iter()
+                .map(|piece| {
+                    let mut events = Vec::new();
+                    let mut codes = Vec::with_capacity(piece.len() / 32);
+                    for line in lines(piece) {
+                        let code = match field(line, column) {
+                            Some(raw) => self.decide(raw, &mut events),
+                            None => Code::InvalidIdentifier,
+                        };
+                        codes.push(code as u8);
+                    }
+                    codes
+                })
+                .collect()
+        } else {
+            let fields = quoted_fields(data, column);
+            fields
+                .par_chunks(2048)
+                .map(|chunk| {
+                    let mut events = Vec::new();
+                    chunk
+                        .iter()
+                        .map(|f| match f {
+                            Some(raw) => self.decide(raw, &mut events) as u8,
+                            None => Code::InvalidIdentifier as u8,
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mut firsts = Vec::with_capacity(codes.len());
+        let mut next = rows_before + 1;
+        for c in &codes {
+            firsts.push(next);
+            next += c.len() as u64;
+        }
+        let (outputs, counts): (Vec<Vec<u8>>, Vec<Counts>) = codes
+            .par_iter()
+            .zip(firsts)
+            .map(|(codes, first)| format_rows(codes, first))
+            .unzip();
+        let mut total = Counts::default();
+        for c in &counts {
+            total.add(c);
+        }
+        Decided {
+            rows: next - rows_before - 1,
+            counts: total,
+            outputs,
+        }
+    }
+}
+
+struct Decided {
+    rows: u64,
+    counts: Counts,
+    outputs: Vec<Vec<u8>>,
+}
+
+/// `row,decision,code` lines for codes numbered from `first`.
+fn format_rows(codes: &[u8], first: u64) -> (Vec<u8>, Counts) {
+    let mut out = Vec::with_capacity(codes.len() * 24);
+    let mut counts = Counts::default();
+    let mut n = itoa::Buffer::new();
+    for (i, c) in codes.iter().enumerate() {
+        let code = Code::ALL[usize::from(*c)];
+        counts.0[usize::from(*c)] += 1;
+        out.extend_from_slice(n.format(first + i as u64).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(code.decision().as_str().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(code.as_str().as_bytes());
+        out.push(b'\n');
+    }
+    (out, counts)
+}
+
+/// The engine's view of a snapshot record.
+struct View<'v> {
+    record: Record,
+    events: &'v [ConsentEvent],
+    bought_category: bool,
+    screener: &'v Screener<'v>,
+}
+
+impl View<'_> {
+    fn flag(&self, bit: u8) -> bool {
+        self.record.flags & bit != 0
+    }
+}
+
+impl ContactView for View<'_> {
+    fn audience(&self) -> Audience {
+        self.record.audience
+    }
+    fn is_customer(&self) -> bool {
+        self.flag(CUSTOMER)
+    }
+    fn bought(&self, category: &str) -> bool {
+        if self.screener.category == Some(category) {
+            self.bought_category
+        } else {
+            self.screener
+                .snapshot
+                .set_contains(self.record.set, category)
+        }
+    }
+    fn contract_active(&self) -> bool {
+        self.flag(CONTRACT_ACTIVE)
+    }
+    fn collected_at(&self) -> Option<Timestamp> {
+        self.record.collected_at
+    }
+    fn informed(&self) -> bool {
+        self.flag(INFORMED)
+    }
+    fn objection_offered(&self) -> bool {
+        self.flag(OBJECTION_OFFERED)
+    }
+    fn restricted(&self) -> bool {
+        self.flag(RESTRICTED)
+    }
+    /// Checked before the contact is looked up (the identifier screened, not the contact's).
+    fn suppressed(&self) -> bool {
+        false
+    }
+    fn on_opposition_list(&self) -> bool {
+        self.screener.opposition_applies && self.flag(ON_OPPOSITION_LIST)
+    }
+    /// The store keeps no call log yet.
+    fn calls_last_30_days(&self) -> u32 {
+        0
+    }
+    fn last_call_refusal_at(&self) -> Option<Timestamp> {
+        None
+    }
+    fn events(&self) -> &[ConsentEvent] {
+        self.events
+    }
+}
+
+// --- CSV, by hand -----------------------------------------------------------------------------
+
+/// Splits complete records into pieces of about [`PIECE`] bytes, each ending after a line
+/// terminator.
+fn pieces(data: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::with_capacity(data.len() / PIECE + 1);
+    let mut start = 0;
+    while start < data.len() {
+        let target = start + PIECE;
+        let end = if target >= data.len() {
+            data.len()
+        } else {
+            memchr::memchr2(b'\n', b'\r', &data[target..]).map_or(data.len(), |i| target + i + 1)
+        };
+        out.push(&data[start..end]);
+        start = end;
+    }
+    out
+}
+
+/// The non-blank lines of a piece: terminated by `\n`, `\r` or `\r\n` (Python's universal
+/// newlines), the last one possibly by the end of the data.
+fn lines(piece: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    let mut ends = memchr::memchr2_iter(b'\n', b'\r', piece);
+    std::iter::from_fn(move || {
+        loop {
+            let end = match ends.next() {
+                Some(e) => e,
+                None if start < piece.len() => piece.len(),
+                None => return None,
+            };
+            let line = &piece[start..end];
+            start = end + 1;
+            if !line.is_empty() {
+                return Some(line);
+            }
+        }
+    })
+}
+
+/// Field `column` of an unquoted line; `None` when the line has fewer fields.
+#[inline]
+fn field(line: &[u8], column: usize) -> Option<&[u8]> {
+    let mut rest = line;
+    for _ in 0..column {
+        let comma = memchr::memchr(b',', rest)?;
+        rest = &rest[comma + 1..];
+    }
+    Some(match memchr::memchr(b',', rest) {
+        Some(comma) => &rest[..comma],
+        None => rest,
+    })
+}
+
+/// The end (after its terminator) of the last complete record of `buf`, which starts at a
+/// record boundary. Quotes are followed as Python's csv module reads them: a `"` opens a quoted
+/// field only at the start of a field, `""` inside one is a quote, and line terminators inside
+/// quotes belong to the field.
+fn last_record_end(buf: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr2(b'\n', b'\r', buf).map(|i| i + 1);
+    }
+    record_ends(buf).last()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    FieldStart,
+    InField,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// The end (after the terminator) of every record of `buf`, which starts at a record boundary.
+fn record_ends(buf: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut state = Quoting::FieldStart;
+    buf.iter().enumerate().filter_map(move |(i, b)| {
+        let (next, end) = match (state, *b) {
+            (Quoting::Quoted, b'"') => (Quoting::QuoteInQuoted, false),
+            (Quoting::Quoted, _) => (Quoting::Quoted, false),
+            (Quoting::QuoteInQuoted, b'"') => (Quoting::Quoted, false),
+            (Quoting::FieldStart, b'"') => (Quoting::Quoted, false),
+            (_, b'\n' | b'\r') => (Quoting::FieldStart, true),
+            (_, b',') => (Quoting::FieldStart, false),
+            _ => (Quoting::InField, false),
+        };
+        state = next;
+        end.then_some(i + 1)
+    })
+}
+
+/// Field `column` of every record of quoted CSV (complete records), read by the `csv` crate;
+/// blank lines are skipped, `None` for a record with fewer fields.
+fn quoted_fields(data: &[u8], column: usize) -> Vec<Option<Vec<u8>>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data);
+    let mut record = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    // Reading from memory cannot fail; a malformed record reads as far as it goes.
+    while reader.read_byte_record(&mut record).unwrap_or(false) {
+        out.push(record.get(column).map(<[u8]>::to_vec));
+    }
+    out
+}
+
+/// Reads the header record at the start of `data`: the position of `identifier`'s column (the
+/// last of that name, as a Python dict keeps the last) and where the data rows start. `None`
+/// when `data` holds no complete record (or only blank lines); at the end of the input (`eof`)
+/// the header needs no terminator.
+fn header(
+    data: &[u8],
+    eof: bool,
+    identifier: Identifier,
+    channel: &str,
+) -> Result<Option<(usize, usize)>, TargetsError> {
+    // Blank lines before the header are skipped.
+    let skip = data
+        .iter()
+        .take_while(|b| **b == b'\n' || **b == b'\r')
+        .count();
+    let end = match record_ends(&data[skip..]).next() {
+        Some(e) => e + skip,
+        None if eof && skip < data.len() => data.len(),
+        None => return Ok(None),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&data[skip..end]);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => return Ok(None),
+        Err(e) => return Err(TargetsError::Header(e.to_string())),
+    }
+    let names: Vec<String> = record
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let n = String::from_utf8_lossy(n);
+            let n = if i == 0 {
+                n.trim_start_matches('\u{feff}')
+            } else {
+                &n
+            };
+            n.trim().to_owned()
+        })
+        .collect();
+    match names.iter().rposition(|n| n == identifier.column()) {
+        Some(col) => Ok(Some((col, end))),
+        None => Err(TargetsError::MissingColumn {
+            column: identifier.column(),
+            header: names.join(","),
+            channel: channel.to_owned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_index_their_table() {
+        for (i, c) in Code::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i);
+        }
+    }
+
+    #[test]
+    fn lines_skip_blank_ones_and_read_every_terminator() {
+        let got: Vec<&[u8]> = lines(b"a,1\n\nb,2\r\nc,3\rd,4").collect();
+        assert_eq!(got, [&b"a,1"[..], b"b,2", b"c,3", b"d,4"]);
+        assert_eq!(field(b"a,b,c", 1), Some(&b"b"[..]));
+        assert_eq!(field(b"a,b,c", 2), Some(&b"c"[..]));
+        assert_eq!(field(b"a", 1), None);
+        assert_eq!(field(b"", 0), Some(&b""[..]));
+    }
+
+    #[test]
+    fn record_ends_follow_quotes() {
+        let data = b"a,\"x\ny\",b\n\"q\"\"\n\",c\nd";
+        let ends: Vec<usize> = record_ends(data).collect();
+        assert_eq!(ends, [10, 19]);
+        assert_eq!(last_record_end(data), Some(19));
+        assert_eq!(last_record_end(b"a\nb\nc"), Some(4));
+        // A quote inside an unquoted field is a plain character.
+        assert_eq!(last_record_end(b"ab\"c\nd"), Some(5));
+    }
+
+    #[test]
+    fn quoted_fields_skip_blank_lines_like_python() {
+        let got = quoted_fields(b"\"a,b\",1\n\n\"\",2\nx\n", 0);
+        assert_eq!(
+            got,
+            [Some(b"a,b".to_vec()), Some(Vec::new()), Some(b"x".to_vec())]
+        );
+        assert_eq!(quoted_fields(b"\"a\"\n", 1), [None]);
+    }
+
+    #[test]
+    fn pieces_end_on_line_ends() {
+        let data: Vec<u8> = (0..50_000)
+            .flat_map(|i| format!("a{i}@b.fr,x\n").into_bytes())
+            .collect();
+        let ps = pieces(&data);
+        assert!(ps.len() > 1);
+        assert_eq!(ps.iter().map(|p| p.len()).sum::<usize>(), data.len());
+        assert!(ps.iter().all(|p| p.ends_with(b"\n")));
+    }
+
+    #[test]
+    fn the_header_names_the_column() {
+        assert_eq!(
+            header(b"email,phone\nx,y\n", false, Identifier::Phone, "sms").unwrap(),
+            Some((1, 12))
+        );
+        assert_eq!(
+            header(
+                b"\xef\xbb\xbfemail ,phone\n",
+                false,
+                Identifier::Email,
+                "email"
+            )
+            .unwrap(),
+            Some((0, 16))
+        );
+        assert_eq!(
+            header(
+                b"\n\nphone,email,email\n",
+                false,
+                Identifier::Email,
+                "email"
+            )
+            .unwrap(),
+            Some((2, 20))
+        );
+        assert_eq!(
+            header(b"email", false, Identifier::Email, "email").unwrap(),
+            None
+        );
+        assert_eq!(
+            header(b"email", true, Identifier::Email, "email").unwrap(),
+            Some((0, 5))
+        );
+        assert_eq!(
+            header(b"\n", true, Identifier::Email, "email").unwrap(),
+            None
+        );
+        let e = header(b"mail,phone\n", false, Identifier::Email, "email")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no \"email\" column") && e.contains("mail,phone"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,969 @@
+//! The screening snapshot: a compact, campaign-independent binary image of an organization's
+//! base, derived from the store and cached in a file, so that a screening reads one file instead
+//! of millions of rows.
+//!
+//! It holds no identifier in clear: only blind indexes (keyed HMACs, as in the store) and the
+//! SHA-256 hashes the suppression list already holds. Contents:
+//! - per contact, in contact-id order (a dense index): audience, flags (customer, informed,
+//!   objection offered, contract active, restricted, phone on the opposition list), the set of
+//!   product categories bought (interned), collection time, and its range of ledger events;
+//! - the ledger events, grouped per contact in recording order;
+//! - the interned categories and category sets;
+//! - e-mail blind index → contact and phone blind index → contact ([`KeyTable`]s; when contacts
+//!   share an identifier, the first one by id — import order — wins);
+//! - the suppression list's SHA-256 hashes.
+//!
+//! File layout (little-endian): a 128-byte header (magic, format version, organization, data
+//! version, a keyed check of the organization's index key, a fingerprint of the vocabularies'
+//! order, counts), a directory of sections (kind, offset, length, one parameter), then the
+//! sections. Loading reads the header, then the sections the campaign needs (one identifier
+//! table), each in one read, and checks every value it will index with.
+//!
+//! The file is keyed by (organization, data version): [`Store::data_version`] changes with every
+//! write, so a snapshot whose version differs from the store's is stale and is rebuilt. It is
+//! written to a temporary file, synced, then renamed over the old one.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use sha2::{Digest as _, Sha256};
+use vigie_core::{Action, Audience, ChannelScope, ConsentEvent, Email, Method, Purpose};
+use vigie_store::{Digest16, OrgCrypto, OrgId, ScreeningContact, ScreeningSink, Store, StoreError};
+
+use crate::campaign::Identifier;
+use crate::table::{EMPTY, KeyTable};
+
+/// Version of the file layout; a file of another version is rebuilt.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: [u8; 8] = *b"VIGIESNP";
+const HEADER_LEN: usize = 128;
+const DIR_ENTRY_LEN: usize = 32;
+
+const RECORD_LEN: usize = 24;
+const EVENT_LEN: usize = 12;
+
+/// `collected_at` unknown.
+const NO_TIME: i64 = i64::MIN;
+
+/// Contact flags.
+pub(crate) const CUSTOMER: u8 = 1;
+pub(crate) const INFORMED: u8 = 1 << 1;
+pub(crate) const OBJECTION_OFFERED: u8 = 1 << 2;
+pub(crate) const CONTRACT_ACTIVE: u8 = 1 << 3;
+pub(crate) const RESTRICTED: u8 = 1 << 4;
+pub(crate) const ON_OPPOSITION_LIST: u8 = 1 << 5;
+const ALL_FLAGS: u8 = (1 << 6) - 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+enum Section {
+    /// `RECORD_LEN` bytes per contact.
+    Records = 1,
+    /// `EVENT_LEN` bytes per event.
+    Events = 2,
+    /// `u32` count, then per category a `u32` length and UTF-8 bytes.
+    Categories = 3,
+    /// `u32` set count, `u32` offsets (count + 1), then `u32` category ids.
+    Sets = 4,
+    /// [`KeyTable<16>`] slots; the parameter is its range.
+    EmailTable = 5,
+    PhoneTable = 6,
+    /// [`KeyTable<32>`] slots; the parameter is its range.
+    Suppression = 7,
+}
+
+const SECTIONS: [Section; 7] = [
+    Section::Records,
+    Section::Events,
+    Section::Categories,
+    Section::Sets,
+    Section::EmailTable,
+    Section::PhoneTable,
+    Section::Suppression,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DirEntry {
+    kind: u32,
+    offset: u64,
+    len: u64,
+    param: u64,
+}
+
+/// What a snapshot file's header says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotInfo {
+    pub org_id: OrgId,
+    /// The organization's data version the snapshot was built from.
+    pub data_version: i64,
+    pub built_at: Timestamp,
+    pub contacts: u64,
+    pub events: u64,
+    pub suppression: u64,
+    pub opposition: u64,
+    key_check: Digest16,
+    vocabulary: [u8; 8],
+    directory: Vec<DirEntry>,
+}
+
+/// Why a snapshot file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("{path}: {source}", path = .0.display(), source = .1)]
+    Io(PathBuf, io::Error),
+    #[error("{path}: not a usable screening snapshot ({why})", path = .0.display(), why = .1)]
+    Corrupt(PathBuf, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Whether a snapshot matches the store as it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Fresh,
+    Missing,
+    /// Built from another data version, another key, another format: to rebuild.
+    Stale,
+}
+
+/// The facts `key_check` and `vocabulary` are checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    pub org_id: OrgId,
+    pub data_version: i64,
+    pub key_check: Digest16,
+}
+
+impl Expected {
+    pub fn new(crypto: &OrgCrypto, data_version: i64) -> Expected {
+        Expected {
+            org_id: crypto.org_id,
+            data_version,
+            key_check: key_check(crypto),
+        }
+    }
+}
+
+/// A keyed digest of a fixed probe: tells whether the snapshot's blind indexes were made with
+/// this organization's key (a store restored from elsewhere, a key rotation), revealing nothing.
+fn key_check(crypto: &OrgCrypto) -> Digest16 {
+    let probe = Email::parse("snapshot-key-check@vigie.invalid").expect("a valid address");
+    crypto.index.email_index(&probe)
+}
+
+/// The events and records store vocabularies by their position in `ALL`: a change of order in
+/// vigie-core changes this fingerprint and the snapshot is rebuilt.
+fn vocabulary_fingerprint() -> [u8; 8] {
+    let mut h = Sha256::new();
+    let mut add = |words: &mut dyn Iterator<Item = &'static str>| {
+        for w in words {
+            h.update(w.as_bytes());
+            h.update([0]);
+        }
+        h.update([1]);
+    };
+    add(&mut ChannelScope::ALL.iter().map(|v| v.as_str()));
+    add(&mut Purpose::ALL.iter().map(|v| v.as_str()));
+    add(&mut Action::ALL.iter().map(|v| v.as_str()));
+    add(&mut Method::ALL.iter().map(|v| v.as_str()));
+    add(&mut Audience::ALL.iter().map(|v| v.as_str()));
+    h.finalize()[..8].try_into().expect("8 bytes")
+}
+
+fn position<T: PartialEq>(all: &[T], v: T) -> u8 {
+    all.iter()
+        .position(|x| *x == v)
+        .expect("a value of the vocabulary") as u8
+}
+
+fn le_u32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
+}
+
+fn le_u64(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+fn le_i64(b: &[u8], at: usize) -> i64 {
+    i64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+// --- building ---------------------------------------------------------------------------------
+
+/// A contact's record before its events are placed.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    collected_at: i64,
+    set: u32,
+    audience: u8,
+    flags: u8,
+}
+
+/// Store ids to dense indexes: a table when the ids are dense enough (the usual case: one
+/// organization's contacts were mostly imported together), a map otherwise.
+enum IdIndex {
+    Dense { first: i64, slots: Vec<u32> },
+    Sparse(HashMap<i64, u32>),
+}
+
+impl IdIndex {
+    fn new(ids: &[i64]) -> IdIndex {
+        let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+            return IdIndex::Sparse(HashMap::new());
+        };
+        let span = (last - first) as u64 + 1;
+        if span <= 4 * ids.len() as u64 + 1024 {
+            let mut slots = vec![EMPTY; span as usize];
+            for (i, id) in ids.iter().enumerate() {
+                slots[(id - first) as usize] = i as u32;
+            }
+            IdIndex::Dense { first, slots }
+        } else {
+            IdIndex::Sparse(
+                ids.iter()
+                    .enumerate()
+                    .map(|(i, id)| (*id, i as u32))
+                    .collect(),
+            )
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<u32> {
+        match self {
+            IdIndex::Dense { first, slots } => id
+                .checked_sub(*first)
+                .and_then(|d| usize::try_from(d).ok())
+                .and_then(|d| slots.get(d).copied())
+                .filter(|i| *i != EMPTY),
+            IdIndex::Sparse(map) => map.get(&id).copied(),
+        }
+    }
+}
+
+/// Receives the store's screening scan and turns it into a snapshot.
+pub(crate) struct Builder {
+    opposition_keys: Vec<(Digest16, u32)>,
+    opposition: Option<KeyTable<16>>,
+    suppression: Vec<([u8; 32], u32)>,
+    ids: Vec<i64>,
+    records: Vec<Pending>,
+    email: Vec<(Digest16, u32)>,
+    phone: Vec<(Digest16, u32)>,
+    categories: Vec<String>,
+    category_ids: HashMap<String, u32>,
+    /// Stored categories text → set, so that each distinct text is split once.
+    set_by_text: HashMap<String, u32>,
+    set_by_members: HashMap<Vec<u32>, u32>,
+    sets: Vec<Vec<u32>>,
+    id_index: Option<IdIndex>,
+    events: Vec<(u32, [u8; EVENT_LEN])>,
+}
+
+impl Builder {
+    pub(crate) fn new() -> Builder {
+        let mut b = Builder {
+            opposition_keys: Vec::new(),
+            opposition: None,
+            suppression: Vec::new(),
+            ids: Vec::new(),
+            records: Vec::new(),
+            email: Vec::new(),
+            phone: Vec::new(),
+            categories: Vec::new(),
+            category_ids: HashMap::new(),
+            set_by_text: HashMap::new(),
+            set_by_members: HashMap::new(),
+            sets: Vec::new(),
+            id_index: None,
+            events: Vec::new(),
+        };
+        // Set 0: no category.
+        b.sets.push(Vec::new());
+        b.set_by_members.insert(Vec::new(), 0);
+        b.set_by_text.insert(String::new(), 0);
+        b
+    }
+
+    fn opposition_table(&mut self) -> &KeyTable<16> {
+        self.opposition
+            .get_or_insert_with(|| KeyTable::build(std::mem::take(&mut self.opposition_keys)))
+    }
+
+    fn category_set(&mut self, text: &str) -> u32 {
+        if let Some(set) = self.set_by_text.get(text) {
+            return *set;
+        }
+        let mut members: Vec<u32> = text
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| match self.category_ids.get(c) {
+                Some(id) => *id,
+                None => {
+                    let id = self.categories.len() as u32;
+                    self.categories.push(c.to_owned());
+                    self.category_ids.insert(c.to_owned(), id);
+                    id
+                }
+            })
+            .collect();
+        members.sort_unstable();
+        members.dedup();
+        let set = match self.set_by_members.get(&members) {
+            Some(set) => *set,
+            None => {
+                let set = self.sets.len() as u32;
+                self.sets.push(members.clone());
+                self.set_by_members.insert(members, set);
+                set
+            }
+        };
+        self.set_by_text.insert(text.to_owned(), set);
+        set
+    }
+}
+
+fn too_large(what: &str) -> StoreError {
+    StoreError::Other(format!(
+        "screening snapshot: more than 4 294 967 294 {what} in one organization"
+    ))
+}
+
+impl ScreeningSink for Builder {
+    fn opposition(&mut self, phone_bidx: Digest16) -> vigie_store::Result<()> {
+        self.opposition_keys.push((phone_bidx, 0));
+        Ok(())
+    }
+
+    fn suppression(&mut self, sha256: [u8; 32]) -> vigie_store::Result<()> {
+        self.suppression.push((sha256, 0));
+        Ok(())
+    }
+
+    fn contact(&mut self, c: &ScreeningContact<'_>) -> vigie_store::Result<()> {
+        let index = u32::try_from(self.records.len())
+            .ok()
+            .filter(|i| *i != EMPTY)
+            .ok_or_else(|| too_large("contacts"))?;
+        if self.ids.last().is_some_and(|last| *last >= c.id) {
+            return Err(StoreError::Other(
+                "screening scan: contacts out of id order".into(),
+            ));
+        }
+        let on_list = match &c.phone_bidx {
+            Some(p) => self.opposition_table().contains(p),
+            None => false,
+        };
+        let flags = [
+            (c.customer, CUSTOMER),
+            (c.informed, INFORMED),
+            (c.objection_offered, OBJECTION_OFFERED),
+            (c.contract_active, CONTRACT_ACTIVE),
+            (c.restricted, RESTRICTED),
+            (on_list, ON_OPPOSITION_LIST),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |acc, (_, bit)| acc | bit);
+        let set = self.category_set(c.customer_categories);
+        self.records.push(Pending {
+            collected_at: c.collected_at.map_or(NO_TIME, |t| t.as_microsecond()),
+            set,
+            audience: position(Audience::ALL, c.audience),
+            flags,
+        });
+        self.ids.push(c.id);
+        if let Some(e) = c.email_bidx {
+            self.email.push((e, index));
+        }
+        if let Some(p) = c.phone_bidx {
+            self.phone.push((p, index));
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, contact_id: i64, e: ConsentEvent) -> vigie_store::Result<()> {
+        let ids = &self.ids;
+        let index = self.id_index.get_or_insert_with(|| IdIndex::new(ids));
+        let contact = index.get(contact_id).ok_or_else(|| {
+            StoreError::Other(format!(
+                "screening scan: a ledger event names contact id {contact_id}, which the scan did not return"
+            ))
+        })?;
+        let mut packed = [0u8; EVENT_LEN];
+        packed[..8].copy_from_slice(&e.at.as_microsecond().to_le_bytes());
+        packed[8] = position(ChannelScope::ALL, e.scope);
+        packed[9] = position(Purpose::ALL, e.purpose);
+        packed[10] = position(Action::ALL, e.action);
+        packed[11] = position(Method::ALL, e.method);
+        self.events.push((contact, packed));
+        Ok(())
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildReport {
+    pub path: PathBuf,
+    pub info: SnapshotInfo,
+    /// Reading the store.
+    pub scan: Duration,
+    /// Everything: scan, grouping, tables, writing.
+    pub total: Duration,
+    pub bytes: u64,
+}
+
+/// Builds the organization's snapshot from the store and writes it to `path` atomically.
+pub async fn build(
+    store: &Store,
+    crypto: &OrgCrypto,
+    path: &Path,
+) -> Result<BuildReport, SnapshotError> {
+    let started = Instant::now();
+    let (builder, data_version) = store.scan_screening(crypto.org_id, Builder::new()).await?;
+    let scan = started.elapsed();
+    let expected = Expected::new(crypto, data_version);
+    let path_buf = path.to_owned();
+    let (info, bytes) = tokio::task::spawn_blocking(move || builder.write(&path_buf, &expected))
+        .await
+        .map_err(|e| SnapshotError::Io(path.to_owned(), io::Error::other(e)))?
+        .map_err(|e| SnapshotError::Io(path.to_owned(), e))?;
+    Ok(BuildReport {
+        path: path.to_owned(),
+        info,
+        scan,
+        total: started.elapsed(),
+        bytes,
+    })
+}
+
+impl Builder {
+    /// Groups the events per contact, builds the tables and writes the file.
+    fn write(mut self, path: &Path, expected: &Expected) -> io::Result<(SnapshotInfo, u64)> {
+        self.opposition_table();
+        let n_opposition = self.opposition.as_ref().map_or(0, |t| t.len()) as u64;
+        let n = self.records.len();
+        let m = self.events.len();
+        if u32::try_from(m).is_err() {
+            return Err(io::Error::other(too_large("ledger events").to_string()));
+        }
+
+        // Events per contact, in recording order (a stable counting sort).
+        let mut starts = vec![0u32; n + 1];
+        for (c, _) in &self.events {
+            starts[*c as usize + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut cursor = starts.clone();
+        let mut events = vec![0u8; m * EVENT_LEN];
+        for (c, packed) in &self.events {
+            let at = cursor[*c as usize] as usize;
+            cursor[*c as usize] += 1;
+            events[at * EVENT_LEN..][..EVENT_LEN].copy_from_slice(packed);
+        }
+        drop(std::mem::take(&mut self.events));
+        drop(cursor);
+
+        let mut records = vec![0u8; n * RECORD_LEN];
+        for (i, (r, rec)) in self
+            .records
+            .iter()
+            .zip(records.chunks_exact_mut(RECORD_LEN))
+            .enumerate()
+        {
+            rec[0..8].copy_from_slice(&r.collected_at.to_le_bytes());
+            rec[8..12].copy_from_slice(&starts[i].to_le_bytes());
+            rec[12..16].copy_from_slice(&(starts[i + 1] - starts[i]).to_le_bytes());
+            rec[16..20].copy_from_slice(&r.set.to_le_bytes());
+            rec[20] = r.audience;
+            rec[21] = r.flags;
+        }
+        drop(starts);
+
+        let mut categories = Vec::new();
+        categories.extend_from_slice(&(self.categories.len() as u32).to_le_bytes());
+        for c in &self.categories {
+            categories.extend_from_slice(&(c.len() as u32).to_le_bytes());
+            categories.extend_from_slice(c.as_bytes());
+        }
+        let mut sets = Vec::new();
+        sets.extend_from_slice(&(self.sets.len() as u32).to_le_bytes());
+        let mut offset = 0u32;
+        sets.extend_from_slice(&offset.to_le_bytes());
+        for s in &self.sets {
+            offset += s.len() as u32;
+            sets.extend_from_slice(&offset.to_le_bytes());
+        }
+        for s in &self.sets {
+            for id in s {
+                sets.extend_from_slice(&id.to_le_bytes());
+            }
+        }
+
+        let (email, phone, suppression) = (
+            std::mem::take(&mut self.email),
+            std::mem::take(&mut self.phone),
+            std::mem::take(&mut self.suppression),
+        );
+        let ((email, phone), suppression) = rayon::join(
+            || rayon::join(|| KeyTable::build(email), || KeyTable::build(phone)),
+            || KeyTable::build(suppression),
+        );
+        let n_suppression = suppression.len() as u64;
+
+        let info = SnapshotInfo {
+            org_id: expected.org_id,
+            data_version: expected.data_version,
+            built_at: Timestamp::now(),
+            contacts: n as u64,
+            events: m as u64,
+            suppression: n_suppression,
+            opposition: n_opposition,
+            key_check: expected.key_check,
+            vocabulary: vocabulary_fingerprint(),
+            directory: Vec::new(),
+        };
+        let bodies: [(Section, &[u8], u64); 7] = [
+            (Section::Records, &records, 0),
+            (Section::Events, &events, 0),
+            (Section::Categories, &categories, 0),
+            (Section::Sets, &sets, 0),
+            (Section::EmailTable, email.slot_bytes(), email.range()),
+            (Section::PhoneTable, phone.slot_bytes(), phone.range()),
+            (
+                Section::Suppression,
+                suppression.slot_bytes(),
+                suppression.range(),
+            ),
+        ];
+        let mut offset = (HEADER_LEN + DIR_ENTRY_LEN * bodies.len()) as u64;
+        let mut directory = Vec::new();
+        for (kind, body, param) in &bodies {
+            directory.push(DirEntry {
+                kind: *kind as u32,
+                offset,
+                len: body.len() as u64,
+                param: *param,
+            });
+            offset += body.len() as u64;
+        }
+        let info = SnapshotInfo { directory, ..info };
+
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = temporary_path(path);
+        let result = (|| {
+            let file = create_private(&tmp)?;
+            let mut w = BufWriter::with_capacity(8 << 20, file);
+            w.write_all(&encode_header(&info))?;
+            for (_, body, _) in &bodies {
+                w.write_all(body)?;
+            }
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result?;
+        Ok((info, offset))
+    }
+}
+
+fn temporary_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(format!(".tmp.{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// A new file readable by its owner only: the snapshot holds blind indexes, as the store does.
+fn create_private(path: &Path) -> io::Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+fn encode_header(info: &SnapshotInfo) -> Vec<u8> {
+    let mut h = vec![0u8; HEADER_LEN];
+    h[0..8].copy_from_slice(&MAGIC);
+    h[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    h[12..16].copy_from_slice(&(info.directory.len() as u32).to_le_bytes());
+    h[16..24].copy_from_slice(&info.org_id.to_le_bytes());
+    h[24..32].copy_from_slice(&info.data_version.to_le_bytes());
+    h[32..48].copy_from_slice(&info.key_check);
+    h[48..56].copy_from_slice(&info.vocabulary);
+    h[56..64].copy_from_slice(&info.built_at.as_microsecond().to_le_bytes());
+    h[64..72].copy_from_slice(&info.contacts.to_le_bytes());
+    h[72..80].copy_from_slice(&info.events.to_le_bytes());
+    h[80..88].copy_from_slice(&info.suppression.to_le_bytes());
+    h[88..96].copy_from_slice(&info.opposition.to_le_bytes());
+    for e in &info.directory {
+        h.extend_from_slice(&e.kind.to_le_bytes());
+        h.extend_from_slice(&0u32.to_le_bytes());
+        h.extend_from_slice(&e.offset.to_le_bytes());
+        h.extend_from_slice(&e.len.to_le_bytes());
+        h.extend_from_slice(&e.param.to_le_bytes());
+    }
+    h
+}
+
+// --- reading ----------------------------------------------------------------------------------
+
+/// Reads a snapshot's header. `Ok(None)`: no file.
+pub fn read_info(path: &Path) -> Result<Option<SnapshotInfo>, SnapshotError> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(SnapshotError::Io(path.to_owned(), e)),
+    };
+    read_header(&mut file, path).map(Some)
+}
+
+fn read_header(file: &mut File, path: &Path) -> Result<SnapshotInfo, SnapshotError> {
+    let corrupt = |why: &str| SnapshotError::Corrupt(path.to_owned(), why.to_owned());
+    let io_err = |e: io::Error| SnapshotError::Io(path.to_owned(), e);
+    let size = file.metadata().map_err(io_err)?.len();
+    let mut h = [0u8; HEADER_LEN];
+    file.read_exact(&mut h)
+        .map_err(|_| corrupt("shorter than its header"))?;
+    if h[0..8] != MAGIC {
+        return Err(corrupt("no snapshot magic"));
+    }
+    let format = le_u32(&h, 8);
+    if format != FORMAT_VERSION {
+        return Err(corrupt(&format!(
+            "format {format}, this build reads {FORMAT_VERSION}"
+        )));
+    }
+    let n_sections = le_u32(&h, 12) as usize;
+    if n_sections > 64 {
+        return Err(corrupt("too many sections"));
+    }
+    let mut dir = vec![0u8; n_sections * DIR_ENTRY_LEN];
+    file.read_exact(&mut dir)
+        .map_err(|_| corrupt("truncated directory"))?;
+    let directory: Vec<DirEntry> = dir
+        .chunks_exact(DIR_ENTRY_LEN)
+        .map(|e| DirEntry {
+            kind: le_u32(e, 0),
+            offset: le_u64(e, 8),
+            len: le_u64(e, 16),
+            param: le_u64(e, 24),
+        })
+        .collect();
+    for kind in SECTIONS {
+        let e = directory
+            .iter()
+            .find(|e| e.kind == kind as u32)
+            .ok_or_else(|| corrupt(&format!("no {kind:?} section")))?;
+        if e.offset.checked_add(e.len).is_none_or(|end| end > size) {
+            return Err(corrupt(&format!(
+                "{kind:?} section beyond the end of the file"
+            )));
+        }
+    }
+    Ok(SnapshotInfo {
+        org_id: le_i64(&h, 16),
+        data_version: le_i64(&h, 24),
+        key_check: h[32..48].try_into().expect("16 bytes"),
+        vocabulary: h[48..56].try_into().expect("8 bytes"),
+        built_at: Timestamp::from_microsecond(le_i64(&h, 56)).unwrap_or(Timestamp::UNIX_EPOCH),
+        contacts: le_u64(&h, 64),
+        events: le_u64(&h, 72),
+        suppression: le_u64(&h, 80),
+        opposition: le_u64(&h, 88),
+        directory,
+    })
+}
+
+impl SnapshotInfo {
+    /// Whether this snapshot describes the base as `expected` says it is now.
+    pub fn freshness(&self, expected: &Expected) -> Freshness {
+        if self.org_id == expected.org_id
+            && self.data_version == expected.data_version
+            && self.key_check == expected.key_check
+            && self.vocabulary == vocabulary_fingerprint()
+        {
+            Freshness::Fresh
+        } else {
+            Freshness::Stale
+        }
+    }
+
+    fn section(&self, kind: Section) -> DirEntry {
+        *self
+            .directory
+            .iter()
+            .find(|e| e.kind == kind as u32)
+            .expect("read_header checked every section is present")
+    }
+}
+
+/// One contact's record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Record {
+    pub collected_at: Option<Timestamp>,
+    pub events_start: u32,
+    pub events_len: u32,
+    pub set: u32,
+    pub audience: Audience,
+    pub flags: u8,
+}
+
+/// A snapshot loaded for screening on one identifier.
+pub struct Snapshot {
+    info: SnapshotInfo,
+    identifier: Identifier,
+    records: Vec<u8>,
+    events: Vec<u8>,
+    categories: Vec<String>,
+    set_offsets: Vec<u32>,
+    set_members: Vec<u32>,
+    contacts_by_identifier: KeyTable<16>,
+    suppression: KeyTable<32>,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("info", &self.info)
+            .field("identifier", &self.identifier)
+            .finish_non_exhaustive()
+    }
+}
+
+fn read_section(file: &mut File, e: DirEntry) -> io::Result<Vec<u8>> {
+    let len = usize::try_from(e.len).map_err(io::Error::other)?;
+    file.seek(SeekFrom::Start(e.offset))?;
+    let mut buf = Vec::with_capacity(len);
+    Read::by_ref(file).take(e.len).read_to_end(&mut buf)?;
+    if buf.len() != len {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "truncated section",
+        ));
+    }
+    Ok(buf)
+}
+
+impl Snapshot {
+    /// Loads the snapshot at `path` for screening on `identifier`, checking it against
+    /// `expected` and checking every value that indexes something.
+    pub fn load(
+        path: &Path,
+        identifier: Identifier,
+        expected: &Expected,
+    ) -> Result<Snapshot, SnapshotError> {
+        let corrupt = |why: String| SnapshotError::Corrupt(path.to_owned(), why);
+        let io_err = |e: io::Error| SnapshotError::Io(path.to_owned(), e);
+        let mut file = File::open(path).map_err(io_err)?;
+        let info = read_header(&mut file, path)?;
+        if info.freshness(expected) != Freshness::Fresh {
+            return Err(corrupt(format!(
+                "built for organization {} at data version {}, the store is at {} (or another key)",
+                info.org_id, info.data_version, expected.data_version
+            )));
+        }
+        let table_section = match identifier {
+            Identifier::Email => Section::EmailTable,
+            Identifier::Phone => Section::PhoneTable,
+        };
+        let mut read = |kind: Section| read_section(&mut file, info.section(kind)).map_err(io_err);
+        let records = read(Section::Records)?;
+        let events = read(Section::Events)?;
+        let categories = read(Section::Categories)?;
+        let sets = read(Section::Sets)?;
+        let table = read(table_section)?;
+        let suppression = read(Section::Suppression)?;
+
+        let n = usize::try_from(info.contacts).map_err(|e| corrupt(e.to_string()))?;
+        let m = usize::try_from(info.events).map_err(|e| corrupt(e.to_string()))?;
+        if records.len() != n.saturating_mul(RECORD_LEN)
+            || events.len() != m.saturating_mul(EVENT_LEN)
+        {
+            return Err(corrupt("record or event section of the wrong size".into()));
+        }
+        let categories =
+            decode_categories(&categories).ok_or_else(|| corrupt("bad category table".into()))?;
+        let (set_offsets, set_members) = decode_sets(&sets, categories.len())
+            .ok_or_else(|| corrupt("bad category sets".into()))?;
+        let contacts_by_identifier = KeyTable::from_parts(info.section(table_section).param, table)
+            .ok_or_else(|| corrupt("bad identifier table".into()))?;
+        let suppression =
+            KeyTable::from_parts(info.section(Section::Suppression).param, suppression)
+                .ok_or_else(|| corrupt("bad suppression table".into()))?;
+        let snapshot = Snapshot {
+            info,
+            identifier,
+            records,
+            events,
+            categories,
+            set_offsets,
+            set_members,
+            contacts_by_identifier,
+            suppression,
+        };
+        snapshot.check().map_err(corrupt)?;
+        Ok(snapshot)
+    }
+
+    /// Every value the screening indexes with is in range: a damaged file is refused here,
+    /// never half-used.
+    fn check(&self) -> Result<(), String> {
+        let n = self.info.contacts;
+        let m = self.info.events;
+        let sets = (self.set_offsets.len() - 1) as u32;
+        self.records
+            .par_chunks(RECORD_LEN * 4096)
+            .try_for_each(|chunk| {
+                for r in chunk.chunks_exact(RECORD_LEN) {
+                    let (start, len) = (u64::from(le_u32(r, 8)), u64::from(le_u32(r, 12)));
+                    let at = le_i64(r, 0);
+                    if start + len > m
+                        || le_u32(r, 16) >= sets
+                        || usize::from(r[20]) >= Audience::ALL.len()
+                        || r[21] & !ALL_FLAGS != 0
+                        || (at != NO_TIME && Timestamp::from_microsecond(at).is_err())
+                    {
+                        return Err("a contact record is out of range".to_owned());
+                    }
+                }
+                Ok(())
+            })?;
+        self.events
+            .par_chunks(EVENT_LEN * 8192)
+            .try_for_each(|chunk| {
+                for e in chunk.chunks_exact(EVENT_LEN) {
+                    if Timestamp::from_microsecond(le_i64(e, 0)).is_err()
+                        || usize::from(e[8]) >= ChannelScope::ALL.len()
+                        || usize::from(e[9]) >= Purpose::ALL.len()
+                        || usize::from(e[10]) >= Action::ALL.len()
+                        || usize::from(e[11]) >= Method::ALL.len()
+                    {
+                        return Err("a ledger event is out of range".to_owned());
+                    }
+                }
+                Ok(())
+            })?;
+        if self
+            .contacts_by_identifier
+            .values()
+            .any(|v| u64::from(v) >= n)
+        {
+            return Err("the identifier table names a missing contact".into());
+        }
+        Ok(())
+    }
+
+    pub fn info(&self) -> &SnapshotInfo {
+        &self.info
+    }
+
+    pub fn identifier(&self) -> Identifier {
+        self.identifier
+    }
+
+    /// The contact with this blind index (of the snapshot's identifier kind).
+    #[inline]
+    pub(crate) fn contact(&self, blind_index: &Digest16) -> Option<u32> {
+        self.contacts_by_identifier.get(blind_index)
+    }
+
+    /// Whether this SHA-256 of a normalized identifier is on the suppression list.
+    #[inline]
+    pub(crate) fn suppressed(&self, sha256: &[u8; 32]) -> bool {
+        self.suppression.contains(sha256)
+    }
+
+    #[inline]
+    pub(crate) fn record(&self, contact: u32) -> Record {
+        let r = &self.records[contact as usize * RECORD_LEN..][..RECORD_LEN];
+        let at = le_i64(r, 0);
+        Record {
+            collected_at: (at != NO_TIME)
+                .then(|| Timestamp::from_microsecond(at).unwrap_or(Timestamp::MIN)),
+            events_start: le_u32(r, 8),
+            events_len: le_u32(r, 12),
+            set: le_u32(r, 16),
+            audience: Audience::ALL[usize::from(r[20])],
+            flags: r[21],
+        }
+    }
+
+    /// Decodes a contact's ledger into `out` (cleared first), in recording order.
+    #[inline]
+    pub(crate) fn events_into(&self, record: &Record, out: &mut Vec<ConsentEvent>) {
+        out.clear();
+        let start = record.events_start as usize * EVENT_LEN;
+        let end = start + record.events_len as usize * EVENT_LEN;
+        for e in self.events[start..end].chunks_exact(EVENT_LEN) {
+            out.push(ConsentEvent {
+                at: Timestamp::from_microsecond(le_i64(e, 0)).unwrap_or(Timestamp::MIN),
+                scope: ChannelScope::ALL[usize::from(e[8])],
+                purpose: Purpose::ALL[usize::from(e[9])],
+                action: Action::ALL[usize::from(e[10])],
+                method: Method::ALL[usize::from(e[11])],
+            });
+        }
+    }
+
+    /// The number of category sets.
+    pub(crate) fn category_sets(&self) -> usize {
+        self.set_offsets.len() - 1
+    }
+
+    /// Whether the set `set` holds the category named `category`.
+    pub(crate) fn set_contains(&self, set: u32, category: &str) -> bool {
+        let (a, b) = (
+            self.set_offsets[set as usize],
+            self.set_offsets[set as usize + 1],
+        );
+        self.set_members[a as usize..b as usize]
+            .iter()
+            .any(|id| self.categories[*id as usize] == category)
+    }
+}
+
+fn decode_categories(b: &[u8]) -> Option<Vec<String>> {
+    let count = le_u32(b.get(..4)?, 0) as usize;
+    let mut at = 4;
+    let mut out = Vec::with_capacity(count.min(1 << 16));
+    for _ in 0..count {
+        let len = le_u32(b.get(at..at + 4)?, 0) as usize;
+        at += 4;
+        out.push(String::from_utf8(b.get(at..at.checked_add(len)?)?.to_vec()).ok()?);
+        at += len;
+    }
+    (at == b.len()).then_some(out)
+}
+
+fn decode_sets(b: &[u8], categories: usize) -> Option<(Vec<u32>, Vec<u32>)> {
+    let count = le_u32(b.get(..4)?, 0) as usize;
+    let words: Vec<u32> = b.get(4..)?.chunks_exact(4).map(|w| le_u32(w, 0)).collect();
+    if b.len() % 4 != 0 || words.len() < count + 1 {
+        return None;
+    }
+    let (offsets, members) = words.split_at(count + 1);
+    let ok = offsets.windows(2).all(|w| w[0] <= w[1])
+        && offsets.first() == Some(&0)
+        && offsets.last().map(|l| *l as usize) == Some(members.len())
+        && members.iter().all(|m| (*m as usize) < categories);
+    ok.then(|| (offsets.to_vec(), members.to_vec()))
+}

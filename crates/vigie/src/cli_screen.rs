@@ -1,0 +1,327 @@
+//! `vigie screen`: a campaign list screened against the base, one decision per row, recorded as
+//! proof; `--refresh` prepares the screening snapshot, `--list` shows the recorded runs.
+
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use vigie_core::{Code, Region};
+use vigie_screen::{
+    BuildReport, CampaignSpec, Progress, ScreenError, ScreenOptions, SnapshotCache, record_run,
+    screen_targets,
+};
+use vigie_store::{DEFAULT_ORG, ScreeningRun};
+
+use crate::config::StoreArgs;
+
+/// Screen a campaign list against the base: one decision per row (allow or deny, and the code
+/// that names the legal basis or the first reason that blocks), in input order.
+///
+/// E-mail campaigns read the `email` column, sms and phone campaigns the `phone` column. Each run
+/// is recorded as proof (who, when, the campaign, the rule pack, the SHA-256 of both files and
+/// the counts): `vigie screen --list` shows them.
+///
+/// Screening reads a snapshot of the base kept in the cache directory and rebuilt when the base
+/// has changed; `vigie screen --refresh` builds it ahead of time (e.g. right after imports).
+///
+/// Examples:
+///   vigie screen --campaign campaign.json targets.csv -o decisions.csv
+///   vigie screen --refresh --org acme
+///   vigie screen --list
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct ScreenArgs {
+    /// The campaign (JSON): jurisdiction, purpose, channel, at, and optionally product_category,
+    /// relates_to_profession, commercial, sender, name.
+    #[arg(long, value_name = "CAMPAIGN.json", required_unless_present_any = ["refresh", "list"])]
+    pub campaign: Option<PathBuf>,
+    /// The campaign list: CSV with a header line, identifiers as people typed them.
+    #[arg(value_name = "TARGETS.csv", required_unless_present_any = ["refresh", "list"])]
+    pub targets: Option<PathBuf>,
+    /// Where the decisions go: CSV `row,decision,code`, one line per data row of the list.
+    #[arg(short, long, value_name = "DECISIONS.csv", required_unless_present_any = ["refresh", "list"])]
+    pub output: Option<PathBuf>,
+    /// Organization (data controller) whose base is screened.
+    #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
+    pub org: String,
+    /// Who runs the screening, recorded as proof (default: $USER, else $LOGNAME).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Region for phone numbers written without a country code (default: the campaign's
+    /// jurisdiction).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Directory of the screening snapshots (default: DATA_DIR/cache).
+    #[arg(long, env = "VIGIE_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Build or refresh the screening snapshot of the organization, without screening.
+    #[arg(long, conflicts_with_all = ["campaign", "targets", "output", "list"])]
+    pub refresh: bool,
+    /// List the recorded screening runs of the organization, most recent first.
+    #[arg(long, conflicts_with_all = ["campaign", "targets", "output"])]
+    pub list: bool,
+    /// How many runs --list shows.
+    #[arg(long, default_value_t = 20, requires = "list")]
+    pub limit: u32,
+    /// --list as JSON (one array of runs).
+    #[arg(long, requires = "list")]
+    pub json: bool,
+}
+
+pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<ExitCode> {
+    // A campaign file that cannot be read fails before anything is opened.
+    let spec = match &args.campaign {
+        Some(path) if !args.refresh && !args.list => match read_campaign(path) {
+            Ok(spec) => Some(spec),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        _ => None,
+    };
+    let store = store_args.open().await?;
+    let org = store.require_org(&args.org).await?;
+    let cache = SnapshotCache::new(
+        args.cache_dir
+            .clone()
+            .unwrap_or_else(|| store_args.data_dir.join("cache")),
+    );
+    if args.list {
+        let runs = store.screening_runs(org.id, args.limit).await?;
+        let mut out = std::io::stdout().lock();
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &runs)?;
+            writeln!(out)?;
+        } else {
+            write_runs(&mut out, &runs)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let crypto = store.org_crypto(org.id).await?;
+    if args.refresh {
+        let refreshed = cache.refresh(&store, &crypto).await?;
+        match &refreshed.built {
+            Some(report) => print_build(&mut std::io::stdout().lock(), report)?,
+            None => println!(
+                "The screening snapshot of organization {} is up to date (data version {}): {}",
+                org.slug,
+                refreshed.info.data_version,
+                refreshed.path.display()
+            ),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let spec = spec.expect("clap requires --campaign without --refresh or --list");
+    let targets = args.targets.expect("clap requires TARGETS");
+    let output = args.output.expect("clap requires --output");
+    let region = args
+        .region
+        .as_deref()
+        .map(str::parse::<Region>)
+        .transpose()?;
+    let actor = args
+        .actor
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let input =
+        File::open(&targets).with_context(|| format!("cannot open {}", targets.display()))?;
+    let size = input.metadata().map(|m| m.len()).unwrap_or(0);
+    let tmp = temporary_path(&output);
+    let out = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(size);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message("screening");
+        bar
+    });
+    let progress = bar.clone().map(|b| {
+        Arc::new(move |p: Progress| {
+            b.set_position(p.bytes);
+            b.set_message(format!("screening, {} rows", p.rows));
+        }) as Arc<dyn Fn(Progress) + Send + Sync>
+    });
+    let started = Instant::now();
+    let result = screen_targets(
+        &store,
+        &crypto,
+        &cache,
+        &spec,
+        input,
+        out,
+        ScreenOptions { region, progress },
+    )
+    .await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let screened = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return match e {
+                ScreenError::Targets(e) => {
+                    eprintln!("error: {}: {e}", targets.display());
+                    Ok(ExitCode::from(2))
+                }
+                e => Err(e.into()),
+            };
+        }
+    };
+    let elapsed = started.elapsed();
+    std::fs::rename(&tmp, &output).with_context(|| format!("cannot write {}", output.display()))?;
+    let run = record_run(
+        &store,
+        org.id,
+        &spec,
+        &screened,
+        &actor,
+        Some(&targets.display().to_string()),
+    )
+    .await?;
+
+    let mut out = std::io::stdout().lock();
+    if let Some(report) = &screened.built {
+        print_build(&mut out, report)?;
+    }
+    let s = &screened.summary;
+    writeln!(
+        out,
+        "Screened {} rows of {} for organization {} ({} campaign, rule pack {}, data version {}) in {:.2} s",
+        s.rows,
+        targets.display(),
+        org.slug,
+        spec.channel,
+        screened.rule_pack,
+        screened.data_version,
+        elapsed.as_secs_f64()
+    )?;
+    let pct = |n: u64| {
+        if s.rows == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / s.rows as f64
+        }
+    };
+    let (allowed, denied) = (s.counts.allowed(), s.counts.denied());
+    writeln!(out, "  allow {allowed:>12}  {:5.1} %", pct(allowed))?;
+    writeln!(out, "  deny  {denied:>12}  {:5.1} %", pct(denied))?;
+    for (code, n) in s.counts.iter() {
+        writeln!(
+            out,
+            "    {:<5} {:<24}{n:>12}  {:5.1} %",
+            code.decision().as_str(),
+            code.as_str(),
+            pct(n)
+        )?;
+    }
+    writeln!(
+        out,
+        "Decisions: {} (SHA-256 {})",
+        output.display(),
+        hex(&s.output_sha256)
+    )?;
+    writeln!(
+        out,
+        "Recorded as screening run #{} (vigie screen --list).",
+        run.id
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_campaign(path: &Path) -> Result<CampaignSpec, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    CampaignSpec::parse(&text).map_err(|e| format!("campaign file {}: {e}", path.display()))
+}
+
+fn temporary_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(format!(".part-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn print_build(out: &mut impl Write, r: &BuildReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Built the screening snapshot of data version {} in {:.2} s (store scan {:.2} s): {} contacts, \
+         {} ledger events, {} suppressed identifiers, {} opposition entries; {:.1} MiB at {}",
+        r.info.data_version,
+        r.total.as_secs_f64(),
+        r.scan.as_secs_f64(),
+        r.info.contacts,
+        r.info.events,
+        r.info.suppression,
+        r.info.opposition,
+        r.bytes as f64 / 1048576.0,
+        r.path.display()
+    )
+}
+
+/// The runs as a table, most recent first.
+fn write_runs(out: &mut impl Write, runs: &[ScreeningRun]) -> std::io::Result<()> {
+    if runs.is_empty() {
+        return writeln!(out, "No screening run recorded yet.");
+    }
+    for r in runs {
+        let run = &r.run;
+        let campaign = CampaignSpec::parse(&run.campaign).ok();
+        let channel = campaign
+            .as_ref()
+            .map_or("?".to_owned(), |c| c.channel.to_string());
+        let name = campaign
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .unwrap_or_default();
+        let (mut allowed, mut denied) = (0u64, 0u64);
+        for (code, n) in &run.counts {
+            match code.parse::<Code>() {
+                Ok(c) if c.is_allow() => allowed += n,
+                _ => denied += n,
+            }
+        }
+        writeln!(
+            out,
+            "#{:<5} {}  by {}  {} campaign{}{}  rule pack {}  data version {}",
+            r.id,
+            run.started_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            run.actor,
+            channel,
+            if name.is_empty() { "" } else { " " },
+            name,
+            run.rule_pack,
+            run.data_version
+        )?;
+        writeln!(
+            out,
+            "       {} rows: {allowed} allowed, {denied} denied, in {:.2} s; input {}",
+            run.rows,
+            (run.finished_at.as_microsecond() - run.started_at.as_microsecond()) as f64 / 1e6,
+            run.input_name.as_deref().unwrap_or("-")
+        )?;
+        let counts: Vec<String> = run.counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        writeln!(out, "       {}", counts.join(", "))?;
+        writeln!(out, "       input SHA-256  {}", hex(&run.input_sha256))?;
+        writeln!(out, "       output SHA-256 {}", hex(&run.output_sha256))?;
+    }
+    Ok(())
+}
