@@ -325,14 +325,21 @@ impl SqliteStore {
             // Idle readers would keep the WAL in use: close them (the pool reopens on demand).
             inner.readers.lock().expect("reader pool").clear();
             let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
-            conn.execute_batch("PRAGMA cache_size = -1048576")?;
+            // A cache the size of the load keeps SQLite from spilling dirty pages mid-transaction;
+            // sorter threads build indexes faster. Foreign keys: bulk loads only write rows of an
+            // organization the caller has just read, and the check costs a lookup per row.
+            conn.execute_batch(
+                "PRAGMA cache_size = -4194304; PRAGMA threads = 2; PRAGMA foreign_keys = OFF;",
+            )?;
             let result = (|| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let out = f(&tx)?;
                 tx.commit()?;
                 Ok(out)
             })();
-            conn.execute_batch("PRAGMA cache_size = -65536")?;
+            conn.execute_batch(
+                "PRAGMA cache_size = -65536; PRAGMA threads = 0; PRAGMA foreign_keys = ON;",
+            )?;
             if mode != "wal" {
                 conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
             }
@@ -567,8 +574,13 @@ impl Backend for SqliteStore {
             if first_load {
                 tx.execute_batch("DROP INDEX contacts_by_email; DROP INDEX contacts_by_phone;")?;
             }
+            let started = std::time::Instant::now();
+            let mut waiting = std::time::Duration::ZERO;
             loop {
-                match rx.blocking_recv() {
+                let asked = std::time::Instant::now();
+                let msg = rx.blocking_recv();
+                waiting += asked.elapsed();
+                match msg {
                     Some(ImportMsg::Batch(rows)) => {
                         for c in &rows {
                             match upsert_contact_tx(tx, org, c, now)?.1 {
@@ -582,8 +594,11 @@ impl Backend for SqliteStore {
                     None => return Err(StoreError::ImportAborted),
                 }
             }
+            tracing::debug!(?waiting, total = ?started.elapsed(), "contacts import: writer time waiting for rows");
             if first_load {
+                let t = std::time::Instant::now();
                 tx.execute_batch(CONTACT_IDENTIFIER_INDEXES)?;
+                tracing::debug!(took = ?t.elapsed(), "contacts import: identifier indexes built");
             }
             if counts.inserted + counts.updated > 0 {
                 bump_version(tx, org)?;
@@ -607,8 +622,13 @@ impl Backend for SqliteStore {
                 .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?;
             // Ledger files are grouped by contact: remember the last one looked up.
             let mut last: Option<(String, Option<i64>)> = None;
+            let started = std::time::Instant::now();
+            let mut waiting = std::time::Duration::ZERO;
             loop {
-                match rx.blocking_recv() {
+                let asked = std::time::Instant::now();
+                let msg = rx.blocking_recv();
+                waiting += asked.elapsed();
+                match msg {
                     Some(ImportMsg::Batch(rows)) => {
                         for e in &rows {
                             let contact_id = match &last {
@@ -637,6 +657,7 @@ impl Backend for SqliteStore {
                     None => return Err(StoreError::ImportAborted),
                 }
             }
+            tracing::debug!(?waiting, total = ?started.elapsed(), "events import: writer time waiting for rows");
             if !skip_unknown && !unknown.is_empty() {
                 return Err(StoreError::UnknownContacts(unknown));
             }
