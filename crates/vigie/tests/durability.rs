@@ -1,0 +1,171 @@
+//! Durability, with the real binary: what Vigie acknowledged survives `kill -9`, and an import
+//! killed half-way leaves nothing of its file behind.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use vigie_core::ContactRef;
+use vigie_store::{ContactQuery, DEFAULT_ORG, SecretKey, Store, Vault};
+
+const KEY_HEX: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+
+fn vigie(data_dir: &Path, key_file: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigie"));
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .arg("--master-key-file")
+        .arg(key_file);
+    cmd.env_remove("VIGIE_MASTER_KEY")
+        .env_remove("VIGIE_DATABASE_URL");
+    cmd
+}
+
+fn setup() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("master.key");
+    std::fs::write(&key, KEY_HEX).unwrap();
+    let data = dir.path().join("data");
+    (dir, data, key)
+}
+
+async fn reopen(data: &Path) -> Store {
+    let vault = Vault::new(SecretKey::decode(KEY_HEX.as_bytes()).unwrap());
+    Store::open(&data.join("vigie.db").to_string_lossy(), vault)
+        .await
+        .unwrap()
+}
+
+/// Starts `vigie serve` on a free port and returns it with its base URL.
+fn serve(data: &Path, key: &Path) -> (Child, String) {
+    let mut child = vigie(data, key)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_owned();
+    (child, base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9() {
+    let (_dir, data, key) = setup();
+    let (mut server, base) = serve(&data, &key);
+    let http = reqwest::Client::new();
+    let contact = serde_json::json!({
+        "contact_ref": "K1", "email": "survivor@example.org", "phone": "+33612345678",
+        "audience": "consumer", "informed": true, "objection_offered": true
+    });
+    let created = http
+        .post(format!("{base}/api/v1/contacts"))
+        .json(&contact)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    let event = serde_json::json!({
+        "channel": "email", "purpose": "marketing", "action": "grant",
+        "at": "2026-01-10T08:00:00Z", "method": "double_opt_in", "notice_version": "v1"
+    });
+    let appended = http
+        .post(format!("{base}/api/v1/contacts/K1/events"))
+        .json(&event)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(appended.status(), 201, "{}", appended.text().await.unwrap());
+
+    server.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    server.wait().unwrap();
+
+    let store = reopen(&data).await;
+    let org = store.require_org(DEFAULT_ORG).await.unwrap();
+    let k1 = ContactRef::parse("K1").unwrap();
+    let stored = store
+        .contact(org.id, &k1)
+        .await
+        .unwrap()
+        .expect("the acknowledged contact is there");
+    assert_eq!(stored.data.email.unwrap().as_str(), "survivor@example.org");
+    assert_eq!(
+        store.ledger(org.id, &k1).await.unwrap().len(),
+        1,
+        "the acknowledged event is there"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_killed_half_way_leaves_nothing() {
+    let (dir, data, key) = setup();
+    let rows = 150_000;
+    let file = dir.path().join("contacts.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    writeln!(w, "contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted").unwrap();
+    for i in 0..rows {
+        writeln!(w, "C{i:08},p{i}@example.org,+3361{:07},consumer,false,,web_form,2025-01-01T00:00:00Z,true,true,false,false", i % 10_000_000).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    // Create the store first, so that the import below only loads.
+    let status = vigie(&data, &key)
+        .args(["org", "list"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let mut import = vigie(&data, &key)
+        .arg("import")
+        .arg("contacts")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it while it is writing: once the rollback journal exists, the load has begun.
+    let journal = data.join("vigie.db-journal");
+    let started = Instant::now();
+    while !journal.exists() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let finished_already = import.try_wait().unwrap().is_some();
+    eprintln!(
+        "journal seen after {:?}, finished already: {finished_already}",
+        started.elapsed()
+    );
+    import.kill().unwrap();
+    import.wait().unwrap();
+
+    let store = reopen(&data).await;
+    let org = store.require_org(DEFAULT_ORG).await.unwrap();
+    let page = store
+        .contacts(
+            org.id,
+            &ContactQuery {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    if finished_already {
+        // The machine was faster than the kill: then everything must be there.
+        assert_eq!(page.contacts.len(), 10);
+    } else {
+        assert!(
+            page.contacts.is_empty(),
+            "a killed import left contacts behind"
+        );
+    }
+}
