@@ -11,7 +11,7 @@ use vigie_core::{
     Campaign, Channel, DecisionRequest, DecisionResponse, Jurisdiction, Lang, Moment, Purpose,
     Region, parse_request,
 };
-use vigie_store::{ContactQuery, UpsertOutcome};
+use vigie_store::ContactQuery;
 
 use crate::AppState;
 use crate::decisions::{Ask, MissingIdentifier, decide_stored};
@@ -66,16 +66,11 @@ pub async fn create_contact(
     ApiJson(input): ApiJson<ContactInput>,
 ) -> ApiResult<(StatusCode, Json<ContactOut>)> {
     let data = input.into_data(None, org_region())?;
-    let store = state.store();
-    if store.contact(org.id, &data.contact_ref).await?.is_some() {
-        return Err(contact_exists(&data.contact_ref));
+    match state.store().create_contact(org.id, &data).await {
+        Ok(contact) => Ok((StatusCode::CREATED, Json(contact.into()))),
+        Err(vigie_store::StoreError::Conflict(_)) => Err(contact_exists(&data.contact_ref)),
+        Err(e) => Err(e.into()),
     }
-    let (contact, outcome) = store.upsert_contact(org.id, &data).await?;
-    if outcome != UpsertOutcome::Inserted {
-        // Created by a concurrent request between the check and the write.
-        return Err(contact_exists(&data.contact_ref));
-    }
-    Ok((StatusCode::CREATED, Json(contact.into())))
 }
 
 fn contact_exists(r: &vigie_core::ContactRef) -> ApiError {

@@ -37,8 +37,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 const PAGE_SIZE: u32 = 50;
-/// The dashboard counts contacts up to this many (the store has no count yet).
-const COUNT_CAP: usize = 10_000;
 
 // ------------------------------------------------------------------------------- escaping
 
@@ -141,7 +139,6 @@ struct Words {
     organizations: &'static str,
     store: &'static str,
     contact_count: &'static str,
-    at_least: &'static str,
     api: &'static str,
     search: &'static str,
     search_label: &'static str,
@@ -210,7 +207,6 @@ const FR: Words = Words {
     organizations: "Organisations",
     store: "Stockage",
     contact_count: "Contacts",
-    at_least: "au moins",
     api: "API",
     search: "Rechercher",
     search_label: "E-mail ou téléphone",
@@ -280,7 +276,6 @@ const EN: Words = Words {
     organizations: "Organizations",
     store: "Store",
     contact_count: "Contacts",
-    at_least: "at least",
     api: "API",
     search: "Search",
     search_label: "E-mail or phone",
@@ -591,32 +586,13 @@ fn page(ui: &Ui, title: &str, here: Link, main: &str) -> Response {
 async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
     let w = ui.w();
     let store = state.store();
-    let mut count = 0usize;
-    let mut after_id = None;
-    loop {
-        let q = ContactQuery {
-            after_id,
-            limit: vigie_store::MAX_PAGE,
-            ..ContactQuery::default()
-        };
-        let p = store.contacts(ui.org.id, &q).await?;
-        count += p.contacts.len();
-        match p.next_after_id {
-            Some(id) if count < COUNT_CAP => after_id = Some(id),
-            Some(_) => {
-                count = COUNT_CAP;
-                break;
-            }
-            None => break,
-        }
-    }
-    let capped = count >= COUNT_CAP && after_id.is_some();
+    let count = store.count_contacts(ui.org.id).await?;
     let orgs = store.orgs().await?;
     let mut m = String::new();
     let _ = write!(
         m,
         "<h1>{name}</h1>\n<dl class=\"facts\">\n<dt>{organization}</dt><dd><code>{slug}</code></dd>\n\
-         <dt>{store_label}</dt><dd>{kind}</dd>\n<dt>{contacts}</dt><dd><a href=\"{contacts_link}\">{prefix}{count}</a></dd>\n</dl>\n",
+         <dt>{store_label}</dt><dd>{kind}</dd>\n<dt>{contacts}</dt><dd><a href=\"{contacts_link}\">{count}</a></dd>\n</dl>\n",
         name = esc(&ui.org.name),
         organization = w.organization,
         slug = esc(&ui.org.slug),
@@ -624,11 +600,6 @@ async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, Ui
         kind = store.kind(),
         contacts = w.contact_count,
         contacts_link = ui.link("/contacts"),
-        prefix = if capped {
-            format!("{} ", w.at_least)
-        } else {
-            String::new()
-        },
         count = count,
     );
     let _ = write!(m, "<h2>{}</h2>\n<ul class=\"orgs\">\n", w.organizations);

@@ -43,6 +43,9 @@ pub trait Backend {
         c: SealedContact,
         now: i64,
     ) -> Result<(i64, UpsertOutcome)>;
+    /// Inserts a new contact; `None` when one with the same `contact_ref` exists.
+    async fn insert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<Option<i64>>;
+    async fn count_contacts(&self, org: OrgId) -> Result<u64>;
     async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str)
     -> Result<Option<ContactRow>>;
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>>;

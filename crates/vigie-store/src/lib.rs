@@ -225,6 +225,27 @@ impl Store {
         Ok((contact, outcome))
     }
 
+    /// Creates a contact; a `Conflict` error if one with the same `contact_ref` exists. Of two
+    /// concurrent creations, exactly one succeeds and the other changes nothing.
+    pub async fn create_contact(&self, org: OrgId, data: &ContactData) -> Result<Contact> {
+        let crypto = self.org_crypto(org).await?;
+        let sealed = crypto.seal_contact(data);
+        if on_backend!(self.insert_contact(org, sealed, now_micros()))?.is_none() {
+            return Err(StoreError::Conflict(format!(
+                "contact {} already exists",
+                data.contact_ref
+            )));
+        }
+        self.contact(org, &data.contact_ref)
+            .await?
+            .ok_or_else(|| StoreError::Other("contact vanished after insert".into()))
+    }
+
+    /// How many contacts the organization has.
+    pub async fn count_contacts(&self, org: OrgId) -> Result<u64> {
+        on_backend!(self.count_contacts(org))
+    }
+
     pub async fn contact(&self, org: OrgId, contact_ref: &ContactRef) -> Result<Option<Contact>> {
         let Some(row) = on_backend!(self.contact_row_by_ref(org, contact_ref.as_str()))? else {
             return Ok(None);

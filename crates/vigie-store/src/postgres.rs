@@ -396,6 +396,38 @@ impl Backend for PgStore {
         Ok((id, outcome))
     }
 
+    async fn insert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<Option<i64>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The insert itself decides: of two concurrent creations, one inserts, one sees the row.
+        let row = tx
+            .query_opt(
+                "INSERT INTO contacts (org_id, contact_ref, pii, audience, customer, customer_categories,
+                     informed, objection_offered, contract_active, restricted, row_digest, created_at, updated_at)
+                 VALUES ($1, $2, ''::bytea, '', false, '', false, false, false, false, ''::bytea, $3, $3)
+                 ON CONFLICT (org_id, contact_ref) DO NOTHING RETURNING id",
+                &[&org, &c.contact_ref, &now],
+            )
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        // The placeholder row is completed by the upsert, in the same transaction.
+        upsert_contacts_batch(&tx, org, std::slice::from_ref(&c), now).await?;
+        bump_version(&tx, org).await?;
+        tx.commit().await?;
+        Ok(Some(row.get(0)))
+    }
+
+    async fn count_contacts(&self, org: OrgId) -> Result<u64> {
+        let c = self.client().await?;
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM contacts WHERE org_id = $1", &[&org])
+            .await?
+            .get(0);
+        Ok(n as u64)
+    }
+
     async fn contact_row_by_ref(
         &self,
         org: OrgId,

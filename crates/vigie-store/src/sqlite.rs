@@ -448,6 +448,31 @@ impl Backend for SqliteStore {
         .await
     }
 
+    async fn insert_contact(&self, org: OrgId, c: SealedContact, now: i64) -> Result<Option<i64>> {
+        self.write(move |tx| {
+            let exists = tx
+                .prepare_cached("SELECT 1 FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?
+                .exists(params![org, c.contact_ref])?;
+            if exists {
+                return Ok(None);
+            }
+            let (id, _) = upsert_contact_tx(tx, org, &c, now)?;
+            bump_version(tx, org)?;
+            Ok(Some(id))
+        })
+        .await
+    }
+
+    async fn count_contacts(&self, org: OrgId) -> Result<u64> {
+        self.read(move |c| {
+            let n: i64 = c
+                .prepare_cached("SELECT count(*) FROM contacts WHERE org_id = ?1")?
+                .query_row([org], |r| r.get(0))?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
     async fn contact_row_by_ref(
         &self,
         org: OrgId,

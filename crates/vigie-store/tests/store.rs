@@ -81,6 +81,25 @@ both_stores! {
         assert_eq!(s.contact(org.id, &c.contact_ref).await.unwrap().unwrap().data, changed);
     };
 
+    creating_a_contact_twice_is_a_conflict_even_concurrently => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        assert_eq!(s.count_contacts(org.id).await.unwrap(), 0);
+        let first = contact("C1", "a@example.org", "0612345678");
+        let mut second = first.clone();
+        second.last_name = Some("Other".into());
+        let (a, b) = tokio::join!(s.create_contact(org.id, &first), s.create_contact(org.id, &second));
+        let winner = match (a, b) {
+            (Ok(c), Err(StoreError::Conflict(_))) | (Err(StoreError::Conflict(_)), Ok(c)) => c,
+            other => panic!("exactly one creation must win: {other:?}"),
+        };
+        let stored = s.contact(org.id, &first.contact_ref).await.unwrap().unwrap();
+        assert_eq!(stored.data, winner.data, "the loser changed nothing");
+        assert_eq!(s.count_contacts(org.id).await.unwrap(), 1);
+        let other = s.create_org("other", "Other").await.unwrap();
+        assert_eq!(s.count_contacts(other.id).await.unwrap(), 0);
+    };
+
     contacts_are_found_by_exact_identifier_and_paged => |t: TestStore| async move {
         let s = &t.store;
         let org = default_org(s).await;
