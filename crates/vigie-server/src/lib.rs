@@ -10,6 +10,7 @@ mod decisions;
 mod dto;
 pub mod error;
 mod extract;
+mod screenings;
 mod ui;
 
 use std::collections::HashMap;
@@ -29,13 +30,15 @@ use utoipa_axum::routes;
 use vigie_store::{Organization, Store, StoreError};
 
 pub use extract::ORG_HEADER;
+pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
 
 use crate::error::ApiError;
 
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// What every request handler shares: the store, and a cache of organizations by slug.
+/// What every request handler shares: the store, a cache of organizations by slug, and the
+/// screening jobs.
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
@@ -47,15 +50,25 @@ struct Inner {
     orgs: RwLock<HashMap<String, Organization>>,
     /// The OpenAPI document, serialized once.
     openapi_json: OnceLock<String>,
+    /// Screening jobs, their files and the snapshot cache.
+    screenings: screenings::Screenings,
 }
 
 impl AppState {
+    /// A server whose screening files go to a directory of its own under the system's temporary
+    /// directory (see [`AppState::with_screening`]).
     pub fn new(store: Store) -> Self {
+        Self::with_screening(store, ScreeningConfig::temporary())
+    }
+
+    /// A server keeping its screening jobs and snapshots where `screening` says.
+    pub fn with_screening(store: Store, screening: ScreeningConfig) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
                 orgs: RwLock::default(),
                 openapi_json: OnceLock::new(),
+                screenings: screenings::Screenings::new(screening),
             }),
         }
     }
@@ -100,6 +113,7 @@ impl AppState {
         (name = "contacts", description = "Contacts and their facts; identifiers are encrypted at rest and found by exact blind index"),
         (name = "consent ledger", description = "Append-only consent events (grant, withdraw, object) with their proof"),
         (name = "decisions", description = "The decision engine"),
+        (name = "screening", description = "Bulk screening of campaign lists: upload, follow, download the decisions; every run recorded as proof"),
         (name = "server", description = "Liveness and the API description"),
     ),
     components(schemas(error::ErrorBody))
@@ -131,6 +145,18 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api::append_event, api::list_events))
         .routes(routes!(api::contact_decision))
         .routes(routes!(api::decide))
+        .merge(
+            // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
+            OpenApiRouter::new()
+                .routes(routes!(
+                    screenings::create_screening,
+                    screenings::list_screenings
+                ))
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .routes(routes!(screenings::get_screening))
+        .routes(routes!(screenings::get_decisions))
+        .routes(routes!(screenings::get_summary))
         .split_for_parts()
 }
 

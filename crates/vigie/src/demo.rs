@@ -61,7 +61,8 @@ pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> anyhow::Result<ExitC
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    crate::serve::serve(store, args.listen, Some(DEMO_ORG)).await
+    let screening = crate::serve::screening_config(store_args);
+    crate::serve::serve(store, screening, args.listen, Some(DEMO_ORG)).await
 }
 
 fn describe(c: ImportCounts) -> String {
