@@ -60,6 +60,19 @@ pub const CONSENTS: Format = Format {
     optional: &["ip", "user_agent"],
 };
 
+/// The column names of a header line, trimmed, without a UTF-8 byte order mark.
+fn column_names(header: &ByteRecord) -> Vec<String> {
+    header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_owned()
+        })
+        .collect()
+}
+
 /// The column positions of a format in one file's header.
 #[derive(Debug, Clone)]
 pub struct Columns {
@@ -70,15 +83,7 @@ pub struct Columns {
 impl Columns {
     /// Maps the header onto the format. Errors name the missing or unknown columns.
     pub fn from_header(format: &Format, header: &ByteRecord) -> Result<Self, FieldError> {
-        let header: Vec<String> = header
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_owned()
-            })
-            .collect();
+        let header = column_names(header);
         let known: Vec<&'static str> = format
             .required
             .iter()
@@ -262,15 +267,7 @@ impl ListColumn {
         header: &ByteRecord,
         accepted: &[ListColumn],
     ) -> Result<(Self, usize), FieldError> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_owned()
-            })
-            .collect();
+        let names = column_names(header);
         let expected = accepted
             .iter()
             .map(|c| c.name())

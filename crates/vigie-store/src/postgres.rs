@@ -273,6 +273,31 @@ impl PgStore {
         Ok(())
     }
 
+    /// Loads a list of keys (suppression hashes, opposition blind indexes) in one transaction,
+    /// 10,000 keys a round trip; `sql` takes `$1` org, `$2` the keys as `bytea[]`, `$3` now.
+    async fn insert_list<K: AsRef<[u8]> + Ord>(
+        &self,
+        org: OrgId,
+        sql: &str,
+        mut keys: Vec<K>,
+        now: i64,
+    ) -> Result<ImportCounts> {
+        keys.sort_unstable();
+        keys.dedup();
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let mut counts = ImportCounts::default();
+        for chunk in keys.chunks(10_000) {
+            let values: Vec<&[u8]> = chunk.iter().map(AsRef::as_ref).collect();
+            let n = tx.execute(sql, &[&org, &values, &now]).await?;
+            counts.inserted += n;
+            counts.unchanged += chunk.len() as u64 - n;
+        }
+        bump_version(&tx, org).await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+
     /// Receives a streamed import inside one transaction; `batch` writes one batch.
     async fn import_stream<T, F>(
         &self,
@@ -607,56 +632,22 @@ impl Backend for PgStore {
     async fn import_suppression(
         &self,
         org: OrgId,
-        mut hashes: Vec<[u8; 32]>,
+        hashes: Vec<[u8; 32]>,
         now: i64,
     ) -> Result<ImportCounts> {
-        hashes.sort_unstable();
-        hashes.dedup();
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let mut counts = ImportCounts::default();
-        for chunk in hashes.chunks(10_000) {
-            let values: Vec<&[u8]> = chunk.iter().map(|h| &h[..]).collect();
-            let n = tx
-                .execute(
-                    "INSERT INTO suppression (org_id, sha256, added_at) SELECT $1, h, $3 FROM UNNEST($2::bytea[]) AS h
-                     ON CONFLICT DO NOTHING",
-                    &[&org, &values, &now],
-                )
-                .await?;
-            counts.inserted += n;
-            counts.unchanged += chunk.len() as u64 - n;
-        }
-        bump_version(&tx, org).await?;
-        tx.commit().await?;
-        Ok(counts)
+        let sql = "INSERT INTO suppression (org_id, sha256, added_at)
+                   SELECT $1, h, $3 FROM UNNEST($2::bytea[]) AS h ON CONFLICT DO NOTHING";
+        self.insert_list(org, sql, hashes, now).await
     }
 
     async fn import_opposition(
         &self,
         org: OrgId,
-        mut bidx: Vec<Digest16>,
+        bidx: Vec<Digest16>,
         now: i64,
     ) -> Result<ImportCounts> {
-        bidx.sort_unstable();
-        bidx.dedup();
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let mut counts = ImportCounts::default();
-        for chunk in bidx.chunks(10_000) {
-            let values: Vec<&[u8]> = chunk.iter().map(|h| &h[..]).collect();
-            let n = tx
-                .execute(
-                    "INSERT INTO opposition (org_id, phone_bidx, added_at) SELECT $1, h, $3 FROM UNNEST($2::bytea[]) AS h
-                     ON CONFLICT DO NOTHING",
-                    &[&org, &values, &now],
-                )
-                .await?;
-            counts.inserted += n;
-            counts.unchanged += chunk.len() as u64 - n;
-        }
-        bump_version(&tx, org).await?;
-        tx.commit().await?;
-        Ok(counts)
+        let sql = "INSERT INTO opposition (org_id, phone_bidx, added_at)
+                   SELECT $1, h, $3 FROM UNNEST($2::bytea[]) AS h ON CONFLICT DO NOTHING";
+        self.insert_list(org, sql, bidx, now).await
     }
 }

@@ -202,6 +202,33 @@ fn upsert_contact_tx(
     Ok((id, UpsertOutcome::Updated))
 }
 
+/// Loads a list of keys (suppression hashes, opposition blind indexes) with `sql`
+/// (`org_id, key, added_at`). Sorted keys fill the B-tree in order: far fewer page splits than
+/// random inserts.
+fn insert_list<K: AsRef<[u8]> + Ord>(
+    tx: &rusqlite::Transaction<'_>,
+    org: OrgId,
+    sql: &str,
+    mut keys: Vec<K>,
+    now: i64,
+) -> Result<ImportCounts> {
+    keys.sort_unstable();
+    keys.dedup();
+    let mut st = tx.prepare_cached(sql)?;
+    let mut counts = ImportCounts::default();
+    for k in &keys {
+        if st.execute(params![org, k.as_ref(), now])? == 1 {
+            counts.inserted += 1;
+        } else {
+            counts.unchanged += 1;
+        }
+    }
+    if counts.inserted > 0 {
+        bump_version(tx, org)?;
+    }
+    Ok(counts)
+}
+
 fn insert_event_tx(
     conn: &Connection,
     org: OrgId,
@@ -697,57 +724,22 @@ impl Backend for SqliteStore {
     async fn import_suppression(
         &self,
         org: OrgId,
-        mut hashes: Vec<[u8; 32]>,
+        hashes: Vec<[u8; 32]>,
         now: i64,
     ) -> Result<ImportCounts> {
-        self.bulk_write(move |tx| {
-            // Sorted keys fill the B-tree in order: far fewer page splits than random inserts.
-            hashes.sort_unstable();
-            hashes.dedup();
-            let mut st = tx.prepare_cached(
-                "INSERT INTO suppression (org_id, sha256, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            )?;
-            let mut counts = ImportCounts::default();
-            for h in &hashes {
-                if st.execute(params![org, &h[..], now])? == 1 {
-                    counts.inserted += 1;
-                } else {
-                    counts.unchanged += 1;
-                }
-            }
-            if counts.inserted > 0 {
-                bump_version(tx, org)?;
-            }
-            Ok(counts)
-        })
-        .await
+        let sql = "INSERT INTO suppression (org_id, sha256, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+        self.bulk_write(move |tx| insert_list(tx, org, sql, hashes, now))
+            .await
     }
 
     async fn import_opposition(
         &self,
         org: OrgId,
-        mut bidx: Vec<Digest16>,
+        bidx: Vec<Digest16>,
         now: i64,
     ) -> Result<ImportCounts> {
-        self.bulk_write(move |tx| {
-            bidx.sort_unstable();
-            bidx.dedup();
-            let mut st = tx.prepare_cached(
-                "INSERT INTO opposition (org_id, phone_bidx, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            )?;
-            let mut counts = ImportCounts::default();
-            for b in &bidx {
-                if st.execute(params![org, &b[..], now])? == 1 {
-                    counts.inserted += 1;
-                } else {
-                    counts.unchanged += 1;
-                }
-            }
-            if counts.inserted > 0 {
-                bump_version(tx, org)?;
-            }
-            Ok(counts)
-        })
-        .await
+        let sql = "INSERT INTO opposition (org_id, phone_bidx, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+        self.bulk_write(move |tx| insert_list(tx, org, sql, bidx, now))
+            .await
     }
 }
