@@ -1,186 +1,13 @@
-//! Bulk screening over HTTP, from the outside: the real router on a real port, against a real
-//! store — each test runs twice, on SQLite in a temporary directory and on PostgreSQL (a schema of
-//! its own in the database at VIGIE_TEST_DATABASE_URL, which scripts/test provides).
+//! Bulk screening over HTTP.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use vigie_server::{AppState, ScreeningConfig};
-use vigie_store::{SecretKey, Store, Vault};
 
-// ---------------------------------------------------------------------------- the harness
+use crate::common::*;
 
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    store: Store,
-    jobs_dir: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-/// A response, read whole.
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
-    }
-
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    /// Asserts a JSON error with this status and code, and returns its body.
-    #[track_caller]
-    fn error(&self, status: u16, code: &str) -> Value {
-        assert_eq!(self.status.as_u16(), status, "{}", self.text);
-        let ct = self.header("content-type");
-        assert!(
-            ct.starts_with("application/json"),
-            "content-type {ct:?}: {}",
-            self.text
-        );
-        let body = self.json();
-        assert_eq!(body["error"]["code"], code, "{body}");
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty()),
-            "{body}"
-        );
-        body
-    }
-
-    /// Asserts an error naming `field`, in `field` and in the message.
-    #[track_caller]
-    fn field_error(&self, status: u16, code: &str, field: &str) -> Value {
-        let body = self.error(status, code);
-        assert_eq!(body["error"]["field"], field, "{body}");
-        let message = body["error"]["message"].as_str().unwrap();
-        assert!(
-            message.contains(field),
-            "the message should name {field}: {message}"
-        );
-        body
-    }
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
+/// Screening requests.
 impl TestApp {
-    async fn sqlite() -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("vigie.db");
-        let store = Store::open(path.to_str().unwrap(), Vault::new(SecretKey::random()))
-            .await
-            .expect("SQLite store");
-        Self::spawn(store, dir).await
-    }
-
-    async fn postgres() -> TestApp {
-        let url = std::env::var("VIGIE_TEST_DATABASE_URL").unwrap_or_else(|_| {
-            panic!(
-                "VIGIE_TEST_DATABASE_URL is not set: run the tests with scripts/test, which starts a \
-                 throw-away PostgreSQL and sets it (or point it at a PostgreSQL database you can drop)"
-            )
-        });
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let schema = format!(
-            "t_scr_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            nanos % 1_000_000
-        );
-        let store = Store::open_postgres_schema(&url, &schema, Vault::new(SecretKey::random()))
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL store at VIGIE_TEST_DATABASE_URL: {e}"));
-        Self::spawn(store, tempfile::tempdir().expect("temp dir")).await
-    }
-
-    async fn spawn(store: Store, dir: tempfile::TempDir) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().unwrap();
-        let config = ScreeningConfig::in_dir(dir.path());
-        let jobs_dir = config.jobs_dir.clone();
-        let state = AppState::with_screening(store.clone(), config);
-        tokio::spawn(vigie_server::serve_until(
-            listener,
-            state,
-            std::future::pending(),
-        ));
-        TestApp {
-            base: format!("http://{addr}"),
-            client: reqwest::Client::builder().no_proxy().build().unwrap(),
-            store,
-            jobs_dir,
-            _dir: dir,
-        }
-    }
-
-    async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.expect("body");
-        assert!(
-            !status.is_server_error(),
-            "a {status} must never happen: {text}"
-        );
-        Answer {
-            status,
-            headers,
-            text,
-        }
-    }
-
-    fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.client.request(method, format!("{}{path}", self.base))
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        self.send(self.req(Method::GET, path)).await
-    }
-
-    async fn get_as(&self, org: &str, path: &str) -> Answer {
-        self.send(self.req(Method::GET, path).header("vigie-org", org))
-            .await
-    }
-
-    async fn create(&self, body: Value) {
-        let a = self
-            .send(self.req(Method::POST, "/api/v1/contacts").json(&body))
-            .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-    }
-
-    async fn event(&self, contact_ref: &str, body: Value) {
-        let a = self
-            .send(
-                self.req(
-                    Method::POST,
-                    &format!("/api/v1/contacts/{contact_ref}/events"),
-                )
-                .json(&body),
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-    }
-
     /// Uploads a multipart body made of `parts` (name, file name, content).
     async fn upload(&self, parts: &[(&str, Option<&str>, &[u8])]) -> Answer {
         self.send(
@@ -264,28 +91,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Writes each test once and runs it on both stores: `name::sqlite` and `name::postgres`.
-macro_rules! both_stores {
-    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn body($app: TestApp) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                body(TestApp::sqlite().await).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                body(TestApp::postgres().await).await
-            }
-        }
-    )*};
-}
-
 const CAMPAIGN: &str = r#"{"jurisdiction": "FR", "purpose": "marketing", "product_category": "optics",
     "sender": "Optique Lumière SAS", "channel": "email", "at": "2026-11-24T10:30:00+01:00",
     "name": "Black Friday"}"#;
@@ -305,12 +110,14 @@ async fn small_base(app: &TestApp) {
         "collected_at": "2025-06-01T09:00:00Z", "informed": true, "objection_offered": true
     }))
     .await;
-    app.event(
-        "C001",
-        json!({"channel": "email", "purpose": "marketing", "action": "grant",
-               "at": "2026-01-10T08:00:00Z", "method": "double_opt_in"}),
-    )
-    .await;
+    let a = app
+        .event(
+            "C001",
+            json!({"channel": "email", "purpose": "marketing", "action": "grant",
+                   "at": "2026-01-10T08:00:00Z", "method": "double_opt_in"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     app.create(json!({
         "contact_ref": "C002", "email": "paul.durand@example.fr", "audience": "consumer",
         "collected_at": "2025-06-01T09:00:00Z", "informed": true, "objection_offered": true

@@ -1,0 +1,200 @@
+//! The harness: the real router on a real port, against a real store from
+//! `vigie_store::testing` — SQLite in a temporary directory or PostgreSQL (a schema of its own in
+//! the database at VIGIE_TEST_DATABASE_URL, which scripts/test provides) — with its screening
+//! jobs and cache in a temporary directory of its own.
+
+use std::path::PathBuf;
+
+pub use reqwest::{Method, StatusCode};
+pub use serde_json::{Value, json};
+use vigie_server::{AppState, ScreeningConfig};
+use vigie_store::Store;
+use vigie_store::testing::{TestStore, postgres_store, sqlite_store};
+
+pub struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    pub store: Store,
+    /// "sqlite" or "postgres".
+    pub kind: &'static str,
+    /// Where the server keeps uploads in progress and decisions files.
+    pub jobs_dir: PathBuf,
+    _store: TestStore,
+    _dir: tempfile::TempDir,
+}
+
+/// A response, read whole.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// The header `name`, or "" when it is missing or not text.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts a JSON error with this status and code, and returns its body.
+    #[track_caller]
+    pub fn error(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        let ct = self.header("content-type");
+        assert!(
+            ct.starts_with("application/json"),
+            "content-type {ct:?}: {}",
+            self.text
+        );
+        let body = self.json();
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+        body
+    }
+
+    /// Asserts an error naming `field`, in `field` and in the message.
+    #[track_caller]
+    pub fn field_error(&self, status: u16, code: &str, field: &str) -> Value {
+        let body = self.error(status, code);
+        assert_eq!(body["error"]["field"], field, "{body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(field),
+            "the message should name {field}: {message}"
+        );
+        body
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::spawn(sqlite_store().await, "sqlite").await
+    }
+
+    pub async fn postgres() -> TestApp {
+        Self::spawn(postgres_store().await, "postgres").await
+    }
+
+    async fn spawn(test_store: TestStore, kind: &'static str) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let config = ScreeningConfig::in_dir(dir.path());
+        let jobs_dir = config.jobs_dir.clone();
+        let store = test_store.store.clone();
+        let state = AppState::with_screening(store.clone(), config);
+        tokio::spawn(vigie_server::serve_until(
+            listener,
+            state,
+            std::future::pending(),
+        ));
+        TestApp {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::builder().no_proxy().build().unwrap(),
+            store,
+            kind,
+            jobs_dir,
+            _store: test_store,
+            _dir: dir,
+        }
+    }
+
+    /// Sends a request and reads the whole response; a 5xx fails the test.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        assert!(
+            !status.is_server_error(),
+            "a {status} must never happen: {text}"
+        );
+        Answer {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.base))
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.req(Method::GET, path)).await
+    }
+
+    /// A GET for the organization `org` (the Vigie-Org header).
+    pub async fn get_as(&self, org: &str, path: &str) -> Answer {
+        self.send(self.req(Method::GET, path).header("vigie-org", org))
+            .await
+    }
+
+    pub async fn json(&self, method: Method, path: &str, body: &Value) -> Answer {
+        self.send(self.req(method, path).json(body)).await
+    }
+
+    /// Sends `body` as is, labelled JSON.
+    pub async fn raw(&self, method: Method, path: &str, body: &str) -> Answer {
+        self.send(
+            self.req(method, path)
+                .header("content-type", "application/json")
+                .body(body.to_owned()),
+        )
+        .await
+    }
+
+    /// Creates a contact (201) and returns it.
+    pub async fn create(&self, body: Value) -> Value {
+        let a = self.json(Method::POST, "/api/v1/contacts", &body).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        a.json()
+    }
+
+    /// Appends an event to the ledger of `contact_ref`.
+    pub async fn event(&self, contact_ref: &str, body: Value) -> Answer {
+        self.json(
+            Method::POST,
+            &format!("/api/v1/contacts/{contact_ref}/events"),
+            &body,
+        )
+        .await
+    }
+}
+
+/// Writes each test once and runs it on both stores: `name::sqlite` and `name::postgres`.
+macro_rules! both_stores {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($app: $crate::common::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                body($crate::common::TestApp::sqlite().await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                body($crate::common::TestApp::postgres().await).await
+            }
+        }
+    )*};
+}
+pub(crate) use both_stores;

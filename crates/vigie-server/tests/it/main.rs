@@ -1,0 +1,7 @@
+//! The server from the outside, in one test binary: the real router on a real port, against a
+//! real store — each test runs twice, on SQLite and on PostgreSQL (see `common`).
+
+mod common;
+
+mod api;
+mod screenings;
