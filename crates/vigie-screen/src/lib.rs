@@ -190,7 +190,12 @@ where
     W: Write + Send + 'static,
 {
     let started_at = Timestamp::now();
+    let clock = std::time::Instant::now();
     let (snapshot, built) = cache.load(store, crypto, spec.identifier).await?;
+    tracing::debug!(
+        seconds = clock.elapsed().as_secs_f64(),
+        "screening snapshot ready"
+    );
     let data_version = snapshot.info().data_version;
     let (crypto, spec) = (crypto.clone(), spec.clone());
     let region = options.region.unwrap_or_else(|| spec.default_region());
@@ -201,7 +206,13 @@ where
             .progress
             .as_deref()
             .map(|p| p as &(dyn Fn(Progress) + Sync));
+        let clock = std::time::Instant::now();
         let summary = screener.screen(input, &mut output, progress)?;
+        tracing::debug!(
+            seconds = clock.elapsed().as_secs_f64(),
+            rows = summary.rows,
+            "screened"
+        );
         Ok::<_, TargetsError>((summary, screener.rule_pack().id, output))
     })
     .await

@@ -193,53 +193,36 @@ impl<'a> Screener<'a> {
         self.ctx.rule_pack()
     }
 
-    /// Decides one identifier as typed in the targets file. `events` is scratch space.
-    pub fn decide(&self, raw: &[u8], events: &mut Vec<ConsentEvent>) -> Code {
-        let Ok(text) = std::str::from_utf8(raw) else {
-            return Code::InvalidIdentifier;
+    /// Decides one identifier as typed in the targets file.
+    pub fn decide(&self, raw: &[u8]) -> Code {
+        let mut rows = Rows::new(self);
+        rows.push(&[Some(raw)]);
+        let codes = rows.finish();
+        Code::ALL[usize::from(codes[0])]
+    }
+
+    /// Parses an identifier and computes what the lookups need.
+    #[inline]
+    fn identify(&self, raw: Option<&[u8]>) -> Stage {
+        let Some(text) = raw.and_then(|r| std::str::from_utf8(r).ok()) else {
+            return Stage::Decided(Code::InvalidIdentifier);
         };
         match self.identifier {
             Identifier::Email => match Email::parse(text) {
-                Ok(email) => self.decide_normalized(
-                    email.as_str(),
-                    || self.index.email_index(&email),
-                    events,
-                ),
-                Err(_) => Code::InvalidIdentifier,
+                Ok(email) => Stage::Identified {
+                    sha256: suppression_hash(email.as_str()),
+                    blind_index: self.index.email_index(&email),
+                },
+                Err(_) => Stage::Decided(Code::InvalidIdentifier),
             },
             Identifier::Phone => match PhoneE164::parse(text, self.region) {
-                Ok(phone) => self.decide_normalized(
-                    phone.as_str(),
-                    || self.index.phone_index(&phone),
-                    events,
-                ),
-                Err(_) => Code::InvalidIdentifier,
+                Ok(phone) => Stage::Identified {
+                    sha256: suppression_hash(phone.as_str()),
+                    blind_index: self.index.phone_index(&phone),
+                },
+                Err(_) => Stage::Decided(Code::InvalidIdentifier),
             },
         }
-    }
-
-    #[inline]
-    fn decide_normalized(
-        &self,
-        normalized: &str,
-        blind_index: impl FnOnce() -> vigie_store::Digest16,
-        events: &mut Vec<ConsentEvent>,
-    ) -> Code {
-        if self.snapshot.suppressed(&suppression_hash(normalized)) {
-            return Code::Suppressed;
-        }
-        let Some(contact) = self.snapshot.contact(&blind_index()) else {
-            return Code::UnknownContact;
-        };
-        let record = self.snapshot.record(contact);
-        self.snapshot.events_into(&record, events);
-        let view = View {
-            record,
-            events,
-            bought_category: self.sets_with_category[record.set as usize],
-            screener: self,
-        };
-        self.ctx.decide(&view).code
     }
 
     /// Screens `input` (CSV with a header line) into `output` (`row,decision,code`), calling
@@ -364,16 +347,20 @@ impl<'a> Screener<'a> {
             pieces(data)
                 .par_iter()
                 .map(|piece| {
-                    let mut events = Vec::new();
-                    let mut codes = Vec::with_capacity(piece.len() / 32);
+                    let mut rows = Rows::new(self);
+                    rows.codes.reserve(piece.len() / 32);
+                    let mut batch: Vec<Option<&[u8]>> = Vec::with_capacity(BATCH);
                     for line in lines(piece) {
-                        let code = match field(line, column) {
-                            Some(raw) => self.decide(raw, &mut events),
-                            None => Code::InvalidIdentifier,
-                        };
-                        codes.push(code as u8);
+                        batch.push(field(line, column));
+                        if batch.len() == BATCH {
+                            rows.push(&batch);
+                            batch.clear();
+                        }
                     }
-                    codes
+                    if !batch.is_empty() {
+                        rows.push(&batch);
+                    }
+                    rows.finish()
                 })
                 .collect()
         } else {
@@ -381,14 +368,13 @@ impl<'a> Screener<'a> {
             fields
                 .par_chunks(2048)
                 .map(|chunk| {
-                    let mut events = Vec::new();
-                    chunk
-                        .iter()
-                        .map(|f| match f {
-                            Some(raw) => self.decide(raw, &mut events) as u8,
-                            None => Code::InvalidIdentifier as u8,
-                        })
-                        .collect()
+                    let mut rows = Rows::new(self);
+                    for batch in chunk.chunks(BATCH) {
+                        let batch: Vec<Option<&[u8]>> =
+                            batch.iter().map(|f| f.as_deref()).collect();
+                        rows.push(&batch);
+                    }
+                    rows.finish()
                 })
                 .collect()
         };
@@ -411,6 +397,131 @@ impl<'a> Screener<'a> {
             rows: next - rows_before - 1,
             counts: total,
             outputs,
+        }
+    }
+}
+
+/// Rows that go through each step of [`Rows`] together.
+const BATCH: usize = 16;
+
+/// A row on its way through [`Rows`].
+enum Stage {
+    Decided(Code),
+    Identified {
+        sha256: [u8; 32],
+        blind_index: vigie_store::Digest16,
+    },
+    Found(Record),
+}
+
+/// Decides rows in order through a three-step pipeline over batches of [`BATCH`] rows: a
+/// batch's identifiers are parsed, hashed and blind-indexed and their table slots requested from
+/// memory; one batch later the tables are read (suppression first, as the reference screening
+/// does, then the contact's record) and the contact's ledger requested; one batch later still
+/// the engine decides. Random reads in a base of millions of contacts miss the caches: this way
+/// each one has a batch of work to arrive, instead of stalling its row.
+struct Rows<'s, 'a> {
+    screener: &'s Screener<'a>,
+    batches: [Vec<Stage>; 3],
+    pushed: usize,
+    events: Vec<ConsentEvent>,
+    codes: Vec<u8>,
+}
+
+impl<'s, 'a> Rows<'s, 'a> {
+    fn new(screener: &'s Screener<'a>) -> Self {
+        Rows {
+            screener,
+            batches: Default::default(),
+            pushed: 0,
+            events: Vec::new(),
+            codes: Vec::new(),
+        }
+    }
+
+    /// Adds a batch of rows (`None`: the row has no such field).
+    fn push(&mut self, raws: &[Option<&[u8]>]) {
+        let k = self.pushed;
+        let screener = self.screener;
+        let batch = &mut self.batches[k % 3];
+        batch.clear();
+        for raw in raws {
+            let stage = screener.identify(*raw);
+            if let Stage::Identified {
+                sha256,
+                blind_index,
+            } = &stage
+            {
+                screener.snapshot.prefetch_suppressed(sha256);
+                screener.snapshot.prefetch_contact(blind_index);
+            }
+            batch.push(stage);
+        }
+        if k >= 1 {
+            self.look_up((k - 1) % 3);
+        }
+        if k >= 2 {
+            self.decide((k - 2) % 3);
+        }
+        self.pushed += 1;
+    }
+
+    /// Finishes the batches in flight; the codes of every row pushed, in order.
+    fn finish(mut self) -> Vec<u8> {
+        let k = self.pushed;
+        if k >= 1 {
+            self.look_up((k - 1) % 3);
+        }
+        if k >= 2 {
+            self.decide((k - 2) % 3);
+        }
+        if k >= 1 {
+            self.decide((k - 1) % 3);
+        }
+        self.codes
+    }
+
+    fn look_up(&mut self, slot: usize) {
+        let snapshot = self.screener.snapshot;
+        for stage in self.batches[slot].iter_mut() {
+            if let Stage::Identified {
+                sha256,
+                blind_index,
+            } = stage
+            {
+                *stage = if snapshot.suppressed(sha256) {
+                    Stage::Decided(Code::Suppressed)
+                } else {
+                    match snapshot.contact(blind_index) {
+                        Some(record) => {
+                            snapshot.prefetch_events(&record);
+                            Stage::Found(record)
+                        }
+                        None => Stage::Decided(Code::UnknownContact),
+                    }
+                };
+            }
+        }
+    }
+
+    fn decide(&mut self, slot: usize) {
+        let screener = self.screener;
+        for stage in &self.batches[slot] {
+            let code = match stage {
+                Stage::Decided(code) => *code,
+                Stage::Found(record) => {
+                    screener.snapshot.events_into(record, &mut self.events);
+                    let view = View {
+                        record: *record,
+                        events: &self.events,
+                        bought_category: screener.sets_with_category[record.set as usize],
+                        screener,
+                    };
+                    screener.ctx.decide(&view).code
+                }
+                Stage::Identified { .. } => unreachable!("every batch is looked up first"),
+            };
+            self.codes.push(code as u8);
         }
     }
 }

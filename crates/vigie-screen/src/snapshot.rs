@@ -4,13 +4,15 @@
 //!
 //! It holds no identifier in clear: only blind indexes (keyed HMACs, as in the store) and the
 //! SHA-256 hashes the suppression list already holds. Contents:
-//! - per contact, in contact-id order (a dense index): audience, flags (customer, informed,
-//!   objection offered, contract active, restricted, phone on the opposition list), the set of
-//!   product categories bought (interned), collection time, and its range of ledger events;
-//! - the ledger events, grouped per contact in recording order;
-//! - the interned categories and category sets;
 //! - e-mail blind index → contact and phone blind index → contact ([`KeyTable`]s; when contacts
-//!   share an identifier, the first one by id — import order — wins);
+//!   share an identifier, the first one by id — import order — wins). The contact's record is
+//!   the table's value: audience, flags (customer, informed, objection offered, contract active,
+//!   restricted, phone on the opposition list), the set of product categories bought (interned),
+//!   collection time, and its range of ledger events. Stored inline, a lookup costs one cache
+//!   miss instead of two (table, then a record array); a contact is thus in both tables, and a
+//!   contact with neither identifier, which no list can reach, in none;
+//! - the ledger events, grouped per contact (in contact-id order) in recording order;
+//! - the interned categories and category sets;
 //! - the suppression list's SHA-256 hashes.
 //!
 //! File layout (little-endian): a 128-byte header (magic, format version, organization, data
@@ -25,7 +27,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -39,11 +41,15 @@ use crate::campaign::Identifier;
 use crate::table::{EMPTY, KeyTable};
 
 /// Version of the file layout; a file of another version is rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: [u8; 8] = *b"VIGIESNP";
 const HEADER_LEN: usize = 128;
-const DIR_ENTRY_LEN: usize = 32;
+const DIR_ENTRY_LEN: usize = 40;
 
+/// A contact record, the value of an identifier table: events start `u32`, events count `u32`,
+/// category set `u32`, audience `u8`, flags `u8`, 2 bytes of padding, collection time `i64`
+/// (microseconds; `i64::MIN` when unknown). The events start is never `u32::MAX` (the table's
+/// free-slot mark).
 const RECORD_LEN: usize = 24;
 const EVENT_LEN: usize = 12;
 
@@ -62,23 +68,21 @@ const ALL_FLAGS: u8 = (1 << 6) - 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 enum Section {
-    /// `RECORD_LEN` bytes per contact.
-    Records = 1,
-    /// `EVENT_LEN` bytes per event.
-    Events = 2,
+    /// `EVENT_LEN` bytes per event: time `i64` (microseconds), then the positions of channel,
+    /// purpose, action and method in vigie-core's vocabularies, one byte each.
+    Events = 1,
     /// `u32` count, then per category a `u32` length and UTF-8 bytes.
-    Categories = 3,
+    Categories = 2,
     /// `u32` set count, `u32` offsets (count + 1), then `u32` category ids.
-    Sets = 4,
-    /// [`KeyTable<16>`] slots; the parameter is its range.
-    EmailTable = 5,
-    PhoneTable = 6,
-    /// [`KeyTable<32>`] slots; the parameter is its range.
-    Suppression = 7,
+    Sets = 3,
+    /// [`KeyTable`] slots (blind index → record); the parameter is its range.
+    EmailTable = 4,
+    PhoneTable = 5,
+    /// [`KeyTable`] slots (SHA-256 → 4 unused bytes); the parameter is its range.
+    Suppression = 6,
 }
 
-const SECTIONS: [Section; 7] = [
-    Section::Records,
+const SECTIONS: [Section; 6] = [
     Section::Events,
     Section::Categories,
     Section::Sets,
@@ -93,6 +97,8 @@ struct DirEntry {
     offset: u64,
     len: u64,
     param: u64,
+    /// [`checksum`] of the section's bytes.
+    checksum: u64,
 }
 
 /// What a snapshot file's header says.
@@ -247,9 +253,9 @@ impl IdIndex {
 
 /// Receives the store's screening scan and turns it into a snapshot.
 pub(crate) struct Builder {
-    opposition_keys: Vec<(Digest16, u32)>,
-    opposition: Option<KeyTable<16>>,
-    suppression: Vec<([u8; 32], u32)>,
+    opposition_keys: Vec<(Digest16, [u8; 4])>,
+    opposition: Option<KeyTable<16, 4>>,
+    suppression: Vec<([u8; 32], [u8; 4])>,
     ids: Vec<i64>,
     records: Vec<Pending>,
     email: Vec<(Digest16, u32)>,
@@ -289,7 +295,7 @@ impl Builder {
         b
     }
 
-    fn opposition_table(&mut self) -> &KeyTable<16> {
+    fn opposition_table(&mut self) -> &KeyTable<16, 4> {
         self.opposition
             .get_or_insert_with(|| KeyTable::build(std::mem::take(&mut self.opposition_keys)))
     }
@@ -336,12 +342,12 @@ fn too_large(what: &str) -> StoreError {
 
 impl ScreeningSink for Builder {
     fn opposition(&mut self, phone_bidx: Digest16) -> vigie_store::Result<()> {
-        self.opposition_keys.push((phone_bidx, 0));
+        self.opposition_keys.push((phone_bidx, [0; 4]));
         Ok(())
     }
 
     fn suppression(&mut self, sha256: [u8; 32]) -> vigie_store::Result<()> {
-        self.suppression.push((sha256, 0));
+        self.suppression.push((sha256, [0; 4]));
         Ok(())
     }
 
@@ -471,20 +477,21 @@ impl Builder {
         drop(std::mem::take(&mut self.events));
         drop(cursor);
 
-        let mut records = vec![0u8; n * RECORD_LEN];
-        for (i, (r, rec)) in self
+        let records: Vec<[u8; RECORD_LEN]> = self
             .records
             .iter()
-            .zip(records.chunks_exact_mut(RECORD_LEN))
             .enumerate()
-        {
-            rec[0..8].copy_from_slice(&r.collected_at.to_le_bytes());
-            rec[8..12].copy_from_slice(&starts[i].to_le_bytes());
-            rec[12..16].copy_from_slice(&(starts[i + 1] - starts[i]).to_le_bytes());
-            rec[16..20].copy_from_slice(&r.set.to_le_bytes());
-            rec[20] = r.audience;
-            rec[21] = r.flags;
-        }
+            .map(|(i, r)| {
+                let mut rec = [0u8; RECORD_LEN];
+                rec[0..4].copy_from_slice(&starts[i].to_le_bytes());
+                rec[4..8].copy_from_slice(&(starts[i + 1] - starts[i]).to_le_bytes());
+                rec[8..12].copy_from_slice(&r.set.to_le_bytes());
+                rec[12] = r.audience;
+                rec[13] = r.flags;
+                rec[16..24].copy_from_slice(&r.collected_at.to_le_bytes());
+                rec
+            })
+            .collect();
         drop(starts);
 
         let mut categories = Vec::new();
@@ -507,11 +514,17 @@ impl Builder {
             }
         }
 
+        let with_records = |keys: Vec<(Digest16, u32)>| -> Vec<(Digest16, [u8; RECORD_LEN])> {
+            keys.into_iter()
+                .map(|(k, i)| (k, records[i as usize]))
+                .collect()
+        };
         let (email, phone, suppression) = (
-            std::mem::take(&mut self.email),
-            std::mem::take(&mut self.phone),
+            with_records(std::mem::take(&mut self.email)),
+            with_records(std::mem::take(&mut self.phone)),
             std::mem::take(&mut self.suppression),
         );
+        drop(records);
         let ((email, phone), suppression) = rayon::join(
             || rayon::join(|| KeyTable::build(email), || KeyTable::build(phone)),
             || KeyTable::build(suppression),
@@ -530,8 +543,7 @@ impl Builder {
             vocabulary: vocabulary_fingerprint(),
             directory: Vec::new(),
         };
-        let bodies: [(Section, &[u8], u64); 7] = [
-            (Section::Records, &records, 0),
+        let bodies: [(Section, &[u8], u64); 6] = [
             (Section::Events, &events, 0),
             (Section::Categories, &categories, 0),
             (Section::Sets, &sets, 0),
@@ -551,6 +563,7 @@ impl Builder {
                 offset,
                 len: body.len() as u64,
                 param: *param,
+                checksum: checksum(body),
             });
             offset += body.len() as u64;
         }
@@ -620,6 +633,7 @@ fn encode_header(info: &SnapshotInfo) -> Vec<u8> {
         h.extend_from_slice(&e.offset.to_le_bytes());
         h.extend_from_slice(&e.len.to_le_bytes());
         h.extend_from_slice(&e.param.to_le_bytes());
+        h.extend_from_slice(&e.checksum.to_le_bytes());
     }
     h
 }
@@ -666,6 +680,7 @@ fn read_header(file: &mut File, path: &Path) -> Result<SnapshotInfo, SnapshotErr
             offset: le_u64(e, 8),
             len: le_u64(e, 16),
             param: le_u64(e, 24),
+            checksum: le_u64(e, 32),
         })
         .collect();
     for kind in SECTIONS {
@@ -731,13 +746,12 @@ pub(crate) struct Record {
 pub struct Snapshot {
     info: SnapshotInfo,
     identifier: Identifier,
-    records: Vec<u8>,
     events: Vec<u8>,
     categories: Vec<String>,
     set_offsets: Vec<u32>,
     set_members: Vec<u32>,
-    contacts_by_identifier: KeyTable<16>,
-    suppression: KeyTable<32>,
+    contacts: KeyTable<16, RECORD_LEN>,
+    suppression: KeyTable<32, 4>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -749,18 +763,87 @@ impl std::fmt::Debug for Snapshot {
     }
 }
 
-fn read_section(file: &mut File, e: DirEntry) -> io::Result<Vec<u8>> {
+/// A fast checksum of a section's bytes: not cryptographic (whoever can write the cache can
+/// write the store), it catches a damaged or truncated file, which the header alone would not.
+/// Four independent multiply-xor lanes: several GB/s.
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lanes: [u64; 4] = [
+        0x243F_6A88_85A3_08D3,
+        0x1319_8A2E_0370_7344,
+        0xA409_3822_299F_31D0,
+        0x082E_FA98_EC4E_6C89,
+    ];
+    let mut words = bytes.chunks_exact(32);
+    for block in &mut words {
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            let w = u64::from_le_bytes(block[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            *lane = (*lane ^ w).wrapping_mul(K).rotate_left(31);
+        }
+    }
+    let mut h = bytes.len() as u64;
+    for lane in lanes {
+        h = (h ^ lane).wrapping_mul(K).rotate_left(27);
+    }
+    for b in words.remainder() {
+        h = (h ^ u64::from(*b)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// Reads a section with a positional read: sections are read in parallel from one open file
+/// (opened once, so that a snapshot renamed over this one meanwhile is never mixed in).
+fn read_section(file: &File, e: DirEntry) -> io::Result<Vec<u8>> {
     let len = usize::try_from(e.len).map_err(io::Error::other)?;
-    file.seek(SeekFrom::Start(e.offset))?;
-    let mut buf = Vec::with_capacity(len);
-    Read::by_ref(file).take(e.len).read_to_end(&mut buf)?;
-    if buf.len() != len {
+    // Zeroed by the allocator without touching the pages (fresh mappings are zero), so that
+    // the huge-page advice applies when the read fills them.
+    let mut buf = vec![0u8; len];
+    advise_huge_pages(&buf);
+    read_exact_at(file, &mut buf, e.offset)?;
+    if checksum(&buf) != e.checksum {
         return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "truncated section",
+            io::ErrorKind::InvalidData,
+            "a section does not match its checksum",
         ));
     }
     Ok(buf)
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = file.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
+}
+
+/// Asks Linux to back the (not yet touched) capacity of `buf` with 2 MiB pages. Screening reads
+/// the tables at random: with 4 KiB pages nearly every lookup also misses the TLB and waits for
+/// a page walk; with huge pages the whole snapshot needs a few dozen TLB entries. A hint only:
+/// without transparent huge pages nothing changes.
+fn advise_huge_pages(buf: &Vec<u8>) {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("VIGIE_EXPERIMENT_NO_HUGE").is_none() {
+        const HUGE: usize = 2 << 20;
+        let begin = buf.as_ptr() as usize;
+        let start = begin.next_multiple_of(HUGE);
+        let end = (begin + buf.capacity()) / HUGE * HUGE;
+        if end > start {
+            // SAFETY: the range lies inside the allocation `buf` owns; MADV_HUGEPAGE changes
+            // how its pages are backed, never their contents, and fails harmlessly if THP is
+            // off.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = buf;
 }
 
 impl Snapshot {
@@ -785,26 +868,35 @@ impl Snapshot {
             Identifier::Email => Section::EmailTable,
             Identifier::Phone => Section::PhoneTable,
         };
-        let mut read = |kind: Section| read_section(&mut file, info.section(kind)).map_err(io_err);
-        let records = read(Section::Records)?;
-        let events = read(Section::Events)?;
-        let categories = read(Section::Categories)?;
-        let sets = read(Section::Sets)?;
-        let table = read(table_section)?;
-        let suppression = read(Section::Suppression)?;
+        let kinds = [
+            table_section,
+            Section::Events,
+            Section::Suppression,
+            Section::Categories,
+            Section::Sets,
+        ];
+        let mut bodies = kinds
+            .par_iter()
+            .map(|kind| read_section(&file, info.section(*kind)))
+            .collect::<io::Result<Vec<_>>>()
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => corrupt(e.to_string()),
+                _ => io_err(e),
+            })?
+            .into_iter();
+        let mut next = || bodies.next().expect("one body per section");
+        let (table, events, suppression, categories, sets) =
+            (next(), next(), next(), next(), next());
 
-        let n = usize::try_from(info.contacts).map_err(|e| corrupt(e.to_string()))?;
         let m = usize::try_from(info.events).map_err(|e| corrupt(e.to_string()))?;
-        if records.len() != n.saturating_mul(RECORD_LEN)
-            || events.len() != m.saturating_mul(EVENT_LEN)
-        {
-            return Err(corrupt("record or event section of the wrong size".into()));
+        if events.len() != m.saturating_mul(EVENT_LEN) {
+            return Err(corrupt("event section of the wrong size".into()));
         }
         let categories =
             decode_categories(&categories).ok_or_else(|| corrupt("bad category table".into()))?;
         let (set_offsets, set_members) = decode_sets(&sets, categories.len())
             .ok_or_else(|| corrupt("bad category sets".into()))?;
-        let contacts_by_identifier = KeyTable::from_parts(info.section(table_section).param, table)
+        let contacts = KeyTable::from_parts(info.section(table_section).param, table)
             .ok_or_else(|| corrupt("bad identifier table".into()))?;
         let suppression =
             KeyTable::from_parts(info.section(Section::Suppression).param, suppression)
@@ -812,12 +904,11 @@ impl Snapshot {
         let snapshot = Snapshot {
             info,
             identifier,
-            records,
             events,
             categories,
             set_offsets,
             set_members,
-            contacts_by_identifier,
+            contacts,
             suppression,
         };
         snapshot.check().map_err(corrupt)?;
@@ -827,26 +918,28 @@ impl Snapshot {
     /// Every value the screening indexes with is in range: a damaged file is refused here,
     /// never half-used.
     fn check(&self) -> Result<(), String> {
-        let n = self.info.contacts;
         let m = self.info.events;
         let sets = (self.set_offsets.len() - 1) as u32;
-        self.records
-            .par_chunks(RECORD_LEN * 4096)
-            .try_for_each(|chunk| {
-                for r in chunk.chunks_exact(RECORD_LEN) {
-                    let (start, len) = (u64::from(le_u32(r, 8)), u64::from(le_u32(r, 12)));
-                    let at = le_i64(r, 0);
-                    if start + len > m
-                        || le_u32(r, 16) >= sets
-                        || usize::from(r[20]) >= Audience::ALL.len()
-                        || r[21] & !ALL_FLAGS != 0
-                        || (at != NO_TIME && Timestamp::from_microsecond(at).is_err())
-                    {
-                        return Err("a contact record is out of range".to_owned());
-                    }
+        let slots = self.contacts.slot_bytes();
+        let slot = KeyTable::<16, RECORD_LEN>::SLOT;
+        slots.par_chunks(slot * 4096).try_for_each(|chunk| {
+            for r in chunk.chunks_exact(slot).map(|s| &s[16..]) {
+                if le_u32(r, 0) == EMPTY {
+                    continue;
                 }
-                Ok(())
-            })?;
+                let (start, len) = (u64::from(le_u32(r, 0)), u64::from(le_u32(r, 4)));
+                let at = le_i64(r, 16);
+                if start + len > m
+                    || le_u32(r, 8) >= sets
+                    || usize::from(r[12]) >= Audience::ALL.len()
+                    || r[13] & !ALL_FLAGS != 0
+                    || (at != NO_TIME && Timestamp::from_microsecond(at).is_err())
+                {
+                    return Err("a contact record is out of range".to_owned());
+                }
+            }
+            Ok(())
+        })?;
         self.events
             .par_chunks(EVENT_LEN * 8192)
             .try_for_each(|chunk| {
@@ -861,15 +954,7 @@ impl Snapshot {
                     }
                 }
                 Ok(())
-            })?;
-        if self
-            .contacts_by_identifier
-            .values()
-            .any(|v| u64::from(v) >= n)
-        {
-            return Err("the identifier table names a missing contact".into());
-        }
-        Ok(())
+            })
     }
 
     pub fn info(&self) -> &SnapshotInfo {
@@ -880,10 +965,25 @@ impl Snapshot {
         self.identifier
     }
 
-    /// The contact with this blind index (of the snapshot's identifier kind).
+    /// The record of the contact with this blind index (of the snapshot's identifier kind).
     #[inline]
-    pub(crate) fn contact(&self, blind_index: &Digest16) -> Option<u32> {
-        self.contacts_by_identifier.get(blind_index)
+    pub(crate) fn contact(&self, blind_index: &Digest16) -> Option<Record> {
+        self.contacts.get(blind_index).map(|r| Record {
+            events_start: le_u32(r, 0),
+            events_len: le_u32(r, 4),
+            set: le_u32(r, 8),
+            audience: Audience::ALL[usize::from(r[12])],
+            flags: r[13],
+            collected_at: match le_i64(r, 16) {
+                NO_TIME => None,
+                at => Some(Timestamp::from_microsecond(at).unwrap_or(Timestamp::MIN)),
+            },
+        })
+    }
+
+    #[inline]
+    pub(crate) fn prefetch_contact(&self, blind_index: &Digest16) {
+        self.contacts.prefetch(blind_index);
     }
 
     /// Whether this SHA-256 of a normalized identifier is on the suppression list.
@@ -893,27 +993,25 @@ impl Snapshot {
     }
 
     #[inline]
-    pub(crate) fn record(&self, contact: u32) -> Record {
-        let r = &self.records[contact as usize * RECORD_LEN..][..RECORD_LEN];
-        let at = le_i64(r, 0);
-        Record {
-            collected_at: (at != NO_TIME)
-                .then(|| Timestamp::from_microsecond(at).unwrap_or(Timestamp::MIN)),
-            events_start: le_u32(r, 8),
-            events_len: le_u32(r, 12),
-            set: le_u32(r, 16),
-            audience: Audience::ALL[usize::from(r[20])],
-            flags: r[21],
-        }
+    pub(crate) fn prefetch_suppressed(&self, sha256: &[u8; 32]) {
+        self.suppression.prefetch(sha256);
+    }
+
+    fn event_bytes(&self, record: &Record) -> &[u8] {
+        let start = record.events_start as usize * EVENT_LEN;
+        &self.events[start..start + record.events_len as usize * EVENT_LEN]
+    }
+
+    #[inline]
+    pub(crate) fn prefetch_events(&self, record: &Record) {
+        crate::table::prefetch(self.event_bytes(record));
     }
 
     /// Decodes a contact's ledger into `out` (cleared first), in recording order.
     #[inline]
     pub(crate) fn events_into(&self, record: &Record, out: &mut Vec<ConsentEvent>) {
         out.clear();
-        let start = record.events_start as usize * EVENT_LEN;
-        let end = start + record.events_len as usize * EVENT_LEN;
-        for e in self.events[start..end].chunks_exact(EVENT_LEN) {
+        for e in self.event_bytes(record).chunks_exact(EVENT_LEN) {
             out.push(ConsentEvent {
                 at: Timestamp::from_microsecond(le_i64(e, 0)).unwrap_or(Timestamp::MIN),
                 scope: ChannelScope::ALL[usize::from(e[8])],

@@ -155,10 +155,11 @@ impl Store {
             Backends::Sqlite(b) => b.insert_screening_run(org, run.clone()).await?,
             Backends::Postgres(b) => b.insert_screening_run(org, run).await?,
         };
-        Ok(ScreeningRun {
-            id,
-            run: run.clone(),
-        })
+        // As read back: instants are kept to the microsecond.
+        let mut stored = run.clone();
+        stored.started_at = from_micros(to_micros(run.started_at));
+        stored.finished_at = from_micros(to_micros(run.finished_at));
+        Ok(ScreeningRun { id, run: stored })
     }
 
     /// The organization's screening runs, most recent first.
