@@ -94,13 +94,7 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
     );
     if args.list {
         let runs = store.screening_runs(org.id, args.limit).await?;
-        let mut out = std::io::stdout().lock();
-        if args.json {
-            serde_json::to_writer_pretty(&mut out, &runs)?;
-            writeln!(out)?;
-        } else {
-            write_runs(&mut out, &runs)?;
-        }
+        list(&mut std::io::stdout().lock(), &runs, args.json)?;
         return Ok(ExitCode::SUCCESS);
     }
     let crypto = store.org_crypto(org.id).await?;
@@ -277,6 +271,17 @@ fn print_build(out: &mut impl Write, r: &BuildReport) -> std::io::Result<()> {
     )
 }
 
+/// `--list`: the runs, most recent first, as text or JSON.
+fn list(out: &mut impl Write, runs: &[ScreeningRun], json: bool) -> anyhow::Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, runs)?;
+        writeln!(out)?;
+    } else {
+        write_runs(out, runs)?;
+    }
+    Ok(())
+}
+
 /// The runs as a table, most recent first.
 fn write_runs(out: &mut impl Write, runs: &[ScreeningRun]) -> std::io::Result<()> {
     if runs.is_empty() {
@@ -324,4 +329,162 @@ fn write_runs(out: &mut impl Write, runs: &[ScreeningRun]) -> std::io::Result<()
         writeln!(out, "       output SHA-256 {}", hex(&run.output_sha256))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigie_import::{ImportKind, ImportOptions, import_file};
+    use vigie_store::SecretKey;
+
+    const CONTACTS: &str = "\
+contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted
+C1,marie.martin@gmail.com,06 12 34 56 78,consumer,true,optics,web_form,2026-03-01T10:00:00Z,true,true,false,false
+C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00:00Z,true,true,false,false
+";
+    const CAMPAIGN: &str = r#"{"jurisdiction": "FR", "purpose": "marketing", "product_category": "optics",
+        "channel": "email", "at": "2026-11-24T10:30:00+01:00", "name": "Black Friday"}"#;
+
+    fn args(dir: &Path) -> ScreenArgs {
+        ScreenArgs {
+            campaign: Some(dir.join("campaign.json")),
+            targets: Some(dir.join("targets.csv")),
+            output: Some(dir.join("decisions.csv")),
+            org: DEFAULT_ORG.into(),
+            actor: Some("tester".into()),
+            region: None,
+            cache_dir: None,
+            refresh: false,
+            list: false,
+            limit: 20,
+            json: false,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_screening_writes_its_decisions_and_list_shows_its_proof() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let key = d.join("master.key");
+        SecretKey::create_file(&key).unwrap();
+        let store_args = StoreArgs {
+            data_dir: d.join("data"),
+            database_url: None,
+            master_key_file: Some(key),
+        };
+        std::fs::write(d.join("contacts.csv"), CONTACTS).unwrap();
+        std::fs::write(d.join("campaign.json"), CAMPAIGN).unwrap();
+        let targets =
+            "email,phone\nMarie.Martin@gmail.com,x\n\ncontact@company2.fr,y\nnobody@nowhere.fr,z\n";
+        std::fs::write(d.join("targets.csv"), targets).unwrap();
+        {
+            let store = store_args.open().await.unwrap();
+            let org = store.require_org(DEFAULT_ORG).await.unwrap();
+            import_file(
+                &store,
+                &org,
+                ImportKind::Contacts,
+                &d.join("contacts.csv"),
+                &ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        }
+
+        let code = run(&store_args, args(d)).await.unwrap();
+        assert_eq!(code, ExitCode::SUCCESS);
+        let decisions = std::fs::read_to_string(d.join("decisions.csv")).unwrap();
+        assert_eq!(
+            decisions,
+            "row,decision,code\n1,allow,SOFT_OPT_IN\n2,allow,GENERIC_ADDRESS\n3,deny,UNKNOWN_CONTACT\n"
+        );
+        assert!(
+            d.join("data/cache").is_dir(),
+            "the snapshot lives in DATA_DIR/cache"
+        );
+
+        let store = store_args.open().await.unwrap();
+        let org = store.require_org(DEFAULT_ORG).await.unwrap();
+        let runs = store.screening_runs(org.id, 20).await.unwrap();
+        assert_eq!(runs.len(), 1);
+        let mut text = Vec::new();
+        list(&mut text, &runs, false).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        use sha2_free::hex_sha256;
+        for needle in [
+            format!("#{}", runs[0].id),
+            "by tester".to_owned(),
+            "email campaign Black Friday".to_owned(),
+            "rule pack FR-2026-08-11".to_owned(),
+            "3 rows: 2 allowed, 1 denied".to_owned(),
+            "GENERIC_ADDRESS 1, SOFT_OPT_IN 1, UNKNOWN_CONTACT 1".to_owned(),
+            format!("input SHA-256  {}", hex_sha256(targets.as_bytes())),
+            format!("output SHA-256 {}", hex_sha256(decisions.as_bytes())),
+        ] {
+            assert!(text.contains(&needle), "{needle:?} missing from:\n{text}");
+        }
+        let mut json = Vec::new();
+        list(&mut json, &runs, true).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(json[0]["rows"], 3);
+        assert_eq!(json[0]["campaign"], CAMPAIGN);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_bad_campaign_file_exits_2_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let key = d.join("master.key");
+        SecretKey::create_file(&key).unwrap();
+        let store_args = StoreArgs {
+            data_dir: d.join("data"),
+            database_url: None,
+            master_key_file: Some(key),
+        };
+        std::fs::write(
+            d.join("campaign.json"),
+            CAMPAIGN.replace("\"email\"", "\"pigeon\""),
+        )
+        .unwrap();
+        std::fs::write(d.join("targets.csv"), "email\n").unwrap();
+        assert_eq!(run(&store_args, args(d)).await.unwrap(), ExitCode::from(2));
+        assert!(!d.join("decisions.csv").exists());
+        // A list without the needed column: exit 2, no output left behind.
+        std::fs::write(
+            d.join("campaign.json"),
+            CAMPAIGN.replace("\"email\"", "\"sms\""),
+        )
+        .unwrap();
+        assert_eq!(run(&store_args, args(d)).await.unwrap(), ExitCode::from(2));
+        assert!(!d.join("decisions.csv").exists());
+        assert_eq!(
+            std::fs::read_dir(d)
+                .unwrap()
+                .filter(|e| e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("part"))
+                .count(),
+            0
+        );
+    }
+
+    /// SHA-256 for the test, by the system's sha256sum: the check does not reuse the code under
+    /// test.
+    mod sha2_free {
+        pub fn hex_sha256(bytes: &[u8]) -> String {
+            use std::io::Write;
+            use std::process::{Command, Stdio};
+            let mut child = Command::new("sha256sum")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("sha256sum");
+            child.stdin.take().unwrap().write_all(bytes).unwrap();
+            let out = child.wait_with_output().unwrap();
+            String::from_utf8(out.stdout).unwrap()[..64].to_owned()
+        }
+    }
 }
