@@ -361,17 +361,13 @@ impl ScreeningSink for Builder {
                 "screening scan: contacts out of id order".into(),
             ));
         }
-        let on_list = match &c.phone_bidx {
-            Some(p) => self.opposition_table().contains(p),
-            None => false,
-        };
+        // ON_OPPOSITION_LIST is set in `write`, on both cores.
         let flags = [
             (c.customer, CUSTOMER),
             (c.informed, INFORMED),
             (c.objection_offered, OBJECTION_OFFERED),
             (c.contract_active, CONTRACT_ACTIVE),
             (c.restricted, RESTRICTED),
-            (on_list, ON_OPPOSITION_LIST),
         ]
         .iter()
         .filter(|(on, _)| *on)
@@ -451,8 +447,21 @@ pub async fn build(
 impl Builder {
     /// Groups the events per contact, builds the tables and writes the file.
     fn write(mut self, path: &Path, expected: &Expected) -> io::Result<(SnapshotInfo, u64)> {
+        // Contacts whose phone number is on the opposition list (each one, not only the first
+        // of a shared number).
         self.opposition_table();
-        let n_opposition = self.opposition.as_ref().map_or(0, |t| t.len()) as u64;
+        let opposition = self.opposition.take().expect("built just above");
+        let n_opposition = opposition.len() as u64;
+        let listed: Vec<u32> = self
+            .phone
+            .par_iter()
+            .filter(|(phone, _)| opposition.contains(phone))
+            .map(|(_, contact)| *contact)
+            .collect();
+        for contact in listed {
+            self.records[contact as usize].flags |= ON_OPPOSITION_LIST;
+        }
+        drop(opposition);
         let n = self.records.len();
         let m = self.events.len();
         if u32::try_from(m).is_err() {
@@ -514,21 +523,22 @@ impl Builder {
             }
         }
 
-        let with_records = |keys: Vec<(Digest16, u32)>| -> Vec<(Digest16, [u8; RECORD_LEN])> {
-            keys.into_iter()
-                .map(|(k, i)| (k, records[i as usize]))
-                .collect()
-        };
         let (email, phone, suppression) = (
-            with_records(std::mem::take(&mut self.email)),
-            with_records(std::mem::take(&mut self.phone)),
+            std::mem::take(&mut self.email),
+            std::mem::take(&mut self.phone),
             std::mem::take(&mut self.suppression),
         );
-        drop(records);
+        let record = |contact: u32| records[contact as usize];
         let ((email, phone), suppression) = rayon::join(
-            || rayon::join(|| KeyTable::build(email), || KeyTable::build(phone)),
+            || {
+                rayon::join(
+                    || KeyTable::build_indexed(email, record),
+                    || KeyTable::build_indexed(phone, record),
+                )
+            },
             || KeyTable::build(suppression),
         );
+        drop(records);
         let n_suppression = suppression.len() as u64;
 
         let info = SnapshotInfo {
@@ -795,8 +805,8 @@ fn checksum(bytes: &[u8]) -> u64 {
 /// (opened once, so that a snapshot renamed over this one meanwhile is never mixed in).
 fn read_section(file: &File, e: DirEntry) -> io::Result<Vec<u8>> {
     let len = usize::try_from(e.len).map_err(io::Error::other)?;
-    // Zeroed by the allocator without touching the pages (fresh mappings are zero), so that
-    // the huge-page advice applies when the read fills them.
+    // Zeroed by the allocator without a pass over the pages (fresh mappings are zero), so
+    // that the huge-page advice applies when the read fills them.
     let mut buf = vec![0u8; len];
     advise_huge_pages(&buf);
     read_exact_at(file, &mut buf, e.offset)?;
@@ -807,6 +817,30 @@ fn read_section(file: &File, e: DirEntry) -> io::Result<Vec<u8>> {
         ));
     }
     Ok(buf)
+}
+
+/// Asks Linux to back the (not yet touched) pages of `buf` with 2 MiB pages. Screening reads
+/// the tables at random: with 4 KiB pages nearly every lookup also misses the TLB and waits for
+/// a page walk; with huge pages the whole snapshot needs a few dozen TLB entries. A hint only:
+/// without transparent huge pages nothing changes.
+fn advise_huge_pages(buf: &[u8]) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let begin = buf.as_ptr() as usize;
+        let start = begin.next_multiple_of(HUGE);
+        let end = (begin + buf.len()) / HUGE * HUGE;
+        if end > start {
+            // SAFETY: the range lies inside the allocation `buf` borrows; MADV_HUGEPAGE changes
+            // how its pages are backed, never their contents, and fails harmlessly if THP is
+            // off.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = buf;
 }
 
 #[cfg(unix)]
@@ -820,30 +854,6 @@ fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     let mut f = file.try_clone()?;
     f.seek(SeekFrom::Start(offset))?;
     f.read_exact(buf)
-}
-
-/// Asks Linux to back the (not yet touched) capacity of `buf` with 2 MiB pages. Screening reads
-/// the tables at random: with 4 KiB pages nearly every lookup also misses the TLB and waits for
-/// a page walk; with huge pages the whole snapshot needs a few dozen TLB entries. A hint only:
-/// without transparent huge pages nothing changes.
-fn advise_huge_pages(buf: &Vec<u8>) {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("VIGIE_EXPERIMENT_NO_HUGE").is_none() {
-        const HUGE: usize = 2 << 20;
-        let begin = buf.as_ptr() as usize;
-        let start = begin.next_multiple_of(HUGE);
-        let end = (begin + buf.capacity()) / HUGE * HUGE;
-        if end > start {
-            // SAFETY: the range lies inside the allocation `buf` owns; MADV_HUGEPAGE changes
-            // how its pages are backed, never their contents, and fails harmlessly if THP is
-            // off.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = buf;
 }
 
 impl Snapshot {
@@ -1055,7 +1065,7 @@ fn decode_categories(b: &[u8]) -> Option<Vec<String>> {
 fn decode_sets(b: &[u8], categories: usize) -> Option<(Vec<u32>, Vec<u32>)> {
     let count = le_u32(b.get(..4)?, 0) as usize;
     let words: Vec<u32> = b.get(4..)?.chunks_exact(4).map(|w| le_u32(w, 0)).collect();
-    if b.len() % 4 != 0 || words.len() < count + 1 {
+    if !b.len().is_multiple_of(4) || words.len() < count + 1 {
         return None;
     }
     let (offsets, members) = words.split_at(count + 1);

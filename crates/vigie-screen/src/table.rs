@@ -24,20 +24,33 @@ impl<const K: usize, const V: usize> KeyTable<K, V> {
     /// Bytes per slot.
     pub const SLOT: usize = K + V;
 
-    /// Builds the table. Entries with the same key keep the first one's value in `entries` order
-    /// (callers push contacts in id order: the first contact wins). A value must not start with
-    /// [`EMPTY`].
-    pub fn build(mut entries: Vec<([u8; K], [u8; V])>) -> KeyTable<K, V> {
+    /// Builds the table. Entries with the same key keep the first one's value in `entries` order.
+    /// A value must not start with [`EMPTY`].
+    pub fn build(entries: Vec<([u8; K], [u8; V])>) -> KeyTable<K, V> {
+        let (keys, values): (Vec<_>, Vec<_>) = entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, (key, value))| ((key, i as u32), value))
+            .unzip();
+        Self::build_indexed(keys, |i| values[i as usize])
+    }
+
+    /// Builds the table from keys and the index of their value: of equal keys, the one with the
+    /// lowest index wins (callers number contacts in id order: the first contact wins).
+    pub fn build_indexed(
+        mut keys: Vec<([u8; K], u32)>,
+        value: impl Fn(u32) -> [u8; V],
+    ) -> KeyTable<K, V> {
         const { assert!(V >= 4) };
-        // Stable: equal keys stay in push order, and dedup keeps the first.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|later, first| later.0 == first.0);
-        let n = entries.len() as u64;
+        // By key, then index: the first of equal keys comes first and dedup keeps it.
+        keys.sort_unstable();
+        keys.dedup_by(|later, first| later.0 == first.0);
+        let n = keys.len() as u64;
         // One home slot per key and a quarter more: short runs, a small table.
         let range = (n + n / 4).max(1);
-        let mut positions = Vec::with_capacity(entries.len());
+        let mut positions = Vec::with_capacity(keys.len());
         let mut next = 0u64;
-        for (key, _) in &entries {
+        for (key, _) in &keys {
             let pos = home(key, range).max(next);
             positions.push(pos);
             next = pos + 1;
@@ -48,11 +61,12 @@ impl<const K: usize, const V: usize> KeyTable<K, V> {
         for chunk in slots.chunks_exact_mut(Self::SLOT) {
             chunk[K..K + 4].copy_from_slice(&EMPTY.to_le_bytes());
         }
-        for ((key, value), pos) in entries.iter().zip(positions) {
-            debug_assert!(!is_empty_value(value));
+        for ((key, index), pos) in keys.iter().zip(positions) {
+            let value = value(*index);
+            debug_assert!(!is_empty_value(&value));
             let slot = &mut slots[pos as usize * Self::SLOT..][..Self::SLOT];
             slot[..K].copy_from_slice(key);
-            slot[K..].copy_from_slice(value);
+            slot[K..].copy_from_slice(&value);
         }
         KeyTable { range, slots }
     }

@@ -49,21 +49,25 @@ fn event(scope: ChannelScope, action: Action, at: &str) -> NewConsentEvent {
     }
 }
 
+/// A contact as scanned: id, e-mail and phone blind indexes, audience, categories, customer,
+/// restricted.
+type ScannedContact = (
+    i64,
+    Option<Digest16>,
+    Option<Digest16>,
+    Audience,
+    String,
+    bool,
+    bool,
+);
+
 /// What a scan delivered, in order.
 #[derive(Default)]
 struct Seen {
     order: Vec<&'static str>,
     opposition: Vec<Digest16>,
     suppression: Vec<[u8; 32]>,
-    contacts: Vec<(
-        i64,
-        Option<Digest16>,
-        Option<Digest16>,
-        Audience,
-        String,
-        bool,
-        bool,
-    )>,
+    contacts: Vec<ScannedContact>,
     events: Vec<(i64, ConsentEvent)>,
 }
 
@@ -194,7 +198,7 @@ vigie_store::both_stores! {
 
         let runs = s.screening_runs(org.id, 10).await.unwrap();
         assert_eq!(runs, [second.clone(), first.clone()]);
-        assert_eq!(s.screening_runs(org.id, 1).await.unwrap(), [second.clone()]);
+        assert_eq!(s.screening_runs(org.id, 1).await.unwrap(), std::slice::from_ref(&second));
         assert_eq!(s.screening_run(org.id, first.id).await.unwrap(), Some(first.clone()));
         assert_eq!(s.screening_run(org.id, theirs.id).await.unwrap(), None);
         assert_eq!(s.screening_runs(other.id, 10).await.unwrap(), [theirs]);
