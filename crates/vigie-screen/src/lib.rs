@@ -11,6 +11,30 @@
 //!
 //! A server calls the same pieces: [`SnapshotCache::load`] once per data version,
 //! [`Screener::screen`] on any `Read` (an upload) with a progress callback, then [`record_run`].
+//!
+//! # Against the bench kit's reference_screen.py
+//!
+//! On the data sets gen_dataset.py writes, the output is byte-identical to the reference's
+//! (tested for every campaign, a phone campaign in the Bloctel regime and one on a public
+//! holiday, and for CSV written with CRLF, blank lines and quotes). Where the two may differ on
+//! other input, Vigie follows its core types and the contract (DECISIONS.md):
+//! - phone numbers are parsed by [`vigie_core::PhoneE164::parse`], which checks them against
+//!   libphonenumber's numbering plans: the reference drops every character but digits and `+`
+//!   and accepts `+33` followed by any `[1-9]` and 8 digits. So a number with letters in it, or
+//!   one no French operator can have, is INVALID_IDENTIFIER here; a number of another country
+//!   (`+44 …`), invalid for the reference, is read here and then matches no French contact
+//!   (UNKNOWN_CONTACT, or SUPPRESSED if its hash is listed). National numbers are read in the
+//!   campaign jurisdiction's region (`--region` overrides), the reference knows France only;
+//! - e-mail addresses are trimmed and lower-cased by Rust's Unicode rules, Python's differ on a
+//!   few control characters (U+001C–U+001F count as white space for Python only);
+//! - a row with fewer fields than the header is INVALID_IDENTIFIER (the reference stops on a
+//!   missing phone field); a byte-order mark and spaces around the header's names are accepted,
+//!   and blank lines before the header skipped (the reference would not find its column);
+//! - the engine decides by DECISIONS.md where the reference is silent or simpler: an informed
+//!   professional and a message unrelated to the job is UNRELATED_TO_PROFESSION (reference:
+//!   NOT_INFORMED), non-commercial campaigns can get NON_COMMERCIAL, and WhatsApp, automated
+//!   calls and fax are screened on the phone number by their own rules (see vigie-core's French
+//!   pack). Postal campaigns are refused: a targets file has no postal address.
 
 pub mod campaign;
 pub mod screen;

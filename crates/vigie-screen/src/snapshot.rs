@@ -4,7 +4,7 @@
 //!
 //! It holds no identifier in clear: only blind indexes (keyed HMACs, as in the store) and the
 //! SHA-256 hashes the suppression list already holds. Contents:
-//! - e-mail blind index → contact and phone blind index → contact ([`KeyTable`]s; when contacts
+//! - e-mail blind index → contact and phone blind index → contact (hash tables; when contacts
 //!   share an identifier, the first one by id — import order — wins). The contact's record is
 //!   the table's value: audience, flags (customer, informed, objection offered, contract active,
 //!   restricted, phone on the opposition list), the set of product categories bought (interned),
@@ -18,8 +18,9 @@
 //! File layout (little-endian): a 128-byte header (magic, format version, organization, data
 //! version, a keyed check of the organization's index key, a fingerprint of the vocabularies'
 //! order, counts), a directory of sections (kind, offset, length, one parameter), then the
-//! sections. Loading reads the header, then the sections the campaign needs (one identifier
-//! table), each in one read, and checks every value it will index with.
+//! sections, each with a checksum. Loading reads the header, then the sections the campaign
+//! needs (one identifier table) in parallel, each in one positional read into memory advised
+//! to use huge pages, verifies their checksums and checks every value it will index with.
 //!
 //! The file is keyed by (organization, data version): [`Store::data_version`] changes with every
 //! write, so a snapshot whose version differs from the store's is stale and is rebuilt. It is
@@ -75,10 +76,10 @@ enum Section {
     Categories = 2,
     /// `u32` set count, `u32` offsets (count + 1), then `u32` category ids.
     Sets = 3,
-    /// [`KeyTable`] slots (blind index → record); the parameter is its range.
+    /// `KeyTable` slots (blind index → record); the parameter is its range.
     EmailTable = 4,
     PhoneTable = 5,
-    /// [`KeyTable`] slots (SHA-256 → 4 unused bytes); the parameter is its range.
+    /// `KeyTable` slots (SHA-256 → 4 unused bytes); the parameter is its range.
     Suppression = 6,
 }
 
