@@ -214,6 +214,14 @@ where
     W: Write + Send + 'static,
 {
     let started_at = Timestamp::now();
+    let region = options.region.unwrap_or_else(|| spec.default_region());
+    // Phone parsing builds its numbering-plan matchers on first use (tens of milliseconds):
+    // done on another thread while the snapshot loads.
+    let warm_up = (spec.identifier == Identifier::Phone).then(|| {
+        std::thread::spawn(move || {
+            let _ = vigie_core::PhoneE164::parse("+33 6 12 34 56 78", region);
+        })
+    });
     let clock = std::time::Instant::now();
     let (snapshot, built) = cache.load(store, crypto, spec.identifier).await?;
     tracing::debug!(
@@ -222,7 +230,9 @@ where
     );
     let data_version = snapshot.info().data_version;
     let (crypto, spec) = (crypto.clone(), spec.clone());
-    let region = options.region.unwrap_or_else(|| spec.default_region());
+    if let Some(thread) = warm_up {
+        let _ = thread.join();
+    }
     let result = tokio::task::spawn_blocking(move || {
         let screener = Screener::new(&snapshot, &crypto, &spec, region)?;
         let mut output = output;
