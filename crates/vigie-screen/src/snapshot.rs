@@ -19,8 +19,8 @@
 //! version, a keyed check of the organization's index key, a fingerprint of the vocabularies'
 //! order, counts), a directory of sections (kind, offset, length, one parameter), then the
 //! sections, each with a checksum. Loading reads the header, then the sections the campaign
-//! needs (one identifier table) in parallel, each in one positional read into memory advised
-//! to use huge pages, verifies their checksums and checks every value it will index with.
+//! needs (one identifier table) in parallel, each in one positional read, verifies their
+//! checksums and checks every value it will index with.
 //!
 //! The file is keyed by (organization, data version): [`Store::data_version`] changes with every
 //! write, so a snapshot whose version differs from the store's is stale and is rebuilt. It is
@@ -806,10 +806,10 @@ fn checksum(bytes: &[u8]) -> u64 {
 /// (opened once, so that a snapshot renamed over this one meanwhile is never mixed in).
 fn read_section(file: &File, e: DirEntry) -> io::Result<Vec<u8>> {
     let len = usize::try_from(e.len).map_err(io::Error::other)?;
-    // Zeroed by the allocator without a pass over the pages (fresh mappings are zero), so
-    // that the huge-page advice applies when the read fills them.
+    // Zeroed by the allocator without a pass over the pages (fresh mappings are zero). Huge
+    // pages (MADV_HUGEPAGE) were tried: a little less CPU per row from fewer TLB misses, but the
+    // first run on fresh memory paid more for zeroing them than it saved.
     let mut buf = vec![0u8; len];
-    advise_huge_pages(&buf);
     read_exact_at(file, &mut buf, e.offset)?;
     if checksum(&buf) != e.checksum {
         return Err(io::Error::new(
@@ -818,30 +818,6 @@ fn read_section(file: &File, e: DirEntry) -> io::Result<Vec<u8>> {
         ));
     }
     Ok(buf)
-}
-
-/// Asks Linux to back the (not yet touched) pages of `buf` with 2 MiB pages. Screening reads
-/// the tables at random: with 4 KiB pages nearly every lookup also misses the TLB and waits for
-/// a page walk; with huge pages the whole snapshot needs a few dozen TLB entries. A hint only:
-/// without transparent huge pages nothing changes.
-fn advise_huge_pages(buf: &[u8]) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let begin = buf.as_ptr() as usize;
-        let start = begin.next_multiple_of(HUGE);
-        let end = (begin + buf.len()) / HUGE * HUGE;
-        if end > start {
-            // SAFETY: the range lies inside the allocation `buf` borrows; MADV_HUGEPAGE changes
-            // how its pages are backed, never their contents, and fails harmlessly if THP is
-            // off.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = buf;
 }
 
 #[cfg(unix)]
