@@ -119,6 +119,34 @@ fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The parameters of the contact INSERT and UPDATE: `?1` org, `?2` the row's key (contact_ref
+/// or id), `?3`–`?15` the sealed fields, `?16` now.
+fn contact_params<'a>(
+    org: &'a OrgId,
+    key: &'a dyn rusqlite::ToSql,
+    c: &'a SealedContact,
+    now: &'a i64,
+) -> [&'a dyn rusqlite::ToSql; 16] {
+    [
+        org,
+        key,
+        &c.email_bidx,
+        &c.phone_bidx,
+        &c.pii,
+        &c.audience,
+        &c.customer,
+        &c.customer_categories,
+        &c.collected_via,
+        &c.collected_at,
+        &c.informed,
+        &c.objection_offered,
+        &c.contract_active,
+        &c.restricted,
+        &c.row_digest,
+        now,
+    ]
+}
+
 /// Inserts or updates one contact inside the caller's transaction. The insert is tried first:
 /// in a load of new contacts, that is one statement per row.
 fn upsert_contact_tx(
@@ -135,24 +163,7 @@ fn upsert_contact_tx(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
              ON CONFLICT (org_id, contact_ref) DO NOTHING",
         )?
-        .execute(params![
-            org,
-            c.contact_ref,
-            c.email_bidx.as_ref().map(|d| &d[..]),
-            c.phone_bidx.as_ref().map(|d| &d[..]),
-            c.pii,
-            c.audience,
-            c.customer,
-            c.customer_categories,
-            c.collected_via,
-            c.collected_at,
-            c.informed,
-            c.objection_offered,
-            c.contract_active,
-            c.restricted,
-            &c.row_digest[..],
-            now
-        ])?;
+        .execute(contact_params(&org, &c.contact_ref, c, &now).as_slice())?;
     if inserted == 1 {
         let id = conn.last_insert_rowid();
         conn.prepare_cached(
@@ -176,24 +187,7 @@ fn upsert_contact_tx(
              updated_at = ?16
          WHERE org_id = ?1 AND id = ?2",
     )?
-    .execute(params![
-        org,
-        id,
-        c.email_bidx.as_ref().map(|d| &d[..]),
-        c.phone_bidx.as_ref().map(|d| &d[..]),
-        c.pii,
-        c.audience,
-        c.customer,
-        c.customer_categories,
-        c.collected_via,
-        c.collected_at,
-        c.informed,
-        c.objection_offered,
-        c.contract_active,
-        c.restricted,
-        &c.row_digest[..],
-        now
-    ])?;
+    .execute(contact_params(&org, &id, c, &now).as_slice())?;
     conn.prepare_cached(
         "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)
          ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = excluded.wrapped_dek",
