@@ -60,21 +60,37 @@ pub async fn serve(
         Some(slug) => format!("{base}/?org={slug}"),
         None => format!("{base}/"),
     };
-    println!("Vigie is listening on {base} ({} store)", store.kind());
-    println!("  admin UI   {ui}");
-    println!("  health     {base}/healthz");
-    println!("  API        {base}/api/openapi.json (OpenAPI 3.1)");
-    println!(
-        "  screening  curl -F campaign=@campaign.json -F targets=@targets.csv {base}/api/v1/screenings"
-    );
+    // The banner is for a person. A closed stdout (a supervisor that stopped reading) must not
+    // stop the server, so write errors are ignored where `println!` would panic.
+    let mut banner = format!("Vigie is listening on {base} ({} store)\n", store.kind());
+    banner.push_str(&format!("  admin UI   {ui}\n"));
+    banner.push_str(&format!("  health     {base}/healthz\n"));
+    banner.push_str(&format!(
+        "  API        {base}/api/openapi.json (OpenAPI 3.1)\n"
+    ));
+    banner.push_str(&format!(
+        "  screening  curl -F campaign=@campaign.json -F targets=@targets.csv {base}/api/v1/screenings\n"
+    ));
     if let Some(slug) = org {
-        println!("  try        curl -H 'Vigie-Org: {slug}' '{base}/api/v1/contacts?limit=3'");
-        println!("  API calls choose their organization with the header `Vigie-Org: {slug}`.");
+        banner.push_str(&format!(
+            "  try        curl -H 'Vigie-Org: {slug}' '{base}/api/v1/contacts?limit=3'\n"
+        ));
+        banner.push_str(&format!(
+            "  API calls choose their organization with the header `Vigie-Org: {slug}`.\n"
+        ));
     }
-    println!("Press Ctrl-C to stop.");
+    banner.push_str("Press Ctrl-C to stop.\n");
+    say(&banner);
     vigie_server::serve(listener, AppState::with_screening(store, screening))
         .await
         .context("serving HTTP")?;
-    println!("Stopped.");
+    say("Stopped.\n");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to stdout, ignoring errors (see the banner above).
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

@@ -45,10 +45,11 @@ fn serve(data: &Path, key: &Path) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    out.read_line(&mut line).unwrap();
+    // Keep reading: the server goes on printing, and a closed pipe must not be what stops it.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     let base = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
