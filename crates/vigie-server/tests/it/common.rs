@@ -158,6 +158,57 @@ impl TestApp {
         .await
     }
 
+    /// POSTs a JSON body declared larger than the 1 MiB limit of the JSON routes, sending only
+    /// limit + 1 bytes of it. The server reads what it was sent, answers 413 and closes; a client
+    /// that kept sending would make that close a reset and could lose the answer.
+    pub async fn oversized_json_post(&self, path: &str) -> Answer {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        const LIMIT: usize = 1 << 20;
+        let addr = self.base.trim_start_matches("http://");
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            2 * LIMIT
+        );
+        tcp.write_all(head.as_bytes()).await.expect("head");
+        tcp.write_all(&vec![b' '; LIMIT + 1]).await.expect("body");
+        let mut raw = Vec::new();
+        tcp.read_to_end(&mut raw).await.expect("response");
+        let raw = String::from_utf8(raw).expect("UTF-8 response");
+        let (head, body) = raw.split_once("\r\n\r\n").expect("a response head");
+        let status: u16 = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .expect("status");
+        let mut headers = reqwest::header::HeaderMap::new();
+        for line in head.lines().skip(1) {
+            if let Some((k, v)) = line.split_once(':') {
+                headers.insert(
+                    reqwest::header::HeaderName::from_bytes(
+                        k.trim().to_ascii_lowercase().as_bytes(),
+                    )
+                    .unwrap(),
+                    v.trim().parse().unwrap(),
+                );
+            }
+        }
+        let chunked = headers
+            .get("transfer-encoding")
+            .is_some_and(|v| v == "chunked");
+        let text = if chunked {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        };
+        Answer {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers,
+            text,
+        }
+    }
+
     /// Creates a contact (201) and returns it.
     pub async fn create(&self, body: Value) -> Value {
         let a = self.json(Method::POST, "/api/v1/contacts", &body).await;
@@ -198,3 +249,17 @@ macro_rules! both_stores {
     )*};
 }
 pub(crate) use both_stores;
+
+/// Decodes an HTTP/1.1 chunked body.
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).expect("chunk size");
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = &rest[n + 2..];
+    }
+    out
+}

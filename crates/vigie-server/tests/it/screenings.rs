@@ -327,10 +327,7 @@ both_stores! {
         assert_eq!(sha256_hex(a.text.as_bytes()), summary["output_sha256"].as_str().unwrap());
 
         // The JSON routes keep their 1 MiB limit.
-        let big = "x".repeat(2 << 20);
-        let a = app.send(app.req(Method::POST, "/api/v1/contacts")
-            .header("content-type", "application/json").body(big)).await;
-        a.error(413, "payload_too_large");
+        app.oversized_json_post("/api/v1/contacts").await.error(413, "payload_too_large");
     }
 
     async fn the_openapi_document_describes_screening(app) {
