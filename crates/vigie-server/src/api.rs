@@ -1,8 +1,7 @@
 //! The JSON API, version 1.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -17,7 +16,7 @@ use crate::AppState;
 use crate::decisions::{Ask, MissingIdentifier, decide_stored};
 use crate::dto::*;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, OrgScope};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, JsonBytes, OrgScope, page_limit};
 
 /// Default page size of contact listings.
 const DEFAULT_LIMIT: u32 = 100;
@@ -110,14 +109,7 @@ pub async fn list_contacts(
     OrgScope(org): OrgScope,
     ApiQuery(q): ApiQuery<ContactSearch>,
 ) -> ApiResult<Json<ContactPageOut>> {
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=vigie_store::MAX_PAGE).contains(&limit) {
-        return Err(ApiError::field(
-            "invalid_parameter",
-            "limit",
-            format!("must be 1 to {}", vigie_store::MAX_PAGE),
-        ));
-    }
+    let limit = page_limit(q.limit, DEFAULT_LIMIT, vigie_store::MAX_PAGE)?;
     let query = ContactQuery {
         email: q
             .email
@@ -289,48 +281,6 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-/// The raw body of a decision request (parsed by the engine's own reader).
-pub struct DecideBody(Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for DecideBody {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        // Same checks as every JSON body (content type, size limit), without deserializing.
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if essence != "application/json" {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "the body must be JSON, sent with the header Content-Type: application/json",
-            ));
-        }
-        Bytes::from_request(req, state)
-            .await
-            .map(DecideBody)
-            .map_err(|r| {
-                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "the body is larger than the 1 MiB limit",
-                    )
-                } else {
-                    ApiError::bad_request("invalid_body", "the body could not be read")
-                }
-            })
-    }
-}
-
 /// Decide: may we contact this person, on this channel, for this purpose, at this time — and why?
 ///
 /// Takes the whole situation in the request (DECISIONS.md) and stores nothing. Explanations are in
@@ -343,7 +293,7 @@ impl<S: Send + Sync> FromRequest<S> for DecideBody {
         (status = 200, description = "The decision", body = DecisionResponseDoc),
         (status = 400, description = "The request cannot be read; `field` names the field", body = ErrorBody),
     ))]
-pub async fn decide(headers: HeaderMap, DecideBody(body): DecideBody) -> Response {
+pub async fn decide(headers: HeaderMap, JsonBytes(body): JsonBytes) -> Response {
     let lang = lang_of(&headers);
     let text = match std::str::from_utf8(&body) {
         Ok(t) => t,

@@ -14,10 +14,12 @@ use crate::error::{ApiError, from_json_error};
 /// The request header naming the organization (slug) a request works on.
 pub const ORG_HEADER: &str = "vigie-org";
 
-/// A JSON request body, read with errors that name the field at fault.
-pub struct ApiJson<T>(pub T);
+/// The raw bytes of a JSON request body: the content type is checked (`application/json` or
+/// `application/*+json`) and the size limit applied, nothing is deserialized. Every JSON body of
+/// the API is read through here; the decision route hands the bytes to the engine's own reader.
+pub struct JsonBytes(pub Bytes);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+impl<S: Send + Sync> FromRequest<S> for JsonBytes {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -41,9 +43,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "the body must be JSON, sent with the header Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state)
+        Bytes::from_request(req, state)
             .await
-            .map_err(bytes_rejection)?;
+            .map(JsonBytes)
+            .map_err(bytes_rejection)
+    }
+}
+
+/// A JSON request body, read with errors that name the field at fault.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let JsonBytes(bytes) = JsonBytes::from_request(req, state).await?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(from_json_error)?;
         // Nothing but white space may follow the value.
@@ -177,4 +191,18 @@ pub fn unknown_org(slug: &str) -> ApiError {
     );
     e.field = Some("Vigie-Org".into());
     e
+}
+
+/// The `limit` query parameter of a listing: `default` when absent, refused outside 1..=`max`.
+pub fn page_limit(limit: Option<u32>, default: u32, max: u32) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::field(
+            "invalid_parameter",
+            "limit",
+            format!("must be 1 to {max}"),
+        ))
+    }
 }

@@ -44,7 +44,7 @@ use crate::AppState;
 use crate::api::OrgHeader;
 use crate::dto::{ChannelName, CodeName, JurisdictionName, PurposeName};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery, OrgScope};
+use crate::extract::{ApiPath, ApiQuery, OrgScope, page_limit};
 
 pub const TAG_SCREENING: &str = "screening";
 
@@ -821,14 +821,7 @@ pub async fn list_screenings(
     OrgScope(org): OrgScope,
     ApiQuery(q): ApiQuery<RunsQuery>,
 ) -> ApiResult<Json<ScreeningRunsOut>> {
-    let limit = q.limit.unwrap_or(DEFAULT_RUNS);
-    if !(1..=MAX_RUNS).contains(&limit) {
-        return Err(ApiError::field(
-            "invalid_parameter",
-            "limit",
-            format!("must be 1 to {MAX_RUNS}"),
-        ));
-    }
+    let limit = page_limit(q.limit, DEFAULT_RUNS, MAX_RUNS)?;
     let runs = state.store().screening_runs(org.id, limit).await?;
     Ok(Json(ScreeningRunsOut {
         runs: runs.into_iter().map(ScreeningRunOut::from).collect(),

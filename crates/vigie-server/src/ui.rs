@@ -415,6 +415,24 @@ struct Ui {
 }
 
 impl Ui {
+    /// The hidden inputs that carry the organization and the language through a GET form.
+    fn hidden_context(&self, m: &mut String) {
+        if self.org.slug != DEFAULT_ORG {
+            let _ = writeln!(
+                m,
+                "<input type=\"hidden\" name=\"org\" value=\"{}\">",
+                esc(&self.org.slug)
+            );
+        }
+        if self.lang_param {
+            let _ = writeln!(
+                m,
+                "<input type=\"hidden\" name=\"lang\" value=\"{}\">",
+                self.lang.as_str()
+            );
+        }
+    }
+
     fn w(&self) -> &'static Words {
         words(self.lang)
     }
@@ -653,20 +671,7 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         "<h1>{}</h1>\n<form class=\"search\" method=\"get\" action=\"/contacts\">\n",
         w.contacts
     );
-    if ui.org.slug != DEFAULT_ORG {
-        let _ = writeln!(
-            m,
-            "<input type=\"hidden\" name=\"org\" value=\"{}\">",
-            esc(&ui.org.slug)
-        );
-    }
-    if ui.lang_param {
-        let _ = writeln!(
-            m,
-            "<input type=\"hidden\" name=\"lang\" value=\"{}\">",
-            ui.lang.as_str()
-        );
-    }
+    ui.hidden_context(&mut m);
     let _ = write!(
         m,
         "<label>{label} <input type=\"search\" name=\"q\" value=\"{value}\" autocomplete=\"off\"></label>\n\
@@ -923,20 +928,7 @@ async fn decisions_section(
         w.decisions_intro,
         Link::new("/contacts").seg(contact.data.contact_ref.as_str()),
     );
-    if ui.org.slug != DEFAULT_ORG {
-        let _ = writeln!(
-            m,
-            "<input type=\"hidden\" name=\"org\" value=\"{}\">",
-            esc(&ui.org.slug)
-        );
-    }
-    if ui.lang_param {
-        let _ = writeln!(
-            m,
-            "<input type=\"hidden\" name=\"lang\" value=\"{}\">",
-            ui.lang.as_str()
-        );
-    }
+    ui.hidden_context(m);
     let _ = write!(
         m,
         "<label>{} <input type=\"text\" name=\"category\" value=\"{}\" placeholder=\"optics\"></label>\n<label>{} <select name=\"jurisdiction\">",
