@@ -8,6 +8,7 @@
 //! numbers and names are encrypted with a per-contact data key before they reach SQL, and are
 //! found again through keyed blind indexes ([`vault`]).
 
+mod audit;
 mod backend;
 mod error;
 mod migrations;
@@ -28,6 +29,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc::Receiver;
 use vigie_core::{ContactRef, PhoneE164};
 
+pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use error::{Result, StoreError};
 pub use model::*;
@@ -38,7 +40,7 @@ pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};
 
 use backend::{Backend, RowQuery};
-use vault::IndexKey;
+use vault::{ChainKey, IndexKey};
 
 /// The organization every install starts with.
 pub const DEFAULT_ORG: &str = "default";
@@ -195,6 +197,7 @@ impl Store {
             org_id: org,
             vault: self.vault.clone(),
             index: IndexKey::new(&key),
+            chain: ChainKey::new(&key.derive(b"vigie/audit-chain/v1")),
         };
         self.crypto
             .lock()

@@ -18,6 +18,11 @@ pub const SQLITE: &[Migration] = &[
         name: "screening",
         sql: include_str!("../migrations/sqlite/0002_screening.sql"),
     },
+    Migration {
+        version: 3,
+        name: "audit",
+        sql: include_str!("../migrations/sqlite/0003_audit.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -30,5 +35,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "screening",
         sql: include_str!("../migrations/postgres/0002_screening.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "audit",
+        sql: include_str!("../migrations/postgres/0003_audit.sql"),
     },
 ];

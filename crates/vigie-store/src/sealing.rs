@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use vigie_core::{Audience, ContactRef, Email, PhoneE164};
 
 use crate::model::{ContactData, NewConsentEvent, OrgId, from_micros, to_micros};
-use crate::vault::{DataKey, Digest16, IndexKey, SecretKey, Vault, VaultError};
+use crate::vault::{ChainKey, DataKey, Digest16, IndexKey, SecretKey, Vault, VaultError};
 
 /// The personal fields, serialized then sealed with the contact's data key.
 #[derive(Serialize, Deserialize)]
@@ -107,6 +107,8 @@ pub struct OrgCrypto {
     pub org_id: OrgId,
     pub vault: Vault,
     pub index: IndexKey,
+    /// Links the organization's audit trail (see `audit.rs`).
+    pub chain: ChainKey,
 }
 
 /// A row read back from the store could not be turned into the model.

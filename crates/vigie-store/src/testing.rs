@@ -36,6 +36,33 @@ impl TestStore {
     }
 }
 
+impl TestStore {
+    /// Runs raw SQL behind the store's back (to play the attacker, or to look at what is
+    /// stored); the database's error text when it fails.
+    pub async fn raw_sql(&self, sql: &str) -> Result<(), String> {
+        match (&self.sqlite_file, &self.pg) {
+            (Some(file), _) => {
+                let conn = rusqlite::Connection::open(file).map_err(|e| e.to_string())?;
+                conn.execute_batch(sql).map_err(|e| e.to_string())
+            }
+            (None, Some((url, schema))) => {
+                let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::spawn(conn);
+                client
+                    .batch_execute(&format!("SET search_path = {schema}; {sql}"))
+                    .await
+                    .map_err(|e| match e.as_db_error() {
+                        Some(d) => d.message().to_owned(),
+                        None => e.to_string(),
+                    })
+            }
+            _ => unreachable!("a test store is SQLite or PostgreSQL"),
+        }
+    }
+}
+
 /// The fixed master key of test stores.
 pub fn test_vault() -> Vault {
     Vault::new(SecretKey::from_bytes([42u8; 32]))

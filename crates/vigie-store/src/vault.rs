@@ -112,6 +112,12 @@ impl SecretKey {
         Ok(key)
     }
 
+    /// A key for another purpose, derived from this one (HMAC-SHA-256 of `label`): one stored
+    /// key, several independent uses.
+    pub fn derive(&self, label: &[u8]) -> SecretKey {
+        SecretKey(keyed_digest_raw(&self.0, label))
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new_from_slice(&self.0).expect("32-byte key")
     }
@@ -241,6 +247,41 @@ impl IndexKey {
     /// without decrypting anything, and without exposing the content to guessing).
     pub fn content_digest(&self, domain: &[u8], parts: &[&[u8]]) -> Digest16 {
         self.digest(domain, parts)
+    }
+}
+
+/// An organization's audit-chain key: links each audit entry to the one before it with a full
+/// HMAC-SHA-256. Someone who can write to the database but lacks the master key cannot forge a
+/// chain that verifies after changing, removing or reordering entries.
+#[derive(Clone)]
+pub struct ChainKey {
+    mac: Hmac<Sha256>,
+}
+
+impl fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChainKey(<redacted>)")
+    }
+}
+
+impl ChainKey {
+    pub fn new(key: &SecretKey) -> Self {
+        ChainKey {
+            mac: <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("any key length"),
+        }
+    }
+
+    /// The link of an entry: MAC over the previous link and the entry's fields, each
+    /// length-prefixed (so no two different field lists encode alike).
+    pub fn link(&self, prev: &[u8; 32], fields: &[&[u8]]) -> [u8; 32] {
+        let mut mac = self.mac.clone();
+        mac.update(b"vigie-audit-v1");
+        mac.update(prev);
+        for f in fields {
+            mac.update(&(f.len() as u64).to_le_bytes());
+            mac.update(f);
+        }
+        mac.finalize().into_bytes().into()
     }
 }
 

@@ -10,6 +10,9 @@ use vigie_store::both_stores;
 use vigie_store::testing::{TestStore, sqlite_store};
 use vigie_store::*;
 
+#[path = "store/audit.rs"]
+mod audit;
+
 fn contact(r: &str, email: &str, phone: &str) -> ContactData {
     ContactData {
         contact_ref: ContactRef::parse(r).unwrap(),
@@ -255,32 +258,7 @@ both_stores! {
 
 /// Runs one raw statement behind the store's back and returns its error text ("" if it passed).
 async fn raw_sql_fails(t: &TestStore, sql: &str) -> String {
-    match (&t.sqlite_file, &t.pg) {
-        (Some(file), _) => {
-            let conn = rusqlite::Connection::open(file).unwrap();
-            conn.execute(sql, [])
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-        }
-        (None, Some((url, schema))) => {
-            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(conn);
-            client
-                .batch_execute(&format!("SET search_path = {schema}"))
-                .await
-                .unwrap();
-            client
-                .batch_execute(sql)
-                .await
-                .err()
-                .map(|e| format!("{e} {:?}", e.as_db_error().map(|d| d.message())))
-                .unwrap_or_default()
-        }
-        _ => unreachable!(),
-    }
+    t.raw_sql(sql).await.err().unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

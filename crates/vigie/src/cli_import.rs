@@ -100,6 +100,22 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
     match result {
         Ok(report) => {
             let c = report.counts;
+            let file = report.file.file_name().map_or_else(
+                || report.file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            store
+                .audit(
+                    org.id,
+                    crate::config::cli_audit(
+                        &format!("import.{}", kind.name()),
+                        format!(
+                            "file:{file} ({} rows: {} inserted, {} updated, {} unchanged, {} rejected)",
+                            report.rows, c.inserted, c.updated, c.unchanged, report.rejected
+                        ),
+                    ),
+                )
+                .await?;
             println!(
                 "{}: {} rows → {} inserted, {} updated, {} unchanged, {} rejected ({:.1}s, organization {})",
                 report.file.display(),

@@ -122,10 +122,8 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
         .transpose()?;
     let actor = args
         .actor
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
         .filter(|a| !a.trim().is_empty())
-        .unwrap_or_else(|| "unknown".to_owned());
+        .unwrap_or_else(crate::config::os_user);
     let input =
         File::open(&targets).with_context(|| format!("cannot open {}", targets.display()))?;
     let size = input.metadata().map(|m| m.len()).unwrap_or(0);
@@ -186,6 +184,12 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
         Some(&targets.display().to_string()),
     )
     .await?;
+    store
+        .audit(
+            org.id,
+            crate::config::cli_audit("screening.run", format!("screening:{}", run.id)),
+        )
+        .await?;
 
     let mut out = std::io::stdout().lock();
     if let Some(report) = &screened.built {

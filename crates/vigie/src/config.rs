@@ -78,6 +78,27 @@ impl StoreArgs {
     }
 }
 
+/// The operating-system user running the command (how the CLI names its actor).
+pub fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// An audit entry for something done from the command line.
+pub fn cli_audit(action: &str, target: impl Into<String>) -> vigie_store::AuditEvent {
+    vigie_store::AuditEvent {
+        actor: format!("cli:{}", os_user()),
+        role: None,
+        action: action.to_owned(),
+        target: Some(target.into()),
+        origin: Some("cli".to_owned()),
+        reason: None,
+    }
+}
+
 /// Hides a password in a database URL before it is printed.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

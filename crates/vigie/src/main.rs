@@ -1,5 +1,6 @@
 //! The `vigie` command: one binary for the server, the demo and every batch job.
 
+mod cli_audit;
 mod cli_import;
 mod cli_screen;
 mod config;
@@ -41,6 +42,9 @@ enum Command {
     /// Manage organizations (data controllers).
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// Check and export the tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(cli_audit::AuditCommand),
     /// Decide one request (or a stream with --jsonl) of the decision contract, without a store.
     Decide(decide::DecideArgs),
     /// Serve the HTTP API and the admin UI.
@@ -67,6 +71,7 @@ fn main() -> std::process::ExitCode {
             Command::Import(args) => cli_import::run(&cli.store, args).await,
             Command::Screen(args) => cli_screen::run(&cli.store, args).await,
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
+            Command::Audit(cmd) => cli_audit::run(&cli.store, cmd).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Demo(args) => demo::run(&cli.store, args).await,

@@ -25,6 +25,12 @@ pub async fn run(store_args: &StoreArgs, cmd: OrgCommand) -> anyhow::Result<Exit
             let org = store
                 .create_org(&slug, name.as_deref().unwrap_or(&slug))
                 .await?;
+            store
+                .audit(
+                    org.id,
+                    crate::config::cli_audit("organization.create", format!("org:{}", org.slug)),
+                )
+                .await?;
             println!("created organization {} ({})", org.slug, org.name);
         }
         OrgCommand::List => {

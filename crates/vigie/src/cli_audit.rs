@@ -1,0 +1,145 @@
+//! `vigie audit`: check the audit trail's chain, and export it for an auditor.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::config::StoreArgs;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Check every organization's audit chain from its first entry to its last.
+    ///
+    /// Exits with status 1, naming the first bad entry of each broken chain, if any entry was
+    /// changed, removed, inserted or reordered, or the newest entries were removed. The chain is
+    /// keyed by the master key: someone with write access to the database but not the key cannot
+    /// repair it.
+    Verify {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export an organization's audit trail, oldest first.
+    Export {
+        /// The organization.
+        #[arg(long, default_value = vigie_store::DEFAULT_ORG)]
+        org: String,
+        /// Only entries after this sequence number (to continue an earlier export).
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// `jsonl` (one JSON object per line) or `csv`.
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+pub async fn run(store_args: &StoreArgs, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
+    let store = store_args.open().await?;
+    match cmd {
+        AuditCommand::Verify { json } => {
+            let report = store.verify_audit().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if report.intact() {
+                println!(
+                    "audit trail intact: {} entries in {} organization(s)",
+                    report.entries, report.organizations
+                );
+            } else {
+                for fault in &report.faults {
+                    eprintln!("audit trail BROKEN: {fault}");
+                }
+            }
+            Ok(if report.intact() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        AuditCommand::Export {
+            org,
+            after,
+            format,
+            output,
+        } => {
+            let org = store.require_org(&org).await?;
+            let out: Box<dyn Write> = match &output {
+                Some(p) => Box::new(
+                    std::fs::File::create(p)
+                        .with_context(|| format!("cannot create {}", p.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let out = std::io::BufWriter::new(out);
+            let mut sink = if format == "csv" {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record([
+                    "seq", "at", "actor", "role", "action", "target", "origin", "reason", "link",
+                ])?;
+                Sink::Csv(Box::new(w))
+            } else {
+                Sink::Jsonl(out)
+            };
+            let mut cursor = after;
+            let mut count = 0u64;
+            loop {
+                let page = store.audit_entries(org.id, cursor, 5000).await?;
+                let Some(last) = page.last() else { break };
+                cursor = last.seq;
+                count += page.len() as u64;
+                for e in &page {
+                    sink.write(e)?;
+                }
+            }
+            sink.finish()?;
+            if let Some(p) = output {
+                eprintln!("{count} audit entries written to {}", p.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+enum Sink {
+    Csv(Box<csv::Writer<std::io::BufWriter<Box<dyn Write>>>>),
+    Jsonl(std::io::BufWriter<Box<dyn Write>>),
+}
+
+impl Sink {
+    fn write(&mut self, e: &vigie_store::AuditEntry) -> anyhow::Result<()> {
+        match self {
+            Sink::Csv(w) => {
+                let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+                w.write_record([
+                    e.seq.to_string(),
+                    e.at.to_string(),
+                    e.actor.clone(),
+                    opt(&e.role),
+                    e.action.clone(),
+                    opt(&e.target),
+                    opt(&e.origin),
+                    opt(&e.reason),
+                    e.link.clone(),
+                ])?;
+            }
+            Sink::Jsonl(w) => writeln!(w, "{}", serde_json::to_string(e)?)?,
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Sink::Csv(w) => w
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("{}", e.error()))?
+                .flush()?,
+            Sink::Jsonl(mut w) => w.flush()?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+//! The command line with the real binary: `vigie audit verify` and `vigie audit export`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const KEY_HEX: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+
+struct Install {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    key: PathBuf,
+}
+
+impl Install {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("master.key");
+        std::fs::write(&key, KEY_HEX).unwrap();
+        let data = dir.path().join("data");
+        Install {
+            _dir: dir,
+            data,
+            key,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .arg("--data-dir")
+            .arg(&self.data)
+            .arg("--master-key-file")
+            .arg(&self.key)
+            .args(args)
+            .env_remove("VIGIE_MASTER_KEY")
+            .env_remove("VIGIE_DATABASE_URL")
+            .env("USER", "alice")
+            .output()
+            .unwrap()
+    }
+
+    fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.data.join("vigie.db")).unwrap()
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn write(path: &Path, content: &str) {
+    std::fs::write(path, content).unwrap();
+}
+
+#[test]
+fn audit_verify_passes_untouched_and_names_the_first_tampered_entry() {
+    let v = Install::new();
+    for slug in ["acme", "globex"] {
+        ok(&v.run(&["org", "add", slug]));
+    }
+    let csv = v.data.parent().unwrap().join("suppression.csv");
+    write(&csv, "email\nnobody@example.org\n");
+    ok(&v.run(&[
+        "import",
+        "suppression",
+        csv.to_str().unwrap(),
+        "--org",
+        "acme",
+    ]));
+
+    let verified = ok(&v.run(&["audit", "verify"]));
+    assert!(verified.contains("intact: 3 entries"), "{verified}");
+
+    // The CLI names itself as the actor.
+    let export = ok(&v.run(&["audit", "export", "--org", "acme"]));
+    let lines: Vec<serde_json::Value> = export
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{export}");
+    assert_eq!(lines[0]["actor"], "cli:alice");
+    assert_eq!(lines[0]["action"], "organization.create");
+    assert_eq!(lines[1]["action"], "import.suppression");
+    let csv_export = ok(&v.run(&["audit", "export", "--org", "acme", "--format", "csv"]));
+    assert!(csv_export.starts_with("seq,at,actor,role,action,target,origin,reason,link\n"));
+    assert_eq!(csv_export.lines().count(), 3);
+
+    // Someone with write access to the file lifts the guard and edits the import's entry.
+    v.db()
+        .execute_batch(
+            "DROP TRIGGER audit_log_append_only_update;
+             UPDATE audit_log SET actor = 'cli:mallory'
+             WHERE org_id = (SELECT id FROM organizations WHERE slug = 'acme') AND seq = 2;",
+        )
+        .unwrap();
+    let broken = v.run(&["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken.stdout));
+    let err = text(&broken.stderr);
+    assert!(
+        err.contains("organization acme, entry 2") && err.contains("changed"),
+        "{err}"
+    );
+    // The other organization's chain is not blamed.
+    assert!(!err.contains("globex"), "{err}");
+}
