@@ -11,6 +11,7 @@
 mod audit;
 mod backend;
 mod error;
+mod keys;
 mod migrations;
 pub mod model;
 mod postgres;
@@ -32,6 +33,7 @@ use vigie_core::{ContactRef, PhoneE164};
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use error::{Result, StoreError};
+pub use keys::RewrapReport;
 pub use model::*;
 pub use postgres::PgStore;
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
@@ -134,6 +136,16 @@ impl Store {
         match &self.backend {
             Backends::Sqlite(s) => Some(s),
             Backends::Postgres(_) => None,
+        }
+    }
+
+    /// The same store seen through another vault (another key ring); organization keys are
+    /// unwrapped again.
+    pub fn with_vault(&self, vault: Vault) -> Store {
+        Store {
+            backend: self.backend.clone(),
+            vault,
+            crypto: Arc::default(),
         }
     }
 

@@ -11,7 +11,10 @@
 //!   data unreadable everywhere it was copied: crypto-shredding.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -85,11 +88,9 @@ impl SecretKey {
         Ok(SecretKey(arr))
     }
 
-    /// Reads the key file at `path`.
+    /// Reads the current (first) key of the key file at `path`.
     pub fn read_file(path: &Path) -> Result<Self, VaultError> {
-        let raw = std::fs::read(path)
-            .map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
-        Self::decode(&raw).map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))
+        Ok(read_key_file(path)?.swap_remove(0))
     }
 
     /// Writes a new random key to `path` (mode 0600), as hex text. Refuses to overwrite.
@@ -158,38 +159,252 @@ fn open_with(cipher: &Aes256Gcm, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, V
 }
 
 /// The master key and what it wraps.
+///
+/// A vault holds a **key ring**: the current master key, which wraps every new key, and older
+/// master keys that still open what they wrapped until `vigie keys rotate` has re-wrapped it.
+/// A vault read from a key file (one key per line, current first) notices when the file changes
+/// and reloads it: that is how running servers follow a rotation without a restart.
 #[derive(Clone)]
 pub struct Vault {
-    master: SecretKey,
-    cipher: Aes256Gcm,
+    ring: Arc<RwLock<Ring>>,
+    source: Option<Arc<KeySource>>,
 }
+
+struct Ring {
+    /// Current first.
+    keys: Vec<(SecretKey, Aes256Gcm)>,
+}
+
+impl Ring {
+    fn new(keys: Vec<SecretKey>) -> Ring {
+        assert!(!keys.is_empty(), "a key ring holds at least one key");
+        Ring {
+            keys: keys
+                .into_iter()
+                .map(|k| {
+                    let c = k.cipher();
+                    (k, c)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The key file a vault was read from, and when it was last looked at.
+struct KeySource {
+    path: PathBuf,
+    /// What the file looked like when last read (see [`file_stamp`]).
+    modified: Mutex<Option<FileStamp>>,
+    /// Milliseconds since `epoch` before which the file is not looked at again.
+    next_check_ms: AtomicU64,
+    epoch: Instant,
+}
+
+/// Tells a rewritten file from the one read before: the file is replaced by rename (a new inode),
+/// and modification times alone can be too coarse to differ.
+type FileStamp = (SystemTime, u64, u64);
+
+fn file_stamp(path: &Path) -> Option<FileStamp> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((m.modified().ok()?, m.len(), inode))
+}
+
+/// How often a vault read from a file checks whether the file changed.
+pub const KEY_FILE_CHECK: Duration = Duration::from_secs(1);
 
 impl fmt::Debug for Vault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Vault(master {})", self.master.fingerprint())
+        write!(f, "Vault(master {})", self.master_fingerprint())
     }
 }
 
+/// Reads a key file: one key per line (raw 32 bytes only when the file is exactly that), the
+/// current key first. Blank lines and lines starting with `#` are skipped.
+pub fn read_key_file(path: &Path) -> Result<Vec<SecretKey>, VaultError> {
+    let raw = std::fs::read(path)
+        .map_err(|e| VaultError::MasterKey(format!("{}: {e}", path.display())))?;
+    let at = |e: VaultError| VaultError::MasterKey(format!("{}: {e}", path.display()));
+    if raw.len() == 32 {
+        return Ok(vec![SecretKey::decode(&raw).map_err(at)?]);
+    }
+    let text = std::str::from_utf8(&raw)
+        .map_err(|_| at(VaultError::MasterKey("not a text key file".into())))?;
+    let mut keys = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        keys.push(
+            SecretKey::decode(line.as_bytes())
+                .map_err(|e| VaultError::MasterKey(format!("{}:{}: {e}", path.display(), n + 1)))?,
+        );
+    }
+    if keys.is_empty() {
+        return Err(VaultError::MasterKey(format!(
+            "{}: no key in the file",
+            path.display()
+        )));
+    }
+    Ok(keys)
+}
+
+/// Writes a key file (mode 0600) atomically: a reader sees the old file or the new one, whole.
+pub fn write_key_file(path: &Path, keys: &[SecretKey]) -> Result<(), VaultError> {
+    use std::io::Write;
+    let err = |e: std::io::Error| VaultError::MasterKey(format!("{}: {e}", path.display()));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let tmp = path.with_extension("key-new");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&tmp).map_err(err)?;
+    writeln!(
+        f,
+        "# Vigie master keys: the first wraps new keys, the others only open older ones."
+    )
+    .map_err(err)?;
+    for k in keys {
+        writeln!(f, "{}", hex::encode(k.0)).map_err(err)?;
+    }
+    f.sync_all().map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)?;
+    if let Some(d) = dir
+        && let Ok(d) = std::fs::File::open(d)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 impl Vault {
+    /// A vault of one master key.
     pub fn new(master: SecretKey) -> Self {
-        let cipher = master.cipher();
-        Vault { master, cipher }
+        Self::with_keys(vec![master])
     }
 
+    /// A vault of several master keys: the first wraps, all open.
+    pub fn with_keys(keys: Vec<SecretKey>) -> Self {
+        Vault {
+            ring: Arc::new(RwLock::new(Ring::new(keys))),
+            source: None,
+        }
+    }
+
+    /// A vault read from a key file, reloaded when the file changes (see [`KEY_FILE_CHECK`]).
+    pub fn from_key_file(path: &Path) -> Result<Self, VaultError> {
+        let keys = read_key_file(path)?;
+        let modified = file_stamp(path);
+        Ok(Vault {
+            ring: Arc::new(RwLock::new(Ring::new(keys))),
+            source: Some(Arc::new(KeySource {
+                path: path.to_owned(),
+                modified: Mutex::new(modified),
+                next_check_ms: AtomicU64::new(KEY_FILE_CHECK.as_millis() as u64),
+                epoch: Instant::now(),
+            })),
+        })
+    }
+
+    /// Reloads the key file if it changed; `force` skips the once-a-second limit. Returns
+    /// whether the ring changed.
+    fn refresh(&self, force: bool) -> bool {
+        let Some(src) = &self.source else {
+            return false;
+        };
+        let now_ms = src.epoch.elapsed().as_millis() as u64;
+        if !force && now_ms < src.next_check_ms.load(Ordering::Relaxed) {
+            return false;
+        }
+        src.next_check_ms.store(
+            now_ms + KEY_FILE_CHECK.as_millis() as u64,
+            Ordering::Relaxed,
+        );
+        let mut seen = src.modified.lock().unwrap_or_else(|p| p.into_inner());
+        let modified = file_stamp(&src.path);
+        if modified.is_none() || modified == *seen {
+            return false;
+        }
+        match read_key_file(&src.path) {
+            Ok(keys) => {
+                *seen = modified;
+                let ring = Ring::new(keys);
+                tracing::info!(
+                    current = %ring.keys[0].0.fingerprint(),
+                    keys = ring.keys.len(),
+                    "master key file changed: key ring reloaded"
+                );
+                *self.ring.write().unwrap_or_else(|p| p.into_inner()) = ring;
+                true
+            }
+            Err(e) => {
+                // A half-written file cannot happen (it is replaced by rename); a broken one is
+                // left aside and the ring in memory kept.
+                tracing::warn!("master key file changed but cannot be read: {e}");
+                false
+            }
+        }
+    }
+
+    fn ring(&self) -> std::sync::RwLockReadGuard<'_, Ring> {
+        self.ring.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The current master key's fingerprint.
     pub fn master_fingerprint(&self) -> String {
-        self.master.fingerprint()
+        self.ring().keys[0].0.fingerprint()
     }
 
-    /// Wraps a key under the master key, bound to `context` (which row it belongs to).
+    /// Fingerprints of every key of the ring, current first.
+    pub fn fingerprints(&self) -> Vec<String> {
+        self.ring()
+            .keys
+            .iter()
+            .map(|(k, _)| k.fingerprint())
+            .collect()
+    }
+
+    /// Wraps a key under the current master key, bound to `context` (which row it belongs to).
     pub fn wrap(&self, key: &SecretKey, context: &[u8]) -> Vec<u8> {
-        seal_with(&self.cipher, &key.0, context)
+        self.refresh(false);
+        seal_with(&self.ring().keys[0].1, &key.0, context)
     }
 
+    /// Opens a wrapped key with whichever master key of the ring wrapped it.
     pub fn unwrap_key(&self, wrapped: &[u8], context: &[u8]) -> Result<SecretKey, VaultError> {
-        let mut plain = open_with(&self.cipher, wrapped, context)?;
+        self.unwrap_any(wrapped, context).map(|(k, _)| k)
+    }
+
+    /// Opens a wrapped key; also tells whether the current master key wrapped it.
+    pub fn unwrap_any(
+        &self,
+        wrapped: &[u8],
+        context: &[u8],
+    ) -> Result<(SecretKey, bool), VaultError> {
+        let attempt = || {
+            let ring = self.ring();
+            ring.keys.iter().enumerate().find_map(|(i, (_, cipher))| {
+                open_with(cipher, wrapped, context)
+                    .ok()
+                    .map(|plain| (plain, i == 0))
+            })
+        };
+        // Wrapped by a key this process has not seen yet: a rotation may have just rewritten
+        // the key file.
+        let found = attempt().or_else(|| self.refresh(true).then(attempt).flatten());
+        let (mut plain, current) = found.ok_or(VaultError::Decrypt)?;
         let arr: Result<[u8; 32], _> = plain.as_slice().try_into();
         plain.zeroize();
-        arr.map(SecretKey).map_err(|_| VaultError::Decrypt)
+        arr.map(|a| (SecretKey(a), current))
+            .map_err(|_| VaultError::Decrypt)
     }
 
     /// Context strings bind a wrapped key to its row, so that swapping rows is detected.
@@ -323,6 +538,44 @@ mod tests {
         );
         assert!(SecretKey::decode(b"too short").is_err());
         assert!(!format!("{:?}", SecretKey::decode(&raw).unwrap()).contains("07"));
+    }
+
+    #[test]
+    fn a_vault_from_a_key_file_follows_a_rotation_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("master.key");
+        let (k1, k2) = (SecretKey::random(), SecretKey::random());
+        write_key_file(&path, std::slice::from_ref(&k1)).unwrap();
+        let running = Vault::from_key_file(&path).unwrap();
+        let dek = SecretKey::random();
+        let under_k1 = running.wrap(&dek, b"row");
+
+        // Another process rotates: the file now holds the new key first, the old one after.
+        write_key_file(&path, &[k2.clone(), k1.clone()]).unwrap();
+        let rotator = Vault::from_key_file(&path).unwrap();
+        assert_eq!(rotator.fingerprints(), [k2.fingerprint(), k1.fingerprint()]);
+        let under_k2 = rotator.wrap(&dek, b"row");
+        let (_, current) = rotator.unwrap_any(&under_k1, b"row").unwrap();
+        assert!(!current, "k1 is not the rotator's current key");
+
+        // The running vault has never seen k2: it reloads the file when a key does not open.
+        assert_eq!(running.unwrap_key(&under_k2, b"row").unwrap().0, dek.0);
+        assert_eq!(running.master_fingerprint(), k2.fingerprint());
+        let (_, current) = running.unwrap_any(&under_k2, b"row").unwrap();
+        assert!(current);
+
+        // Once the file holds k2 alone, k1's wrappings no longer open in a fresh vault.
+        write_key_file(&path, std::slice::from_ref(&k2)).unwrap();
+        assert!(
+            Vault::from_key_file(&path)
+                .unwrap()
+                .unwrap_key(&under_k1, b"row")
+                .is_err()
+        );
+        // Comments and blank lines are allowed; a bad line is named.
+        std::fs::write(&path, "# keys\n\nnot-a-key\n").unwrap();
+        let err = read_key_file(&path).unwrap_err().to_string();
+        assert!(err.contains("master.key:3"), "{err}");
     }
 
     #[test]

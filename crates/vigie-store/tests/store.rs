@@ -12,6 +12,8 @@ use vigie_store::*;
 
 #[path = "store/audit.rs"]
 mod audit;
+#[path = "store/keys.rs"]
+mod keys;
 
 fn contact(r: &str, email: &str, phone: &str) -> ContactData {
     ContactData {

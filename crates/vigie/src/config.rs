@@ -39,18 +39,35 @@ impl StoreArgs {
         }
     }
 
-    /// Reads the master key: VIGIE_MASTER_KEY (hex or base64), else the key file. For the
-    /// embedded store the default key file is created on first use.
-    pub fn master_key(&self) -> anyhow::Result<SecretKey> {
-        if let Ok(text) = std::env::var("VIGIE_MASTER_KEY") {
-            return SecretKey::decode(text.as_bytes()).context("VIGIE_MASTER_KEY");
+    /// The master key file in use: --master-key-file, else ./vigie-master.key. `None` when the
+    /// keys come from VIGIE_MASTER_KEY.
+    pub fn key_file(&self) -> Option<PathBuf> {
+        if std::env::var_os("VIGIE_MASTER_KEY").is_some() {
+            return None;
         }
-        let path = self
-            .master_key_file
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE));
+        Some(
+            self.master_key_file
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE)),
+        )
+    }
+
+    /// The master keys: VIGIE_MASTER_KEY (hex or base64; several separated by commas, the
+    /// current one first), else the key file (one key per line, current first), which running
+    /// processes re-read when `vigie keys rotate` rewrites it. For the embedded store the
+    /// default key file is created on first use.
+    pub fn vault(&self) -> anyhow::Result<Vault> {
+        let Some(path) = self.key_file() else {
+            let text = std::env::var("VIGIE_MASTER_KEY").unwrap_or_default();
+            let keys = text
+                .split(',')
+                .map(|k| SecretKey::decode(k.trim().as_bytes()))
+                .collect::<Result<Vec<_>, _>>()
+                .context("VIGIE_MASTER_KEY")?;
+            return Ok(Vault::with_keys(keys));
+        };
         if path.exists() {
-            return Ok(SecretKey::read_file(&path)?);
+            return Ok(Vault::from_key_file(&path)?);
         }
         let store_is_new = self.database_url.is_none() && !self.data_dir.join("vigie.db").exists();
         if self.master_key_file.is_some() || !store_is_new {
@@ -60,17 +77,17 @@ impl StoreArgs {
                 path.display()
             );
         }
-        let key = SecretKey::create_file(&path)?;
+        SecretKey::create_file(&path)?;
         eprintln!(
             "Created a new master key in {} — keep it safe and apart from backups of {}",
             path.display(),
             self.data_dir.display()
         );
-        Ok(key)
+        Ok(Vault::from_key_file(&path)?)
     }
 
     pub async fn open(&self) -> anyhow::Result<Store> {
-        let vault = Vault::new(self.master_key()?);
+        let vault = self.vault()?;
         let url = self.url();
         Store::open(&url, vault)
             .await

@@ -2,6 +2,7 @@
 
 mod cli_audit;
 mod cli_import;
+mod cli_keys;
 mod cli_screen;
 mod config;
 mod decide;
@@ -45,6 +46,9 @@ enum Command {
     /// Check and export the tamper-evident audit trail.
     #[command(subcommand)]
     Audit(cli_audit::AuditCommand),
+    /// Show or rotate the master keys.
+    #[command(subcommand)]
+    Keys(cli_keys::KeysCommand),
     /// Decide one request (or a stream with --jsonl) of the decision contract, without a store.
     Decide(decide::DecideArgs),
     /// Serve the HTTP API and the admin UI.
@@ -72,6 +76,7 @@ fn main() -> std::process::ExitCode {
             Command::Screen(args) => cli_screen::run(&cli.store, args).await,
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
             Command::Audit(cmd) => cli_audit::run(&cli.store, cmd).await,
+            Command::Keys(cmd) => cli_keys::run(&cli.store, cmd).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Demo(args) => demo::run(&cli.store, args).await,
