@@ -4,6 +4,7 @@
 //! the CLI, bulk screening and the UI all call the same code. The crate does no I/O and never
 //! reads the clock: time is always an input. See ARCHITECTURE.md at the repository root.
 
+pub mod access;
 pub mod calendar;
 pub mod decision;
 pub mod ident;
@@ -12,6 +13,7 @@ pub mod moment;
 mod numbering;
 pub mod vocab;
 
+pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use decision::{
     Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
     DecisionResponse, Explanation, Jurisdiction, Lang, Outcome, RequestError, RulePack, decide,

@@ -8,6 +8,7 @@
 //! numbers and names are encrypted with a per-contact data key before they reach SQL, and are
 //! found again through keyed blind indexes ([`vault`]).
 
+mod accounts;
 mod audit;
 mod backend;
 mod error;
@@ -17,6 +18,7 @@ pub mod model;
 mod postgres;
 mod screening;
 pub mod sealing;
+mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -30,6 +32,10 @@ use jiff::Timestamp;
 use tokio::sync::mpsc::Receiver;
 use vigie_core::{ContactRef, PhoneE164};
 
+pub use accounts::{
+    ApiToken, MIN_PASSWORD_LEN, Membership, NewToken, RECOVERY_CODES, SETUP_LINK_TTL, Session,
+    SessionPolicy, TotpEnrolment, User, check_new_password, parse_login, totp_code,
+};
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use error::{Result, StoreError};

@@ -119,6 +119,11 @@ impl SecretKey {
         SecretKey(keyed_digest_raw(&self.0, label))
     }
 
+    /// The raw bytes, for keys that feed another algorithm (TOTP).
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new_from_slice(&self.0).expect("32-byte key")
     }

@@ -10,6 +10,8 @@ use vigie_store::both_stores;
 use vigie_store::testing::{TestStore, sqlite_store};
 use vigie_store::*;
 
+#[path = "store/accounts.rs"]
+mod accounts;
 #[path = "store/audit.rs"]
 mod audit;
 #[path = "store/keys.rs"]
