@@ -16,7 +16,8 @@ use crate::AppState;
 use crate::decisions::{Ask, MissingIdentifier, decide_stored};
 use crate::dto::*;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, JsonBytes, OrgScope, page_limit};
+use crate::auth::Caller;
+use crate::extract::{ApiJson, ApiPath, ApiQuery, JsonBytes, page_limit};
 
 /// Default page size of contact listings.
 const DEFAULT_LIMIT: u32 = 100;
@@ -61,15 +62,24 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     ))]
 pub async fn create_contact(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> ApiResult<(StatusCode, Json<ContactOut>)> {
+    let org = &caller.org;
     let data = input.into_data(None, org_region())?;
+    caller
+        .audit(&state, "contact.create", Some(target(&data.contact_ref)))
+        .await?;
     match state.store().create_contact(org.id, &data).await {
         Ok(contact) => Ok((StatusCode::CREATED, Json(contact.into()))),
         Err(vigie_store::StoreError::Conflict(_)) => Err(contact_exists(&data.contact_ref)),
         Err(e) => Err(e.into()),
     }
+}
+
+/// How the audit trail names a contact.
+fn target(r: &vigie_core::ContactRef) -> String {
+    format!("contact:{}", r.as_str())
 }
 
 fn contact_exists(r: &vigie_core::ContactRef) -> ApiError {
@@ -106,9 +116,10 @@ fn contact_not_found(r: &str) -> ApiError {
     ))]
 pub async fn list_contacts(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiQuery(q): ApiQuery<ContactSearch>,
 ) -> ApiResult<Json<ContactPageOut>> {
+    let org = &caller.org;
     let limit = page_limit(q.limit, DEFAULT_LIMIT, vigie_store::MAX_PAGE)?;
     let query = ContactQuery {
         email: q
@@ -124,6 +135,12 @@ pub async fn list_contacts(
         after_id: q.after_id,
         limit,
     };
+    let action = if query.email.is_some() || query.phone.is_some() {
+        "contact.search"
+    } else {
+        "contact.list"
+    };
+    caller.audit(&state, action, None).await?;
     let page = state.store().contacts(org.id, &query).await?;
     Ok(Json(ContactPageOut {
         contacts: page.contacts.into_iter().map(Into::into).collect(),
@@ -140,10 +157,12 @@ pub async fn list_contacts(
     ))]
 pub async fn get_contact(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(contact_ref): ApiPath<String>,
 ) -> ApiResult<Json<ContactOut>> {
+    let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
+    caller.audit(&state, "contact.read", Some(target(&r))).await?;
     let contact = state
         .store()
         .contact(org.id, &r)
@@ -166,12 +185,14 @@ pub async fn get_contact(
     ))]
 pub async fn put_contact(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(contact_ref): ApiPath<String>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> ApiResult<Json<ContactOut>> {
+    let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
     let data = input.into_data(Some(&r), org_region())?;
+    caller.audit(&state, "contact.update", Some(target(&r))).await?;
     let store = state.store();
     if store.contact(org.id, &r).await?.is_none() {
         return Err(contact_not_found(&contact_ref));
@@ -194,11 +215,13 @@ pub async fn put_contact(
     ))]
 pub async fn patch_contact(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(contact_ref): ApiPath<String>,
     ApiJson(patch): ApiJson<ContactPatch>,
 ) -> ApiResult<Json<ContactOut>> {
+    let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
+    caller.audit(&state, "contact.update", Some(target(&r))).await?;
     let store = state.store();
     let current = store
         .contact(org.id, &r)
@@ -227,12 +250,14 @@ pub async fn patch_contact(
     ))]
 pub async fn append_event(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(contact_ref): ApiPath<String>,
     ApiJson(input): ApiJson<EventInput>,
 ) -> ApiResult<(StatusCode, Json<EventOut>)> {
+    let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
     let event = input.into_event()?;
+    caller.audit(&state, "ledger.append", Some(target(&r))).await?;
     let store = state.store();
     if store.contact(org.id, &r).await?.is_none() {
         return Err(contact_not_found(&contact_ref));
@@ -255,14 +280,16 @@ pub async fn append_event(
     ))]
 pub async fn list_events(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(contact_ref): ApiPath<String>,
 ) -> ApiResult<Json<LedgerOut>> {
+    let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
     let store = state.store();
     if store.contact(org.id, &r).await?.is_none() {
         return Err(contact_not_found(&contact_ref));
     }
+    caller.audit(&state, "ledger.read", Some(target(&r))).await?;
     let events = store.ledger(org.id, &r).await?;
     Ok(Json(LedgerOut {
         contact_ref: r.as_str().to_owned(),
@@ -358,8 +385,36 @@ impl DecisionQuery {
 
 /// A decision about a stored contact: the contract's response, the rule pack applied and the
 /// request the engine was given (built from the store).
+/// What reaching the contact on the channel takes: the name to greet and the identifier to use.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reach {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// The e-mail address (e-mail channel) or the E.164 number (phone, SMS, WhatsApp, fax …).
+    #[schema(example = "+33612345678")]
+    pub identifier: Option<String>,
+}
+
+impl Reach {
+    fn of(c: &vigie_store::ContactData, channel: Channel) -> Reach {
+        let identifier = if channel == Channel::Email {
+            c.email.as_ref().map(|e| e.as_str().to_owned())
+        } else if channel.uses_phone_number() {
+            c.phone.as_ref().map(|p| p.as_str().to_owned())
+        } else {
+            None
+        };
+        Reach {
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            identifier,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContactDecisionOut {
+    pub reach: Reach,
     #[serde(flatten)]
     #[schema(inline, value_type = DecisionResponseDoc)]
     pub response: DecisionResponse,
@@ -367,8 +422,11 @@ pub struct ContactDecisionOut {
     #[schema(example = "FR-2026-08-11")]
     pub rule_pack: &'static str,
     /// The request built from the store (the facts the engine read).
-    #[schema(value_type = DecisionRequestDoc)]
-    pub request: DecisionRequest,
+    /// The request the decision was made on (facts and ledger); only for callers who may read
+    /// the ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<DecisionRequestDoc>)]
+    pub request: Option<DecisionRequest>,
 }
 
 /// Decide about a stored contact.
@@ -388,13 +446,16 @@ pub struct ContactDecisionOut {
     ))]
 pub async fn contact_decision(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     headers: HeaderMap,
     ApiPath(contact_ref): ApiPath<String>,
     ApiQuery(q): ApiQuery<DecisionQuery>,
 ) -> ApiResult<Json<ContactDecisionOut>> {
+    let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
     let ask = q.ask()?;
+    let ask_channel = ask.channel;
+    caller.audit(&state, "contact.decide", Some(target(&r))).await?;
     let store = state.store();
     let contact = store
         .contact(org.id, &r)
@@ -403,9 +464,14 @@ pub async fn contact_decision(
     let events = store.ledger(org.id, &r).await?;
     match decide_stored(&state, org.id, &contact, &events, ask, lang_of(&headers)).await? {
         Ok(d) => Ok(Json(ContactDecisionOut {
+            reach: Reach::of(&contact.data, ask_channel),
             response: d.response,
             rule_pack: d.rule_pack,
-            request: d.request,
+            // The facts and ledger behind the decision go only to who may read the ledger
+            // (a call centre agent gets the name, the number and the answer).
+            request: caller
+                .may(vigie_core::Permission::LedgerRead)
+                .then_some(d.request),
         })),
         Err(missing) => {
             let what = match missing {

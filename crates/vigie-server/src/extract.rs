@@ -6,9 +6,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
-use vigie_store::{DEFAULT_ORG, Organization, valid_org_slug};
+use vigie_store::valid_org_slug;
 
-use crate::AppState;
 use crate::error::{ApiError, from_json_error};
 
 /// The request header naming the organization (slug) a request works on.
@@ -137,42 +136,6 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .await
             .map(|p| ApiPath(p.0))
             .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", e.body_text()))
-    }
-}
-
-/// The organization a request works on: the `Vigie-Org` header (slug), else `default`.
-///
-/// Until API tokens carry their organization, the header is how a client chooses it.
-pub struct OrgScope(pub Organization);
-
-impl FromRequestParts<AppState> for OrgScope {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let slug = match parts.headers.get(ORG_HEADER) {
-            None => DEFAULT_ORG.to_owned(),
-            Some(v) => v
-                .to_str()
-                .map_err(|_| {
-                    ApiError::field(
-                        "invalid_header",
-                        "Vigie-Org",
-                        "not a valid organization slug",
-                    )
-                })?
-                .trim()
-                .to_owned(),
-        };
-        let slug = if slug.is_empty() {
-            DEFAULT_ORG.to_owned()
-        } else {
-            slug
-        };
-        state
-            .org(&slug)
-            .await?
-            .map(OrgScope)
-            .ok_or_else(|| unknown_org(&slug))
     }
 }
 

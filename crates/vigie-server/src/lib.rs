@@ -5,11 +5,14 @@
 //! "message"}}`) on the API; request logs name the route template, never the path or query
 //! (which may carry identifiers).
 
+mod admin;
 mod api;
+pub mod auth;
 mod decisions;
 mod dto;
 pub mod error;
 mod extract;
+mod login;
 mod screenings;
 mod ui;
 
@@ -29,6 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use vigie_store::{Organization, Store, StoreError};
 
+pub use auth::{AuthConfig, ROUTES};
 pub use extract::ORG_HEADER;
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
 
@@ -52,6 +56,19 @@ struct Inner {
     openapi_json: OnceLock<String>,
     /// Screening jobs, their files and the snapshot cache.
     screenings: screenings::Screenings,
+    auth: AuthConfig,
+    limits: Limits,
+}
+
+/// Rate limits and sign-in throttles, in memory (per server process).
+#[derive(Default)]
+pub(crate) struct Limits {
+    /// Requests to public routes, per client address.
+    pub public: auth::RateLimiter,
+    /// Sign-in attempts, per client address.
+    pub login: auth::RateLimiter,
+    /// Failed sign-ins, per account.
+    pub accounts: auth::LoginThrottle,
 }
 
 impl AppState {
@@ -63,13 +80,47 @@ impl AppState {
 
     /// A server keeping its screening jobs and snapshots where `screening` says.
     pub fn with_screening(store: Store, screening: ScreeningConfig) -> Self {
+        Self::with_config(store, screening, AuthConfig::default())
+    }
+
+    /// A server with its screening files and authentication limits as given.
+    pub fn with_config(store: Store, screening: ScreeningConfig, auth: AuthConfig) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
                 orgs: RwLock::default(),
                 openapi_json: OnceLock::new(),
                 screenings: screenings::Screenings::new(screening),
+                auth,
+                limits: Limits::default(),
             }),
+        }
+    }
+
+    pub fn auth_config(&self) -> &AuthConfig {
+        &self.inner.auth
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// The organization with this id, if it exists.
+    pub async fn org_by_id(&self, id: vigie_store::OrgId) -> Result<Option<Organization>, StoreError> {
+        let cached = self
+            .inner
+            .orgs
+            .read()
+            .expect("org cache")
+            .values()
+            .find(|o| o.id == id)
+            .cloned();
+        if let Some(org) = cached {
+            return Ok(Some(org));
+        }
+        match self.inner.store.orgs().await?.into_iter().find(|o| o.id == id) {
+            Some(org) => self.org(&org.slug).await,
+            None => Ok(None),
         }
     }
 
@@ -104,8 +155,11 @@ impl AppState {
         title = "Vigie API",
         description = "Vigie, a self-hosted GDPR compliance engine for marketing contact data: contacts, \
             their append-only consent ledger, and decisions — may we contact this person, on this channel, \
-            for this purpose, at this time, and why?\n\nEvery organization-scoped route reads the \
-            organization from the `Vigie-Org` header (default `default`). Errors are JSON: \
+            for this purpose, at this time, and why?\n\nAuthenticate with an API token \
+            (`Authorization: Bearer vigie_…`, created by an admin with scopes and an expiry; the token \
+            names its organization) or, from the admin UI, with the session cookie (changes then carry \
+            the session's token in `X-CSRF-Token`; a person in several organizations picks one with the \
+            `Vigie-Org` header). Each route needs one permission, listed in its description. Errors are JSON: \
             `{\"error\": {\"code\": \"…\", \"message\": \"…\", \"field\": \"…\"}}`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
@@ -115,6 +169,8 @@ impl AppState {
         (name = "decisions", description = "The decision engine"),
         (name = "screening", description = "Bulk screening of campaign lists: upload, follow, download the decisions; every run recorded as proof"),
         (name = "server", description = "Liveness and the API description"),
+        (name = "access", description = "Who you are, the organization's members and API tokens"),
+        (name = "audit", description = "The tamper-evident audit trail: every read of personal data and every change"),
     ),
     components(schemas(error::ErrorBody))
 )]
@@ -136,6 +192,13 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(api::healthz))
         .routes(routes!(openapi_json))
+        .routes(routes!(admin::me))
+        .routes(routes!(admin::list_users, admin::add_user))
+        .routes(routes!(admin::remove_user))
+        .routes(routes!(admin::list_tokens, admin::create_token))
+        .routes(routes!(admin::revoke_token))
+        .routes(routes!(admin::audit_entries))
+        .routes(routes!(admin::audit_export))
         .routes(routes!(api::create_contact, api::list_contacts))
         .routes(routes!(
             api::get_contact,
@@ -173,6 +236,11 @@ pub fn router(state: AppState) -> Router {
             .expect("the OpenAPI document serializes"),
     );
     api.merge(ui::routes())
+        .merge(login::routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorize,
+        ))
         .fallback(not_found)
         .with_state(state)
         .layer(CatchPanicLayer::custom(
@@ -269,8 +337,11 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
         .await
 }
 

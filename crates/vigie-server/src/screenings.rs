@@ -44,7 +44,8 @@ use crate::AppState;
 use crate::api::OrgHeader;
 use crate::dto::{ChannelName, CodeName, JurisdictionName, PurposeName};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery, OrgScope, page_limit};
+use crate::auth::Caller;
+use crate::extract::{ApiPath, ApiQuery, page_limit};
 
 pub const TAG_SCREENING: &str = "screening";
 
@@ -53,7 +54,6 @@ pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
 /// Largest campaign part.
 const CAMPAIGN_LIMIT: usize = 64 * 1024;
 /// Who runs API screenings, recorded as proof (accounts come later).
-const ACTOR: &str = "api";
 /// Default and largest page of `GET /api/v1/screenings`.
 const DEFAULT_RUNS: u32 = 20;
 const MAX_RUNS: u32 = 1000;
@@ -228,6 +228,8 @@ enum Phase {
 struct Job {
     id: String,
     org: OrgId,
+    /// Who asked, as the audit trail and the proof record name them.
+    actor: String,
     created_at: Timestamp,
     campaign_name: Option<String>,
     channel: String,
@@ -434,7 +436,7 @@ async fn screen_job(
         job.org,
         spec,
         &screened,
-        ACTOR,
+        &job.actor,
         job.input_name.as_deref(),
     )
     .await
@@ -473,9 +475,10 @@ async fn screen_job(
     ))]
 pub async fn create_screening(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
+    let org = &caller.org;
     let mut multipart = multipart.map_err(|_| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -545,10 +548,14 @@ pub async fn create_screening(
         ));
     }
 
+    caller
+        .audit(&state, "screening.run", Some(format!("screening:{id}")))
+        .await?;
     let job = Arc::new(Job {
         output: dir.join(format!("screening-{id}.decisions.csv")),
         id: id.clone(),
         org: org.id,
+        actor: caller.actor(),
         created_at: Timestamp::now(),
         campaign_name: spec.name.clone(),
         channel: spec.channel.to_string(),
@@ -723,9 +730,10 @@ fn strip_position(message: &str) -> String {
     ))]
 pub async fn get_screening(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ScreeningJobOut>> {
+    let org = &caller.org;
     let job = state.inner.screenings.job(org.id, &id)?;
     Ok(Json(job.out()))
 }
@@ -745,11 +753,15 @@ pub async fn get_screening(
     ))]
 pub async fn get_decisions(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Response> {
+    let org = &caller.org;
     let job = state.inner.screenings.job(org.id, &id)?;
     let summary = job.summary()?;
+    caller
+        .audit(&state, "screening.download", Some(format!("screening:{id}")))
+        .await?;
     let file = match tokio::fs::File::open(&job.output).await {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -797,9 +809,10 @@ pub async fn get_decisions(
     ))]
 pub async fn get_summary(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ScreeningSummaryOut>> {
+    let org = &caller.org;
     let job = state.inner.screenings.job(org.id, &id)?;
     Ok(Json((*job.summary()?).clone()))
 }
@@ -818,9 +831,10 @@ pub async fn get_summary(
     ))]
 pub async fn list_screenings(
     State(state): State<AppState>,
-    OrgScope(org): OrgScope,
+    caller: Caller,
     ApiQuery(q): ApiQuery<RunsQuery>,
 ) -> ApiResult<Json<ScreeningRunsOut>> {
+    let org = &caller.org;
     let limit = page_limit(q.limit, DEFAULT_RUNS, MAX_RUNS)?;
     let runs = state.store().screening_runs(org.id, limit).await?;
     Ok(Json(ScreeningRunsOut {

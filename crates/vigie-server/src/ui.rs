@@ -26,13 +26,14 @@ use vigie_store::{Contact, ContactQuery, DEFAULT_ORG, Organization, StoredEvent}
 use crate::AppState;
 use crate::decisions::{Ask, MissingIdentifier, decide_stored};
 use crate::error::ApiError;
-use crate::extract::ORG_HEADER;
+use crate::auth::{Caller, Who};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard))
         .route("/contacts", get(contacts))
         .route("/contacts/{contact_ref}", get(contact_page))
+        .route("/audit", get(audit_page))
         .route("/static/vigie.css", get(stylesheet))
 }
 
@@ -68,7 +69,7 @@ impl fmt::Display for Esc<'_> {
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
-fn pct(s: &str) -> String {
+pub(crate) fn pct(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -193,10 +194,20 @@ struct Words {
     no_email: &'static str,
     no_phone: &'static str,
     rule_pack: &'static str,
-    unknown_org: &'static str,
     contact_not_found: &'static str,
     bad_search: &'static str,
     time_zone_note: &'static str,
+    audit: &'static str,
+    audit_intro: &'static str,
+    audit_export: &'static str,
+    when: &'static str,
+    actor: &'static str,
+    what: &'static str,
+    target: &'static str,
+    origin: &'static str,
+    reason: &'static str,
+    older: &'static str,
+    logout: &'static str,
 }
 
 const FR: Words = Words {
@@ -262,10 +273,20 @@ const FR: Words = Words {
     no_email: "pas d'adresse e-mail",
     no_phone: "pas de numéro de téléphone",
     rule_pack: "Règles appliquées",
-    unknown_org: "Organisation inconnue",
     contact_not_found: "Aucun contact avec cette référence dans cette organisation.",
     bad_search: "Ni une adresse e-mail ni un numéro de téléphone valable",
     time_zone_note: "Heures de Paris.",
+    audit: "Journal d'audit",
+    audit_intro: "Chaque lecture de données personnelles et chaque modification, chaînées : `vigie audit verify` détecte toute entrée modifiée, supprimée, insérée ou déplacée.",
+    audit_export: "Exporter (JSON lines)",
+    when: "Quand",
+    actor: "Qui",
+    what: "Quoi",
+    target: "Sur",
+    origin: "D'où",
+    reason: "Motif",
+    older: "Plus anciennes →",
+    logout: "Se déconnecter",
 };
 
 const EN: Words = Words {
@@ -331,10 +352,20 @@ const EN: Words = Words {
     no_email: "no e-mail address",
     no_phone: "no phone number",
     rule_pack: "Rules applied",
-    unknown_org: "Unknown organization",
     contact_not_found: "No contact with this reference in this organization.",
     bad_search: "Neither a valid e-mail address nor a valid phone number",
     time_zone_note: "Paris time.",
+    audit: "Audit trail",
+    audit_intro: "Every read of personal data and every change, chained: `vigie audit verify` detects any entry changed, removed, inserted or moved.",
+    audit_export: "Export (JSON lines)",
+    when: "When",
+    actor: "Who",
+    what: "What",
+    target: "On",
+    origin: "From",
+    reason: "Reason",
+    older: "Older →",
+    logout: "Sign out",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -396,7 +427,6 @@ fn when(t: Timestamp) -> String {
 /// The query parameters the pages read; all text, checked by the pages.
 #[derive(Debug, Default, Deserialize)]
 struct Params {
-    org: Option<String>,
     lang: Option<String>,
     q: Option<String>,
     after_id: Option<String>,
@@ -408,6 +438,7 @@ struct Params {
 /// Who is looking at what: the organization, the language and the page's parameters.
 struct Ui {
     org: Organization,
+    caller: Caller,
     lang: Lang,
     /// Whether the language was chosen with `?lang=` (links then keep it).
     lang_param: bool,
@@ -494,13 +525,29 @@ impl From<ApiError> for UiError {
     }
 }
 
+/// An HTML error page of its own (for handlers outside the pages' extractor).
+pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    UiError {
+        status,
+        lang: Lang::Fr,
+        title: title.to_owned(),
+        message: message.to_owned(),
+    }
+    .into_response()
+}
+
+/// The HTML page of a store failure.
+pub(crate) fn store_error_page(e: vigie_store::StoreError) -> Response {
+    UiError::from(e).into_response()
+}
+
 impl From<vigie_store::StoreError> for UiError {
     fn from(e: vigie_store::StoreError) -> Self {
         ApiError::from(e).into()
     }
 }
 
-fn html_response(status: StatusCode, body: String) -> Response {
+pub(crate) fn html_response(status: StatusCode, body: String) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -530,37 +577,16 @@ impl FromRequestParts<AppState> for Ui {
                 )
             }
         };
-        let slug = params
-            .org
-            .clone()
-            .or_else(|| {
-                parts
-                    .headers
-                    .get(ORG_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            })
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| DEFAULT_ORG.to_owned());
-        let org = state
-            .org(&slug)
+        let caller = Caller::from_request_parts(parts, state)
             .await
             .map_err(|e| UiError {
                 lang,
                 ..UiError::from(e)
-            })?
-            .ok_or_else(|| {
-                let w = words(lang);
-                UiError {
-                    status: StatusCode::NOT_FOUND,
-                    lang,
-                    title: w.unknown_org.to_owned(),
-                    message: format!("{} : {slug}", w.unknown_org),
-                }
             })?;
+        let org = caller.org.clone();
         Ok(Ui {
             org,
+            caller,
             lang,
             lang_param,
             params,
@@ -571,24 +597,47 @@ impl FromRequestParts<AppState> for Ui {
 /// Writes the page around `main`.
 fn page(ui: &Ui, title: &str, here: Link, main: &str) -> Response {
     let w = ui.w();
+    let mut nav = format!(
+        "<a href=\"{}\">{}</a> <a href=\"{}\">{}</a>",
+        ui.link("/"),
+        w.dashboard,
+        ui.link("/contacts"),
+        w.contacts
+    );
+    if ui.caller.may(vigie_core::Permission::AuditRead) {
+        let _ = write!(nav, " <a href=\"{}\">{}</a>", ui.link("/audit"), w.audit);
+    }
+    // Who is signed in, in which role, and the way out (a POST carrying the session's token).
+    let account = match &ui.caller.who {
+        Who::User {
+            email,
+            role,
+            session,
+            ..
+        } => format!(
+            "<form class=\"logout\" method=\"post\" action=\"/logout\"><span>{} · {}</span> \
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{}</button></form>",
+            esc(email),
+            role,
+            esc(&session.csrf),
+            w.logout
+        ),
+        Who::Token(t) => format!("<span>{}</span>", esc(&t.id)),
+    };
     let mut h = String::with_capacity(main.len() + 2048);
     let _ = write!(
         h,
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} · Vigie</title>\n<link rel=\"stylesheet\" href=\"/static/vigie.css\">\n</head>\n<body>\n\
-         <header>\n<a class=\"brand\" href=\"{home}\">Vigie</a>\n<nav><a href=\"{home}\">{dashboard}</a> \
-         <a href=\"{contacts}\">{contacts_label}</a></nav>\n\
+         <header>\n<a class=\"brand\" href=\"{home}\">Vigie</a>\n<nav>{nav}</nav>\n\
          <span class=\"org\">{organization} : <strong>{org_name}</strong> <code>{org_slug}</code></span>\n\
          <span class=\"langs\"><a href=\"{fr}\" lang=\"fr\">FR</a> · <a href=\"{en}\" lang=\"en\">EN</a></span>\n\
-         </header>\n<main>\n{main}</main>\n<footer>{api} : <a href=\"/api/openapi.json\">/api/openapi.json</a> · \
+         {account}\n</header>\n<main>\n{main}</main>\n<footer>{api} : <a href=\"/api/openapi.json\">/api/openapi.json</a> · \
          <a href=\"/healthz\">/healthz</a></footer>\n</body>\n</html>\n",
         lang = w.lang,
         title = esc(title),
         home = ui.link("/"),
-        dashboard = w.dashboard,
-        contacts = ui.link("/contacts"),
-        contacts_label = w.contacts,
         organization = w.organization,
         org_name = esc(&ui.org.name),
         org_slug = esc(&ui.org.slug),
@@ -599,13 +648,85 @@ fn page(ui: &Ui, title: &str, here: Link, main: &str) -> Response {
     html_response(StatusCode::OK, h)
 }
 
+/// The audit trail, newest first, a page at a time.
+async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
+    let w = ui.w();
+    let store = state.store();
+    let total = store.audit_count(ui.org.id).await?;
+    // Pages go backwards from the newest entry: `before` is the first sequence number not shown.
+    let before = ui
+        .params
+        .after_id
+        .as_deref()
+        .and_then(|a| a.parse::<i64>().ok())
+        .unwrap_or(total + 1)
+        .clamp(1, total + 1);
+    let first = (before - i64::from(PAGE_SIZE)).max(1);
+    let mut entries = store
+        .audit_entries(ui.org.id, first - 1, (before - first) as u32)
+        .await?;
+    entries.reverse();
+    ui.caller.audit(&state, "audit.read", None).await?;
+    let mut m = String::new();
+    let _ = write!(
+        m,
+        "<h1>{}</h1>\n<p>{} <a href=\"/api/v1/audit/export\">{}</a></p>\n<table>\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        w.audit,
+        w.audit_intro,
+        w.audit_export,
+        w.when,
+        w.actor,
+        w.what,
+        w.target,
+        w.origin,
+        w.reason
+    );
+    for e in &entries {
+        let _ = writeln!(
+            m,
+            "<tr><td>{}</td><td>{}</td><td>{}{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e.seq,
+            when(e.at),
+            esc(&e.actor),
+            e.role.as_deref().map(|r| format!(" ({})", esc(r))).unwrap_or_default(),
+            esc(&e.action),
+            esc(e.target.as_deref().unwrap_or("—")),
+            esc(e.origin.as_deref().unwrap_or("—")),
+            esc(e.reason.as_deref().unwrap_or("—")),
+        );
+    }
+    m.push_str("</tbody>\n</table>\n");
+    if first > 1 {
+        let _ = writeln!(
+            m,
+            "<p class=\"pager\"><a href=\"{}\">{}</a></p>",
+            ui.link("/audit").q("after_id", first.to_string()),
+            w.older
+        );
+    }
+    Ok(page(&ui, w.audit, ui.link("/audit"), &m))
+}
+
 // --------------------------------------------------------------------------------- pages
 
 async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
     let w = ui.w();
     let store = state.store();
     let count = store.count_contacts(ui.org.id).await?;
-    let orgs = store.orgs().await?;
+    // Only the organizations the caller belongs to: one never learns of another.
+    let orgs: Vec<(String, String)> = match &ui.caller.who {
+        Who::User { id, .. } => {
+            let all = store.orgs().await?;
+            store
+                .memberships(*id)
+                .await?
+                .into_iter()
+                .filter_map(|m| all.iter().find(|o| o.id == m.org_id))
+                .map(|o| (o.slug.clone(), o.name.clone()))
+                .collect()
+        }
+        Who::Token(_) => vec![(ui.org.slug.clone(), ui.org.name.clone())],
+    };
     let mut m = String::new();
     let _ = write!(
         m,
@@ -621,8 +742,8 @@ async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, Ui
         count = count,
     );
     let _ = write!(m, "<h2>{}</h2>\n<ul class=\"orgs\">\n", w.organizations);
-    for o in &orgs {
-        let mut link = Link::new("/").q("org", o.slug.clone());
+    for (slug, name) in &orgs {
+        let mut link = Link::new("/").q("org", slug.clone());
         if ui.lang_param {
             link = link.q("lang", ui.lang.as_str());
         }
@@ -630,8 +751,8 @@ async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, Ui
             m,
             "<li><a href=\"{}\">{}</a> <code>{}</code></li>",
             link,
-            esc(&o.name),
-            esc(&o.slug)
+            esc(name),
+            esc(slug)
         );
     }
     m.push_str("</ul>\n");
@@ -703,6 +824,8 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         }
     }
     if status == StatusCode::OK {
+        let action = if q.is_some() { "contact.search" } else { "contact.list" };
+        ui.caller.audit(&state, action, None).await?;
         let page_ = state.store().contacts(ui.org.id, &query).await?;
         if page_.contacts.is_empty() {
             let _ = writeln!(
@@ -789,6 +912,9 @@ async fn contact_page(
     let Ok(r) = vigie_core::ContactRef::parse(&contact_ref) else {
         return Err(not_found());
     };
+    ui.caller
+        .audit(&state, "contact.read", Some(format!("contact:{}", r.as_str())))
+        .await?;
     let store = state.store();
     let contact = store.contact(ui.org.id, &r).await?.ok_or_else(not_found)?;
     let events = store.ledger(ui.org.id, &r).await?;
@@ -1055,6 +1181,11 @@ tr.withdraw td:nth-child(4), tr.object td:nth-child(4) { color: var(--deny); }
 tr.none td { color: var(--muted); }
 .pager a { margin-right: 1rem; }
 code { font-size: .9em; }
+main.narrow { max-width: 28rem; }
+form.logout { display: inline; background: none; border: 0; padding: 0; margin: 0; }
+form.logout button { padding: .15rem .6rem; }
+svg.qr { display: block; margin: 1rem 0; }
+ul.codes { columns: 2; font-size: 1.05rem; }
 "#;
 
 #[cfg(test)]

@@ -187,6 +187,11 @@ impl Store {
         }
     }
 
+    /// How many entries the organization's trail has (the last sequence number).
+    pub async fn audit_count(&self, org: OrgId) -> Result<i64> {
+        Ok(self.audit_head(org).await?.map_or(0, |(seq, _)| seq))
+    }
+
     /// The organization's entries after sequence number `after_seq`, oldest first.
     pub async fn audit_entries(
         &self,

@@ -36,7 +36,12 @@ pub struct DemoArgs {
     /// Load the demo base, then stop instead of serving.
     #[arg(long)]
     pub no_serve: bool,
+    #[command(flatten)]
+    pub auth: crate::serve::AuthArgs,
 }
+
+/// The demo's administrator.
+pub const DEMO_ADMIN: &str = "admin@demo.example";
 
 pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = store_args.open().await?;
@@ -58,11 +63,66 @@ pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> anyhow::Result<ExitC
     println!("  events       {}", describe(counts.events));
     println!("  suppression  {}", describe(counts.suppression));
     println!("  opposition   {}", describe(counts.opposition));
+    let notes = demo_access(&store, &org, args.listen).await?;
     if args.no_serve {
+        for n in &notes {
+            println!("{n}");
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let screening = crate::serve::screening_config(store_args);
-    crate::serve::serve(store, screening, args.listen, Some(DEMO_ORG)).await
+    crate::serve::serve(
+        store,
+        screening,
+        args.auth.config(),
+        args.listen,
+        Some(DEMO_ORG),
+        &notes,
+    )
+    .await
+}
+
+/// The demo's way in: an administrator (a set-up link until they chose a password) and a
+/// read-only API token valid one day, for trying the API with curl.
+async fn demo_access(
+    store: &Store,
+    org: &Organization,
+    listen: SocketAddr,
+) -> anyhow::Result<Vec<String>> {
+    use vigie_core::{Permission, Role};
+    let base = format!("http://{listen}");
+    let (admin, _) = store.add_member(org.id, DEMO_ADMIN, Role::Admin).await?;
+    let mut notes = Vec::new();
+    if admin.has_password {
+        notes.push(format!(
+            "  sign in    {base}/login as {DEMO_ADMIN} (`vigie user link --email {DEMO_ADMIN}` if the password is lost)"
+        ));
+    } else {
+        let secret = store.create_setup_secret(admin.id).await?;
+        notes.push(format!(
+            "  sign in    {base}/setup/{secret}\n             choose the password of {DEMO_ADMIN}, then scan the QR code with an authenticator app"
+        ));
+    }
+    let token = store
+        .create_token(
+            org.id,
+            "demo quick start",
+            &[Permission::ContactsRead, Permission::LedgerRead, Permission::ContactReach, Permission::Decide],
+            Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)),
+            &format!("cli:{}", crate::config::os_user()),
+        )
+        .await?;
+    store
+        .audit(
+            org.id,
+            crate::config::cli_audit("token.create", format!("token:{}", token.token.id)),
+        )
+        .await?;
+    notes.push(format!(
+        "  try        curl -H 'Authorization: Bearer {}' '{base}/api/v1/contacts?limit=3'\n             (a read-only token valid 24 hours)",
+        token.secret
+    ));
+    Ok(notes)
 }
 
 fn describe(c: ImportCounts) -> String {

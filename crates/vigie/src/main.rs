@@ -1,5 +1,6 @@
 //! The `vigie` command: one binary for the server, the demo and every batch job.
 
+mod cli_access;
 mod cli_audit;
 mod cli_import;
 mod cli_keys;
@@ -46,6 +47,12 @@ enum Command {
     /// Check and export the tamper-evident audit trail.
     #[command(subcommand)]
     Audit(cli_audit::AuditCommand),
+    /// Manage who signs in: members of an organization, their roles, set-up links.
+    #[command(subcommand)]
+    User(cli_access::UserCommand),
+    /// Manage API tokens: create (scopes, expiry), list, revoke.
+    #[command(subcommand)]
+    Token(cli_access::TokenCommand),
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
@@ -77,6 +84,8 @@ fn main() -> std::process::ExitCode {
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
             Command::Audit(cmd) => cli_audit::run(&cli.store, cmd).await,
             Command::Keys(cmd) => cli_keys::run(&cli.store, cmd).await,
+            Command::User(cmd) => cli_access::run_user(&cli.store, cmd).await,
+            Command::Token(cmd) => cli_access::run_token(&cli.store, cmd).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Demo(args) => demo::run(&cli.store, args).await,

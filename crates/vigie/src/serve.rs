@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use vigie_server::{AppState, ScreeningConfig};
+use vigie_server::{AppState, AuthConfig, ScreeningConfig};
 use vigie_store::Store;
 
 use crate::config::StoreArgs;
@@ -24,6 +24,35 @@ pub struct ServeArgs {
     /// (default: DATA_DIR/jobs).
     #[arg(long, env = "VIGIE_JOBS_DIR")]
     pub jobs_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// Sessions, cookies and rate limits.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuthArgs {
+    /// Mark cookies Secure: set it when the server is reached over HTTPS (behind a proxy).
+    #[arg(long, env = "VIGIE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Requests per second one client address may make to public routes (sign-in pages,
+    /// health, API document), after a burst of 100.
+    #[arg(long, env = "VIGIE_PUBLIC_RATE_LIMIT", default_value_t = 20.0)]
+    pub public_rate_limit: f64,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "VIGIE_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+}
+
+impl AuthArgs {
+    pub fn config(&self) -> AuthConfig {
+        let mut c = AuthConfig {
+            secure_cookies: self.secure_cookies,
+            public_rate: self.public_rate_limit.max(0.1),
+            ..AuthConfig::default()
+        };
+        c.sessions.idle = std::time::Duration::from_secs(self.session_idle_minutes.max(1) * 60);
+        c
+    }
 }
 
 pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -35,7 +64,8 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
     if let Some(dir) = args.jobs_dir {
         screening.jobs_dir = dir;
     }
-    serve(store, screening, args.listen, None).await
+    let auth = args.auth.config();
+    serve(store, screening, auth, args.listen, None, &[]).await
 }
 
 /// Where screening keeps its files by default: DATA_DIR/jobs and DATA_DIR/cache.
@@ -48,8 +78,10 @@ pub fn screening_config(store_args: &StoreArgs) -> ScreeningConfig {
 pub async fn serve(
     store: Store,
     screening: ScreeningConfig,
+    auth: AuthConfig,
     listen: SocketAddr,
     org: Option<&str>,
+    notes: &[String],
 ) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -71,17 +103,18 @@ pub async fn serve(
     banner.push_str(&format!(
         "  screening  curl -F campaign=@campaign.json -F targets=@targets.csv {base}/api/v1/screenings\n"
     ));
-    if let Some(slug) = org {
-        banner.push_str(&format!(
-            "  try        curl -H 'Vigie-Org: {slug}' '{base}/api/v1/contacts?limit=3'\n"
-        ));
-        banner.push_str(&format!(
-            "  API calls choose their organization with the header `Vigie-Org: {slug}`.\n"
-        ));
+    if notes.is_empty() {
+        banner.push_str(
+            "  sign in    give someone a role: vigie user add --org ORG --email E --role admin\n",
+        );
+    }
+    for note in notes {
+        banner.push_str(note);
+        banner.push('\n');
     }
     banner.push_str("Press Ctrl-C to stop.\n");
     say(&banner);
-    vigie_server::serve(listener, AppState::with_screening(store, screening))
+    vigie_server::serve(listener, AppState::with_config(store, screening, auth))
         .await
         .context("serving HTTP")?;
     say("Stopped.\n");

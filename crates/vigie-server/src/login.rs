@@ -1,0 +1,701 @@
+//! Signing in, French first: password, then the TOTP second factor (or a recovery code); the
+//! first time, a one-time set-up link to choose a password and enrol an authenticator app (QR
+//! code). Logout. These routes are public in the route table: each checks the state of the
+//! session it needs itself.
+//!
+//! CSRF: before there is a session, forms carry the value of a `vigie_prelogin` cookie (double
+//! submit); after, the session's own token. Cookies are `SameSite=Strict` and `HttpOnly`.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form;
+use jiff::Timestamp;
+use serde::Deserialize;
+use vigie_core::Lang;
+use vigie_store::{AuditEvent, Session, User};
+
+use crate::AppState;
+use crate::auth::{PRELOGIN_COOKIE, SESSION_COOKIE, cookie, set_cookie};
+use crate::ui::{esc, html_response};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/login/totp", get(totp_form).post(totp_check))
+        .route("/account/totp", get(enrol_form).post(enrol_confirm))
+        .route("/setup/{secret}", get(setup_form).post(setup))
+        .route("/logout", post(logout))
+}
+
+struct Words {
+    lang: &'static str,
+    sign_in: &'static str,
+    email: &'static str,
+    password: &'static str,
+    password_again: &'static str,
+    submit: &'static str,
+    wrong_password: &'static str,
+    held_back: &'static str,
+    second_factor: &'static str,
+    code_hint: &'static str,
+    code: &'static str,
+    wrong_code: &'static str,
+    enrol: &'static str,
+    enrol_hint: &'static str,
+    secret_hint: &'static str,
+    recovery_title: &'static str,
+    recovery_hint: &'static str,
+    continue_: &'static str,
+    setup: &'static str,
+    setup_hint: &'static str,
+    mismatch: &'static str,
+    bad_link: &'static str,
+    expired_form: &'static str,
+}
+
+const FR: Words = Words {
+    lang: "fr",
+    sign_in: "Connexion",
+    email: "Adresse e-mail",
+    password: "Mot de passe",
+    password_again: "Mot de passe (encore)",
+    submit: "Valider",
+    wrong_password: "Adresse ou mot de passe incorrect.",
+    held_back: "Trop d'essais : réessayez dans",
+    second_factor: "Second facteur",
+    code_hint: "Le code à 6 chiffres de votre application d'authentification, ou un code de secours.",
+    code: "Code",
+    wrong_code: "Code incorrect.",
+    enrol: "Activer le second facteur",
+    enrol_hint: "Scannez ce QR code avec votre application d'authentification (TOTP), puis saisissez le code qu'elle affiche.",
+    secret_hint: "Ou saisissez cette clé à la main :",
+    recovery_title: "Codes de secours",
+    recovery_hint: "Chaque code sert une fois, si vous perdez votre téléphone. Conservez-les en lieu sûr : ils ne seront plus affichés.",
+    continue_: "Continuer",
+    setup: "Créer votre mot de passe",
+    setup_hint: "Au moins 12 caractères. Une phrase est plus facile à retenir.",
+    mismatch: "Les deux mots de passe diffèrent.",
+    bad_link: "Ce lien de création de compte est inconnu, déjà utilisé ou expiré : demandez-en un nouveau à un administrateur.",
+    expired_form: "Le formulaire a expiré : réessayez.",
+};
+
+const EN: Words = Words {
+    lang: "en",
+    sign_in: "Sign in",
+    email: "E-mail address",
+    password: "Password",
+    password_again: "Password (again)",
+    submit: "Submit",
+    wrong_password: "Wrong e-mail address or password.",
+    held_back: "Too many attempts: try again in",
+    second_factor: "Second factor",
+    code_hint: "The 6-digit code of your authenticator app, or a recovery code.",
+    code: "Code",
+    wrong_code: "Wrong code.",
+    enrol: "Set up the second factor",
+    enrol_hint: "Scan this QR code with your authenticator app (TOTP), then type the code it shows.",
+    secret_hint: "Or type this key by hand:",
+    recovery_title: "Recovery codes",
+    recovery_hint: "Each code works once, should you lose your phone. Keep them somewhere safe: they will not be shown again.",
+    continue_: "Continue",
+    setup: "Choose your password",
+    setup_hint: "At least 12 characters. A sentence is easier to remember.",
+    mismatch: "The two passwords differ.",
+    bad_link: "This set-up link is unknown, already used or expired: ask an admin for a new one.",
+    expired_form: "The form has expired: try again.",
+};
+
+#[derive(Debug, Default, Deserialize)]
+struct PageParams {
+    lang: Option<String>,
+    next: Option<String>,
+}
+
+fn lang_of(params: &PageParams, headers: &HeaderMap) -> Lang {
+    params
+        .lang
+        .as_deref()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_else(|| crate::api::lang_of(headers))
+}
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+/// Only a path of this site may follow a sign-in (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn bare_page(w: &Words, status: StatusCode, title: &str, main: &str) -> Response {
+    let mut h = String::with_capacity(main.len() + 1024);
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} · Vigie</title>\n<link rel=\"stylesheet\" href=\"/static/vigie.css\">\n</head>\n<body>\n\
+         <header>\n<span class=\"brand\">Vigie</span>\n\
+         <span class=\"langs\"><a href=\"?lang=fr\" lang=\"fr\">FR</a> · <a href=\"?lang=en\" lang=\"en\">EN</a></span>\n\
+         </header>\n<main class=\"narrow\">\n<h1>{}</h1>\n{main}</main>\n</body>\n</html>\n",
+        w.lang,
+        esc(title),
+        esc(title)
+    );
+    html_response(status, h)
+}
+
+fn error_line(m: &mut String, error: Option<&str>) {
+    if let Some(e) = error {
+        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
+    }
+}
+
+/// The pre-login CSRF value: the cookie's, or a new one to set.
+fn prelogin_token(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    match cookie(headers, PRELOGIN_COOKIE) {
+        Some(v) if v.len() >= 16 && v.len() <= 64 => (v.to_owned(), None),
+        _ => {
+            let mut b = [0u8; 18];
+            rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut b);
+            let v = hex::encode(b);
+            let set = set_cookie(PRELOGIN_COOKIE, &v, None, false);
+            (v, Some(set))
+        }
+    }
+}
+
+fn with_cookie(mut r: Response, set: Option<HeaderValue>) -> Response {
+    if let Some(v) = set {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+fn hidden(name: &str, value: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        esc(name),
+        esc(value)
+    )
+}
+
+/// The session of the request (any state), with its cookie value.
+async fn current_session(state: &AppState, headers: &HeaderMap) -> Option<(String, Session)> {
+    let secret = cookie(headers, SESSION_COOKIE)?.to_owned();
+    match state
+        .store()
+        .session(&secret, state.auth_config().sessions)
+        .await
+    {
+        Ok(Some(s)) => Some((secret, s)),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "session look-up failed");
+            None
+        }
+    }
+}
+
+/// Records a sign-in event in the trail of every organization the user belongs to.
+async fn audit_user(
+    state: &AppState,
+    user: &User,
+    action: &str,
+    origin: Option<std::net::IpAddr>,
+) {
+    let memberships = match state.store().memberships(user.id).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "memberships look-up failed");
+            return;
+        }
+    };
+    for m in memberships {
+        let event = AuditEvent {
+            actor: format!("user:{}", user.email),
+            role: Some(m.role.as_str().to_owned()),
+            action: action.to_owned(),
+            target: None,
+            origin: origin.map(|ip| ip.to_string()),
+            reason: None,
+        };
+        if let Err(e) = state.store().audit(m.org_id, event).await {
+            tracing::error!(error = %e, action, "could not record a sign-in event");
+        }
+    }
+}
+
+/// Sign-in attempts per client address; `Err` is the answer to send.
+fn limit_attempts(state: &AppState, origin: Option<std::net::IpAddr>, w: &Words) -> Result<(), Response> {
+    let key = origin.map_or_else(|| "?".to_owned(), |ip| ip.to_string());
+    let per_second = state.auth_config().login_per_minute / 60.0;
+    let burst = state.auth_config().login_per_minute.max(1.0);
+    state
+        .limits()
+        .login
+        .take(&key, per_second, burst)
+        .map_err(|wait| {
+            let mut r = bare_page(
+                w,
+                StatusCode::TOO_MANY_REQUESTS,
+                w.sign_in,
+                &format!("<p class=\"error\">{} {} s.</p>", w.held_back, wait.as_secs().max(1)),
+            );
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_str(&wait.as_secs().max(1).to_string()).expect("digits"),
+            );
+            r
+        })
+}
+
+// ------------------------------------------------------------------------------ password
+
+fn login_page(w: &Words, csrf: &str, next: &str, status: StatusCode, error: Option<&str>) -> Response {
+    let mut m = String::new();
+    error_line(&mut m, error);
+    let _ = write!(
+        m,
+        "<form method=\"post\" action=\"/login\">\n{}{}\n\
+         <p><label>{}<br><input type=\"email\" name=\"email\" autocomplete=\"username\" required autofocus></label></p>\n\
+         <p><label>{}<br><input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label></p>\n\
+         <p><button type=\"submit\">{}</button></p>\n</form>\n",
+        hidden("csrf", csrf),
+        hidden("next", next),
+        w.email,
+        w.password,
+        w.sign_in
+    );
+    bare_page(w, status, w.sign_in, &m)
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    let next = safe_next(params.next.as_deref());
+    if let Some((_, s)) = current_session(&state, &headers).await
+        && s.mfa_done
+    {
+        return Redirect::to(&next).into_response();
+    }
+    let (csrf, set) = prelogin_token(&headers);
+    with_cookie(login_page(w, &csrf, &next, StatusCode::OK, None), set)
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    let origin = Some(peer.ip());
+    let (csrf, set) = prelogin_token(&headers);
+    let Ok(Form(form)) = form else {
+        return with_cookie(login_page(w, &csrf, "/", StatusCode::BAD_REQUEST, Some(w.expired_form)), set);
+    };
+    let next = safe_next(form.next.as_deref());
+    if set.is_some() || form.csrf != csrf {
+        return with_cookie(login_page(w, &csrf, &next, StatusCode::FORBIDDEN, Some(w.expired_form)), set);
+    }
+    if let Err(r) = limit_attempts(&state, origin, w) {
+        return r;
+    }
+    let account = form.email.trim().to_ascii_lowercase();
+    if let Some(wait) = state.limits().accounts.wait(&account) {
+        let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
+        return login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+    }
+    let user = match state.store().check_password(&form.email, &form.password).await {
+        Ok(u) => u,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
+    let Some(user) = user else {
+        state.limits().accounts.failed(&account, state.auth_config());
+        tracing::warn!(origin = ?origin, "sign-in failed: wrong e-mail or password");
+        if let Ok(Some(known)) = state.store().user_by_email(&account).await {
+            audit_user(&state, &known, "login.failed", origin).await;
+        }
+        return login_page(w, &csrf, &next, StatusCode::UNAUTHORIZED, Some(w.wrong_password));
+    };
+    let (secret, _) = match state
+        .store()
+        .create_session(user.id, false, state.auth_config().sessions)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
+    let target = if user.totp_enabled {
+        format!("/login/totp?next={}", crate::ui::pct(&next))
+    } else {
+        "/account/totp".to_owned()
+    };
+    let mut r = Redirect::to(&target).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &secret, None, state.auth_config().secure_cookies),
+    );
+    r
+}
+
+// ------------------------------------------------------------------------ second factor
+
+fn totp_page(w: &Words, csrf: &str, next: &str, status: StatusCode, error: Option<&str>) -> Response {
+    let mut m = String::new();
+    error_line(&mut m, error);
+    let _ = write!(
+        m,
+        "<form method=\"post\" action=\"/login/totp\">\n{}{}\n<p class=\"hint\">{}</p>\n\
+         <p><label>{}<br><input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus></label></p>\n\
+         <p><button type=\"submit\">{}</button></p>\n</form>\n",
+        hidden("csrf", csrf),
+        hidden("next", next),
+        w.code_hint,
+        w.code,
+        w.submit
+    );
+    bare_page(w, status, w.second_factor, &m)
+}
+
+async fn totp_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    let next = safe_next(params.next.as_deref());
+    match current_session(&state, &headers).await {
+        None => Redirect::to("/login").into_response(),
+        Some((_, s)) if s.mfa_done => Redirect::to(&next).into_response(),
+        Some((_, s)) if !s.user.totp_enabled => Redirect::to("/account/totp").into_response(),
+        Some((_, s)) => totp_page(w, &s.csrf, &next, StatusCode::OK, None),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeForm {
+    csrf: String,
+    code: String,
+    next: Option<String>,
+}
+
+async fn totp_check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: Result<Form<CodeForm>, FormRejection>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    let origin = Some(peer.ip());
+    let Some((secret, session)) = current_session(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if session.mfa_done {
+        return Redirect::to("/").into_response();
+    }
+    let Ok(Form(form)) = form else {
+        return totp_page(w, &session.csrf, "/", StatusCode::BAD_REQUEST, Some(w.expired_form));
+    };
+    let next = safe_next(form.next.as_deref());
+    if form.csrf != session.csrf {
+        return totp_page(w, &session.csrf, &next, StatusCode::FORBIDDEN, Some(w.expired_form));
+    }
+    if let Err(r) = limit_attempts(&state, origin, w) {
+        return r;
+    }
+    let account = session.user.email.clone();
+    if let Some(wait) = state.limits().accounts.wait(&account) {
+        let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
+        return totp_page(w, &session.csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+    }
+    let ok = match state
+        .store()
+        .check_second_factor(session.user.id, &form.code, Timestamp::now())
+        .await
+    {
+        Ok(ok) => ok,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
+    if !ok {
+        state.limits().accounts.failed(&account, state.auth_config());
+        audit_user(&state, &session.user, "login.second_factor_failed", origin).await;
+        return totp_page(w, &session.csrf, &next, StatusCode::UNAUTHORIZED, Some(w.wrong_code));
+    }
+    state.limits().accounts.succeeded(&account);
+    if let Err(e) = state.store().session_mfa_done(&secret).await {
+        return crate::ui::store_error_page(e);
+    }
+    audit_user(&state, &session.user, "login.succeeded", origin).await;
+    Redirect::to(&next).into_response()
+}
+
+// ---------------------------------------------------------------------------- enrolment
+
+/// The QR code of `text` as inline SVG (black modules on white, a 4-module quiet zone).
+fn qr_svg(text: &str) -> String {
+    let Ok(qr) = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium) else {
+        return String::new();
+    };
+    let size = qr.size();
+    let border = 4;
+    let total = size + 2 * border;
+    let mut path = String::new();
+    for y in 0..size {
+        for x in 0..size {
+            if qr.get_module(x, y) {
+                let _ = write!(path, "M{},{}h1v1h-1z", x + border, y + border);
+            }
+        }
+    }
+    format!(
+        "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {total} {total}\" \
+         width=\"240\" height=\"240\" role=\"img\" aria-label=\"QR code\" shape-rendering=\"crispEdges\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    )
+}
+
+async fn enrol_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    let Some((_, session)) = current_session(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if session.user.totp_enabled {
+        return Redirect::to("/").into_response();
+    }
+    enrol_page(&state, w, &session, StatusCode::OK, None).await
+}
+
+async fn enrol_page(
+    state: &AppState,
+    w: &Words,
+    session: &Session,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
+    let enrolment = match state.store().begin_totp(session.user.id).await {
+        Ok(e) => e,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
+    let mut m = String::new();
+    error_line(&mut m, error);
+    let _ = write!(
+        m,
+        "<p>{}</p>\n{}\n<p class=\"hint\">{} <code>{}</code></p>\n\
+         <form method=\"post\" action=\"/account/totp\">\n{}\n\
+         <p><label>{}<br><input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus></label></p>\n\
+         <p><button type=\"submit\">{}</button></p>\n</form>\n",
+        w.enrol_hint,
+        qr_svg(&enrolment.otpauth_url),
+        w.secret_hint,
+        esc(&enrolment.secret_base32),
+        hidden("csrf", &session.csrf),
+        w.code,
+        w.submit
+    );
+    bare_page(w, status, w.enrol, &m)
+}
+
+async fn enrol_confirm(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: Result<Form<CodeForm>, FormRejection>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    let origin = Some(peer.ip());
+    let Some((secret, session)) = current_session(&state, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if session.user.totp_enabled {
+        return Redirect::to("/").into_response();
+    }
+    let Ok(Form(form)) = form else {
+        return enrol_page(&state, w, &session, StatusCode::BAD_REQUEST, Some(w.expired_form)).await;
+    };
+    if form.csrf != session.csrf {
+        return enrol_page(&state, w, &session, StatusCode::FORBIDDEN, Some(w.expired_form)).await;
+    }
+    if let Err(r) = limit_attempts(&state, origin, w) {
+        return r;
+    }
+    let codes = match state
+        .store()
+        .confirm_totp(session.user.id, &form.code, Timestamp::now())
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
+    let Some(codes) = codes else {
+        return enrol_page(&state, w, &session, StatusCode::UNAUTHORIZED, Some(w.wrong_code)).await;
+    };
+    if let Err(e) = state.store().session_mfa_done(&secret).await {
+        return crate::ui::store_error_page(e);
+    }
+    audit_user(&state, &session.user, "totp.enrolled", origin).await;
+    let mut m = String::new();
+    let _ = write!(m, "<p>{}</p>\n<ul class=\"codes\">\n", w.recovery_hint);
+    for c in &codes {
+        let _ = writeln!(m, "<li><code>{}</code></li>", esc(c));
+    }
+    let _ = write!(m, "</ul>\n<p><a href=\"/\">{}</a></p>\n", w.continue_);
+    bare_page(w, StatusCode::OK, w.recovery_title, &m)
+}
+
+// ------------------------------------------------------------------------------- set-up
+
+fn setup_page(w: &Words, secret: &str, csrf: &str, status: StatusCode, error: Option<&str>) -> Response {
+    let mut m = String::new();
+    error_line(&mut m, error);
+    let _ = write!(
+        m,
+        "<form method=\"post\" action=\"/setup/{}\">\n{}\n<p class=\"hint\">{}</p>\n\
+         <p><label>{}<br><input type=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"12\" required autofocus></label></p>\n\
+         <p><label>{}<br><input type=\"password\" name=\"password_again\" autocomplete=\"new-password\" minlength=\"12\" required></label></p>\n\
+         <p><button type=\"submit\">{}</button></p>\n</form>\n",
+        crate::ui::pct(secret),
+        hidden("csrf", csrf),
+        w.setup_hint,
+        w.password,
+        w.password_again,
+        w.submit
+    );
+    bare_page(w, status, w.setup, &m)
+}
+
+async fn setup_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+    Path(secret): Path<String>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    match state.store().setup_user(&secret).await {
+        Ok(Some(_)) => {
+            let (csrf, set) = prelogin_token(&headers);
+            with_cookie(setup_page(w, &secret, &csrf, StatusCode::OK, None), set)
+        }
+        Ok(None) => bare_page(w, StatusCode::NOT_FOUND, w.setup, &format!("<p class=\"error\">{}</p>", w.bad_link)),
+        Err(e) => crate::ui::store_error_page(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SetupForm {
+    csrf: String,
+    password: String,
+    password_again: String,
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PageParams>,
+    Path(secret): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: Result<Form<SetupForm>, FormRejection>,
+) -> Response {
+    let w = words(lang_of(&params, &headers));
+    let (csrf, set) = prelogin_token(&headers);
+    if let Err(r) = limit_attempts(&state, Some(peer.ip()), w) {
+        return r;
+    }
+    let Ok(Form(form)) = form else {
+        return with_cookie(setup_page(w, &secret, &csrf, StatusCode::BAD_REQUEST, Some(w.expired_form)), set);
+    };
+    if set.is_some() || form.csrf != csrf {
+        return with_cookie(setup_page(w, &secret, &csrf, StatusCode::FORBIDDEN, Some(w.expired_form)), set);
+    }
+    if form.password != form.password_again {
+        return setup_page(w, &secret, &csrf, StatusCode::BAD_REQUEST, Some(w.mismatch));
+    }
+    let user = match state.store().redeem_setup(&secret, &form.password).await {
+        Ok(u) => u,
+        Err(vigie_store::StoreError::Invalid(m)) => {
+            return setup_page(w, &secret, &csrf, StatusCode::BAD_REQUEST, Some(&m));
+        }
+        Err(vigie_store::StoreError::NotFound(_)) => {
+            return bare_page(w, StatusCode::NOT_FOUND, w.setup, &format!("<p class=\"error\">{}</p>", w.bad_link));
+        }
+        Err(e) => return crate::ui::store_error_page(e),
+    };
+    audit_user(&state, &user, "user.setup", Some(peer.ip())).await;
+    let (session, _) = match state
+        .store()
+        .create_session(user.id, false, state.auth_config().sessions)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
+    let mut r = Redirect::to("/account/totp").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &session, None, state.auth_config().secure_cookies),
+    );
+    r
+}
+
+// ------------------------------------------------------------------------------- logout
+
+#[derive(Debug, Deserialize)]
+struct LogoutForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: Result<Form<LogoutForm>, FormRejection>,
+) -> Response {
+    if let Some((secret, session)) = current_session(&state, &headers).await {
+        // Only our own pages can sign someone out: the form carries the session's token.
+        if !form.is_ok_and(|Form(f)| f.csrf == session.csrf) {
+            return crate::ui::error_page(StatusCode::FORBIDDEN, "CSRF", "the form has expired: reload the page");
+        }
+        if let Err(e) = state.store().end_session(&secret).await {
+            return crate::ui::store_error_page(e);
+        }
+        audit_user(&state, &session.user, "logout", Some(peer.ip())).await;
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(std::time::Duration::ZERO), state.auth_config().secure_cookies),
+    );
+    r
+}
