@@ -133,10 +133,9 @@ pub async fn add_user(
     caller: Caller,
     ApiJson(input): ApiJson<NewMemberIn>,
 ) -> ApiResult<(StatusCode, Json<NewMemberOut>)> {
-    let role: Role = input
-        .role
-        .parse()
-        .map_err(|e: vigie_core::UnknownName| ApiError::field("invalid_field", "role", e.to_string()))?;
+    let role: Role = input.role.parse().map_err(|e: vigie_core::UnknownName| {
+        ApiError::field("invalid_field", "role", e.to_string())
+    })?;
     let store = state.store();
     let (user, _) = store
         .add_member(caller.org.id, &input.email, role)
@@ -148,10 +147,17 @@ pub async fn add_user(
     let setup_path = if user.has_password {
         None
     } else {
-        Some(format!("/setup/{}", store.create_setup_secret(user.id).await?))
+        Some(format!(
+            "/setup/{}",
+            store.create_setup_secret(user.id).await?
+        ))
     };
     caller
-        .audit(&state, "user.add", Some(format!("user:{} as {role}", user.email)))
+        .audit(
+            &state,
+            "user.add",
+            Some(format!("user:{} as {role}", user.email)),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -181,7 +187,9 @@ pub async fn remove_user(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     if !state.store().remove_member(caller.org.id, id).await? {
-        return Err(ApiError::not_found(format!("no member {id} in this organization")));
+        return Err(ApiError::not_found(format!(
+            "no member {id} in this organization"
+        )));
     }
     caller
         .audit(&state, "user.remove", Some(format!("user-id:{id}")))
@@ -289,23 +297,41 @@ pub async fn create_token(
         scopes.push(p);
     }
     if scopes.is_empty() {
-        return Err(ApiError::field("invalid_field", "scopes", "at least one scope"));
+        return Err(ApiError::field(
+            "invalid_field",
+            "scopes",
+            "at least one scope",
+        ));
     }
     let days = input.expires_in_days.unwrap_or(90);
     if !(1..=730).contains(&days) {
-        return Err(ApiError::field("invalid_field", "expires_in_days", "must be 1 to 730"));
+        return Err(ApiError::field(
+            "invalid_field",
+            "expires_in_days",
+            "must be 1 to 730",
+        ));
     }
     let expires = Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(days));
     let new = state
         .store()
-        .create_token(caller.org.id, &input.name, &scopes, Some(expires), &caller.actor())
+        .create_token(
+            caller.org.id,
+            &input.name,
+            &scopes,
+            Some(expires),
+            &caller.actor(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => ApiError::field("invalid_field", "name", m),
             e => e.into(),
         })?;
     caller
-        .audit(&state, "token.create", Some(format!("token:{}", new.token.id)))
+        .audit(
+            &state,
+            "token.create",
+            Some(format!("token:{}", new.token.id)),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -404,7 +430,9 @@ pub async fn audit_entries(
         .store()
         .audit_entries(caller.org.id, q.after.unwrap_or(0), limit)
         .await?;
-    let next_after = (entries.len() == limit as usize).then(|| entries.last().map(|e| e.seq)).flatten();
+    let next_after = (entries.len() == limit as usize)
+        .then(|| entries.last().map(|e| e.seq))
+        .flatten();
     Ok(Json(AuditPageOut {
         entries: entries.into_iter().map(Into::into).collect(),
         next_after,
@@ -433,7 +461,9 @@ pub async fn audit_export(State(state): State<AppState>, caller: Caller) -> ApiR
                     // The last line says the export is incomplete: a cut file never looks whole.
                     tracing::error!(error = %e, "audit export stopped");
                     let _ = writer
-                        .write_all(b"{\"error\":\"the export stopped early: see the server log\"}\n")
+                        .write_all(
+                            b"{\"error\":\"the export stopped early: see the server log\"}\n",
+                        )
                         .await;
                     return;
                 }

@@ -13,10 +13,10 @@ use vigie_core::{
 use vigie_store::ContactQuery;
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::decisions::{Ask, MissingIdentifier, decide_stored};
 use crate::dto::*;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, JsonBytes, page_limit};
 
 /// Default page size of contact listings.
@@ -162,7 +162,9 @@ pub async fn get_contact(
 ) -> ApiResult<Json<ContactOut>> {
     let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
-    caller.audit(&state, "contact.read", Some(target(&r))).await?;
+    caller
+        .audit(&state, "contact.read", Some(target(&r)))
+        .await?;
     let contact = state
         .store()
         .contact(org.id, &r)
@@ -192,7 +194,9 @@ pub async fn put_contact(
     let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
     let data = input.into_data(Some(&r), org_region())?;
-    caller.audit(&state, "contact.update", Some(target(&r))).await?;
+    caller
+        .audit(&state, "contact.update", Some(target(&r)))
+        .await?;
     let store = state.store();
     if store.contact(org.id, &r).await?.is_none() {
         return Err(contact_not_found(&contact_ref));
@@ -221,7 +225,9 @@ pub async fn patch_contact(
 ) -> ApiResult<Json<ContactOut>> {
     let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
-    caller.audit(&state, "contact.update", Some(target(&r))).await?;
+    caller
+        .audit(&state, "contact.update", Some(target(&r)))
+        .await?;
     let store = state.store();
     let current = store
         .contact(org.id, &r)
@@ -257,7 +263,9 @@ pub async fn append_event(
     let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
     let event = input.into_event()?;
-    caller.audit(&state, "ledger.append", Some(target(&r))).await?;
+    caller
+        .audit(&state, "ledger.append", Some(target(&r)))
+        .await?;
     let store = state.store();
     if store.contact(org.id, &r).await?.is_none() {
         return Err(contact_not_found(&contact_ref));
@@ -289,7 +297,9 @@ pub async fn list_events(
     if store.contact(org.id, &r).await?.is_none() {
         return Err(contact_not_found(&contact_ref));
     }
-    caller.audit(&state, "ledger.read", Some(target(&r))).await?;
+    caller
+        .audit(&state, "ledger.read", Some(target(&r)))
+        .await?;
     let events = store.ledger(org.id, &r).await?;
     Ok(Json(LedgerOut {
         contact_ref: r.as_str().to_owned(),
@@ -455,7 +465,9 @@ pub async fn contact_decision(
     let r = parse_ref("contact_ref", &contact_ref)?;
     let ask = q.ask()?;
     let ask_channel = ask.channel;
-    caller.audit(&state, "contact.decide", Some(target(&r))).await?;
+    caller
+        .audit(&state, "contact.decide", Some(target(&r)))
+        .await?;
     let store = state.store();
     let contact = store
         .contact(org.id, &r)

@@ -55,7 +55,11 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/api/v1/contacts/{contact_ref}/events", LedgerWrite),
     ("GET", "/api/v1/contacts/{contact_ref}/events", LedgerRead),
     // decisions
-    ("GET", "/api/v1/contacts/{contact_ref}/decision", ContactReach),
+    (
+        "GET",
+        "/api/v1/contacts/{contact_ref}/decision",
+        ContactReach,
+    ),
     ("POST", "/api/v1/decide", Decide),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
@@ -93,9 +97,15 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
 
 /// The permission a route requires, if it is declared.
 pub fn route_permission(method: &Method, path: &str) -> Option<Permission> {
+    // axum answers HEAD with the GET handler: it needs what GET needs.
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
     ROUTES
         .iter()
-        .find(|(m, p, _)| *m == method.as_str() && *p == path)
+        .find(|(m, p, _)| *m == method && *p == path)
         .map(|(_, _, perm)| *perm)
 }
 
@@ -184,7 +194,10 @@ impl LoginThrottle {
     }
 
     pub(crate) fn succeeded(&self, account: &str) {
-        self.failures.lock().expect("login throttle").remove(account);
+        self.failures
+            .lock()
+            .expect("login throttle")
+            .remove(account);
     }
 }
 
@@ -269,7 +282,9 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
         parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
-            tracing::error!("a handler asked for the caller on a route the gate let through without one");
+            tracing::error!(
+                "a handler asked for the caller on a route the gate let through without one"
+            );
             ApiError::internal()
         })
     }
@@ -376,11 +391,19 @@ fn requested_org(parts: &axum::http::request::Parts) -> Option<String> {
 
 /// The gate: see the module documentation.
 pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(route) = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()) else {
+    let Some(route) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+    else {
         return next.run(req).await; // no route: the fallback answers 404
     };
     let api = is_api(&route);
     let Some(permission) = route_permission(req.method(), &route) else {
+        if ROUTES.iter().any(|(_, p, _)| *p == route) {
+            // A method the route does not serve: axum answers 405 without running a handler.
+            return next.run(req).await;
+        }
         tracing::error!(route, method = %req.method(), "route without a declared permission");
         return ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -421,7 +444,10 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(|t| t.trim().to_owned());
 
     let caller = if let Some(secret) = bearer {
@@ -430,13 +456,28 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             Err(e) => return ApiError::from(e).into_response(),
         };
         let Some(token) = token else {
-            return unauthenticated(true, "invalid_token", "Authorization: unknown API token", "");
+            return unauthenticated(
+                true,
+                "invalid_token",
+                "Authorization: unknown API token",
+                "",
+            );
         };
         if token.revoked_at.is_some() {
-            return unauthenticated(true, "token_revoked", "Authorization: this API token was revoked", "");
+            return unauthenticated(
+                true,
+                "token_revoked",
+                "Authorization: this API token was revoked",
+                "",
+            );
         }
         if !token.usable_at(jiff::Timestamp::now()) {
-            return unauthenticated(true, "token_expired", "Authorization: this API token has expired", "");
+            return unauthenticated(
+                true,
+                "token_expired",
+                "Authorization: this API token has expired",
+                "",
+            );
         }
         let org = match state.org_by_id(token.org_id).await {
             Ok(Some(o)) => o,
@@ -463,11 +504,21 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             Err(e) => return ApiError::from(e).into_response(),
         };
         let Some(session) = session else {
-            return unauthenticated(api, "session_expired", "your session has ended: sign in again", &path_and_query);
+            return unauthenticated(
+                api,
+                "session_expired",
+                "your session has ended: sign in again",
+                &path_and_query,
+            );
         };
         if !session.mfa_done {
             return if api {
-                unauthenticated(true, "second_factor_required", "finish signing in with your second factor", "")
+                unauthenticated(
+                    true,
+                    "second_factor_required",
+                    "finish signing in with your second factor",
+                    "",
+                )
             } else {
                 Redirect::to("/login/totp").into_response()
             };
@@ -574,11 +625,16 @@ mod tests {
     #[test]
     fn cookies_are_read_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; vigie_session=xyz; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; vigie_session=xyz; b=2"),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("xyz"));
         assert_eq!(cookie(&h, "c"), None);
         let set = set_cookie(SESSION_COOKIE, "v", None, true);
         let set = set.to_str().unwrap();
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure"));
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure")
+        );
     }
 }

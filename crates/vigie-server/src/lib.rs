@@ -106,7 +106,10 @@ impl AppState {
     }
 
     /// The organization with this id, if it exists.
-    pub async fn org_by_id(&self, id: vigie_store::OrgId) -> Result<Option<Organization>, StoreError> {
+    pub async fn org_by_id(
+        &self,
+        id: vigie_store::OrgId,
+    ) -> Result<Option<Organization>, StoreError> {
         let cached = self
             .inner
             .orgs
@@ -118,7 +121,14 @@ impl AppState {
         if let Some(org) = cached {
             return Ok(Some(org));
         }
-        match self.inner.store.orgs().await?.into_iter().find(|o| o.id == id) {
+        match self
+            .inner
+            .store
+            .orgs()
+            .await?
+            .into_iter()
+            .find(|o| o.id == id)
+        {
             Some(org) => self.org(&org.slug).await,
             None => Ok(None),
         }
@@ -342,7 +352,7 @@ pub async fn serve_until(
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-        .await
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

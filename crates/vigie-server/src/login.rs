@@ -9,13 +9,13 @@
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
+use axum::Form;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use jiff::Timestamp;
 use serde::Deserialize;
 use vigie_core::Lang;
@@ -211,12 +211,7 @@ async fn current_session(state: &AppState, headers: &HeaderMap) -> Option<(Strin
 }
 
 /// Records a sign-in event in the trail of every organization the user belongs to.
-async fn audit_user(
-    state: &AppState,
-    user: &User,
-    action: &str,
-    origin: Option<std::net::IpAddr>,
-) {
+async fn audit_user(state: &AppState, user: &User, action: &str, origin: Option<std::net::IpAddr>) {
     let memberships = match state.store().memberships(user.id).await {
         Ok(m) => m,
         Err(e) => {
@@ -240,7 +235,11 @@ async fn audit_user(
 }
 
 /// Sign-in attempts per client address; `Err` is the answer to send.
-fn limit_attempts(state: &AppState, origin: Option<std::net::IpAddr>, w: &Words) -> Result<(), Response> {
+fn limit_attempts(
+    state: &AppState,
+    origin: Option<std::net::IpAddr>,
+    w: &Words,
+) -> Result<(), Response> {
     let key = origin.map_or_else(|| "?".to_owned(), |ip| ip.to_string());
     let per_second = state.auth_config().login_per_minute / 60.0;
     let burst = state.auth_config().login_per_minute.max(1.0);
@@ -253,7 +252,11 @@ fn limit_attempts(state: &AppState, origin: Option<std::net::IpAddr>, w: &Words)
                 w,
                 StatusCode::TOO_MANY_REQUESTS,
                 w.sign_in,
-                &format!("<p class=\"error\">{} {} s.</p>", w.held_back, wait.as_secs().max(1)),
+                &format!(
+                    "<p class=\"error\">{} {} s.</p>",
+                    w.held_back,
+                    wait.as_secs().max(1)
+                ),
             );
             r.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -265,7 +268,13 @@ fn limit_attempts(state: &AppState, origin: Option<std::net::IpAddr>, w: &Words)
 
 // ------------------------------------------------------------------------------ password
 
-fn login_page(w: &Words, csrf: &str, next: &str, status: StatusCode, error: Option<&str>) -> Response {
+fn login_page(
+    w: &Words,
+    csrf: &str,
+    next: &str,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
     let mut m = String::new();
     error_line(&mut m, error);
     let _ = write!(
@@ -318,11 +327,17 @@ async fn login(
     let origin = Some(peer.ip());
     let (csrf, set) = prelogin_token(&headers);
     let Ok(Form(form)) = form else {
-        return with_cookie(login_page(w, &csrf, "/", StatusCode::BAD_REQUEST, Some(w.expired_form)), set);
+        return with_cookie(
+            login_page(w, &csrf, "/", StatusCode::BAD_REQUEST, Some(w.expired_form)),
+            set,
+        );
     };
     let next = safe_next(form.next.as_deref());
     if set.is_some() || form.csrf != csrf {
-        return with_cookie(login_page(w, &csrf, &next, StatusCode::FORBIDDEN, Some(w.expired_form)), set);
+        return with_cookie(
+            login_page(w, &csrf, &next, StatusCode::FORBIDDEN, Some(w.expired_form)),
+            set,
+        );
     }
     if let Err(r) = limit_attempts(&state, origin, w) {
         return r;
@@ -332,17 +347,30 @@ async fn login(
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
         return login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
     }
-    let user = match state.store().check_password(&form.email, &form.password).await {
+    let user = match state
+        .store()
+        .check_password(&form.email, &form.password)
+        .await
+    {
         Ok(u) => u,
         Err(e) => return crate::ui::store_error_page(e),
     };
     let Some(user) = user else {
-        state.limits().accounts.failed(&account, state.auth_config());
+        state
+            .limits()
+            .accounts
+            .failed(&account, state.auth_config());
         tracing::warn!(origin = ?origin, "sign-in failed: wrong e-mail or password");
         if let Ok(Some(known)) = state.store().user_by_email(&account).await {
             audit_user(&state, &known, "login.failed", origin).await;
         }
-        return login_page(w, &csrf, &next, StatusCode::UNAUTHORIZED, Some(w.wrong_password));
+        return login_page(
+            w,
+            &csrf,
+            &next,
+            StatusCode::UNAUTHORIZED,
+            Some(w.wrong_password),
+        );
     };
     let (secret, _) = match state
         .store()
@@ -360,14 +388,25 @@ async fn login(
     let mut r = Redirect::to(&target).into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &secret, None, state.auth_config().secure_cookies),
+        set_cookie(
+            SESSION_COOKIE,
+            &secret,
+            None,
+            state.auth_config().secure_cookies,
+        ),
     );
     r
 }
 
 // ------------------------------------------------------------------------ second factor
 
-fn totp_page(w: &Words, csrf: &str, next: &str, status: StatusCode, error: Option<&str>) -> Response {
+fn totp_page(
+    w: &Words,
+    csrf: &str,
+    next: &str,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
     let mut m = String::new();
     error_line(&mut m, error);
     let _ = write!(
@@ -422,11 +461,23 @@ async fn totp_check(
         return Redirect::to("/").into_response();
     }
     let Ok(Form(form)) = form else {
-        return totp_page(w, &session.csrf, "/", StatusCode::BAD_REQUEST, Some(w.expired_form));
+        return totp_page(
+            w,
+            &session.csrf,
+            "/",
+            StatusCode::BAD_REQUEST,
+            Some(w.expired_form),
+        );
     };
     let next = safe_next(form.next.as_deref());
     if form.csrf != session.csrf {
-        return totp_page(w, &session.csrf, &next, StatusCode::FORBIDDEN, Some(w.expired_form));
+        return totp_page(
+            w,
+            &session.csrf,
+            &next,
+            StatusCode::FORBIDDEN,
+            Some(w.expired_form),
+        );
     }
     if let Err(r) = limit_attempts(&state, origin, w) {
         return r;
@@ -434,7 +485,13 @@ async fn totp_check(
     let account = session.user.email.clone();
     if let Some(wait) = state.limits().accounts.wait(&account) {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
-        return totp_page(w, &session.csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+        return totp_page(
+            w,
+            &session.csrf,
+            &next,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(&msg),
+        );
     }
     let ok = match state
         .store()
@@ -445,9 +502,18 @@ async fn totp_check(
         Err(e) => return crate::ui::store_error_page(e),
     };
     if !ok {
-        state.limits().accounts.failed(&account, state.auth_config());
+        state
+            .limits()
+            .accounts
+            .failed(&account, state.auth_config());
         audit_user(&state, &session.user, "login.second_factor_failed", origin).await;
-        return totp_page(w, &session.csrf, &next, StatusCode::UNAUTHORIZED, Some(w.wrong_code));
+        return totp_page(
+            w,
+            &session.csrf,
+            &next,
+            StatusCode::UNAUTHORIZED,
+            Some(w.wrong_code),
+        );
     }
     state.limits().accounts.succeeded(&account);
     if let Err(e) = state.store().session_mfa_done(&secret).await {
@@ -543,10 +609,24 @@ async fn enrol_confirm(
         return Redirect::to("/").into_response();
     }
     let Ok(Form(form)) = form else {
-        return enrol_page(&state, w, &session, StatusCode::BAD_REQUEST, Some(w.expired_form)).await;
+        return enrol_page(
+            &state,
+            w,
+            &session,
+            StatusCode::BAD_REQUEST,
+            Some(w.expired_form),
+        )
+        .await;
     };
     if form.csrf != session.csrf {
-        return enrol_page(&state, w, &session, StatusCode::FORBIDDEN, Some(w.expired_form)).await;
+        return enrol_page(
+            &state,
+            w,
+            &session,
+            StatusCode::FORBIDDEN,
+            Some(w.expired_form),
+        )
+        .await;
     }
     if let Err(r) = limit_attempts(&state, origin, w) {
         return r;
@@ -560,7 +640,14 @@ async fn enrol_confirm(
         Err(e) => return crate::ui::store_error_page(e),
     };
     let Some(codes) = codes else {
-        return enrol_page(&state, w, &session, StatusCode::UNAUTHORIZED, Some(w.wrong_code)).await;
+        return enrol_page(
+            &state,
+            w,
+            &session,
+            StatusCode::UNAUTHORIZED,
+            Some(w.wrong_code),
+        )
+        .await;
     };
     if let Err(e) = state.store().session_mfa_done(&secret).await {
         return crate::ui::store_error_page(e);
@@ -577,7 +664,13 @@ async fn enrol_confirm(
 
 // ------------------------------------------------------------------------------- set-up
 
-fn setup_page(w: &Words, secret: &str, csrf: &str, status: StatusCode, error: Option<&str>) -> Response {
+fn setup_page(
+    w: &Words,
+    secret: &str,
+    csrf: &str,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
     let mut m = String::new();
     error_line(&mut m, error);
     let _ = write!(
@@ -608,7 +701,12 @@ async fn setup_form(
             let (csrf, set) = prelogin_token(&headers);
             with_cookie(setup_page(w, &secret, &csrf, StatusCode::OK, None), set)
         }
-        Ok(None) => bare_page(w, StatusCode::NOT_FOUND, w.setup, &format!("<p class=\"error\">{}</p>", w.bad_link)),
+        Ok(None) => bare_page(
+            w,
+            StatusCode::NOT_FOUND,
+            w.setup,
+            &format!("<p class=\"error\">{}</p>", w.bad_link),
+        ),
         Err(e) => crate::ui::store_error_page(e),
     }
 }
@@ -634,10 +732,28 @@ async fn setup(
         return r;
     }
     let Ok(Form(form)) = form else {
-        return with_cookie(setup_page(w, &secret, &csrf, StatusCode::BAD_REQUEST, Some(w.expired_form)), set);
+        return with_cookie(
+            setup_page(
+                w,
+                &secret,
+                &csrf,
+                StatusCode::BAD_REQUEST,
+                Some(w.expired_form),
+            ),
+            set,
+        );
     };
     if set.is_some() || form.csrf != csrf {
-        return with_cookie(setup_page(w, &secret, &csrf, StatusCode::FORBIDDEN, Some(w.expired_form)), set);
+        return with_cookie(
+            setup_page(
+                w,
+                &secret,
+                &csrf,
+                StatusCode::FORBIDDEN,
+                Some(w.expired_form),
+            ),
+            set,
+        );
     }
     if form.password != form.password_again {
         return setup_page(w, &secret, &csrf, StatusCode::BAD_REQUEST, Some(w.mismatch));
@@ -648,7 +764,12 @@ async fn setup(
             return setup_page(w, &secret, &csrf, StatusCode::BAD_REQUEST, Some(&m));
         }
         Err(vigie_store::StoreError::NotFound(_)) => {
-            return bare_page(w, StatusCode::NOT_FOUND, w.setup, &format!("<p class=\"error\">{}</p>", w.bad_link));
+            return bare_page(
+                w,
+                StatusCode::NOT_FOUND,
+                w.setup,
+                &format!("<p class=\"error\">{}</p>", w.bad_link),
+            );
         }
         Err(e) => return crate::ui::store_error_page(e),
     };
@@ -664,7 +785,12 @@ async fn setup(
     let mut r = Redirect::to("/account/totp").into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &session, None, state.auth_config().secure_cookies),
+        set_cookie(
+            SESSION_COOKIE,
+            &session,
+            None,
+            state.auth_config().secure_cookies,
+        ),
     );
     r
 }
@@ -685,7 +811,11 @@ async fn logout(
     if let Some((secret, session)) = current_session(&state, &headers).await {
         // Only our own pages can sign someone out: the form carries the session's token.
         if !form.is_ok_and(|Form(f)| f.csrf == session.csrf) {
-            return crate::ui::error_page(StatusCode::FORBIDDEN, "CSRF", "the form has expired: reload the page");
+            return crate::ui::error_page(
+                StatusCode::FORBIDDEN,
+                "CSRF",
+                "the form has expired: reload the page",
+            );
         }
         if let Err(e) = state.store().end_session(&secret).await {
             return crate::ui::store_error_page(e);
@@ -695,7 +825,12 @@ async fn logout(
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(std::time::Duration::ZERO), state.auth_config().secure_cookies),
+        set_cookie(
+            SESSION_COOKIE,
+            "",
+            Some(std::time::Duration::ZERO),
+            state.auth_config().secure_cookies,
+        ),
     );
     r
 }

@@ -42,9 +42,9 @@ use vigie_store::{OrgId, ScreeningRun};
 
 use crate::AppState;
 use crate::api::OrgHeader;
+use crate::auth::Caller;
 use crate::dto::{ChannelName, CodeName, JurisdictionName, PurposeName};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery, page_limit};
 
 pub const TAG_SCREENING: &str = "screening";
@@ -760,7 +760,11 @@ pub async fn get_decisions(
     let job = state.inner.screenings.job(org.id, &id)?;
     let summary = job.summary()?;
     caller
-        .audit(&state, "screening.download", Some(format!("screening:{id}")))
+        .audit(
+            &state,
+            "screening.download",
+            Some(format!("screening:{id}")),
+        )
         .await?;
     let file = match tokio::fs::File::open(&job.output).await {
         Ok(f) => f,

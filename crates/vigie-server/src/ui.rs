@@ -24,9 +24,9 @@ use vigie_core::{
 use vigie_store::{Contact, ContactQuery, DEFAULT_ORG, Organization, StoredEvent};
 
 use crate::AppState;
+use crate::auth::{Caller, Who};
 use crate::decisions::{Ask, MissingIdentifier, decide_stored};
 use crate::error::ApiError;
-use crate::auth::{Caller, Who};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -688,7 +688,10 @@ async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, U
             e.seq,
             when(e.at),
             esc(&e.actor),
-            e.role.as_deref().map(|r| format!(" ({})", esc(r))).unwrap_or_default(),
+            e.role
+                .as_deref()
+                .map(|r| format!(" ({})", esc(r)))
+                .unwrap_or_default(),
             esc(&e.action),
             esc(e.target.as_deref().unwrap_or("—")),
             esc(e.origin.as_deref().unwrap_or("—")),
@@ -824,7 +827,11 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         }
     }
     if status == StatusCode::OK {
-        let action = if q.is_some() { "contact.search" } else { "contact.list" };
+        let action = if q.is_some() {
+            "contact.search"
+        } else {
+            "contact.list"
+        };
         ui.caller.audit(&state, action, None).await?;
         let page_ = state.store().contacts(ui.org.id, &query).await?;
         if page_.contacts.is_empty() {
@@ -913,7 +920,11 @@ async fn contact_page(
         return Err(not_found());
     };
     ui.caller
-        .audit(&state, "contact.read", Some(format!("contact:{}", r.as_str())))
+        .audit(
+            &state,
+            "contact.read",
+            Some(format!("contact:{}", r.as_str())),
+        )
         .await?;
     let store = state.store();
     let contact = store.contact(ui.org.id, &r).await?.ok_or_else(not_found)?;

@@ -490,13 +490,21 @@ impl Store {
                 "the second factor is already set up".into(),
             ));
         }
-        let key = SecretKey::random();
-        let wrapped = self.vault.wrap(&key, &totp_context(user_id));
-        self.sql_exec(
-            "UPDATE users SET totp_wrapped = $1 WHERE id = $2 AND totp_enabled_at IS NULL",
-            sql_params![wrapped, user_id],
-        )
-        .await?;
+        // A pending secret is shown again (the page may be reloaded after a wrong code); a new
+        // one is made only when there is none.
+        let key = match self.totp_secret(user_id).await? {
+            Some((key, _)) => key,
+            None => {
+                let key = SecretKey::random();
+                let wrapped = self.vault.wrap(&key, &totp_context(user_id));
+                self.sql_exec(
+                    "UPDATE users SET totp_wrapped = $1 WHERE id = $2 AND totp_enabled_at IS NULL",
+                    sql_params![wrapped, user_id],
+                )
+                .await?;
+                key
+            }
+        };
         let secret_base32 = totp(key.as_bytes()).get_secret_base32();
         let otpauth_url = format!(
             "otpauth://totp/Vigie:{}?secret={secret_base32}&issuer=Vigie&algorithm=SHA1&digits={TOTP_DIGITS}&period={TOTP_STEP}",

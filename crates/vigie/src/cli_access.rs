@@ -131,7 +131,10 @@ pub async fn run_user(store_args: &StoreArgs, cmd: UserCommand) -> anyhow::Resul
             let secret = store.create_setup_secret(user.id).await?;
             for m in store.memberships(user.id).await? {
                 store
-                    .audit(m.org_id, cli_audit("user.setup_link", format!("user:{}", user.email)))
+                    .audit(
+                        m.org_id,
+                        cli_audit("user.setup_link", format!("user:{}", user.email)),
+                    )
                     .await?;
             }
             println!(
@@ -160,7 +163,10 @@ pub async fn run_user(store_args: &StoreArgs, cmd: UserCommand) -> anyhow::Resul
                 anyhow::bail!("--email: {} is not a member of {}", user.email, org.slug);
             }
             store
-                .audit(org.id, cli_audit("user.remove", format!("user:{}", user.email)))
+                .audit(
+                    org.id,
+                    cli_audit("user.remove", format!("user:{}", user.email)),
+                )
                 .await?;
             println!("removed {} from {}", user.email, org.slug);
         }
@@ -183,19 +189,27 @@ pub async fn run_token(store_args: &StoreArgs, cmd: TokenCommand) -> anyhow::Res
             if !(1..=730).contains(&days) {
                 anyhow::bail!("--days: must be 1 to 730");
             }
-            let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(days));
+            let expires =
+                jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(days));
             let actor = format!("cli:{}", crate::config::os_user());
             let new = store
                 .create_token(org.id, &name, &scopes, Some(expires), &actor)
                 .await?;
             store
-                .audit(org.id, cli_audit("token.create", format!("token:{}", new.token.id)))
+                .audit(
+                    org.id,
+                    cli_audit("token.create", format!("token:{}", new.token.id)),
+                )
                 .await?;
             eprintln!(
                 "created {} in {} ({}), expires {}; the secret is shown this once:",
                 new.token.id,
                 org.slug,
-                scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","),
+                scopes
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
                 expires
             );
             println!("{}", new.secret);
@@ -215,7 +229,11 @@ pub async fn run_token(store_args: &StoreArgs, cmd: TokenCommand) -> anyhow::Res
                     "{}\t{}\t{}\t{state}\t{}",
                     t.id,
                     t.name,
-                    t.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","),
+                    t.scopes
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
                     t.expires_at.map(|e| e.to_string()).unwrap_or_default()
                 );
             }

@@ -107,7 +107,12 @@ async fn demo_access(
         .create_token(
             org.id,
             "demo quick start",
-            &[Permission::ContactsRead, Permission::LedgerRead, Permission::ContactReach, Permission::Decide],
+            &[
+                Permission::ContactsRead,
+                Permission::LedgerRead,
+                Permission::ContactReach,
+                Permission::Decide,
+            ],
             Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)),
             &format!("cli:{}", crate::config::os_user()),
         )

@@ -272,21 +272,30 @@ both_stores! {
         app.get("/nothing/here").await.error(404, "not_found");
     }
 
-    async fn the_organization_comes_from_the_vigie_org_header(app) {
+    async fn the_organization_comes_from_the_token_or_the_members_choice(app) {
         let a = app.send(app.req(Method::GET, "/api/v1/contacts").header("Vigie-Org", "nope")).await;
         a.field_error(404, "unknown_organization", "Vigie-Org");
         let a = app.send(app.req(Method::GET, "/api/v1/contacts").header("Vigie-Org", "Not A Slug!")).await;
         a.error(404, "unknown_organization");
 
+        // A token acts in its own organization only.
         app.store.create_org("acme", "ACME SAS").await.unwrap();
         let a = app.send(app.req(Method::POST, "/api/v1/contacts").header("Vigie-Org", "acme").json(&marie())).await;
+        a.error(404, "unknown_organization");
+        // A person in two organizations chooses with the header.
+        let (cookie, csrf) = signed_in(&app.store, "both@example.org", vigie_core::Role::Marketer, &["default", "acme"]).await;
+        let as_person = |m: Method, path: &str| {
+            app.anonymous(m, path).header("cookie", &cookie).header("x-csrf-token", &csrf)
+        };
+        let a = app.send(as_person(Method::POST, "/api/v1/contacts").header("Vigie-Org", "acme").json(&marie())).await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-        let a = app.send(app.req(Method::GET, "/api/v1/contacts/C001").header("Vigie-Org", "acme")).await;
+        let a = app.send(as_person(Method::GET, "/api/v1/contacts/C001").header("Vigie-Org", "acme")).await;
         assert_eq!(a.status, StatusCode::OK);
         // Invisible from the default organization, where the same reference is free.
         app.get("/api/v1/contacts/C001").await.error(404, "not_found");
+        app.send(as_person(Method::GET, "/api/v1/contacts/C001")).await.error(404, "not_found");
         app.create(marie()).await;
-        let a = app.send(app.req(Method::GET, "/api/v1/contacts?email=marie.martin%40orange.fr").header("Vigie-Org", "acme")).await;
+        let a = app.send(as_person(Method::GET, "/api/v1/contacts?email=marie.martin%40orange.fr").header("Vigie-Org", "acme")).await;
         assert_eq!(a.json()["contacts"].as_array().unwrap().len(), 1);
     }
 
@@ -433,10 +442,14 @@ both_stores! {
         assert_secure(&unknown);
 
         app.store.create_org("demo", "Optique Lumière SAS").await.unwrap();
-        let demo = app.get("/?org=demo").await;
+        let (cookie, _) = signed_in(&app.store, "dpo@example.org", vigie_core::Role::Dpo, &["default", "demo"]).await;
+        let demo = app.send(app.anonymous(Method::GET, "/?org=demo").header("cookie", &cookie)).await;
         assert!(demo.text.contains("Optique Lumière SAS"));
         assert!(demo.text.contains("href=\"/contacts?org=demo\""), "links keep the organization");
-        let demo = app.send(app.req(Method::GET, "/contacts").header("Vigie-Org", "demo")).await;
+        assert!(demo.text.contains("dpo@example.org"), "the page names who is signed in");
+        let demo = app.send(app.anonymous(Method::GET, "/contacts").header("cookie", &cookie).header("Vigie-Org", "demo")).await;
         assert!(demo.text.contains("Aucun contact."));
+        // A token sees its own organization only.
+        assert_eq!(app.get("/?org=demo").await.status, StatusCode::NOT_FOUND);
     }
 }

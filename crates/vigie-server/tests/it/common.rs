@@ -12,7 +12,11 @@ use vigie_store::Store;
 use vigie_store::testing::{TestStore, postgres_store, sqlite_store};
 
 pub struct TestApp {
-    base: String,
+    pub base: String,
+    /// An API token of the default organization holding every scope, sent by `req`.
+    pub token: String,
+    /// Tokens of other organizations, made on demand by `get_as`.
+    org_tokens: tokio::sync::Mutex<std::collections::HashMap<String, String>>,
     client: reqwest::Client,
     pub store: Store,
     /// "sqlite" or "postgres".
@@ -96,6 +100,7 @@ impl TestApp {
         let config = ScreeningConfig::in_dir(dir.path());
         let jobs_dir = config.jobs_dir.clone();
         let store = test_store.store.clone();
+        let token = all_scopes_token(&store, vigie_store::DEFAULT_ORG).await;
         let state = AppState::with_screening(store.clone(), config);
         tokio::spawn(vigie_server::serve_until(
             listener,
@@ -104,6 +109,8 @@ impl TestApp {
         ));
         TestApp {
             base: format!("http://{addr}"),
+            token,
+            org_tokens: Default::default(),
             client: reqwest::Client::builder().no_proxy().build().unwrap(),
             store,
             kind,
@@ -130,7 +137,13 @@ impl TestApp {
         }
     }
 
+    /// A request authenticated with the default organization's all-scopes token.
     pub fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.anonymous(method, path).bearer_auth(&self.token)
+    }
+
+    /// A request with no credentials.
+    pub fn anonymous(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.client.request(method, format!("{}{path}", self.base))
     }
 
@@ -138,10 +151,27 @@ impl TestApp {
         self.send(self.req(Method::GET, path)).await
     }
 
-    /// A GET for the organization `org` (the Vigie-Org header).
+    /// A GET for the organization `org`, with an all-scopes token of that organization; for an
+    /// organization that does not exist, the default token naming it in `Vigie-Org`.
     pub async fn get_as(&self, org: &str, path: &str) -> Answer {
-        self.send(self.req(Method::GET, path).header("vigie-org", org))
-            .await
+        let token = {
+            let mut tokens = self.org_tokens.lock().await;
+            match tokens.get(org) {
+                Some(t) => Some(t.clone()),
+                None if self.store.org(org).await.unwrap().is_some() => {
+                    let t = all_scopes_token(&self.store, org).await;
+                    tokens.insert(org.to_owned(), t.clone());
+                    Some(t)
+                }
+                None => None,
+            }
+        };
+        let req = self.anonymous(Method::GET, path);
+        let req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req.bearer_auth(&self.token).header("vigie-org", org),
+        };
+        self.send(req).await
     }
 
     pub async fn json(&self, method: Method, path: &str, body: &Value) -> Answer {
@@ -168,7 +198,8 @@ impl TestApp {
         let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n",
+             Authorization: Bearer {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.token,
             2 * LIMIT
         );
         tcp.write_all(head.as_bytes()).await.expect("head");
@@ -225,6 +256,44 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// A person signed in (second factor given) with `role` in each of `orgs`: the `Cookie` header
+/// value and the session's CSRF token.
+pub async fn signed_in(
+    store: &Store,
+    email: &str,
+    role: vigie_core::Role,
+    orgs: &[&str],
+) -> (String, String) {
+    let mut user = None;
+    for slug in orgs {
+        let org = store.require_org(slug).await.expect("organization");
+        user = Some(
+            store
+                .add_member(org.id, email, role)
+                .await
+                .expect("member")
+                .0,
+        );
+    }
+    let user = user.expect("at least one organization");
+    let (cookie, session) = store
+        .create_session(user.id, true, vigie_store::SessionPolicy::default())
+        .await
+        .expect("session");
+    (format!("vigie_session={cookie}"), session.csrf)
+}
+
+/// A token of organization `slug` holding every scope.
+pub async fn all_scopes_token(store: &Store, slug: &str) -> String {
+    let org = store.require_org(slug).await.expect("organization");
+    let scopes: Vec<_> = vigie_core::Permission::scopes().collect();
+    store
+        .create_token(org.id, "tests", &scopes, None, "test")
+        .await
+        .expect("token")
+        .secret
 }
 
 /// Writes each test once and runs it on both stores: `name::sqlite` and `name::postgres`.

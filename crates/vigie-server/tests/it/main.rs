@@ -3,5 +3,6 @@
 
 mod common;
 
+mod access;
 mod api;
 mod screenings;

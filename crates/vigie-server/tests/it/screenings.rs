@@ -198,7 +198,7 @@ both_stores! {
         assert_eq!(runs.len(), 1, "{runs:?}");
         let run = &runs[0];
         assert_eq!(run["id"], summary["run_id"]);
-        assert_eq!(run["actor"], "api");
+        assert!(run["actor"].as_str().unwrap().starts_with("token:tok_"), "{run}");
         assert_eq!(run["campaign"], CAMPAIGN);
         assert_eq!(run["input_name"], "targets.csv");
         assert_eq!(run["input_sha256"], sha256_hex(TARGETS));
