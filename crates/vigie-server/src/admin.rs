@@ -354,7 +354,9 @@ pub async fn revoke_token(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    if !state.store().revoke_token(caller.org.id, &id).await? {
+    let revoked = state.store().revoke_token(caller.org.id, &id).await?;
+    state.limits().tokens.clear();
+    if !revoked {
         return Err(ApiError::not_found(format!(
             "no live token {id:?} in this organization"
         )));

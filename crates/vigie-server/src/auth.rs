@@ -169,6 +169,43 @@ impl RateLimiter {
     }
 }
 
+/// Tokens recently looked up, by the SHA-256 of their secret, for a few seconds: an API client
+/// sending thousands of requests a second costs one store read per token and period, not one
+/// per request. A revocation through this server takes effect at once (it empties the cache);
+/// one made elsewhere (the CLI, another server) within [`TOKEN_CACHE_TTL`].
+#[derive(Debug, Default)]
+pub(crate) struct TokenCache {
+    tokens: Mutex<HashMap<[u8; 32], (ApiToken, Instant)>>,
+}
+
+/// How long a looked-up token is trusted without asking the store again.
+pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
+
+fn secret_key(secret: &str) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(secret.as_bytes()).into()
+}
+
+impl TokenCache {
+    pub(crate) fn get(&self, secret: &str) -> Option<ApiToken> {
+        let tokens = self.tokens.lock().expect("token cache");
+        let (token, at) = tokens.get(&secret_key(secret))?;
+        (at.elapsed() < TOKEN_CACHE_TTL).then(|| token.clone())
+    }
+
+    pub(crate) fn put(&self, secret: &str, token: ApiToken) {
+        let mut tokens = self.tokens.lock().expect("token cache");
+        if tokens.len() > 10_000 {
+            tokens.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
+        }
+        tokens.insert(secret_key(secret), (token, Instant::now()));
+    }
+
+    pub(crate) fn clear(&self) {
+        self.tokens.lock().expect("token cache").clear();
+    }
+}
+
 /// Failed sign-ins per account: after a few in a row, the account is held back for a while.
 #[derive(Debug, Default)]
 pub(crate) struct LoginThrottle {
@@ -451,9 +488,20 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         .map(|t| t.trim().to_owned());
 
     let caller = if let Some(secret) = bearer {
-        let token = match state.store().token_by_secret(&secret).await {
-            Ok(t) => t,
-            Err(e) => return ApiError::from(e).into_response(),
+        let token = match state.limits().tokens.get(&secret) {
+            Some(t) => Some(t),
+            None => match state.store().token_by_secret(&secret).await {
+                Ok(t) => {
+                    if let Some(t) = &t {
+                        state.limits().tokens.put(&secret, t.clone());
+                        if let Err(e) = state.store().touch_token(&t.id).await {
+                            tracing::warn!(error = %e, "could not note a token's use");
+                        }
+                    }
+                    t
+                }
+                Err(e) => return ApiError::from(e).into_response(),
+            },
         };
         let Some(token) = token else {
             return unauthenticated(
@@ -488,9 +536,6 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             && *slug != org.slug
         {
             return unknown_org(slug).into_response();
-        }
-        if let Err(e) = state.store().touch_token(&token.id).await {
-            tracing::warn!(error = %e, "could not note a token's use");
         }
         Caller {
             org,

@@ -69,6 +69,8 @@ pub(crate) struct Limits {
     pub login: auth::RateLimiter,
     /// Failed sign-ins, per account.
     pub accounts: auth::LoginThrottle,
+    /// API tokens recently looked up.
+    pub tokens: auth::TokenCache,
 }
 
 impl AppState {

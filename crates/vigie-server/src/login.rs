@@ -234,12 +234,12 @@ async fn audit_user(state: &AppState, user: &User, action: &str, origin: Option<
     }
 }
 
-/// Sign-in attempts per client address; `Err` is the answer to send.
+/// Sign-in attempts per client address; `Some` is the refusal to send.
 fn limit_attempts(
     state: &AppState,
     origin: Option<std::net::IpAddr>,
     w: &Words,
-) -> Result<(), Response> {
+) -> Option<Response> {
     let key = origin.map_or_else(|| "?".to_owned(), |ip| ip.to_string());
     let per_second = state.auth_config().login_per_minute / 60.0;
     let burst = state.auth_config().login_per_minute.max(1.0);
@@ -247,7 +247,8 @@ fn limit_attempts(
         .limits()
         .login
         .take(&key, per_second, burst)
-        .map_err(|wait| {
+        .err()
+        .map(|wait| {
             let mut r = bare_page(
                 w,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -339,7 +340,7 @@ async fn login(
             set,
         );
     }
-    if let Err(r) = limit_attempts(&state, origin, w) {
+    if let Some(r) = limit_attempts(&state, origin, w) {
         return r;
     }
     let account = form.email.trim().to_ascii_lowercase();
@@ -479,7 +480,7 @@ async fn totp_check(
             Some(w.expired_form),
         );
     }
-    if let Err(r) = limit_attempts(&state, origin, w) {
+    if let Some(r) = limit_attempts(&state, origin, w) {
         return r;
     }
     let account = session.user.email.clone();
@@ -628,7 +629,7 @@ async fn enrol_confirm(
         )
         .await;
     }
-    if let Err(r) = limit_attempts(&state, origin, w) {
+    if let Some(r) = limit_attempts(&state, origin, w) {
         return r;
     }
     let codes = match state
@@ -728,7 +729,7 @@ async fn setup(
 ) -> Response {
     let w = words(lang_of(&params, &headers));
     let (csrf, set) = prelogin_token(&headers);
-    if let Err(r) = limit_attempts(&state, Some(peer.ip()), w) {
+    if let Some(r) = limit_attempts(&state, Some(peer.ip()), w) {
         return r;
     }
     let Ok(Form(form)) = form else {

@@ -61,6 +61,27 @@ fn serve(data: &Path, key: &Path) -> (Child, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_kill_9() {
     let (_dir, data, key) = setup();
+    // A token made with the CLI, as an operator would; its secret is the only line on stdout.
+    let made = vigie(&data, &key)
+        .args([
+            "token",
+            "create",
+            "--name",
+            "durability",
+            "--scopes",
+            "contacts:write,ledger:write",
+            "--days",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("vigie_tok_"), "{token}");
     let (mut server, base) = serve(&data, &key);
     let http = reqwest::Client::new();
     let contact = serde_json::json!({
@@ -69,6 +90,7 @@ async fn acknowledged_writes_survive_kill_9() {
     });
     let created = http
         .post(format!("{base}/api/v1/contacts"))
+        .bearer_auth(&token)
         .json(&contact)
         .send()
         .await
@@ -80,6 +102,7 @@ async fn acknowledged_writes_survive_kill_9() {
     });
     let appended = http
         .post(format!("{base}/api/v1/contacts/K1/events"))
+        .bearer_auth(&token)
         .json(&event)
         .send()
         .await
