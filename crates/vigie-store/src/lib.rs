@@ -10,6 +10,7 @@
 
 mod audit;
 mod backend;
+mod dsar;
 mod error;
 mod keys;
 mod migrations;
@@ -32,6 +33,10 @@ use vigie_core::{ContactRef, PhoneE164};
 
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use backend::{ImportMsg, UnknownRefs};
+pub use dsar::{
+    ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,
+    Tombstone,
+};
 pub use error::{Result, StoreError};
 pub use keys::RewrapReport;
 pub use model::*;
@@ -42,7 +47,7 @@ pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};
 
 use backend::{Backend, RowQuery};
-use vault::{ChainKey, IndexKey};
+use vault::{ChainKey, DataKey, IndexKey};
 
 /// The organization every install starts with.
 pub const DEFAULT_ORG: &str = "default";
@@ -210,6 +215,7 @@ impl Store {
             vault: self.vault.clone(),
             index: IndexKey::new(&key),
             chain: ChainKey::new(&key.derive(b"vigie/audit-chain/v1")),
+            requests: DataKey::new(&key.derive(b"vigie/dsar-identifiers/v1")),
         };
         self.crypto
             .lock()

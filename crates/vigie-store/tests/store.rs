@@ -12,6 +12,8 @@ use vigie_store::*;
 
 #[path = "store/audit.rs"]
 mod audit;
+#[path = "store/dsar.rs"]
+mod dsar;
 #[path = "store/keys.rs"]
 mod keys;
 
