@@ -500,6 +500,37 @@ pub fn erasure_disposition(customer: bool, contract_active: bool) -> ErasureDisp
     }
 }
 
+/// A retention period, as told to the person (art. 13(2)(a), 15(1)(d)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionRule {
+    pub fr: &'static str,
+    pub en: &'static str,
+}
+
+/// The retention periods Vigie applies and tells people about.
+pub const RETENTION: &[RetentionRule] = &[
+    RetentionRule {
+        fr: "Prospects : 3 ans à compter de la collecte ou du dernier contact venant de vous              (CNIL, référentiel gestion commerciale).",
+        en: "Prospects: 3 years from collection or from your last contact with us (CNIL              guidance on customer management).",
+    },
+    RetentionRule {
+        fr: "Clients : la durée de la relation commerciale, puis 3 ans pour la prospection.",
+        en: "Customers: the length of the business relationship, then 3 years for marketing.",
+    },
+    RetentionRule {
+        fr: "Factures et pièces comptables : 10 ans (Code de commerce, art. L123-22).",
+        en: "Invoices and accounting records: 10 years (French Commercial Code, art. L123-22).",
+    },
+    RetentionRule {
+        fr: "Preuves de consentement et d'opposition : la durée du traitement, puis 5 ans              (prescription, Code civil art. 2224) ; après un effacement, sans donnée vous              identifiant.",
+        en: "Proof of consent and objection: while the processing lasts, then 5 years              (limitation period, French Civil Code art. 2224); after an erasure, with nothing              that identifies you.",
+    },
+    RetentionRule {
+        fr: "Liste de suppression (vous ne serez plus contacté) : une empreinte SHA-256 de              l'identifiant, sans limite de durée tant que vous ne demandez pas à en sortir.",
+        en: "Suppression list (you will not be contacted again): a SHA-256 fingerprint of the              identifier, for as long as you do not ask to leave it.",
+    },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
