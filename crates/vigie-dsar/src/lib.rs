@@ -587,15 +587,13 @@ impl Dsar {
         org: &Organization,
         r: &Request,
         event: &str,
-        ids: &[Identifier],
-        contact: Option<&Contact>,
+        s: systems::Subject,
         corrections: Option<serde_json::Value>,
         by: &Actor,
     ) -> Result<Vec<notify::Delivery>> {
         if self.systems.processors.is_empty() {
             return Ok(Vec::new());
         }
-        let s = Self::subject(ids, contact);
         let notice = notify::Notice {
             event: event.into(),
             organization: org.slug.clone(),
@@ -644,7 +642,7 @@ impl Dsar {
         }
         // Processors hear of it while the identifiers are still at hand.
         let deliveries = self
-            .notify(org, r, "dsar.erasure", ids, contact, None, by)
+            .notify(org, r, "dsar.erasure", subject.clone(), None, by)
             .await?;
         let today = (self.now)().to_zoned(self.tz.clone()).date();
         let outcome = match disposition {
@@ -750,8 +748,7 @@ impl Dsar {
                 org,
                 r,
                 "dsar.rectification",
-                &ids,
-                Some(c),
+                Self::subject(&ids, Some(c)),
                 Some(serde_json::to_value(&corrections).expect("plain struct serializes")),
                 by,
             )
@@ -787,7 +784,14 @@ impl Dsar {
         )
         .await?;
         let deliveries = self
-            .notify(org, r, "dsar.restriction", ids, Some(c), None, by)
+            .notify(
+                org,
+                r,
+                "dsar.restriction",
+                Self::subject(ids, Some(c)),
+                None,
+                by,
+            )
             .await?;
         Ok(
             json!({"restriction": {"restricted": true, "until": "lifted", "processors_notified": deliveries}}),

@@ -1,6 +1,7 @@
 //! The `vigie` command: one binary for the server, the demo and every batch job.
 
 mod cli_audit;
+mod cli_dsar;
 mod cli_import;
 mod cli_keys;
 mod cli_screen;
@@ -46,6 +47,8 @@ enum Command {
     /// Check and export the tamper-evident audit trail.
     #[command(subcommand)]
     Audit(cli_audit::AuditCommand),
+    /// Data subject requests: file, follow, extend and fulfil them (GDPR art. 12-21).
+    Dsar(cli_dsar::DsarArgs),
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
@@ -77,6 +80,7 @@ fn main() -> std::process::ExitCode {
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
             Command::Audit(cmd) => cli_audit::run(&cli.store, cmd).await,
             Command::Keys(cmd) => cli_keys::run(&cli.store, cmd).await,
+            Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Demo(args) => demo::run(&cli.store, args).await,
