@@ -5,3 +5,4 @@
 mod fulfil;
 mod harness;
 mod lifecycle;
+mod scale;
