@@ -7,6 +7,7 @@
 pub mod access;
 pub mod calendar;
 pub mod decision;
+pub mod dsar;
 pub mod ident;
 pub mod ledger;
 pub mod moment;

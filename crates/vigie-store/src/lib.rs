@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod backend;
+mod dsar;
 mod error;
 mod keys;
 mod migrations;
@@ -38,6 +39,10 @@ pub use accounts::{
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use backend::{ImportMsg, UnknownRefs};
+pub use dsar::{
+    ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,
+    Tombstone,
+};
 pub use error::{Result, StoreError};
 pub use keys::RewrapReport;
 pub use model::*;
@@ -48,7 +53,7 @@ pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};
 
 use backend::{Backend, RowQuery};
-use vault::{ChainKey, IndexKey};
+use vault::{ChainKey, DataKey, IndexKey};
 
 /// The organization every install starts with.
 pub const DEFAULT_ORG: &str = "default";
@@ -216,6 +221,7 @@ impl Store {
             vault: self.vault.clone(),
             index: IndexKey::new(&key),
             chain: ChainKey::new(&key.derive(b"vigie/audit-chain/v1")),
+            requests: DataKey::new(&key.derive(b"vigie/dsar-identifiers/v1")),
         };
         self.crypto
             .lock()

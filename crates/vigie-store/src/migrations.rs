@@ -28,6 +28,11 @@ pub const SQLITE: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/sqlite/0004_accounts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "dsar",
+        sql: include_str!("../migrations/sqlite/0005_dsar.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -50,5 +55,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "accounts",
         sql: include_str!("../migrations/postgres/0004_accounts.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "dsar",
+        sql: include_str!("../migrations/postgres/0005_dsar.sql"),
     },
 ];

@@ -112,7 +112,7 @@ async fn upsert_contacts_batch(
                  informed = EXCLUDED.informed, objection_offered = EXCLUDED.objection_offered,
                  contract_active = EXCLUDED.contract_active, restricted = EXCLUDED.restricted,
                  row_digest = EXCLUDED.row_digest, updated_at = EXCLUDED.updated_at
-               WHERE c.row_digest <> EXCLUDED.row_digest
+               WHERE c.row_digest <> EXCLUDED.row_digest AND c.erased_at IS NULL
              RETURNING c.id, c.contact_ref, (xmax = 0) AS inserted",
             &[
                 &org, &refs, &email, &phone, &pii, &audience, &customer, &cats, &via, &at, &informed, &objection,

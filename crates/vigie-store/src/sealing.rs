@@ -109,6 +109,9 @@ pub struct OrgCrypto {
     pub index: IndexKey,
     /// Links the organization's audit trail (see `audit.rs`).
     pub chain: ChainKey,
+    /// Seals the identifiers named by data subject requests (see `dsar.rs`): a request may name
+    /// someone who is not a contact, so it cannot use a contact's key.
+    pub requests: DataKey,
 }
 
 /// A row read back from the store could not be turned into the model.
@@ -131,8 +134,13 @@ impl OrgCrypto {
 
     /// Seals a contact with a fresh data key.
     pub fn seal_contact(&self, c: &ContactData) -> SealedContact {
-        let dek = SecretKey::random();
-        let data_key = DataKey::new(&dek);
+        self.seal_contact_with(c, &SecretKey::random())
+    }
+
+    /// Seals a contact with its existing data key `dek` (a change that must keep what was sealed
+    /// before, such as ledger proofs and earlier versions, readable with the same key).
+    pub fn seal_contact_with(&self, c: &ContactData, dek: &SecretKey) -> SealedContact {
+        let data_key = DataKey::new(dek);
         let contact_ref = c.contact_ref.as_str();
         let pii = Pii {
             email: c.email.as_ref().map(Email::as_str),
@@ -144,7 +152,7 @@ impl OrgCrypto {
         let sealed = data_key.seal(&plain, &self.pii_aad(contact_ref));
         let wrapped_dek = self
             .vault
-            .wrap(&dek, &Vault::contact_key_context(self.org_id, contact_ref));
+            .wrap(dek, &Vault::contact_key_context(self.org_id, contact_ref));
         let categories = c.customer_categories.join("|");
         let collected_at = c.collected_at.map(to_micros);
         let row_digest = self.index.content_digest(
@@ -185,6 +193,19 @@ impl OrgCrypto {
         }
     }
 
+    /// Unwraps a contact's data key, as the raw key (to seal a new version of the contact with it).
+    pub fn unwrap_dek(
+        &self,
+        contact_ref: &str,
+        wrapped_dek: Option<&[u8]>,
+    ) -> Result<SecretKey, VaultError> {
+        let wrapped = wrapped_dek.ok_or(VaultError::Shredded)?;
+        self.vault.unwrap_key(
+            wrapped,
+            &Vault::contact_key_context(self.org_id, contact_ref),
+        )
+    }
+
     /// Unwraps a contact's data key.
     pub fn data_key(
         &self,
@@ -204,8 +225,15 @@ impl OrgCrypto {
         &self,
         row: &ContactRow,
     ) -> Result<(ContactData, Timestamp, Timestamp), RowError> {
-        let dk = self.data_key(&row.contact_ref, row.wrapped_dek.as_deref())?;
-        let plain = dk.open(&row.pii, &self.pii_aad(&row.contact_ref))?;
+        // An erased contact (data key destroyed, sealed fields cleared) reads as a contact without
+        // identifiers or names: its reference and facts stay, as the tombstone's subject.
+        let erased = row.wrapped_dek.is_none() && row.pii.is_empty();
+        let plain = if erased {
+            b"{}".to_vec()
+        } else {
+            let dk = self.data_key(&row.contact_ref, row.wrapped_dek.as_deref())?;
+            dk.open(&row.pii, &self.pii_aad(&row.contact_ref))?
+        };
         let pii: Pii<'_> =
             serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(e.to_string()))?;
         let corrupt =

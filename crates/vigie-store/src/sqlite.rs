@@ -172,12 +172,15 @@ fn upsert_contact_tx(
         .execute(params![org, id, c.wrapped_dek])?;
         return Ok((id, UpsertOutcome::Inserted));
     }
-    let (id, digest): (i64, Vec<u8>) = conn
+    let (id, digest, erased): (i64, Vec<u8>, bool) = conn
         .prepare_cached(
-            "SELECT id, row_digest FROM contacts WHERE org_id = ?1 AND contact_ref = ?2",
+            "SELECT id, row_digest, erased_at IS NOT NULL FROM contacts WHERE org_id = ?1 AND contact_ref = ?2",
         )?
-        .query_row(params![org, c.contact_ref], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    if digest == c.row_digest {
+        .query_row(params![org, c.contact_ref], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    // An erased contact stays erased: a later import of its row changes nothing.
+    if erased || digest == c.row_digest {
         return Ok((id, UpsertOutcome::Unchanged));
     }
     conn.prepare_cached(

@@ -506,8 +506,15 @@ impl ChainKey {
 }
 
 /// A contact's data key, unwrapped: seals and opens its personal fields.
+#[derive(Clone)]
 pub struct DataKey {
     cipher: Aes256Gcm,
+}
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DataKey(<redacted>)")
+    }
 }
 
 impl DataKey {

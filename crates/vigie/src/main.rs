@@ -2,6 +2,7 @@
 
 mod cli_access;
 mod cli_audit;
+mod cli_dsar;
 mod cli_import;
 mod cli_keys;
 mod cli_screen;
@@ -53,6 +54,8 @@ enum Command {
     /// Manage API tokens: create (scopes, expiry), list, revoke.
     #[command(subcommand)]
     Token(cli_access::TokenCommand),
+    /// Data subject requests: file, follow, extend and fulfil them (GDPR art. 12-21).
+    Dsar(cli_dsar::DsarArgs),
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
@@ -86,6 +89,7 @@ fn main() -> std::process::ExitCode {
             Command::Keys(cmd) => cli_keys::run(&cli.store, cmd).await,
             Command::User(cmd) => cli_access::run_user(&cli.store, cmd).await,
             Command::Token(cmd) => cli_access::run_token(&cli.store, cmd).await,
+            Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Demo(args) => demo::run(&cli.store, args).await,
