@@ -47,6 +47,9 @@ pub enum DsarError {
     },
     #[error("request {id}: {problem}")]
     NotReady { id: i64, problem: String },
+    /// Input that does not make a request: names the field.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
     #[error("connected systems: {0}")]
     Config(String),
     #[error("connected system {system}: {message}")]
@@ -222,10 +225,12 @@ impl Dsar {
         by: &Actor,
     ) -> Result<vigie_store::Filed> {
         if kind == RequestKind::Rectification && corrections.as_ref().is_none_or(|c| c.is_empty()) {
-            return Err(DsarError::Config(
-                "a rectification request needs the corrections (email, phone, first_name or last_name)"
+            return Err(DsarError::Invalid {
+                field: "corrections".into(),
+                message: "a rectification request needs at least one corrected field (email, \
+                          phone, first_name or last_name)"
                     .into(),
-            ));
+            });
         }
         let filed = self
             .store
@@ -457,9 +462,10 @@ impl Dsar {
         let ids = Self::identifiers(&r, contact.as_ref());
         let (outcome, archive) = match r.kind {
             RequestKind::Access | RequestKind::Portability => {
-                let a = self.access(org, &r, contact.as_ref(), &ids, by).await?;
+                let (a, systems) = self.access(org, &r, contact.as_ref(), &ids, by).await?;
                 let outcome = json!({
                     "archive": {"file": a.file_name, "sha256": a.sha256, "bytes": a.bytes.len(), "files": a.files},
+                    "systems": systems,
                 });
                 (outcome, Some(a))
             }
@@ -499,7 +505,7 @@ impl Dsar {
         contact: Option<&Contact>,
         ids: &[Identifier],
         by: &Actor,
-    ) -> Result<Archive> {
+    ) -> Result<(Archive, Vec<serde_json::Value>)> {
         let (ledger, versions, requests) = match contact {
             Some(c) => {
                 let cref = &c.data.contact_ref;
@@ -550,6 +556,10 @@ impl Dsar {
         for sys in &self.systems.systems {
             collected.extend(sys.collect(&subject).await?);
         }
+        let found: Vec<serde_json::Value> = collected
+            .iter()
+            .map(|c| json!({"system": c.system, "table": c.table, "rows": c.rows.len()}))
+            .collect();
         let dossier = archive::Dossier {
             organization: org.clone(),
             request: r.clone(),
@@ -578,7 +588,7 @@ impl Dsar {
             )
             .await?;
         }
-        Ok(a)
+        Ok((a, found))
     }
 
     /// Tells every processor, records each delivery in the request's history.

@@ -25,6 +25,23 @@ pub struct RowQuery {
     pub limit: u32,
 }
 
+/// The e-mail and phone predicates of a contact listing, with `e` and `p` the placeholders of
+/// their blind indexes: a plain equality for a given identifier (its index is then usable), a
+/// predicate true for NULL otherwise (the placeholder stays bound either way).
+pub fn identifier_filters(q: &RowQuery, e: &str, p: &str) -> (String, String) {
+    let f = |given: bool, ph: &str, col: &str| {
+        if given {
+            format!("c.{col} = {ph}")
+        } else {
+            format!("({ph} IS NULL OR c.{col} = {ph})")
+        }
+    };
+    (
+        f(q.email_bidx.is_some(), e, "email_bidx"),
+        f(q.phone_bidx.is_some(), p, "phone_bidx"),
+    )
+}
+
 /// Rows an events import could not attach: (line, contact_ref).
 pub type UnknownRefs = Vec<(u64, String)>;
 

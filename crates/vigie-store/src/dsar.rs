@@ -870,9 +870,15 @@ impl SqliteStore {
     ) -> Result<Vec<Row>> {
         let q = q.clone();
         self.read(move |c| {
+            // A plain equality when the id is given, so that the key is used.
+            let by_id = if id.is_some() {
+                "id = ?2"
+            } else {
+                "?2 IS NULL"
+            };
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM dsar_requests WHERE org_id = ?1
-                   AND (?2 IS NULL OR id = ?2) AND id > ?3 AND (NOT ?4 OR closed_at IS NULL)
+                   AND {by_id} AND id > ?3 AND (NOT ?4 OR closed_at IS NULL)
                    AND (?5 IS NULL OR contact_ref = ?5)
                  ORDER BY id LIMIT ?6"
             ))?;
@@ -1236,11 +1242,16 @@ impl PgStore {
         q: &RequestQuery,
     ) -> Result<Vec<Row>> {
         let c = self.client().await?;
+        let by_id = if id.is_some() {
+            "id = $2"
+        } else {
+            "$2::int8 IS NULL"
+        };
         let rows = c
             .query(
                 &format!(
                     "SELECT {COLUMNS} FROM dsar_requests WHERE org_id = $1
-                       AND ($2::int8 IS NULL OR id = $2) AND id > $3 AND (NOT $4 OR closed_at IS NULL)
+                       AND {by_id} AND id > $3 AND (NOT $4 OR closed_at IS NULL)
                        AND ($5::text IS NULL OR contact_ref = $5)
                      ORDER BY id LIMIT $6"
                 ),

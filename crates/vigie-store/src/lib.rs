@@ -243,7 +243,16 @@ impl Store {
         data: &ContactData,
     ) -> Result<(Contact, UpsertOutcome)> {
         let crypto = self.org_crypto(org).await?;
-        let sealed = crypto.seal_contact(data);
+        // An existing contact keeps its data key: what was sealed with it before (ledger proofs,
+        // earlier versions) must stay readable. A fresh key would make them unreadable.
+        let existing = on_backend!(self.contact_row_by_ref(org, data.contact_ref.as_str()))?;
+        let sealed = match existing.as_ref().and_then(|r| r.wrapped_dek.as_deref()) {
+            Some(wrapped) => {
+                let dek = crypto.unwrap_dek(data.contact_ref.as_str(), Some(wrapped))?;
+                crypto.seal_contact_with(data, &dek)
+            }
+            None => crypto.seal_contact(data),
+        };
         let (_, outcome) = on_backend!(self.upsert_contact(org, sealed, now_micros()))?;
         let contact = self
             .contact(org, &data.contact_ref)

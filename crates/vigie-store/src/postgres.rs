@@ -9,7 +9,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio::sync::mpsc::Receiver;
 use tokio_postgres::{NoTls, Row};
 
-use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs};
+use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs, identifier_filters};
 use crate::error::{Result, StoreError};
 use crate::migrations::POSTGRES;
 use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome, from_micros};
@@ -472,12 +472,13 @@ impl Backend for PgStore {
 
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>> {
         let c = self.client().await?;
+        // A plain equality when an identifier is given, so that its index is used whatever
+        // plan the server caches.
+        let (email_f, phone_f) = identifier_filters(&q, "$3::bytea", "$4::bytea");
         let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c
              LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
-             WHERE c.org_id = $1 AND c.id > $2
-               AND ($3::bytea IS NULL OR c.email_bidx = $3)
-               AND ($4::bytea IS NULL OR c.phone_bidx = $4)
+             WHERE c.org_id = $1 AND c.id > $2 AND {email_f} AND {phone_f}
              ORDER BY c.id LIMIT $5"
         );
         let email = q.email_bidx.as_ref().map(|d| &d[..]);

@@ -220,6 +220,7 @@ pub async fn run(store_args: &StoreArgs, args: DsarArgs) -> anyhow::Result<ExitC
         Err(e) => {
             let code = match e.downcast_ref::<DsarError>() {
                 Some(DsarError::NotFound(_)) => EXIT_NOT_FOUND,
+                Some(DsarError::Invalid { .. }) => EXIT_INPUT,
                 Some(DsarError::Store(vigie_store::StoreError::NotFound(_))) => EXIT_NOT_FOUND,
                 Some(DsarError::Transition { .. } | DsarError::NotReady { .. }) => EXIT_STATE,
                 Some(DsarError::Store(vigie_store::StoreError::Conflict(_))) => EXIT_STATE,

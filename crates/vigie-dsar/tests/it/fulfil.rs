@@ -4,7 +4,7 @@ use std::io::Read;
 
 use vigie_core::dsar::{RequestKind, RequestStatus};
 use vigie_core::{Action, ChannelScope, ConsentEvent, Email, Method, PhoneE164, Purpose};
-use vigie_dsar::{Actor, Dsar, Systems, notify};
+use vigie_dsar::{Actor, Dsar, DsarError, Systems, notify};
 use vigie_store::testing::TestStore;
 use vigie_store::*;
 
@@ -113,7 +113,12 @@ async fn access_gathers_everything_into_one_archive(t: TestStore) {
     assert!(!files[&crm].contains("Paul"));
     assert!(files.contains_key("manifest.json"));
     // The outcome names the archive by hash, with no personal data.
-    let outcome = done.request.outcome.unwrap().to_string();
+    let outcome = done.request.outcome.unwrap();
+    assert_eq!(
+        outcome["systems"][0],
+        serde_json::json!({"system": "shop", "table": "customers", "rows": 1})
+    );
+    let outcome = outcome.to_string();
     assert!(outcome.contains(&archive.sha256));
     assert!(!outcome.contains(EMAIL));
     // The audit trail holds the steps and still verifies.
@@ -317,18 +322,20 @@ async fn rectification_restriction_and_objection(t: TestStore) {
     let dsar = Dsar::new(t.store.clone()).with_systems(systems);
     let p1 = vigie_core::ContactRef::parse("P1").unwrap();
 
-    // Rectification without corrections is refused at filing.
-    assert!(
-        dsar.file(
+    // Rectification without corrections is refused at filing, naming the field.
+    let refused = dsar
+        .file(
             &org,
             RequestKind::Rectification,
             by_email(),
             true,
             None,
-            &dpo()
+            &dpo(),
         )
-        .await
-        .is_err()
+        .await;
+    assert!(
+        matches!(&refused, Err(DsarError::Invalid { field, .. }) if field == "corrections"),
+        "{refused:?}"
     );
     let corrections = Corrections {
         phone: Some(PhoneE164::parse_e164("+33611223344").unwrap()),

@@ -8,7 +8,10 @@
 //! scripts/test --run-ignored only -E 'test(dsar_at_scale)' --no-capture
 //! ```
 //!
-//! `VIGIE_DSAR_BENCH_CONTACTS` and `VIGIE_DSAR_BENCH_ROWS` change the sizes.
+//! `VIGIE_DSAR_BENCH_CONTACTS` and `VIGIE_DSAR_BENCH_ROWS` change the sizes;
+//! `VIGIE_DSAR_BENCH_DIR` keeps the base and the SQLite system there and reuses them next time
+//! (each run erases three people, so a kept base loses three contacts a run). The figures are
+//! filing and fulfilment timed apart, for three people; the target holds for each fulfilment.
 
 use std::time::Instant;
 
@@ -48,46 +51,62 @@ fn contact(i: u64) -> ContactData {
 async fn dsar_at_scale() {
     let contacts = size("VIGIE_DSAR_BENCH_CONTACTS", 2_000_000);
     let rows = size("VIGIE_DSAR_BENCH_ROWS", 1_000_000);
-    let t = vigie_store::testing::sqlite_store().await;
-    let store = t.store.clone();
+    let kept = std::env::var_os("VIGIE_DSAR_BENCH_DIR").map(std::path::PathBuf::from);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = kept.clone().unwrap_or_else(|| tmp.path().to_path_buf());
+    std::fs::create_dir_all(&dir).unwrap();
+    let marker = dir.join(format!("built-{contacts}-{rows}"));
+    let reuse = kept.is_some() && marker.exists();
+    let db = dir.join("vigie.db");
+    if !reuse {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    }
+    let store = vigie_store::Store::open(&db.to_string_lossy(), vigie_store::testing::test_vault())
+        .await
+        .unwrap();
     let org = store.require_org(DEFAULT_ORG).await.unwrap();
 
-    let started = Instant::now();
-    let crypto = store.org_crypto(org.id).await.unwrap();
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let producer = tokio::task::spawn_blocking(move || {
-        let mut i = 1;
-        while i <= contacts {
-            let end = (i + 8192).min(contacts + 1);
-            let batch: Vec<_> = (i..end).map(|n| crypto.seal_contact(&contact(n))).collect();
-            tx.blocking_send(ImportMsg::Batch(batch)).unwrap();
-            i = end;
-        }
-        tx.blocking_send(ImportMsg::Commit).unwrap();
-    });
-    let counts = store.import_contacts(org.id, rx).await.unwrap();
-    producer.await.unwrap();
-    assert_eq!(counts.inserted, contacts);
-    eprintln!(
-        "base of {contacts} contacts built in {:.1?}",
-        started.elapsed()
-    );
+    if !reuse {
+        let started = Instant::now();
+        let crypto = store.org_crypto(org.id).await.unwrap();
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let producer = tokio::task::spawn_blocking(move || {
+            let mut i = 1;
+            while i <= contacts {
+                let end = (i + 8192).min(contacts + 1);
+                let batch: Vec<_> = (i..end).map(|n| crypto.seal_contact(&contact(n))).collect();
+                tx.blocking_send(ImportMsg::Batch(batch)).unwrap();
+                i = end;
+            }
+            tx.blocking_send(ImportMsg::Commit).unwrap();
+        });
+        let counts = store.import_contacts(org.id, rx).await.unwrap();
+        producer.await.unwrap();
+        assert_eq!(counts.inserted, contacts);
+        eprintln!(
+            "base of {contacts} contacts built in {:.1?}",
+            started.elapsed()
+        );
+    }
 
     // Two connected databases of `rows` rows, indexed on their join columns.
     let started = Instant::now();
-    let dir = tempfile::tempdir().unwrap();
-    let shop = dir.path().join("shop.db");
-    let c = rusqlite::Connection::open(&shop).unwrap();
-    c.execute_batch(&format!(
+    let shop = dir.join("shop.db");
+    if !reuse {
+        let _ = std::fs::remove_file(&shop);
+        let c = rusqlite::Connection::open(&shop).unwrap();
+        c.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
          CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, phone TEXT, name TEXT, notes TEXT);
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows})
          INSERT INTO customers SELECT i, 'user' || i || '@example.org', printf('+336%08d', i), 'Nom' || i, 'notes' FROM n;
          CREATE INDEX customers_email ON customers (email);
          CREATE INDEX customers_phone ON customers (phone);"
-    ))
-    .unwrap();
-    drop(c);
+        ))
+        .unwrap();
+    }
     let url = vigie_store::testing::postgres_url();
     let schema = format!("bench_{}", std::process::id());
     let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
@@ -135,39 +154,63 @@ async fn dsar_at_scale() {
         role: None,
         origin: Some("cli".into()),
     };
-    let who = rows / 2 + 7;
-    let email = Identifier::Email(Email::parse(&format!("user{who}@example.org")).unwrap());
+    // Three people, a different one each run when the base is kept.
+    let run = std::fs::read_dir(&dir).unwrap().count() as u64;
+    let mut worst_access = std::time::Duration::ZERO;
+    let mut worst_erasure = std::time::Duration::ZERO;
+    for k in 0..3u64 {
+        let who = rows / 2 + 1000 * run + 7 * k;
+        let email = Identifier::Email(Email::parse(&format!("user{who}@example.org")).unwrap());
 
-    let started = Instant::now();
-    let filed = dsar
-        .file(&org, RequestKind::Access, email.clone(), true, None, &dpo)
-        .await
-        .unwrap();
-    let done = dsar.fulfil(&org, filed.request.id, &dpo).await.unwrap();
-    let access = started.elapsed();
-    let archive = done.archive.unwrap();
-    assert!(archive.files.iter().any(|f| f.contains("people")));
+        let started = Instant::now();
+        let filed = dsar
+            .file(&org, RequestKind::Access, email.clone(), true, None, &dpo)
+            .await
+            .unwrap();
+        let file_access = started.elapsed();
+        let started = Instant::now();
+        let done = dsar.fulfil(&org, filed.request.id, &dpo).await.unwrap();
+        let access = started.elapsed();
+        let archive = done.archive.unwrap();
+        assert!(archive.files.iter().any(|f| f.contains("people")));
+        assert!(done.request.outcome.unwrap()["systems"][1]["rows"] == 1);
 
-    let started = Instant::now();
-    let filed = dsar
-        .file(&org, RequestKind::Erasure, email, true, None, &dpo)
-        .await
-        .unwrap();
-    let done = dsar.fulfil(&org, filed.request.id, &dpo).await.unwrap();
-    let erasure = started.elapsed();
-    assert_eq!(
-        done.request.outcome.unwrap()["erasure"]["disposition"],
-        "erased"
-    );
-
-    eprintln!(
-        "DSAR at scale ({contacts} contacts, 2 x {rows} rows): access {access:.1?} ({} KiB archive), erasure {erasure:.1?}",
-        archive.bytes.len() / 1024
-    );
+        let started = Instant::now();
+        let filed = dsar
+            .file(&org, RequestKind::Erasure, email, true, None, &dpo)
+            .await
+            .unwrap();
+        let file_erasure = started.elapsed();
+        let started = Instant::now();
+        let done = dsar.fulfil(&org, filed.request.id, &dpo).await.unwrap();
+        let erasure = started.elapsed();
+        assert_eq!(
+            done.request.outcome.unwrap()["erasure"]["disposition"],
+            "erased"
+        );
+        eprintln!(
+            "DSAR at scale ({contacts} contacts, 2 x {rows} rows), person {who}: access filed in \
+             {file_access:.1?}, fulfilled in {access:.1?} ({} KiB archive); erasure filed in \
+             {file_erasure:.1?}, fulfilled in {erasure:.1?}",
+            archive.bytes.len() / 1024
+        );
+        worst_access = worst_access.max(access);
+        worst_erasure = worst_erasure.max(erasure);
+    }
+    if kept.is_some() {
+        std::fs::write(&marker, b"").unwrap();
+        std::fs::write(dir.join(format!("run-{run}")), b"").unwrap();
+    }
     client
         .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .await
         .unwrap();
-    assert!(access.as_secs_f64() < 1.0, "access took {access:?}");
-    assert!(erasure.as_secs_f64() < 1.0, "erasure took {erasure:?}");
+    assert!(
+        worst_access.as_secs_f64() < 1.0,
+        "access took {worst_access:?}"
+    );
+    assert!(
+        worst_erasure.as_secs_f64() < 1.0,
+        "erasure took {worst_erasure:?}"
+    );
 }

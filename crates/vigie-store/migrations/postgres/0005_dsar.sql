@@ -32,6 +32,9 @@ CREATE TABLE dsar_requests (
 CREATE UNIQUE INDEX dsar_requests_open_once ON dsar_requests (org_id, kind, identifier_bidx)
     WHERE closed_at IS NULL;
 CREATE INDEX dsar_requests_by_contact ON dsar_requests (org_id, contact_id) WHERE contact_id IS NOT NULL;
+-- An erasure clears the identifier of every request naming the person.
+CREATE INDEX dsar_requests_by_identifier ON dsar_requests (org_id, identifier_bidx)
+    WHERE identifier_bidx IS NOT NULL;
 
 CREATE TABLE dsar_history (
     org_id      BIGINT NOT NULL,

@@ -444,7 +444,36 @@ async fn a_clock_round_trips_through_the_store(t: TestStore) {
     );
 }
 
+/// An update through `upsert_contact` (the API's PUT) keeps the contact's data key, so proofs
+/// sealed before stay readable (an access request must be able to export them).
+async fn an_update_keeps_the_data_key_and_the_ledger_proofs(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap();
+    let mut p = person("P5", "proof@example.org", "0622222222");
+    s.create_contact(org.id, &p).await.unwrap();
+    let e = NewConsentEvent {
+        event: ConsentEvent {
+            scope: ChannelScope::Email,
+            purpose: Purpose::Marketing,
+            action: Action::Grant,
+            at: "2025-06-01T09:00:00Z".parse().unwrap(),
+            method: Method::DoubleOptIn,
+        },
+        notice_version: None,
+        source: None,
+        ip: Some("203.0.113.50".into()),
+        user_agent: None,
+    };
+    s.append_event(org.id, &p.contact_ref, &e).await.unwrap();
+    p.first_name = Some("Changed".into());
+    let (_, outcome) = s.upsert_contact(org.id, &p).await.unwrap();
+    assert_eq!(outcome, UpsertOutcome::Updated);
+    let ledger = s.ledger(org.id, &p.contact_ref).await.unwrap();
+    assert_eq!(ledger[0].new.ip.as_deref(), Some("203.0.113.50"));
+}
+
 both_stores! {
+    dsar_an_update_keeps_the_data_key_and_the_ledger_proofs => an_update_keeps_the_data_key_and_the_ledger_proofs;
     dsar_filing_matches_merges_and_records_history => filing_matches_merges_and_records_history;
     dsar_rectification_keeps_the_previous_version_and_the_key => rectification_keeps_the_previous_version_and_the_key;
     dsar_erasure_shreds_suppresses_and_leaves_a_tombstone => erasure_shreds_suppresses_and_leaves_a_tombstone;

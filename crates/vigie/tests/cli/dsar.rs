@@ -4,7 +4,28 @@
 
 use std::io::Read;
 
+use std::process::{Command, Output};
+
 use super::{Install, ok, text, write};
+
+/// Runs `vigie` on the install's SQLite store, or on PostgreSQL when `db` is given.
+fn vigie(v: &Install, db: Option<&str>, args: &[&str]) -> Output {
+    match db {
+        None => v.run(args),
+        Some(url) => Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .arg("--database-url")
+            .arg(url)
+            .arg("--data-dir")
+            .arg(&v.data)
+            .arg("--master-key-file")
+            .arg(&v.key)
+            .args(args)
+            .env_remove("VIGIE_MASTER_KEY")
+            .env("USER", "alice")
+            .output()
+            .unwrap(),
+    }
+}
 
 const EMAIL: &str = "louise.artigue@example.org";
 const PHONE_E164: &str = "+33645454545";
@@ -23,7 +44,25 @@ fn status(out: &std::process::Output) -> i32 {
 
 #[test]
 fn dsar_access_then_erasure_from_the_command_line() {
+    scenario(&Install::new(), None);
+}
+
+/// The same on PostgreSQL, in a fresh schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dsar_access_then_erasure_from_the_command_line_on_postgres() {
+    let t = vigie_store::testing::postgres_store().await;
+    let (url, schema) = t.pg.clone().unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let db = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    // The CLI opens the schema with its own master key file: the test store's key.
     let v = Install::new();
+    tokio::task::spawn_blocking(move || scenario(&v, Some(&db)))
+        .await
+        .unwrap();
+}
+
+fn scenario(v: &Install, db: Option<&str>) {
+    let run = |args: &[&str]| vigie(v, db, args);
     let dir = v.data.parent().unwrap().to_path_buf();
     let contacts = dir.join("contacts.csv");
     let contacts_text = format!(
@@ -32,17 +71,17 @@ fn dsar_access_then_erasure_from_the_command_line() {
          L2,paul@example.org,06 98 76 54 32,Paul,Durand,consumer,false,,web_form,2025-05-05T03:36:52Z,true,true,false,false\n"
     );
     write(&contacts, &contacts_text);
-    ok(&v.run(&["import", "contacts", contacts.to_str().unwrap()]));
+    ok(&run(&["import", "contacts", contacts.to_str().unwrap()]));
     let consents = dir.join("consents.csv");
     write(
         &consents,
         "contact_ref,channel,purpose,action,at,method,notice_version,source\n\
          L1,email,marketing,grant,2025-05-05T03:40:00Z,double_opt_in,v4,newsletter-footer\n",
     );
-    ok(&v.run(&["import", "consents", consents.to_str().unwrap()]));
+    ok(&run(&["import", "consents", consents.to_str().unwrap()]));
 
     // Input errors name the field and exit 2.
-    let bad = v.run(&[
+    let bad = run(&[
         "dsar",
         "file",
         "--kind",
@@ -56,9 +95,9 @@ fn dsar_access_then_erasure_from_the_command_line() {
         "{}",
         text(&bad.stderr)
     );
-    let bad = v.run(&["dsar", "file", "--kind", "forget", "--email", EMAIL]);
+    let bad = run(&["dsar", "file", "--kind", "forget", "--email", EMAIL]);
     assert_eq!(status(&bad), 2);
-    let bad = v.run(&["dsar", "file", "--kind", "rectification", "--email", EMAIL]);
+    let bad = run(&["dsar", "file", "--kind", "rectification", "--email", EMAIL]);
     assert_eq!(status(&bad), 2);
     assert!(
         text(&bad.stderr).contains("--set-"),
@@ -67,24 +106,34 @@ fn dsar_access_then_erasure_from_the_command_line() {
     );
 
     // Access: filed unverified, fulfilment waits for the identity (exit 3).
-    let filed = ok(&v.run(&["dsar", "file", "--kind", "access", "--email", EMAIL]));
+    let filed = ok(&run(&[
+        "dsar", "file", "--kind", "access", "--email", EMAIL,
+    ]));
     let id = request_id(&filed);
     assert!(filed.contains("awaiting_identity"), "{filed}");
     assert!(filed.contains("contact L1"), "{filed}");
-    let again = ok(&v.run(&["dsar", "file", "--kind", "access", "--email", EMAIL]));
+    let again = ok(&run(&[
+        "dsar", "file", "--kind", "access", "--email", EMAIL,
+    ]));
     assert!(again.contains(&format!("request {id} (merged)")), "{again}");
-    let early = v.run(&["dsar", "fulfil", &id]);
+    let early = run(&["dsar", "fulfil", &id]);
     assert_eq!(status(&early), 3, "{}", text(&early.stderr));
-    ok(&v.run(&["dsar", "verify", &id]));
-    let list = ok(&v.run(&["dsar", "list"]));
+    ok(&run(&["dsar", "verify", &id]));
+    let list = ok(&run(&["dsar", "list"]));
     assert!(
         list.contains("in_progress") && list.contains("on_track"),
         "{list}"
     );
-    let extend = v.run(&["dsar", "extend", &id, "--months", "3", "--reason", "x"]);
+    let extend = run(&["dsar", "extend", &id, "--months", "3", "--reason", "x"]);
     assert_eq!(status(&extend), 3, "{}", text(&extend.stderr));
     let archive = dir.join("louise.zip");
-    let done = ok(&v.run(&["dsar", "fulfil", &id, "--output", archive.to_str().unwrap()]));
+    let done = ok(&run(&[
+        "dsar",
+        "fulfil",
+        &id,
+        "--output",
+        archive.to_str().unwrap(),
+    ]));
     assert!(done.contains("archive written"), "{done}");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
     let mut ledger = String::new();
@@ -103,15 +152,15 @@ fn dsar_access_then_erasure_from_the_command_line() {
         .unwrap();
     assert!(summary.contains("Finalités : marketing"), "{summary}");
     std::fs::remove_file(&archive).unwrap();
-    let shown = ok(&v.run(&["dsar", "show", &id]));
+    let shown = ok(&run(&["dsar", "show", &id]));
     assert!(
         shown.contains("fulfilled") && shown.contains("merged"),
         "{shown}"
     );
-    assert_eq!(status(&v.run(&["dsar", "show", "9999"])), 4);
+    assert_eq!(status(&run(&["dsar", "show", "9999"])), 4);
 
     // Erasure by phone, identity checked by the DPO.
-    let filed = ok(&v.run(&[
+    let filed = ok(&run(&[
         "dsar",
         "file",
         "--kind",
@@ -121,18 +170,18 @@ fn dsar_access_then_erasure_from_the_command_line() {
         "--verified",
     ]));
     let id = request_id(&filed);
-    let done = ok(&v.run(&["dsar", "fulfil", &id, "--json"]));
+    let done = ok(&run(&["dsar", "fulfil", &id, "--json"]));
     let r: serde_json::Value = serde_json::from_str(&done).unwrap();
     assert_eq!(r["status"], "completed");
     assert_eq!(r["outcome"]["erasure"]["disposition"], "erased");
-    let tombs = ok(&v.run(&["dsar", "tombstones"]));
+    let tombs = ok(&run(&["dsar", "tombstones"]));
     assert!(
         tombs.contains("contact L1") && !tombs.contains(EMAIL),
         "{tombs}"
     );
 
     // Re-import the same rows: the erased person stays erased.
-    ok(&v.run(&["import", "contacts", contacts.to_str().unwrap()]));
+    ok(&run(&["import", "contacts", contacts.to_str().unwrap()]));
     // Screening answers SUPPRESSED for the person, not for the other contact.
     let campaign = dir.join("campaign.json");
     write(
@@ -142,7 +191,7 @@ fn dsar_access_then_erasure_from_the_command_line() {
     let targets = dir.join("targets.csv");
     write(&targets, &format!("email\n{EMAIL}\npaul@example.org\n"));
     let decisions = dir.join("decisions.csv");
-    ok(&v.run(&[
+    ok(&run(&[
         "screen",
         "--campaign",
         campaign.to_str().unwrap(),
@@ -157,7 +206,7 @@ fn dsar_access_then_erasure_from_the_command_line() {
 
     // Nowhere in clear in the store's files (the import file itself is outside the data dir).
     let mut files = Vec::new();
-    for e in std::fs::read_dir(&v.data).unwrap() {
+    for e in std::fs::read_dir(&v.data).into_iter().flatten() {
         let p = e.unwrap().path();
         if p.is_file() {
             files.push(p);
@@ -174,8 +223,8 @@ fn dsar_access_then_erasure_from_the_command_line() {
         }
     }
     // The audit trail still verifies, and names the steps by reference only.
-    ok(&v.run(&["audit", "verify"]));
-    let trail = ok(&v.run(&["audit", "export"]));
+    ok(&run(&["audit", "verify"]));
+    let trail = ok(&run(&["audit", "export"]));
     assert!(
         trail.contains("dsar.fulfil") && trail.contains("contact.erase"),
         "{trail}"
