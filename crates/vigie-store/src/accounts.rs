@@ -212,7 +212,7 @@ fn totp_step_of(secret: &[u8], code: &str, at: Timestamp) -> Option<i64> {
     (now_step - 1..=now_step + 1).find(|step| t.generate((*step as u64) * TOTP_STEP) == code)
 }
 
-fn totp_context(user_id: i64) -> Vec<u8> {
+pub(crate) fn totp_context(user_id: i64) -> Vec<u8> {
     format!("vigie/user-totp/{user_id}").into_bytes()
 }
 

@@ -26,6 +26,8 @@ pub struct RewrapReport {
     /// Passes over the keys (the last one found nothing to re-wrap).
     pub passes: u32,
     pub org_keys_rewrapped: u64,
+    /// Users' TOTP secrets (wrapped like keys).
+    pub totp_secrets_rewrapped: u64,
     pub contact_keys_rewrapped: u64,
     /// Contact keys already under the current master key when first seen.
     pub contact_keys_current: u64,
@@ -98,6 +100,10 @@ impl Store {
             report.org_keys_rewrapped += n;
             changed += n;
 
+            let n = self.rewrap_totp_secrets().await?;
+            report.totp_secrets_rewrapped += n;
+            changed += n;
+
             let mut after = (0, 0);
             let mut seen = 0u64;
             loop {
@@ -130,6 +136,40 @@ impl Store {
                 return Ok(report);
             }
         }
+    }
+}
+
+impl Store {
+    /// Re-wraps the users' TOTP secrets (few rows: one pass, compare-and-swap per row). Each is
+    /// bound to its user, not to an organization.
+    async fn rewrap_totp_secrets(&self) -> Result<u64> {
+        let mut changed = 0;
+        for r in self
+            .sql_rows(
+                "SELECT id, totp_wrapped FROM users WHERE totp_wrapped IS NOT NULL",
+                Vec::new(),
+            )
+            .await?
+        {
+            let id = r[0].int()?;
+            let old = r[1].opt_blob()?.unwrap_or_default();
+            let ctx = crate::accounts::totp_context(id);
+            let (key, current) = self.vault.unwrap_any(&old, &ctx).map_err(|_| {
+                StoreError::Other(format!(
+                    "user {id}: no master key of the ring opens the TOTP secret"
+                ))
+            })?;
+            if current {
+                continue;
+            }
+            changed += self
+                .sql_exec(
+                    "UPDATE users SET totp_wrapped = $1 WHERE id = $2 AND totp_wrapped = $3",
+                    crate::sql::sql_params![self.vault.wrap(&key, &ctx), id, old],
+                )
+                .await?;
+        }
+        Ok(changed)
     }
 }
 

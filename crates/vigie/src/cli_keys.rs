@@ -119,10 +119,11 @@ async fn rotate(store_args: &StoreArgs, keep_old: bool) -> anyhow::Result<ExitCo
             .await?;
     }
     println!(
-        "re-wrapped {} contact keys and {} organization keys in {:.1} s ({} pass(es)); \
-         master key is now {}{}",
+        "re-wrapped {} contact keys, {} organization keys and {} TOTP secrets in {:.1} s \
+         ({} pass(es)); master key is now {}{}",
         report.contact_keys_rewrapped,
         report.org_keys_rewrapped,
+        report.totp_secrets_rewrapped,
         started.elapsed().as_secs_f64(),
         report.passes,
         new.fingerprint(),

@@ -134,7 +134,7 @@ fn keys_rotate_rewraps_everything_under_a_new_key_and_drops_the_old_one() {
 
     let rotated = ok(&v.run(&["keys", "rotate"]));
     assert!(
-        rotated.contains("re-wrapped 2 contact keys and 1 organization keys"),
+        rotated.contains("re-wrapped 2 contact keys, 1 organization keys and 0 TOTP secrets"),
         "{rotated}"
     );
     let new_fp = ok(&v.run(&["keys", "show"]));

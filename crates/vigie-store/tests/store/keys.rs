@@ -34,16 +34,27 @@ both_stores! {
             .await
             .unwrap();
         let before = s.contact(org.id, &c1).await.unwrap().unwrap();
+        // A user with a TOTP second factor: its secret is wrapped by the master key too.
+        let (user, _) = s.add_member(org.id, "dpo@example.org", vigie_core::Role::Dpo).await.unwrap();
+        let enrolment = s.begin_totp(user.id).await.unwrap();
+        let now = jiff::Timestamp::now();
+        let code = totp_code(&enrolment.secret_base32, now).unwrap();
+        assert!(s.confirm_totp(user.id, &code, now).await.unwrap().is_some());
 
         // A process holding both keys, the new one first, re-wraps everything.
         let both = t.reopen_with(Vault::with_keys(vec![new_key(), old_key()])).await.unwrap();
         let report = both.rewrap_keys(&|_| {}).await.unwrap();
         assert_eq!(report.contact_keys_rewrapped, 3, "{report:?}");
         assert_eq!(report.org_keys_rewrapped, 2, "{report:?}");
+        assert_eq!(report.totp_secrets_rewrapped, 1, "{report:?}");
         assert_eq!(report.contact_keys_current, 0, "{report:?}");
         // Nothing left: a second rotation is a no-op.
         let again = both.rewrap_keys(&|_| {}).await.unwrap();
-        assert_eq!((again.contact_keys_rewrapped, again.org_keys_rewrapped), (0, 0), "{again:?}");
+        assert_eq!(
+            (again.contact_keys_rewrapped, again.org_keys_rewrapped, again.totp_secrets_rewrapped),
+            (0, 0, 0),
+            "{again:?}"
+        );
         assert_eq!(again.contact_keys_current, 3);
 
         // The new key alone reads everything as before; the audit chain still verifies.
@@ -55,6 +66,10 @@ both_stores! {
         let c3 = new_only.contact(other.id, &ContactRef::parse("C3").unwrap()).await.unwrap().unwrap();
         assert_eq!(c3.data.email.unwrap().as_str(), "c3@example.org");
         assert!(new_only.verify_audit().await.unwrap().intact());
+        // The second factor still works with the new key alone.
+        let later = now + jiff::SignedDuration::from_secs(30);
+        let next = totp_code(&enrolment.secret_base32, later).unwrap();
+        assert!(new_only.check_second_factor(user.id, &next, later).await.unwrap());
 
         // The old key alone opens nothing.
         let old_only = t.reopen_with(test_vault()).await.unwrap();
