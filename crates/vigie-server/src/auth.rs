@@ -124,6 +124,9 @@ pub struct AuthConfig {
     pub login_failures_before_lock: u32,
     /// How long an account is held back after that, doubled at each further failure.
     pub login_lock: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (their own address is not the
+    /// client's). Empty: the header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for AuthConfig {
@@ -136,6 +139,7 @@ impl Default for AuthConfig {
             login_per_minute: 10.0,
             login_failures_before_lock: 5,
             login_lock: Duration::from_secs(60),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -351,8 +355,32 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<Duration>, secure: bo
     HeaderValue::from_str(&c).expect("cookie values are URL-safe base64")
 }
 
-/// The client address of a request.
-pub fn client_ip(req_extensions: &axum::http::Extensions) -> Option<IpAddr> {
+/// The client address of a request: the peer's, or — when the peer is a trusted proxy — the
+/// last address in `X-Forwarded-For` that is not one of the trusted proxies (the entries before
+/// it were written by the client and prove nothing).
+pub fn client_ip(config: &AuthConfig, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    let peer = peer?;
+    if !config.trusted_proxies.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !config.trusted_proxies.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
+/// The peer address of a connection, when the server was started with connection info.
+pub fn peer_ip(req_extensions: &axum::http::Extensions) -> Option<IpAddr> {
     req_extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
@@ -449,8 +477,8 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         )
         .into_response();
     };
-    let origin = client_ip(req.extensions());
     let config = state.auth_config();
+    let origin = client_ip(config, peer_ip(req.extensions()), req.headers());
     if permission == Permission::Public {
         let key = origin.map_or_else(|| "?".to_owned(), |ip| ip.to_string());
         if let Err(wait) = state
@@ -665,6 +693,31 @@ mod tests {
         assert!(t.wait("b@example.org").is_none());
         t.succeeded("a@example.org");
         assert!(t.wait("a@example.org").is_none());
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_from_trusted_proxies_only() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let client: IpAddr = "203.0.113.9".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("198.51.100.1, 203.0.113.9"),
+        );
+        let untrusting = AuthConfig::default();
+        assert_eq!(client_ip(&untrusting, Some(proxy), &h), Some(proxy));
+        let trusting = AuthConfig {
+            trusted_proxies: vec![proxy],
+            ..AuthConfig::default()
+        };
+        // The last entry not written by a trusted proxy; the first one is the client's claim.
+        assert_eq!(client_ip(&trusting, Some(proxy), &h), Some(client));
+        // A direct client cannot pretend to be someone else.
+        assert_eq!(client_ip(&trusting, Some(client), &h), Some(client));
+        assert_eq!(
+            client_ip(&trusting, Some(proxy), &HeaderMap::new()),
+            Some(proxy)
+        );
     }
 
     #[test]

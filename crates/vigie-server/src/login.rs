@@ -22,7 +22,7 @@ use vigie_core::Lang;
 use vigie_store::{AuditEvent, Session, User};
 
 use crate::AppState;
-use crate::auth::{PRELOGIN_COOKIE, SESSION_COOKIE, cookie, set_cookie};
+use crate::auth::{PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie};
 use crate::ui::{esc, html_response};
 
 pub fn routes() -> Router<AppState> {
@@ -325,7 +325,7 @@ async fn login(
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     let w = words(lang_of(&params, &headers));
-    let origin = Some(peer.ip());
+    let origin = client_ip(state.auth_config(), Some(peer.ip()), &headers);
     let (csrf, set) = prelogin_token(&headers);
     let Ok(Form(form)) = form else {
         return with_cookie(
@@ -454,7 +454,7 @@ async fn totp_check(
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Response {
     let w = words(lang_of(&params, &headers));
-    let origin = Some(peer.ip());
+    let origin = client_ip(state.auth_config(), Some(peer.ip()), &headers);
     let Some((secret, session)) = current_session(&state, &headers).await else {
         return Redirect::to("/login").into_response();
     };
@@ -602,7 +602,7 @@ async fn enrol_confirm(
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Response {
     let w = words(lang_of(&params, &headers));
-    let origin = Some(peer.ip());
+    let origin = client_ip(state.auth_config(), Some(peer.ip()), &headers);
     let Some((secret, session)) = current_session(&state, &headers).await else {
         return Redirect::to("/login").into_response();
     };
@@ -729,7 +729,8 @@ async fn setup(
 ) -> Response {
     let w = words(lang_of(&params, &headers));
     let (csrf, set) = prelogin_token(&headers);
-    if let Some(r) = limit_attempts(&state, Some(peer.ip()), w) {
+    let origin = client_ip(state.auth_config(), Some(peer.ip()), &headers);
+    if let Some(r) = limit_attempts(&state, origin, w) {
         return r;
     }
     let Ok(Form(form)) = form else {
@@ -774,7 +775,7 @@ async fn setup(
         }
         Err(e) => return crate::ui::store_error_page(e),
     };
-    audit_user(&state, &user, "user.setup", Some(peer.ip())).await;
+    audit_user(&state, &user, "user.setup", origin).await;
     let (session, _) = match state
         .store()
         .create_session(user.id, false, state.auth_config().sessions)
@@ -821,7 +822,13 @@ async fn logout(
         if let Err(e) = state.store().end_session(&secret).await {
             return crate::ui::store_error_page(e);
         }
-        audit_user(&state, &session.user, "logout", Some(peer.ip())).await;
+        audit_user(
+            &state,
+            &session.user,
+            "logout",
+            client_ip(state.auth_config(), Some(peer.ip()), &headers),
+        )
+        .await;
     }
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().append(

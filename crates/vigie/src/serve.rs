@@ -41,6 +41,15 @@ pub struct AuthArgs {
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "VIGIE_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,
+    /// The address of a reverse proxy in front of Vigie (repeat, or comma-separated in the
+    /// variable): its X-Forwarded-For header then names the client, for rate limits and the
+    /// audit trail. Without it the header is ignored (anyone could write it).
+    #[arg(
+        long = "trusted-proxy",
+        env = "VIGIE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl AuthArgs {
@@ -48,6 +57,7 @@ impl AuthArgs {
         let mut c = AuthConfig {
             secure_cookies: self.secure_cookies,
             public_rate: self.public_rate_limit.max(0.1),
+            trusted_proxies: self.trusted_proxies.clone(),
             ..AuthConfig::default()
         };
         c.sessions.idle = std::time::Duration::from_secs(self.session_idle_minutes.max(1) * 60);
