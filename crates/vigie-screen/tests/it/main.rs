@@ -5,6 +5,7 @@
 //! Needs python3 and the shared bench kit (VIGIE_SHARED_DIR, exported by scripts/test), and
 //! VIGIE_TEST_DATABASE_URL for the PostgreSQL test.
 
+mod at_rest;
 mod errors;
 mod fixture;
 mod reference;
