@@ -188,6 +188,63 @@ impl AppState {
 )]
 struct ApiDoc;
 
+/// Declares how to authenticate, and writes each operation's permission (from [`ROUTES`]) into
+/// its description and security requirements: the document and the gate read the same table.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`vigie_tok_…`) made by an admin, with scopes and an expiry",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                auth::SESSION_COOKIE,
+                "The admin UI's session (password and TOTP); changes carry X-CSRF-Token",
+            ))),
+        );
+        for (path, item) in doc.paths.paths.iter_mut() {
+            for (method, op) in [
+                ("GET", item.get.as_mut()),
+                ("POST", item.post.as_mut()),
+                ("PUT", item.put.as_mut()),
+                ("PATCH", item.patch.as_mut()),
+                ("DELETE", item.delete.as_mut()),
+            ] {
+                let Some(op) = op else { continue };
+                let Some(permission) = auth::route_permission(
+                    &axum::http::Method::from_bytes(method.as_bytes()).expect("method"),
+                    path,
+                ) else {
+                    continue;
+                };
+                if permission == vigie_core::Permission::Public {
+                    continue;
+                }
+                let needs = format!("\n\nPermission: `{permission}`.");
+                op.description = Some(op.description.take().unwrap_or_default() + &needs);
+                op.security = Some(vec![
+                    SecurityRequirement::new("token", Vec::<String>::new()),
+                    SecurityRequirement::new("session", Vec::<String>::new()),
+                ]);
+            }
+        }
+    }
+}
+
 /// The API description itself.
 #[utoipa::path(get, path = "/api/openapi.json", tag = api::TAG_SERVER,
     responses((status = 200, description = "This OpenAPI 3.1 document", content_type = "application/json")))]
@@ -201,7 +258,7 @@ async fn openapi_json(axum::extract::State(state): axum::extract::State<AppState
 
 /// The routes and the OpenAPI document generated from them.
 fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(api::healthz))
         .routes(routes!(openapi_json))
         .routes(routes!(admin::me))
@@ -232,7 +289,9 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(screenings::get_screening))
         .routes(routes!(screenings::get_decisions))
         .routes(routes!(screenings::get_summary))
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&Security, &mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document of the API.

@@ -430,13 +430,28 @@ both_stores! {
         for (path, item) in doc["paths"].as_object().unwrap() {
             for method in item.as_object().unwrap().keys() {
                 let m = method.to_uppercase();
-                assert!(
-                    ROUTES.iter().any(|(rm, rp, _)| *rm == m && *rp == path),
-                    "{m} {path} has no permission in the route table"
-                );
+                let rule = ROUTES.iter().find(|(rm, rp, _)| *rm == m && *rp == path);
+                let Some((_, _, permission)) = rule else {
+                    panic!("{m} {path} has no permission in the route table");
+                };
+                // The document tells clients what the gate will ask.
+                let op = &item[method.as_str()];
+                if *permission == Permission::Public {
+                    assert!(op.get("security").is_none(), "{m} {path}");
+                } else {
+                    assert_eq!(op["security"], json!([{"token": []}, {"session": []}]), "{m} {path}");
+                    let description = op["description"].as_str().unwrap_or("");
+                    assert!(
+                        description.contains(&format!("Permission: `{permission}`")),
+                        "{m} {path}: {description}"
+                    );
+                }
                 declared += 1;
             }
         }
         assert!(declared >= 20, "{declared}");
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["token"]["scheme"], "bearer");
+        assert_eq!(schemes["session"]["in"], "cookie");
     }
 }
