@@ -12,6 +12,7 @@
 mod rows;
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
@@ -155,6 +156,13 @@ pub async fn import_file(
     let file = path.to_owned();
     let (mut report, mut errors) = match kind {
         ImportKind::Contacts => {
+            // A contact already in the base keeps its data key: its ledger proofs (IP, user
+            // agent) and earlier versions were sealed with it. A first load has none to look up.
+            let existing = if store.count_contacts(org.id).await? > 0 {
+                store.wrapped_keys_by_ref(org.id).await?
+            } else {
+                HashMap::new()
+            };
             let (tx, rx) = mpsc::channel(4);
             let reader = spawn_reader(
                 file.clone(),
@@ -163,7 +171,20 @@ pub async fn import_file(
                 move |cols, rec, region, line| {
                     let c = rows::contact(cols.expect("contacts have columns"), rec, region)?;
                     let _ = line;
-                    Ok(crypto.seal_contact(&c))
+                    Ok(match existing.get(c.contact_ref.as_str()) {
+                        Some(wrapped) => {
+                            let dek = crypto
+                                .unwrap_dek(c.contact_ref.as_str(), Some(wrapped))
+                                .map_err(|e| FieldError {
+                                    column: "contact_ref".into(),
+                                    reason: format!(
+                                        "the stored contact's key cannot be opened: {e}"
+                                    ),
+                                })?;
+                            crypto.seal_contact_with(&c, &dek)
+                        }
+                        None => crypto.seal_contact(&c),
+                    })
                 },
             );
             let (written, read) = tokio::join!(store.import_contacts(org.id, rx), reader);

@@ -53,6 +53,43 @@ fn invalid(result: Result<vigie_import::ImportReport, ImportError>) -> Vec<vigie
 }
 
 both_stores! {
+    reimporting_a_changed_contact_keeps_its_ledger_proofs_readable => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let opts = ImportOptions::default();
+        import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c.csv", CONTACTS), &opts)
+            .await
+            .unwrap();
+        // A proof sealed with the contact's key, through the API's path.
+        let r = ContactRef::parse("C00000001").unwrap();
+        let event = vigie_store::NewConsentEvent {
+            event: vigie_core::ConsentEvent {
+                scope: vigie_core::ChannelScope::Sms,
+                purpose: vigie_core::Purpose::Marketing,
+                action: vigie_core::Action::Grant,
+                at: "2024-04-01T10:00:00Z".parse().unwrap(),
+                method: vigie_core::Method::DoubleOptIn,
+            },
+            notice_version: Some("v2".into()),
+            source: Some("web_form".into()),
+            ip: Some("198.51.100.23".into()),
+            user_agent: Some("Mozilla/5.0".into()),
+        };
+        s.append_event(o.id, &r, &event).await.unwrap();
+        // The same file with Marie's e-mail changed: an update.
+        let changed = CONTACTS.replace("Marie.Martin1@GMAIL.com", "marie.martin@laposte.net");
+        let report = import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c2.csv", &changed), &opts)
+            .await
+            .unwrap();
+        assert_eq!(report.counts.updated, 1, "{report:?}");
+        let contact = s.contact(o.id, &r).await.unwrap().unwrap();
+        assert_eq!(contact.data.email.unwrap().as_str(), "marie.martin@laposte.net");
+        let ledger = s.ledger(o.id, &r).await.expect("the ledger still opens");
+        assert_eq!(ledger[0].new.ip.as_deref(), Some("198.51.100.23"));
+        assert_eq!(ledger[0].new.user_agent.as_deref(), Some("Mozilla/5.0"));
+    };
+
     a_good_base_imports_and_reimporting_changes_nothing => |t: TestStore| async move {
         let dir = tempfile::tempdir().unwrap();
         let s = &t.store;

@@ -277,6 +277,23 @@ impl Store {
             .ok_or_else(|| StoreError::Other("contact vanished after insert".into()))
     }
 
+    /// The wrapped data key of every contact of the organization that has one, by reference.
+    /// Bulk imports seal an existing contact's new data under its existing key, as
+    /// [`Store::upsert_contact`] does.
+    pub async fn wrapped_keys_by_ref(&self, org: OrgId) -> Result<HashMap<String, Vec<u8>>> {
+        let rows = self
+            .sql_rows(
+                "SELECT c.contact_ref, k.wrapped_dek FROM contacts c
+                 JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
+                 WHERE c.org_id = $1",
+                sql::sql_params![org],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|r| Ok((r[0].text()?, r[1].opt_blob()?.unwrap_or_default())))
+            .collect()
+    }
+
     /// How many contacts the organization has.
     pub async fn count_contacts(&self, org: OrgId) -> Result<u64> {
         on_backend!(self.count_contacts(org))
