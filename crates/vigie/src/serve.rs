@@ -111,7 +111,7 @@ pub async fn serve(
         "  API        {base}/api/openapi.json (OpenAPI 3.1)\n"
     ));
     banner.push_str(&format!(
-        "  screening  curl -F campaign=@campaign.json -F targets=@targets.csv {base}/api/v1/screenings\n"
+        "  screening  curl -H 'Authorization: Bearer TOKEN' -F campaign=@campaign.json -F targets=@targets.csv {base}/api/v1/screenings\n"
     ));
     if notes.is_empty() {
         banner.push_str(
