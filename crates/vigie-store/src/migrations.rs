@@ -23,6 +23,11 @@ pub const SQLITE: &[Migration] = &[
         name: "audit",
         sql: include_str!("../migrations/sqlite/0003_audit.sql"),
     },
+    Migration {
+        version: 6,
+        name: "contact_lookup",
+        sql: include_str!("../migrations/sqlite/0006_contact_lookup.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -40,5 +45,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 3,
         name: "audit",
         sql: include_str!("../migrations/postgres/0003_audit.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "contact_lookup",
+        sql: include_str!("../migrations/postgres/0006_contact_lookup.sql"),
     },
 ];

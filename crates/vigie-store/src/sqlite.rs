@@ -147,52 +147,168 @@ fn contact_params<'a>(
     ]
 }
 
+/// `contact_lookup.kind` of an e-mail and of a phone blind index.
+const LOOKUP_EMAIL: i64 = 1;
+const LOOKUP_PHONE: i64 = 2;
+
+/// The statements of a contact upsert, prepared once per transaction (a bulk load runs them two
+/// million times: looking each up in rusqlite's statement cache hashes its whole text).
+struct ContactStatements<'c> {
+    insert: rusqlite::CachedStatement<'c>,
+    insert_key: rusqlite::CachedStatement<'c>,
+    select: rusqlite::CachedStatement<'c>,
+    update: rusqlite::CachedStatement<'c>,
+    upsert_key: rusqlite::CachedStatement<'c>,
+    insert_lookup: rusqlite::CachedStatement<'c>,
+    delete_lookup: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> ContactStatements<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(ContactStatements {
+            insert: conn.prepare_cached(
+                "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
+                     customer_categories, collected_via, collected_at, informed, objection_offered,
+                     contract_active, restricted, row_digest, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+                 ON CONFLICT (org_id, contact_ref) DO NOTHING",
+            )?,
+            insert_key: conn.prepare_cached(
+                "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)",
+            )?,
+            select: conn.prepare_cached(
+                "SELECT id, row_digest, email_bidx, phone_bidx FROM contacts
+                 WHERE org_id = ?1 AND contact_ref = ?2",
+            )?,
+            update: conn.prepare_cached(
+                "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
+                     customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
+                     objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
+                     updated_at = ?16
+                 WHERE org_id = ?1 AND id = ?2",
+            )?,
+            upsert_key: conn.prepare_cached(
+                "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = excluded.wrapped_dek",
+            )?,
+            insert_lookup: conn.prepare_cached(
+                "INSERT INTO contact_lookup (org_id, kind, bidx, contact_id) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+            )?,
+            delete_lookup: conn.prepare_cached(
+                "DELETE FROM contact_lookup
+                 WHERE org_id = ?1 AND kind = ?2 AND bidx = ?3 AND contact_id = ?4",
+            )?,
+        })
+    }
+
+    /// Adds the look-up entries of a contact.
+    fn add_lookups(
+        &mut self,
+        org: OrgId,
+        id: i64,
+        email: Option<&Digest16>,
+        phone: Option<&Digest16>,
+    ) -> rusqlite::Result<()> {
+        for (kind, bidx) in [(LOOKUP_EMAIL, email), (LOOKUP_PHONE, phone)] {
+            if let Some(b) = bidx {
+                self.insert_lookup.execute(params![org, kind, &b[..], id])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The blind indexes of contacts a bulk load inserted, in insertion (id) order: their look-up
+/// entries are written once, sorted, at the end of the load.
+#[derive(Default)]
+struct PendingLookups {
+    rows: Vec<(i64, Option<Digest16>, Option<Digest16>)>,
+}
+
+impl PendingLookups {
+    /// The entry of a contact this load inserted, if it is one.
+    fn get_mut(&mut self, id: i64) -> Option<&mut (i64, Option<Digest16>, Option<Digest16>)> {
+        self.rows
+            .binary_search_by_key(&id, |r| r.0)
+            .ok()
+            .map(|i| &mut self.rows[i])
+    }
+
+    /// Writes the entries in key order: the B-tree fills by appending (an empty table) or page by
+    /// page (a table that has entries already).
+    fn write(self, st: &mut rusqlite::CachedStatement<'_>, org: OrgId) -> rusqlite::Result<()> {
+        let mut entries: Vec<(i64, Digest16, i64)> = Vec::with_capacity(self.rows.len() * 2);
+        for (id, email, phone) in self.rows {
+            if let Some(e) = email {
+                entries.push((LOOKUP_EMAIL, e, id));
+            }
+            if let Some(p) = phone {
+                entries.push((LOOKUP_PHONE, p, id));
+            }
+        }
+        entries.sort_unstable();
+        for (kind, bidx, id) in &entries {
+            st.execute(params![org, kind, &bidx[..], id])?;
+        }
+        Ok(())
+    }
+}
+
 /// Inserts or updates one contact inside the caller's transaction. The insert is tried first:
-/// in a load of new contacts, that is one statement per row.
+/// in a load of new contacts, that is one statement per row. Look-up entries are written at once,
+/// or, during a bulk load (`pending`), collected for one sorted write at the end.
 fn upsert_contact_tx(
+    st: &mut ContactStatements<'_>,
     conn: &Connection,
     org: OrgId,
     c: &SealedContact,
     now: i64,
+    mut pending: Option<&mut PendingLookups>,
 ) -> Result<(i64, UpsertOutcome)> {
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
-                 customer_categories, collected_via, collected_at, informed, objection_offered,
-                 contract_active, restricted, row_digest, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
-             ON CONFLICT (org_id, contact_ref) DO NOTHING",
-        )?
+    let inserted = st
+        .insert
         .execute(contact_params(&org, &c.contact_ref, c, &now).as_slice())?;
     if inserted == 1 {
         let id = conn.last_insert_rowid();
-        conn.prepare_cached(
-            "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![org, id, c.wrapped_dek])?;
+        st.insert_key.execute(params![org, id, c.wrapped_dek])?;
+        match pending {
+            Some(p) => p.rows.push((id, c.email_bidx, c.phone_bidx)),
+            None => st.add_lookups(org, id, c.email_bidx.as_ref(), c.phone_bidx.as_ref())?,
+        }
         return Ok((id, UpsertOutcome::Inserted));
     }
-    let (id, digest): (i64, Vec<u8>) = conn
-        .prepare_cached(
-            "SELECT id, row_digest FROM contacts WHERE org_id = ?1 AND contact_ref = ?2",
-        )?
-        .query_row(params![org, c.contact_ref], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    type Old = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>);
+    let (id, digest, old_email, old_phone): Old =
+        st.select.query_row(params![org, c.contact_ref], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
     if digest == c.row_digest {
         return Ok((id, UpsertOutcome::Unchanged));
     }
-    conn.prepare_cached(
-        "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
-             customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
-             objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
-             updated_at = ?16
-         WHERE org_id = ?1 AND id = ?2",
-    )?
-    .execute(contact_params(&org, &id, c, &now).as_slice())?;
-    conn.prepare_cached(
-        "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)
-         ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = excluded.wrapped_dek",
-    )?
-    .execute(params![org, id, c.wrapped_dek])?;
+    st.update
+        .execute(contact_params(&org, &id, c, &now).as_slice())?;
+    st.upsert_key.execute(params![org, id, c.wrapped_dek])?;
+    if let Some(entry) = pending.as_mut().and_then(|p| p.get_mut(id)) {
+        // Inserted earlier in this load: its entries are not written yet.
+        entry.1 = c.email_bidx;
+        entry.2 = c.phone_bidx;
+    } else {
+        for (kind, old, new) in [
+            (LOOKUP_EMAIL, old_email, c.email_bidx),
+            (LOOKUP_PHONE, old_phone, c.phone_bidx),
+        ] {
+            if old.as_deref() == new.as_ref().map(|n| &n[..]) {
+                continue;
+            }
+            if let Some(old) = old {
+                st.delete_lookup.execute(params![org, kind, old, id])?;
+            }
+            if let Some(new) = new {
+                st.insert_lookup.execute(params![org, kind, &new[..], id])?;
+            }
+        }
+    }
     Ok((id, UpsertOutcome::Updated))
 }
 
@@ -223,40 +339,58 @@ fn insert_list<K: AsRef<[u8]> + Ord>(
     Ok(counts)
 }
 
+/// The statements of an event append, prepared once per transaction.
+struct EventStatements<'c> {
+    insert: rusqlite::CachedStatement<'c>,
+    select: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> EventStatements<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(EventStatements {
+            insert: conn.prepare_cached(
+                "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
+                     notice_version, source, proof, recorded_at, content_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (org_id, contact_id, content_digest) DO NOTHING",
+            )?,
+            select: conn.prepare_cached(
+                "SELECT id FROM consent_events WHERE org_id = ?1 AND contact_id = ?2 AND content_digest = ?3",
+            )?,
+        })
+    }
+}
+
 fn insert_event_tx(
+    st: &mut EventStatements<'_>,
     conn: &Connection,
     org: OrgId,
     contact_id: i64,
     e: &SealedEvent,
     now: i64,
 ) -> Result<(i64, bool)> {
-    let changed = conn
-        .prepare_cached(
-            "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
-                 notice_version, source, proof, recorded_at, content_digest)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT (org_id, contact_id, content_digest) DO NOTHING",
-        )?
-        .execute(params![
-            org,
-            contact_id,
-            e.channel,
-            e.purpose,
-            e.action,
-            e.at,
-            e.method,
-            e.notice_version,
-            e.source,
-            e.proof,
-            now,
-            &e.content_digest[..]
-        ])?;
+    let changed = st.insert.execute(params![
+        org,
+        contact_id,
+        e.channel,
+        e.purpose,
+        e.action,
+        e.at,
+        e.method,
+        e.notice_version,
+        e.source,
+        e.proof,
+        now,
+        &e.content_digest[..]
+    ])?;
     if changed == 1 {
         return Ok((conn.last_insert_rowid(), true));
     }
-    let id = conn
-        .prepare_cached("SELECT id FROM consent_events WHERE org_id = ?1 AND contact_id = ?2 AND content_digest = ?3")?
-        .query_row(params![org, contact_id, &e.content_digest[..]], |r| r.get(0))?;
+    let id = st
+        .select
+        .query_row(params![org, contact_id, &e.content_digest[..]], |r| {
+            r.get(0)
+        })?;
     Ok((id, false))
 }
 
@@ -371,13 +505,6 @@ impl SqliteStore {
     }
 }
 
-/// The blind-index indexes of `contacts`, as the first migration creates them. A first load into
-/// an empty table drops them and builds them once at the end, by sorting, instead of inserting
-/// two million random keys one by one (a test checks the schema comes back identical).
-const CONTACT_IDENTIFIER_INDEXES: &str = "
-    CREATE INDEX contacts_by_email ON contacts (org_id, email_bidx) WHERE email_bidx IS NOT NULL;
-    CREATE INDEX contacts_by_phone ON contacts (org_id, phone_bidx) WHERE phone_bidx IS NOT NULL;";
-
 impl Backend for SqliteStore {
     async fn list_orgs(&self) -> Result<Vec<Organization>> {
         self.read(|c| {
@@ -460,7 +587,7 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<(i64, UpsertOutcome)> {
         self.write(move |tx| {
-            let out = upsert_contact_tx(tx, org, &c, now)?;
+            let out = upsert_contact_tx(&mut ContactStatements::new(tx)?, tx, org, &c, now, None)?;
             if out.1 != UpsertOutcome::Unchanged {
                 bump_version(tx, org)?;
             }
@@ -477,7 +604,8 @@ impl Backend for SqliteStore {
             if exists {
                 return Ok(None);
             }
-            let (id, _) = upsert_contact_tx(tx, org, &c, now)?;
+            let (id, _) =
+                upsert_contact_tx(&mut ContactStatements::new(tx)?, tx, org, &c, now, None)?;
             bump_version(tx, org)?;
             Ok(Some(id))
         })
@@ -515,12 +643,27 @@ impl Backend for SqliteStore {
 
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>> {
         self.read(move |c| {
+            // A search by identifier starts from `contact_lookup` and checks the contact's own
+            // blind index (an entry left behind never returns a wrong contact).
+            let mut filter = String::new();
+            if q.email_bidx.is_some() {
+                filter.push_str(&format!(
+                    " AND c.id IN (SELECT contact_id FROM contact_lookup
+                                   WHERE org_id = ?1 AND kind = {LOOKUP_EMAIL} AND bidx = ?3)
+                      AND c.email_bidx = ?3"
+                ));
+            }
+            if q.phone_bidx.is_some() {
+                filter.push_str(&format!(
+                    " AND c.id IN (SELECT contact_id FROM contact_lookup
+                                   WHERE org_id = ?1 AND kind = {LOOKUP_PHONE} AND bidx = ?4)
+                      AND c.phone_bidx = ?4"
+                ));
+            }
             let sql = format!(
                 "SELECT {CONTACT_COLUMNS} FROM contacts c
                  LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
-                 WHERE c.org_id = ?1 AND c.id > ?2
-                   AND (?3 IS NULL OR c.email_bidx = ?3)
-                   AND (?4 IS NULL OR c.phone_bidx = ?4)
+                 WHERE c.org_id = ?1 AND c.id > ?2{filter}
                  ORDER BY c.id LIMIT ?5"
             );
             let mut st = c.prepare_cached(&sql)?;
@@ -549,7 +692,8 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<(i64, bool)> {
         self.write(move |tx| {
-            let out = insert_event_tx(tx, org, contact_id, &e, now)?;
+            let out =
+                insert_event_tx(&mut EventStatements::new(tx)?, tx, org, contact_id, &e, now)?;
             if out.1 {
                 bump_version(tx, org)?;
             }
@@ -613,13 +757,8 @@ impl Backend for SqliteStore {
     ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
-            let first_load: bool =
-                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM contacts)", [], |r| {
-                    r.get(0)
-                })?;
-            if first_load {
-                tx.execute_batch("DROP INDEX contacts_by_email; DROP INDEX contacts_by_phone;")?;
-            }
+            let mut st = ContactStatements::new(tx)?;
+            let mut pending = PendingLookups::default();
             let started = std::time::Instant::now();
             let mut waiting = std::time::Duration::ZERO;
             loop {
@@ -629,7 +768,7 @@ impl Backend for SqliteStore {
                 match msg {
                     Some(ImportMsg::Batch(rows)) => {
                         for c in &rows {
-                            match upsert_contact_tx(tx, org, c, now)?.1 {
+                            match upsert_contact_tx(&mut st, tx, org, c, now, Some(&mut pending))?.1 {
                                 UpsertOutcome::Inserted => counts.inserted += 1,
                                 UpsertOutcome::Updated => counts.updated += 1,
                                 UpsertOutcome::Unchanged => counts.unchanged += 1,
@@ -641,11 +780,9 @@ impl Backend for SqliteStore {
                 }
             }
             tracing::debug!(?waiting, total = ?started.elapsed(), "contacts import: writer time waiting for rows");
-            if first_load {
-                let t = std::time::Instant::now();
-                tx.execute_batch(CONTACT_IDENTIFIER_INDEXES)?;
-                tracing::debug!(took = ?t.elapsed(), "contacts import: identifier indexes built");
-            }
+            let t = std::time::Instant::now();
+            pending.write(&mut st.insert_lookup, org)?;
+            tracing::debug!(took = ?t.elapsed(), "contacts import: look-up entries written");
             if counts.inserted + counts.updated > 0 {
                 bump_version(tx, org)?;
             }
@@ -664,6 +801,7 @@ impl Backend for SqliteStore {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
             let mut unknown = UnknownRefs::new();
+            let mut st = EventStatements::new(tx)?;
             let mut lookup = tx
                 .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?;
             // Ledger files are grouped by contact: remember the last one looked up.
@@ -692,7 +830,7 @@ impl Backend for SqliteStore {
                                 counts.rejected += 1;
                                 continue;
                             };
-                            if insert_event_tx(tx, org, contact_id, e, now)?.1 {
+                            if insert_event_tx(&mut st, tx, org, contact_id, e, now)?.1 {
                                 counts.inserted += 1;
                             } else {
                                 counts.unchanged += 1;

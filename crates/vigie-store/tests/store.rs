@@ -194,6 +194,52 @@ both_stores! {
         assert_eq!((counts.inserted, counts.updated, counts.unchanged), (0, 0, 100));
     };
 
+    bulk_imports_keep_identifier_searches_exact => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        let by_email = |e: &str| ContactQuery { email: Some(Email::parse(e).unwrap()), limit: 10, ..Default::default() };
+        let by_phone = |p: &str| ContactQuery { phone: Some(PhoneE164::parse(p, Region::FR).unwrap()), limit: 10, ..Default::default() };
+        let refs = |page: ContactPage| page.contacts.iter().map(|c| c.data.contact_ref.to_string()).collect::<Vec<_>>();
+        s.upsert_contact(org.id, &contact("OLD", "old@example.org", "0600000001")).await.unwrap();
+        // One load: new contacts, one of them changed again later in the same load, and a
+        // contact that existed before the load changed.
+        let first: Vec<_> = (0..3).map(|i| crypto.seal_contact(&contact(&format!("C{i}"), &format!("p{i}@example.org"), &format!("061234567{i}")))).collect();
+        let later = vec![
+            crypto.seal_contact(&contact("C1", "moved@example.org", "0612345671")),
+            crypto.seal_contact(&contact("OLD", "renamed@example.org", "0600000009")),
+        ];
+        let (tx, rx) = mpsc::channel(4);
+        tokio::spawn(async move {
+            tx.send(ImportMsg::Batch(first)).await.unwrap();
+            tx.send(ImportMsg::Batch(later)).await.unwrap();
+            tx.send(ImportMsg::Commit).await.unwrap();
+        });
+        let counts = s.import_contacts(org.id, rx).await.unwrap();
+        assert_eq!((counts.inserted, counts.updated), (3, 2));
+        assert_eq!(refs(s.contacts(org.id, &by_email("p0@example.org")).await.unwrap()), ["C0"]);
+        assert_eq!(refs(s.contacts(org.id, &by_email("p1@example.org")).await.unwrap()), Vec::<String>::new());
+        assert_eq!(refs(s.contacts(org.id, &by_email("moved@example.org")).await.unwrap()), ["C1"]);
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0612345671")).await.unwrap()), ["C1"]);
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0612345672")).await.unwrap()), ["C2"]);
+        assert_eq!(refs(s.contacts(org.id, &by_email("old@example.org")).await.unwrap()), Vec::<String>::new());
+        assert_eq!(refs(s.contacts(org.id, &by_email("renamed@example.org")).await.unwrap()), ["OLD"]);
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0600000001")).await.unwrap()), Vec::<String>::new());
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0600000009")).await.unwrap()), ["OLD"]);
+        // Two contacts may share an identifier; both are found, in id order.
+        s.upsert_contact(org.id, &contact("TWIN", "p0@example.org", "0612345670")).await.unwrap();
+        assert_eq!(refs(s.contacts(org.id, &by_email("p0@example.org")).await.unwrap()), ["C0", "TWIN"]);
+        let both = ContactQuery { email: Some(Email::parse("p0@example.org").unwrap()), phone: Some(PhoneE164::parse("0612345670", Region::FR).unwrap()), limit: 10, ..Default::default() };
+        assert_eq!(refs(s.contacts(org.id, &both).await.unwrap()), ["C0", "TWIN"]);
+        // An API update moves the entries too.
+        s.upsert_contact(org.id, &contact("TWIN", "twin@example.org", "0612345670")).await.unwrap();
+        assert_eq!(refs(s.contacts(org.id, &by_email("p0@example.org")).await.unwrap()), ["C0"]);
+        assert_eq!(refs(s.contacts(org.id, &by_email("twin@example.org")).await.unwrap()), ["TWIN"]);
+        // Other organizations see none of it.
+        let other = s.create_org("other", "Other").await.unwrap();
+        assert!(s.contacts(other.id, &by_email("p0@example.org")).await.unwrap().contacts.is_empty());
+    };
+
     bulk_events_for_unknown_contacts_roll_back_unless_skipped => |t: TestStore| async move {
         let s = &t.store;
         let org = default_org(s).await;
