@@ -562,6 +562,122 @@ fn insert_events_chunked(
     Ok(inserted)
 }
 
+/// Resolves contact references for an events load. Ledger files are grouped by contact and
+/// usually follow the contact file's order: the references then come in ascending order, and
+/// reading the contacts' reference index ahead, a window at a time, answers them without a
+/// look-up each. A reference before the window is looked up by key; once windows are seen to
+/// serve few references (a file in another order), every reference is.
+struct RefResolver<'c> {
+    org: OrgId,
+    window: rusqlite::Statement<'c>,
+    by_key: rusqlite::CachedStatement<'c>,
+    /// (contact_ref, id) of consecutive entries of the index, from a reference on.
+    buf: Vec<(String, i64)>,
+    pos: usize,
+    /// The index has no entry after `buf`.
+    exhausted: bool,
+    /// References answered by the current window; windows that answered few.
+    served: usize,
+    wasted: usize,
+}
+
+impl<'c> RefResolver<'c> {
+    /// Entries read per window.
+    const WINDOW: usize = 4096;
+    /// Windows that answer fewer references than this are wasted; after `MAX_WASTED` of them,
+    /// look-ups by key only.
+    const FEW: usize = 64;
+    const MAX_WASTED: usize = 8;
+
+    fn new(conn: &'c Connection, org: OrgId) -> rusqlite::Result<Self> {
+        Ok(RefResolver {
+            org,
+            window: conn.prepare(&format!(
+                "SELECT contact_ref, id FROM contacts WHERE org_id = ?1 AND contact_ref >= ?2
+                 ORDER BY contact_ref LIMIT {}",
+                Self::WINDOW
+            ))?,
+            by_key: conn
+                .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?,
+            buf: Vec::new(),
+            pos: 0,
+            exhausted: false,
+            served: 0,
+            wasted: 0,
+        })
+    }
+
+    fn by_key(&mut self, contact_ref: &str) -> rusqlite::Result<Option<i64>> {
+        self.by_key
+            .query_row(params![self.org, contact_ref], |r| r.get(0))
+            .optional()
+    }
+
+    fn refill(&mut self, from: &str) -> rusqlite::Result<()> {
+        if self.served < Self::FEW && !self.buf.is_empty() {
+            self.wasted += 1;
+        }
+        self.buf.clear();
+        self.pos = 0;
+        self.served = 0;
+        let mut rows = self.window.query(params![self.org, from])?;
+        while let Some(r) = rows.next()? {
+            self.buf.push((r.get(0)?, r.get(1)?));
+        }
+        self.exhausted = self.buf.len() < Self::WINDOW;
+        Ok(())
+    }
+
+    fn resolve(&mut self, contact_ref: &str) -> rusqlite::Result<Option<i64>> {
+        if self.wasted >= Self::MAX_WASTED {
+            return self.by_key(contact_ref);
+        }
+        let before_window = self
+            .buf
+            .first()
+            .is_none_or(|(first, _)| contact_ref < first.as_str());
+        if before_window && !self.buf.is_empty() {
+            return self.by_key(contact_ref);
+        }
+        let past_window = self
+            .buf
+            .last()
+            .is_none_or(|(last, _)| contact_ref > last.as_str());
+        if past_window {
+            if self.exhausted && !self.buf.is_empty() {
+                return Ok(None);
+            }
+            self.refill(contact_ref)?;
+        }
+        // Within the window [first, last]: the reference exists if and only if it is in it.
+        if self
+            .buf
+            .get(self.pos)
+            .is_none_or(|(r, _)| contact_ref < r.as_str())
+        {
+            // Behind the reading position: search the part of the window already passed.
+            return Ok(self.buf[..self.pos]
+                .binary_search_by(|(r, _)| r.as_str().cmp(contact_ref))
+                .ok()
+                .map(|i| self.buf[i].1));
+        }
+        while self
+            .buf
+            .get(self.pos)
+            .is_some_and(|(r, _)| r.as_str() < contact_ref)
+        {
+            self.pos += 1;
+        }
+        match self.buf.get(self.pos) {
+            Some((r, id)) if r == contact_ref => {
+                self.served += 1;
+                Ok(Some(*id))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
 /// Frees, on a thread of its own, the batches a bulk load has written. Their strings were
 /// allocated by the parser threads; freeing millions of them took the writer (the bottleneck of
 /// a load) a tenth of its time.
@@ -1049,8 +1165,7 @@ impl Backend for SqliteStore {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
             let mut unknown = UnknownRefs::new();
-            let mut lookup = tx
-                .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?;
+            let mut resolver = RefResolver::new(tx, org)?;
             let mut full = tx.prepare_cached(&insert_events_sql(CHUNK))?;
             let drop_later = dropper();
             // Ledger files are grouped by contact: remember the last one looked up.
@@ -1068,9 +1183,7 @@ impl Backend for SqliteStore {
                             let contact_id = match &last {
                                 Some((r, id)) if *r == e.contact_ref => *id,
                                 _ => {
-                                    let id: Option<i64> = lookup
-                                        .query_row(params![org, e.contact_ref], |r| r.get(0))
-                                        .optional()?;
+                                    let id = resolver.resolve(&e.contact_ref)?;
                                     last = Some((e.contact_ref.clone(), id));
                                     id
                                 }

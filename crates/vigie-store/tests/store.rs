@@ -240,6 +240,44 @@ both_stores! {
         assert!(s.contacts(other.id, &by_email("p0@example.org")).await.unwrap().contacts.is_empty());
     };
 
+    bulk_events_find_their_contacts_in_any_order => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        // Contacts R00000, R00002, … R09998 (more than one window of the SQLite reader).
+        let contacts: Vec<_> = (0..10_000).step_by(2).map(|i| crypto.seal_contact(&contact(&format!("R{i:05}"), &format!("r{i}@example.org"), "0612345678"))).collect();
+        s.import_contacts(org.id, stream(contacts, true).await).await.unwrap();
+        let mut e = event(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z");
+        e.ip = None;
+        e.user_agent = None;
+        // Ascending references (every third number: known when even), then some behind, some
+        // before the first and after the last contact.
+        let mut refs: Vec<String> = (0..10_000).step_by(3).map(|i| format!("R{i:05}")).collect();
+        refs.extend(["R00010", "R00011", "R05000", "A0", "R09998", "R99999", "R00000"].map(String::from));
+        let known = |r: &str| r.starts_with('R') && r[1..].parse::<u32>().is_ok_and(|n| n % 2 == 0 && n < 10_000);
+        let expected_unknown: Vec<(u64, String)> = refs.iter().enumerate().filter(|(_, r)| !known(r)).map(|(i, r)| (i as u64 + 2, r.clone())).collect();
+        let expected_known = refs.iter().filter(|r| known(r)).count() as u64;
+        let mut reversed = refs.clone();
+        reversed.reverse();
+        for (n, order) in [refs, reversed].into_iter().enumerate() {
+            // Each run's events differ (another instant), so both are new.
+            let mut ev = e.clone();
+            ev.event.at = format!("2026-01-1{n}T08:00:00Z").parse().unwrap();
+            let rows: Vec<_> = order.iter().enumerate().map(|(i, r)| crypto.seal_event(i as u64 + 2, r, &ev, None)).collect();
+            let (counts, unknown) = s.import_events(org.id, stream(rows, true).await, true).await.unwrap();
+            // R00000 is there twice with the same content: one event.
+            assert_eq!((counts.inserted, counts.unchanged), (expected_known - 1, 1), "run {n}");
+            assert_eq!(counts.rejected, (order.len() as u64) - expected_known, "run {n}");
+            if n == 0 {
+                assert_eq!(unknown, expected_unknown);
+            }
+        }
+        let ledger = s.ledger(org.id, &ContactRef::parse("R00000").unwrap()).await.unwrap();
+        assert_eq!(ledger.len(), 2);
+        assert_eq!(s.ledger(org.id, &ContactRef::parse("R09996").unwrap()).await.unwrap().len(), 2);
+        assert_eq!(s.ledger(org.id, &ContactRef::parse("R00002").unwrap()).await.unwrap().len(), 0);
+    };
+
     bulk_events_for_unknown_contacts_roll_back_unless_skipped => |t: TestStore| async move {
         let s = &t.store;
         let org = default_org(s).await;
