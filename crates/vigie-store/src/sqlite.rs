@@ -524,8 +524,8 @@ fn bind_event(
 /// Appends events (contact id, event) with as few statements as possible; returns how many were
 /// new (the others were in the ledger already, or twice in `rows`).
 ///
-/// `full` is the statement of [`CHUNK`] rows, prepared once for the whole load: a statement
-/// kept bound reuses its parameters' buffers (one returned to rusqlite's cache frees them all).
+/// `full` is the statement of [`CHUNK`] rows, prepared once for the whole load (not looked up in
+/// rusqlite's statement cache, which hashes its whole text, once per chunk).
 fn insert_events_chunked(
     conn: &Connection,
     full: &mut rusqlite::CachedStatement<'_>,
