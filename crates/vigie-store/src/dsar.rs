@@ -982,6 +982,9 @@ impl SqliteStore {
                 .execute(rusqlite::params![org, id, e.at])?;
                 tx.prepare_cached("DELETE FROM contact_versions WHERE org_id = ?1 AND contact_id = ?2")?
                     .execute(rusqlite::params![org, id])?;
+                // Not even a blind index of the person stays linked to the contact.
+                tx.prepare_cached("DELETE FROM contact_lookup WHERE org_id = ?1 AND contact_id = ?2")?
+                    .execute(rusqlite::params![org, id])?;
                 tx.prepare_cached(
                     "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
                      WHERE org_id = ?1 AND contact_id = ?2",
@@ -1074,6 +1077,20 @@ impl SqliteStore {
                 "UPDATE contact_keys SET wrapped_dek = ?3 WHERE org_id = ?1 AND contact_id = ?2",
             )?
             .execute(rusqlite::params![org, contact_id, c.wrapped_dek])?;
+            // SQLite finds contacts by identifier through `contact_lookup`: its entries follow.
+            tx.prepare_cached("DELETE FROM contact_lookup WHERE org_id = ?1 AND contact_id = ?2")?
+                .execute(rusqlite::params![org, contact_id])?;
+            for (kind, bidx) in [
+                (crate::sqlite::LOOKUP_EMAIL, c.email_bidx),
+                (crate::sqlite::LOOKUP_PHONE, c.phone_bidx),
+            ] {
+                if let Some(b) = bidx {
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO contact_lookup (org_id, kind, bidx, contact_id) VALUES (?1, ?2, ?3, ?4)",
+                    )?
+                    .execute(rusqlite::params![org, kind, &b[..], contact_id])?;
+                }
+            }
             tx.prepare_cached("UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1")?
                 .execute([org])?;
             Ok(())

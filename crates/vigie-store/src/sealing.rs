@@ -8,16 +8,17 @@ use vigie_core::{Audience, ContactRef, Email, PhoneE164};
 use crate::model::{ContactData, NewConsentEvent, OrgId, from_micros, to_micros};
 use crate::vault::{ChainKey, DataKey, Digest16, IndexKey, SecretKey, Vault, VaultError};
 
-/// The personal fields, serialized then sealed with the contact's data key.
+/// The personal fields, serialized then sealed with the contact's data key. Absent fields are
+/// left out (rows sealed before that have them as `null`: both read as `None`).
 #[derive(Serialize, Deserialize)]
 struct Pii<'a> {
-    #[serde(rename = "e", borrow)]
+    #[serde(rename = "e", borrow, default, skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
-    #[serde(rename = "p", borrow)]
+    #[serde(rename = "p", borrow, default, skip_serializing_if = "Option::is_none")]
     phone: Option<&'a str>,
-    #[serde(rename = "f", borrow)]
+    #[serde(rename = "f", borrow, default, skip_serializing_if = "Option::is_none")]
     first_name: Option<std::borrow::Cow<'a, str>>,
-    #[serde(rename = "l", borrow)]
+    #[serde(rename = "l", borrow, default, skip_serializing_if = "Option::is_none")]
     last_name: Option<std::borrow::Cow<'a, str>>,
 }
 
@@ -365,5 +366,29 @@ pub fn split_categories(s: &str) -> Vec<String> {
         Vec::new()
     } else {
         s.split('|').map(str::to_owned).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pii;
+
+    #[test]
+    fn pii_reads_absent_and_null_fields_alike() {
+        let old: Pii<'_> =
+            serde_json::from_str(r#"{"e":"a@example.org","p":null,"f":null,"l":null}"#).unwrap();
+        let new: Pii<'_> = serde_json::from_str(r#"{"e":"a@example.org"}"#).unwrap();
+        for p in [old, new] {
+            assert_eq!(p.email, Some("a@example.org"));
+            assert_eq!((p.phone, p.first_name, p.last_name), (None, None, None));
+        }
+        let written = serde_json::to_string(&Pii {
+            email: None,
+            phone: Some("+33612345678"),
+            first_name: None,
+            last_name: None,
+        })
+        .unwrap();
+        assert_eq!(written, r#"{"p":"+33612345678"}"#);
     }
 }

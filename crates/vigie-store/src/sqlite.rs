@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::mpsc::Receiver;
 
-use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs, identifier_filters};
+use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs};
 use crate::error::{Result, StoreError};
 use crate::migrations::{Migration, SQLITE};
 use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome, from_micros};
@@ -147,78 +147,265 @@ fn contact_params<'a>(
     ]
 }
 
+/// `contact_lookup.kind` of an e-mail and of a phone blind index.
+pub(crate) const LOOKUP_EMAIL: i64 = 1;
+pub(crate) const LOOKUP_PHONE: i64 = 2;
+
+/// The statements of a contact upsert, prepared once per transaction (a bulk load runs them two
+/// million times: looking each up in rusqlite's statement cache hashes its whole text).
+struct ContactStatements<'c> {
+    insert: rusqlite::CachedStatement<'c>,
+    insert_key: rusqlite::CachedStatement<'c>,
+    select: rusqlite::CachedStatement<'c>,
+    update: rusqlite::CachedStatement<'c>,
+    upsert_key: rusqlite::CachedStatement<'c>,
+    insert_lookup: rusqlite::CachedStatement<'c>,
+    delete_lookup: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> ContactStatements<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(ContactStatements {
+            insert: conn.prepare_cached(
+                "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
+                     customer_categories, collected_via, collected_at, informed, objection_offered,
+                     contract_active, restricted, row_digest, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+                 ON CONFLICT (org_id, contact_ref) DO NOTHING",
+            )?,
+            insert_key: conn.prepare_cached(
+                "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)",
+            )?,
+            select: conn.prepare_cached(
+                "SELECT id, row_digest, email_bidx, phone_bidx, erased_at IS NOT NULL FROM contacts
+                 WHERE org_id = ?1 AND contact_ref = ?2",
+            )?,
+            update: conn.prepare_cached(
+                "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
+                     customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
+                     objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
+                     updated_at = ?16
+                 WHERE org_id = ?1 AND id = ?2",
+            )?,
+            upsert_key: conn.prepare_cached(
+                "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = excluded.wrapped_dek",
+            )?,
+            insert_lookup: conn.prepare_cached(
+                "INSERT INTO contact_lookup (org_id, kind, bidx, contact_id) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+            )?,
+            delete_lookup: conn.prepare_cached(
+                "DELETE FROM contact_lookup
+                 WHERE org_id = ?1 AND kind = ?2 AND bidx = ?3 AND contact_id = ?4",
+            )?,
+        })
+    }
+
+    /// Adds the look-up entries of a contact.
+    fn add_lookups(
+        &mut self,
+        org: OrgId,
+        id: i64,
+        email: Option<&Digest16>,
+        phone: Option<&Digest16>,
+    ) -> rusqlite::Result<()> {
+        for (kind, bidx) in [(LOOKUP_EMAIL, email), (LOOKUP_PHONE, phone)] {
+            if let Some(b) = bidx {
+                self.insert_lookup.execute(params![org, kind, &b[..], id])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The blind indexes of contacts a bulk load inserted, in insertion (id) order: their look-up
+/// entries are written once, sorted, at the end of the load.
+#[derive(Default)]
+struct PendingLookups {
+    rows: Vec<(i64, Option<Digest16>, Option<Digest16>)>,
+}
+
+impl PendingLookups {
+    /// The entry of a contact this load inserted, if it is one.
+    fn get_mut(&mut self, id: i64) -> Option<&mut (i64, Option<Digest16>, Option<Digest16>)> {
+        self.rows
+            .binary_search_by_key(&id, |r| r.0)
+            .ok()
+            .map(|i| &mut self.rows[i])
+    }
+
+    /// Writes the entries in key order: the B-tree fills by appending (an empty table) or page by
+    /// page (a table that has entries already).
+    fn write(self, conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
+        /// Entries per INSERT statement.
+        const ROWS: usize = 256;
+        fn sql(n: usize) -> String {
+            let mut sql =
+                String::from("INSERT INTO contact_lookup (org_id, kind, bidx, contact_id) VALUES ");
+            for i in 0..n {
+                if i > 0 {
+                    sql.push(',');
+                }
+                let b = 2 + 3 * i;
+                sql.push_str(&format!("(?1, ?{}, ?{}, ?{})", b, b + 1, b + 2));
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            sql
+        }
+        fn run(
+            st: &mut rusqlite::Statement<'_>,
+            org: OrgId,
+            chunk: &[(i64, Digest16, i64)],
+        ) -> rusqlite::Result<()> {
+            st.raw_bind_parameter(1, org)?;
+            for (i, (kind, bidx, id)) in chunk.iter().enumerate() {
+                let b = 2 + 3 * i;
+                st.raw_bind_parameter(b, kind)?;
+                st.raw_bind_parameter(b + 1, &bidx[..])?;
+                st.raw_bind_parameter(b + 2, id)?;
+            }
+            st.raw_execute()?;
+            Ok(())
+        }
+        let mut entries: Vec<(i64, Digest16, i64)> = Vec::with_capacity(self.rows.len() * 2);
+        for (id, email, phone) in self.rows {
+            if let Some(e) = email {
+                entries.push((LOOKUP_EMAIL, e, id));
+            }
+            if let Some(p) = phone {
+                entries.push((LOOKUP_PHONE, p, id));
+            }
+        }
+        entries.sort_unstable();
+        let mut full = conn.prepare(&sql(ROWS))?;
+        for chunk in entries.chunks(ROWS) {
+            if chunk.len() == ROWS {
+                run(&mut full, org, chunk)?;
+            } else {
+                run(&mut conn.prepare(&sql(chunk.len()))?, org, chunk)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a bulk load of contacts writes at the end (look-up entries) or in chunks (data keys).
+struct BulkContacts<'c> {
+    lookups: PendingLookups,
+    keys: PendingKeys<'c>,
+}
+
 /// Inserts or updates one contact inside the caller's transaction. The insert is tried first:
-/// in a load of new contacts, that is one statement per row.
+/// in a load of new contacts, that is one statement per row. Look-up entries and the data key are
+/// written at once, or, during a bulk load (`bulk`), collected: look-up entries for one sorted
+/// write at the end, data keys for multi-row inserts.
 fn upsert_contact_tx(
+    st: &mut ContactStatements<'_>,
     conn: &Connection,
     org: OrgId,
     c: &SealedContact,
     now: i64,
+    mut bulk: Option<&mut BulkContacts<'_>>,
 ) -> Result<(i64, UpsertOutcome)> {
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
-                 customer_categories, collected_via, collected_at, informed, objection_offered,
-                 contract_active, restricted, row_digest, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
-             ON CONFLICT (org_id, contact_ref) DO NOTHING",
-        )?
+    let inserted = st
+        .insert
         .execute(contact_params(&org, &c.contact_ref, c, &now).as_slice())?;
     if inserted == 1 {
         let id = conn.last_insert_rowid();
-        conn.prepare_cached(
-            "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![org, id, c.wrapped_dek])?;
+        match bulk {
+            Some(b) => {
+                b.keys.push(conn, org, id, &c.wrapped_dek)?;
+                b.lookups.rows.push((id, c.email_bidx, c.phone_bidx));
+            }
+            None => {
+                st.insert_key.execute(params![org, id, c.wrapped_dek])?;
+                st.add_lookups(org, id, c.email_bidx.as_ref(), c.phone_bidx.as_ref())?;
+            }
+        }
         return Ok((id, UpsertOutcome::Inserted));
     }
-    let (id, digest, erased): (i64, Vec<u8>, bool) = conn
-        .prepare_cached(
-            "SELECT id, row_digest, erased_at IS NOT NULL FROM contacts WHERE org_id = ?1 AND contact_ref = ?2",
-        )?
-        .query_row(params![org, c.contact_ref], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    type Old = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, bool);
+    let (id, digest, old_email, old_phone, erased): Old =
+        st.select.query_row(params![org, c.contact_ref], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?;
     // An erased contact stays erased: a later import of its row changes nothing.
     if erased || digest == c.row_digest {
         return Ok((id, UpsertOutcome::Unchanged));
     }
-    conn.prepare_cached(
-        "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
-             customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
-             objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
-             updated_at = ?16
-         WHERE org_id = ?1 AND id = ?2",
-    )?
-    .execute(contact_params(&org, &id, c, &now).as_slice())?;
-    conn.prepare_cached(
-        "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)
-         ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = excluded.wrapped_dek",
-    )?
-    .execute(params![org, id, c.wrapped_dek])?;
+    st.update
+        .execute(contact_params(&org, &id, c, &now).as_slice())?;
+    if let Some(b) = bulk.as_mut() {
+        // The contact's key may still be waiting to be inserted.
+        b.keys.flush(conn, org)?;
+    }
+    st.upsert_key.execute(params![org, id, c.wrapped_dek])?;
+    if let Some(entry) = bulk.as_mut().and_then(|b| b.lookups.get_mut(id)) {
+        // Inserted earlier in this load: its entries are not written yet.
+        entry.1 = c.email_bidx;
+        entry.2 = c.phone_bidx;
+    } else {
+        for (kind, old, new) in [
+            (LOOKUP_EMAIL, old_email, c.email_bidx),
+            (LOOKUP_PHONE, old_phone, c.phone_bidx),
+        ] {
+            if old.as_deref() == new.as_ref().map(|n| &n[..]) {
+                continue;
+            }
+            if let Some(old) = old {
+                st.delete_lookup.execute(params![org, kind, old, id])?;
+            }
+            if let Some(new) = new {
+                st.insert_lookup.execute(params![org, kind, &new[..], id])?;
+            }
+        }
+    }
     Ok((id, UpsertOutcome::Updated))
 }
 
-/// Loads a list of keys (suppression hashes, opposition blind indexes) with `sql`
-/// (`org_id, key, added_at`). Sorted keys fill the B-tree in order: far fewer page splits than
-/// random inserts.
+/// Loads a list of keys (suppression hashes, opposition blind indexes) into `table`
+/// (`org_id, column, added_at`), 256 keys per statement. Sorted keys fill the B-tree in order:
+/// far fewer page splits than random inserts.
 fn insert_list<K: AsRef<[u8]> + Ord>(
     tx: &rusqlite::Transaction<'_>,
     org: OrgId,
-    sql: &str,
+    (table, column): (&str, &str),
     mut keys: Vec<K>,
     now: i64,
 ) -> Result<ImportCounts> {
+    const ROWS: usize = 256;
+    let sql = |n: usize| {
+        let mut sql = format!("INSERT INTO {table} (org_id, {column}, added_at) VALUES ");
+        for i in 0..n {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("(?1, ?{}, ?2)", 3 + i));
+        }
+        sql.push_str(" ON CONFLICT DO NOTHING");
+        sql
+    };
+    let run = |st: &mut rusqlite::Statement<'_>, chunk: &[K]| -> Result<u64> {
+        st.raw_bind_parameter(1, org)?;
+        st.raw_bind_parameter(2, now)?;
+        for (i, k) in chunk.iter().enumerate() {
+            st.raw_bind_parameter(3 + i, k.as_ref())?;
+        }
+        Ok(st.raw_execute()? as u64)
+    };
     keys.sort_unstable();
     keys.dedup();
-    let mut st = tx.prepare_cached(sql)?;
+    let mut full = tx.prepare(&sql(ROWS))?;
     let mut counts = ImportCounts::default();
-    for k in &keys {
-        if st.execute(params![org, k.as_ref(), now])? == 1 {
-            counts.inserted += 1;
+    for chunk in keys.chunks(ROWS) {
+        let inserted = if chunk.len() == ROWS {
+            run(&mut full, chunk)?
         } else {
-            counts.unchanged += 1;
-        }
+            run(&mut tx.prepare(&sql(chunk.len()))?, chunk)?
+        };
+        counts.inserted += inserted;
+        counts.unchanged += chunk.len() as u64 - inserted;
     }
     if counts.inserted > 0 {
         bump_version(tx, org)?;
@@ -226,41 +413,344 @@ fn insert_list<K: AsRef<[u8]> + Ord>(
     Ok(counts)
 }
 
+/// The statements of an event append, prepared once per transaction.
+struct EventStatements<'c> {
+    insert: rusqlite::CachedStatement<'c>,
+    select: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> EventStatements<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(EventStatements {
+            insert: conn.prepare_cached(
+                "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
+                     notice_version, source, proof, recorded_at, content_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (org_id, contact_id, content_digest) DO NOTHING",
+            )?,
+            select: conn.prepare_cached(
+                "SELECT id FROM consent_events WHERE org_id = ?1 AND contact_id = ?2 AND content_digest = ?3",
+            )?,
+        })
+    }
+}
+
 fn insert_event_tx(
+    st: &mut EventStatements<'_>,
     conn: &Connection,
     org: OrgId,
     contact_id: i64,
     e: &SealedEvent,
     now: i64,
 ) -> Result<(i64, bool)> {
-    let changed = conn
-        .prepare_cached(
-            "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
-                 notice_version, source, proof, recorded_at, content_digest)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT (org_id, contact_id, content_digest) DO NOTHING",
-        )?
-        .execute(params![
-            org,
-            contact_id,
-            e.channel,
-            e.purpose,
-            e.action,
-            e.at,
-            e.method,
-            e.notice_version,
-            e.source,
-            e.proof,
-            now,
-            &e.content_digest[..]
-        ])?;
+    let changed = st.insert.execute(params![
+        org,
+        contact_id,
+        e.channel,
+        e.purpose,
+        e.action,
+        e.at,
+        e.method,
+        e.notice_version,
+        e.source,
+        e.proof,
+        now,
+        &e.content_digest[..]
+    ])?;
     if changed == 1 {
         return Ok((conn.last_insert_rowid(), true));
     }
-    let id = conn
-        .prepare_cached("SELECT id FROM consent_events WHERE org_id = ?1 AND contact_id = ?2 AND content_digest = ?3")?
-        .query_row(params![org, contact_id, &e.content_digest[..]], |r| r.get(0))?;
+    let id = st
+        .select
+        .query_row(params![org, contact_id, &e.content_digest[..]], |r| {
+            r.get(0)
+        })?;
     Ok((id, false))
+}
+
+/// Rows per multi-row INSERT in bulk loads: one statement run per 64 rows instead of per row.
+const CHUNK: usize = 64;
+
+/// `INSERT INTO consent_events … VALUES` of `n` rows: `?1` the organization, `?2` now, then 10
+/// parameters per row (see [`bind_event`]).
+fn insert_events_sql(n: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
+             notice_version, source, proof, recorded_at, content_digest) VALUES ",
+    );
+    for i in 0..n {
+        let b = 3 + i * 10;
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&format!(
+            "(?1, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?2, ?{})",
+            b,
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7,
+            b + 8,
+            b + 9
+        ));
+    }
+    sql.push_str(" ON CONFLICT (org_id, contact_id, content_digest) DO NOTHING");
+    sql
+}
+
+/// Binds the 10 parameters of row `i` of [`insert_events_sql`].
+fn bind_event(
+    st: &mut rusqlite::CachedStatement<'_>,
+    i: usize,
+    contact_id: i64,
+    e: &SealedEvent,
+) -> rusqlite::Result<()> {
+    let b = 3 + i * 10;
+    st.raw_bind_parameter(b, contact_id)?;
+    st.raw_bind_parameter(b + 1, e.channel)?;
+    st.raw_bind_parameter(b + 2, e.purpose)?;
+    st.raw_bind_parameter(b + 3, e.action)?;
+    st.raw_bind_parameter(b + 4, e.at)?;
+    st.raw_bind_parameter(b + 5, e.method)?;
+    st.raw_bind_parameter(b + 6, &e.notice_version)?;
+    st.raw_bind_parameter(b + 7, &e.source)?;
+    st.raw_bind_parameter(b + 8, &e.proof)?;
+    st.raw_bind_parameter(b + 9, &e.content_digest[..])?;
+    Ok(())
+}
+
+/// Appends events (contact id, event) with as few statements as possible; returns how many were
+/// new (the others were in the ledger already, or twice in `rows`).
+///
+/// `full` is the statement of [`CHUNK`] rows, prepared once for the whole load (not looked up in
+/// rusqlite's statement cache, which hashes its whole text, once per chunk).
+fn insert_events_chunked(
+    conn: &Connection,
+    full: &mut rusqlite::CachedStatement<'_>,
+    org: OrgId,
+    now: i64,
+    rows: &[(i64, &SealedEvent)],
+) -> Result<u64> {
+    fn run(
+        st: &mut rusqlite::CachedStatement<'_>,
+        org: OrgId,
+        now: i64,
+        chunk: &[(i64, &SealedEvent)],
+    ) -> Result<u64> {
+        st.raw_bind_parameter(1, org)?;
+        st.raw_bind_parameter(2, now)?;
+        for (i, (contact_id, e)) in chunk.iter().enumerate() {
+            bind_event(st, i, *contact_id, e)?;
+        }
+        Ok(st.raw_execute()? as u64)
+    }
+    let mut inserted = 0;
+    for chunk in rows.chunks(CHUNK) {
+        inserted += if chunk.len() == CHUNK {
+            run(full, org, now, chunk)?
+        } else {
+            run(
+                &mut conn.prepare_cached(&insert_events_sql(chunk.len()))?,
+                org,
+                now,
+                chunk,
+            )?
+        };
+    }
+    Ok(inserted)
+}
+
+/// Resolves contact references for an events load. Ledger files are grouped by contact and
+/// usually follow the contact file's order: the references then come in ascending order, and
+/// reading the contacts' reference index ahead, a window at a time, answers them without a
+/// look-up each. A reference before the window is looked up by key; once windows are seen to
+/// serve few references (a file in another order), every reference is.
+struct RefResolver<'c> {
+    org: OrgId,
+    window: rusqlite::Statement<'c>,
+    by_key: rusqlite::CachedStatement<'c>,
+    /// (contact_ref, id) of consecutive entries of the index, from a reference on.
+    buf: Vec<(String, i64)>,
+    pos: usize,
+    /// The index has no entry after `buf`.
+    exhausted: bool,
+    /// References answered by the current window; windows that answered few.
+    served: usize,
+    wasted: usize,
+}
+
+impl<'c> RefResolver<'c> {
+    /// Entries read per window.
+    const WINDOW: usize = 4096;
+    /// Windows that answer fewer references than this are wasted; after `MAX_WASTED` of them,
+    /// look-ups by key only.
+    const FEW: usize = 64;
+    const MAX_WASTED: usize = 8;
+
+    fn new(conn: &'c Connection, org: OrgId) -> rusqlite::Result<Self> {
+        Ok(RefResolver {
+            org,
+            window: conn.prepare(&format!(
+                "SELECT contact_ref, id FROM contacts WHERE org_id = ?1 AND contact_ref >= ?2
+                 ORDER BY contact_ref LIMIT {}",
+                Self::WINDOW
+            ))?,
+            by_key: conn
+                .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?,
+            buf: Vec::new(),
+            pos: 0,
+            exhausted: false,
+            served: 0,
+            wasted: 0,
+        })
+    }
+
+    fn by_key(&mut self, contact_ref: &str) -> rusqlite::Result<Option<i64>> {
+        self.by_key
+            .query_row(params![self.org, contact_ref], |r| r.get(0))
+            .optional()
+    }
+
+    fn refill(&mut self, from: &str) -> rusqlite::Result<()> {
+        if self.served < Self::FEW && !self.buf.is_empty() {
+            self.wasted += 1;
+        }
+        self.buf.clear();
+        self.pos = 0;
+        self.served = 0;
+        let mut rows = self.window.query(params![self.org, from])?;
+        while let Some(r) = rows.next()? {
+            self.buf.push((r.get(0)?, r.get(1)?));
+        }
+        self.exhausted = self.buf.len() < Self::WINDOW;
+        Ok(())
+    }
+
+    fn resolve(&mut self, contact_ref: &str) -> rusqlite::Result<Option<i64>> {
+        if self.wasted >= Self::MAX_WASTED {
+            return self.by_key(contact_ref);
+        }
+        let before_window = self
+            .buf
+            .first()
+            .is_none_or(|(first, _)| contact_ref < first.as_str());
+        if before_window && !self.buf.is_empty() {
+            return self.by_key(contact_ref);
+        }
+        let past_window = self
+            .buf
+            .last()
+            .is_none_or(|(last, _)| contact_ref > last.as_str());
+        if past_window {
+            if self.exhausted && !self.buf.is_empty() {
+                return Ok(None);
+            }
+            self.refill(contact_ref)?;
+        }
+        // Within the window [first, last]: the reference exists if and only if it is in it.
+        if self
+            .buf
+            .get(self.pos)
+            .is_none_or(|(r, _)| contact_ref < r.as_str())
+        {
+            // Behind the reading position: search the part of the window already passed.
+            return Ok(self.buf[..self.pos]
+                .binary_search_by(|(r, _)| r.as_str().cmp(contact_ref))
+                .ok()
+                .map(|i| self.buf[i].1));
+        }
+        while self
+            .buf
+            .get(self.pos)
+            .is_some_and(|(r, _)| r.as_str() < contact_ref)
+        {
+            self.pos += 1;
+        }
+        match self.buf.get(self.pos) {
+            Some((r, id)) if r == contact_ref => {
+                self.served += 1;
+                Ok(Some(*id))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Frees, on a thread of its own, the batches a bulk load has written. Their strings were
+/// allocated by the parser threads; freeing millions of them took the writer (the bottleneck of
+/// a load) a tenth of its time.
+fn dropper<T: Send + 'static>() -> std::sync::mpsc::Sender<T> {
+    let (tx, rx) = std::sync::mpsc::channel::<T>();
+    std::thread::spawn(move || rx.into_iter().for_each(drop));
+    tx
+}
+
+/// `INSERT INTO contact_keys … VALUES` of `n` rows: `?1` the organization, then id and wrapped
+/// key of each row.
+fn insert_keys_sql(n: usize) -> String {
+    let mut sql =
+        String::from("INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&format!("(?1, ?{}, ?{})", 2 + 2 * i, 3 + 2 * i));
+    }
+    sql
+}
+
+/// Data keys of contacts a bulk load inserted, written [`CHUNK`] rows per statement.
+struct PendingKeys<'c> {
+    rows: Vec<(i64, Vec<u8>)>,
+    /// The statement of a full chunk, prepared once for the load.
+    full: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> PendingKeys<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(PendingKeys {
+            rows: Vec::with_capacity(CHUNK),
+            full: conn.prepare_cached(&insert_keys_sql(CHUNK))?,
+        })
+    }
+
+    fn push(&mut self, conn: &Connection, org: OrgId, id: i64, wrapped: &[u8]) -> Result<()> {
+        self.rows.push((id, wrapped.to_vec()));
+        if self.rows.len() == CHUNK {
+            self.flush(conn, org)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, conn: &Connection, org: OrgId) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        fn run(
+            st: &mut rusqlite::CachedStatement<'_>,
+            org: OrgId,
+            rows: &[(i64, Vec<u8>)],
+        ) -> Result<()> {
+            st.raw_bind_parameter(1, org)?;
+            for (i, (id, wrapped)) in rows.iter().enumerate() {
+                st.raw_bind_parameter(2 + 2 * i, id)?;
+                st.raw_bind_parameter(3 + 2 * i, wrapped)?;
+            }
+            st.raw_execute()?;
+            Ok(())
+        }
+        if self.rows.len() == CHUNK {
+            run(&mut self.full, org, &self.rows)?;
+        } else {
+            let mut st = conn.prepare_cached(&insert_keys_sql(self.rows.len()))?;
+            run(&mut st, org, &self.rows)?;
+        }
+        self.rows.clear();
+        Ok(())
+    }
 }
 
 impl SqliteStore {
@@ -374,13 +864,6 @@ impl SqliteStore {
     }
 }
 
-/// The blind-index indexes of `contacts`, as the first migration creates them. A first load into
-/// an empty table drops them and builds them once at the end, by sorting, instead of inserting
-/// two million random keys one by one (a test checks the schema comes back identical).
-const CONTACT_IDENTIFIER_INDEXES: &str = "
-    CREATE INDEX contacts_by_email ON contacts (org_id, email_bidx) WHERE email_bidx IS NOT NULL;
-    CREATE INDEX contacts_by_phone ON contacts (org_id, phone_bidx) WHERE phone_bidx IS NOT NULL;";
-
 impl Backend for SqliteStore {
     async fn list_orgs(&self) -> Result<Vec<Organization>> {
         self.read(|c| {
@@ -463,7 +946,7 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<(i64, UpsertOutcome)> {
         self.write(move |tx| {
-            let out = upsert_contact_tx(tx, org, &c, now)?;
+            let out = upsert_contact_tx(&mut ContactStatements::new(tx)?, tx, org, &c, now, None)?;
             if out.1 != UpsertOutcome::Unchanged {
                 bump_version(tx, org)?;
             }
@@ -480,7 +963,8 @@ impl Backend for SqliteStore {
             if exists {
                 return Ok(None);
             }
-            let (id, _) = upsert_contact_tx(tx, org, &c, now)?;
+            let (id, _) =
+                upsert_contact_tx(&mut ContactStatements::new(tx)?, tx, org, &c, now, None)?;
             bump_version(tx, org)?;
             Ok(Some(id))
         })
@@ -518,13 +1002,27 @@ impl Backend for SqliteStore {
 
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>> {
         self.read(move |c| {
-            // A plain equality when an identifier is given, so that its blind-index index is
-            // used: `(?3 IS NULL OR c.email_bidx = ?3)` makes SQLite scan every contact.
-            let (email, phone) = identifier_filters(&q, "?3", "?4");
+            // A search by identifier starts from `contact_lookup` and checks the contact's own
+            // blind index (an entry left behind never returns a wrong contact).
+            let mut filter = String::new();
+            if q.email_bidx.is_some() {
+                filter.push_str(&format!(
+                    " AND c.id IN (SELECT contact_id FROM contact_lookup
+                                   WHERE org_id = ?1 AND kind = {LOOKUP_EMAIL} AND bidx = ?3)
+                      AND c.email_bidx = ?3"
+                ));
+            }
+            if q.phone_bidx.is_some() {
+                filter.push_str(&format!(
+                    " AND c.id IN (SELECT contact_id FROM contact_lookup
+                                   WHERE org_id = ?1 AND kind = {LOOKUP_PHONE} AND bidx = ?4)
+                      AND c.phone_bidx = ?4"
+                ));
+            }
             let sql = format!(
                 "SELECT {CONTACT_COLUMNS} FROM contacts c
                  LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
-                 WHERE c.org_id = ?1 AND c.id > ?2 AND {email} AND {phone}
+                 WHERE c.org_id = ?1 AND c.id > ?2{filter}
                  ORDER BY c.id LIMIT ?5"
             );
             let mut st = c.prepare_cached(&sql)?;
@@ -553,7 +1051,8 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<(i64, bool)> {
         self.write(move |tx| {
-            let out = insert_event_tx(tx, org, contact_id, &e, now)?;
+            let out =
+                insert_event_tx(&mut EventStatements::new(tx)?, tx, org, contact_id, &e, now)?;
             if out.1 {
                 bump_version(tx, org)?;
             }
@@ -617,13 +1116,12 @@ impl Backend for SqliteStore {
     ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
-            let first_load: bool =
-                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM contacts)", [], |r| {
-                    r.get(0)
-                })?;
-            if first_load {
-                tx.execute_batch("DROP INDEX contacts_by_email; DROP INDEX contacts_by_phone;")?;
-            }
+            let mut st = ContactStatements::new(tx)?;
+            let mut bulk = BulkContacts {
+                lookups: PendingLookups::default(),
+                keys: PendingKeys::new(tx)?,
+            };
+            let drop_later = dropper();
             let started = std::time::Instant::now();
             let mut waiting = std::time::Duration::ZERO;
             loop {
@@ -633,23 +1131,23 @@ impl Backend for SqliteStore {
                 match msg {
                     Some(ImportMsg::Batch(rows)) => {
                         for c in &rows {
-                            match upsert_contact_tx(tx, org, c, now)?.1 {
+                            match upsert_contact_tx(&mut st, tx, org, c, now, Some(&mut bulk))?.1 {
                                 UpsertOutcome::Inserted => counts.inserted += 1,
                                 UpsertOutcome::Updated => counts.updated += 1,
                                 UpsertOutcome::Unchanged => counts.unchanged += 1,
                             }
                         }
+                        let _ = drop_later.send(rows);
                     }
                     Some(ImportMsg::Commit) => break,
                     None => return Err(StoreError::ImportAborted),
                 }
             }
             tracing::debug!(?waiting, total = ?started.elapsed(), "contacts import: writer time waiting for rows");
-            if first_load {
-                let t = std::time::Instant::now();
-                tx.execute_batch(CONTACT_IDENTIFIER_INDEXES)?;
-                tracing::debug!(took = ?t.elapsed(), "contacts import: identifier indexes built");
-            }
+            bulk.keys.flush(tx, org)?;
+            let t = std::time::Instant::now();
+            bulk.lookups.write(tx, org)?;
+            tracing::debug!(took = ?t.elapsed(), "contacts import: look-up entries written");
             if counts.inserted + counts.updated > 0 {
                 bump_version(tx, org)?;
             }
@@ -668,8 +1166,9 @@ impl Backend for SqliteStore {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
             let mut unknown = UnknownRefs::new();
-            let mut lookup = tx
-                .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?;
+            let mut resolver = RefResolver::new(tx, org)?;
+            let mut full = tx.prepare_cached(&insert_events_sql(CHUNK))?;
+            let drop_later = dropper();
             // Ledger files are grouped by contact: remember the last one looked up.
             let mut last: Option<(String, Option<i64>)> = None;
             let started = std::time::Instant::now();
@@ -680,13 +1179,12 @@ impl Backend for SqliteStore {
                 waiting += asked.elapsed();
                 match msg {
                     Some(ImportMsg::Batch(rows)) => {
+                        let mut resolved = Vec::with_capacity(rows.len());
                         for e in &rows {
                             let contact_id = match &last {
                                 Some((r, id)) if *r == e.contact_ref => *id,
                                 _ => {
-                                    let id: Option<i64> = lookup
-                                        .query_row(params![org, e.contact_ref], |r| r.get(0))
-                                        .optional()?;
+                                    let id = resolver.resolve(&e.contact_ref)?;
                                     last = Some((e.contact_ref.clone(), id));
                                     id
                                 }
@@ -696,12 +1194,16 @@ impl Backend for SqliteStore {
                                 counts.rejected += 1;
                                 continue;
                             };
-                            if insert_event_tx(tx, org, contact_id, e, now)?.1 {
-                                counts.inserted += 1;
-                            } else {
-                                counts.unchanged += 1;
-                            }
+                            resolved.push((contact_id, e));
                         }
+                        if skip_unknown || unknown.is_empty() {
+                            let inserted =
+                                insert_events_chunked(tx, &mut full, org, now, &resolved)?;
+                            counts.inserted += inserted;
+                            counts.unchanged += resolved.len() as u64 - inserted;
+                        }
+                        drop(resolved);
+                        let _ = drop_later.send(rows);
                     }
                     Some(ImportMsg::Commit) => break,
                     None => return Err(StoreError::ImportAborted),
@@ -725,8 +1227,7 @@ impl Backend for SqliteStore {
         hashes: Vec<[u8; 32]>,
         now: i64,
     ) -> Result<ImportCounts> {
-        let sql = "INSERT INTO suppression (org_id, sha256, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
-        self.bulk_write(move |tx| insert_list(tx, org, sql, hashes, now))
+        self.bulk_write(move |tx| insert_list(tx, org, ("suppression", "sha256"), hashes, now))
             .await
     }
 
@@ -736,8 +1237,7 @@ impl Backend for SqliteStore {
         bidx: Vec<Digest16>,
         now: i64,
     ) -> Result<ImportCounts> {
-        let sql = "INSERT INTO opposition (org_id, phone_bidx, added_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
-        self.bulk_write(move |tx| insert_list(tx, org, sql, bidx, now))
+        self.bulk_write(move |tx| insert_list(tx, org, ("opposition", "phone_bidx"), bidx, now))
             .await
     }
 }

@@ -198,6 +198,90 @@ both_stores! {
         assert_eq!((counts.inserted, counts.updated, counts.unchanged), (0, 0, 100));
     };
 
+    bulk_imports_keep_identifier_searches_exact => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        let by_email = |e: &str| ContactQuery { email: Some(Email::parse(e).unwrap()), limit: 10, ..Default::default() };
+        let by_phone = |p: &str| ContactQuery { phone: Some(PhoneE164::parse(p, Region::FR).unwrap()), limit: 10, ..Default::default() };
+        let refs = |page: ContactPage| page.contacts.iter().map(|c| c.data.contact_ref.to_string()).collect::<Vec<_>>();
+        s.upsert_contact(org.id, &contact("OLD", "old@example.org", "0600000001")).await.unwrap();
+        // One load: new contacts, one of them changed again later in the same load, and a
+        // contact that existed before the load changed.
+        let first: Vec<_> = (0..3).map(|i| crypto.seal_contact(&contact(&format!("C{i}"), &format!("p{i}@example.org"), &format!("061234567{i}")))).collect();
+        let later = vec![
+            crypto.seal_contact(&contact("C1", "moved@example.org", "0612345671")),
+            crypto.seal_contact(&contact("OLD", "renamed@example.org", "0600000009")),
+        ];
+        let (tx, rx) = mpsc::channel(4);
+        tokio::spawn(async move {
+            tx.send(ImportMsg::Batch(first)).await.unwrap();
+            tx.send(ImportMsg::Batch(later)).await.unwrap();
+            tx.send(ImportMsg::Commit).await.unwrap();
+        });
+        let counts = s.import_contacts(org.id, rx).await.unwrap();
+        assert_eq!((counts.inserted, counts.updated), (3, 2));
+        assert_eq!(refs(s.contacts(org.id, &by_email("p0@example.org")).await.unwrap()), ["C0"]);
+        assert_eq!(refs(s.contacts(org.id, &by_email("p1@example.org")).await.unwrap()), Vec::<String>::new());
+        assert_eq!(refs(s.contacts(org.id, &by_email("moved@example.org")).await.unwrap()), ["C1"]);
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0612345671")).await.unwrap()), ["C1"]);
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0612345672")).await.unwrap()), ["C2"]);
+        assert_eq!(refs(s.contacts(org.id, &by_email("old@example.org")).await.unwrap()), Vec::<String>::new());
+        assert_eq!(refs(s.contacts(org.id, &by_email("renamed@example.org")).await.unwrap()), ["OLD"]);
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0600000001")).await.unwrap()), Vec::<String>::new());
+        assert_eq!(refs(s.contacts(org.id, &by_phone("0600000009")).await.unwrap()), ["OLD"]);
+        // Two contacts may share an identifier; both are found, in id order.
+        s.upsert_contact(org.id, &contact("TWIN", "p0@example.org", "0612345670")).await.unwrap();
+        assert_eq!(refs(s.contacts(org.id, &by_email("p0@example.org")).await.unwrap()), ["C0", "TWIN"]);
+        let both = ContactQuery { email: Some(Email::parse("p0@example.org").unwrap()), phone: Some(PhoneE164::parse("0612345670", Region::FR).unwrap()), limit: 10, ..Default::default() };
+        assert_eq!(refs(s.contacts(org.id, &both).await.unwrap()), ["C0", "TWIN"]);
+        // An API update moves the entries too.
+        s.upsert_contact(org.id, &contact("TWIN", "twin@example.org", "0612345670")).await.unwrap();
+        assert_eq!(refs(s.contacts(org.id, &by_email("p0@example.org")).await.unwrap()), ["C0"]);
+        assert_eq!(refs(s.contacts(org.id, &by_email("twin@example.org")).await.unwrap()), ["TWIN"]);
+        // Other organizations see none of it.
+        let other = s.create_org("other", "Other").await.unwrap();
+        assert!(s.contacts(other.id, &by_email("p0@example.org")).await.unwrap().contacts.is_empty());
+    };
+
+    bulk_events_find_their_contacts_in_any_order => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        // Contacts R00000, R00002, … R09998 (more than one window of the SQLite reader).
+        let contacts: Vec<_> = (0..10_000).step_by(2).map(|i| crypto.seal_contact(&contact(&format!("R{i:05}"), &format!("r{i}@example.org"), "0612345678"))).collect();
+        s.import_contacts(org.id, stream(contacts, true).await).await.unwrap();
+        let mut e = event(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z");
+        e.ip = None;
+        e.user_agent = None;
+        // Ascending references (every third number: known when even), then some behind, some
+        // before the first and after the last contact.
+        let mut refs: Vec<String> = (0..10_000).step_by(3).map(|i| format!("R{i:05}")).collect();
+        refs.extend(["R00010", "R00011", "R05000", "A0", "R09998", "R99999", "R00000"].map(String::from));
+        let known = |r: &str| r.starts_with('R') && r[1..].parse::<u32>().is_ok_and(|n| n % 2 == 0 && n < 10_000);
+        let expected_unknown: Vec<(u64, String)> = refs.iter().enumerate().filter(|(_, r)| !known(r)).map(|(i, r)| (i as u64 + 2, r.clone())).collect();
+        let expected_known = refs.iter().filter(|r| known(r)).count() as u64;
+        let mut reversed = refs.clone();
+        reversed.reverse();
+        for (n, order) in [refs, reversed].into_iter().enumerate() {
+            // Each run's events differ (another instant), so both are new.
+            let mut ev = e.clone();
+            ev.event.at = format!("2026-01-1{n}T08:00:00Z").parse().unwrap();
+            let rows: Vec<_> = order.iter().enumerate().map(|(i, r)| crypto.seal_event(i as u64 + 2, r, &ev, None)).collect();
+            let (counts, unknown) = s.import_events(org.id, stream(rows, true).await, true).await.unwrap();
+            // R00000 is there twice with the same content: one event.
+            assert_eq!((counts.inserted, counts.unchanged), (expected_known - 1, 1), "run {n}");
+            assert_eq!(counts.rejected, (order.len() as u64) - expected_known, "run {n}");
+            if n == 0 {
+                assert_eq!(unknown, expected_unknown);
+            }
+        }
+        let ledger = s.ledger(org.id, &ContactRef::parse("R00000").unwrap()).await.unwrap();
+        assert_eq!(ledger.len(), 2);
+        assert_eq!(s.ledger(org.id, &ContactRef::parse("R09996").unwrap()).await.unwrap().len(), 2);
+        assert_eq!(s.ledger(org.id, &ContactRef::parse("R00002").unwrap()).await.unwrap().len(), 0);
+    };
+
     bulk_events_for_unknown_contacts_roll_back_unless_skipped => |t: TestStore| async move {
         let s = &t.store;
         let org = default_org(s).await;
