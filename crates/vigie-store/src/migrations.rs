@@ -33,6 +33,11 @@ pub const SQLITE: &[Migration] = &[
         name: "dsar",
         sql: include_str!("../migrations/sqlite/0005_dsar.sql"),
     },
+    Migration {
+        version: 6,
+        name: "privacy_centre",
+        sql: include_str!("../migrations/sqlite/0006_privacy_centre.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -60,5 +65,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "dsar",
         sql: include_str!("../migrations/postgres/0005_dsar.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "privacy_centre",
+        sql: include_str!("../migrations/postgres/0006_privacy_centre.sql"),
     },
 ];
