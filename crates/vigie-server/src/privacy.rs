@@ -305,7 +305,7 @@ fn centre_page(
                  (DPO), by post or e-mail."
             )
         );
-        return page(lang, StatusCode::OK, &title, &m);
+        return page(lang, status, &title, &m);
     }
     if let Some(e) = error {
         let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));

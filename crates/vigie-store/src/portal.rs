@@ -173,9 +173,10 @@ impl Store {
         let status_token = random_token();
         let changed = self
             .sql_exec(
-                "UPDATE dsar_portal SET code_hash = NULL, status_hash = $3 WHERE org_id = $1 AND \
-                 handle_hash = $2 AND code_hash IS NOT NULL",
-                sql_params![org, handle_hash, sha256(&[status_token.as_str()])],
+                "UPDATE dsar_portal SET code_hash = NULL, status_hash = $1 WHERE org_id = $2 AND \
+                 handle_hash = $3 AND code_hash IS NOT NULL",
+                // In order of appearance: SQLite numbers `$n` as they come.
+                sql_params![sha256(&[status_token.as_str()]), org, handle_hash],
             )
             .await?;
         if changed == 0 {
