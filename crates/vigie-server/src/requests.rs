@@ -26,10 +26,13 @@ pub const TAG_REQUESTS: &str = "data subject requests";
 /// How long an access archive stays available for download after fulfilment.
 pub const ARCHIVE_TTL: Duration = Duration::from_secs(60 * 60);
 
+/// An archive and when it was made.
+type Kept = (Arc<Archive>, Instant);
+
 /// Access archives just made, by organization and request, in memory only.
 #[derive(Debug, Default)]
 pub(crate) struct Archives {
-    by_request: Mutex<HashMap<(OrgId, i64), (Arc<Archive>, Instant)>>,
+    by_request: Mutex<HashMap<(OrgId, i64), Kept>>,
 }
 
 impl Archives {

@@ -518,6 +518,14 @@ async fn codes_expire_and_run_out(kind: &'static str) {
     assert_eq!(give_code_raw(&mut person, &verify, &code).await, 410);
     let r = request_of(&app, 0).await;
     assert_eq!(r["status"], "awaiting_identity", "{r}");
+    // Filing again joins the open request and sends a new code, which works.
+    let verify = file(&mut person, "access", EMAIL).await;
+    let code = sink.last_code();
+    let ok = give_code(&mut person, &verify, &code).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    let all = app.get("/api/v1/requests").await.json();
+    assert_eq!(all["requests"].as_array().unwrap().len(), 1, "{all}");
+    assert_eq!(all["requests"][0]["status"], "in_progress", "{all}");
     // A made-up handle or status token is unknown.
     assert_eq!(
         person
