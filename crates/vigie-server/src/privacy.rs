@@ -5,7 +5,8 @@
 //! status link to follow the request.
 //!
 //! French first, English with `?lang=en` or `Accept-Language`. No JavaScript. CSRF by double
-//! submit of the `vigie_prelogin` cookie (there is no session). Codes live 15 minutes and allow
+//! submit of the `vigie_prelogin` cookie (there is no session). Codes live 15 minutes (by
+//! default: [`PrivacyConfig`]) and allow
 //! 5 attempts; filings are limited per client address and per mailbox, codes per address, on top
 //! of the gate's limit on public routes. Only e-mail is offered: proving a phone number needs an
 //! SMS gateway. Without a mailer (`vigie serve --smtp-url`), the page says requests cannot be
@@ -339,19 +340,23 @@ fn centre_page(
         );
     }
     let _ = writeln!(m, "</fieldset>");
+    let minutes = state.privacy().code_ttl.as_secs().div_ceil(60);
     let _ = writeln!(
         m,
         "<label>{}<input type=\"email\" name=\"email\" required autocomplete=\"email\" value=\"{}\"></label>\n\
          <p class=\"hint\">{}</p>",
         t(lang, "Votre adresse e-mail", "Your e-mail address"),
         esc(&form.email),
-        t(
-            lang,
-            "Nous y envoyons un code à 6 chiffres, valable 15 minutes, pour vérifier qu'elle est bien la vôtre. \
-             La vérification par téléphone (SMS) n'est pas proposée.",
-            "We send a 6-digit code to it, valid for 15 minutes, to check that it is yours. Proof by phone \
-             (SMS) is not offered."
-        )
+        match lang {
+            Lang::Fr => format!(
+                "Nous y envoyons un code à 6 chiffres, valable {minutes} minutes, pour vérifier qu'elle est \
+                 bien la vôtre. La vérification par téléphone (SMS) n'est pas proposée."
+            ),
+            Lang::En => format!(
+                "We send a 6-digit code to it, valid for {minutes} minutes, to check that it is yours. Proof \
+                 by phone (SMS) is not offered."
+            ),
+        }
     );
     let _ = writeln!(
         m,
@@ -684,9 +689,10 @@ fn code_page(
         "<p>{}</p>",
         t(
             lang,
-            "Nous avons envoyé un code à 6 chiffres à l'adresse que vous avez donnée. Saisissez-le ici \
-             (il est valable 15 minutes).",
-            "We sent a 6-digit code to the address you gave. Type it here (it is valid for 15 minutes)."
+            "Nous avons envoyé un code à 6 chiffres à l'adresse que vous avez donnée. Saisissez-le ici, \
+             avant qu'il expire (l'e-mail dit dans combien de minutes).",
+            "We sent a 6-digit code to the address you gave. Type it here before it expires (the e-mail \
+             says in how many minutes)."
         )
     );
     if let Some(e) = error {
