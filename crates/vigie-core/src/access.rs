@@ -58,7 +58,14 @@ impl Role {
                 Role::Admin => true,
                 Role::Dpo => matches!(
                     p,
-                    ContactsRead | LedgerRead | ContactReach | Decide | ScreeningRead | AuditRead
+                    ContactsRead
+                        | LedgerRead
+                        | ContactReach
+                        | Decide
+                        | ScreeningRead
+                        | AuditRead
+                        | RequestsRead
+                        | RequestsManage
                 ),
                 Role::Marketer => matches!(
                     p,
@@ -72,9 +79,17 @@ impl Role {
                         | ScreeningRead
                 ),
                 Role::Agent => matches!(p, ContactReach | Decide),
+                // The queue and each request's history, to check deadlines were kept; no step,
+                // no archive (it holds the person's data).
                 Role::Auditor => matches!(
                     p,
-                    ContactsRead | LedgerRead | ContactReach | Decide | ScreeningRead | AuditRead
+                    ContactsRead
+                        | LedgerRead
+                        | ContactReach
+                        | Decide
+                        | ScreeningRead
+                        | AuditRead
+                        | RequestsRead
                 ),
             },
         }
@@ -146,10 +161,15 @@ pub enum Permission {
     UsersManage,
     /// Create, list and revoke API tokens.
     TokensManage,
+    /// Read the data subject requests' queue, deadlines and histories (no personal data).
+    RequestsRead,
+    /// Take the steps of data subject requests (verify, pause, extend, reject, fulfil) and
+    /// download access archives.
+    RequestsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -163,6 +183,8 @@ impl Permission {
         Permission::AuditRead,
         Permission::UsersManage,
         Permission::TokensManage,
+        Permission::RequestsRead,
+        Permission::RequestsManage,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -182,6 +204,8 @@ impl Permission {
             Permission::AuditRead => "audit:read",
             Permission::UsersManage => "users:manage",
             Permission::TokensManage => "tokens:manage",
+            Permission::RequestsRead => "requests:read",
+            Permission::RequestsManage => "requests:manage",
         }
     }
 
@@ -277,6 +301,20 @@ mod tests {
             assert!(!Role::Dpo.grants(write), "{write}");
             assert!(!Role::Agent.grants(write), "{write}");
         }
+    }
+
+    #[test]
+    fn dpos_handle_requests_auditors_only_read_them() {
+        for role in Role::ALL {
+            let handles = matches!(role, Role::Admin | Role::Dpo);
+            assert_eq!(role.grants(Permission::RequestsManage), handles, "{role}");
+            let reads = handles || role == Role::Auditor;
+            assert_eq!(role.grants(Permission::RequestsRead), reads, "{role}");
+        }
+        assert_eq!(
+            "requests:manage".parse::<Permission>(),
+            Ok(Permission::RequestsManage)
+        );
     }
 
     #[test]

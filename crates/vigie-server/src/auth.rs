@@ -77,11 +77,25 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/api/v1/tokens", TokensManage),
     ("POST", "/api/v1/tokens", TokensManage),
     ("DELETE", "/api/v1/tokens/{id}", TokensManage),
+    // data subject requests
+    ("GET", "/api/v1/requests", RequestsRead),
+    ("GET", "/api/v1/requests/{id}", RequestsRead),
+    ("POST", "/api/v1/requests/{id}/verify", RequestsManage),
+    ("POST", "/api/v1/requests/{id}/pause", RequestsManage),
+    ("POST", "/api/v1/requests/{id}/resume", RequestsManage),
+    ("POST", "/api/v1/requests/{id}/extend", RequestsManage),
+    ("POST", "/api/v1/requests/{id}/reject", RequestsManage),
+    ("POST", "/api/v1/requests/{id}/fulfil", RequestsManage),
+    ("GET", "/api/v1/requests/{id}/archive", RequestsManage),
     // admin UI
     ("GET", "/", Authenticated),
     ("GET", "/contacts", ContactsRead),
     ("GET", "/contacts/{contact_ref}", ContactsRead),
     ("GET", "/audit", AuditRead),
+    ("GET", "/requests", RequestsRead),
+    ("GET", "/requests/{id}", RequestsRead),
+    ("GET", "/requests/{id}/archive", RequestsManage),
+    ("POST", "/requests/{id}/{step}", RequestsManage),
     ("GET", "/static/vigie.css", Public),
     // signing in: public, each handler checks the session state it needs
     ("GET", "/login", Public),
@@ -93,6 +107,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/setup/{secret}", Public),
     ("POST", "/setup/{secret}", Public),
     ("POST", "/logout", Public),
+    // the privacy centre: public, rate-limited again per address and mailbox by its handlers
+    ("GET", "/privacy/{org}", Public),
+    ("POST", "/privacy/{org}/requests", Public),
+    ("GET", "/privacy/{org}/verify/{handle}", Public),
+    ("POST", "/privacy/{org}/verify/{handle}", Public),
+    ("GET", "/privacy/{org}/status/{token}", Public),
 ];
 
 /// The permission a route requires, if it is declared.

@@ -13,6 +13,10 @@ mod dto;
 pub mod error;
 mod extract;
 mod login;
+pub mod mail;
+mod privacy;
+mod requests;
+mod requests_ui;
 mod screenings;
 mod ui;
 
@@ -34,6 +38,8 @@ use vigie_store::{Organization, Store, StoreError};
 
 pub use auth::{AuthConfig, ROUTES};
 pub use extract::ORG_HEADER;
+pub use mail::{MailError, Mailer};
+pub use privacy::PrivacyConfig;
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
 
 use crate::error::ApiError;
@@ -58,6 +64,14 @@ struct Inner {
     screenings: screenings::Screenings,
     auth: AuthConfig,
     limits: Limits,
+    /// Data subject requests: what the privacy centre, the queue and the API call.
+    dsar: vigie_dsar::Dsar,
+    /// Mail to people (one-time codes, extensions); without it, requests cannot be filed online.
+    mailer: Option<Mailer>,
+    privacy: PrivacyConfig,
+    /// Access archives just made, kept in memory for [`requests::ARCHIVE_TTL`] to be downloaded
+    /// (never written to disk).
+    archives: requests::Archives,
 }
 
 /// Rate limits and sign-in throttles, in memory (per server process).
@@ -71,6 +85,13 @@ pub(crate) struct Limits {
     pub accounts: auth::LoginThrottle,
     /// API tokens recently looked up.
     pub tokens: auth::TokenCache,
+    /// Requests filed in the privacy centre, per client address.
+    pub privacy_filings: auth::RateLimiter,
+    /// Requests filed in the privacy centre, per mailbox (keyed by a hash): no one is flooded
+    /// with codes.
+    pub privacy_mailboxes: auth::RateLimiter,
+    /// Codes given to the privacy centre, per client address.
+    pub privacy_codes: auth::RateLimiter,
 }
 
 impl AppState {
@@ -89,14 +110,56 @@ impl AppState {
     pub fn with_config(store: Store, screening: ScreeningConfig, auth: AuthConfig) -> Self {
         AppState {
             inner: Arc::new(Inner {
-                store,
                 orgs: RwLock::default(),
                 openapi_json: OnceLock::new(),
                 screenings: screenings::Screenings::new(screening),
+                dsar: vigie_dsar::Dsar::new(store.clone()),
+                store,
                 auth,
                 limits: Limits::default(),
+                mailer: None,
+                privacy: PrivacyConfig::default(),
+                archives: requests::Archives::default(),
             }),
         }
+    }
+
+    fn configure(&mut self) -> &mut Inner {
+        Arc::get_mut(&mut self.inner).expect("a server is configured before it is shared")
+    }
+
+    /// Sends mail (privacy centre codes, extension reasons) through `mailer`.
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.configure().mailer = Some(mailer);
+        self
+    }
+
+    /// Data subject requests handled by `dsar` (its time zone, connected systems, clock).
+    pub fn with_dsar(mut self, dsar: vigie_dsar::Dsar) -> Self {
+        self.configure().dsar = dsar;
+        self
+    }
+
+    /// The privacy centre's limits (code lifetime, attempts, filings per address).
+    pub fn with_privacy(mut self, privacy: PrivacyConfig) -> Self {
+        self.configure().privacy = privacy;
+        self
+    }
+
+    pub(crate) fn dsar(&self) -> &vigie_dsar::Dsar {
+        &self.inner.dsar
+    }
+
+    pub(crate) fn mailer(&self) -> Option<&Mailer> {
+        self.inner.mailer.as_ref()
+    }
+
+    pub(crate) fn archives(&self) -> &requests::Archives {
+        &self.inner.archives
+    }
+
+    pub(crate) fn privacy(&self) -> &PrivacyConfig {
+        &self.inner.privacy
     }
 
     pub fn auth_config(&self) -> &AuthConfig {
@@ -183,6 +246,7 @@ impl AppState {
         (name = "server", description = "Liveness and the API description"),
         (name = "access", description = "Who you are, the organization's members and API tokens"),
         (name = "audit", description = "The tamper-evident audit trail: every read of personal data and every change"),
+        (name = "data subject requests", description = "Requests of people under GDPR art. 15-21: the queue with the deadlines of art. 12(3), each request's history, its steps (verify, pause, resume, extend, reject, fulfil) and access archives"),
     ),
     components(schemas(error::ErrorBody))
 )]
@@ -289,6 +353,15 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(screenings::get_screening))
         .routes(routes!(screenings::get_decisions))
         .routes(routes!(screenings::get_summary))
+        .routes(routes!(requests::list_requests))
+        .routes(routes!(requests::get_request))
+        .routes(routes!(requests::verify_request))
+        .routes(routes!(requests::pause_request))
+        .routes(routes!(requests::resume_request))
+        .routes(routes!(requests::extend_request))
+        .routes(routes!(requests::reject_request))
+        .routes(routes!(requests::fulfil_request))
+        .routes(routes!(requests::get_archive))
         .split_for_parts();
     utoipa::Modify::modify(&Security, &mut doc);
     (router, doc)
@@ -308,6 +381,8 @@ pub fn router(state: AppState) -> Router {
     );
     api.merge(ui::routes())
         .merge(login::routes())
+        .merge(privacy::routes())
+        .merge(requests_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

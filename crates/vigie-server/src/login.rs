@@ -165,7 +165,7 @@ fn error_line(m: &mut String, error: Option<&str>) {
 }
 
 /// The pre-login CSRF value: the cookie's, or a new one to set.
-fn prelogin_token(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+pub(crate) fn prelogin_token(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     match cookie(headers, PRELOGIN_COOKIE) {
         Some(v) if v.len() >= 16 && v.len() <= 64 => (v.to_owned(), None),
         _ => {
@@ -178,14 +178,14 @@ fn prelogin_token(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     }
 }
 
-fn with_cookie(mut r: Response, set: Option<HeaderValue>) -> Response {
+pub(crate) fn with_cookie(mut r: Response, set: Option<HeaderValue>) -> Response {
     if let Some(v) = set {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
 }
 
-fn hidden(name: &str, value: &str) -> String {
+pub(crate) fn hidden(name: &str, value: &str) -> String {
     format!(
         "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
         esc(name),

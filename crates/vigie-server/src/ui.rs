@@ -83,13 +83,13 @@ pub(crate) fn pct(s: &str) -> String {
 
 /// A link within the UI: a path of segments and query parameters, encoded when written.
 #[derive(Clone)]
-struct Link {
+pub(crate) struct Link {
     path: String,
     query: Vec<(&'static str, String)>,
 }
 
 impl Link {
-    fn new(path: &'static str) -> Link {
+    pub(crate) fn new(path: &'static str) -> Link {
         Link {
             path: path.to_owned(),
             query: Vec::new(),
@@ -97,7 +97,7 @@ impl Link {
     }
 
     /// Appends an encoded path segment.
-    fn seg(mut self, s: &str) -> Link {
+    pub(crate) fn seg(mut self, s: &str) -> Link {
         if !self.path.ends_with('/') {
             self.path.push('/');
         }
@@ -105,7 +105,7 @@ impl Link {
         self
     }
 
-    fn q(mut self, name: &'static str, value: impl Into<String>) -> Link {
+    pub(crate) fn q(mut self, name: &'static str, value: impl Into<String>) -> Link {
         let value = value.into();
         self.query.retain(|(n, _)| *n != name);
         if !value.is_empty() {
@@ -418,7 +418,7 @@ fn paris() -> TimeZone {
     TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC)
 }
 
-fn when(t: Timestamp) -> String {
+pub(crate) fn when(t: Timestamp) -> String {
     t.to_zoned(paris()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -436,12 +436,12 @@ struct Params {
 }
 
 /// Who is looking at what: the organization, the language and the page's parameters.
-struct Ui {
-    org: Organization,
-    caller: Caller,
-    lang: Lang,
+pub(crate) struct Ui {
+    pub(crate) org: Organization,
+    pub(crate) caller: Caller,
+    pub(crate) lang: Lang,
     /// Whether the language was chosen with `?lang=` (links then keep it).
-    lang_param: bool,
+    pub(crate) lang_param: bool,
     params: Params,
 }
 
@@ -469,7 +469,7 @@ impl Ui {
     }
 
     /// A link keeping the organization (unless default) and a chosen language.
-    fn link(&self, path: &'static str) -> Link {
+    pub(crate) fn link(&self, path: &'static str) -> Link {
         let mut l = Link::new(path);
         if self.org.slug != DEFAULT_ORG {
             l = l.q("org", self.org.slug.clone());
@@ -482,11 +482,11 @@ impl Ui {
 }
 
 /// An HTML error page.
-struct UiError {
-    status: StatusCode,
-    lang: Lang,
-    title: String,
-    message: String,
+pub(crate) struct UiError {
+    pub(crate) status: StatusCode,
+    pub(crate) lang: Lang,
+    pub(crate) title: String,
+    pub(crate) message: String,
 }
 
 impl IntoResponse for UiError {
@@ -595,7 +595,7 @@ impl FromRequestParts<AppState> for Ui {
 }
 
 /// Writes the page around `main`.
-fn page(ui: &Ui, title: &str, here: Link, main: &str) -> Response {
+pub(crate) fn page(ui: &Ui, title: &str, here: Link, main: &str) -> Response {
     let w = ui.w();
     let mut nav = format!(
         "<a href=\"{}\">{}</a> <a href=\"{}\">{}</a>",
@@ -604,6 +604,17 @@ fn page(ui: &Ui, title: &str, here: Link, main: &str) -> Response {
         ui.link("/contacts"),
         w.contacts
     );
+    if ui.caller.may(vigie_core::Permission::RequestsRead) {
+        let _ = write!(
+            nav,
+            " <a href=\"{}\">{}</a>",
+            ui.link("/requests"),
+            match ui.lang {
+                Lang::Fr => "Demandes",
+                Lang::En => "Requests",
+            }
+        );
+    }
     if ui.caller.may(vigie_core::Permission::AuditRead) {
         let _ = write!(nav, " <a href=\"{}\">{}</a>", ui.link("/audit"), w.audit);
     }
@@ -1197,6 +1208,16 @@ form.logout { display: inline; background: none; border: 0; padding: 0; margin: 
 form.logout button { padding: .15rem .6rem; }
 svg.qr { display: block; margin: 1rem 0; }
 ul.codes { columns: 2; font-size: 1.05rem; }
+.counts { display: flex; gap: 1rem; }
+.counts div { background: #fff; border: 1px solid var(--line); padding: .6rem 1rem; }
+.counts strong { font-size: 1.4rem; display: block; }
+tr.overdue td:nth-child(6), .counts .overdue strong { color: var(--deny); font-weight: 600; }
+tr.due_soon td:nth-child(6), .counts .due_soon strong { color: #a15c00; font-weight: 600; }
+tr.closed td { color: var(--muted); }
+main.narrow fieldset label, main.narrow form > label { display: block; margin: .4rem 0; }
+main.narrow input[type=text], main.narrow input[type=email] { width: 100%; box-sizing: border-box; }
+form.step { display: inline-block; vertical-align: top; margin-right: .6rem; }
+a.status-link { word-break: break-all; }
 "#;
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod error;
 mod keys;
 mod migrations;
 pub mod model;
+mod portal;
 mod postgres;
 mod screening;
 pub mod sealing;
@@ -46,6 +47,7 @@ pub use dsar::{
 pub use error::{Result, StoreError};
 pub use keys::RewrapReport;
 pub use model::*;
+pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};

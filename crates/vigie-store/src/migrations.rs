@@ -38,6 +38,11 @@ pub const SQLITE: &[Migration] = &[
         name: "contact_lookup",
         sql: include_str!("../migrations/sqlite/0006_contact_lookup.sql"),
     },
+    Migration {
+        version: 7,
+        name: "privacy_centre",
+        sql: include_str!("../migrations/sqlite/0007_privacy_centre.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -70,5 +75,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "contact_lookup",
         sql: include_str!("../migrations/postgres/0006_contact_lookup.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "privacy_centre",
+        sql: include_str!("../migrations/postgres/0007_privacy_centre.sql"),
     },
 ];

@@ -38,6 +38,8 @@ pub struct DemoArgs {
     pub no_serve: bool,
     #[command(flatten)]
     pub auth: crate::serve::AuthArgs,
+    #[command(flatten)]
+    pub requests: crate::serve::RequestArgs,
 }
 
 /// The demo's administrator.
@@ -71,15 +73,9 @@ pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> anyhow::Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     let screening = crate::serve::screening_config(store_args);
-    crate::serve::serve(
-        store,
-        screening,
-        args.auth.config(),
-        args.listen,
-        Some(DEMO_ORG),
-        &notes,
-    )
-    .await
+    let state = vigie_server::AppState::with_config(store.clone(), screening, args.auth.config());
+    let state = args.requests.apply(state, &store)?;
+    crate::serve::serve(store, state, args.listen, Some(DEMO_ORG), &notes).await
 }
 
 /// The demo's way in: an administrator (a set-up link until they chose a password) and a

@@ -26,6 +26,51 @@ pub struct ServeArgs {
     pub jobs_dir: Option<PathBuf>,
     #[command(flatten)]
     pub auth: AuthArgs,
+    #[command(flatten)]
+    pub requests: RequestArgs,
+}
+
+/// Data subject requests: mail for the privacy centre, connected systems, the calendar.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RequestArgs {
+    /// The SMTP relay the privacy centre sends one-time codes (and extension notices) through:
+    /// smtp://host[:port], no TLS or credentials (a local MTA carries the mail on). Without it,
+    /// the privacy centre says requests cannot be filed online.
+    #[arg(long, env = "VIGIE_SMTP_URL", requires = "mail_from")]
+    pub smtp_url: Option<String>,
+    /// The sender of that mail, e.g. "ACME DPO <dpo@acme.example>".
+    #[arg(long, env = "VIGIE_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Connected systems and processors (YAML), as `vigie dsar --systems`.
+    #[arg(long, env = "VIGIE_DSAR_SYSTEMS")]
+    pub dsar_systems: Option<PathBuf>,
+    /// The time zone deadlines are counted in.
+    #[arg(long, env = "VIGIE_TIME_ZONE", default_value = vigie_dsar::DEFAULT_TIME_ZONE)]
+    pub time_zone: String,
+}
+
+impl RequestArgs {
+    /// Applies these settings to a server.
+    pub fn apply(&self, state: AppState, store: &Store) -> anyhow::Result<AppState> {
+        let tz = jiff::tz::TimeZone::get(&self.time_zone)
+            .map_err(|e| anyhow::anyhow!("--time-zone {}: {e}", self.time_zone))?;
+        let systems = match &self.dsar_systems {
+            Some(p) => {
+                vigie_dsar::Systems::load(p).map_err(|e| anyhow::anyhow!("--dsar-systems: {e}"))?
+            }
+            None => vigie_dsar::Systems::default(),
+        };
+        let mut state = state.with_dsar(
+            vigie_dsar::Dsar::new(store.clone())
+                .with_time_zone(tz)
+                .with_systems(systems),
+        );
+        if let Some(url) = &self.smtp_url {
+            let from = self.mail_from.as_deref().unwrap_or_default();
+            state = state.with_mailer(vigie_server::Mailer::new(url, from)?);
+        }
+        Ok(state)
+    }
 }
 
 /// Sessions, cookies and rate limits.
@@ -75,7 +120,9 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
         screening.jobs_dir = dir;
     }
     let auth = args.auth.config();
-    serve(store, screening, auth, args.listen, None, &[]).await
+    let state = AppState::with_config(store.clone(), screening, auth);
+    let state = args.requests.apply(state, &store)?;
+    serve(store, state, args.listen, None, &[]).await
 }
 
 /// Where screening keeps its files by default: DATA_DIR/jobs and DATA_DIR/cache.
@@ -87,8 +134,7 @@ pub fn screening_config(store_args: &StoreArgs) -> ScreeningConfig {
 /// URLs at (the default organization when `None`).
 pub async fn serve(
     store: Store,
-    screening: ScreeningConfig,
-    auth: AuthConfig,
+    state: AppState,
     listen: SocketAddr,
     org: Option<&str>,
     notes: &[String],
@@ -111,6 +157,9 @@ pub async fn serve(
         "  API        {base}/api/openapi.json (OpenAPI 3.1)\n"
     ));
     banner.push_str(&format!(
+        "  privacy    {base}/privacy/ORG (the public privacy centre of organization ORG)\n"
+    ));
+    banner.push_str(&format!(
         "  screening  curl -H 'Authorization: Bearer TOKEN' -F campaign=@campaign.json -F targets=@targets.csv {base}/api/v1/screenings\n"
     ));
     if notes.is_empty() {
@@ -124,7 +173,7 @@ pub async fn serve(
     }
     banner.push_str("Press Ctrl-C to stop.\n");
     say(&banner);
-    vigie_server::serve(listener, AppState::with_config(store, screening, auth))
+    vigie_server::serve(listener, state)
         .await
         .context("serving HTTP")?;
     say("Stopped.\n");

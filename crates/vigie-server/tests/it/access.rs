@@ -31,7 +31,11 @@ fn concrete(method: &str, template: &str) -> (Method, String, Option<Value>) {
     let path = template
         .replace("{contact_ref}", "C-M1")
         .replace("{secret}", "no-such-link")
-        .replace("{id}", "999999");
+        .replace("{id}", "999999")
+        .replace("{step}", "verify")
+        .replace("{org}", DEFAULT_ORG)
+        .replace("{handle}", "no-such-handle")
+        .replace("{token}", "no-such-token");
     let path = if path.ends_with("/decision") {
         format!("{path}?channel=email")
     } else {
@@ -73,7 +77,14 @@ both_stores! {
                     .anonymous(method.clone(), &path)
                     .header("cookie", format!("vigie_session={}", m.cookie))
                     .header("x-csrf-token", &m.csrf);
-                let a = app.send(with_body(req, &body)).await;
+                // The UI's forms carry the session's token in a field.
+                let req = if method == Method::POST && !template.starts_with("/api/") {
+                    req.header("content-type", "application/x-www-form-urlencoded")
+                        .body(format!("csrf={}", m.csrf))
+                } else {
+                    with_body(req, &body)
+                };
+                let a = app.send(req).await;
                 let allowed = role.grants(*permission);
                 if allowed {
                     assert!(

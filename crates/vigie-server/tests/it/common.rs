@@ -23,6 +23,8 @@ pub struct TestApp {
     pub kind: &'static str,
     /// Where the server keeps uploads in progress and decisions files.
     pub jobs_dir: PathBuf,
+    /// The SQLite store's file, for byte scans; `None` on PostgreSQL.
+    pub sqlite_file: Option<PathBuf>,
     _store: TestStore,
     _dir: tempfile::TempDir,
 }
@@ -84,14 +86,27 @@ impl Answer {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
-        Self::spawn(sqlite_store().await, "sqlite").await
+        Self::spawn(sqlite_store().await, "sqlite", |s| s).await
     }
 
     pub async fn postgres() -> TestApp {
-        Self::spawn(postgres_store().await, "postgres").await
+        Self::spawn(postgres_store().await, "postgres", |s| s).await
     }
 
-    async fn spawn(test_store: TestStore, kind: &'static str) -> TestApp {
+    /// A server on `kind` ("sqlite" or "postgres") configured by `configure` (a mailer …).
+    pub async fn with(kind: &'static str, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
+        let store = match kind {
+            "sqlite" => sqlite_store().await,
+            _ => postgres_store().await,
+        };
+        Self::spawn(store, kind, configure).await
+    }
+
+    async fn spawn(
+        test_store: TestStore,
+        kind: &'static str,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -101,7 +116,7 @@ impl TestApp {
         let jobs_dir = config.jobs_dir.clone();
         let store = test_store.store.clone();
         let token = all_scopes_token(&store, vigie_store::DEFAULT_ORG).await;
-        let state = AppState::with_screening(store.clone(), config);
+        let state = configure(AppState::with_screening(store.clone(), config));
         tokio::spawn(vigie_server::serve_until(
             listener,
             state,
@@ -115,6 +130,7 @@ impl TestApp {
             store,
             kind,
             jobs_dir,
+            sqlite_file: test_store.sqlite_file.clone(),
             _store: test_store,
             _dir: dir,
         }

@@ -22,7 +22,7 @@ impl TestApp {
     }
 
     /// Uploads a campaign and a targets file; returns the job (202).
-    async fn screen(&self, campaign: &str, targets: &[u8]) -> Value {
+    pub(crate) async fn screen(&self, campaign: &str, targets: &[u8]) -> Value {
         let a = self
             .upload(&[
                 ("campaign", None, campaign.as_bytes()),
@@ -39,7 +39,7 @@ impl TestApp {
     }
 
     /// Polls a job until it is done or failed.
-    async fn wait(&self, job: &Value) -> Value {
+    pub(crate) async fn wait(&self, job: &Value) -> Value {
         let url = job["links"]["self"].as_str().unwrap().to_owned();
         for _ in 0..600 {
             let a = self.get(&url).await;
@@ -91,7 +91,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-const CAMPAIGN: &str = r#"{"jurisdiction": "FR", "purpose": "marketing", "product_category": "optics",
+pub(crate) const CAMPAIGN: &str = r#"{"jurisdiction": "FR", "purpose": "marketing", "product_category": "optics",
     "sender": "Optique Lumière SAS", "channel": "email", "at": "2026-11-24T10:30:00+01:00",
     "name": "Black Friday"}"#;
 
