@@ -972,6 +972,8 @@ impl SqliteStore {
                 None => None,
             };
             if let Some(id) = contact_id {
+                // Not even a blind index of the person stays linked to the contact.
+                sqlite_delete_lookups(tx, org, id)?;
                 tx.prepare_cached("DELETE FROM contact_keys WHERE org_id = ?1 AND contact_id = ?2")?
                     .execute(rusqlite::params![org, id])?;
                 tx.prepare_cached(
@@ -982,9 +984,7 @@ impl SqliteStore {
                 .execute(rusqlite::params![org, id, e.at])?;
                 tx.prepare_cached("DELETE FROM contact_versions WHERE org_id = ?1 AND contact_id = ?2")?
                     .execute(rusqlite::params![org, id])?;
-                // Not even a blind index of the person stays linked to the contact.
-                tx.prepare_cached("DELETE FROM contact_lookup WHERE org_id = ?1 AND contact_id = ?2")?
-                    .execute(rusqlite::params![org, id])?;
+
                 tx.prepare_cached(
                     "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
                      WHERE org_id = ?1 AND contact_id = ?2",
@@ -1058,6 +1058,7 @@ impl SqliteStore {
                 )?
                 .execute(rusqlite::params![org, contact_id, request_id, now, prev])?;
             }
+            sqlite_delete_lookups(tx, org, contact_id)?;
             tx.prepare_cached(
                 "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, restricted = ?6, row_digest = ?7,
                      updated_at = ?8
@@ -1078,8 +1079,6 @@ impl SqliteStore {
             )?
             .execute(rusqlite::params![org, contact_id, c.wrapped_dek])?;
             // SQLite finds contacts by identifier through `contact_lookup`: its entries follow.
-            tx.prepare_cached("DELETE FROM contact_lookup WHERE org_id = ?1 AND contact_id = ?2")?
-                .execute(rusqlite::params![org, contact_id])?;
             for (kind, bidx) in [
                 (crate::sqlite::LOOKUP_EMAIL, c.email_bidx),
                 (crate::sqlite::LOOKUP_PHONE, c.phone_bidx),
@@ -1501,4 +1500,24 @@ impl PgStore {
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
             .collect())
     }
+}
+
+/// Deletes a contact's `contact_lookup` entries (SQLite), found by its current blind indexes:
+/// the table's key leads with the blind index, so this is two key look-ups, not a scan.
+fn sqlite_delete_lookups(
+    tx: &rusqlite::Transaction<'_>,
+    org: OrgId,
+    contact_id: i64,
+) -> Result<()> {
+    for (kind, column) in [
+        (crate::sqlite::LOOKUP_EMAIL, "email_bidx"),
+        (crate::sqlite::LOOKUP_PHONE, "phone_bidx"),
+    ] {
+        tx.prepare_cached(&format!(
+            "DELETE FROM contact_lookup WHERE org_id = ?1 AND kind = ?3 AND contact_id = ?2
+               AND bidx = (SELECT {column} FROM contacts WHERE org_id = ?1 AND id = ?2)"
+        ))?
+        .execute(rusqlite::params![org, contact_id, kind])?;
+    }
+    Ok(())
 }

@@ -1002,27 +1002,33 @@ impl Backend for SqliteStore {
 
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>> {
         self.read(move |c| {
-            // A search by identifier starts from `contact_lookup` and checks the contact's own
-            // blind index (an entry left behind never returns a wrong contact).
+            // A search by identifier starts from `contact_lookup` (CROSS JOIN keeps it the outer
+            // loop: otherwise SQLite may walk contacts in id order, testing each) and checks the
+            // contact's own blind index (an entry left behind never returns a wrong contact).
+            let lookup = |kind: i64, param: &str| {
+                format!(
+                    "contact_lookup l CROSS JOIN contacts c ON c.org_id = l.org_id AND c.id = l.contact_id
+                     LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
+                     WHERE l.org_id = ?1 AND l.kind = {kind} AND l.bidx = {param} AND"
+                )
+            };
+            let from = match (&q.email_bidx, &q.phone_bidx) {
+                (Some(_), _) => lookup(LOOKUP_EMAIL, "?3"),
+                (None, Some(_)) => lookup(LOOKUP_PHONE, "?4"),
+                (None, None) => "contacts c
+                     LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
+                     WHERE"
+                    .to_owned(),
+            };
             let mut filter = String::new();
             if q.email_bidx.is_some() {
-                filter.push_str(&format!(
-                    " AND c.id IN (SELECT contact_id FROM contact_lookup
-                                   WHERE org_id = ?1 AND kind = {LOOKUP_EMAIL} AND bidx = ?3)
-                      AND c.email_bidx = ?3"
-                ));
+                filter.push_str(" AND c.email_bidx = ?3");
             }
             if q.phone_bidx.is_some() {
-                filter.push_str(&format!(
-                    " AND c.id IN (SELECT contact_id FROM contact_lookup
-                                   WHERE org_id = ?1 AND kind = {LOOKUP_PHONE} AND bidx = ?4)
-                      AND c.phone_bidx = ?4"
-                ));
+                filter.push_str(" AND c.phone_bidx = ?4");
             }
             let sql = format!(
-                "SELECT {CONTACT_COLUMNS} FROM contacts c
-                 LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
-                 WHERE c.org_id = ?1 AND c.id > ?2{filter}
+                "SELECT {CONTACT_COLUMNS} FROM {from} c.org_id = ?1 AND c.id > ?2{filter}
                  ORDER BY c.id LIMIT ?5"
             );
             let mut st = c.prepare_cached(&sql)?;
