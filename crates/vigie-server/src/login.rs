@@ -142,16 +142,23 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn bare_page(w: &Words, status: StatusCode, title: &str, main: &str) -> Response {
+    public_page(w.lang, status, title, main)
+}
+
+/// The frame of every page shown before signing in (sign-in, set-up, privacy centre): no
+/// navigation, the language switch, kept out of search engines.
+pub(crate) fn public_page(lang: &str, status: StatusCode, title: &str, main: &str) -> Response {
     let mut h = String::with_capacity(main.len() + 1024);
     let _ = write!(
         h,
         "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n\
          <title>{} · Vigie</title>\n<link rel=\"stylesheet\" href=\"/static/vigie.css\">\n</head>\n<body>\n\
          <header>\n<span class=\"brand\">Vigie</span>\n\
          <span class=\"langs\"><a href=\"?lang=fr\" lang=\"fr\">FR</a> · <a href=\"?lang=en\" lang=\"en\">EN</a></span>\n\
          </header>\n<main class=\"narrow\">\n<h1>{}</h1>\n{main}</main>\n</body>\n</html>\n",
-        w.lang,
+        esc(lang),
         esc(title),
         esc(title)
     );

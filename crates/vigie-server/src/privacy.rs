@@ -37,7 +37,7 @@ use vigie_store::{CodeCheck, Corrections, Identifier, Organization};
 
 use crate::AppState;
 use crate::login::{hidden, prelogin_token, with_cookie};
-use crate::ui::{esc, html_response, pct};
+use crate::ui::{esc, pct};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -169,21 +169,7 @@ pub(crate) fn status_label(s: RequestStatus, lang: Lang) -> &'static str {
 }
 
 fn page(lang: Lang, status: StatusCode, title: &str, main: &str) -> Response {
-    let mut h = String::with_capacity(main.len() + 1024);
-    let _ = write!(
-        h,
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"robots\" content=\"noindex\">\n\
-         <title>{} · Vigie</title>\n<link rel=\"stylesheet\" href=\"/static/vigie.css\">\n</head>\n<body>\n\
-         <header>\n<span class=\"brand\">Vigie</span>\n\
-         <span class=\"langs\"><a href=\"?lang=fr\" lang=\"fr\">FR</a> · <a href=\"?lang=en\" lang=\"en\">EN</a></span>\n\
-         </header>\n<main class=\"narrow\">\n<h1>{}</h1>\n{main}</main>\n</body>\n</html>\n",
-        lang.as_str(),
-        esc(title),
-        esc(title)
-    );
-    html_response(status, h)
+    crate::login::public_page(lang.as_str(), status, title, main)
 }
 
 fn message(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
@@ -241,8 +227,11 @@ async fn org_of(state: &AppState, slug: &str) -> Result<Option<Organization>, ()
     })
 }
 
-fn client_key(peer: SocketAddr) -> String {
-    peer.ip().to_string()
+/// The rate-limit key of a client: its address as the gate sees it (behind a trusted proxy,
+/// from `X-Forwarded-For`).
+fn client_key(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
+    crate::auth::client_ip(state.auth_config(), Some(peer.ip()), headers)
+        .map_or_else(|| peer.ip().to_string(), |ip| ip.to_string())
 }
 
 // ------------------------------------------------------------------------------ the form
@@ -555,7 +544,10 @@ async fn file(
     let limits = state.limits();
     let per_hour = |n: f64| (n / 3600.0, n.max(1.0));
     let (rate, burst) = per_hour(config.filings_per_address_per_hour);
-    if let Err(wait) = limits.privacy_filings.take(&client_key(peer), rate, burst) {
+    if let Err(wait) = limits
+        .privacy_filings
+        .take(&client_key(&state, peer, &headers), rate, burst)
+    {
         return too_many(lang, wait);
     }
     // The mailbox's bucket is keyed by a hash: the limiter's memory holds no address.
@@ -812,12 +804,11 @@ async fn check_code(
     }
     let config = state.privacy();
     let per_minute = config.codes_per_address_per_minute;
-    if let Err(wait) =
-        state
-            .limits()
-            .privacy_codes
-            .take(&client_key(peer), per_minute / 60.0, per_minute.max(1.0))
-    {
+    if let Err(wait) = state.limits().privacy_codes.take(
+        &client_key(&state, peer, &headers),
+        per_minute / 60.0,
+        per_minute.max(1.0),
+    ) {
         return too_many(lang, wait);
     }
     let check = match state
