@@ -409,14 +409,16 @@ where
         let mut error_count = 0u64;
         let mut rows = 0u64;
         let mut batch: Vec<(u64, ByteRecord)> = Vec::with_capacity(BATCH);
+        // Read into one record, keep an exact-size copy: a fresh record per row grows its buffers
+        // by reallocation, several times a row.
+        let mut record = ByteRecord::new();
         loop {
-            let mut record = ByteRecord::new();
             let more = reader
                 .read_byte_record(&mut record)
                 .map_err(|e| csv_error(e, &path))?;
             if more {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
-                batch.push((line, record));
+                batch.push((line, record.clone()));
             }
             if batch.len() == BATCH || (!more && !batch.is_empty()) {
                 rows += batch.len() as u64;

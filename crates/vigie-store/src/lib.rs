@@ -22,6 +22,7 @@ mod screening;
 pub mod sealing;
 mod sql;
 mod sqlite;
+mod sqlite_bulk;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod vault;

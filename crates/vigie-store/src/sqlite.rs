@@ -15,6 +15,7 @@ use crate::error::{Result, StoreError};
 use crate::migrations::{Migration, SQLITE};
 use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome, from_micros};
 use crate::sealing::{ContactRow, EventRow, SealedContact, SealedEvent};
+use crate::sqlite_bulk::{BulkStatement, Param};
 use crate::vault::Digest16;
 
 #[derive(Clone)]
@@ -147,6 +148,28 @@ fn contact_params<'a>(
     ]
 }
 
+/// [`contact_params`] for a [`BulkStatement`]: bound without copies.
+fn contact_bulk_params<'a>(org: OrgId, c: &'a SealedContact, now: i64) -> [Param<'a>; 16] {
+    [
+        Param::Int(org),
+        Param::Text(&c.contact_ref),
+        c.email_bidx.as_ref().map(|b| &b[..]).into(),
+        c.phone_bidx.as_ref().map(|b| &b[..]).into(),
+        Param::Blob(&c.pii),
+        Param::Text(c.audience),
+        c.customer.into(),
+        Param::Text(&c.customer_categories),
+        c.collected_via.as_deref().into(),
+        c.collected_at.into(),
+        c.informed.into(),
+        c.objection_offered.into(),
+        c.contract_active.into(),
+        c.restricted.into(),
+        Param::Blob(&c.row_digest),
+        Param::Int(now),
+    ]
+}
+
 /// `contact_lookup.kind` of an e-mail and of a phone blind index.
 pub(crate) const LOOKUP_EMAIL: i64 = 1;
 pub(crate) const LOOKUP_PHONE: i64 = 2;
@@ -154,7 +177,7 @@ pub(crate) const LOOKUP_PHONE: i64 = 2;
 /// The statements of a contact upsert, prepared once per transaction (a bulk load runs them two
 /// million times: looking each up in rusqlite's statement cache hashes its whole text).
 struct ContactStatements<'c> {
-    insert: rusqlite::CachedStatement<'c>,
+    insert: BulkStatement<'c>,
     insert_key: rusqlite::CachedStatement<'c>,
     select: rusqlite::CachedStatement<'c>,
     update: rusqlite::CachedStatement<'c>,
@@ -166,7 +189,8 @@ struct ContactStatements<'c> {
 impl<'c> ContactStatements<'c> {
     fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
         Ok(ContactStatements {
-            insert: conn.prepare_cached(
+            insert: BulkStatement::prepare(
+                conn,
                 "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
                      customer_categories, collected_via, collected_at, informed, objection_offered,
                      contract_active, restricted, row_digest, created_at, updated_at)
@@ -253,19 +277,18 @@ impl PendingLookups {
             sql.push_str(" ON CONFLICT DO NOTHING");
             sql
         }
-        fn run(
-            st: &mut rusqlite::Statement<'_>,
+        fn run<'a>(
+            st: &mut BulkStatement<'_>,
+            params: &mut Vec<Param<'a>>,
             org: OrgId,
-            chunk: &[(i64, Digest16, i64)],
+            chunk: &'a [(i64, Digest16, i64)],
         ) -> rusqlite::Result<()> {
-            st.raw_bind_parameter(1, org)?;
-            for (i, (kind, bidx, id)) in chunk.iter().enumerate() {
-                let b = 2 + 3 * i;
-                st.raw_bind_parameter(b, kind)?;
-                st.raw_bind_parameter(b + 1, &bidx[..])?;
-                st.raw_bind_parameter(b + 2, id)?;
+            params.clear();
+            params.push(Param::Int(org));
+            for (kind, bidx, id) in chunk {
+                params.extend([Param::Int(*kind), Param::Blob(bidx), Param::Int(*id)]);
             }
-            st.raw_execute()?;
+            st.execute(params)?;
             Ok(())
         }
         let mut entries: Vec<(i64, Digest16, i64)> = Vec::with_capacity(self.rows.len() * 2);
@@ -278,12 +301,14 @@ impl PendingLookups {
             }
         }
         entries.sort_unstable();
-        let mut full = conn.prepare(&sql(ROWS))?;
+        let mut full = BulkStatement::prepare(conn, &sql(ROWS))?;
+        let mut params = Vec::with_capacity(1 + 3 * ROWS);
         for chunk in entries.chunks(ROWS) {
             if chunk.len() == ROWS {
-                run(&mut full, org, chunk)?;
+                run(&mut full, &mut params, org, chunk)?;
             } else {
-                run(&mut conn.prepare(&sql(chunk.len()))?, org, chunk)?;
+                let mut last = BulkStatement::prepare(conn, &sql(chunk.len()))?;
+                run(&mut last, &mut params, org, chunk)?;
             }
         }
         Ok(())
@@ -308,9 +333,7 @@ fn upsert_contact_tx(
     now: i64,
     mut bulk: Option<&mut BulkContacts<'_>>,
 ) -> Result<(i64, UpsertOutcome)> {
-    let inserted = st
-        .insert
-        .execute(contact_params(&org, &c.contact_ref, c, &now).as_slice())?;
+    let inserted = st.insert.execute(&contact_bulk_params(org, c, now))?;
     if inserted == 1 {
         let id = conn.last_insert_rowid();
         match bulk {
@@ -386,23 +409,21 @@ fn insert_list<K: AsRef<[u8]> + Ord>(
         sql.push_str(" ON CONFLICT DO NOTHING");
         sql
     };
-    let run = |st: &mut rusqlite::Statement<'_>, chunk: &[K]| -> Result<u64> {
-        st.raw_bind_parameter(1, org)?;
-        st.raw_bind_parameter(2, now)?;
-        for (i, k) in chunk.iter().enumerate() {
-            st.raw_bind_parameter(3 + i, k.as_ref())?;
-        }
-        Ok(st.raw_execute()? as u64)
+    let run = |st: &mut BulkStatement<'_>, chunk: &[K]| -> Result<u64> {
+        let mut params = Vec::with_capacity(2 + chunk.len());
+        params.extend([Param::Int(org), Param::Int(now)]);
+        params.extend(chunk.iter().map(|k| Param::Blob(k.as_ref())));
+        Ok(st.execute(&params)? as u64)
     };
     keys.sort_unstable();
     keys.dedup();
-    let mut full = tx.prepare(&sql(ROWS))?;
+    let mut full = BulkStatement::prepare(tx, &sql(ROWS))?;
     let mut counts = ImportCounts::default();
     for chunk in keys.chunks(ROWS) {
         let inserted = if chunk.len() == ROWS {
             run(&mut full, chunk)?
         } else {
-            run(&mut tx.prepare(&sql(chunk.len()))?, chunk)?
+            run(&mut BulkStatement::prepare(tx, &sql(chunk.len()))?, chunk)?
         };
         counts.inserted += inserted;
         counts.unchanged += chunk.len() as u64 - inserted;
@@ -501,25 +522,20 @@ fn insert_events_sql(n: usize) -> String {
     sql
 }
 
-/// Binds the 10 parameters of row `i` of [`insert_events_sql`].
-fn bind_event(
-    st: &mut rusqlite::CachedStatement<'_>,
-    i: usize,
-    contact_id: i64,
-    e: &SealedEvent,
-) -> rusqlite::Result<()> {
-    let b = 3 + i * 10;
-    st.raw_bind_parameter(b, contact_id)?;
-    st.raw_bind_parameter(b + 1, e.channel)?;
-    st.raw_bind_parameter(b + 2, e.purpose)?;
-    st.raw_bind_parameter(b + 3, e.action)?;
-    st.raw_bind_parameter(b + 4, e.at)?;
-    st.raw_bind_parameter(b + 5, e.method)?;
-    st.raw_bind_parameter(b + 6, &e.notice_version)?;
-    st.raw_bind_parameter(b + 7, &e.source)?;
-    st.raw_bind_parameter(b + 8, &e.proof)?;
-    st.raw_bind_parameter(b + 9, &e.content_digest[..])?;
-    Ok(())
+/// The 10 parameters of one row of [`insert_events_sql`].
+fn event_params(contact_id: i64, e: &SealedEvent) -> [Param<'_>; 10] {
+    [
+        Param::Int(contact_id),
+        Param::Text(e.channel),
+        Param::Text(e.purpose),
+        Param::Text(e.action),
+        Param::Int(e.at),
+        Param::Text(e.method),
+        e.notice_version.as_deref().into(),
+        e.source.as_deref().into(),
+        e.proof.as_deref().into(),
+        Param::Blob(&e.content_digest),
+    ]
 }
 
 /// Appends events (contact id, event) with as few statements as possible; returns how many were
@@ -529,36 +545,24 @@ fn bind_event(
 /// rusqlite's statement cache, which hashes its whole text, once per chunk).
 fn insert_events_chunked(
     conn: &Connection,
-    full: &mut rusqlite::CachedStatement<'_>,
+    full: &mut BulkStatement<'_>,
     org: OrgId,
     now: i64,
     rows: &[(i64, &SealedEvent)],
 ) -> Result<u64> {
-    fn run(
-        st: &mut rusqlite::CachedStatement<'_>,
-        org: OrgId,
-        now: i64,
-        chunk: &[(i64, &SealedEvent)],
-    ) -> Result<u64> {
-        st.raw_bind_parameter(1, org)?;
-        st.raw_bind_parameter(2, now)?;
-        for (i, (contact_id, e)) in chunk.iter().enumerate() {
-            bind_event(st, i, *contact_id, e)?;
-        }
-        Ok(st.raw_execute()? as u64)
-    }
+    let mut params = Vec::with_capacity(2 + 10 * CHUNK);
     let mut inserted = 0;
     for chunk in rows.chunks(CHUNK) {
+        params.clear();
+        params.extend([Param::Int(org), Param::Int(now)]);
+        for (contact_id, e) in chunk {
+            params.extend(event_params(*contact_id, e));
+        }
         inserted += if chunk.len() == CHUNK {
-            run(full, org, now, chunk)?
+            full.execute(&params)?
         } else {
-            run(
-                &mut conn.prepare_cached(&insert_events_sql(chunk.len()))?,
-                org,
-                now,
-                chunk,
-            )?
-        };
+            BulkStatement::prepare(conn, &insert_events_sql(chunk.len()))?.execute(&params)?
+        } as u64;
     }
     Ok(inserted)
 }
@@ -706,14 +710,14 @@ fn insert_keys_sql(n: usize) -> String {
 struct PendingKeys<'c> {
     rows: Vec<(i64, Vec<u8>)>,
     /// The statement of a full chunk, prepared once for the load.
-    full: rusqlite::CachedStatement<'c>,
+    full: BulkStatement<'c>,
 }
 
 impl<'c> PendingKeys<'c> {
     fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
         Ok(PendingKeys {
             rows: Vec::with_capacity(CHUNK),
-            full: conn.prepare_cached(&insert_keys_sql(CHUNK))?,
+            full: BulkStatement::prepare(conn, &insert_keys_sql(CHUNK))?,
         })
     }
 
@@ -729,24 +733,15 @@ impl<'c> PendingKeys<'c> {
         if self.rows.is_empty() {
             return Ok(());
         }
-        fn run(
-            st: &mut rusqlite::CachedStatement<'_>,
-            org: OrgId,
-            rows: &[(i64, Vec<u8>)],
-        ) -> Result<()> {
-            st.raw_bind_parameter(1, org)?;
-            for (i, (id, wrapped)) in rows.iter().enumerate() {
-                st.raw_bind_parameter(2 + 2 * i, id)?;
-                st.raw_bind_parameter(3 + 2 * i, wrapped)?;
-            }
-            st.raw_execute()?;
-            Ok(())
+        let mut params = Vec::with_capacity(1 + 2 * self.rows.len());
+        params.push(Param::Int(org));
+        for (id, wrapped) in &self.rows {
+            params.extend([Param::Int(*id), Param::Blob(wrapped)]);
         }
         if self.rows.len() == CHUNK {
-            run(&mut self.full, org, &self.rows)?;
+            self.full.execute(&params)?;
         } else {
-            let mut st = conn.prepare_cached(&insert_keys_sql(self.rows.len()))?;
-            run(&mut st, org, &self.rows)?;
+            BulkStatement::prepare(conn, &insert_keys_sql(self.rows.len()))?.execute(&params)?;
         }
         self.rows.clear();
         Ok(())
@@ -1173,7 +1168,7 @@ impl Backend for SqliteStore {
             let mut counts = ImportCounts::default();
             let mut unknown = UnknownRefs::new();
             let mut resolver = RefResolver::new(tx, org)?;
-            let mut full = tx.prepare_cached(&insert_events_sql(CHUNK))?;
+            let mut full = BulkStatement::prepare(tx, &insert_events_sql(CHUNK))?;
             let drop_later = dropper();
             // Ledger files are grouped by contact: remember the last one looked up.
             let mut last: Option<(String, Option<i64>)> = None;

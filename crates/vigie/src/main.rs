@@ -16,6 +16,9 @@ use clap::{Parser, Subcommand};
 
 use crate::config::StoreArgs;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Vigie — a self-hosted GDPR compliance engine for marketing contact data.
 ///
 /// Keeps the proof of consent, decides whether a contact may be reached on a channel (and why),
