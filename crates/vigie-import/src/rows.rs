@@ -119,10 +119,13 @@ impl Columns {
     }
 
     fn get<'r>(&self, record: &'r ByteRecord, name: &str) -> Result<Option<&'r str>, FieldError> {
+        // Column names are string literals of this module: the same address, most of the time,
+        // which spares comparing bytes a dozen times a row.
         let i = self
             .names
             .iter()
-            .position(|n| *n == name)
+            .position(|n| std::ptr::eq(n.as_ptr(), name.as_ptr()) && n.len() == name.len())
+            .or_else(|| self.names.iter().position(|n| *n == name))
             .expect("column of the format");
         match self.positions[i].and_then(|p| record.get(p)) {
             None => Ok(None),
@@ -139,13 +142,17 @@ impl Columns {
 }
 
 fn parse_bool(column: &str, value: &str) -> Result<bool, FieldError> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "oui" => Ok(true),
-        "false" | "0" | "no" | "non" => Ok(false),
-        _ => Err(FieldError::new(
+    // Compared in place: five booleans a row, millions of rows, no lower-cased copies.
+    let is = |words: [&str; 4]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
+    if is(["true", "1", "yes", "oui"]) {
+        Ok(true)
+    } else if is(["false", "0", "no", "non"]) {
+        Ok(false)
+    } else {
+        Err(FieldError::new(
             column,
             format!("{value:?} is not a boolean (true or false)"),
-        )),
+        ))
     }
 }
 

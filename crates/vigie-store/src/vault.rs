@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -31,6 +31,8 @@ pub const DIGEST_LEN: usize = 16;
 pub type Digest16 = [u8; DIGEST_LEN];
 
 const NONCE_LEN: usize = 12;
+/// Length of an AES-GCM tag.
+const TAG_LEN: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -142,19 +144,21 @@ fn keyed_digest_raw(key: &[u8], msg: &[u8]) -> [u8; 32] {
 
 /// Seals `plain` with `cipher`: `nonce || ciphertext || tag`, bound to `aad`.
 fn seal_with(cipher: &Aes256Gcm, plain: &[u8], aad: &[u8]) -> Vec<u8> {
-    let mut nonce = [0u8; NONCE_LEN];
-    rand::thread_rng().fill_bytes(&mut nonce);
-    let ct = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+    // One buffer, encrypted in place: bulk imports seal millions of values.
+    let mut out = Vec::with_capacity(NONCE_LEN + plain.len() + TAG_LEN);
+    out.resize(NONCE_LEN, 0);
+    rand::thread_rng().fill_bytes(&mut out);
+    out.extend_from_slice(plain);
+    let (nonce, body) = out.split_at_mut(NONCE_LEN);
+    let tag = cipher
+        .encrypt_in_place_detached(Nonce::from_slice(nonce), aad, body)
         .expect("AES-GCM encryption cannot fail for in-memory buffers");
-    let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(&ct);
+    out.extend_from_slice(&tag);
     out
 }
 
 fn open_with(cipher: &Aes256Gcm, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, VaultError> {
-    if sealed.len() < NONCE_LEN + 16 {
+    if sealed.len() < NONCE_LEN + TAG_LEN {
         return Err(VaultError::Decrypt);
     }
     let (nonce, ct) = sealed.split_at(NONCE_LEN);
