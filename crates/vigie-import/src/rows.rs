@@ -60,6 +60,72 @@ pub const CONSENTS: Format = Format {
     optional: &["ip", "user_agent"],
 };
 
+/// The position of column `name` in `format` (required columns first, then optional ones), found
+/// at compile time: rows read their fields by position, not by comparing names for every field.
+const fn column(format: &Format, name: &str) -> usize {
+    let mut i = 0;
+    while i < format.required.len() + format.optional.len() {
+        let candidate = if i < format.required.len() {
+            format.required[i]
+        } else {
+            format.optional[i - format.required.len()]
+        };
+        if bytes_eq(candidate.as_bytes(), name.as_bytes()) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such column in the format")
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Columns of contacts.csv, by position in [`CONTACTS`].
+mod contact_col {
+    use super::{CONTACTS, column};
+    pub const CONTACT_REF: usize = column(&CONTACTS, "contact_ref");
+    pub const EMAIL: usize = column(&CONTACTS, "email");
+    pub const PHONE: usize = column(&CONTACTS, "phone");
+    pub const AUDIENCE: usize = column(&CONTACTS, "audience");
+    pub const CUSTOMER: usize = column(&CONTACTS, "customer");
+    pub const CUSTOMER_CATEGORIES: usize = column(&CONTACTS, "customer_categories");
+    pub const COLLECTED_VIA: usize = column(&CONTACTS, "collected_via");
+    pub const COLLECTED_AT: usize = column(&CONTACTS, "collected_at");
+    pub const INFORMED: usize = column(&CONTACTS, "informed");
+    pub const OBJECTION_OFFERED: usize = column(&CONTACTS, "objection_offered");
+    pub const CONTRACT_ACTIVE: usize = column(&CONTACTS, "contract_active");
+    pub const RESTRICTED: usize = column(&CONTACTS, "restricted");
+    pub const FIRST_NAME: usize = column(&CONTACTS, "first_name");
+    pub const LAST_NAME: usize = column(&CONTACTS, "last_name");
+}
+
+/// Columns of consents.csv, by position in [`CONSENTS`].
+mod consent_col {
+    use super::{CONSENTS, column};
+    pub const CONTACT_REF: usize = column(&CONSENTS, "contact_ref");
+    pub const CHANNEL: usize = column(&CONSENTS, "channel");
+    pub const PURPOSE: usize = column(&CONSENTS, "purpose");
+    pub const ACTION: usize = column(&CONSENTS, "action");
+    pub const AT: usize = column(&CONSENTS, "at");
+    pub const METHOD: usize = column(&CONSENTS, "method");
+    pub const NOTICE_VERSION: usize = column(&CONSENTS, "notice_version");
+    pub const SOURCE: usize = column(&CONSENTS, "source");
+    pub const IP: usize = column(&CONSENTS, "ip");
+    pub const USER_AGENT: usize = column(&CONSENTS, "user_agent");
+}
+
 /// The column names of a header line, trimmed, without a UTF-8 byte order mark.
 fn column_names(header: &ByteRecord) -> Vec<String> {
     header
@@ -118,26 +184,20 @@ impl Columns {
         })
     }
 
-    fn get<'r>(&self, record: &'r ByteRecord, name: &str) -> Result<Option<&'r str>, FieldError> {
-        // Column names are string literals of this module: the same address, most of the time,
-        // which spares comparing bytes a dozen times a row.
-        let i = self
-            .names
-            .iter()
-            .position(|n| std::ptr::eq(n.as_ptr(), name.as_ptr()) && n.len() == name.len())
-            .or_else(|| self.names.iter().position(|n| *n == name))
-            .expect("column of the format");
+    /// The field of column `i` (a position in the format, see [`column`]), trimmed; `None` when
+    /// the file has no such column or the field is empty.
+    fn get<'r>(&self, record: &'r ByteRecord, i: usize) -> Result<Option<&'r str>, FieldError> {
         match self.positions[i].and_then(|p| record.get(p)) {
             None => Ok(None),
             Some(bytes) => std::str::from_utf8(bytes)
                 .map(|s| Some(s.trim()).filter(|s| !s.is_empty()))
-                .map_err(|_| FieldError::new(name, "not valid UTF-8")),
+                .map_err(|_| FieldError::new(self.names[i], "not valid UTF-8")),
         }
     }
 
-    fn required<'r>(&self, record: &'r ByteRecord, name: &str) -> Result<&'r str, FieldError> {
-        self.get(record, name)?
-            .ok_or_else(|| FieldError::new(name, "empty, a value is required"))
+    fn required<'r>(&self, record: &'r ByteRecord, i: usize) -> Result<&'r str, FieldError> {
+        self.get(record, i)?
+            .ok_or_else(|| FieldError::new(self.names[i], "empty, a value is required"))
     }
 }
 
@@ -182,22 +242,22 @@ fn text(value: Option<&str>) -> Option<String> {
 
 /// A contacts.csv row.
 pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<ContactData, FieldError> {
-    let contact_ref = ContactRef::parse(cols.required(r, "contact_ref")?)
+    let contact_ref = ContactRef::parse(cols.required(r, contact_col::CONTACT_REF)?)
         .map_err(|e| FieldError::new("contact_ref", e.to_string()))?;
     let email = cols
-        .get(r, "email")?
+        .get(r, contact_col::EMAIL)?
         .map(Email::parse)
         .transpose()
         .map_err(|e| FieldError::new("email", e.to_string()))?;
     let phone = cols
-        .get(r, "phone")?
+        .get(r, contact_col::PHONE)?
         .map(|p| PhoneE164::parse(p, region))
         .transpose()
         .map_err(|e| {
             FieldError::new("phone", format!("{e} (read with default region {region})"))
         })?;
     let categories = cols
-        .get(r, "customer_categories")?
+        .get(r, contact_col::CUSTOMER_CATEGORIES)?
         .map(|c| {
             c.split('|')
                 .map(|s| s.trim().to_owned())
@@ -209,20 +269,26 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
         contact_ref,
         email,
         phone,
-        first_name: text(cols.get(r, "first_name")?),
-        last_name: text(cols.get(r, "last_name")?),
-        audience: parse_vocab::<Audience>("audience", cols.required(r, "audience")?)?,
-        customer: parse_bool("customer", cols.required(r, "customer")?)?,
+        first_name: text(cols.get(r, contact_col::FIRST_NAME)?),
+        last_name: text(cols.get(r, contact_col::LAST_NAME)?),
+        audience: parse_vocab::<Audience>("audience", cols.required(r, contact_col::AUDIENCE)?)?,
+        customer: parse_bool("customer", cols.required(r, contact_col::CUSTOMER)?)?,
         customer_categories: categories,
-        collected_via: text(cols.get(r, "collected_via")?),
+        collected_via: text(cols.get(r, contact_col::COLLECTED_VIA)?),
         collected_at: cols
-            .get(r, "collected_at")?
+            .get(r, contact_col::COLLECTED_AT)?
             .map(|v| parse_time("collected_at", v))
             .transpose()?,
-        informed: parse_bool("informed", cols.required(r, "informed")?)?,
-        objection_offered: parse_bool("objection_offered", cols.required(r, "objection_offered")?)?,
-        contract_active: parse_bool("contract_active", cols.required(r, "contract_active")?)?,
-        restricted: parse_bool("restricted", cols.required(r, "restricted")?)?,
+        informed: parse_bool("informed", cols.required(r, contact_col::INFORMED)?)?,
+        objection_offered: parse_bool(
+            "objection_offered",
+            cols.required(r, contact_col::OBJECTION_OFFERED)?,
+        )?,
+        contract_active: parse_bool(
+            "contract_active",
+            cols.required(r, contact_col::CONTRACT_ACTIVE)?,
+        )?,
+        restricted: parse_bool("restricted", cols.required(r, contact_col::RESTRICTED)?)?,
     })
 }
 
@@ -231,23 +297,23 @@ pub fn consent(
     cols: &Columns,
     r: &ByteRecord,
 ) -> Result<(ContactRef, NewConsentEvent), FieldError> {
-    let contact_ref = ContactRef::parse(cols.required(r, "contact_ref")?)
+    let contact_ref = ContactRef::parse(cols.required(r, consent_col::CONTACT_REF)?)
         .map_err(|e| FieldError::new("contact_ref", e.to_string()))?;
     let event = ConsentEvent {
-        scope: parse_vocab("channel", cols.required(r, "channel")?)?,
-        purpose: parse_vocab("purpose", cols.required(r, "purpose")?)?,
-        action: parse_vocab("action", cols.required(r, "action")?)?,
-        at: parse_time("at", cols.required(r, "at")?)?,
-        method: parse_vocab("method", cols.required(r, "method")?)?,
+        scope: parse_vocab("channel", cols.required(r, consent_col::CHANNEL)?)?,
+        purpose: parse_vocab("purpose", cols.required(r, consent_col::PURPOSE)?)?,
+        action: parse_vocab("action", cols.required(r, consent_col::ACTION)?)?,
+        at: parse_time("at", cols.required(r, consent_col::AT)?)?,
+        method: parse_vocab("method", cols.required(r, consent_col::METHOD)?)?,
     };
     Ok((
         contact_ref,
         NewConsentEvent {
             event,
-            notice_version: text(cols.get(r, "notice_version")?),
-            source: text(cols.get(r, "source")?),
-            ip: text(cols.get(r, "ip")?),
-            user_agent: text(cols.get(r, "user_agent")?),
+            notice_version: text(cols.get(r, consent_col::NOTICE_VERSION)?),
+            source: text(cols.get(r, consent_col::SOURCE)?),
+            ip: text(cols.get(r, consent_col::IP)?),
+            user_agent: text(cols.get(r, consent_col::USER_AGENT)?),
         },
     ))
 }

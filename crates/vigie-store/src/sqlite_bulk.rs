@@ -197,9 +197,11 @@ mod tests {
     #[test]
     fn binds_every_kind_of_value_and_counts_changes() {
         let c = conn();
-        let mut st =
-            BulkStatement::prepare(&c, "INSERT INTO t (s, b, n) VALUES (?1, ?2, ?3), (?1, ?4, ?5)")
-                .unwrap();
+        let mut st = BulkStatement::prepare(
+            &c,
+            "INSERT INTO t (s, b, n) VALUES (?1, ?2, ?3), (?1, ?4, ?5)",
+        )
+        .unwrap();
         {
             // The values live only in this block: SQLite must not keep pointers to them.
             let text = String::from("é-mail");
