@@ -408,27 +408,30 @@ where
         let mut errors = Vec::new();
         let mut error_count = 0u64;
         let mut rows = 0u64;
-        let mut batch: Vec<(u64, ByteRecord)> = Vec::with_capacity(BATCH);
-        // Read into one record, keep an exact-size copy: a fresh record per row grows its buffers
-        // by reallocation, several times a row.
-        let mut record = ByteRecord::new();
+        // One batch of records, read into again and again: after the first batch, reading a row
+        // allocates nothing (a fresh record per row cost the reader its buffers' growth, a copy,
+        // and the freeing of both).
+        let mut batch: Vec<(u64, ByteRecord)> =
+            (0..BATCH).map(|_| (0, ByteRecord::new())).collect();
+        let mut filled = 0;
         loop {
+            let (line, record) = &mut batch[filled];
             let more = reader
-                .read_byte_record(&mut record)
+                .read_byte_record(record)
                 .map_err(|e| csv_error(e, &path))?;
             if more {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
-                batch.push((line, record.clone()));
+                *line = record.position().map(|p| p.line()).unwrap_or(0);
+                filled += 1;
             }
-            if batch.len() == BATCH || (!more && !batch.is_empty()) {
-                rows += batch.len() as u64;
-                let parsed: Vec<Result<T, (u64, FieldError)>> = batch
+            if filled == BATCH || (!more && filled > 0) {
+                rows += filled as u64;
+                let parsed: Vec<Result<T, (u64, FieldError)>> = batch[..filled]
                     .par_iter()
                     .map(|(line, rec)| {
                         parse(Some(&cols), rec, opts.region, *line).map_err(|e| (*line, e))
                     })
                     .collect();
-                batch.clear();
+                filled = 0;
                 let mut good = Vec::with_capacity(parsed.len());
                 for p in parsed {
                     match p {

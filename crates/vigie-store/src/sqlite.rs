@@ -266,8 +266,9 @@ impl PendingLookups {
         /// Entries per INSERT statement.
         const ROWS: usize = 256;
         fn sql(n: usize) -> String {
-            let mut sql =
-                String::from("INSERT OR IGNORE INTO contact_lookup (org_id, kind, bidx, contact_id) VALUES ");
+            let mut sql = String::from(
+                "INSERT OR IGNORE INTO contact_lookup (org_id, kind, bidx, contact_id) VALUES ",
+            );
             for i in 0..n {
                 if i > 0 {
                     sql.push(',');
@@ -300,7 +301,8 @@ impl PendingLookups {
                 entries.push((LOOKUP_PHONE, p, id));
             }
         }
-        entries.sort_unstable();
+        // On both cores: the load's other threads are done by now.
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut entries[..]);
         let mut full = BulkStatement::prepare(conn, &sql(ROWS))?;
         let mut params = Vec::with_capacity(1 + 3 * ROWS);
         for chunk in entries.chunks(ROWS) {
@@ -741,8 +743,9 @@ fn dropper<T: Send + 'static>() -> std::sync::mpsc::Sender<T> {
 /// `INSERT INTO contact_keys … VALUES` of `n` rows: `?1` the organization, then id and wrapped
 /// key of each row.
 fn insert_keys_sql(n: usize) -> String {
-    let mut sql =
-        String::from("INSERT OR IGNORE INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES ");
+    let mut sql = String::from(
+        "INSERT OR IGNORE INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES ",
+    );
     for i in 0..n {
         if i > 0 {
             sql.push(',');
