@@ -974,11 +974,10 @@ impl SqliteStore {
             if let Some(id) = contact_id {
                 // Not even a blind index of the person stays linked to the contact.
                 sqlite_delete_lookups(tx, org, id)?;
-                tx.prepare_cached("DELETE FROM contact_keys WHERE org_id = ?1 AND contact_id = ?2")?
-                    .execute(rusqlite::params![org, id])?;
+                // The data key goes with the row's other sealed fields: crypto-shredding.
                 tx.prepare_cached(
                     "UPDATE contacts SET pii = X'', email_bidx = NULL, phone_bidx = NULL, erased_at = ?3,
-                         row_digest = X'', updated_at = ?3
+                         row_digest = X'', updated_at = ?3, wrapped_dek = NULL
                      WHERE org_id = ?1 AND id = ?2",
                 )?
                 .execute(rusqlite::params![org, id, e.at])?;
@@ -1061,7 +1060,7 @@ impl SqliteStore {
             sqlite_delete_lookups(tx, org, contact_id)?;
             tx.prepare_cached(
                 "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, restricted = ?6, row_digest = ?7,
-                     updated_at = ?8
+                     updated_at = ?8, wrapped_dek = ?9
                  WHERE org_id = ?1 AND id = ?2 AND erased_at IS NULL",
             )?
             .execute(rusqlite::params![
@@ -1072,12 +1071,9 @@ impl SqliteStore {
                 c.pii,
                 c.restricted,
                 &c.row_digest[..],
-                now
+                now,
+                c.wrapped_dek
             ])?;
-            tx.prepare_cached(
-                "UPDATE contact_keys SET wrapped_dek = ?3 WHERE org_id = ?1 AND contact_id = ?2",
-            )?
-            .execute(rusqlite::params![org, contact_id, c.wrapped_dek])?;
             // SQLite finds contacts by identifier through `contact_lookup`: its entries follow.
             for (kind, bidx) in [
                 (crate::sqlite::LOOKUP_EMAIL, c.email_bidx),
@@ -1362,14 +1358,10 @@ impl PgStore {
             None => None,
         };
         if let Some(id) = contact_id {
-            tx.execute(
-                "DELETE FROM contact_keys WHERE org_id = $1 AND contact_id = $2",
-                &[&org, &id],
-            )
-            .await?;
+            // The data key goes with the row's other sealed fields: crypto-shredding.
             tx.execute(
                 "UPDATE contacts SET pii = ''::bytea, email_bidx = NULL, phone_bidx = NULL, erased_at = $3,
-                     row_digest = ''::bytea, updated_at = $3
+                     row_digest = ''::bytea, updated_at = $3, wrapped_dek = NULL
                  WHERE org_id = $1 AND id = $2",
                 &[&org, &id, &e.at],
             )
@@ -1454,7 +1446,7 @@ impl PgStore {
         let phone = c.phone_bidx.map(|d| d.to_vec());
         tx.execute(
             "UPDATE contacts SET email_bidx = $3, phone_bidx = $4, pii = $5, restricted = $6, row_digest = $7,
-                 updated_at = $8
+                 updated_at = $8, wrapped_dek = $9
              WHERE org_id = $1 AND id = $2 AND erased_at IS NULL",
             &[
                 &org,
@@ -1465,12 +1457,8 @@ impl PgStore {
                 &c.restricted,
                 &&c.row_digest[..],
                 &now,
+                &c.wrapped_dek,
             ],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE contact_keys SET wrapped_dek = $3 WHERE org_id = $1 AND contact_id = $2",
-            &[&org, &contact_id, &c.wrapped_dek],
         )
         .await?;
         tx.execute(

@@ -58,16 +58,21 @@ impl Store {
         match &self.backend {
             Backends::Sqlite(b) => {
                 b.read(|c| {
-                    Ok(c.query_row("SELECT count(*) FROM contact_keys", [], |r| {
-                        r.get::<_, i64>(0)
-                    })? as u64)
+                    Ok(c.query_row(
+                        "SELECT count(*) FROM contacts WHERE wrapped_dek IS NOT NULL",
+                        [],
+                        |r| r.get::<_, i64>(0),
+                    )? as u64)
                 })
                 .await
             }
             Backends::Postgres(b) => {
                 let c = b.client().await?;
                 let n: i64 = c
-                    .query_one("SELECT count(*) FROM contact_keys", &[])
+                    .query_one(
+                        "SELECT count(*) FROM contacts WHERE wrapped_dek IS NOT NULL",
+                        &[],
+                    )
                     .await?
                     .get(0);
                 Ok(n as u64)
@@ -240,14 +245,15 @@ impl SqliteStore {
 
     async fn contact_key_rows(&self, after: (OrgId, i64), limit: u32) -> Result<Vec<WrappedRow>> {
         self.read(move |c| {
+            // Contact ids are unique across organizations in SQLite (the rowid): pages by id
+            // follow the table itself.
             let mut stmt = c.prepare_cached(
-                "SELECT k.org_id, k.contact_id, c.contact_ref, k.wrapped_dek
-                 FROM contact_keys k JOIN contacts c ON c.id = k.contact_id AND c.org_id = k.org_id
-                 WHERE (k.org_id, k.contact_id) > (?1, ?2)
-                 ORDER BY k.org_id, k.contact_id LIMIT ?3",
+                "SELECT org_id, id, contact_ref, wrapped_dek FROM contacts
+                 WHERE id > ?1 AND wrapped_dek IS NOT NULL
+                 ORDER BY id LIMIT ?2",
             )?;
             let rows = stmt
-                .query_map(rusqlite::params![after.0, after.1, limit], |r| {
+                .query_map(rusqlite::params![after.1, limit], |r| {
                     Ok(WrappedRow {
                         org: r.get(0)?,
                         id: r.get(1)?,
@@ -267,8 +273,8 @@ impl SqliteStore {
         }
         self.write(move |tx| {
             let mut stmt = tx.prepare_cached(
-                "UPDATE contact_keys SET wrapped_dek = ?4
-                 WHERE org_id = ?1 AND contact_id = ?2 AND wrapped_dek = ?3",
+                "UPDATE contacts SET wrapped_dek = ?4
+                 WHERE org_id = ?1 AND id = ?2 AND wrapped_dek = ?3",
             )?;
             let mut n = 0;
             for s in &swaps {
@@ -315,10 +321,9 @@ impl PgStore {
         let c = self.client().await?;
         let rows = c
             .query(
-                "SELECT k.org_id, k.contact_id, c.contact_ref, k.wrapped_dek
-                 FROM contact_keys k JOIN contacts c ON c.id = k.contact_id AND c.org_id = k.org_id
-                 WHERE (k.org_id, k.contact_id) > ($1, $2)
-                 ORDER BY k.org_id, k.contact_id LIMIT $3",
+                "SELECT org_id, id, contact_ref, wrapped_dek FROM contacts
+                 WHERE (org_id, id) > ($1, $2) AND wrapped_dek IS NOT NULL
+                 ORDER BY org_id, id LIMIT $3",
                 &[&after.0, &after.1, &i64::from(limit)],
             )
             .await?;
@@ -348,9 +353,9 @@ impl PgStore {
         let c = self.client().await?;
         let n = c
             .execute(
-                "UPDATE contact_keys k SET wrapped_dek = s.new
+                "UPDATE contacts c SET wrapped_dek = s.new
                  FROM UNNEST($1::int8[], $2::int8[], $3::bytea[], $4::bytea[]) AS s(org_id, contact_id, old, new)
-                 WHERE k.org_id = s.org_id AND k.contact_id = s.contact_id AND k.wrapped_dek = s.old",
+                 WHERE c.org_id = s.org_id AND c.id = s.contact_id AND c.wrapped_dek = s.old",
                 &[&orgs, &ids, &olds, &news],
             )
             .await?;

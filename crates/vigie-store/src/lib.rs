@@ -286,9 +286,8 @@ impl Store {
     pub async fn wrapped_keys_by_ref(&self, org: OrgId) -> Result<HashMap<String, Vec<u8>>> {
         let rows = self
             .sql_rows(
-                "SELECT c.contact_ref, k.wrapped_dek FROM contacts c
-                 JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
-                 WHERE c.org_id = $1",
+                "SELECT contact_ref, wrapped_dek FROM contacts
+                 WHERE org_id = $1 AND wrapped_dek IS NOT NULL",
                 sql::sql_params![org],
             )
             .await?;

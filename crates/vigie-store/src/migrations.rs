@@ -43,6 +43,11 @@ pub const SQLITE: &[Migration] = &[
         name: "privacy_centre",
         sql: include_str!("../migrations/sqlite/0007_privacy_centre.sql"),
     },
+    Migration {
+        version: 8,
+        name: "contact_key_in_row",
+        sql: include_str!("../migrations/sqlite/0008_contact_key_in_row.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -80,5 +85,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 7,
         name: "privacy_centre",
         sql: include_str!("../migrations/postgres/0007_privacy_centre.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "contact_key_in_row",
+        sql: include_str!("../migrations/postgres/0008_contact_key_in_row.sql"),
     },
 ];

@@ -34,7 +34,7 @@ fn org_from_row(r: &Row) -> Organization {
     }
 }
 
-const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, k.wrapped_dek, c.audience, c.customer, c.customer_categories,
+const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, c.wrapped_dek, c.audience, c.customer, c.customer_categories,
      c.collected_via, c.collected_at, c.informed, c.objection_offered, c.contract_active, c.restricted,
      c.created_at, c.updated_at";
 
@@ -97,26 +97,28 @@ async fn upsert_contacts_batch(
     let contract: Vec<bool> = rows.iter().map(|r| r.contract_active).collect();
     let restricted: Vec<bool> = rows.iter().map(|r| r.restricted).collect();
     let digest: Vec<&[u8]> = rows.iter().map(|r| &r.row_digest[..]).collect();
+    let deks: Vec<&[u8]> = rows.iter().map(|r| r.wrapped_dek.as_slice()).collect();
     let changed = c
         .query(
             "INSERT INTO contacts AS c (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
                  customer_categories, collected_via, collected_at, informed, objection_offered, contract_active,
-                 restricted, row_digest, created_at, updated_at)
+                 restricted, row_digest, wrapped_dek, created_at, updated_at)
              SELECT $1, t.* , $16, $16 FROM UNNEST($2::text[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[],
                  $7::bool[], $8::text[], $9::text[], $10::int8[], $11::bool[], $12::bool[], $13::bool[], $14::bool[],
-                 $15::bytea[]) AS t
+                 $15::bytea[], $17::bytea[]) AS t
              ON CONFLICT (org_id, contact_ref) DO UPDATE SET email_bidx = EXCLUDED.email_bidx,
                  phone_bidx = EXCLUDED.phone_bidx, pii = EXCLUDED.pii, audience = EXCLUDED.audience,
                  customer = EXCLUDED.customer, customer_categories = EXCLUDED.customer_categories,
                  collected_via = EXCLUDED.collected_via, collected_at = EXCLUDED.collected_at,
                  informed = EXCLUDED.informed, objection_offered = EXCLUDED.objection_offered,
                  contract_active = EXCLUDED.contract_active, restricted = EXCLUDED.restricted,
-                 row_digest = EXCLUDED.row_digest, updated_at = EXCLUDED.updated_at
+                 row_digest = EXCLUDED.row_digest, wrapped_dek = EXCLUDED.wrapped_dek,
+                 updated_at = EXCLUDED.updated_at
                WHERE c.row_digest <> EXCLUDED.row_digest AND c.erased_at IS NULL
-             RETURNING c.id, c.contact_ref, (xmax = 0) AS inserted",
+             RETURNING (xmax = 0) AS inserted",
             &[
                 &org, &refs, &email, &phone, &pii, &audience, &customer, &cats, &via, &at, &informed, &objection,
-                &contract, &restricted, &digest, &now,
+                &contract, &restricted, &digest, &now, &deks,
             ],
         )
         .await?;
@@ -125,28 +127,14 @@ async fn upsert_contacts_batch(
         counts.unchanged = rows.len() as u64;
         return Ok(counts);
     }
-    let by_ref: HashMap<&str, &SealedContact> =
-        rows.iter().map(|r| (r.contact_ref.as_str(), r)).collect();
-    let mut ids = Vec::with_capacity(changed.len());
-    let mut deks: Vec<&[u8]> = Vec::with_capacity(changed.len());
     for r in &changed {
-        let contact_ref: &str = r.get(1);
-        if r.get::<_, bool>(2) {
+        if r.get::<_, bool>(0) {
             counts.inserted += 1;
         } else {
             counts.updated += 1;
         }
-        ids.push(r.get::<_, i64>(0));
-        deks.push(by_ref[contact_ref].wrapped_dek.as_slice());
     }
     counts.unchanged = rows.len() as u64 - counts.inserted - counts.updated;
-    c.execute(
-        "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek)
-         SELECT $1, t.* FROM UNNEST($2::int8[], $3::bytea[]) AS t
-         ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = EXCLUDED.wrapped_dek",
-        &[&org, &ids, &deks],
-    )
-    .await?;
     Ok(counts)
 }
 
@@ -461,7 +449,6 @@ impl Backend for PgStore {
         let c = self.client().await?;
         let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c
-             LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
              WHERE c.org_id = $1 AND c.contact_ref = $2"
         );
         Ok(c.query_opt(&sql, &[&org, &contact_ref])
@@ -477,7 +464,6 @@ impl Backend for PgStore {
         let (email_f, phone_f) = identifier_filters(&q, "$3::bytea", "$4::bytea");
         let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c
-             LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
              WHERE c.org_id = $1 AND c.id > $2 AND {email_f} AND {phone_f}
              ORDER BY c.id LIMIT $5"
         );

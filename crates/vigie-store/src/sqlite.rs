@@ -89,7 +89,7 @@ fn org_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
     })
 }
 
-const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, k.wrapped_dek, c.audience, c.customer, c.customer_categories,
+const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, c.wrapped_dek, c.audience, c.customer, c.customer_categories,
      c.collected_via, c.collected_at, c.informed, c.objection_offered, c.contract_active, c.restricted,
      c.created_at, c.updated_at";
 
@@ -122,13 +122,13 @@ fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
 }
 
 /// The parameters of the contact INSERT and UPDATE: `?1` org, `?2` the row's key (contact_ref
-/// or id), `?3`–`?15` the sealed fields, `?16` now.
+/// or id), `?3`–`?15` the sealed fields, `?16` now, `?17` the wrapped data key.
 fn contact_params<'a>(
     org: &'a OrgId,
     key: &'a dyn rusqlite::ToSql,
     c: &'a SealedContact,
     now: &'a i64,
-) -> [&'a dyn rusqlite::ToSql; 16] {
+) -> [&'a dyn rusqlite::ToSql; 17] {
     [
         org,
         key,
@@ -146,11 +146,12 @@ fn contact_params<'a>(
         &c.restricted,
         &c.row_digest,
         now,
+        &c.wrapped_dek,
     ]
 }
 
 /// [`contact_params`] for a [`BulkStatement`]: bound without copies.
-fn contact_bulk_params<'a>(org: OrgId, c: &'a SealedContact, now: i64) -> [Param<'a>; 16] {
+fn contact_bulk_params<'a>(org: OrgId, c: &'a SealedContact, now: i64) -> [Param<'a>; 17] {
     [
         Param::Int(org),
         Param::Text(&c.contact_ref),
@@ -168,6 +169,7 @@ fn contact_bulk_params<'a>(org: OrgId, c: &'a SealedContact, now: i64) -> [Param
         c.restricted.into(),
         Param::Blob(&c.row_digest),
         Param::Int(now),
+        Param::Blob(&c.wrapped_dek),
     ]
 }
 
@@ -179,10 +181,8 @@ pub(crate) const LOOKUP_PHONE: i64 = 2;
 /// million times: looking each up in rusqlite's statement cache hashes its whole text).
 struct ContactStatements<'c> {
     insert: BulkStatement<'c>,
-    insert_key: rusqlite::CachedStatement<'c>,
     select: rusqlite::CachedStatement<'c>,
     update: rusqlite::CachedStatement<'c>,
-    upsert_key: rusqlite::CachedStatement<'c>,
     insert_lookup: rusqlite::CachedStatement<'c>,
     delete_lookup: rusqlite::CachedStatement<'c>,
 }
@@ -194,12 +194,9 @@ impl<'c> ContactStatements<'c> {
                 conn,
                 "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
                      customer_categories, collected_via, collected_at, informed, objection_offered,
-                     contract_active, restricted, row_digest, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+                     contract_active, restricted, row_digest, created_at, updated_at, wrapped_dek)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)
                  ON CONFLICT (org_id, contact_ref) DO NOTHING",
-            )?,
-            insert_key: conn.prepare_cached(
-                "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)",
             )?,
             select: conn.prepare_cached(
                 "SELECT id, row_digest, email_bidx, phone_bidx, erased_at IS NOT NULL FROM contacts
@@ -209,12 +206,8 @@ impl<'c> ContactStatements<'c> {
                 "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
                      customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
                      objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
-                     updated_at = ?16
+                     updated_at = ?16, wrapped_dek = ?17
                  WHERE org_id = ?1 AND id = ?2",
-            )?,
-            upsert_key: conn.prepare_cached(
-                "INSERT INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (org_id, contact_id) DO UPDATE SET wrapped_dek = excluded.wrapped_dek",
             )?,
             insert_lookup: conn.prepare_cached(
                 "INSERT INTO contact_lookup (org_id, kind, bidx, contact_id) VALUES (?1, ?2, ?3, ?4)
@@ -317,36 +310,24 @@ impl PendingLookups {
     }
 }
 
-/// What a bulk load of contacts writes at the end (look-up entries) or in chunks (data keys).
-struct BulkContacts<'c> {
-    lookups: PendingLookups,
-    keys: PendingKeys<'c>,
-}
-
-/// Inserts or updates one contact inside the caller's transaction. The insert is tried first:
-/// in a load of new contacts, that is one statement per row. Look-up entries and the data key are
-/// written at once, or, during a bulk load (`bulk`), collected: look-up entries for one sorted
-/// write at the end, data keys for multi-row inserts.
+/// Inserts or updates one contact (its row carries its wrapped data key) inside the caller's
+/// transaction. The insert is tried first: in a load of new contacts, that is one statement per
+/// row. Look-up entries are written at once, or, during a bulk load (`bulk`), collected for one
+/// sorted write at the end.
 fn upsert_contact_tx(
     st: &mut ContactStatements<'_>,
     conn: &Connection,
     org: OrgId,
     c: &SealedContact,
     now: i64,
-    mut bulk: Option<&mut BulkContacts<'_>>,
+    mut bulk: Option<&mut PendingLookups>,
 ) -> Result<(i64, UpsertOutcome)> {
     let inserted = st.insert.execute(&contact_bulk_params(org, c, now))?;
     if inserted == 1 {
         let id = conn.last_insert_rowid();
         match bulk {
-            Some(b) => {
-                b.keys.push(conn, org, id, &c.wrapped_dek)?;
-                b.lookups.rows.push((id, c.email_bidx, c.phone_bidx));
-            }
-            None => {
-                st.insert_key.execute(params![org, id, c.wrapped_dek])?;
-                st.add_lookups(org, id, c.email_bidx.as_ref(), c.phone_bidx.as_ref())?;
-            }
+            Some(lookups) => lookups.rows.push((id, c.email_bidx, c.phone_bidx)),
+            None => st.add_lookups(org, id, c.email_bidx.as_ref(), c.phone_bidx.as_ref())?,
         }
         return Ok((id, UpsertOutcome::Inserted));
     }
@@ -361,12 +342,7 @@ fn upsert_contact_tx(
     }
     st.update
         .execute(contact_params(&org, &id, c, &now).as_slice())?;
-    if let Some(b) = bulk.as_mut() {
-        // The contact's key may still be waiting to be inserted.
-        b.keys.flush(conn, org)?;
-    }
-    st.upsert_key.execute(params![org, id, c.wrapped_dek])?;
-    if let Some(entry) = bulk.as_mut().and_then(|b| b.lookups.get_mut(id)) {
+    if let Some(entry) = bulk.as_mut().and_then(|b| b.get_mut(id)) {
         // Inserted earlier in this load: its entries are not written yet.
         entry.1 = c.email_bidx;
         entry.2 = c.phone_bidx;
@@ -740,72 +716,6 @@ fn dropper<T: Send + 'static>() -> std::sync::mpsc::Sender<T> {
     tx
 }
 
-/// `INSERT INTO contact_keys … VALUES` of `n` rows: `?1` the organization, then id and wrapped
-/// key of each row.
-fn insert_keys_sql(n: usize) -> String {
-    let mut sql = String::from(
-        "INSERT OR IGNORE INTO contact_keys (org_id, contact_id, wrapped_dek) VALUES ",
-    );
-    for i in 0..n {
-        if i > 0 {
-            sql.push(',');
-        }
-        sql.push_str(&format!("(?1, ?{}, ?{})", 2 + 2 * i, 3 + 2 * i));
-    }
-    sql
-}
-
-/// Data keys of contacts a bulk load inserted, written [`CHUNK`] rows per statement.
-struct PendingKeys<'c> {
-    rows: Vec<(i64, Vec<u8>)>,
-    /// The statement of a full chunk, prepared once for the load.
-    full: BulkStatement<'c>,
-}
-
-impl<'c> PendingKeys<'c> {
-    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
-        Ok(PendingKeys {
-            rows: Vec::with_capacity(CHUNK),
-            full: BulkStatement::prepare(conn, &insert_keys_sql(CHUNK))?,
-        })
-    }
-
-    fn push(&mut self, conn: &Connection, org: OrgId, id: i64, wrapped: &[u8]) -> Result<()> {
-        self.rows.push((id, wrapped.to_vec()));
-        if self.rows.len() == CHUNK {
-            self.flush(conn, org)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self, conn: &Connection, org: OrgId) -> Result<()> {
-        if self.rows.is_empty() {
-            return Ok(());
-        }
-        let mut params = Vec::with_capacity(1 + 2 * self.rows.len());
-        params.push(Param::Int(org));
-        for (id, wrapped) in &self.rows {
-            params.extend([Param::Int(*id), Param::Blob(wrapped)]);
-        }
-        let written = if self.rows.len() == CHUNK {
-            self.full.execute(&params)?
-        } else {
-            BulkStatement::prepare(conn, &insert_keys_sql(self.rows.len()))?.execute(&params)?
-        };
-        // The contacts were inserted by this load: a key already there would be a broken store,
-        // not a row to skip (the statement ignores conflicts only to run without a journal).
-        if written != self.rows.len() {
-            return Err(StoreError::Other(format!(
-                "{} of {} data keys written: a new contact already had a key",
-                written,
-                self.rows.len()
-            )));
-        }
-        self.rows.clear();
-        Ok(())
-    }
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the store at `path` and applies pending migrations.
     pub async fn open(path: &Path) -> Result<Self> {
@@ -1043,7 +953,6 @@ impl Backend for SqliteStore {
         self.read(move |c| {
             let sql = format!(
                 "SELECT {CONTACT_COLUMNS} FROM contacts c
-                 LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
                  WHERE c.org_id = ?1 AND c.contact_ref = ?2"
             );
             Ok(c.prepare_cached(&sql)?
@@ -1061,17 +970,13 @@ impl Backend for SqliteStore {
             let lookup = |kind: i64, param: &str| {
                 format!(
                     "contact_lookup l CROSS JOIN contacts c ON c.org_id = l.org_id AND c.id = l.contact_id
-                     LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
                      WHERE l.org_id = ?1 AND l.kind = {kind} AND l.bidx = {param} AND"
                 )
             };
             let from = match (&q.email_bidx, &q.phone_bidx) {
                 (Some(_), _) => lookup(LOOKUP_EMAIL, "?3"),
                 (None, Some(_)) => lookup(LOOKUP_PHONE, "?4"),
-                (None, None) => "contacts c
-                     LEFT JOIN contact_keys k ON k.org_id = c.org_id AND k.contact_id = c.id
-                     WHERE"
-                    .to_owned(),
+                (None, None) => "contacts c WHERE".to_owned(),
             };
             let mut filter = String::new();
             if q.email_bidx.is_some() {
@@ -1176,10 +1081,7 @@ impl Backend for SqliteStore {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
             let mut st = ContactStatements::new(tx)?;
-            let mut bulk = BulkContacts {
-                lookups: PendingLookups::default(),
-                keys: PendingKeys::new(tx)?,
-            };
+            let mut lookups = PendingLookups::default();
             let drop_later = dropper();
             let started = std::time::Instant::now();
             let mut waiting = std::time::Duration::ZERO;
@@ -1190,7 +1092,7 @@ impl Backend for SqliteStore {
                     Some(ImportMsg::Batch(rows)) => {
                         flush.rows += rows.len();
                         for c in &rows {
-                            match upsert_contact_tx(&mut st, tx, org, c, now, Some(&mut bulk))?.1 {
+                            match upsert_contact_tx(&mut st, tx, org, c, now, Some(&mut lookups))?.1 {
                                 UpsertOutcome::Inserted => counts.inserted += 1,
                                 UpsertOutcome::Updated => counts.updated += 1,
                                 UpsertOutcome::Unchanged => counts.unchanged += 1,
@@ -1203,9 +1105,8 @@ impl Backend for SqliteStore {
                 }
             }
             tracing::debug!(?waiting, total = ?started.elapsed(), "contacts import: writer time waiting for rows");
-            bulk.keys.flush(tx, org)?;
             let t = std::time::Instant::now();
-            bulk.lookups.write(tx, org)?;
+            lookups.write(tx, org)?;
             tracing::debug!(took = ?t.elapsed(), "contacts import: look-up entries written");
             if counts.inserted + counts.updated > 0 {
                 bump_version(tx, org)?;

@@ -6,9 +6,9 @@
 //!   It keys the blind indexes (HMAC-SHA-256 of a normalized identifier, truncated to 16 bytes)
 //!   that let the store find a contact by e-mail or phone without keeping either in clear, and
 //!   the content digests that make imports idempotent.
-//! - Each contact has a **data key**, wrapped by the master key and stored in `contact_keys`,
-//!   that seals its personal fields (AES-256-GCM). Deleting that one row makes the contact's
-//!   data unreadable everywhere it was copied: crypto-shredding.
+//! - Each contact has a **data key**, wrapped by the master key and stored in the contact's row
+//!   (`contacts.wrapped_dek`), that seals its personal fields (AES-256-GCM). Clearing that one
+//!   value makes the contact's data unreadable everywhere it was copied: crypto-shredding.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -76,4 +76,34 @@ both_stores! {
         let err = old_only.contact(org.id, &c1).await.unwrap_err();
         assert!(err.to_string().contains("master key"), "{err}");
     };
+
+    upgrading_moves_each_data_key_into_its_contact_row => |t: TestStore| async move {
+        // A store as migration 8 found it: data keys in a table of their own.
+        let s = &t.store;
+        let org = s.require_org(DEFAULT_ORG).await.unwrap();
+        for r in ["C1", "C2"] {
+            s.upsert_contact(org.id, &contact(r, &format!("{}@example.org", r.to_lowercase()), "0612345678"))
+                .await
+                .unwrap();
+        }
+        let before = s.contact(org.id, &ContactRef::parse("C2").unwrap()).await.unwrap().unwrap();
+        let blob = if t.sqlite_file.is_some() { "BLOB" } else { "BYTEA" };
+        t.raw_sql(&format!(
+            "CREATE TABLE contact_keys (org_id BIGINT NOT NULL, contact_id BIGINT NOT NULL,
+                 wrapped_dek {blob} NOT NULL, PRIMARY KEY (org_id, contact_id));
+             INSERT INTO contact_keys SELECT org_id, id, wrapped_dek FROM contacts;
+             ALTER TABLE contacts DROP COLUMN wrapped_dek;
+             DELETE FROM vigie_migrations WHERE version = 8;"
+        ))
+        .await
+        .unwrap();
+
+        // Opening the store applies migration 8: every contact reads as before.
+        let upgraded = t.reopen_with(test_vault()).await.unwrap();
+        let after = upgraded.contact(org.id, &ContactRef::parse("C2").unwrap()).await.unwrap().unwrap();
+        assert_eq!(after.data, before.data);
+        assert_eq!(upgraded.count_all_contact_keys().await.unwrap(), 2);
+        let gone = t.raw_sql("SELECT count(*) FROM contact_keys").await.unwrap_err();
+        assert!(gone.contains("contact_keys"), "{gone}");
+    };
 }
