@@ -198,6 +198,50 @@ both_stores! {
         assert_eq!((counts.inserted, counts.updated, counts.unchanged), (0, 0, 100));
     };
 
+    a_load_rolled_back_after_writing_pages_midway_leaves_nothing => |t: TestStore| async move {
+        // SQLite loads write filled pages while waiting for rows (every 65,536 rows): a load that
+        // fails after that must still leave the store as it was.
+        let s = &t.store;
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        s.upsert_contact(org.id, &contact("OLD", "old@example.org", "0600000001")).await.unwrap();
+        let size = || t.sqlite_file.as_ref().map(|f| std::fs::metadata(f).unwrap().len());
+        let before = size();
+        let (tx, rx) = mpsc::channel(4);
+        let feed = async move {
+            for b in 0..2 {
+                let batch: Vec<_> = (0..35_000)
+                    .map(|i| crypto.seal_contact(&contact(&format!("L{b}-{i:05}"), &format!("l{b}.{i}@example.org"), "0612345678")))
+                    .collect();
+                tx.send(ImportMsg::Batch(batch)).await.unwrap();
+            }
+            // The writer waits for more rows now: it writes what it has.
+            let mut grown = false;
+            for _ in 0..100 {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                if size() > before.map(|b| b + (4 << 20)) {
+                    grown = true;
+                    break;
+                }
+            }
+            grown
+            // `tx` dropped here: the reader gives up, the load rolls back.
+        };
+        let (aborted, grown) = tokio::join!(s.import_contacts(org.id, rx), feed);
+        assert_eq!(grown, before.is_some(), "a SQLite load writes pages before its commit");
+        assert!(matches!(aborted, Err(StoreError::ImportAborted)), "{aborted:?}");
+        let page = s.contacts(org.id, &ContactQuery { limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(page.contacts.len(), 1);
+        assert_eq!(page.contacts[0].data.contact_ref.as_str(), "OLD");
+        if let Some(file) = &t.sqlite_file {
+            let conn = rusqlite::Connection::open(file).unwrap();
+            let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+            assert_eq!(check, "ok");
+            let n: i64 = conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
+            assert_eq!(n, 1);
+        }
+    };
+
     bulk_imports_keep_identifier_searches_exact => |t: TestStore| async move {
         let s = &t.store;
         let org = default_org(s).await;
