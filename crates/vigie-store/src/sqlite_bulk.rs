@@ -75,7 +75,7 @@ impl<'c> BulkStatement<'c> {
                 db,
                 sql.as_ptr().cast(),
                 len,
-                ffi::SQLITE_PREPARE_PERSISTENT as u32,
+                ffi::SQLITE_PREPARE_PERSISTENT,
                 &mut stmt,
                 ptr::null_mut(),
             )
