@@ -560,7 +560,7 @@ struct RefResolver<'c> {
     window: rusqlite::Statement<'c>,
     by_key: rusqlite::CachedStatement<'c>,
     /// (contact_ref, id) of consecutive entries of the index, from a reference on.
-    buf: Vec<(String, i64)>,
+    buf: Window,
     pos: usize,
     /// The index has no entry after `buf`.
     exhausted: bool,
@@ -587,7 +587,7 @@ impl<'c> RefResolver<'c> {
             ))?,
             by_key: conn
                 .prepare_cached("SELECT id FROM contacts WHERE org_id = ?1 AND contact_ref = ?2")?,
-            buf: Vec::new(),
+            buf: Window::default(),
             pos: 0,
             exhausted: false,
             served: 0,
@@ -610,7 +610,8 @@ impl<'c> RefResolver<'c> {
         self.served = 0;
         let mut rows = self.window.query(params![self.org, from])?;
         while let Some(r) = rows.next()? {
-            self.buf.push((r.get(0)?, r.get(1)?));
+            let contact_ref = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            self.buf.push(contact_ref, r.get(1)?);
         }
         self.exhausted = self.buf.len() < Self::WINDOW;
         Ok(())
@@ -623,14 +624,11 @@ impl<'c> RefResolver<'c> {
         let before_window = self
             .buf
             .first()
-            .is_none_or(|(first, _)| contact_ref < first.as_str());
+            .is_none_or(|(first, _)| contact_ref < first);
         if before_window && !self.buf.is_empty() {
             return self.by_key(contact_ref);
         }
-        let past_window = self
-            .buf
-            .last()
-            .is_none_or(|(last, _)| contact_ref > last.as_str());
+        let past_window = self.buf.last().is_none_or(|(last, _)| contact_ref > last);
         if past_window {
             if self.exhausted && !self.buf.is_empty() {
                 return Ok(None);
@@ -638,31 +636,79 @@ impl<'c> RefResolver<'c> {
             self.refill(contact_ref)?;
         }
         // Within the window [first, last]: the reference exists if and only if it is in it.
-        if self
-            .buf
-            .get(self.pos)
-            .is_none_or(|(r, _)| contact_ref < r.as_str())
-        {
+        if self.buf.get(self.pos).is_none_or(|(r, _)| contact_ref < r) {
             // Behind the reading position: search the part of the window already passed.
-            return Ok(self.buf[..self.pos]
-                .binary_search_by(|(r, _)| r.as_str().cmp(contact_ref))
-                .ok()
-                .map(|i| self.buf[i].1));
+            return Ok(self.buf.search_before(self.pos, contact_ref));
         }
-        while self
-            .buf
-            .get(self.pos)
-            .is_some_and(|(r, _)| r.as_str() < contact_ref)
-        {
+        while self.buf.get(self.pos).is_some_and(|(r, _)| r < contact_ref) {
             self.pos += 1;
         }
         match self.buf.get(self.pos) {
             Some((r, id)) if r == contact_ref => {
                 self.served += 1;
-                Ok(Some(*id))
+                Ok(Some(id))
             }
             _ => Ok(None),
         }
+    }
+}
+
+/// A window of the contact reference index: the references one after the other in one string
+/// (a window read costs no allocation per reference; a ledger load reads two million of them on
+/// its writer, the bottleneck of the load), with each entry's end and contact id.
+#[derive(Default)]
+struct Window {
+    refs: String,
+    /// (end of the reference in `refs`, contact id), in index order.
+    entries: Vec<(usize, i64)>,
+}
+
+impl Window {
+    fn clear(&mut self) {
+        self.refs.clear();
+        self.entries.clear();
+    }
+
+    fn push(&mut self, contact_ref: &str, id: i64) {
+        self.refs.push_str(contact_ref);
+        self.entries.push((self.refs.len(), id));
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn get(&self, i: usize) -> Option<(&str, i64)> {
+        let &(end, id) = self.entries.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |p| self.entries[p].0);
+        Some((&self.refs[start..end], id))
+    }
+
+    fn first(&self) -> Option<(&str, i64)> {
+        self.get(0)
+    }
+
+    fn last(&self) -> Option<(&str, i64)> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// The id of `contact_ref` among the first `n` entries (sorted), if it is there.
+    fn search_before(&self, n: usize, contact_ref: &str) -> Option<i64> {
+        let (mut lo, mut hi) = (0, n.min(self.len()));
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (r, id) = self.get(mid)?;
+            match r.cmp(contact_ref) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(id),
+            }
+        }
+        None
     }
 }
 
@@ -1130,7 +1176,9 @@ impl Backend for SqliteStore {
             let mut full = BulkStatement::prepare(tx, &insert_events_sql(CHUNK))?;
             let drop_later = dropper();
             // Ledger files are grouped by contact: remember the last one looked up.
-            let mut last: Option<(String, Option<i64>)> = None;
+            // (reference, its id), in a buffer reused for every contact.
+            let mut last_ref = String::new();
+            let mut last_id: Option<Option<i64>> = None;
             let started = std::time::Instant::now();
             let mut waiting = std::time::Duration::ZERO;
             let mut flush = IdleFlush::default();
@@ -1141,11 +1189,13 @@ impl Backend for SqliteStore {
                         flush.rows += rows.len();
                         let mut resolved = Vec::with_capacity(rows.len());
                         for e in &rows {
-                            let contact_id = match &last {
-                                Some((r, id)) if *r == e.contact_ref => *id,
+                            let contact_id = match last_id {
+                                Some(id) if last_ref == e.contact_ref => id,
                                 _ => {
                                     let id = resolver.resolve(&e.contact_ref)?;
-                                    last = Some((e.contact_ref.clone(), id));
+                                    last_ref.clear();
+                                    last_ref.push_str(&e.contact_ref);
+                                    last_id = Some(id);
                                     id
                                 }
                             };
