@@ -221,10 +221,17 @@ fn too_many(lang: Lang, wait: Duration) -> Response {
     )
 }
 
-async fn org_of(state: &AppState, slug: &str) -> Result<Option<Organization>, ()> {
-    state.org(slug).await.map_err(|e| {
-        tracing::error!(error = %e, "privacy centre: store");
-    })
+/// The organization of a privacy centre address, or the page to answer instead (unknown
+/// organization, or the store failing).
+async fn centre_org(state: &AppState, slug: &str, lang: Lang) -> Result<Organization, Response> {
+    match state.org(slug).await {
+        Ok(Some(org)) => Ok(org),
+        Ok(None) => Err(unknown_org(lang)),
+        Err(e) => {
+            tracing::error!(error = %e, "privacy centre: store");
+            Err(failure(lang))
+        }
+    }
 }
 
 /// The rate-limit key of a client: its address as the gate sees it (behind a trusted proxy,
@@ -395,10 +402,9 @@ async fn centre(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    let org = match org_of(&state, &slug).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return unknown_org(lang),
-        Err(()) => return failure(lang),
+    let org = match centre_org(&state, &slug, lang).await {
+        Ok(o) => o,
+        Err(page) => return page,
     };
     let (csrf, set) = prelogin_token(&headers);
     with_cookie(
@@ -491,10 +497,9 @@ async fn file(
         .lang
         .parse()
         .unwrap_or_else(|_| crate::api::lang_of(&headers));
-    let org = match org_of(&state, &slug).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return unknown_org(lang),
-        Err(()) => return failure(lang),
+    let org = match centre_org(&state, &slug, lang).await {
+        Ok(o) => o,
+        Err(page) => return page,
     };
     let (csrf, set) = prelogin_token(&headers);
     if set.is_some() || form.csrf != csrf {
@@ -743,10 +748,9 @@ async fn code_form(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    let org = match org_of(&state, &slug).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return unknown_org(lang),
-        Err(()) => return failure(lang),
+    let org = match centre_org(&state, &slug, lang).await {
+        Ok(o) => o,
+        Err(page) => return page,
     };
     match state
         .store()
@@ -779,10 +783,9 @@ async fn check_code(
         .lang
         .parse()
         .unwrap_or_else(|_| crate::api::lang_of(&headers));
-    let org = match org_of(&state, &slug).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return unknown_org(lang),
-        Err(()) => return failure(lang),
+    let org = match centre_org(&state, &slug, lang).await {
+        Ok(o) => o,
+        Err(page) => return page,
     };
     let (csrf, set) = prelogin_token(&headers);
     if set.is_some() || form.csrf != csrf {
@@ -919,10 +922,9 @@ async fn status(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    let org = match org_of(&state, &slug).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return unknown_org(lang),
-        Err(()) => return failure(lang),
+    let org = match centre_org(&state, &slug, lang).await {
+        Ok(o) => o,
+        Err(page) => return page,
     };
     let id = match state.store().portal_request(org.id, &token).await {
         Ok(Some(id)) => id,

@@ -121,40 +121,18 @@ fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The parameters of the contact INSERT and UPDATE: `?1` org, `?2` the row's key (contact_ref
-/// or id), `?3`–`?15` the sealed fields, `?16` now, `?17` the wrapped data key.
+/// The parameters of the contact INSERT and UPDATE, bound without copies: `?1` org, `?2` the
+/// row's key (its reference for the insert, its id for the update), `?3`–`?15` the sealed
+/// fields, `?16` now, `?17` the wrapped data key.
 fn contact_params<'a>(
-    org: &'a OrgId,
-    key: &'a dyn rusqlite::ToSql,
+    org: OrgId,
+    key: Param<'a>,
     c: &'a SealedContact,
-    now: &'a i64,
-) -> [&'a dyn rusqlite::ToSql; 17] {
-    [
-        org,
-        key,
-        &c.email_bidx,
-        &c.phone_bidx,
-        &c.pii,
-        &c.audience,
-        &c.customer,
-        &c.customer_categories,
-        &c.collected_via,
-        &c.collected_at,
-        &c.informed,
-        &c.objection_offered,
-        &c.contract_active,
-        &c.restricted,
-        &c.row_digest,
-        now,
-        &c.wrapped_dek,
-    ]
-}
-
-/// [`contact_params`] for a [`BulkStatement`]: bound without copies.
-fn contact_bulk_params<'a>(org: OrgId, c: &'a SealedContact, now: i64) -> [Param<'a>; 17] {
+    now: i64,
+) -> [Param<'a>; 17] {
     [
         Param::Int(org),
-        Param::Text(&c.contact_ref),
+        key,
         c.email_bidx.as_ref().map(|b| &b[..]).into(),
         c.phone_bidx.as_ref().map(|b| &b[..]).into(),
         Param::Blob(&c.pii),
@@ -182,7 +160,7 @@ pub(crate) const LOOKUP_PHONE: i64 = 2;
 struct ContactStatements<'c> {
     insert: BulkStatement<'c>,
     select: rusqlite::CachedStatement<'c>,
-    update: rusqlite::CachedStatement<'c>,
+    update: BulkStatement<'c>,
     insert_lookup: rusqlite::CachedStatement<'c>,
     delete_lookup: rusqlite::CachedStatement<'c>,
 }
@@ -202,7 +180,8 @@ impl<'c> ContactStatements<'c> {
                 "SELECT id, row_digest, email_bidx, phone_bidx, erased_at IS NOT NULL FROM contacts
                  WHERE org_id = ?1 AND contact_ref = ?2",
             )?,
-            update: conn.prepare_cached(
+            update: BulkStatement::prepare(
+                conn,
                 "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
                      customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
                      objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
@@ -322,7 +301,9 @@ fn upsert_contact_tx(
     now: i64,
     mut bulk: Option<&mut PendingLookups>,
 ) -> Result<(i64, UpsertOutcome)> {
-    let inserted = st.insert.execute(&contact_bulk_params(org, c, now))?;
+    let inserted = st
+        .insert
+        .execute(&contact_params(org, Param::Text(&c.contact_ref), c, now))?;
     if inserted == 1 {
         let id = conn.last_insert_rowid();
         match bulk {
@@ -341,7 +322,7 @@ fn upsert_contact_tx(
         return Ok((id, UpsertOutcome::Unchanged));
     }
     st.update
-        .execute(contact_params(&org, &id, c, &now).as_slice())?;
+        .execute(&contact_params(org, Param::Int(id), c, now))?;
     if let Some(entry) = bulk.as_mut().and_then(|b| b.get_mut(id)) {
         // Inserted earlier in this load: its entries are not written yet.
         entry.1 = c.email_bidx;
