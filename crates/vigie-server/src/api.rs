@@ -53,7 +53,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
 /// (FR); e-mail addresses are trimmed and lower-cased. Personal fields are encrypted at rest.
 #[utoipa::path(post, path = "/api/v1/contacts", tag = TAG_CONTACTS,
     params(OrgHeader),
-    request_body = ContactInput,
+    request_body = NewContactInput,
     responses(
         (status = 201, description = "Created", body = ContactOut),
         (status = 400, description = "A field is missing or invalid", body = ErrorBody),
@@ -515,9 +515,10 @@ pub struct OrgHeader {
 }
 
 /// A decision request (DECISIONS.md). Fields other than `jurisdiction`, `at`, `channel`,
-/// `purpose` and `contact.audience` may be left out and take the contract's defaults. Unknown
-/// fields are refused.
+/// `purpose` and `contact.audience` may be left out and take the contract's defaults; only the
+/// ones the contract shows as nullable may be `null`. Unknown fields are refused.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DecisionRequestDoc {
     #[schema(value_type = JurisdictionName)]
@@ -529,49 +530,66 @@ pub struct DecisionRequestDoc {
     channel: String,
     #[schema(value_type = PurposeName)]
     purpose: String,
+    #[schema(nullable = false)]
     campaign: Option<CampaignDoc>,
     contact: ContactFactsDoc,
 }
 
 /// What the campaign says about its message.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CampaignDoc {
     #[schema(example = "optics")]
     product_category: Option<String>,
     /// Default false.
+    #[schema(nullable = false)]
     relates_to_profession: Option<bool>,
     /// Default true; false for a non-commercial appeal.
+    #[schema(nullable = false)]
     commercial: Option<bool>,
 }
 
 /// The facts about the contact.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ContactFactsDoc {
     #[schema(value_type = AudienceName)]
     audience: String,
+    #[schema(nullable = false)]
     customer: Option<bool>,
+    #[schema(nullable = false)]
     customer_categories: Option<Vec<String>>,
+    #[schema(nullable = false)]
     contract_active: Option<bool>,
     #[schema(format = DateTime)]
     collected_at: Option<String>,
     collected_via: Option<String>,
     /// Default true.
+    #[schema(nullable = false)]
     informed: Option<bool>,
     /// Default true.
+    #[schema(nullable = false)]
     objection_offered: Option<bool>,
+    #[schema(nullable = false)]
     restricted: Option<bool>,
+    #[schema(nullable = false)]
     suppressed: Option<bool>,
+    #[schema(nullable = false)]
     on_opposition_list: Option<bool>,
+    /// 0 to 4294967295.
+    #[schema(nullable = false, format = Int64, maximum = 4294967295.0)]
     calls_last_30_days: Option<u32>,
     #[schema(format = DateTime)]
     last_call_refusal_at: Option<String>,
+    #[schema(nullable = false)]
     events: Option<Vec<ConsentEventDoc>>,
 }
 
 /// A consent ledger event as the rules read it.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ConsentEventDoc {
     #[schema(value_type = ChannelScopeName)]

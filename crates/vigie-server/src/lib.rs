@@ -14,6 +14,7 @@ pub mod error;
 mod extract;
 mod login;
 pub mod mail;
+mod openapi_doc;
 mod privacy;
 mod requests;
 mod requests_ui;
@@ -364,6 +365,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::get_archive))
         .split_for_parts();
     utoipa::Modify::modify(&Security, &mut doc);
+    openapi_doc::complete_responses(&mut doc);
+    openapi_doc::split_nullable_formats(&mut doc);
     (router, doc)
 }
 
