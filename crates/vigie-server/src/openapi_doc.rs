@@ -247,9 +247,13 @@ mod tests {
                 let utoipa::openapi::RefOr::T(response) = response else {
                     continue;
                 };
-                let error_body = response.content.get("application/json").is_some_and(|c| {
-                    matches!(&c.schema, Some(utoipa::openapi::RefOr::Ref(r)) if r.ref_location.ends_with("/ErrorBody"))
-                });
+                let error_body = match response.content.get("application/json") {
+                    Some(utoipa::openapi::RefOr::T(content)) => matches!(
+                        &content.schema,
+                        Some(utoipa::openapi::RefOr::Ref(r)) if r.ref_location.ends_with("/ErrorBody")
+                    ),
+                    _ => false,
+                };
                 if !error_body {
                     wrong.push(format!("{method} {path}: {status}"));
                 }
