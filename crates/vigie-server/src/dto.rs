@@ -663,3 +663,54 @@ pub struct Health {
     #[schema(example = "sqlite")]
     pub store: &'static str,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Whole {
+        #[serde(deserialize_with = "whole")]
+        months: u8,
+        #[serde(default, deserialize_with = "optional_whole")]
+        days: Option<u32>,
+    }
+
+    fn read(json: &str) -> Result<Whole, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn integers_may_be_written_with_a_zero_fraction() {
+        let w = read(r#"{"months": 2.0, "days": 30.0}"#).unwrap();
+        assert_eq!((w.months, w.days), (2, Some(30)));
+        let w = read(r#"{"months": 1, "days": null}"#).unwrap();
+        assert_eq!((w.months, w.days), (1, None));
+        assert_eq!(read(r#"{"months": 1}"#).unwrap().days, None);
+        for refused in [
+            r#"{"months": 1.5}"#,
+            r#"{"months": -1}"#,
+            r#"{"months": 256}"#,
+            r#"{"months": 256.0}"#,
+            r#"{"months": 1e300}"#,
+            r#"{"months": "2"}"#,
+            r#"{"months": null}"#,
+            r#"{"months": 1, "days": 4294967296}"#,
+        ] {
+            assert!(read(refused).is_err(), "{refused} was read");
+        }
+    }
+
+    #[test]
+    fn a_contact_reference_is_never_null() {
+        let input: ContactInput =
+            serde_json::from_str(r#"{"audience": "consumer"}"#).expect("absent is allowed");
+        assert_eq!(input.contact_ref, None);
+        let null = serde_json::from_str::<ContactInput>(
+            r#"{"contact_ref": null, "audience": "consumer"}"#,
+        );
+        assert!(null.is_err(), "a null contact_ref was read as absent");
+        let patch = serde_json::from_str::<ContactPatch>(r#"{"contact_ref": null}"#);
+        assert!(patch.is_err());
+    }
+}
