@@ -4,7 +4,8 @@
 //! ([`crate::auth::ROUTES`]) and from what the extractors do, so that no handler has to repeat
 //! them and none can forget one:
 //!
-//! - a route that needs authentication answers 401 (no valid credentials), 403 (the role or the
+//! - a route that needs authentication reads the `Vigie-Org` header and answers 401 (no valid
+//!   credentials), 403 (the role or the
 //!   token's scopes lack its permission, or a session's change lacks its CSRF token) and 404 (an
 //!   organization named in `Vigie-Org` that the caller does not belong to);
 //! - a route that reads a body answers 400 (unreadable), 413 (too large) and 415 (wrong type);
@@ -71,6 +72,7 @@ pub fn complete_responses(doc: &mut OpenApi) {
             match permission {
                 Some(Permission::Public) => add_rate_limited(op),
                 _ => {
+                    declare_org_header(op);
                     add(
                         op,
                         401,
@@ -89,6 +91,23 @@ pub fn complete_responses(doc: &mut OpenApi) {
                 }
             }
         }
+    }
+}
+
+/// The gate reads `Vigie-Org` on every authenticated route, whether or not its handler names it.
+fn declare_org_header(op: &mut Operation) {
+    let parameters = op.parameters.get_or_insert_with(Vec::new);
+    let declared = parameters.iter().any(|p| {
+        matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header
+            && p.name.eq_ignore_ascii_case(crate::ORG_HEADER))
+    });
+    if !declared {
+        use utoipa::IntoParams as _;
+        parameters.extend(
+            crate::api::OrgHeader::into_params(|| None)
+                .into_iter()
+                .map(RefOr::T),
+        );
     }
 }
 
@@ -215,6 +234,14 @@ mod tests {
                 needed.push("429");
             } else {
                 needed.extend(["401", "403", "404"]);
+                let names_org =
+                    op.parameters.iter().flatten().any(
+                        |p| matches!(p, utoipa::openapi::RefOr::T(p) if p.name == "Vigie-Org"),
+                    );
+                assert!(
+                    names_org,
+                    "{method} {path} does not declare the Vigie-Org header"
+                );
                 assert!(
                     op.security.as_ref().is_some_and(|s| !s.is_empty()),
                     "{method} {path} needs {permission} but declares no security requirement"
