@@ -12,6 +12,7 @@ pub mod ident;
 pub mod ledger;
 pub mod moment;
 mod numbering;
+pub mod spreadsheet;
 pub mod vocab;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
