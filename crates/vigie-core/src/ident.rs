@@ -182,7 +182,10 @@ fn check_ascii_domain(domain: &str) -> Result<(), &'static str> {
         if bytes[0] == b'-' || bytes[bytes.len() - 1] == b'-' {
             return Err("domain label starts or ends with a hyphen");
         }
-        if !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-') {
+        if !bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        {
             return Err("character not allowed in the domain (letters, digits and hyphens only)");
         }
         last_all_digits = bytes.iter().all(u8::is_ascii_digit);
