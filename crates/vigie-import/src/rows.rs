@@ -290,6 +290,12 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
         })
         .transpose()?
         .unwrap_or_default();
+    if categories.len() > vigie_core::MAX_CUSTOMER_CATEGORIES {
+        return Err(FieldError::new(
+            "customer_categories",
+            format!("at most {} categories", vigie_core::MAX_CUSTOMER_CATEGORIES),
+        ));
+    }
     Ok(ContactData {
         contact_ref,
         email,

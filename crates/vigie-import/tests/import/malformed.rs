@@ -47,6 +47,26 @@ both_stores! {
         assert!(!s.on_opposition_list(o.id, &vigie_core::PhoneE164::parse_e164("+33612345678").unwrap()).await.unwrap());
     };
 
+    free_text_and_lists_are_bounded => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let opts = ImportOptions::default();
+        let many: Vec<String> = (0..=vigie_core::MAX_CUSTOMER_CATEGORIES).map(|i| format!("c{i}")).collect();
+        for (bad, column) in [
+            (CONTACTS.replace(",false,,trade_show,", &format!(",false,{},trade_show,", many.join("|"))), "customer_categories"),
+            // A NUL used to pass the reader and fail in PostgreSQL's text column.
+            (CONTACTS.replace(",trade_show,", ",trade\0show,"), "collected_via"),
+            (CONTACTS.replace(",trade_show,", &format!(",{},", "x".repeat(257))), "collected_via"),
+            (CONTACTS.replace("C00000002", "C/2"), "contact_ref"),
+            (CONTACTS.replace("C00000002", "C\u{202e}2"), "contact_ref"),
+        ] {
+            let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "b.csv", &bad), &opts).await);
+            assert_eq!((errors[0].line, errors[0].column.as_str()), (3, column), "{errors:?}");
+        }
+        assert_eq!(contact_count(s, &o).await, 0);
+    };
+
     a_repeated_contact_ref_names_both_lines => |t: TestStore| async move {
         let dir = tempfile::tempdir().unwrap();
         let s = &t.store;
