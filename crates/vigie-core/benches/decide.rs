@@ -166,6 +166,19 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // Imports parse millions of addresses: the common ASCII shape, typed in capitals with
+    // spaces around as exports have it, and an internationalized domain (the IDNA path).
+    let mut g = c.benchmark_group("ident");
+    for (name, typed) in [
+        ("email_ascii", "  Marie.Martin42@Example-Domain.FR "),
+        ("email_idna", "marie@café.fr"),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(vigie_core::Email::parse(black_box(typed)).unwrap()))
+        });
+    }
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -2,6 +2,9 @@
 //! rule, the invariants as properties, request errors, explanations, and agreement with the
 //! reference screening's rules on the data it covers.
 
+#[path = "decisions/fuzz.rs"]
+mod fuzz;
+
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;

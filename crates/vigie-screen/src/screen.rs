@@ -54,6 +54,11 @@ pub enum TargetsError {
     },
     #[error("the targets file's header cannot be read: {0}")]
     Header(String),
+    #[error(
+        "line {line} of the targets file: a quoted field opened on this line is not closed on it \
+         (unbalanced \"); the list was not screened"
+    )]
+    UnclosedQuote { line: u64 },
     #[error("reading the targets: {0}")]
     Read(std::io::Error),
     #[error("writing the decisions: {0}")]
@@ -242,6 +247,8 @@ impl<'a> Screener<'a> {
         let mut bytes_read = 0u64;
         let mut output_bytes = 0u64;
         let mut rows = 0u64;
+        // Line ends (`\n`) before the block: the line an error names.
+        let mut lines_before = 0u64;
         let mut counts = Counts::default();
         let mut column: Option<usize> = None;
         let mut pending: Vec<Vec<u8>> = Vec::new();
@@ -306,14 +313,21 @@ impl<'a> Screener<'a> {
             let col = column.expect("the header was read");
             let data = &buf[start..cut];
             let unhashed = &buf[hashed.min(buf.len())..];
-            let (decided, written) = rayon::join(
-                || self.screen_block(data, col, rows),
+            let lines_before_data = lines_before + count_line_ends(&buf[..start]);
+            let (decided, (written, block_lines)) = rayon::join(
+                || self.screen_block(data, col, rows, lines_before_data),
                 || {
                     input_hash.update(unhashed);
-                    write_out(&mut pending, &mut output_hash, &mut output)
+                    let lines = count_line_ends(data);
+                    (
+                        write_out(&mut pending, &mut output_hash, &mut output),
+                        lines,
+                    )
                 },
             );
             output_bytes += written?;
+            let decided = decided?;
+            lines_before = lines_before_data + block_lines;
             rows += decided.rows;
             counts.add(&decided.counts);
             pending = decided.outputs;
@@ -341,8 +355,15 @@ impl<'a> Screener<'a> {
         })
     }
 
-    /// Decides the complete records of `data`; their rows are numbered from `rows_before + 1`.
-    fn screen_block(&self, data: &[u8], column: usize, rows_before: u64) -> Decided {
+    /// Decides the complete records of `data`; their rows are numbered from `rows_before + 1`,
+    /// and `data` starts after `lines_before` line ends of the file.
+    fn screen_block(
+        &self,
+        data: &[u8],
+        column: usize,
+        rows_before: u64,
+        lines_before: u64,
+    ) -> Result<Decided, TargetsError> {
         let codes: Vec<Vec<u8>> = if memchr::memchr(b'"', data).is_none() {
             pieces(data)
                 .par_iter()
@@ -364,7 +385,10 @@ impl<'a> Screener<'a> {
                 })
                 .collect()
         } else {
-            let fields = quoted_fields(data, column);
+            let fields =
+                quoted_fields(data, column).map_err(|line| TargetsError::UnclosedQuote {
+                    line: lines_before + line,
+                })?;
             fields
                 .par_chunks(2048)
                 .map(|chunk| {
@@ -393,11 +417,11 @@ impl<'a> Screener<'a> {
         for c in &counts {
             total.add(c);
         }
-        Decided {
+        Ok(Decided {
             rows: next - rows_before - 1,
             counts: total,
             outputs,
-        }
+        })
     }
 }
 
@@ -708,7 +732,11 @@ fn record_ends(buf: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// Field `column` of every record of quoted CSV (complete records), read by the `csv` crate;
 /// blank lines are skipped, `None` for a record with fewer fields.
-fn quoted_fields(data: &[u8], column: usize) -> Vec<Option<Vec<u8>>> {
+///
+/// A field holding a line break is refused with the line (from 1) its record starts on: Python's
+/// csv module would read it, but in a list of people to reach it is a quote left open, which
+/// reads the following rows into one field and leaves them unscreened (issue 18, defect 3).
+fn quoted_fields(data: &[u8], column: usize) -> Result<Vec<Option<Vec<u8>>>, u64> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -717,9 +745,17 @@ fn quoted_fields(data: &[u8], column: usize) -> Vec<Option<Vec<u8>>> {
     let mut out = Vec::new();
     // Reading from memory cannot fail; a malformed record reads as far as it goes.
     while reader.read_byte_record(&mut record).unwrap_or(false) {
+        if memchr::memchr2(b'\n', b'\r', record.as_slice()).is_some() {
+            return Err(record.position().map_or(1, |p| p.line()));
+        }
         out.push(record.get(column).map(<[u8]>::to_vec));
     }
-    out
+    Ok(out)
+}
+
+/// The `\n` in `data`: lines as the csv crate counts them.
+fn count_line_ends(data: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', data).count() as u64
 }
 
 /// Reads the header record at the start of `data`: the position of `identifier`'s column (the
@@ -809,12 +845,22 @@ mod tests {
 
     #[test]
     fn quoted_fields_skip_blank_lines_like_python() {
-        let got = quoted_fields(b"\"a,b\",1\n\n\"\",2\nx\n", 0);
+        let got = quoted_fields(b"\"a,b\",1\n\n\"\",2\nx\n", 0).unwrap();
         assert_eq!(
             got,
             [Some(b"a,b".to_vec()), Some(Vec::new()), Some(b"x".to_vec())]
         );
-        assert_eq!(quoted_fields(b"\"a\"\n", 1), [None]);
+        assert_eq!(quoted_fields(b"\"a\"\n", 1).unwrap(), [None]);
+    }
+
+    #[test]
+    fn a_quote_left_open_names_the_line_it_opened_on() {
+        // Line 3 opens a quote that line 4 closes: Python would read one record "b\nc".
+        assert_eq!(
+            quoted_fields(b"a,1\n\"x\",2\n\"b,3\nc\",4\nd,5\n", 0),
+            Err(3)
+        );
+        assert_eq!(quoted_fields(b"\"a\r\nb\"\n", 0), Err(1));
     }
 
     #[test]

@@ -213,6 +213,13 @@ pub fn parse_phone(field: &str, s: &str, region: Region) -> ApiResult<PhoneE164>
 }
 
 fn categories(value: Vec<String>) -> ApiResult<Vec<String>> {
+    if value.len() > vigie_core::MAX_CUSTOMER_CATEGORIES {
+        return Err(ApiError::field(
+            "too_many",
+            "customer_categories",
+            format!("at most {} categories", vigie_core::MAX_CUSTOMER_CATEGORIES),
+        ));
+    }
     let mut out = Vec::with_capacity(value.len());
     for (i, c) in value.into_iter().enumerate() {
         let field = format!("customer_categories[{i}]");

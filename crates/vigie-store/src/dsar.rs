@@ -55,7 +55,7 @@ impl Identifier {
             StoreError::Other(format!("stored request identifier is corrupt: {e}"))
         };
         match kind {
-            "email" => Email::parse(text)
+            "email" => Email::from_stored(text)
                 .map(Identifier::Email)
                 .map_err(|e| corrupt(&e)),
             "phone" => PhoneE164::parse_e164(text)
@@ -327,7 +327,7 @@ impl Row {
             contact_ref: self
                 .contact_ref
                 .as_deref()
-                .map(ContactRef::parse)
+                .map(ContactRef::from_stored)
                 .transpose()
                 .map_err(|e| corrupt("contact_ref", e))?,
             contact_id: self.contact_id,

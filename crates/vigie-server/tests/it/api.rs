@@ -241,6 +241,9 @@ both_stores! {
             .field_error(400, "invalid_field", "collected_at");
         app.json(Method::POST, "/api/v1/contacts", &json!({"contact_ref": "X1", "audience": "consumer", "customer_categories": ["a", 3]})).await
             .field_error(400, "invalid_field", "customer_categories[1]");
+        let too_many: Vec<String> = (0..=vigie_core::MAX_CUSTOMER_CATEGORIES).map(|i| format!("c{i}")).collect();
+        app.json(Method::POST, "/api/v1/contacts", &json!({"contact_ref": "X1", "audience": "consumer", "customer_categories": too_many})).await
+            .field_error(400, "too_many", "customer_categories");
         app.json(Method::POST, "/api/v1/contacts", &json!({"contact_ref": "", "audience": "consumer"})).await
             .field_error(400, "invalid_contact_ref", "contact_ref");
 
