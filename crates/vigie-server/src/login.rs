@@ -23,7 +23,7 @@ use vigie_store::{AuditEvent, Session, User};
 
 use crate::AppState;
 use crate::auth::{PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie};
-use crate::ui::{esc, html_response};
+use crate::html::legacy::esc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -123,7 +123,7 @@ fn lang_of(params: &PageParams, headers: &HeaderMap) -> Lang {
         .lang
         .as_deref()
         .and_then(|l| l.parse().ok())
-        .unwrap_or_else(|| crate::api::lang_of(headers))
+        .unwrap_or_else(|| crate::html::lang::from_headers(headers))
 }
 
 fn words(lang: Lang) -> &'static Words {
@@ -145,24 +145,11 @@ fn bare_page(w: &Words, status: StatusCode, title: &str, main: &str) -> Response
     public_page(w.lang, status, title, main)
 }
 
-/// The frame of every page shown before signing in (sign-in, set-up, privacy centre): no
-/// navigation, the language switch, kept out of search engines.
+/// The frame of every page shown before signing in (sign-in, set-up, privacy centre): the
+/// frame without navigation ([`crate::html::bare_page`]) around a body still written by hand.
 pub(crate) fn public_page(lang: &str, status: StatusCode, title: &str, main: &str) -> Response {
-    let mut h = String::with_capacity(main.len() + 1024);
-    let _ = write!(
-        h,
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"robots\" content=\"noindex\">\n\
-         <title>{} · Vigie</title>\n<link rel=\"stylesheet\" href=\"/static/vigie.css\">\n</head>\n<body>\n\
-         <header>\n<span class=\"brand\">Vigie</span>\n\
-         <span class=\"langs\"><a href=\"?lang=fr\" lang=\"fr\">FR</a> · <a href=\"?lang=en\" lang=\"en\">EN</a></span>\n\
-         </header>\n<main class=\"narrow\">\n<h1>{}</h1>\n{main}</main>\n</body>\n</html>\n",
-        esc(lang),
-        esc(title),
-        esc(title)
-    );
-    html_response(status, h)
+    let lang = lang.parse::<Lang>().unwrap_or_default();
+    crate::html::bare_page(lang, status, title, maud::PreEscaped(main.to_owned()))
 }
 
 fn error_line(m: &mut String, error: Option<&str>) {
@@ -361,7 +348,7 @@ async fn login(
         .await
     {
         Ok(u) => u,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::legacy::store_error_page(e),
     };
     let Some(user) = user else {
         state
@@ -386,10 +373,10 @@ async fn login(
         .await
     {
         Ok(s) => s,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::legacy::store_error_page(e),
     };
     let target = if user.totp_enabled {
-        format!("/login/totp?next={}", crate::ui::pct(&next))
+        format!("/login/totp?next={}", crate::html::pct(&next))
     } else {
         "/account/totp".to_owned()
     };
@@ -507,7 +494,7 @@ async fn totp_check(
         .await
     {
         Ok(ok) => ok,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::legacy::store_error_page(e),
     };
     if !ok {
         state
@@ -525,7 +512,7 @@ async fn totp_check(
     }
     state.limits().accounts.succeeded(&account);
     if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::ui::store_error_page(e);
+        return crate::html::legacy::store_error_page(e);
     }
     audit_user(&state, &session.user, "login.succeeded", origin).await;
     Redirect::to(&next).into_response()
@@ -580,7 +567,7 @@ async fn enrol_page(
 ) -> Response {
     let enrolment = match state.store().begin_totp(session.user.id).await {
         Ok(e) => e,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::legacy::store_error_page(e),
     };
     let mut m = String::new();
     error_line(&mut m, error);
@@ -645,7 +632,7 @@ async fn enrol_confirm(
         .await
     {
         Ok(c) => c,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::legacy::store_error_page(e),
     };
     let Some(codes) = codes else {
         return enrol_page(
@@ -658,7 +645,7 @@ async fn enrol_confirm(
         .await;
     };
     if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::ui::store_error_page(e);
+        return crate::html::legacy::store_error_page(e);
     }
     audit_user(&state, &session.user, "totp.enrolled", origin).await;
     let mut m = String::new();
@@ -687,7 +674,7 @@ fn setup_page(
          <p><label>{}<br><input type=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"12\" required autofocus></label></p>\n\
          <p><label>{}<br><input type=\"password\" name=\"password_again\" autocomplete=\"new-password\" minlength=\"12\" required></label></p>\n\
          <p><button type=\"submit\">{}</button></p>\n</form>\n",
-        crate::ui::pct(secret),
+        crate::html::pct(secret),
         hidden("csrf", csrf),
         w.setup_hint,
         w.password,
@@ -715,7 +702,7 @@ async fn setup_form(
             w.setup,
             &format!("<p class=\"error\">{}</p>", w.bad_link),
         ),
-        Err(e) => crate::ui::store_error_page(e),
+        Err(e) => crate::html::legacy::store_error_page(e),
     }
 }
 
@@ -780,7 +767,7 @@ async fn setup(
                 &format!("<p class=\"error\">{}</p>", w.bad_link),
             );
         }
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::legacy::store_error_page(e),
     };
     audit_user(&state, &user, "user.setup", origin).await;
     let (session, _) = match state
@@ -789,7 +776,7 @@ async fn setup(
         .await
     {
         Ok(s) => s,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::legacy::store_error_page(e),
     };
     let mut r = Redirect::to("/account/totp").into_response();
     r.headers_mut().append(
@@ -820,14 +807,14 @@ async fn logout(
     if let Some((secret, session)) = current_session(&state, &headers).await {
         // Only our own pages can sign someone out: the form carries the session's token.
         if !form.is_ok_and(|Form(f)| f.csrf == session.csrf) {
-            return crate::ui::error_page(
+            return crate::html::legacy::error_page(
                 StatusCode::FORBIDDEN,
                 "CSRF",
                 "the form has expired: reload the page",
             );
         }
         if let Err(e) = state.store().end_session(&secret).await {
-            return crate::ui::store_error_page(e);
+            return crate::html::legacy::store_error_page(e);
         }
         audit_user(
             &state,

@@ -36,8 +36,9 @@ use vigie_dsar::{Actor, DsarError};
 use vigie_store::{CodeCheck, Corrections, Identifier, Organization};
 
 use crate::AppState;
+use crate::html::legacy::esc;
+use crate::html::pct;
 use crate::login::{hidden, prelogin_token, with_cookie};
-use crate::ui::{esc, pct};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -86,7 +87,7 @@ fn lang_of(p: &LangParam, headers: &HeaderMap) -> Lang {
     p.lang
         .as_deref()
         .and_then(|l| l.parse().ok())
-        .unwrap_or_else(|| crate::api::lang_of(headers))
+        .unwrap_or_else(|| crate::html::lang::from_headers(headers))
 }
 
 /// French or English.
@@ -496,7 +497,7 @@ async fn file(
     let lang = form
         .lang
         .parse()
-        .unwrap_or_else(|_| crate::api::lang_of(&headers));
+        .unwrap_or_else(|_| crate::html::lang::from_headers(&headers));
     let org = match centre_org(&state, &slug, lang).await {
         Ok(o) => o,
         Err(page) => return page,
@@ -782,7 +783,7 @@ async fn check_code(
     let lang = form
         .lang
         .parse()
-        .unwrap_or_else(|_| crate::api::lang_of(&headers));
+        .unwrap_or_else(|_| crate::html::lang::from_headers(&headers));
     let org = match centre_org(&state, &slug, lang).await {
         Ok(o) => o,
         Err(page) => return page,
