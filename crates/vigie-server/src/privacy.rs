@@ -37,8 +37,9 @@ use vigie_store::{CodeCheck, Corrections, Identifier, Organization};
 
 use crate::AppState;
 use crate::html::legacy::esc;
+use crate::html::legacy::hidden;
 use crate::html::pct;
-use crate::login::{hidden, prelogin_token, with_cookie};
+use crate::login::{prelogin_token, with_cookie};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

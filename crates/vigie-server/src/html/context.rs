@@ -220,3 +220,8 @@ pub(crate) fn error_page(lang: Lang, status: StatusCode, title: &str, message: &
     };
     bare_page(lang, status, title, body)
 }
+
+/// The error page of a store failure, for the handlers outside [`Ui`].
+pub(crate) fn store_error_page(e: vigie_store::StoreError) -> Response {
+    UiError::from(e).into_response()
+}

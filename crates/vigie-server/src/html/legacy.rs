@@ -1,15 +1,8 @@
-//! What the sign-in pages (`login.rs`) and the privacy centre (`privacy.rs`) still use while
-//! their bodies are written by hand: the escaping function and the error pages under their
-//! former signatures. Their frame is already [`super::bare_page`]. To be removed once those
-//! two files render through maud.
+//! What the privacy centre (`privacy.rs`) still uses while its bodies are written by hand: the
+//! escaping function and a hidden input. Its frame is already [`super::bare_page`]. To be
+//! removed once that file renders through maud.
 
 use std::fmt;
-
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use vigie_core::Lang;
-
-use super::context::UiError;
 
 /// Text escaped for HTML element content and quoted attribute values.
 pub struct Esc<'a>(&'a str);
@@ -38,15 +31,13 @@ impl fmt::Display for Esc<'_> {
     }
 }
 
-/// An error page with its own title and message (in French: the caller's language is not
-/// known to these handlers yet).
-pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    super::error_page(Lang::Fr, status, title, message)
-}
-
-/// The HTML page of a store failure.
-pub(crate) fn store_error_page(e: vigie_store::StoreError) -> Response {
-    UiError::from(e).into_response()
+/// A hidden input.
+pub(crate) fn hidden(name: &str, value: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        esc(name),
+        esc(value)
+    )
 }
 
 #[cfg(test)]

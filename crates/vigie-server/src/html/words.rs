@@ -14,16 +14,16 @@ macro_rules! catalogue {
             #[cfg(test)]
             pub(crate) const ALL: &'static [W] = &[$(W::$key,)*];
 
-            pub(crate) fn fr(self) -> &'static str {
+            pub(crate) const fn fr(self) -> &'static str {
                 match self { $(W::$key => $fr,)* }
             }
 
-            pub(crate) fn en(self) -> &'static str {
+            pub(crate) const fn en(self) -> &'static str {
                 match self { $(W::$key => $en,)* }
             }
 
             /// The text in `lang`.
-            pub(crate) fn t(self, lang: Lang) -> &'static str {
+            pub(crate) const fn t(self, lang: Lang) -> &'static str {
                 match lang {
                     Lang::Fr => self.fr(),
                     Lang::En => self.en(),
@@ -215,6 +215,38 @@ catalogue! {
         "Older →";
     Logout => "Se déconnecter",
         "Sign out";
+    // signing in (login.rs)
+    SignIn => "Connexion", "Sign in";
+    EmailAddress => "Adresse e-mail", "E-mail address";
+    Password => "Mot de passe", "Password";
+    PasswordAgain => "Mot de passe (encore)", "Password (again)";
+    Submit => "Valider", "Submit";
+    WrongPassword => "Adresse ou mot de passe incorrect.", "Wrong e-mail address or password.";
+    HeldBack => "Trop d'essais : réessayez dans", "Too many attempts: try again in";
+    SecondFactor => "Second facteur", "Second factor";
+    CodeHint => "Le code à 6 chiffres de votre application d'authentification, ou un code de secours.",
+        "The 6-digit code of your authenticator app, or a recovery code.";
+    WrongCode => "Code incorrect.", "Wrong code.";
+    Enrol => "Activer le second facteur", "Set up the second factor";
+    EnrolHint => "Scannez ce QR code avec votre application d'authentification (TOTP), puis saisissez le \
+                  code qu'elle affiche.",
+        "Scan this QR code with your authenticator app (TOTP), then type the code it shows.";
+    QrCode => "QR code du second facteur", "QR code of the second factor";
+    SecretHint => "Ou saisissez cette clé à la main :", "Or type this key by hand:";
+    RecoveryTitle => "Codes de secours", "Recovery codes";
+    RecoveryHint => "Chaque code sert une fois, si vous perdez votre téléphone. Conservez-les en lieu sûr : \
+                     ils ne seront plus affichés.",
+        "Each code works once, should you lose your phone. Keep them somewhere safe: they will not \
+         be shown again.";
+    Continue => "Continuer", "Continue";
+    Setup => "Créer votre mot de passe", "Choose your password";
+    SetupHint => "Au moins 12 caractères. Une phrase est plus facile à retenir.",
+        "At least 12 characters. A sentence is easier to remember.";
+    Mismatch => "Les deux mots de passe diffèrent.", "The two passwords differ.";
+    BadLink => "Ce lien de création de compte est inconnu, déjà utilisé ou expiré : demandez-en un \
+                nouveau à un administrateur.",
+        "This set-up link is unknown, already used or expired: ask an admin for a new one.";
+    ExpiredForm => "Le formulaire a expiré : réessayez.", "The form has expired: try again.";
     // requests
     RequestsTitle => "Demandes des personnes",
         "Data subject requests";
