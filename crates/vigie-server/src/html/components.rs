@@ -180,9 +180,14 @@ pub(crate) fn bar_chart(lang: Lang, title: &str, bars: &[(&str, u64)]) -> Markup
                     text x=(110 + value * WIDTH / max + 6) y=(y + 16) class="chart-value" { (value) }
                 }
             }
-            (table("chart-numbers visually-hidden", Some(W::ChartNumbers.t(lang)), &[title, W::Count.t(lang)], html! {
-                @for (label, value) in bars { tr { th scope="row" { (label) } td { (value) } } }
-            }))
+            // A table ignores `overflow`: the wrapper hides it.
+            div.visually-hidden {
+                table {
+                    caption { (W::ChartNumbers.t(lang)) }
+                    thead { tr { th scope="col" { (title) } th scope="col" { (W::Count.t(lang)) } } }
+                    tbody { @for (label, value) in bars { tr { th scope="row" { (label) } td { (value) } } } }
+                }
+            }
         }
     }
 }

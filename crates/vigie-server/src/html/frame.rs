@@ -171,7 +171,6 @@ pub(crate) fn bare_page(lang: Lang, status: StatusCode, title: &str, body: Marku
                     h1 { (title) }
                     (body)
                 }
-                (footer())
             }
         }
     };
