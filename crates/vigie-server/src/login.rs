@@ -128,13 +128,6 @@ fn bare_page(w: &Words, status: StatusCode, title: &str, body: Markup) -> Respon
     crate::html::bare_page(w.lang, status, title, body)
 }
 
-/// The frame of every page shown before signing in (sign-in, set-up, privacy centre): the
-/// frame without navigation ([`crate::html::bare_page`]) around a body still written by hand.
-pub(crate) fn public_page(lang: &str, status: StatusCode, title: &str, main: &str) -> Response {
-    let lang = lang.parse::<Lang>().unwrap_or_default();
-    crate::html::bare_page(lang, status, title, maud::PreEscaped(main.to_owned()))
-}
-
 fn error_line(error: Option<&str>) -> Markup {
     html! { @if let Some(e) = error { (flash(Flash::Error, e)) } }
 }

@@ -16,7 +16,6 @@
 //! audit trail, with no address; secrets are stored as hashes (`vigie_store::portal`); the
 //! status link carries a random token, never the identifier or the request's number.
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
@@ -36,10 +35,10 @@ use vigie_dsar::{Actor, DsarError};
 use vigie_store::{CodeCheck, Corrections, Identifier, Organization};
 
 use crate::AppState;
-use crate::html::legacy::esc;
-use crate::html::legacy::hidden;
-use crate::html::pct;
-use crate::login::{prelogin_token, with_cookie};
+use crate::html::Link;
+use crate::html::components::{Field, Flash, facts, flash};
+use crate::login::{hidden, prelogin_token, with_cookie};
+use maud::{Markup, html};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -170,17 +169,21 @@ pub(crate) fn status_label(s: RequestStatus, lang: Lang) -> &'static str {
     }
 }
 
-fn page(lang: Lang, status: StatusCode, title: &str, main: &str) -> Response {
-    crate::login::public_page(lang.as_str(), status, title, main)
+fn page(lang: Lang, status: StatusCode, title: &str, body: Markup) -> Response {
+    crate::html::bare_page(lang, status, title, body)
 }
 
 fn message(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
-    page(
-        lang,
-        status,
-        title,
-        &format!("<p role=\"alert\">{}</p>\n", esc(text)),
-    )
+    page(lang, status, title, html! { p role="alert" { (text) } })
+}
+
+/// The form's target: the centre's path, with `?lang=en` when the page is in English.
+fn centre_link(org: &Organization, rest: &[&str], lang: Lang) -> String {
+    let mut link = Link::new("/privacy").seg(&org.slug);
+    for segment in rest {
+        link = link.seg(segment);
+    }
+    format!("{link}{}", lang_query(lang))
 }
 
 fn unknown_org(lang: Lang) -> Response {
@@ -278,122 +281,90 @@ fn centre_page(
         Lang::Fr => format!("Vos données chez {}", org.name),
         Lang::En => format!("Your data at {}", org.name),
     };
-    let mut m = String::with_capacity(4096);
-    let _ = writeln!(
-        m,
-        "<p>{}</p>",
-        t(
-            lang,
-            "Le RGPD vous donne des droits sur les données que nous détenons sur vous (articles 15 à 21). \
-             Nous répondons dans un délai d'un mois à compter de la réception de votre demande, \
-             prolongeable de deux mois au plus pour une demande complexe : nous vous le dirions, avec la raison.",
-            "The GDPR gives you rights over the data we hold on you (articles 15 to 21). We answer within \
-             one month of receiving your request, which may be extended by at most two months for a complex \
-             request: we would tell you so, and why."
-        )
+    let intro = t(
+        lang,
+        "Le RGPD vous donne des droits sur les données que nous détenons sur vous (articles 15 à 21). \
+         Nous répondons dans un délai d'un mois à compter de la réception de votre demande, \
+         prolongeable de deux mois au plus pour une demande complexe : nous vous le dirions, avec la raison.",
+        "The GDPR gives you rights over the data we hold on you (articles 15 to 21). We answer within \
+         one month of receiving your request, which may be extended by at most two months for a complex \
+         request: we would tell you so, and why.",
     );
     if state.mailer().is_none() {
-        let _ = writeln!(
-            m,
-            "<p class=\"error\" role=\"alert\">{}</p>",
-            t(
+        let body = html! {
+            p { (intro) }
+            (flash(Flash::Error, t(
                 lang,
                 "Les demandes ne peuvent pas être déposées en ligne pour le moment. Écrivez à notre \
                  délégué à la protection des données (DPO), par courrier ou par e-mail.",
                 "Requests cannot be filed online at the moment. Write to our data protection officer \
-                 (DPO), by post or e-mail."
-            )
-        );
-        return page(lang, status, &title, &m);
-    }
-    if let Some(e) = error {
-        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
-    }
-    let _ = writeln!(
-        m,
-        "<form method=\"post\" action=\"/privacy/{}/requests{}\">\n{}\n{}",
-        pct(&org.slug),
-        lang_query(lang),
-        hidden("csrf", csrf),
-        hidden("lang", lang.as_str())
-    );
-    let _ = writeln!(
-        m,
-        "<fieldset>\n<legend>{}</legend>",
-        t(lang, "Votre demande", "Your request")
-    );
-    for (i, k) in RequestKind::ALL.iter().enumerate() {
-        let checked = if form.kind == k.as_str() || (form.kind.is_empty() && i == 0) {
-            " checked"
-        } else {
-            ""
+                 (DPO), by post or e-mail.",
+            )))
         };
-        let _ = writeln!(
-            m,
-            "<label><input type=\"radio\" name=\"kind\" value=\"{}\"{checked}> <strong>{}</strong> — {} ({})</label>",
-            k.as_str(),
-            kind_label(*k, lang),
-            kind_hint(*k, lang),
-            k.article()
-        );
+        return page(lang, status, &title, body);
     }
-    let _ = writeln!(m, "</fieldset>");
     let minutes = state.privacy().code_ttl.as_secs().div_ceil(60);
-    let _ = writeln!(
-        m,
-        "<label>{}<input type=\"email\" name=\"email\" required autocomplete=\"email\" value=\"{}\"></label>\n\
-         <p class=\"hint\">{}</p>",
-        t(lang, "Votre adresse e-mail", "Your e-mail address"),
-        esc(&form.email),
-        match lang {
-            Lang::Fr => format!(
-                "Nous y envoyons un code à 6 chiffres, valable {minutes} minutes, pour vérifier qu'elle est \
-                 bien la vôtre. La vérification par téléphone (SMS) n'est pas proposée."
-            ),
-            Lang::En => format!(
-                "We send a 6-digit code to it, valid for {minutes} minutes, to check that it is yours. Proof \
-                 by phone (SMS) is not offered."
-            ),
-        }
-    );
-    let _ = writeln!(
-        m,
-        "<fieldset>\n<legend>{}</legend>",
-        t(
-            lang,
-            "Rectification seulement : les bonnes valeurs",
-            "Rectification only: the right values"
-        )
-    );
-    for (name, fr, en, value) in [
+    let email_hint = match lang {
+        Lang::Fr => format!(
+            "Nous y envoyons un code à 6 chiffres, valable {minutes} minutes, pour vérifier qu'elle est \
+             bien la vôtre. La vérification par téléphone (SMS) n'est pas proposée."
+        ),
+        Lang::En => format!(
+            "We send a 6-digit code to it, valid for {minutes} minutes, to check that it is yours. Proof \
+             by phone (SMS) is not offered."
+        ),
+    };
+    let corrections = [
         (
             "new_first_name",
-            "Prénom",
-            "First name",
+            t(lang, "Prénom", "First name"),
             &form.new_first_name,
         ),
-        ("new_last_name", "Nom", "Last name", &form.new_last_name),
+        (
+            "new_last_name",
+            t(lang, "Nom", "Last name"),
+            &form.new_last_name,
+        ),
         (
             "new_email",
-            "Adresse e-mail",
-            "E-mail address",
+            t(lang, "Adresse e-mail", "E-mail address"),
             &form.new_email,
         ),
-        ("new_phone", "Téléphone", "Phone", &form.new_phone),
-    ] {
-        let _ = writeln!(
-            m,
-            "<label>{}<input type=\"text\" name=\"{name}\" value=\"{}\"></label>",
-            t(lang, fr, en),
-            esc(value)
-        );
-    }
-    let _ = writeln!(
-        m,
-        "</fieldset>\n<button type=\"submit\">{}</button>\n</form>",
-        t(lang, "Envoyer le code", "Send the code")
-    );
-    page(lang, status, &title, &m)
+        ("new_phone", t(lang, "Téléphone", "Phone"), &form.new_phone),
+    ];
+    let body = html! {
+        p { (intro) }
+        @if let Some(e) = error { (flash(Flash::Error, e)) }
+        form method="post" action=(centre_link(org, &["requests"], lang)) {
+            (hidden("csrf", csrf))
+            (hidden("lang", lang.as_str()))
+            fieldset {
+                legend { (t(lang, "Votre demande", "Your request")) }
+                @for (i, k) in RequestKind::ALL.iter().enumerate() {
+                    label {
+                        input type="radio" name="kind" value=(k.as_str())
+                            checked[form.kind == k.as_str() || (form.kind.is_empty() && i == 0)];
+                        " " strong { (kind_label(*k, lang)) } " — " (kind_hint(*k, lang)) " (" (k.article()) ")"
+                    }
+                }
+            }
+            (Field {
+                kind: "email",
+                value: &form.email,
+                required: true,
+                ..Field::text("email", t(lang, "Votre adresse e-mail", "Your e-mail address"))
+            })
+            p.hint { (email_hint) }
+            fieldset {
+                legend { (t(lang, "Rectification seulement : les bonnes valeurs", "Rectification only: the right values")) }
+                @for (name, label, value) in corrections {
+                    (Field { value, ..Field::text(name, label) })
+                }
+            }
+            button type="submit" { (t(lang, "Envoyer le code", "Send the code")) }
+        }
+    };
+    page(lang, status, &title, body)
 }
 
 /// The centre: the rights, and the form to file a request.
@@ -653,13 +624,7 @@ async fn file(
             ),
         );
     }
-    Redirect::to(&format!(
-        "/privacy/{}/verify/{}{}",
-        pct(&org.slug),
-        filing.handle,
-        lang_query(lang)
-    ))
-    .into_response()
+    Redirect::to(&centre_link(&org, &["verify", &filing.handle], lang)).into_response()
 }
 
 // ------------------------------------------------------------------------------ the code
@@ -682,64 +647,54 @@ fn code_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "<p>{}</p>",
-        t(
-            lang,
-            "Nous avons envoyé un code à 6 chiffres à l'adresse que vous avez donnée. Saisissez-le ici, \
-             avant qu'il expire (l'e-mail dit dans combien de minutes).",
-            "We sent a 6-digit code to the address you gave. Type it here before it expires (the e-mail \
-             says in how many minutes)."
-        )
-    );
-    if let Some(e) = error {
-        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
-    }
-    let _ = writeln!(
-        m,
-        "<form method=\"post\" action=\"/privacy/{}/verify/{}{}\">\n{}\n{}\n\
-         <label>{}<input type=\"text\" name=\"code\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" \
-         maxlength=\"6\" autocomplete=\"one-time-code\" required autofocus></label>\n\
-         <button type=\"submit\">{}</button>\n</form>",
-        pct(&org.slug),
-        esc(handle),
-        lang_query(lang),
-        hidden("csrf", csrf),
-        hidden("lang", lang.as_str()),
-        t(lang, "Code", "Code"),
-        t(lang, "Vérifier", "Verify")
-    );
+    let body = html! {
+        p {
+            (t(
+                lang,
+                "Nous avons envoyé un code à 6 chiffres à l'adresse que vous avez donnée. Saisissez-le ici, \
+                 avant qu'il expire (l'e-mail dit dans combien de minutes).",
+                "We sent a 6-digit code to the address you gave. Type it here before it expires (the e-mail \
+                 says in how many minutes).",
+            ))
+        }
+        @if let Some(e) = error { (flash(Flash::Error, e)) }
+        form method="post" action=(centre_link(org, &["verify", handle], lang)) {
+            (hidden("csrf", csrf))
+            (hidden("lang", lang.as_str()))
+            div.field {
+                label for="f-code" { (t(lang, "Code", "Code")) }
+                input #f-code type="text" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6"
+                    autocomplete="one-time-code" required autofocus;
+            }
+            button type="submit" { (t(lang, "Vérifier", "Verify")) }
+        }
+    };
     page(
         lang,
         status,
         t(lang, "Vérifiez votre adresse", "Verify your address"),
-        &m,
+        body,
     )
 }
 
 fn spent(org: &Organization, lang: Lang) -> Response {
-    let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "<p role=\"alert\">{}</p>\n<p><a href=\"/privacy/{}{}\">{}</a></p>",
-        t(
-            lang,
-            "Ce code a expiré, a déjà servi ou a été mal saisi trop de fois. Déposez de nouveau votre demande : \
-             elle sera jointe à la première, et un nouveau code vous sera envoyé.",
-            "This code has expired, was already used, or was mistyped too many times. File your request \
-             again: it will be joined to the first one, and a new code sent to you."
-        ),
-        pct(&org.slug),
-        lang_query(lang),
-        t(lang, "Retour au formulaire", "Back to the form")
-    );
+    let body = html! {
+        p role="alert" {
+            (t(
+                lang,
+                "Ce code a expiré, a déjà servi ou a été mal saisi trop de fois. Déposez de nouveau votre demande : \
+                 elle sera jointe à la première, et un nouveau code vous sera envoyé.",
+                "This code has expired, was already used, or was mistyped too many times. File your request \
+                 again: it will be joined to the first one, and a new code sent to you.",
+            ))
+        }
+        p { a href=(centre_link(org, &[], lang)) { (t(lang, "Retour au formulaire", "Back to the form")) } }
+    };
     page(
         lang,
         StatusCode::GONE,
         t(lang, "Code expiré", "Code expired"),
-        &m,
+        body,
     )
 }
 
@@ -851,36 +806,31 @@ async fn check_code(
                     return failure(lang);
                 }
             }
-            let link = format!(
-                "/privacy/{}/status/{}{}",
-                pct(&org.slug),
-                status_token,
-                lang_query(lang)
-            );
-            let mut m = String::new();
-            let _ = writeln!(
-                m,
-                "<p>{}</p>\n<p><a class=\"status-link\" href=\"{}\">{}</a></p>\n<p class=\"hint\">{}</p>",
-                t(
-                    lang,
-                    "Votre adresse est vérifiée : nous traitons votre demande. Suivez-la à cette adresse privée :",
-                    "Your address is verified: we are handling your request. Follow it at this private address:"
-                ),
-                esc(&link),
-                esc(&link),
-                t(
-                    lang,
-                    "Gardez ce lien pour vous (ajoutez-le à vos favoris) : il ne sera plus affiché, et quiconque \
-                     l'a peut voir où en est votre demande.",
-                    "Keep this link to yourself (bookmark it): it will not be shown again, and anyone who has it \
-                     can see where your request stands."
-                )
-            );
+            let link = centre_link(&org, &["status", &status_token], lang);
+            let body = html! {
+                p {
+                    (t(
+                        lang,
+                        "Votre adresse est vérifiée : nous traitons votre demande. Suivez-la à cette adresse privée :",
+                        "Your address is verified: we are handling your request. Follow it at this private address:",
+                    ))
+                }
+                p { a.status-link href=(link) { (link) } }
+                p.hint {
+                    (t(
+                        lang,
+                        "Gardez ce lien pour vous (ajoutez-le à vos favoris) : il ne sera plus affiché, et quiconque \
+                         l'a peut voir où en est votre demande.",
+                        "Keep this link to yourself (bookmark it): it will not be shown again, and anyone who has it \
+                         can see where your request stands.",
+                    ))
+                }
+            };
             page(
                 lang,
                 StatusCode::OK,
                 t(lang, "Demande enregistrée", "Request recorded"),
-                &m,
+                body,
             )
         }
         CodeCheck::Wrong { attempts_left } => {
@@ -952,38 +902,45 @@ async fn status(
     };
     let r = &shown.item.request;
     let c = &r.clock;
-    let mut m = String::new();
-    let _ = writeln!(m, "<dl>");
-    let mut row = |k: &str, v: &str| {
-        let _ = writeln!(m, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
-    };
-    row(t(lang, "Organisation", "Organization"), &org.name);
-    row(
-        t(lang, "Demande", "Request"),
-        &format!("{} ({})", kind_label(r.kind, lang), r.kind.article()),
-    );
-    row(
-        t(lang, "Reçue le", "Received on"),
-        &day(c.received_at, &state),
-    );
-    row(t(lang, "État", "Status"), status_label(c.status, lang));
+    let mut rows: Vec<(&str, Markup)> = vec![
+        (
+            t(lang, "Organisation", "Organization"),
+            html! { (org.name) },
+        ),
+        (
+            t(lang, "Demande", "Request"),
+            html! { (kind_label(r.kind, lang)) " (" (r.kind.article()) ")" },
+        ),
+        (
+            t(lang, "Reçue le", "Received on"),
+            html! { (day(c.received_at, &state)) },
+        ),
+        (
+            t(lang, "État", "Status"),
+            html! { (status_label(c.status, lang)) },
+        ),
+    ];
     if c.status.is_open() {
-        row(
+        rows.push((
             t(lang, "Réponse au plus tard le", "Answer by"),
-            &shown.item.due.date.to_string(),
-        );
+            html! { (shown.item.due.date) },
+        ));
     }
     if let Some(x) = &c.extension {
-        row(
+        let text = match lang {
+            Lang::Fr => format!("de {} mois : {}", x.months, x.reason),
+            Lang::En => format!("by {} month(s): {}", x.months, x.reason),
+        };
+        rows.push((
             t(lang, "Délai prolongé", "Period extended"),
-            &match lang {
-                Lang::Fr => format!("de {} mois : {}", x.months, x.reason),
-                Lang::En => format!("by {} month(s): {}", x.months, x.reason),
-            },
-        );
+            html! { (text) },
+        ));
     }
     if let Some(at) = c.closed_at {
-        row(t(lang, "Close le", "Closed on"), &day(at, &state));
+        rows.push((
+            t(lang, "Close le", "Closed on"),
+            html! { (day(at, &state)) },
+        ));
     }
     if c.status == RequestStatus::Rejected
         && let Some(reason) = r
@@ -992,26 +949,29 @@ async fn status(
             .and_then(|o| o.get("rejected"))
             .and_then(|v| v.as_str())
     {
-        row(t(lang, "Motif du refus", "Reason for the refusal"), reason);
+        rows.push((
+            t(lang, "Motif du refus", "Reason for the refusal"),
+            html! { (reason) },
+        ));
     }
-    let _ = writeln!(m, "</dl>");
-    if c.status == RequestStatus::Rejected {
-        let _ = writeln!(
-            m,
-            "<p>{}</p>",
-            t(
-                lang,
-                "Vous pouvez saisir la CNIL (www.cnil.fr) ou la justice (RGPD art. 77 et 79).",
-                "You may complain to the supervisory authority (in France the CNIL, www.cnil.fr) or go to court \
-                 (GDPR art. 77 and 79)."
-            )
-        );
-    }
+    let body = html! {
+        (facts(rows))
+        @if c.status == RequestStatus::Rejected {
+            p {
+                (t(
+                    lang,
+                    "Vous pouvez saisir la CNIL (www.cnil.fr) ou la justice (RGPD art. 77 et 79).",
+                    "You may complain to the supervisory authority (in France the CNIL, www.cnil.fr) or go to court \
+                     (GDPR art. 77 and 79).",
+                ))
+            }
+        }
+    };
     page(
         lang,
         StatusCode::OK,
         t(lang, "Votre demande", "Your request"),
-        &m,
+        body,
     )
 }
 
