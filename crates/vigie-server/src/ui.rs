@@ -168,7 +168,15 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         match parse_search(text) {
             Some(Search::Email(e)) => query.email = Some(e),
             Some(Search::Phone(p)) => query.phone = Some(p),
-            None => search_error = Some(format!("{} : « {text} »", ui.t(W::BadSearch))),
+            None => {
+                search_error = Some(format!(
+                    "{}{}{}{text}{}",
+                    ui.t(W::BadSearch),
+                    ui.t(W::Colon),
+                    ui.t(W::OpenQuote),
+                    ui.t(W::CloseQuote)
+                ))
+            }
         }
     }
     let found = if search_error.is_none() {
@@ -469,7 +477,7 @@ fn decisions_section(
             }
         }))
         @if let Some(p) = pack {
-            p.hint { (ui.t(W::RulePack)) " : " code { (p) } " · " (when(now)) }
+            p.hint { (ui.t(W::RulePack)) (ui.t(W::Colon)) code { (p) } " · " (when(now)) }
         }
     }
 }

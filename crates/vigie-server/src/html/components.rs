@@ -134,7 +134,7 @@ pub(crate) fn confirm_form(
                 p.warning role="note" { (warning) }
                 (csrf_field(csrf))
                 (fields)
-                button.danger type="submit" { (W::ConfirmTitle.t(lang)) " : " (opener) }
+                button.danger type="submit" { (W::ConfirmTitle.t(lang)) (W::Colon.t(lang)) (opener) }
             }
         }
     }

@@ -87,10 +87,10 @@ fn lang_switch(lang: Lang, here: Option<&Link>) -> Markup {
     }
 }
 
-fn footer() -> Markup {
+fn footer(lang: Lang) -> Markup {
     html! {
         footer {
-            "API : " a href="/api/openapi.json" { "/api/openapi.json" } " · " a href="/healthz" { "/healthz" }
+            "API" (W::Colon.t(lang)) a href="/api/openapi.json" { "/api/openapi.json" } " · " a href="/healthz" { "/healthz" }
         }
     }
 }
@@ -120,35 +120,40 @@ pub(crate) fn page(
             (head(lang, title, false))
             body {
                 header.site {
-                    a.brand href=(ui.link("/")) { "Vigie" }
-                    nav.main aria-label=(W::MainNavigation.t(lang)) {
-                        ul {
-                            @for s in Section::ALL.into_iter().filter(|s| ui.caller.may(s.permission())) {
-                                li {
-                                    a href=(ui.link(s.path())) aria-current=[(section == Some(s)).then_some("page")] {
-                                        (s.word().t(lang))
+                    // Where one is and as whom, then the way around.
+                    div.bar {
+                        p.org {
+                            (W::Organization.t(lang)) (W::Colon.t(lang)) strong { (ui.org.name) } " " code { (ui.org.slug) }
+                        }
+                        (lang_switch(lang, Some(&here)))
+                        @match &ui.caller.who {
+                            Who::User { email, role, session, .. } => {
+                                form.logout method="post" action="/logout" {
+                                    span { (email) " · " (role.label(lang)) }
+                                    input type="hidden" name="csrf" value=(session.csrf);
+                                    button type="submit" { (W::Logout.t(lang)) }
+                                }
+                            }
+                            Who::Token(t) => { p.account { (t.id) } }
+                        }
+                    }
+                    div.row {
+                        a.brand href=(ui.link("/")) { "Vigie" }
+                        nav.main aria-label=(W::MainNavigation.t(lang)) {
+                            ul {
+                                @for s in Section::ALL.into_iter().filter(|s| ui.caller.may(s.permission())) {
+                                    li {
+                                        a href=(ui.link(s.path())) aria-current=[(section == Some(s)).then_some("page")] {
+                                            (s.word().t(lang))
+                                        }
                                     }
                                 }
                             }
                         }
                     }
-                    p.org {
-                        (W::Organization.t(lang)) " : " strong { (ui.org.name) } " " code { (ui.org.slug) }
-                    }
-                    (lang_switch(lang, Some(&here)))
-                    @match &ui.caller.who {
-                        Who::User { email, role, session, .. } => {
-                            form.logout method="post" action="/logout" {
-                                span { (email) " · " (role.label(lang)) }
-                                input type="hidden" name="csrf" value=(session.csrf);
-                                button type="submit" { (W::Logout.t(lang)) }
-                            }
-                        }
-                        Who::Token(t) => { p.account { (t.id) } }
-                    }
                 }
                 main #main tabindex="-1" { (body) }
-                (footer())
+                (footer(lang))
             }
         }
     };
@@ -164,8 +169,10 @@ pub(crate) fn bare_page(lang: Lang, status: StatusCode, title: &str, body: Marku
             (head(lang, title, true))
             body {
                 header.site {
-                    a.brand href="/" { "Vigie" }
-                    (lang_switch(lang, None))
+                    div.row {
+                        a.brand href="/" { "Vigie" }
+                        (lang_switch(lang, None))
+                    }
                 }
                 main.narrow #main tabindex="-1" {
                     h1 { (title) }

@@ -41,6 +41,10 @@ catalogue! {
         "Main navigation";
     Language => "Langue",
         "Language";
+    // French puts a space before a colon and quotes in « », English does not.
+    Colon => " : ", ": ";
+    OpenQuote => "« ", "“";
+    CloseQuote => " »", "”";
     Pages => "Pages",
         "Pages";
     Requests => "Demandes",
