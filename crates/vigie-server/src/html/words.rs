@@ -391,6 +391,89 @@ catalogue! {
     ViaPurchase => "achat", "purchase";
     ViaContest => "jeu-concours", "contest";
     ViaReferral => "parrainage", "referral";
+    // the privacy centre (privacy.rs)
+    PcKindAccess => "Accès à mes données",
+        "Access to my data";
+    PcHintAccess => "une copie de tout ce que nous détenons sur vous et comment nous l'utilisons",
+        "a copy of everything we hold on you and how we use it";
+    PcHintRectification => "corriger des données inexactes (indiquez les bonnes valeurs ci-dessous)",
+        "correct inaccurate data (give the right values below)";
+    PcHintErasure => "effacer vos données (sauf ce que la loi nous oblige à garder, par exemple les factures)",
+        "erase your data (except what the law obliges us to keep, such as invoices)";
+    PcHintRestriction => "garder vos données sans les utiliser",
+        "keep your data without using it";
+    PcHintPortability => "vos données dans un format lisible par une machine",
+        "your data in a machine-readable format";
+    PcHintObjection => "ne plus recevoir de prospection, sur aucun canal",
+        "no more marketing, on any channel";
+    PcNoCentre => "Aucun centre de confidentialité à cette adresse.",
+        "No privacy centre at this address.";
+    PcFailure => "Une erreur nous empêche de traiter votre demande : réessayez plus tard.",
+        "An error keeps us from handling your request: try again later.";
+    PcTooMany => "Trop de demandes",
+        "Too many requests";
+    PcIntro => "Le RGPD vous donne des droits sur les données que nous détenons sur vous (articles 15 à 21). Nous répondons dans un délai d'un mois à compter de la réception de votre demande, prolongeable de deux mois au plus pour une demande complexe : nous vous le dirions, avec la raison.",
+        "The GDPR gives you rights over the data we hold on you (articles 15 to 21). We answer within one month of receiving your request, which may be extended by at most two months for a complex request: we would tell you so, and why.";
+    PcNoMailer => "Les demandes ne peuvent pas être déposées en ligne pour le moment. Écrivez à notre délégué à la protection des données (DPO), par courrier ou par e-mail.",
+        "Requests cannot be filed online at the moment. Write to our data protection officer (DPO), by post or e-mail.";
+    PcYourRequest => "Votre demande",
+        "Your request";
+    PcYourEmail => "Votre adresse e-mail",
+        "Your e-mail address";
+    PcRectificationOnly => "Rectification seulement : les bonnes valeurs",
+        "Rectification only: the right values";
+    PcSendCode => "Envoyer le code",
+        "Send the code";
+    PcChooseKind => "Choisissez une demande.",
+        "Choose a request.";
+    PcBadEmail => "Cette adresse e-mail n'est pas valable.",
+        "This e-mail address is not valid.";
+    PcBadNewEmail => "La nouvelle adresse e-mail n'est pas valable.",
+        "The new e-mail address is not valid.";
+    PcBadNewPhone => "Le nouveau numéro de téléphone n'est pas valable.",
+        "The new phone number is not valid.";
+    PcRectificationNeedsValue => "Une rectification indique au moins une bonne valeur.",
+        "A rectification gives at least one right value.";
+    PcValuesOnlyForRectification => "Les bonnes valeurs ne vont qu'avec une demande de rectification.",
+        "Right values go with a rectification request only.";
+    PcIncomplete => "Cette demande est incomplète.",
+        "This request is incomplete.";
+    PcCouldNotSend => "Envoi impossible",
+        "Could not send";
+    PcCouldNotSendText => "Nous n'avons pas pu envoyer le code : réessayez dans quelques minutes.",
+        "We could not send the code: try again in a few minutes.";
+    PcCodeSent => "Nous avons envoyé un code à 6 chiffres à l'adresse que vous avez donnée. Saisissez-le ici, avant qu'il expire (l'e-mail dit dans combien de minutes).",
+        "We sent a 6-digit code to the address you gave. Type it here before it expires (the e-mail says in how many minutes).";
+    PcVerify => "Vérifier",
+        "Verify";
+    PcVerifyTitle => "Vérifiez votre adresse",
+        "Verify your address";
+    PcCodeSpent => "Ce code a expiré, a déjà servi ou a été mal saisi trop de fois. Déposez de nouveau votre demande : elle sera jointe à la première, et un nouveau code vous sera envoyé.",
+        "This code has expired, was already used, or was mistyped too many times. File your request again: it will be joined to the first one, and a new code sent to you.";
+    PcBackToForm => "Retour au formulaire",
+        "Back to the form";
+    PcCodeExpired => "Code expiré",
+        "Code expired";
+    PcVerified => "Votre adresse est vérifiée : nous traitons votre demande. Suivez-la à cette adresse privée :",
+        "Your address is verified: we are handling your request. Follow it at this private address:";
+    PcKeepLink => "Gardez ce lien pour vous (ajoutez-le à vos favoris) : il ne sera plus affiché, et quiconque l'a peut voir où en est votre demande.",
+        "Keep this link to yourself (bookmark it): it will not be shown again, and anyone who has it can see where your request stands.";
+    PcRecorded => "Demande enregistrée",
+        "Request recorded";
+    PcUnknownLink => "Lien inconnu.",
+        "Unknown link.";
+    PcReceivedOn => "Reçue le",
+        "Received on";
+    PcAnswerBy => "Réponse au plus tard le",
+        "Answer by";
+    PcExtended => "Délai prolongé",
+        "Period extended";
+    PcClosedOn => "Close le",
+        "Closed on";
+    PcRefusalReason => "Motif du refus",
+        "Reason for the refusal";
+    PcComplain => "Vous pouvez saisir la CNIL (www.cnil.fr) ou la justice (RGPD art. 77 et 79).",
+        "You may complain to the supervisory authority (in France the CNIL, www.cnil.fr) or go to court (GDPR art. 77 and 79).";
 }
 
 #[cfg(test)]
