@@ -165,19 +165,22 @@ pub(crate) fn empty(text: &str) -> Markup {
 /// A horizontal bar chart drawn as inline SVG (hidden from screen readers), followed by the
 /// same numbers as a table.
 pub(crate) fn bar_chart(lang: Lang, title: &str, bars: &[(&str, u64)]) -> Markup {
-    const WIDTH: u64 = 300;
+    // Drawn at its own size (labels, bars, values), shrunk only on a narrower screen.
+    const LABELS: u64 = 150;
+    const WIDTH: u64 = 250;
     const ROW: usize = 24;
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let height = (bars.len() * ROW).max(ROW);
+    let total = LABELS + WIDTH + 40;
     html! {
         figure.chart {
             figcaption { (title) }
-            svg viewBox=(format!("0 0 {} {height}", WIDTH + 140)) width="100%" aria-hidden="true" focusable="false" {
+            svg viewBox=(format!("0 0 {total} {height}")) width=(total) height=(height) aria-hidden="true" focusable="false" {
                 @for (i, (label, value)) in bars.iter().enumerate() {
                     @let y = i * ROW;
                     text x="0" y=(y + 16) class="chart-label" { (label) }
-                    rect x="110" y=(y + 4) height="16" width=(value * WIDTH / max) class="chart-bar" {}
-                    text x=(110 + value * WIDTH / max + 6) y=(y + 16) class="chart-value" { (value) }
+                    rect x=(LABELS) y=(y + 4) height="16" width=(value * WIDTH / max) class="chart-bar" {}
+                    text x=(LABELS + value * WIDTH / max + 6) y=(y + 16) class="chart-value" { (value) }
                 }
             }
             // A table ignores `overflow`: the wrapper hides it.
@@ -232,7 +235,7 @@ mod tests {
         assert!(c.contains("aria-hidden=\"true\""), "{c}");
         assert!(c.contains("<th scope=\"row\">SMS</th><td>10</td>"), "{c}");
         assert!(
-            c.contains("width=\"300\""),
+            c.contains("width=\"250\""),
             "the longest bar fills the width: {c}"
         );
     }
