@@ -12,6 +12,7 @@ mod decisions;
 mod dto;
 pub mod error;
 mod extract;
+mod html;
 mod login;
 pub mod mail;
 mod openapi_doc;
@@ -391,6 +392,10 @@ pub fn router(state: AppState) -> Router {
             auth::authorize,
         ))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            html::lang::choose_lang,
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
