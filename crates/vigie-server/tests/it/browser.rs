@@ -16,6 +16,12 @@ const PASSWORD: &str = "une phrase de passe assez longue";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_in_both_languages_at_both_widths() {
     let Some(modules) = std::env::var_os("VIGIE_WEB_TEST_MODULES") else {
+        // A local `cargo nextest run` may lack the modules; an unattended run must not pass
+        // without having looked at a single page.
+        assert!(
+            !matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0"),
+            "CI: VIGIE_WEB_TEST_MODULES is not set (scripts/test installs the browser test's npm modules)"
+        );
         eprintln!(
             "skipped: VIGIE_WEB_TEST_MODULES is not set (scripts/test installs the browser test's npm modules)"
         );
