@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod moment;
 mod numbering;
 pub mod vocab;
+pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use decision::{
@@ -24,6 +25,7 @@ pub use ident::{ContactRef, Email, IdentError, PhoneE164, Region, suppression_ha
 pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
+pub use zone::{UnknownZone, Zone};
 
 /// A moment in time. Re-exported so that callers name one type.
 pub use jiff::Timestamp;
