@@ -97,10 +97,16 @@ impl Zone {
     /// applies then.
     pub fn of_phone(phone: &PhoneE164) -> Option<Zone> {
         let number = phone.as_str();
-        PHONE_ZONES
+        phone_zones()
             .iter()
             .find(|(prefix, _)| number.starts_with(prefix))
-            .map(|(_, name)| Zone::known(name))
+            .map(|(_, zone)| *zone)
+    }
+
+    /// Every zone a phone number can imply: a context resolving them in advance
+    /// ([`crate::DecisionContext::with_zones`]) decides for any number without converting time.
+    pub fn phone_zones() -> impl Iterator<Item = Zone> {
+        phone_zones().iter().map(|(_, zone)| *zone)
     }
 
     /// The zone a contact's calling hours are read in: the one recorded for it, else the one its
@@ -153,6 +159,17 @@ impl serde::Serialize for Zone {
 ///   Marquesas or Gambier contact;
 /// - other countries only where the whole country keeps one zone (Spain and Portugal do not:
 ///   the Canaries, Madeira and the Azores).
+/// [`PHONE_ZONES`] with the names resolved, once.
+fn phone_zones() -> &'static [(&'static str, Zone)] {
+    static RESOLVED: OnceLock<Vec<(&'static str, Zone)>> = OnceLock::new();
+    RESOLVED.get_or_init(|| {
+        PHONE_ZONES
+            .iter()
+            .map(|(prefix, name)| (*prefix, Zone::known(name)))
+            .collect()
+    })
+}
+
 const PHONE_ZONES: &[(&str, &str)] = &[
     ("+262269", "Indian/Mayotte"),
     ("+262639", "Indian/Mayotte"),

@@ -366,6 +366,8 @@ pub struct DecisionQuery {
     pub relates_to_profession: Option<bool>,
     /// `false` for a non-commercial appeal (default true).
     pub commercial: Option<bool>,
+    /// An offer of newspapers, periodicals or magazines (default false).
+    pub press: Option<bool>,
 }
 
 impl DecisionQuery {
@@ -388,6 +390,7 @@ impl DecisionQuery {
                 product_category,
                 relates_to_profession: self.relates_to_profession.unwrap_or(false),
                 commercial: self.commercial.unwrap_or(true),
+                press: self.press.unwrap_or(false),
             },
         })
     }
@@ -543,6 +546,9 @@ pub struct CampaignDoc {
     relates_to_profession: Option<bool>,
     /// Default true; false for a non-commercial appeal.
     commercial: Option<bool>,
+    /// Default false; true for the supply of newspapers, periodicals or magazines (outside
+    /// Bloctel and the opt-in rule for consumer calls, not outside the calling hours).
+    press: Option<bool>,
 }
 
 /// The facts about the contact.
@@ -557,9 +563,9 @@ pub struct ContactFactsDoc {
     #[schema(format = DateTime)]
     collected_at: Option<String>,
     collected_via: Option<String>,
-    /// Default true.
+    /// Default false: what was not recorded is not presumed.
     informed: Option<bool>,
-    /// Default true.
+    /// Default false: what was not recorded is not presumed.
     objection_offered: Option<bool>,
     restricted: Option<bool>,
     suppressed: Option<bool>,
@@ -567,6 +573,10 @@ pub struct ContactFactsDoc {
     calls_last_30_days: Option<u32>,
     #[schema(format = DateTime)]
     last_call_refusal_at: Option<String>,
+    /// The consumer's IANA time zone (calling hours are read in it); default: the
+    /// jurisdiction's (FR Europe/Paris, DE Europe/Berlin, UK Europe/London).
+    #[schema(example = "Indian/Reunion")]
+    time_zone: Option<String>,
     events: Option<Vec<ConsentEventDoc>>,
 }
 

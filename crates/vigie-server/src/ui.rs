@@ -1117,6 +1117,7 @@ async fn decisions_section(
                 product_category: category.clone(),
                 relates_to_profession: b2b,
                 commercial: true,
+                press: false,
             },
         };
         let label = channel_label((*channel).into(), ui.lang);

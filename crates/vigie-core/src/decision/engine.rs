@@ -25,7 +25,7 @@ use crate::zone::Zone;
 pub struct Outcome {
     pub code: Code,
     pub audience: Option<Audience>,
-    /// The contact's own zone, where it has one (calling hours are read in it); `None`: the
+    /// The consumer's own zone, where the calling hours applied and it has one; `None`: the
     /// jurisdiction's.
     pub zone: Option<Zone>,
 }
@@ -205,7 +205,13 @@ impl<'c> DecisionContext<'c> {
     /// Decides for one contact. Pure, allocation-free, and the same for the same inputs.
     pub fn decide<C: ContactView + ?Sized>(&self, contact: &C) -> Outcome {
         let audience = contact.audience();
-        let zone = contact.time_zone();
+        // The consumer's zone is read only where the hours apply (it costs a look-up).
+        let zone = match self.call_limits {
+            Some(_) if self.channel == Channel::Phone && audience == Audience::Consumer => {
+                contact.time_zone()
+            }
+            _ => None,
+        };
         Outcome {
             code: self.code(contact, audience, zone),
             audience: Some(audience),

@@ -330,20 +330,24 @@ both_stores! {
     }
 
     async fn decide_agrees_with_every_contract_example(app) {
-        let dir = std::env::var("VIGIE_SHARED_DIR")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared").to_owned());
-        let path = format!("{dir}/contract/examples.jsonl");
-        let examples = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{path}: {e} (set VIGIE_SHARED_DIR, as scripts/test does)"));
+        // Both example files of the contract (v1, still valid, and v2), as the core's fixtures.
+        let files = [
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../vigie-core/tests/fixtures/examples.jsonl")),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../vigie-core/tests/fixtures/examples_v2.jsonl")),
+        ];
         let mut n = 0;
-        for line in examples.lines().filter(|l| !l.trim().is_empty()) {
+        for line in files.iter().flat_map(|f| f.lines()).filter(|l| !l.trim().is_empty()) {
             let case: Value = serde_json::from_str(line).unwrap();
             let got = app.json(Method::POST, "/api/v1/decide", &case["request"]).await.json();
             assert_eq!(got["decision"], case["expect"]["decision"], "{}", case["name"]);
             assert_eq!(got["code"], case["expect"]["code"], "{}", case["name"]);
             n += 1;
         }
-        assert!(n > 10, "only {n} examples");
+        assert_eq!(n, 21, "examples read");
+        // An unknown zone is an error naming the field.
+        let mut bad: Value = serde_json::from_str(files[1].lines().nth(1).unwrap()).unwrap();
+        bad["request"]["contact"]["time_zone"] = json!("Indian/Atlantis");
+        app.json(Method::POST, "/api/v1/decide", &bad["request"]).await.field_error(400, "invalid_field", "contact.time_zone");
     }
 
     async fn stored_contacts_are_decided_from_the_store(app) {
