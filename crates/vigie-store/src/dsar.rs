@@ -649,10 +649,13 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
         let data = corrections.apply(&contact.data);
-        self.rewrite_contact(org, &data, request_id, true).await
+        self.rewrite_contact(org, &data, request_id, true, None)
+            .await
     }
 
-    /// Turns a contact's restriction of processing (GDPR art. 18) on or off.
+    /// Turns a contact's restriction of processing (GDPR art. 18) on or off, as a data subject
+    /// request does: a restriction set here is held (migration 0009), so that re-imports and
+    /// PUTs, which may set `restricted`, never clear it; turning it off lifts the hold.
     pub async fn set_contact_restricted(
         &self,
         org: OrgId,
@@ -665,17 +668,20 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
         let mut data = contact.data;
         data.restricted = restricted;
-        self.rewrite_contact(org, &data, None, false).await
+        self.rewrite_contact(org, &data, None, false, Some(restricted))
+            .await
     }
 
     /// Writes a contact's identifiers, names and restriction flag (the fields a request may
-    /// change), sealed with its existing data key.
+    /// change), sealed with its existing data key; `hold` sets or lifts the request's hold on
+    /// the restriction (`None`: unchanged).
     async fn rewrite_contact(
         &self,
         org: OrgId,
         data: &ContactData,
         request_id: Option<i64>,
         keep_previous: bool,
+        hold: Option<bool>,
     ) -> Result<Contact> {
         let contact_ref = data.contact_ref.as_str();
         let row = self.contact_row(org, contact_ref).await?;
@@ -692,11 +698,11 @@ impl Store {
         let now = now_micros();
         match &self.backend {
             Backends::Sqlite(b) => {
-                b.rewrite(org, row.id, sealed, previous, request_id, now)
+                b.rewrite(org, row.id, sealed, previous, request_id, hold, now)
                     .await?
             }
             Backends::Postgres(b) => {
-                b.rewrite(org, row.id, sealed, previous, request_id, now)
+                b.rewrite(org, row.id, sealed, previous, request_id, hold, now)
                     .await?
             }
         }
@@ -1047,6 +1053,7 @@ impl SqliteStore {
         c: SealedContact,
         previous: Option<Vec<u8>>,
         request_id: Option<i64>,
+        hold: Option<bool>,
         now: i64,
     ) -> Result<()> {
         self.write(move |tx| {
@@ -1060,7 +1067,7 @@ impl SqliteStore {
             sqlite_delete_lookups(tx, org, contact_id)?;
             tx.prepare_cached(
                 "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, restricted = ?6, row_digest = ?7,
-                     updated_at = ?8, wrapped_dek = ?9
+                     updated_at = ?8, wrapped_dek = ?9, restriction_held = COALESCE(?10, restriction_held)
                  WHERE org_id = ?1 AND id = ?2 AND erased_at IS NULL",
             )?
             .execute(rusqlite::params![
@@ -1072,7 +1079,8 @@ impl SqliteStore {
                 c.restricted,
                 &c.row_digest[..],
                 now,
-                c.wrapped_dek
+                c.wrapped_dek,
+                hold
             ])?;
             // SQLite finds contacts by identifier through `contact_lookup`: its entries follow.
             for (kind, bidx) in [
@@ -1430,6 +1438,7 @@ impl PgStore {
         c: SealedContact,
         previous: Option<Vec<u8>>,
         request_id: Option<i64>,
+        hold: Option<bool>,
         now: i64,
     ) -> Result<()> {
         let mut client = self.client().await?;
@@ -1446,7 +1455,7 @@ impl PgStore {
         let phone = c.phone_bidx.map(|d| d.to_vec());
         tx.execute(
             "UPDATE contacts SET email_bidx = $3, phone_bidx = $4, pii = $5, restricted = $6, row_digest = $7,
-                 updated_at = $8, wrapped_dek = $9
+                 updated_at = $8, wrapped_dek = $9, restriction_held = COALESCE($10, restriction_held)
              WHERE org_id = $1 AND id = $2 AND erased_at IS NULL",
             &[
                 &org,
@@ -1458,6 +1467,7 @@ impl PgStore {
                 &&c.row_digest[..],
                 &now,
                 &c.wrapped_dek,
+                &hold,
             ],
         )
         .await?;
