@@ -147,6 +147,17 @@ impl serde::Serialize for Zone {
     }
 }
 
+/// [`PHONE_ZONES`] with the names resolved, once.
+fn phone_zones() -> &'static [(&'static str, Zone)] {
+    static RESOLVED: OnceLock<Vec<(&'static str, Zone)>> = OnceLock::new();
+    RESOLVED.get_or_init(|| {
+        PHONE_ZONES
+            .iter()
+            .map(|(prefix, name)| (*prefix, Zone::known(name)))
+            .collect()
+    })
+}
+
 /// E.164 prefixes and the zone they imply, longest prefixes first where one code covers
 /// several zones. Checked against libphonenumber's `resources/timezones/map_data.txt` and the
 /// ARCEP numbering plans:
@@ -159,17 +170,6 @@ impl serde::Serialize for Zone {
 ///   Marquesas or Gambier contact;
 /// - other countries only where the whole country keeps one zone (Spain and Portugal do not:
 ///   the Canaries, Madeira and the Azores).
-/// [`PHONE_ZONES`] with the names resolved, once.
-fn phone_zones() -> &'static [(&'static str, Zone)] {
-    static RESOLVED: OnceLock<Vec<(&'static str, Zone)>> = OnceLock::new();
-    RESOLVED.get_or_init(|| {
-        PHONE_ZONES
-            .iter()
-            .map(|(prefix, name)| (*prefix, Zone::known(name)))
-            .collect()
-    })
-}
-
 const PHONE_ZONES: &[(&str, &str)] = &[
     ("+262269", "Indian/Mayotte"),
     ("+262639", "Indian/Mayotte"),

@@ -696,15 +696,10 @@ impl Store {
         };
         let sealed = crypto.seal_contact_with(data, &dek);
         let now = now_micros();
+        let mark = RequestMark { request_id, hold };
         match &self.backend {
-            Backends::Sqlite(b) => {
-                b.rewrite(org, row.id, sealed, previous, request_id, hold, now)
-                    .await?
-            }
-            Backends::Postgres(b) => {
-                b.rewrite(org, row.id, sealed, previous, request_id, hold, now)
-                    .await?
-            }
+            Backends::Sqlite(b) => b.rewrite(org, row.id, sealed, previous, mark, now).await?,
+            Backends::Postgres(b) => b.rewrite(org, row.id, sealed, previous, mark, now).await?,
         }
         self.contact(org, &data.contact_ref)
             .await?
@@ -1052,10 +1047,10 @@ impl SqliteStore {
         contact_id: i64,
         c: SealedContact,
         previous: Option<Vec<u8>>,
-        request_id: Option<i64>,
-        hold: Option<bool>,
+        mark: RequestMark,
         now: i64,
     ) -> Result<()> {
+        let RequestMark { request_id, hold } = mark;
         self.write(move |tx| {
             if let Some(prev) = previous {
                 tx.prepare_cached(
@@ -1437,10 +1432,10 @@ impl PgStore {
         contact_id: i64,
         c: SealedContact,
         previous: Option<Vec<u8>>,
-        request_id: Option<i64>,
-        hold: Option<bool>,
+        mark: RequestMark,
         now: i64,
     ) -> Result<()> {
+        let RequestMark { request_id, hold } = mark;
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         if let Some(prev) = previous {
@@ -1518,4 +1513,12 @@ fn sqlite_delete_lookups(
         .execute(rusqlite::params![org, contact_id, kind])?;
     }
     Ok(())
+}
+
+/// What a request's rewrite of a contact records beside the sealed row: the request it answers
+/// (for the previous version), and whether it sets or lifts its hold on the restriction.
+#[derive(Debug, Clone, Copy)]
+struct RequestMark {
+    request_id: Option<i64>,
+    hold: Option<bool>,
 }
