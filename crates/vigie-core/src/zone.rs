@@ -159,7 +159,7 @@ fn phone_zones() -> &'static [(&'static str, Zone)] {
 }
 
 /// E.164 prefixes and the zone they imply, longest prefixes first where one code covers
-/// several zones. Checked against libphonenumber's `resources/timezones/map_data.txt` and the
+/// several zones (the first match wins). Checked against libphonenumber's `resources/timezones/map_data.txt` and the
 /// ARCEP numbering plans:
 /// - +262 is Réunion, except Mayotte's fixed (0269) and mobile (0639) ranges;
 /// - +590 covers Guadeloupe, Saint-Martin and Saint-Barthélemy, all on Atlantic time without
@@ -170,11 +170,13 @@ fn phone_zones() -> &'static [(&'static str, Zone)] {
 ///   Marquesas or Gambier contact;
 /// - other countries only where the whole country keeps one zone (Spain and Portugal do not:
 ///   the Canaries, Madeira and the Azores).
+///
+/// Metropolitan numbers come first: screening looks every number of a call list up here.
 const PHONE_ZONES: &[(&str, &str)] = &[
+    ("+33", "Europe/Paris"),
     ("+262269", "Indian/Mayotte"),
     ("+262639", "Indian/Mayotte"),
     ("+262", "Indian/Reunion"),
-    ("+33", "Europe/Paris"),
     ("+508", "America/Miquelon"),
     ("+590", "America/Guadeloupe"),
     ("+594", "America/Cayenne"),
