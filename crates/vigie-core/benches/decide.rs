@@ -79,6 +79,9 @@ impl ContactView for Record {
     fn last_call_refusal_at(&self) -> Option<Timestamp> {
         None
     }
+    fn time_zone(&self) -> Option<vigie_core::Zone> {
+        None
+    }
     fn events(&self) -> &[ConsentEvent] {
         &self.events
     }
@@ -138,6 +141,7 @@ fn bench(c: &mut Criterion) {
         product_category: Some("optics".into()),
         relates_to_profession: true,
         commercial: true,
+        press: false,
     };
     let at: Timestamp = "2026-11-24T09:30:00Z".parse().unwrap();
     let mut g = c.benchmark_group("engine");

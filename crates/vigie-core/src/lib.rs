@@ -14,6 +14,7 @@ pub mod moment;
 mod numbering;
 pub mod spreadsheet;
 pub mod vocab;
+pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use decision::{
@@ -27,6 +28,7 @@ pub use ident::{
 pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
+pub use zone::{UnknownZone, Zone};
 
 /// A moment in time. Re-exported so that callers name one type.
 pub use jiff::Timestamp;

@@ -20,8 +20,8 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 use vigie_core::{
-    Audience, Code, ConsentEvent, ContactView, DecisionContext, Email, PhoneE164, Region, RulePack,
-    suppression_hash,
+    Audience, Channel, Code, ConsentEvent, ContactView, DecisionContext, Email, PhoneE164, Region,
+    RulePack, Zone, suppression_hash,
 };
 use vigie_store::OrgCrypto;
 use vigie_store::vault::IndexKey;
@@ -159,6 +159,8 @@ pub struct Screener<'a> {
     sets_with_category: Vec<bool>,
     /// The opposition list is about phone numbers: it applies to channels that use them.
     opposition_applies: bool,
+    /// Calling hours are the consumer's own (D223-9): for calls, the zone of each number.
+    zones_apply: bool,
 }
 
 impl<'a> Screener<'a> {
@@ -183,7 +185,9 @@ impl<'a> Screener<'a> {
         Ok(Screener {
             snapshot,
             index: &crypto.index,
-            ctx: spec.context(),
+            // Every zone a number can imply, resolved once for the run.
+            ctx: spec.context().with_zones(Zone::phone_zones()),
+            zones_apply: spec.channel == Channel::Phone,
             identifier: spec.identifier,
             region,
             channel_label: spec.channel.to_string(),
@@ -217,6 +221,7 @@ impl<'a> Screener<'a> {
                 Ok(email) => Stage::Identified {
                     sha256: suppression_hash(email.as_str()),
                     blind_index: self.index.email_index(&email),
+                    zone: None,
                 },
                 Err(_) => Stage::Decided(Code::InvalidIdentifier),
             },
@@ -224,6 +229,12 @@ impl<'a> Screener<'a> {
                 Ok(phone) => Stage::Identified {
                     sha256: suppression_hash(phone.as_str()),
                     blind_index: self.index.phone_index(&phone),
+                    // The number screened is the contact's (found by its blind index).
+                    zone: if self.zones_apply {
+                        Zone::of_phone(&phone)
+                    } else {
+                        None
+                    },
                 },
                 Err(_) => Stage::Decided(Code::InvalidIdentifier),
             },
@@ -434,8 +445,10 @@ enum Stage {
     Identified {
         sha256: [u8; 32],
         blind_index: vigie_store::Digest16,
+        /// The zone the screened number implies, where calling hours apply.
+        zone: Option<Zone>,
     },
-    Found(Record),
+    Found(Record, Option<Zone>),
 }
 
 /// Decides rows in order through a three-step pipeline over batches of [`BATCH`] rows: a
@@ -474,6 +487,7 @@ impl<'s, 'a> Rows<'s, 'a> {
             if let Stage::Identified {
                 sha256,
                 blind_index,
+                ..
             } = &stage
             {
                 screener.snapshot.prefetch_suppressed(sha256);
@@ -511,6 +525,7 @@ impl<'s, 'a> Rows<'s, 'a> {
             if let Stage::Identified {
                 sha256,
                 blind_index,
+                zone,
             } = stage
             {
                 *stage = if snapshot.suppressed(sha256) {
@@ -519,7 +534,7 @@ impl<'s, 'a> Rows<'s, 'a> {
                     match snapshot.contact(blind_index) {
                         Some(record) => {
                             snapshot.prefetch_events(&record);
-                            Stage::Found(record)
+                            Stage::Found(record, *zone)
                         }
                         None => Stage::Decided(Code::UnknownContact),
                     }
@@ -533,10 +548,11 @@ impl<'s, 'a> Rows<'s, 'a> {
         for stage in &self.batches[slot] {
             let code = match stage {
                 Stage::Decided(code) => *code,
-                Stage::Found(record) => {
+                Stage::Found(record, zone) => {
                     screener.snapshot.events_into(record, &mut self.events);
                     let view = View {
                         record: *record,
+                        zone: *zone,
                         events: &self.events,
                         bought_category: screener.sets_with_category[record.set as usize],
                         screener,
@@ -577,6 +593,8 @@ fn format_rows(codes: &[u8], first: u64) -> (Vec<u8>, Counts) {
 /// The engine's view of a snapshot record.
 struct View<'v> {
     record: Record,
+    /// The zone the screened number implies.
+    zone: Option<Zone>,
     events: &'v [ConsentEvent],
     bought_category: bool,
     screener: &'v Screener<'v>,
@@ -635,6 +653,9 @@ impl ContactView for View<'_> {
     }
     fn events(&self) -> &[ConsentEvent] {
         self.events
+    }
+    fn time_zone(&self) -> Option<Zone> {
+        self.zone
     }
 }
 

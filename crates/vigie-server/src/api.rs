@@ -366,6 +366,8 @@ pub struct DecisionQuery {
     pub relates_to_profession: Option<bool>,
     /// `false` for a non-commercial appeal (default true).
     pub commercial: Option<bool>,
+    /// An offer of newspapers, periodicals or magazines (default false).
+    pub press: Option<bool>,
 }
 
 impl DecisionQuery {
@@ -388,6 +390,7 @@ impl DecisionQuery {
                 product_category,
                 relates_to_profession: self.relates_to_profession.unwrap_or(false),
                 commercial: self.commercial.unwrap_or(true),
+                press: self.press.unwrap_or(false),
             },
         })
     }
@@ -548,6 +551,10 @@ pub struct CampaignDoc {
     /// Default true; false for a non-commercial appeal.
     #[schema(nullable = false)]
     commercial: Option<bool>,
+    /// Default false; true for the supply of newspapers, periodicals or magazines (outside
+    /// Bloctel and the opt-in rule for consumer calls, not outside the calling hours).
+    #[schema(nullable = false)]
+    press: Option<bool>,
 }
 
 /// The facts about the contact.
@@ -566,10 +573,10 @@ pub struct ContactFactsDoc {
     #[schema(format = DateTime)]
     collected_at: Option<String>,
     collected_via: Option<String>,
-    /// Default true.
+    /// Default false: what was not recorded is not presumed.
     #[schema(nullable = false)]
     informed: Option<bool>,
-    /// Default true.
+    /// Default false: what was not recorded is not presumed.
     #[schema(nullable = false)]
     objection_offered: Option<bool>,
     #[schema(nullable = false)]
@@ -583,6 +590,10 @@ pub struct ContactFactsDoc {
     calls_last_30_days: Option<u32>,
     #[schema(format = DateTime)]
     last_call_refusal_at: Option<String>,
+    /// The consumer's IANA time zone (calling hours are read in it); default: the
+    /// jurisdiction's (FR Europe/Paris, DE Europe/Berlin, UK Europe/London).
+    #[schema(nullable = false, example = "Indian/Reunion")]
+    time_zone: Option<String>,
     #[schema(nullable = false)]
     events: Option<Vec<ConsentEventDoc>>,
 }

@@ -330,6 +330,7 @@ async fn contact_page(
                 product_category: category.clone(),
                 relates_to_profession: b2b,
                 commercial: true,
+                press: false,
             },
         };
         let outcome = decide_stored(&state, ui.org.id, &contact, &events, ask, ui.lang).await?;
