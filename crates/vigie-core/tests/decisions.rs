@@ -5,7 +5,6 @@
 #[path = "decisions/fuzz.rs"]
 mod fuzz;
 
-
 use jiff::Timestamp;
 use vigie_core::{
     Action, Audience, Campaign, Channel, ChannelScope, Code, ConsentEvent, ContactFacts, Decision,
