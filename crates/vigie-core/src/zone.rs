@@ -147,6 +147,13 @@ impl serde::Serialize for Zone {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Zone, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Zone::parse(&name).map_err(serde::de::Error::custom)
+    }
+}
+
 /// [`PHONE_ZONES`] with the names resolved, once.
 fn phone_zones() -> &'static [(&'static str, Zone)] {
     static RESOLVED: OnceLock<Vec<(&'static str, Zone)>> = OnceLock::new();

@@ -3,7 +3,7 @@
 
 use csv::ByteRecord;
 use jiff::Timestamp;
-use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164, Region};
+use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164, Region, Zone};
 use vigie_store::{ContactData, NewConsentEvent};
 
 /// A problem with one field of one row.
@@ -43,7 +43,7 @@ pub const CONTACTS: Format = Format {
         "contract_active",
         "restricted",
     ],
-    optional: &["first_name", "last_name"],
+    optional: &["first_name", "last_name", "time_zone"],
 };
 
 pub const CONSENTS: Format = Format {
@@ -109,6 +109,7 @@ pub(crate) mod contact_col {
     pub const RESTRICTED: usize = column(&CONTACTS, "restricted");
     pub const FIRST_NAME: usize = column(&CONTACTS, "first_name");
     pub const LAST_NAME: usize = column(&CONTACTS, "last_name");
+    pub const TIME_ZONE: usize = column(&CONTACTS, "time_zone");
 }
 
 /// Columns of consents.csv, by position in [`CONSENTS`].
@@ -320,6 +321,11 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
             cols.required(r, contact_col::CONTRACT_ACTIVE)?,
         )?,
         restricted: parse_bool("restricted", cols.required(r, contact_col::RESTRICTED)?)?,
+        time_zone: cols
+            .get(r, contact_col::TIME_ZONE)?
+            .map(Zone::parse)
+            .transpose()
+            .map_err(|e| FieldError::new("time_zone", e.to_string()))?,
     })
 }
 

@@ -11,6 +11,8 @@ use vigie_store::{ContactQuery, DEFAULT_ORG, Organization, Store, both_stores};
 mod fuzz;
 #[path = "import/malformed.rs"]
 mod malformed;
+#[path = "import/time_zone.rs"]
+mod time_zone;
 
 const CONTACTS: &str = "\
 contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted

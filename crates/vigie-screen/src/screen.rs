@@ -185,8 +185,10 @@ impl<'a> Screener<'a> {
         Ok(Screener {
             snapshot,
             index: &crypto.index,
-            // Every zone a number can imply, resolved once for the run.
-            ctx: spec.context().with_zones(Zone::phone_zones()),
+            // Every zone a number can imply or a contact records, resolved once for the run.
+            ctx: spec.context().with_zones(
+                Zone::phone_zones().chain(snapshot.recorded_zones().iter().copied()),
+            ),
             zones_apply: spec.channel == Channel::Phone,
             identifier: spec.identifier,
             region,
@@ -654,8 +656,10 @@ impl ContactView for View<'_> {
     fn events(&self) -> &[ConsentEvent] {
         self.events
     }
+    /// The zone recorded for the contact, else the screened number's ([`Zone::of_contact`],
+    /// with the number's zone found once when the row was parsed).
     fn time_zone(&self) -> Option<Zone> {
-        self.zone
+        self.record.time_zone.or(self.zone)
     }
 }
 

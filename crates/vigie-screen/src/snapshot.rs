@@ -35,27 +35,29 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
-use vigie_core::{Action, Audience, ChannelScope, ConsentEvent, Email, Method, Purpose};
+use vigie_core::{Action, Audience, ChannelScope, ConsentEvent, Email, Method, Purpose, Zone};
 use vigie_store::{Digest16, OrgCrypto, OrgId, ScreeningContact, ScreeningSink, Store, StoreError};
 
 use crate::campaign::Identifier;
 use crate::table::{EMPTY, KeyTable};
 
-/// Version of the file layout; a file of another version is rebuilt.
-pub const FORMAT_VERSION: u32 = 3;
+/// Version of the file layout; a file of another version is rebuilt. 4: recorded time zones.
+pub const FORMAT_VERSION: u32 = 4;
 const MAGIC: [u8; 8] = *b"VIGIESNP";
 const HEADER_LEN: usize = 128;
 const DIR_ENTRY_LEN: usize = 40;
 
 /// A contact record, the value of an identifier table: events start `u32`, events count `u32`,
-/// category set `u32`, audience `u8`, flags `u8`, 2 bytes of padding, collection time `i64`
-/// (microseconds; `i64::MIN` when unknown). The events start is never `u32::MAX` (the table's
-/// free-slot mark).
+/// category set `u32`, audience `u8`, flags `u8`, recorded time zone `u16` (0: none; else its
+/// position + 1 in the zone table), collection time `i64` (microseconds; `i64::MIN` when
+/// unknown). The events start is never `u32::MAX` (the table's free-slot mark).
 const RECORD_LEN: usize = 24;
 const EVENT_LEN: usize = 12;
 
 /// `collected_at` unknown.
 const NO_TIME: i64 = i64::MIN;
+/// No time zone recorded.
+const NO_ZONE: u16 = 0;
 
 /// Contact flags.
 pub(crate) const CUSTOMER: u8 = 1;
@@ -81,15 +83,19 @@ enum Section {
     PhoneTable = 5,
     /// `KeyTable` slots (SHA-256 → 4 unused bytes); the parameter is its range.
     Suppression = 6,
+    /// The recorded time zones' IANA names, as [`Section::Categories`]: names, not the tz
+    /// database's indexes, which depend on the build.
+    Zones = 7,
 }
 
-const SECTIONS: [Section; 6] = [
+const SECTIONS: [Section; 7] = [
     Section::Events,
     Section::Categories,
     Section::Sets,
     Section::EmailTable,
     Section::PhoneTable,
     Section::Suppression,
+    Section::Zones,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +194,10 @@ fn position<T: PartialEq>(all: &[T], v: T) -> u8 {
         .expect("a value of the vocabulary") as u8
 }
 
+fn le_u16(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes(b[at..at + 2].try_into().expect("2 bytes"))
+}
+
 fn le_u32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
 }
@@ -209,6 +219,7 @@ struct Pending {
     set: u32,
     audience: u8,
     flags: u8,
+    zone: u16,
 }
 
 /// Store ids to dense indexes: a table when the ids are dense enough (the usual case: one
@@ -267,6 +278,8 @@ pub(crate) struct Builder {
     set_by_text: HashMap<String, u32>,
     set_by_members: HashMap<Vec<u32>, u32>,
     sets: Vec<Vec<u32>>,
+    /// The recorded zones met, in the order of the zone table.
+    zones: Vec<Zone>,
     id_index: Option<IdIndex>,
     events: Vec<(u32, [u8; EVENT_LEN])>,
 }
@@ -286,6 +299,7 @@ impl Builder {
             set_by_text: HashMap::new(),
             set_by_members: HashMap::new(),
             sets: Vec::new(),
+            zones: Vec::new(),
             id_index: None,
             events: Vec::new(),
         };
@@ -299,6 +313,20 @@ impl Builder {
     fn opposition_table(&mut self) -> &KeyTable<16, 4> {
         self.opposition
             .get_or_insert_with(|| KeyTable::build(std::mem::take(&mut self.opposition_keys)))
+    }
+
+    /// A recorded zone's number in the records (a few distinct zones at most: a linear search).
+    fn zone_number(&mut self, zone: Option<Zone>) -> u16 {
+        let Some(zone) = zone else { return NO_ZONE };
+        let position = match self.zones.iter().position(|z| *z == zone) {
+            Some(i) => i,
+            None => {
+                self.zones.push(zone);
+                self.zones.len() - 1
+            }
+        };
+        // The tz database has fewer than 65 535 zones.
+        u16::try_from(position + 1).expect("fewer zones than u16::MAX")
     }
 
     fn category_set(&mut self, text: &str) -> u32 {
@@ -374,11 +402,13 @@ impl ScreeningSink for Builder {
         .filter(|(on, _)| *on)
         .fold(0, |acc, (_, bit)| acc | bit);
         let set = self.category_set(c.customer_categories);
+        let zone = self.zone_number(c.time_zone);
         self.records.push(Pending {
             collected_at: c.collected_at.map_or(NO_TIME, |t| t.as_microsecond()),
             set,
             audience: position(Audience::ALL, c.audience),
             flags,
+            zone,
         });
         self.ids.push(c.id);
         if let Some(e) = c.email_bidx {
@@ -498,18 +528,15 @@ impl Builder {
                 rec[8..12].copy_from_slice(&r.set.to_le_bytes());
                 rec[12] = r.audience;
                 rec[13] = r.flags;
+                rec[14..16].copy_from_slice(&r.zone.to_le_bytes());
                 rec[16..24].copy_from_slice(&r.collected_at.to_le_bytes());
                 rec
             })
             .collect();
         drop(starts);
 
-        let mut categories = Vec::new();
-        categories.extend_from_slice(&(self.categories.len() as u32).to_le_bytes());
-        for c in &self.categories {
-            categories.extend_from_slice(&(c.len() as u32).to_le_bytes());
-            categories.extend_from_slice(c.as_bytes());
-        }
+        let categories = encode_names(self.categories.iter().map(String::as_str));
+        let zones = encode_names(self.zones.iter().map(|z| z.name()));
         let mut sets = Vec::new();
         sets.extend_from_slice(&(self.sets.len() as u32).to_le_bytes());
         let mut offset = 0u32;
@@ -554,7 +581,7 @@ impl Builder {
             vocabulary: vocabulary_fingerprint(),
             directory: Vec::new(),
         };
-        let bodies: [(Section, &[u8], u64); 6] = [
+        let bodies: [(Section, &[u8], u64); 7] = [
             (Section::Events, &events, 0),
             (Section::Categories, &categories, 0),
             (Section::Sets, &sets, 0),
@@ -565,6 +592,7 @@ impl Builder {
                 suppression.slot_bytes(),
                 suppression.range(),
             ),
+            (Section::Zones, &zones, 0),
         ];
         let mut offset = (HEADER_LEN + DIR_ENTRY_LEN * bodies.len()) as u64;
         let mut directory = Vec::new();
@@ -746,6 +774,8 @@ impl SnapshotInfo {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Record {
     pub collected_at: Option<Timestamp>,
+    /// The zone recorded for the contact, if any.
+    pub time_zone: Option<Zone>,
     pub events_start: u32,
     pub events_len: u32,
     pub set: u32,
@@ -761,6 +791,8 @@ pub struct Snapshot {
     categories: Vec<String>,
     set_offsets: Vec<u32>,
     set_members: Vec<u32>,
+    /// The zone table: a record's zone number `n` is `zones[n - 1]`.
+    zones: Vec<Zone>,
     contacts: KeyTable<16, RECORD_LEN>,
     suppression: KeyTable<32, 4>,
 }
@@ -861,6 +893,7 @@ impl Snapshot {
             Section::Suppression,
             Section::Categories,
             Section::Sets,
+            Section::Zones,
         ];
         let mut bodies = kinds
             .par_iter()
@@ -872,15 +905,21 @@ impl Snapshot {
             })?
             .into_iter();
         let mut next = || bodies.next().expect("one body per section");
-        let (table, events, suppression, categories, sets) =
-            (next(), next(), next(), next(), next());
+        let (table, events, suppression, categories, sets, zones) =
+            (next(), next(), next(), next(), next(), next());
 
         let m = usize::try_from(info.events).map_err(|e| corrupt(e.to_string()))?;
         if events.len() != m.saturating_mul(EVENT_LEN) {
             return Err(corrupt("event section of the wrong size".into()));
         }
         let categories =
-            decode_categories(&categories).ok_or_else(|| corrupt("bad category table".into()))?;
+            decode_names(&categories).ok_or_else(|| corrupt("bad category table".into()))?;
+        let zones = decode_names(&zones)
+            .ok_or_else(|| corrupt("bad zone table".into()))?
+            .iter()
+            .map(|name| Zone::parse(name))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| corrupt(format!("zone table: {e}")))?;
         let (set_offsets, set_members) = decode_sets(&sets, categories.len())
             .ok_or_else(|| corrupt("bad category sets".into()))?;
         let contacts = KeyTable::from_parts(info.section(table_section).param, table)
@@ -895,6 +934,7 @@ impl Snapshot {
             categories,
             set_offsets,
             set_members,
+            zones,
             contacts,
             suppression,
         };
@@ -907,6 +947,7 @@ impl Snapshot {
     fn check(&self) -> Result<(), String> {
         let m = self.info.events;
         let sets = (self.set_offsets.len() - 1) as u32;
+        let zones = self.zones.len();
         let slots = self.contacts.slot_bytes();
         let slot = KeyTable::<16, RECORD_LEN>::SLOT;
         slots.par_chunks(slot * 4096).try_for_each(|chunk| {
@@ -920,6 +961,7 @@ impl Snapshot {
                     || le_u32(r, 8) >= sets
                     || usize::from(r[12]) >= Audience::ALL.len()
                     || r[13] & !ALL_FLAGS != 0
+                    || usize::from(le_u16(r, 14)) > zones
                     || (at != NO_TIME && Timestamp::from_microsecond(at).is_err())
                 {
                     return Err("a contact record is out of range".to_owned());
@@ -961,6 +1003,10 @@ impl Snapshot {
             set: le_u32(r, 8),
             audience: Audience::ALL[usize::from(r[12])],
             flags: r[13],
+            time_zone: match le_u16(r, 14) {
+                NO_ZONE => None,
+                n => Some(self.zones[usize::from(n) - 1]),
+            },
             collected_at: match le_i64(r, 16) {
                 NO_TIME => None,
                 at => Some(Timestamp::from_microsecond(at).unwrap_or(Timestamp::MIN)),
@@ -1010,6 +1056,11 @@ impl Snapshot {
     }
 
     /// The number of category sets.
+    /// Every zone recorded for a contact of the snapshot.
+    pub(crate) fn recorded_zones(&self) -> &[Zone] {
+        &self.zones
+    }
+
     pub(crate) fn category_sets(&self) -> usize {
         self.set_offsets.len() - 1
     }
@@ -1026,7 +1077,19 @@ impl Snapshot {
     }
 }
 
-fn decode_categories(b: &[u8]) -> Option<Vec<String>> {
+/// A table of names: `u32` count, then per name a `u32` length and UTF-8 bytes.
+fn encode_names<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&(names.len() as u32).to_le_bytes());
+    for name in names {
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+    }
+    out
+}
+
+/// Reads what [`encode_names`] wrote.
+fn decode_names(b: &[u8]) -> Option<Vec<String>> {
     let count = le_u32(b.get(..4)?, 0) as usize;
     let mut at = 4;
     let mut out = Vec::with_capacity(count.min(1 << 16));

@@ -9,7 +9,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 use vigie_core::{
-    Action, Audience, ChannelScope, ContactRef, Email, Method, PhoneE164, Purpose, Region,
+    Action, Audience, ChannelScope, ContactRef, Email, Method, PhoneE164, Purpose, Region, Zone,
 };
 use vigie_store::{Contact, ContactData, NewConsentEvent, StoredEvent};
 
@@ -296,6 +296,17 @@ pub struct ContactInput {
     /// GDPR art. 18 restriction in force.
     #[serde(default)]
     pub restricted: bool,
+    /// The consumer's IANA time zone, if known: calling hours are read in it. Left out, they are
+    /// read in the zone the phone number implies (French overseas numbers have their own), else
+    /// in the jurisdiction's.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, example = "Indian/Reunion")]
+    pub time_zone: Option<String>,
+}
+
+/// An IANA time zone name.
+pub fn parse_zone(field: &str, s: &str) -> ApiResult<Zone> {
+    Zone::parse(s).map_err(|e| ApiError::field("invalid_time_zone", field, e.to_string()))
 }
 
 impl ContactInput {
@@ -347,6 +358,11 @@ impl ContactInput {
             objection_offered: self.objection_offered,
             contract_active: self.contract_active,
             restricted: self.restricted,
+            time_zone: self
+                .time_zone
+                .as_deref()
+                .map(|s| parse_zone("time_zone", s))
+                .transpose()?,
         })
     }
 }
@@ -423,6 +439,10 @@ pub struct ContactPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
     pub restricted: Option<bool>,
+    /// An IANA time zone name; `null` forgets the recorded zone.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "Indian/Reunion")]
+    pub time_zone: Option<Option<String>>,
 }
 
 impl ContactPatch {
@@ -475,6 +495,9 @@ impl ContactPatch {
         if let Some(v) = self.restricted {
             d.restricted = v;
         }
+        if let Some(v) = self.time_zone {
+            d.time_zone = v.as_deref().map(|s| parse_zone("time_zone", s)).transpose()?;
+        }
         Ok(d)
     }
 }
@@ -502,6 +525,9 @@ pub struct ContactOut {
     pub objection_offered: bool,
     pub contract_active: bool,
     pub restricted: bool,
+    /// The recorded IANA time zone, if any.
+    #[schema(value_type = Option<String>, example = "Indian/Reunion")]
+    pub time_zone: Option<Zone>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -527,6 +553,7 @@ impl From<Contact> for ContactOut {
             objection_offered: d.objection_offered,
             contract_active: d.contract_active,
             restricted: d.restricted,
+            time_zone: d.time_zone,
             created_at: c.created_at,
             updated_at: c.updated_at,
         }

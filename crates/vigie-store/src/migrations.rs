@@ -53,6 +53,11 @@ pub const SQLITE: &[Migration] = &[
         name: "restriction_held",
         sql: include_str!("../migrations/sqlite/0009_restriction_held.sql"),
     },
+    Migration {
+        version: 12,
+        name: "contact_time_zone",
+        sql: include_str!("../migrations/sqlite/0012_contact_time_zone.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -100,5 +105,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 9,
         name: "restriction_held",
         sql: include_str!("../migrations/postgres/0009_restriction_held.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "contact_time_zone",
+        sql: include_str!("../migrations/postgres/0012_contact_time_zone.sql"),
     },
 ];

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164};
+use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164, Zone};
 
 pub type OrgId = i64;
 
@@ -48,6 +48,10 @@ pub struct ContactData {
     pub contract_active: bool,
     /// GDPR art. 18 restriction in force.
     pub restricted: bool,
+    /// The consumer's time zone, where recorded: it wins over the one the phone number implies
+    /// for calling hours ([`Zone::of_contact`]). Absent from versions stored before it existed.
+    #[serde(default)]
+    pub time_zone: Option<Zone>,
 }
 
 /// A stored contact.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::Serialize;
-use vigie_core::{Audience, ConsentEvent};
+use vigie_core::{Audience, ConsentEvent, Zone};
 
 use crate::error::{Result, StoreError};
 use crate::model::{OrgId, from_micros, to_micros};
@@ -39,6 +39,8 @@ pub struct ScreeningContact<'a> {
     pub objection_offered: bool,
     pub contract_active: bool,
     pub restricted: bool,
+    /// The zone recorded for the contact, if any.
+    pub time_zone: Option<Zone>,
 }
 
 /// Receives a screening scan, in this order: every opposition entry, every suppression entry,
@@ -90,6 +92,12 @@ fn hex_bytes<S: serde::Serializer>(b: &[u8; 32], s: S) -> std::result::Result<S:
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Row(RowError::Corrupt(format!("{what}: {e}")))
+}
+
+fn recorded_zone(name: Option<&str>) -> Result<Option<Zone>> {
+    name.map(Zone::parse)
+        .transpose()
+        .map_err(|e| corrupt("contacts.time_zone", e))
 }
 
 fn digest16(what: &str, b: &[u8]) -> Result<Digest16> {
@@ -343,7 +351,7 @@ fn scan_sqlite<S: ScreeningSink>(
 
     let mut st = tx.prepare(
         "SELECT id, email_bidx, phone_bidx, audience, customer, customer_categories, collected_at,
-                informed, objection_offered, contract_active, restricted
+                informed, objection_offered, contract_active, restricted, time_zone
          FROM contacts NOT INDEXED WHERE org_id = ?1 ORDER BY id",
     )?;
     let mut rows = st.query([org])?;
@@ -368,6 +376,7 @@ fn scan_sqlite<S: ScreeningSink>(
             objection_offered: flag(8)?,
             contract_active: flag(9)?,
             restricted: flag(10)?,
+            time_zone: recorded_zone(sql(r.get_ref(11)?.as_str_or_null())?)?,
         };
         sink.contact(&contact)?;
     }
@@ -444,7 +453,7 @@ impl PgStore {
         });
         scan!(
             "SELECT id, email_bidx, phone_bidx, audience, customer, customer_categories, collected_at,
-                    informed, objection_offered, contract_active, restricted
+                    informed, objection_offered, contract_active, restricted, time_zone
              FROM contacts WHERE org_id = $1 ORDER BY id",
             |r| {
                 let bidx = |i: usize, what: &str| -> Result<Option<Digest16>> {
@@ -462,6 +471,7 @@ impl PgStore {
                     objection_offered: r.try_get(8)?,
                     contract_active: r.try_get(9)?,
                     restricted: r.try_get(10)?,
+                    time_zone: recorded_zone(r.try_get(11)?)?,
                 };
                 sink.contact(&contact)?;
             }

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use vigie_core::{Audience, ContactRef, Email, PhoneE164};
+use vigie_core::{Audience, ContactRef, Email, PhoneE164, Zone};
 
 use crate::model::{ContactData, NewConsentEvent, OrgId, from_micros, to_micros};
 use crate::vault::{ChainKey, DataKey, Digest16, IndexKey, SecretKey, Vault, VaultError};
@@ -43,6 +43,8 @@ pub struct SealedContact {
     pub objection_offered: bool,
     pub contract_active: bool,
     pub restricted: bool,
+    /// The recorded zone's IANA name.
+    pub time_zone: Option<&'static str>,
     /// Keyed digest of every field: equal digests mean an upsert changes nothing.
     pub row_digest: Digest16,
 }
@@ -63,6 +65,7 @@ pub struct ContactRow {
     pub objection_offered: bool,
     pub contract_active: bool,
     pub restricted: bool,
+    pub time_zone: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -160,25 +163,30 @@ impl OrgCrypto {
             .wrap(dek, &Vault::contact_key_context(self.org_id, contact_ref));
         let categories = c.customer_categories.join("|");
         let collected_at = c.collected_at.map(to_micros);
-        let row_digest = self.index.content_digest(
-            b"contact",
-            &[
-                contact_ref.as_bytes(),
-                pii.email.as_deref().unwrap_or("").as_bytes(),
-                pii.phone.as_deref().unwrap_or("").as_bytes(),
-                c.first_name.as_deref().unwrap_or("").as_bytes(),
-                c.last_name.as_deref().unwrap_or("").as_bytes(),
-                c.audience.as_str().as_bytes(),
-                bool_byte(c.customer),
-                categories.as_bytes(),
-                c.collected_via.as_deref().unwrap_or("").as_bytes(),
-                &collected_at.unwrap_or(i64::MIN).to_le_bytes(),
-                bool_byte(c.informed),
-                bool_byte(c.objection_offered),
-                bool_byte(c.contract_active),
-                bool_byte(c.restricted),
-            ],
-        );
+        let collected_at_bytes = collected_at.unwrap_or(i64::MIN).to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![
+            contact_ref.as_bytes(),
+            pii.email.as_deref().unwrap_or("").as_bytes(),
+            pii.phone.as_deref().unwrap_or("").as_bytes(),
+            c.first_name.as_deref().unwrap_or("").as_bytes(),
+            c.last_name.as_deref().unwrap_or("").as_bytes(),
+            c.audience.as_str().as_bytes(),
+            bool_byte(c.customer),
+            categories.as_bytes(),
+            c.collected_via.as_deref().unwrap_or("").as_bytes(),
+            &collected_at_bytes,
+            bool_byte(c.informed),
+            bool_byte(c.objection_offered),
+            bool_byte(c.contract_active),
+            bool_byte(c.restricted),
+        ];
+        let time_zone = c.time_zone.map(Zone::name);
+        // The zone joins the digest only when recorded, so that the digests of contacts stored
+        // before zones existed stay equal and re-importing them changes nothing.
+        if let Some(name) = time_zone {
+            parts.extend([b"time_zone".as_slice(), name.as_bytes()]);
+        }
+        let row_digest = self.index.content_digest(b"contact", &parts);
         SealedContact {
             contact_ref: contact_ref.to_owned(),
             email_bidx: c.email.as_ref().map(|e| self.index.email_index(e)),
@@ -194,6 +202,7 @@ impl OrgCrypto {
             objection_offered: c.objection_offered,
             contract_active: c.contract_active,
             restricted: c.restricted,
+            time_zone,
             row_digest,
         }
     }
@@ -272,6 +281,12 @@ impl OrgCrypto {
             objection_offered: row.objection_offered,
             contract_active: row.contract_active,
             restricted: row.restricted,
+            time_zone: row
+                .time_zone
+                .as_deref()
+                .map(Zone::parse)
+                .transpose()
+                .map_err(|e| corrupt("time_zone", &e))?,
         };
         Ok((
             data,

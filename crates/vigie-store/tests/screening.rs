@@ -30,6 +30,7 @@ fn contact(r: &str, email: Option<&str>, phone: Option<&str>, audience: Audience
         objection_offered: audience == Audience::Consumer,
         contract_active: false,
         restricted: audience == Audience::Professional,
+        time_zone: None,
     }
 }
 

@@ -37,6 +37,7 @@ fn contact(r: &str, email: &str, phone: &str) -> ContactData {
         objection_offered: true,
         contract_active: false,
         restricted: false,
+        time_zone: None,
     }
 }
 

@@ -483,6 +483,7 @@ pub fn generate(n: u32) -> DemoBase {
             objection_offered,
             contract_active,
             restricted,
+            time_zone: None,
         });
     }
     // People erased long ago, and a national list far larger than the base.

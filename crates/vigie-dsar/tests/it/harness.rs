@@ -28,6 +28,7 @@ pub fn person(r: &str, customer: bool) -> ContactData {
         objection_offered: true,
         contract_active: false,
         restricted: false,
+        time_zone: None,
     }
 }
 

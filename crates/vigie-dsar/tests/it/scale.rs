@@ -43,6 +43,7 @@ fn contact(i: u64) -> ContactData {
         objection_offered: true,
         contract_active: false,
         restricted: false,
+        time_zone: None,
     }
 }
 

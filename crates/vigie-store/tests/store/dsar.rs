@@ -27,6 +27,7 @@ fn person(r: &str, email: &str, phone: &str) -> ContactData {
         objection_offered: true,
         contract_active: false,
         restricted: false,
+        time_zone: None,
     }
 }
 
