@@ -186,9 +186,9 @@ impl<'a> Screener<'a> {
             snapshot,
             index: &crypto.index,
             // Every zone a number can imply or a contact records, resolved once for the run.
-            ctx: spec.context().with_zones(
-                Zone::phone_zones().chain(snapshot.recorded_zones().iter().copied()),
-            ),
+            ctx: spec
+                .context()
+                .with_zones(Zone::phone_zones().chain(snapshot.recorded_zones().iter().copied())),
             zones_apply: spec.channel == Channel::Phone,
             identifier: spec.identifier,
             region,

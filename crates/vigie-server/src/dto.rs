@@ -496,7 +496,10 @@ impl ContactPatch {
             d.restricted = v;
         }
         if let Some(v) = self.time_zone {
-            d.time_zone = v.as_deref().map(|s| parse_zone("time_zone", s)).transpose()?;
+            d.time_zone = v
+                .as_deref()
+                .map(|s| parse_zone("time_zone", s))
+                .transpose()?;
         }
         Ok(d)
     }

@@ -11,3 +11,4 @@ mod fixture;
 mod reference;
 mod runs;
 mod staleness;
+mod time_zone;

@@ -372,8 +372,7 @@ both_stores! {
             if k["calls_last_30_days"].as_u64().unwrap_or(0) > 0 || !k["last_call_refusal_at"].is_null() {
                 continue;
             }
-            // The store keeps no zone for a contact yet: the zone comes from the number, so a
-            // case in Réunion gets a Réunion number.
+            // A case in Réunion gets a Réunion number, and its zone is recorded as well.
             let phone = match k["time_zone"].as_str() {
                 None | Some("Europe/Paris") => format!("+33612{i:06}"),
                 Some("Indian/Reunion") => format!("+262692{i:06}"),
@@ -383,7 +382,7 @@ both_stores! {
             let contact_ref = format!("CASE{i}");
             let mut body = json!({"contact_ref": contact_ref, "email": email, "phone": phone});
             for field in ["audience", "customer", "customer_categories", "contract_active", "collected_at",
-                          "collected_via", "informed", "objection_offered", "restricted"] {
+                          "collected_via", "informed", "objection_offered", "restricted", "time_zone"] {
                 if !k[field].is_null() {
                     body[field] = k[field].clone();
                 }
@@ -425,6 +424,42 @@ both_stores! {
             decided += 1;
         }
         assert_eq!(decided, 21, "cases decided from the store");
+    }
+
+    async fn stored_decisions_read_hours_in_the_recorded_zone_else_the_numbers(app) {
+        // 10:30 in Paris on a Tuesday of the Bloctel era is 13:30 in Réunion: outside the hours
+        // there (D223-9, 10:00–13:00 and 14:00–20:00), inside them in Paris.
+        let ask = "decision?channel=phone&at=2026-03-10T10:30:00%2B01:00";
+        let code = |a: Answer| {
+            assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+            a.json()["code"].as_str().unwrap().to_owned()
+        };
+        let contact = |contact_ref: &str, phone: &str| {
+            json!({"contact_ref": contact_ref, "phone": phone, "audience": "consumer",
+                   "collected_at": "2026-01-02T10:00:00Z", "informed": true, "objection_offered": true})
+        };
+        // A Réunion number without a recorded zone: Réunion hours.
+        app.create(contact("RUN1", "+262 692 12 34 56")).await;
+        assert_eq!(code(app.get(&format!("/api/v1/contacts/RUN1/{ask}")).await), "OUTSIDE_CALLING_HOURS");
+        // The same number, the contact recording Europe/Paris: the record wins.
+        let mut body = contact("RUN2", "+262 692 12 34 57");
+        body["time_zone"] = json!("Europe/Paris");
+        let created = app.create(body).await;
+        assert_eq!(created["time_zone"], "Europe/Paris", "{created}");
+        let a = app.get(&format!("/api/v1/contacts/RUN2/{ask}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        let d = a.json();
+        assert_eq!(d["decision"], "allow", "{d}");
+        assert_eq!(d["request"]["contact"]["time_zone"], "Europe/Paris", "{d}");
+        // Forgetting the recorded zone brings back the number's.
+        let a = app.json(Method::PATCH, "/api/v1/contacts/RUN2", &json!({"time_zone": null})).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert!(a.json()["time_zone"].is_null(), "{}", a.text);
+        assert_eq!(code(app.get(&format!("/api/v1/contacts/RUN2/{ask}")).await), "OUTSIDE_CALLING_HOURS");
+        // An unknown zone is refused, naming the field.
+        app.json(Method::PATCH, "/api/v1/contacts/RUN2", &json!({"time_zone": "Indian/Atlantis"}))
+            .await
+            .field_error(400, "invalid_time_zone", "time_zone");
     }
 
     async fn stored_contacts_are_decided_from_the_store(app) {
