@@ -11,7 +11,9 @@
 //! other field is refused, so that a misspelt option never passes silently. Errors name the field.
 
 use serde::Deserialize;
-use vigie_core::{Campaign, Channel, DecisionContext, Jurisdiction, Moment, Purpose, Region};
+use vigie_core::{
+    Campaign, Channel, DecisionContext, IdentifierKind, Jurisdiction, Moment, Purpose, Region,
+};
 
 /// A campaign file that cannot be used: which field, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -98,10 +100,11 @@ impl CampaignSpec {
                 reason: e.into_inner().to_string(),
             }
         })?;
-        let identifier = match file.channel {
-            Channel::Email => Identifier::Email,
-            c if c.uses_phone_number() => Identifier::Phone,
-            c => {
+        let identifier = match file.channel.identifier() {
+            Some(IdentifierKind::Email) => Identifier::Email,
+            Some(IdentifierKind::Phone) => Identifier::Phone,
+            None => {
+                let c = file.channel;
                 return Err(CampaignError {
                     field: "channel".into(),
                     reason: format!(

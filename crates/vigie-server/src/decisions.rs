@@ -2,10 +2,10 @@
 //! the suppression and opposition lists), the answer from the one engine of vigie-core.
 
 use vigie_core::{
-    Campaign, Channel, ContactFacts, DecisionRequest, DecisionResponse, Jurisdiction, Lang, Moment,
-    Purpose, Zone, decide,
+    Campaign, Channel, ContactFacts, ContactView, DecisionContext, DecisionRequest,
+    DecisionResponse, IdentifierKind, Jurisdiction, Lang, Moment, Purpose,
 };
-use vigie_store::{Contact, OrgId, StoredEvent};
+use vigie_store::{Contact, OrgId, StoredContactView, StoredEvent};
 
 use crate::AppState;
 use crate::error::ApiResult;
@@ -27,11 +27,7 @@ pub struct Ask {
 }
 
 /// The identifier the channel reaches the contact on, when it has none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MissingIdentifier {
-    Email,
-    Phone,
-}
+pub use vigie_core::IdentifierKind as MissingIdentifier;
 
 /// A decision about a stored contact, with the request the engine was given.
 #[derive(Debug, Clone)]
@@ -52,50 +48,60 @@ pub async fn decide_stored(
 ) -> ApiResult<Result<StoredDecision, MissingIdentifier>> {
     let store = state.store();
     let d = &contact.data;
-    let (suppressed, on_opposition_list) = match ask.channel {
-        Channel::Email => match &d.email {
-            Some(e) => (store.is_suppressed(org, e.as_str()).await?, false),
-            None => return Ok(Err(MissingIdentifier::Email)),
-        },
-        Channel::Postal => {
-            // A postal address is not kept yet: a person whose e-mail or phone is suppressed was
-            // erased or opted out for good, so the letter is refused too.
-            let mut suppressed = false;
-            if let Some(e) = &d.email {
-                suppressed |= store.is_suppressed(org, e.as_str()).await?;
-            }
-            if let Some(p) = &d.phone
-                && !suppressed
-            {
-                suppressed |= store.is_suppressed(org, p.as_str()).await?;
-            }
-            (suppressed, false)
+    // The identifier the channel reaches, and the suppressions that bar it, are the core's.
+    let (email, phone) = (d.email.as_ref(), d.phone.as_ref());
+    if let Some(kind) = ask.channel.identifier() {
+        let missing = match kind {
+            IdentifierKind::Email => email.is_none(),
+            IdentifierKind::Phone => phone.is_none(),
+        };
+        if missing {
+            return Ok(Err(kind));
         }
-        _ => match &d.phone {
-            Some(p) => (
-                store.is_suppressed(org, p.as_str()).await?,
-                store.on_opposition_list(org, p).await?,
-            ),
-            None => return Ok(Err(MissingIdentifier::Phone)),
-        },
+    }
+    // Look up the identifiers the channel's suppression reads; the rule is the core's.
+    let (mut email_suppressed, mut phone_suppressed) = (None, None);
+    for kind in ask.channel.suppression_identifiers() {
+        match kind {
+            IdentifierKind::Email => {
+                if let Some(e) = email {
+                    email_suppressed = Some(store.is_suppressed(org, e.as_str()).await?);
+                }
+            }
+            IdentifierKind::Phone => {
+                if let Some(p) = phone {
+                    phone_suppressed = Some(store.is_suppressed(org, p.as_str()).await?);
+                }
+            }
+        }
+    }
+    let suppressed = ask.channel.suppressed(|kind| match kind {
+        IdentifierKind::Email => email_suppressed,
+        IdentifierKind::Phone => phone_suppressed,
+    });
+    let mut view = StoredContactView::new(d, events.iter().map(|e| e.new.event).collect());
+    view.suppressed = suppressed;
+    view.on_opposition_list = match phone {
+        Some(p) if ask.channel.uses_phone_number() => store.on_opposition_list(org, p).await?,
+        _ => false,
     };
-    let mut facts = ContactFacts::new(d.audience);
-    facts.customer = d.customer;
-    facts.customer_categories = d.customer_categories.clone();
-    facts.contract_active = d.contract_active;
-    facts.collected_at = d.collected_at;
-    facts.collected_via = d.collected_via.clone();
-    facts.informed = d.informed;
-    facts.objection_offered = d.objection_offered;
-    facts.restricted = d.restricted;
-    facts.suppressed = suppressed;
-    facts.on_opposition_list = on_opposition_list;
-    // No call log is kept yet: no calls, no refusal during a call.
-    facts.calls_last_30_days = 0;
-    facts.last_call_refusal_at = None;
-    // The zone recorded for the contact, else the one its phone number implies.
-    facts.time_zone = Zone::of_contact(d.time_zone, d.phone.as_ref());
-    facts.events = events.iter().map(|e| e.new.event).collect();
+    // The call log (its own branch) will set `calls_last_30_days` and `last_call_refusal_at`.
+    let context = DecisionContext::new(
+        ask.jurisdiction,
+        ask.at,
+        ask.channel,
+        ask.purpose,
+        &ask.campaign,
+    )
+    .with_zones(view.time_zone());
+    let response = context.answer(&view, lang);
+    let rule_pack = context.rule_pack().id;
+    // The facts the engine read, shown with the answer as the request they amount to.
+    let facts = ContactFacts::describe(
+        &view,
+        d.customer_categories.clone(),
+        d.collected_via.clone(),
+    );
     let request = DecisionRequest {
         jurisdiction: ask.jurisdiction,
         at: ask.at,
@@ -104,8 +110,6 @@ pub async fn decide_stored(
         campaign: ask.campaign,
         contact: facts,
     };
-    let rule_pack = request.context().rule_pack().id;
-    let response = decide(&request, lang);
     Ok(Ok(StoredDecision {
         request,
         response,

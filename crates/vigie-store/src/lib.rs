@@ -26,6 +26,7 @@ mod sqlite_bulk;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod vault;
+mod view;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -54,6 +55,7 @@ pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSi
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};
 pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};
+pub use view::StoredContactView;
 
 use backend::{Backend, RowQuery};
 use vault::{ChainKey, DataKey, IndexKey};

@@ -6,6 +6,7 @@
 //! - [`engine`]: [`DecisionContext`], built once per campaign moment, deciding per contact.
 //! - [`packs`]: the law by jurisdiction and date ([`Jurisdiction`], [`RulePack`]).
 //! - [`explain`]: sentences in French and English, and legal references ([`Lang`]).
+//! - [`reach`]: the identifier each channel reaches, the suppressions that bar it.
 //! - [`request`] and [`parse`]: the wire format and the one-shot [`decide`].
 
 pub mod code;
@@ -14,6 +15,7 @@ pub mod engine;
 pub mod explain;
 pub mod packs;
 pub mod parse;
+pub mod reach;
 pub mod request;
 
 pub use code::{Code, Decision};
@@ -22,4 +24,5 @@ pub use engine::{DecisionContext, Outcome};
 pub use explain::{Explanation, Lang};
 pub use packs::{Jurisdiction, PACKS, RulePack};
 pub use parse::{RequestError, parse_request};
+pub use reach::IdentifierKind;
 pub use request::{ContactFacts, DecisionRequest, DecisionResponse, decide};

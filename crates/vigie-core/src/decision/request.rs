@@ -73,6 +73,33 @@ impl ContactFacts {
             events: Vec::new(),
         }
     }
+
+    /// What another view of a contact says, in the request's form: the facts a decision about
+    /// a stored contact read, shown with its answer. The view lists no categories (it answers
+    /// [`ContactView::bought`] per category) and no collection source: the caller gives them.
+    pub fn describe<C: ContactView + ?Sized>(
+        contact: &C,
+        customer_categories: Vec<String>,
+        collected_via: Option<String>,
+    ) -> ContactFacts {
+        ContactFacts {
+            audience: contact.audience(),
+            customer: contact.is_customer(),
+            customer_categories,
+            contract_active: contact.contract_active(),
+            collected_at: contact.collected_at(),
+            collected_via,
+            informed: contact.informed(),
+            objection_offered: contact.objection_offered(),
+            restricted: contact.restricted(),
+            suppressed: contact.suppressed(),
+            on_opposition_list: contact.on_opposition_list(),
+            calls_last_30_days: contact.calls_last_30_days(),
+            last_call_refusal_at: contact.last_call_refusal_at(),
+            time_zone: contact.time_zone(),
+            events: contact.events().to_vec(),
+        }
+    }
 }
 
 impl ContactView for ContactFacts {
@@ -145,17 +172,24 @@ pub struct DecisionResponse {
 
 /// Decides one request and explains the answer in `lang`.
 pub fn decide(request: &DecisionRequest, lang: Lang) -> DecisionResponse {
-    let ctx = request.context();
-    let outcome = ctx.decide(&request.contact);
-    let explanation = ctx.explain(outcome, lang);
-    DecisionResponse {
-        decision: outcome.decision(),
-        code: outcome.code,
-        explanation: explanation.sentence,
-        references: explanation
-            .references
-            .iter()
-            .map(|r| (*r).to_owned())
-            .collect(),
+    request.context().answer(&request.contact, lang)
+}
+
+impl DecisionContext<'_> {
+    /// Decides about any contact view (a request's facts, a stored contact) and explains the
+    /// answer in `lang`.
+    pub fn answer<C: ContactView + ?Sized>(&self, contact: &C, lang: Lang) -> DecisionResponse {
+        let outcome = self.decide(contact);
+        let explanation = self.explain(outcome, lang);
+        DecisionResponse {
+            decision: outcome.decision(),
+            code: outcome.code,
+            explanation: explanation.sentence,
+            references: explanation
+                .references
+                .iter()
+                .map(|r| (*r).to_owned())
+                .collect(),
+        }
     }
 }

@@ -462,6 +462,23 @@ both_stores! {
             .field_error(400, "invalid_time_zone", "time_zone");
     }
 
+    async fn a_letter_is_refused_when_the_contacts_phone_is_suppressed(app) {
+        // No postal address is kept: a person whose e-mail or phone number is suppressed was
+        // erased or opted out for good, and the letter is refused too (vigie-core's rule).
+        app.create(marie()).await;
+        let url = "/api/v1/contacts/C001/decision?channel=postal&at=2026-11-24T10:30:00%2B01:00";
+        let code = |a: Answer| {
+            assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+            a.json()["code"].as_str().unwrap().to_owned()
+        };
+        assert_ne!(code(app.get(url).await), "SUPPRESSED");
+        let org = app.store.require_org("default").await.unwrap();
+        app.store.import_suppression(org.id, vec![vigie_core::suppression_hash("+33612345678")]).await.unwrap();
+        assert_eq!(code(app.get(url).await), "SUPPRESSED");
+        // The phone's suppression does not reach its e-mail.
+        assert_ne!(code(app.get("/api/v1/contacts/C001/decision?channel=email&at=2026-11-24T10:30:00%2B01:00").await), "SUPPRESSED");
+    }
+
     async fn stored_contacts_are_decided_from_the_store(app) {
         app.create(marie()).await;
         app.event("C001", grant_email()).await;
