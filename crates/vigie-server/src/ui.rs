@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use vigie_core::{
-    Campaign, Channel, Decision, Email, Jurisdiction, Moment, PhoneE164, Purpose, Region,
+    Campaign, Channel, Decision, Email, Jurisdiction, Moment, PhoneE164, Purpose, Region, Zone,
 };
 use vigie_store::{Contact, ContactQuery, DEFAULT_ORG, StoredEvent};
 
@@ -368,6 +368,7 @@ async fn contact_page(
             (ui.t(W::ObjectionOffered), text(yes_no(d.objection_offered).to_owned())),
             (ui.t(W::ContractActive), text(yes_no(d.contract_active).to_owned())),
             (ui.t(W::Restricted), text(yes_no(d.restricted).to_owned())),
+            (ui.t(W::RecordedTimeZone), text(opt(d.time_zone.map(Zone::name)))),
             (ui.t(W::CreatedAt), text(when(contact.created_at))),
             (ui.t(W::UpdatedAt), text(when(contact.updated_at))),
         ]))

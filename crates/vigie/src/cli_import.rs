@@ -17,7 +17,8 @@ use crate::config::StoreArgs;
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Kind {
     /// contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,
-    /// informed,objection_offered,contract_active,restricted[,first_name,last_name]
+    /// informed,objection_offered,contract_active,restricted[,first_name,last_name,time_zone]
+    /// (time_zone: an IANA name such as Indian/Reunion; calling hours are read in it)
     Contacts,
     /// contact_ref,channel,purpose,action,at,method,notice_version,source
     Consents,

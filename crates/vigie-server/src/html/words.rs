@@ -129,6 +129,8 @@ catalogue! {
         "Contract running";
     Restricted => "Traitement limité (art. 18)",
         "Processing restricted (art. 18)";
+    RecordedTimeZone => "Fuseau horaire enregistré",
+        "Recorded time zone";
     CreatedAt => "Créé le",
         "Created";
     UpdatedAt => "Modifié le",
