@@ -590,9 +590,10 @@ pub struct ContactFactsDoc {
     calls_last_30_days: Option<u32>,
     #[schema(format = DateTime)]
     last_call_refusal_at: Option<String>,
-    /// The consumer's IANA time zone (calling hours are read in it); default: the
-    /// jurisdiction's (FR Europe/Paris, DE Europe/Berlin, UK Europe/London).
-    #[schema(nullable = false, example = "Indian/Reunion")]
+    /// The consumer's IANA time zone (calling hours are read in it); absent or `null`: the
+    /// jurisdiction's (FR Europe/Paris, DE Europe/Berlin, UK Europe/London), as a stored
+    /// contact's decision shows when neither its record nor its number tells a zone.
+    #[schema(example = "Indian/Reunion")]
     time_zone: Option<String>,
     #[schema(nullable = false)]
     events: Option<Vec<ConsentEventDoc>>,
