@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod calls;
 pub mod decision;
 pub mod dsar;
 pub mod ident;
@@ -15,6 +16,7 @@ mod numbering;
 pub mod vocab;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
+pub use calls::{CallCount, CallOutcome, CallWindow};
 pub use decision::{
     Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
     DecisionResponse, Explanation, Jurisdiction, Lang, Outcome, RequestError, RulePack, decide,

@@ -1,0 +1,169 @@
+//! The call log's rules: what a call attempt's outcome can be, and how attempts are counted for
+//! the consumer call limits of art. D223-9 of the French consumer code (at most four calls or
+//! attempts "par période de trente jours calendaires", and no new call for sixty calendar days
+//! after the consumer refused one).
+//!
+//! **How "30 calendar days" is counted.** The decree reads hours and days "selon le fuseau
+//! horaire du consommateur": its days are the consumer's days. So the window is counted on the
+//! consumer's calendar: it opens at the same wall-clock time thirty calendar days before the
+//! moment, in the consumer's zone, and ends at the moment. "Calendaires" says every day counts
+//! (weekends and public holidays included), not that days are 24-hour blocks: across a change to
+//! or from summer time the window is 30×24 h ± 1 h, as the consumer's own calendar is. This is the
+//! same count as the engine's sixty days of quiet after a refusal, read on the same clock. A call
+//! exactly thirty days before is outside the window (it opened the previous period), as a refusal
+//! exactly sixty days before no longer blocks.
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+use crate::vocab::vocabulary;
+
+vocabulary! {
+    /// How a call attempt ended. Every outcome is an attempt for the frequency limit.
+    CallOutcome, "call outcome" {
+        Answered => "answered",
+        NoAnswer => "no_answer",
+        Busy => "busy",
+        Voicemail => "voicemail",
+        /// The person refused further calls: no call for the quiet period that follows.
+        Refused => "refused",
+        WrongNumber => "wrong_number",
+        CallbackRequested => "callback_requested",
+        /// The person consented to phone prospecting during the call: the ledger records a grant
+        /// on `phone` (method `phone_recorded`) pointing at the call.
+        ConsentGiven => "consent_given",
+    }
+}
+
+/// Days of the consumer's calendar over which call attempts are counted (art. D223-9).
+pub const CALL_COUNT_DAYS: i32 = 30;
+
+/// The attempts that count at one moment: those after `from` and at or before `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallWindow {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+impl CallWindow {
+    /// The thirty calendar days before `at`, counted in the consumer's zone `zone` (see the
+    /// module's documentation for why this reading).
+    pub fn before(at: Timestamp, zone: &TimeZone) -> CallWindow {
+        let local = zone.to_datetime(at);
+        let from = local
+            .checked_sub(CALL_COUNT_DAYS.days())
+            .ok()
+            .and_then(|dt| zone.to_timestamp(dt).ok())
+            .unwrap_or(Timestamp::MIN);
+        CallWindow { from, to: at }
+    }
+
+    /// Whether an attempt at `t` counts.
+    pub fn contains(self, t: Timestamp) -> bool {
+        t > self.from && t <= self.to
+    }
+
+    /// Counts a contact's call log at the window's end: attempts in the window, and the latest
+    /// refusal at or before the end (the engine decides whether it is recent enough to block).
+    pub fn count(self, calls: impl IntoIterator<Item = (Timestamp, CallOutcome)>) -> CallCount {
+        let mut count = CallCount::default();
+        for (t, outcome) in calls {
+            if self.contains(t) {
+                count.attempts = count.attempts.saturating_add(1);
+            }
+            if outcome == CallOutcome::Refused && t <= self.to {
+                count.last_refusal_at = count.last_refusal_at.max(Some(t));
+            }
+        }
+        count
+    }
+
+    /// The same count over call times kept sorted ascending (screening's compact form): the
+    /// attempts' times and the refusals' times, each sorted. Binary searches, no scan.
+    pub fn count_sorted(self, attempts: &[Timestamp], refusals: &[Timestamp]) -> CallCount {
+        let after_from = attempts.partition_point(|t| *t <= self.from);
+        let through_to = attempts.partition_point(|t| *t <= self.to);
+        let refusals_through_to = refusals.partition_point(|t| *t <= self.to);
+        CallCount {
+            attempts: u32::try_from(through_to.saturating_sub(after_from)).unwrap_or(u32::MAX),
+            last_refusal_at: refusals_through_to
+                .checked_sub(1)
+                .map(|i| refusals[i]),
+        }
+    }
+}
+
+/// What the decision engine reads about a contact's call log (`ContactView::calls_last_30_days`
+/// and `ContactView::last_call_refusal_at`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallCount {
+    /// Attempts in the thirty calendar days before the moment.
+    pub attempts: u32,
+    /// The latest refusal at or before the moment.
+    pub last_refusal_at: Option<Timestamp>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::paris;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_window_is_thirty_days_of_the_consumers_calendar() {
+        // 2026-03-29 is the switch to summer time in Paris: 30 calendar days before 12:00 on
+        // 2026-04-10 (UTC+2) is 12:00 on 2026-03-11 (UTC+1), 30×24 h + 1 h earlier.
+        let w = CallWindow::before(ts("2026-04-10T10:00:00Z"), paris());
+        assert_eq!(w.from, ts("2026-03-11T11:00:00Z"));
+        assert!(!w.contains(ts("2026-03-11T11:00:00Z")));
+        assert!(w.contains(ts("2026-03-11T11:00:01Z")));
+        assert!(w.contains(ts("2026-04-10T10:00:00Z")));
+        assert!(!w.contains(ts("2026-04-10T10:00:01Z")));
+    }
+
+    #[test]
+    fn every_outcome_is_an_attempt_and_the_latest_refusal_is_kept() {
+        let w = CallWindow::before(ts("2026-03-31T10:00:00Z"), paris());
+        let calls = [
+            (ts("2026-01-05T10:00:00Z"), CallOutcome::Refused),
+            (ts("2026-03-10T10:00:00Z"), CallOutcome::NoAnswer),
+            (ts("2026-03-11T10:00:00Z"), CallOutcome::Busy),
+            (ts("2026-03-12T10:00:00Z"), CallOutcome::Refused),
+            (ts("2026-03-13T10:00:00Z"), CallOutcome::ConsentGiven),
+            // After the moment: neither an attempt nor a refusal yet.
+            (ts("2026-04-01T10:00:00Z"), CallOutcome::Refused),
+            // Before the window: not an attempt.
+            (ts("2026-02-01T10:00:00Z"), CallOutcome::Answered),
+        ];
+        let count = w.count(calls);
+        assert_eq!(
+            count,
+            CallCount {
+                attempts: 4,
+                last_refusal_at: Some(ts("2026-03-12T10:00:00Z")),
+            }
+        );
+        let mut attempts: Vec<Timestamp> = calls.iter().map(|c| c.0).collect();
+        attempts.sort();
+        let mut refusals: Vec<Timestamp> = calls
+            .iter()
+            .filter(|c| c.1 == CallOutcome::Refused)
+            .map(|c| c.0)
+            .collect();
+        refusals.sort();
+        assert_eq!(w.count_sorted(&attempts, &refusals), count);
+        assert_eq!(w.count_sorted(&[], &[]), CallCount::default());
+    }
+
+    #[test]
+    fn outcomes_round_trip_through_their_spelling() {
+        for o in CallOutcome::ALL {
+            assert_eq!(o.as_str().parse::<CallOutcome>().unwrap(), *o);
+        }
+        let e = "hung_up".parse::<CallOutcome>().unwrap_err().to_string();
+        assert!(e.contains("unknown call outcome \"hung_up\""), "{e}");
+    }
+}
