@@ -78,7 +78,8 @@ impl Role {
                         | ScreeningRun
                         | ScreeningRead
                 ),
-                Role::Agent => matches!(p, ContactReach | Decide),
+                // The agent asks before a call and logs how it ended.
+                Role::Agent => matches!(p, ContactReach | Decide | CallsLog),
                 // The queue and each request's history, to check deadlines were kept; no step,
                 // no archive (it holds the person's data).
                 Role::Auditor => matches!(
@@ -166,10 +167,14 @@ pub enum Permission {
     /// Take the steps of data subject requests (verify, pause, extend, reject, fulfil) and
     /// download access archives.
     RequestsManage,
+    /// Record call attempts and their outcomes in the call log (diallers, call centre agents).
+    CallsLog,
+    /// Read and change the organization's settings (region, time zone, language, lists).
+    OrgSettings,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 17] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -185,6 +190,8 @@ impl Permission {
         Permission::TokensManage,
         Permission::RequestsRead,
         Permission::RequestsManage,
+        Permission::CallsLog,
+        Permission::OrgSettings,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -206,6 +213,8 @@ impl Permission {
             Permission::TokensManage => "tokens:manage",
             Permission::RequestsRead => "requests:read",
             Permission::RequestsManage => "requests:manage",
+            Permission::CallsLog => "calls:log",
+            Permission::OrgSettings => "org:settings",
         }
     }
 
@@ -275,7 +284,27 @@ mod tests {
         let agent: Vec<_> = Permission::scopes()
             .filter(|p| Role::Agent.grants(*p))
             .collect();
-        assert_eq!(agent, [Permission::ContactReach, Permission::Decide]);
+        assert_eq!(
+            agent,
+            [
+                Permission::ContactReach,
+                Permission::Decide,
+                Permission::CallsLog
+            ]
+        );
+    }
+
+    #[test]
+    fn calls_are_logged_by_agents_and_admins_settings_changed_by_admins_only() {
+        for role in Role::ALL {
+            let logs = matches!(role, Role::Admin | Role::Agent);
+            assert_eq!(role.grants(Permission::CallsLog), logs, "{role}");
+            assert_eq!(
+                role.grants(Permission::OrgSettings),
+                role == Role::Admin,
+                "{role}"
+            );
+        }
     }
 
     #[test]

@@ -78,17 +78,33 @@ impl CallWindow {
         count
     }
 
-    /// The same count over call times kept sorted ascending (screening's compact form): the
-    /// attempts' times and the refusals' times, each sorted. Binary searches, no scan.
-    pub fn count_sorted(self, attempts: &[Timestamp], refusals: &[Timestamp]) -> CallCount {
-        let after_from = attempts.partition_point(|t| *t <= self.from);
-        let through_to = attempts.partition_point(|t| *t <= self.to);
-        let refusals_through_to = refusals.partition_point(|t| *t <= self.to);
+    /// The same count over a contact's calls kept in time order (screening's compact form):
+    /// `n` calls, the `i`-th at `time(i)`, a refusal when `refused(i)`. Binary searches for the
+    /// window's ends, then a walk back from its end to the latest refusal.
+    pub fn count_sorted(
+        self,
+        n: usize,
+        time: impl Fn(usize) -> Timestamp,
+        refused: impl Fn(usize) -> bool,
+    ) -> CallCount {
+        // The first call after `t`.
+        let after = |t: Timestamp| {
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if time(mid) <= t {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        let through_to = after(self.to);
+        let attempts = through_to - after(self.from).min(through_to);
         CallCount {
-            attempts: u32::try_from(through_to.saturating_sub(after_from)).unwrap_or(u32::MAX),
-            last_refusal_at: refusals_through_to
-                .checked_sub(1)
-                .map(|i| refusals[i]),
+            attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+            last_refusal_at: (0..through_to).rev().find(|i| refused(*i)).map(&time),
         }
     }
 }
@@ -146,16 +162,16 @@ mod tests {
                 last_refusal_at: Some(ts("2026-03-12T10:00:00Z")),
             }
         );
-        let mut attempts: Vec<Timestamp> = calls.iter().map(|c| c.0).collect();
-        attempts.sort();
-        let mut refusals: Vec<Timestamp> = calls
-            .iter()
-            .filter(|c| c.1 == CallOutcome::Refused)
-            .map(|c| c.0)
-            .collect();
-        refusals.sort();
-        assert_eq!(w.count_sorted(&attempts, &refusals), count);
-        assert_eq!(w.count_sorted(&[], &[]), CallCount::default());
+        let mut sorted = calls.to_vec();
+        sorted.sort_by_key(|c| c.0);
+        let sorted_count = w.count_sorted(
+            sorted.len(),
+            |i| sorted[i].0,
+            |i| sorted[i].1 == CallOutcome::Refused,
+        );
+        assert_eq!(sorted_count, count);
+        let none = w.count_sorted(0, |_| unreachable!(), |_| unreachable!());
+        assert_eq!(none, CallCount::default());
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub enum ImportKind {
     Consents,
     Suppression,
     Opposition,
+    Calls,
 }
 
 impl ImportKind {
@@ -44,6 +45,7 @@ impl ImportKind {
             ImportKind::Consents => "consents",
             ImportKind::Suppression => "suppression",
             ImportKind::Opposition => "opposition",
+            ImportKind::Calls => "calls",
         }
     }
 }
@@ -243,6 +245,43 @@ pub async fn import_file(
                 finish(kind, &file, rows_read, written, &errors, opts)?,
                 errors,
             )
+        }
+        ImportKind::Calls => {
+            let (region, f) = (opts.region, file.clone());
+            let (rows, mut errors, calls) =
+                tokio::task::spawn_blocking(move || read_calls(&f, region))
+                    .await
+                    .map_err(|e| StoreError::Other(e.to_string()))??;
+            let written = if !errors.is_empty() && !opts.skip_invalid {
+                Err(StoreError::ImportAborted)
+            } else {
+                match store.log_calls(org.id, calls).await {
+                    Ok(logged) => Ok(ImportCounts {
+                        inserted: logged.len() as u64,
+                        ..ImportCounts::default()
+                    }),
+                    // A call naming no contact rejects the file even with `skip_invalid`: the
+                    // store resolves contacts inside the transaction that writes the calls.
+                    Err(StoreError::CallTarget {
+                        line,
+                        column,
+                        reason,
+                    }) => {
+                        errors.push(RowError {
+                            line,
+                            column: column.into(),
+                            reason,
+                        });
+                        return Err(ImportError::Invalid {
+                            file,
+                            count: errors.len() as u64,
+                            errors,
+                        });
+                    }
+                    Err(e) => Err(e),
+                }
+            };
+            (finish(kind, &file, rows, written, &errors, opts)?, errors)
         }
         ImportKind::Suppression | ImportKind::Opposition => {
             let opts2 = opts.clone();
@@ -471,6 +510,35 @@ where
     })
     .await
     .map_err(|e| ImportError::Store(StoreError::Other(e.to_string())))?
+}
+
+/// Reads a calls file into memory: rows, row errors, and the calls of the good rows.
+fn read_calls(
+    path: &Path,
+    region: Region,
+) -> Result<(u64, Vec<RowError>, Vec<vigie_store::NewCall>), ImportError> {
+    let (mut reader, header) = open_csv(path)?;
+    let cols = Columns::from_header(&rows::CALLS, &header)
+        .and_then(|c| rows::calls_name_the_contact(&c).map(|()| c))
+        .map_err(|e| header_error(path, e))?;
+    let (mut rows, mut errors, mut calls) = (0u64, Vec::new(), Vec::new());
+    let mut record = ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(e, path))?
+    {
+        rows += 1;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        match rows::call(&cols, &record, region, line) {
+            Ok(c) => calls.push(c),
+            Err(e) => errors.push(RowError {
+                line,
+                column: e.column,
+                reason: e.reason,
+            }),
+        }
+    }
+    Ok((rows, errors, calls))
 }
 
 struct ListRead {

@@ -20,8 +20,8 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 use vigie_core::{
-    Audience, Code, ConsentEvent, ContactView, DecisionContext, Email, PhoneE164, Region, RulePack,
-    suppression_hash,
+    Audience, CallCount, CallWindow, Channel, Code, ConsentEvent, ContactView, DecisionContext,
+    Email, PhoneE164, Region, RulePack, suppression_hash,
 };
 use vigie_store::OrgCrypto;
 use vigie_store::vault::IndexKey;
@@ -154,6 +154,8 @@ pub struct Screener<'a> {
     sets_with_category: Vec<bool>,
     /// The opposition list is about phone numbers: it applies to channels that use them.
     opposition_applies: bool,
+    /// Where calls are limited (the phone channel): the 30 days in which attempts count.
+    call_window: Option<CallWindow>,
 }
 
 impl<'a> Screener<'a> {
@@ -175,10 +177,15 @@ impl<'a> Screener<'a> {
         let sets_with_category = (0..snapshot.category_sets() as u32)
             .map(|s| category.is_some_and(|c| snapshot.set_contains(s, c)))
             .collect();
+        let ctx = spec.context();
+        // Counted on the jurisdiction's calendar, as stored decisions count them.
+        let call_window = (spec.channel == Channel::Phone)
+            .then(|| CallWindow::before(ctx.at().instant(), ctx.jurisdiction().time_zone()));
         Ok(Screener {
             snapshot,
             index: &crypto.index,
-            ctx: spec.context(),
+            ctx,
+            call_window,
             identifier: spec.identifier,
             region,
             channel_label: spec.channel.to_string(),
@@ -514,6 +521,10 @@ impl<'s, 'a> Rows<'s, 'a> {
                     let view = View {
                         record: *record,
                         events: &self.events,
+                        calls: screener
+                            .call_window
+                            .map(|w| screener.snapshot.call_count(record, w))
+                            .unwrap_or_default(),
                         bought_category: screener.sets_with_category[record.set as usize],
                         screener,
                     };
@@ -554,6 +565,7 @@ fn format_rows(codes: &[u8], first: u64) -> (Vec<u8>, Counts) {
 struct View<'v> {
     record: Record,
     events: &'v [ConsentEvent],
+    calls: CallCount,
     bought_category: bool,
     screener: &'v Screener<'v>,
 }
@@ -602,12 +614,11 @@ impl ContactView for View<'_> {
     fn on_opposition_list(&self) -> bool {
         self.screener.opposition_applies && self.flag(ON_OPPOSITION_LIST)
     }
-    /// The store keeps no call log yet.
     fn calls_last_30_days(&self) -> u32 {
-        0
+        self.calls.attempts
     }
     fn last_call_refusal_at(&self) -> Option<Timestamp> {
-        None
+        self.calls.last_refusal_at
     }
     fn events(&self) -> &[ConsentEvent] {
         self.events

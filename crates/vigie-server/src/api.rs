@@ -24,7 +24,7 @@ const DEFAULT_LIMIT: u32 = 100;
 
 /// Region in which phone numbers written without a country code are read. Organizations will get
 /// their own setting; today every organization reads French numbers.
-fn org_region() -> Region {
+pub(crate) fn org_region() -> Region {
     Region::FR
 }
 

@@ -61,6 +61,9 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
         ContactReach,
     ),
     ("POST", "/api/v1/decide", Decide),
+    // call log
+    ("POST", "/api/v1/calls", CallsLog),
+    ("GET", "/api/v1/calls/check", ContactReach),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
     ("GET", "/api/v1/screenings", ScreeningRead),

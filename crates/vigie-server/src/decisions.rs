@@ -1,9 +1,9 @@
 //! Decisions about stored contacts: the facts come from the store (contact fields, its ledger,
-//! the suppression and opposition lists), the answer from the one engine of vigie-core.
+//! the suppression and opposition lists, the call log), the answer from the one engine of vigie-core.
 
 use vigie_core::{
-    Campaign, Channel, ContactFacts, DecisionRequest, DecisionResponse, Jurisdiction, Lang, Moment,
-    Purpose, decide,
+    CallWindow, Campaign, Channel, ContactFacts, DecisionRequest, DecisionResponse, Jurisdiction,
+    Lang, Moment, Purpose, decide,
 };
 use vigie_store::{Contact, OrgId, StoredEvent};
 
@@ -90,9 +90,14 @@ pub async fn decide_stored(
     facts.restricted = d.restricted;
     facts.suppressed = suppressed;
     facts.on_opposition_list = on_opposition_list;
-    // No call log is kept yet: no calls, no refusal during a call.
-    facts.calls_last_30_days = 0;
-    facts.last_call_refusal_at = None;
+    // The call log, counted by the core's rule; only phone calls are limited by it, so other
+    // channels do not read it.
+    if ask.channel == Channel::Phone {
+        let window = CallWindow::before(ask.at.instant(), ask.jurisdiction.time_zone());
+        let count = store.call_count(org, contact.id, window).await?;
+        facts.calls_last_30_days = count.attempts;
+        facts.last_call_refusal_at = count.last_refusal_at;
+    }
     facts.events = events.iter().map(|e| e.new.event).collect();
     let request = DecisionRequest {
         jurisdiction: ask.jurisdiction,

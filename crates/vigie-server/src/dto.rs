@@ -59,6 +59,11 @@ vocabulary_schema!(
 );
 vocabulary_schema!(DecisionName, vigie_core::Decision, "allow or deny.");
 vocabulary_schema!(
+    CallOutcomeName,
+    vigie_core::CallOutcome,
+    "How a call attempt ended; every outcome is an attempt."
+);
+vocabulary_schema!(
     CodeName,
     vigie_core::Code,
     "The legal basis of an allow, or the first reason that blocks a deny."
@@ -75,7 +80,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
-fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
+pub(crate) fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
     match value {
         None => Ok(None),
         Some(s) => {

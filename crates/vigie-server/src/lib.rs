@@ -8,6 +8,7 @@
 mod admin;
 mod api;
 pub mod auth;
+pub mod calls;
 mod decisions;
 mod dto;
 pub mod error;
@@ -341,6 +342,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api::append_event, api::list_events))
         .routes(routes!(api::contact_decision))
         .routes(routes!(api::decide))
+        .routes(routes!(calls::log_calls))
+        .routes(routes!(calls::check_call))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()

@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod backend;
+mod calls;
 mod dsar;
 mod error;
 mod keys;
@@ -41,6 +42,7 @@ pub use accounts::{
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use backend::{ImportMsg, UnknownRefs};
+pub use calls::{CallTo, LoggedCall, NewCall};
 pub use dsar::{
     ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,
     Tombstone,

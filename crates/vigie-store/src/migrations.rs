@@ -48,6 +48,12 @@ pub const SQLITE: &[Migration] = &[
         name: "contact_key_in_row",
         sql: include_str!("../migrations/sqlite/0008_contact_key_in_row.sql"),
     },
+    // 0009 is contract v2's (another branch); versions are applied one by one, gaps allowed.
+    Migration {
+        version: 10,
+        name: "call_log",
+        sql: include_str!("../migrations/sqlite/0010_call_log.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -90,5 +96,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 8,
         name: "contact_key_in_row",
         sql: include_str!("../migrations/postgres/0008_contact_key_in_row.sql"),
+    },
+    // 0009 is contract v2's (another branch); versions are applied one by one, gaps allowed.
+    Migration {
+        version: 10,
+        name: "call_log",
+        sql: include_str!("../migrations/postgres/0010_call_log.sql"),
     },
 ];

@@ -58,7 +58,7 @@ fn contact_from_row(r: &Row) -> ContactRow {
     }
 }
 
-async fn bump_version(c: &impl GenericClient, org: OrgId) -> Result<()> {
+pub(crate) async fn bump_version(c: &impl GenericClient, org: OrgId) -> Result<()> {
     c.execute(
         "UPDATE organizations SET data_version = data_version + 1 WHERE id = $1",
         &[&org],
@@ -139,7 +139,7 @@ async fn upsert_contacts_batch(
 }
 
 /// Inserts a batch of events whose contacts are resolved; returns the number inserted.
-async fn insert_events_batch(
+pub(crate) async fn insert_events_batch(
     c: &impl GenericClient,
     org: OrgId,
     rows: &[(i64, &SealedEvent)],

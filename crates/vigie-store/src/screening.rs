@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::Serialize;
-use vigie_core::{Audience, ConsentEvent};
+use vigie_core::{Audience, CallOutcome, ConsentEvent};
 
 use crate::error::{Result, StoreError};
 use crate::model::{OrgId, from_micros, to_micros};
@@ -42,13 +42,17 @@ pub struct ScreeningContact<'a> {
 }
 
 /// Receives a screening scan, in this order: every opposition entry, every suppression entry,
-/// every contact (id order), every ledger event (id order, so per contact in recording order).
+/// every contact (id order), every ledger event (id order, so per contact in recording order),
+/// every call attempt (by contact, then time).
 /// An error from the sink stops the scan and is returned by it.
 pub trait ScreeningSink: Send + 'static {
     fn opposition(&mut self, phone_bidx: Digest16) -> Result<()>;
     fn suppression(&mut self, sha256: [u8; 32]) -> Result<()>;
     fn contact(&mut self, contact: &ScreeningContact<'_>) -> Result<()>;
     fn event(&mut self, contact_id: i64, event: ConsentEvent) -> Result<()>;
+    /// A call attempt of the call log; calls come last, grouped by contact (id order), each
+    /// contact's in time order.
+    fn call(&mut self, contact_id: i64, at: Timestamp, outcome: CallOutcome) -> Result<()>;
 }
 
 /// The proof of one screening run, as recorded.
@@ -388,7 +392,25 @@ fn scan_sqlite<S: ScreeningSink>(
         )?;
         sink.event(sql(r.get_ref(0)?.as_i64())?, event)?;
     }
+    drop(rows);
+
+    // The call log's covering index (migration 0010) gives the rows in this order.
+    let mut st = tx.prepare(
+        "SELECT contact_id, at, outcome FROM calls WHERE org_id = ?1 ORDER BY contact_id, at",
+    )?;
+    let mut rows = st.query([org])?;
+    while let Some(r) = rows.next()? {
+        sink.call(
+            sql(r.get_ref(0)?.as_i64())?,
+            from_micros(sql(r.get_ref(1)?.as_i64())?),
+            call_outcome(sql(r.get_ref(2)?.as_str())?)?,
+        )?;
+    }
     Ok(())
+}
+
+fn call_outcome(text: &str) -> Result<CallOutcome> {
+    text.parse().map_err(|e| corrupt("calls.outcome", e))
 }
 
 // --- PostgreSQL --------------------------------------------------------------------------------
@@ -478,6 +500,16 @@ impl PgStore {
                     r.try_get(5)?,
                 )?;
                 sink.event(r.try_get(0)?, event)?;
+            }
+        );
+        scan!(
+            "SELECT contact_id, at, outcome FROM calls WHERE org_id = $1 ORDER BY contact_id, at",
+            |r| {
+                sink.call(
+                    r.try_get(0)?,
+                    from_micros(r.try_get(1)?),
+                    call_outcome(r.try_get(2)?)?,
+                )?;
             }
         );
         tx.commit().await?;

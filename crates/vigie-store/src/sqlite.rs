@@ -113,7 +113,7 @@ fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
     })
 }
 
-fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
+pub(crate) fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1",
         [org],
@@ -393,13 +393,13 @@ fn insert_list<K: AsRef<[u8]> + Ord>(
 }
 
 /// The statements of an event append, prepared once per transaction.
-struct EventStatements<'c> {
+pub(crate) struct EventStatements<'c> {
     insert: rusqlite::CachedStatement<'c>,
     select: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> EventStatements<'c> {
-    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+    pub(crate) fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
         Ok(EventStatements {
             insert: conn.prepare_cached(
                 "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
@@ -414,7 +414,7 @@ impl<'c> EventStatements<'c> {
     }
 }
 
-fn insert_event_tx(
+pub(crate) fn insert_event_tx(
     st: &mut EventStatements<'_>,
     conn: &Connection,
     org: OrgId,

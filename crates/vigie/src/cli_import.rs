@@ -25,6 +25,10 @@ pub enum Kind {
     Suppression,
     /// phone (E.164, or national in --region): the national do-not-call list
     Opposition,
+    /// at,outcome[,contact_ref][,phone][,campaign][,agent]: call attempts (contact_ref or phone
+    /// names the contact; outcome: answered no_answer busy voicemail refused wrong_number
+    /// callback_requested consent_given)
+    Calls,
 }
 
 /// Import a CSV file. A single bad row rejects the whole file (file, line, column and reason are
@@ -35,6 +39,7 @@ pub enum Kind {
 ///   vigie import contacts contacts.csv
 ///   vigie import consents consents.csv --org acme
 ///   vigie import opposition bloctel.csv --skip-invalid --rejects bloctel-rejects.csv
+///   vigie import calls calls.csv --org acme
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct ImportArgs {
@@ -64,6 +69,7 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         Kind::Consents => ImportKind::Consents,
         Kind::Suppression => ImportKind::Suppression,
         Kind::Opposition => ImportKind::Opposition,
+        Kind::Calls => ImportKind::Calls,
     };
     let size = std::fs::metadata(&args.file)
         .with_context(|| format!("{}", args.file.display()))?

@@ -5,5 +5,6 @@ mod common;
 
 mod access;
 mod api;
+mod calls;
 mod dsar;
 mod screenings;
