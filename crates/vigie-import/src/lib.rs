@@ -61,6 +61,11 @@ pub struct ImportOptions {
     pub rejects_path: Option<PathBuf>,
     /// Called with the number of bytes read so far (for a progress bar).
     pub progress: Option<Arc<dyn Fn(u64) + Send + Sync>>,
+    /// The opposition list an opposition file is an extract of (default `bloctel`): the import
+    /// replaces that list.
+    pub list: String,
+    /// The date of that extract, recorded with the list.
+    pub extract_date: Option<jiff::civil::Date>,
 }
 
 impl Default for ImportOptions {
@@ -70,6 +75,8 @@ impl Default for ImportOptions {
             skip_invalid: false,
             rejects_path: None,
             progress: None,
+            list: "bloctel".into(),
+            extract_date: None,
         }
     }
 }
@@ -300,7 +307,15 @@ pub async fn import_file(
             } else if kind == ImportKind::Suppression {
                 store.import_suppression(org.id, hashes).await
             } else {
-                store.import_opposition(org.id, phones).await
+                store
+                    .replace_opposition_list(org.id, &opts.list, opts.extract_date, phones)
+                    .await
+                    .map(|r| ImportCounts {
+                        inserted: r.inserted,
+                        unchanged: r.unchanged,
+                        removed: r.removed,
+                        ..ImportCounts::default()
+                    })
             };
             (finish(kind, &file, rows, written, &errors, opts)?, errors)
         }

@@ -277,3 +277,48 @@ C99999999,2024-03-11T10:00:00Z,busy
         };
     }
 }
+
+mod opposition_lists {
+    use super::*;
+    use vigie_core::PhoneE164;
+
+    both_stores! {
+        a_new_extract_replaces_its_list_and_numbers_that_left_are_callable_again => |t: TestStore| async move {
+            let dir = tempfile::tempdir().unwrap();
+            let s = &t.store;
+            let o = org(s).await;
+            let on_list = |p: &'static str| async move {
+                s.on_opposition_list(o.id, &PhoneE164::parse_e164(p).unwrap()).await.unwrap()
+            };
+            let march = ImportOptions { extract_date: Some("2026-03-01".parse().unwrap()), ..Default::default() };
+            let first = write(dir.path(), "bloctel-03.csv", "phone\n+33612345678\n+33731223344\n");
+            let r = import_file(s, &o, ImportKind::Opposition, &first, &march).await.unwrap();
+            assert_eq!((r.counts.inserted, r.counts.removed), (2, 0));
+            // Another list holds one of the numbers too.
+            let tps = ImportOptions { list: "tps".into(), ..Default::default() };
+            import_file(s, &o, ImportKind::Opposition, &write(dir.path(), "tps.csv", "phone\n+33731223344\n"), &tps).await.unwrap();
+            assert!(on_list("+33612345678").await && on_list("+33731223344").await);
+
+            let april = ImportOptions { extract_date: Some("2026-04-01".parse().unwrap()), ..Default::default() };
+            let second = write(dir.path(), "bloctel-04.csv", "phone\n+33731223344\n+33699999999\n");
+            let before = s.data_version(o.id).await.unwrap();
+            let r = import_file(s, &o, ImportKind::Opposition, &second, &april).await.unwrap();
+            assert_eq!((r.counts.inserted, r.counts.unchanged, r.counts.removed), (1, 1, 1));
+            assert!(s.data_version(o.id).await.unwrap() > before, "screening snapshots see the change");
+            assert!(!on_list("+33612345678").await, "a number that left Bloctel is callable again");
+            assert!(on_list("+33699999999").await && on_list("+33731223344").await);
+
+            let lists = s.opposition_lists(o.id).await.unwrap();
+            let names: Vec<_> = lists.iter().map(|l| (l.name.as_str(), l.extract_date.map(|d| d.to_string()), l.entries)).collect();
+            assert_eq!(names, [("bloctel", Some("2026-04-01".to_owned()), 2), ("tps", None, 1)]);
+
+            // A bad row leaves the list as it was.
+            let bad = write(dir.path(), "bloctel-05.csv", "phone\n+33612345678\nnot a number\n");
+            let errors = invalid(import_file(s, &o, ImportKind::Opposition, &bad, &april).await);
+            assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "phone"), "{errors:?}");
+            assert!(!on_list("+33612345678").await);
+            let bad_name = ImportOptions { list: "Bloctel FR".into(), ..Default::default() };
+            assert!(import_file(s, &o, ImportKind::Opposition, &second, &bad_name).await.is_err());
+        };
+    }
+}

@@ -17,6 +17,7 @@ mod error;
 mod keys;
 mod migrations;
 pub mod model;
+mod opposition;
 mod portal;
 mod postgres;
 mod screening;
@@ -50,6 +51,7 @@ pub use dsar::{
 pub use error::{Result, StoreError};
 pub use keys::RewrapReport;
 pub use model::*;
+pub use opposition::{ListReplaced, OppositionList};
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};

@@ -54,6 +54,11 @@ pub const SQLITE: &[Migration] = &[
         name: "call_log",
         sql: include_str!("../migrations/sqlite/0010_call_log.sql"),
     },
+    Migration {
+        version: 11,
+        name: "opposition_lists",
+        sql: include_str!("../migrations/sqlite/0011_opposition_lists.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -102,5 +107,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 10,
         name: "call_log",
         sql: include_str!("../migrations/postgres/0010_call_log.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "opposition_lists",
+        sql: include_str!("../migrations/postgres/0011_opposition_lists.sql"),
     },
 ];

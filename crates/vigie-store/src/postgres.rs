@@ -552,7 +552,8 @@ impl Backend for PgStore {
         let c = self.client().await?;
         let row = c
             .query_opt(
-                "SELECT 1 FROM opposition WHERE org_id = $1 AND phone_bidx = $2",
+                // A number may be on several of the organization's lists (migration 0011).
+                "SELECT 1 FROM opposition WHERE org_id = $1 AND phone_bidx = $2 LIMIT 1",
                 &[&org, &&phone_bidx[..]],
             )
             .await?;

@@ -328,7 +328,7 @@ fn scan_sqlite<S: ScreeningSink>(
     org: OrgId,
     sink: &mut S,
 ) -> Result<()> {
-    let mut st = tx.prepare("SELECT phone_bidx FROM opposition WHERE org_id = ?1")?;
+    let mut st = tx.prepare("SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = ?1")?;
     let mut rows = st.query([org])?;
     while let Some(r) = rows.next()? {
         sink.opposition(digest16(
@@ -455,12 +455,15 @@ impl PgStore {
             }};
         }
 
-        scan!("SELECT phone_bidx FROM opposition WHERE org_id = $1", |r| {
-            sink.opposition(digest16(
-                "opposition.phone_bidx",
-                r.try_get::<_, &[u8]>(0)?,
-            )?)?;
-        });
+        scan!(
+            "SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = $1",
+            |r| {
+                sink.opposition(digest16(
+                    "opposition.phone_bidx",
+                    r.try_get::<_, &[u8]>(0)?,
+                )?)?;
+            }
+        );
         scan!("SELECT sha256 FROM suppression WHERE org_id = $1", |r| {
             sink.suppression(sha256(r.try_get::<_, &[u8]>(0)?)?)?;
         });

@@ -38,6 +38,7 @@ pub enum Kind {
 /// Examples:
 ///   vigie import contacts contacts.csv
 ///   vigie import consents consents.csv --org acme
+///   vigie import opposition bloctel.csv --list bloctel --extract-date 2026-03-01
 ///   vigie import opposition bloctel.csv --skip-invalid --rejects bloctel-rejects.csv
 ///   vigie import calls calls.csv --org acme
 #[derive(Debug, clap::Args)]
@@ -60,6 +61,14 @@ pub struct ImportArgs {
     /// Rejects file for --skip-invalid (default: FILE.rejects.csv).
     #[arg(long, requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
+    /// Opposition files: the list the file is an extract of (bloctel, tps, ctps,
+    /// robinsonliste …). The import replaces that list: numbers no longer in it are callable
+    /// again.
+    #[arg(long, default_value = "bloctel")]
+    pub list: String,
+    /// Opposition files: the date of the extract (YYYY-MM-DD), recorded with the list.
+    #[arg(long)]
+    pub extract_date: Option<jiff::civil::Date>,
 }
 
 pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -97,6 +106,8 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         skip_invalid: args.skip_invalid,
         rejects_path: args.rejects,
         progress,
+        list: args.list,
+        extract_date: args.extract_date,
     };
     let started = Instant::now();
     let result = import_file(&store, &org, kind, &args.file, &opts).await;
@@ -116,19 +127,20 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
                     crate::config::cli_audit(
                         &format!("import.{}", kind.name()),
                         format!(
-                            "file:{file} ({} rows: {} inserted, {} updated, {} unchanged, {} rejected)",
-                            report.rows, c.inserted, c.updated, c.unchanged, report.rejected
+                            "file:{file} ({} rows: {} inserted, {} updated, {} unchanged, {} removed, {} rejected)",
+                            report.rows, c.inserted, c.updated, c.unchanged, c.removed, report.rejected
                         ),
                     ),
                 )
                 .await?;
             println!(
-                "{}: {} rows → {} inserted, {} updated, {} unchanged, {} rejected ({:.1}s, organization {})",
+                "{}: {} rows → {} inserted, {} updated, {} unchanged, {} removed, {} rejected ({:.1}s, organization {})",
                 report.file.display(),
                 report.rows,
                 c.inserted,
                 c.updated,
                 c.unchanged,
+                c.removed,
                 report.rejected,
                 started.elapsed().as_secs_f64(),
                 org.slug
