@@ -13,6 +13,7 @@ pub mod ident;
 pub mod ledger;
 pub mod moment;
 mod numbering;
+pub mod settings;
 pub mod vocab;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
@@ -25,6 +26,7 @@ pub use decision::{
 pub use ident::{ContactRef, Email, IdentError, PhoneE164, Region, suppression_hash};
 pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
+pub use settings::{OrgSettings, SettingError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
 
 /// A moment in time. Re-exported so that callers name one type.

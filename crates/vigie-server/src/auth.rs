@@ -64,6 +64,9 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // call log
     ("POST", "/api/v1/calls", CallsLog),
     ("GET", "/api/v1/calls/check", ContactReach),
+    // organization settings
+    ("GET", "/api/v1/org/settings", OrgSettings),
+    ("PUT", "/api/v1/org/settings", OrgSettings),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
     ("GET", "/api/v1/screenings", ScreeningRead),

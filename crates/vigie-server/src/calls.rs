@@ -9,12 +9,12 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigie_core::{
-    CallOutcome, Campaign, Channel, Decision, Jurisdiction, Moment, Purpose, Timestamp,
+    CallOutcome, Campaign, Channel, Decision, Jurisdiction, Moment, Purpose, Region, Timestamp,
 };
 use vigie_store::{CallTo, ContactQuery, NewCall, StoreError};
 
 use crate::AppState;
-use crate::api::{OrgHeader, lang_of, org_region};
+use crate::api::{OrgHeader, lang_of};
 use crate::auth::Caller;
 use crate::decisions::{Ask, decide_stored};
 use crate::dto::{CallOutcomeName, DecisionName, PurposeName, parse_phone, parse_ref, text};
@@ -73,12 +73,12 @@ pub struct CallsOut {
     pub calls: Vec<CallOut>,
 }
 
-fn parse_call(i: usize, c: CallInput, caller: &Caller) -> ApiResult<NewCall> {
+fn parse_call(i: usize, c: CallInput, caller: &Caller, region: Region) -> ApiResult<NewCall> {
     let field = |name: &str| format!("calls[{i}].{name}");
     let phone = c
         .phone
         .as_deref()
-        .map(|p| parse_phone(&field("phone"), p, org_region()))
+        .map(|p| parse_phone(&field("phone"), p, region))
         .transpose()?;
     let to = match c.contact_ref.as_deref() {
         Some(r) => CallTo::Contact {
@@ -130,11 +130,13 @@ pub async fn log_calls(
             format!("from 1 to {MAX_CALLS} calls"),
         ));
     }
+    // National numbers are read in the organization's region.
+    let region = state.store().org_settings(caller.org.id).await?.region;
     let calls = input
         .calls
         .into_iter()
         .enumerate()
-        .map(|(i, c)| parse_call(i, c, &caller))
+        .map(|(i, c)| parse_call(i, c, &caller, region))
         .collect::<ApiResult<Vec<_>>>()?;
     let logged = state
         .store()
@@ -224,13 +226,15 @@ pub async fn check_call(
     ApiQuery(q): ApiQuery<CallCheckQuery>,
 ) -> ApiResult<Json<CallCheckOut>> {
     let org = &caller.org;
-    let phone = parse_phone("phone", &q.phone, org_region())?;
+    let store = state.store();
+    // The number as the agent typed it, national ones in the organization's region.
+    let region = store.org_settings(org.id).await?.region;
+    let phone = parse_phone("phone", &q.phone, region)?;
     let at = match q.at.as_deref() {
         Some(s) => Moment::parse(s)
             .map_err(|e| ApiError::field("invalid_parameter", "at", e.to_string()))?,
         None => Moment::from(crate::decisions::now()),
     };
-    let store = state.store();
     let found = store
         .contacts(
             org.id,

@@ -19,6 +19,7 @@ mod privacy;
 mod requests;
 mod requests_ui;
 mod screenings;
+mod settings;
 mod ui;
 
 use std::collections::HashMap;
@@ -344,6 +345,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api::decide))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
+        .routes(routes!(settings::get_settings, settings::put_settings))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()

@@ -22,6 +22,7 @@ mod portal;
 mod postgres;
 mod screening;
 pub mod sealing;
+mod settings;
 mod sql;
 mod sqlite;
 mod sqlite_bulk;

@@ -52,9 +52,10 @@ pub struct ImportArgs {
     /// Organization (data controller) that owns the data.
     #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
     pub org: String,
-    /// Region for phone numbers written without a country code (ISO 3166 code).
-    #[arg(long, default_value = "FR")]
-    pub region: String,
+    /// Region for phone numbers written without a country code (ISO 3166 code); default: the
+    /// organization's (`vigie org set ORG --region …`).
+    #[arg(long)]
+    pub region: Option<String>,
     /// Import the good rows and write the bad ones, with their reasons, to the rejects file.
     #[arg(long)]
     pub skip_invalid: bool,
@@ -72,7 +73,6 @@ pub struct ImportArgs {
 }
 
 pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let region: Region = args.region.parse()?;
     let kind = match args.kind {
         Kind::Contacts => ImportKind::Contacts,
         Kind::Consents => ImportKind::Consents,
@@ -85,6 +85,10 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         .len();
     let store = store_args.open().await?;
     let org = store.require_org(&args.org).await?;
+    let region: Region = match &args.region {
+        Some(r) => r.parse()?,
+        None => store.org_settings(org.id).await?.region,
+    };
 
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(size);

@@ -121,4 +121,32 @@ both_stores! {
         let a = log(&app, &marketer, json!([{"contact_ref": "C-B1", "at": "2026-03-02T10:00:00Z", "outcome": "busy"}])).await;
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
     }
+
+    async fn admins_set_the_region_and_the_agent_check_reads_national_numbers_in_it(app) {
+        let settings = app.get("/api/v1/org/settings").await.json();
+        assert_eq!((settings["region"].as_str(), settings["time_zone"].as_str(), settings["lang"].as_str()),
+            (Some("FR"), Some("Europe/Paris"), Some("fr")), "{settings}");
+        let a = app.json(Method::PUT, "/api/v1/org/settings", &json!({"region": "BE", "time_zone": "Europe/Brussels"})).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.json()["region"], "BE");
+        assert_eq!(a.json()["lang"], "fr", "a setting left out is kept");
+        app.json(Method::PUT, "/api/v1/org/settings", &json!({"time_zone": "Europe/Lutece"}))
+            .await
+            .field_error(400, "invalid_field", "time_zone");
+        assert_eq!(app.get("/api/v1/org/settings").await.json()["time_zone"], "Europe/Brussels");
+        seed(&app, "C-BE", "+32470123456").await;
+        let agent = agent(&app).await;
+        let a = check(&app, &agent, "0470%2012%2034%2056").await;
+        assert_eq!(a.status, StatusCode::OK, "a national number is read in the organization's region: {}", a.text);
+        assert_eq!(a.json()["first_name"], "Mia");
+        let refused = app
+            .send(
+                app.anonymous(Method::PUT, "/api/v1/org/settings")
+                    .header("cookie", &agent.0)
+                    .header("x-csrf-token", &agent.1)
+                    .json(&json!({"region": "FR"})),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    }
 }

@@ -18,3 +18,13 @@ INSERT INTO opposition_lists (org_id, name, extract_date, imported_at, entries)
     SELECT org_id, 'bloctel', NULL, max(added_at), count(*) FROM opposition GROUP BY org_id;
 -- Replacing a list deletes its entries: found by list, not by scanning the organization.
 CREATE INDEX opposition_by_name ON opposition (org_id, list);
+
+-- An organization's settings (vigie-core's OrgSettings); an organization without a row has the
+-- defaults every organization had before: region FR, Europe/Paris, French.
+CREATE TABLE org_settings (
+    org_id      BIGINT PRIMARY KEY,
+    region      TEXT   NOT NULL,
+    time_zone   TEXT   NOT NULL,
+    lang        TEXT   NOT NULL,
+    updated_at  BIGINT NOT NULL
+);

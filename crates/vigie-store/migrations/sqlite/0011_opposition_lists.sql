@@ -26,3 +26,13 @@ DROP TABLE opposition;
 ALTER TABLE opposition_by_list RENAME TO opposition;
 -- Replacing a list deletes its entries: found by list, not by scanning the organization.
 CREATE INDEX opposition_by_name ON opposition (org_id, list);
+
+-- An organization's settings (vigie-core's OrgSettings); an organization without a row has the
+-- defaults every organization had before: region FR, Europe/Paris, French.
+CREATE TABLE org_settings (
+    org_id      INTEGER PRIMARY KEY,
+    region      TEXT    NOT NULL,
+    time_zone   TEXT    NOT NULL,
+    lang        TEXT    NOT NULL,
+    updated_at  INTEGER NOT NULL
+);

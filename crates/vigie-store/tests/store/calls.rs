@@ -132,3 +132,23 @@ both_stores! {
         }
     };
 }
+
+mod settings {
+    use super::*;
+
+    both_stores! {
+        organization_settings_default_to_france_and_are_kept_per_organization => |t: TestStore| async move {
+            let s = &t.store;
+            let org = default_org(s).await;
+            let other = s.create_org("other", "Other").await.unwrap();
+            assert_eq!(s.org_settings(org.id).await.unwrap(), vigie_core::OrgSettings::default());
+            let be = vigie_core::OrgSettings::parse("BE", "Europe/Brussels", "fr").unwrap();
+            s.set_org_settings(org.id, &be).await.unwrap();
+            assert_eq!(s.org_settings(org.id).await.unwrap(), be);
+            assert_eq!(s.org_settings(other.id).await.unwrap(), vigie_core::OrgSettings::default());
+            let en = vigie_core::OrgSettings::parse("GB", "Europe/London", "en").unwrap();
+            s.set_org_settings(org.id, &en).await.unwrap();
+            assert_eq!(s.org_settings(org.id).await.unwrap(), en);
+        };
+    }
+}
