@@ -13,6 +13,7 @@ pub mod ident;
 pub mod ledger;
 pub mod moment;
 mod numbering;
+pub mod opposition;
 pub mod settings;
 pub mod vocab;
 
@@ -26,6 +27,7 @@ pub use decision::{
 pub use ident::{ContactRef, Email, IdentError, PhoneE164, Region, suppression_hash};
 pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
+pub use opposition::{ExtractCheck, check_bloctel_extract};
 pub use settings::{OrgSettings, SettingError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
 

@@ -9,7 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigie_core::{
-    CallOutcome, Campaign, Channel, Decision, Jurisdiction, Moment, Purpose, Region, Timestamp,
+    CallOutcome, Campaign, Channel, Decision, DecisionContext, Jurisdiction, Moment, Purpose,
+    Region, Timestamp,
 };
 use vigie_store::{CallTo, ContactQuery, NewCall, StoreError};
 
@@ -189,6 +190,9 @@ pub struct CallCheckQuery {
     /// Default `marketing`.
     #[param(value_type = Option<PurposeName>)]
     pub purpose: Option<Purpose>,
+    /// Check against a Bloctel extract older than 30 days (or none) all the same, before
+    /// 2026-08-11; the override is written in the audit trail of the check.
+    pub allow_stale_opposition_list: Option<bool>,
 }
 
 /// The answer an agent gets: nothing but what placing the call takes.
@@ -217,7 +221,7 @@ pub struct CallCheckOut {
         (status = 200, description = "The answer", body = CallCheckOut),
         (status = 400, description = "An invalid parameter", body = ErrorBody),
         (status = 404, description = "No contact has this number (code `unknown_number`), or unknown organization", body = ErrorBody),
-        (status = 409, description = "Several contacts have this number (code `ambiguous_number`)", body = ErrorBody),
+        (status = 409, description = "Several contacts have this number (code `ambiguous_number`), or the Bloctel extract is older than 30 days or missing before 2026-08-11 (code `stale_opposition_list`; see `allow_stale_opposition_list`)", body = ErrorBody),
     ))]
 pub async fn check_call(
     State(state): State<AppState>,
@@ -264,14 +268,6 @@ pub async fn check_call(
             return Err(e);
         }
     };
-    caller
-        .audit(
-            &state,
-            "call.check",
-            Some(format!("contact:{}", contact.data.contact_ref)),
-        )
-        .await?;
-    let events = store.ledger(org.id, &contact.data.contact_ref).await?;
     let ask = Ask {
         jurisdiction: Jurisdiction::Fr,
         at,
@@ -285,6 +281,44 @@ pub async fn check_call(
             ..Campaign::default()
         },
     };
+    // Before 2026-08-11, consumer calls are checked against a Bloctel extract of at most 30
+    // days, unless the caller overrides it; the override is in the audit trail.
+    let extract_date = store
+        .opposition_lists(org.id)
+        .await?
+        .into_iter()
+        .find(|l| l.name == vigie_core::opposition::BLOCTEL)
+        .and_then(|l| l.extract_date);
+    let ctx = DecisionContext::new(
+        ask.jurisdiction,
+        ask.at,
+        ask.channel,
+        ask.purpose,
+        &ask.campaign,
+    );
+    let extract = vigie_core::check_bloctel_extract(&ctx, extract_date);
+    let overridden = extract.refuses() && q.allow_stale_opposition_list == Some(true);
+    if extract.refuses() && !overridden {
+        let mut e = ApiError::field(
+            "stale_opposition_list",
+            "allow_stale_opposition_list",
+            extract.reason(),
+        );
+        e.status = StatusCode::CONFLICT;
+        return Err(e);
+    }
+    caller
+        .audit(
+            &state,
+            if overridden {
+                "call.check.stale_opposition_list_overridden"
+            } else {
+                "call.check"
+            },
+            Some(format!("contact:{}", contact.data.contact_ref)),
+        )
+        .await?;
+    let events = store.ledger(org.id, &contact.data.contact_ref).await?;
     let decided = decide_stored(&state, org.id, contact, &events, ask, lang_of(&headers))
         .await?
         .map_err(|_| ApiError::internal())?;

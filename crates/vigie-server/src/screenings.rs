@@ -420,6 +420,11 @@ async fn screen_job(
                     code: "invalid_targets".into(),
                     message: format!("targets: {e}"),
                 },
+                // The override is a CLI flag for now (`--allow-stale-opposition-list`).
+                ScreenError::StaleOppositionList(why) => JobErrorOut {
+                    code: "stale_opposition_list".into(),
+                    message: why,
+                },
                 e => internal("screening", &e),
             });
         }

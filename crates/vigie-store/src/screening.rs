@@ -78,6 +78,9 @@ pub struct NewScreeningRun {
     pub rows: u64,
     /// Rows per decision code.
     pub counts: BTreeMap<String, u64>,
+    /// Why the screening went on against a stale or missing opposition list extract, when the
+    /// caller overrode the refusal (e.g. a Bloctel extract older than 30 days).
+    pub opposition_override: Option<String>,
 }
 
 /// A recorded screening run.
@@ -186,7 +189,7 @@ impl Store {
 
 const RUN_COLUMNS: &str =
     "id, actor, started_at, finished_at, campaign, rule_pack, data_version, input_name,
-     input_sha256, output_sha256, row_count, counts";
+     input_sha256, output_sha256, row_count, counts, opposition_override";
 
 /// The columns of [`RUN_COLUMNS`], read by either store.
 struct RunRow {
@@ -202,6 +205,7 @@ struct RunRow {
     output_sha256: Vec<u8>,
     row_count: i64,
     counts: String,
+    opposition_override: Option<String>,
 }
 
 impl RunRow {
@@ -220,6 +224,7 @@ impl RunRow {
                 output_sha256: sha256(&self.output_sha256)?,
                 rows: u64::try_from(self.row_count).map_err(|e| corrupt("row_count", e))?,
                 counts: counts_from_json(&self.counts)?,
+                opposition_override: self.opposition_override,
             },
         })
     }
@@ -258,9 +263,10 @@ impl SqliteStore {
         self.write(move |tx| {
             let id = tx.query_row(
                 "INSERT INTO screening_runs (org_id, id, actor, started_at, finished_at, campaign, rule_pack,
-                     data_version, input_name, input_sha256, output_sha256, row_count, counts)
+                     data_version, input_name, input_sha256, output_sha256, row_count, counts,
+                     opposition_override)
                  VALUES (?1, (SELECT coalesce(max(id), 0) + 1 FROM screening_runs), ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                     ?9, ?10, ?11, ?12)
+                     ?9, ?10, ?11, ?12, ?13)
                  RETURNING id",
                 rusqlite::params![
                     org,
@@ -275,6 +281,7 @@ impl SqliteStore {
                     &run.output_sha256[..],
                     rows,
                     counts_json(&run.counts),
+                    run.opposition_override,
                 ],
                 |r| r.get(0),
             )?;
@@ -310,6 +317,7 @@ impl SqliteStore {
                         output_sha256: r.get(9)?,
                         row_count: r.get(10)?,
                         counts: r.get(11)?,
+                        opposition_override: r.get(12)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -524,8 +532,9 @@ impl PgStore {
         let row = c
             .query_one(
                 "INSERT INTO screening_runs (org_id, actor, started_at, finished_at, campaign, rule_pack,
-                     data_version, input_name, input_sha256, output_sha256, row_count, counts)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                     data_version, input_name, input_sha256, output_sha256, row_count, counts,
+                     opposition_override)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                  RETURNING id",
                 &[
                     &org,
@@ -540,6 +549,7 @@ impl PgStore {
                     &&run.output_sha256[..],
                     &row_count(run)?,
                     &counts_json(&run.counts),
+                    &run.opposition_override,
                 ],
             )
             .await?;
@@ -573,6 +583,7 @@ impl PgStore {
                     output_sha256: r.get(9),
                     row_count: r.get(10),
                     counts: r.get(11),
+                    opposition_override: r.get(12),
                 }
                 .into_run()
             })

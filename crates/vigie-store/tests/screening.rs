@@ -133,6 +133,9 @@ fn run(actor: &str, started: &str, rows: u64) -> NewScreeningRun {
             ("CONSENT".to_owned(), rows - 1),
             ("SUPPRESSED".to_owned(), 1),
         ]),
+        // One run of the tests overrode a stale Bloctel extract: the override reads back.
+        opposition_override: (actor == "alice")
+            .then(|| "the Bloctel extract of 2026-01-15 is 54 days old: overridden".to_owned()),
     }
 }
 

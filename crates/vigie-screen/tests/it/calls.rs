@@ -2,11 +2,16 @@
 //! the campaign blocks and one 70 days before does not; a logged call makes the snapshot stale.
 //! Both stores.
 
-use vigie_import::ImportKind;
-use vigie_screen::{CampaignSpec, SnapshotCache};
+use std::path::Path;
+
+use vigie_import::{ImportKind, ImportOptions, import_file};
+use vigie_screen::{
+    CampaignSpec, ScreenError, ScreenOptions, SnapshotCache, record_run, screen_targets,
+};
+use vigie_store::Store;
 use vigie_store::testing::TestStore;
 
-use crate::fixture::{import, screen};
+use crate::fixture::{default_org, import, screen};
 use crate::staleness::write;
 
 const CONTACTS: &str = "\
@@ -32,6 +37,19 @@ const PHONE_CAMPAIGN: &str = r#"{"jurisdiction": "FR", "purpose": "marketing", "
 
 const TARGETS: &str = "phone\n06 12 34 56 78\n+33611111111\n0622222222\n";
 
+/// A Bloctel extract dated `date` (holding a number none of the contacts has).
+async fn bloctel_extract(s: &Store, dir: &Path, date: &str) {
+    let org = default_org(s).await;
+    let opts = ImportOptions {
+        extract_date: Some(date.parse().unwrap()),
+        ..Default::default()
+    };
+    let file = write(dir, &format!("bloctel-{date}.csv"), "phone\n+33699999999\n");
+    import_file(s, &org, ImportKind::Opposition, &file, &opts)
+        .await
+        .unwrap();
+}
+
 fn codes(output: &[u8]) -> Vec<String> {
     String::from_utf8(output.to_vec())
         .unwrap()
@@ -46,6 +64,7 @@ vigie_store::both_stores! {
         let dir = tempfile::tempdir().unwrap();
         let s = &t.store;
         import(s, ImportKind::Contacts, &write(dir.path(), "contacts.csv", CONTACTS)).await;
+        bloctel_extract(s, dir.path(), "2026-03-01").await;
         let spec = CampaignSpec::parse(PHONE_CAMPAIGN).unwrap();
         let targets = write(dir.path(), "targets.csv", TARGETS);
         let cache = SnapshotCache::new(dir.path().join("cache"));
@@ -59,5 +78,38 @@ vigie_store::both_stores! {
         let got = codes(&after.output);
         assert_eq!(&got[..2], ["CALL_FREQUENCY_CAP", "RECENT_REFUSAL"], "{got:?}");
         assert_eq!(got[2], allowed[2], "a refusal 70 days before no longer blocks: {got:?}");
+    };
+
+    a_stale_bloctel_extract_refuses_a_consumer_phone_screening_unless_overridden => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        import(s, ImportKind::Contacts, &write(dir.path(), "contacts.csv", CONTACTS)).await;
+        let spec = CampaignSpec::parse(PHONE_CAMPAIGN).unwrap();
+        let targets = write(dir.path(), "targets.csv", TARGETS);
+        let cache = SnapshotCache::new(dir.path().join("cache"));
+        // No extract at all, then one of 15 January: 54 days before the campaign of 10 March.
+        let refused = screen(s, &cache, &spec, &targets).await.unwrap_err();
+        assert!(matches!(refused, ScreenError::StaleOppositionList(_)), "{refused}");
+        bloctel_extract(s, dir.path(), "2026-01-15").await;
+        let refused = screen(s, &cache, &spec, &targets).await.unwrap_err().to_string();
+        assert!(refused.contains("2026-01-15") && refused.contains("54 days"), "{refused}");
+        assert!(refused.contains("--allow-stale-opposition-list"), "{refused}");
+
+        let org = default_org(s).await;
+        let crypto = s.org_crypto(org.id).await.unwrap();
+        let options = ScreenOptions { allow_stale_opposition_list: true, ..Default::default() };
+        let input = std::fs::File::open(&targets).unwrap();
+        let screened = screen_targets(s, &crypto, &cache, &spec, input, Vec::new(), options).await.unwrap();
+        let run = record_run(s, org.id, &spec, &screened, "tester", Some("targets.csv")).await.unwrap();
+        let proof = s.screening_run(org.id, run.id).await.unwrap().unwrap();
+        let why = proof.run.opposition_override.expect("the override is in the proof record");
+        assert!(why.contains("2026-01-15") && why.contains("overridden"), "{why}");
+
+        // An e-mail campaign, or a phone campaign after 10 August 2026, needs no Bloctel extract.
+        let email = CampaignSpec::parse(&PHONE_CAMPAIGN.replace("\"phone\"", "\"email\"")).unwrap();
+        let email_targets = write(dir.path(), "email.csv", "email\nc1@example.org\n");
+        screen(s, &cache, &email, &email_targets).await.unwrap();
+        let autumn = CampaignSpec::parse(&PHONE_CAMPAIGN.replace("2026-03-10", "2026-11-24")).unwrap();
+        screen(s, &cache, &autumn, &targets).await.unwrap();
     };
 }

@@ -20,9 +20,19 @@ async fn seed(app: &TestApp, contact_ref: &str, phone: &str) {
     .await;
 }
 
-/// An agent's session: (cookie header, CSRF token).
+/// An agent's session: (cookie header, CSRF token), in an organization whose Bloctel extract is
+/// current at [`AT`].
 async fn agent(app: &TestApp) -> (String, String) {
+    bloctel_extract(app, "2026-03-01").await;
     signed_in(&app.store, "agent@example.org", Role::Agent, &[DEFAULT_ORG]).await
+}
+
+async fn bloctel_extract(app: &TestApp, date: &str) {
+    let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+    app.store
+        .replace_opposition_list(org.id, "bloctel", Some(date.parse().unwrap()), Vec::new())
+        .await
+        .unwrap();
 }
 
 async fn check(app: &TestApp, (cookie, _): &(String, String), phone: &str) -> Answer {
@@ -148,5 +158,26 @@ both_stores! {
             )
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    }
+
+    async fn a_stale_bloctel_extract_refuses_the_check_unless_overridden_and_audited(app) {
+        seed(&app, "C-S1", "0644444444").await;
+        let agent = agent(&app).await;
+        bloctel_extract(&app, "2026-01-15").await;
+        let a = check(&app, &agent, "0644444444").await;
+        let body = a.field_error(409, "stale_opposition_list", "allow_stale_opposition_list");
+        assert!(body.to_string().contains("2026-01-15"), "{body}");
+        let a = app
+            .send(
+                app.anonymous(Method::GET, &format!("/api/v1/calls/check?phone=0644444444&at={AT}&allow_stale_opposition_list=true"))
+                    .header("cookie", &agent.0),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        let overridden = trail["entries"].as_array().unwrap().iter()
+            .find(|e| e["action"] == "call.check.stale_opposition_list_overridden")
+            .expect("the override is in the audit trail");
+        assert_eq!(overridden["target"], "contact:C-S1");
     }
 }

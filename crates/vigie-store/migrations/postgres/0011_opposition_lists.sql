@@ -28,3 +28,7 @@ CREATE TABLE org_settings (
     lang        TEXT   NOT NULL,
     updated_at  BIGINT NOT NULL
 );
+
+-- A consumer phone screening against a stale Bloctel extract (or none) is refused unless the
+-- caller overrides it; the override is part of the screening's proof.
+ALTER TABLE screening_runs ADD COLUMN opposition_override TEXT;
