@@ -591,8 +591,9 @@ pub struct ContactFactsDoc {
     #[schema(format = DateTime)]
     last_call_refusal_at: Option<String>,
     /// The consumer's IANA time zone (calling hours are read in it); default: the
-    /// jurisdiction's (FR Europe/Paris, DE Europe/Berlin, UK Europe/London).
-    #[schema(nullable = false, example = "Indian/Reunion")]
+    /// jurisdiction's (FR Europe/Paris, DE Europe/Berlin, UK Europe/London). `null` reads as
+    /// absent.
+    #[schema(example = "Indian/Reunion")]
     time_zone: Option<String>,
     #[schema(nullable = false)]
     events: Option<Vec<ConsentEventDoc>>,
