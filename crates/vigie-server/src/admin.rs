@@ -127,6 +127,8 @@ pub struct NewMemberOut {
     responses(
         (status = 201, description = "Added", body = NewMemberOut),
         (status = 400, description = "Invalid e-mail or role", body = ErrorBody),
+        (status = 403, description = "The role (given or taken away) grants a permission the caller does not hold", body = ErrorBody),
+        (status = 409, description = "The organization's last admin cannot be demoted", body = ErrorBody),
     ))]
 pub async fn add_user(
     State(state): State<AppState>,
@@ -136,12 +138,23 @@ pub async fn add_user(
     let role: Role = input.role.parse().map_err(|e: vigie_core::UnknownName| {
         ApiError::field("invalid_field", "role", e.to_string())
     })?;
+    refuse_beyond(&caller, role, "give the role")?;
     let store = state.store();
+    // Changing an existing member's role also takes their current one away.
+    if let Some(user) = store.user_by_email(&input.email).await?
+        && let Some(current) = store.role_in(user.id, caller.org.id).await?
+    {
+        refuse_beyond(&caller, current, "change the role of a member who is")?;
+    }
     let (user, _) = store
         .add_member(caller.org.id, &input.email, role)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => ApiError::field("invalid_email", "email", m),
+            StoreError::Conflict(m) => ApiError {
+                status: StatusCode::CONFLICT,
+                ..ApiError::field("last_admin", "role", m)
+            },
             e => e.into(),
         })?;
     let setup_path = if user.has_password {
@@ -179,14 +192,30 @@ pub async fn add_user(
     params(("id" = i64, Path, description = "The member's user id")),
     responses(
         (status = 204, description = "Removed"),
+        (status = 403, description = "The member's role grants a permission the caller does not hold", body = ErrorBody),
         (status = 404, description = "Not a member", body = ErrorBody),
+        (status = 409, description = "The organization's last admin cannot be removed", body = ErrorBody),
     ))]
 pub async fn remove_user(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    if !state.store().remove_member(caller.org.id, id).await? {
+    let store = state.store();
+    let Some(current) = store.role_in(id, caller.org.id).await? else {
+        return Err(ApiError::not_found(format!(
+            "no member {id} in this organization"
+        )));
+    };
+    refuse_beyond(&caller, current, "remove a member who is")?;
+    let removed = store
+        .remove_member(caller.org.id, id)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "last_admin", m),
+            e => e.into(),
+        })?;
+    if !removed {
         return Err(ApiError::not_found(format!(
             "no member {id} in this organization"
         )));
@@ -195,6 +224,19 @@ pub async fn remove_user(
         .audit(&state, "user.remove", Some(format!("user-id:{id}")))
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// 403 when `role` grants a permission the caller does not hold: nobody gives (or takes away)
+/// more than they hold.
+fn refuse_beyond(caller: &Caller, role: Role, doing: &str) -> ApiResult<()> {
+    match role.beyond(|p| caller.may(p)) {
+        None => Ok(()),
+        Some(p) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "beyond_your_rights",
+            format!("you cannot {doing} {role}: it grants {p}, which you do not hold"),
+        )),
+    }
 }
 
 // ------------------------------------------------------------------------------- tokens

@@ -265,6 +265,13 @@ fn token_of(r: &[Val]) -> Result<ApiToken> {
     })
 }
 
+/// Refusal to demote or remove an organization's last admin: nobody could manage it after.
+fn last_admin(email: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "{email} is the organization's last admin: make another member admin first"
+    ))
+}
+
 impl Store {
     // --- users and memberships -----------------------------------------------------------
 
@@ -284,24 +291,45 @@ impl Store {
             .user_by_email(&email)
             .await?
             .ok_or_else(|| StoreError::Other("user vanished after insert".into()))?;
-        self.sql_exec(
-            "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
-            sql_params![org, user.id, role.as_str(), now],
-        )
-        .await?;
+        // The condition and the change are one statement, so no other write slips between
+        // "is there another admin?" and the demotion.
+        let changed = self
+            .sql_exec(
+                "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role
+                 WHERE excluded.role = 'admin' OR memberships.role <> 'admin'
+                    OR EXISTS (SELECT 1 FROM memberships other
+                               WHERE other.org_id = $1 AND other.role = 'admin'
+                                 AND other.user_id <> $2)",
+                sql_params![org, user.id, role.as_str(), now],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(last_admin(&user.email));
+        }
         Ok((user, created))
     }
 
-    /// Takes the user out of the organization; `false` if they were not a member.
+    /// Takes the user out of the organization; `false` if they were not a member. The last
+    /// admin of an organization cannot be removed ([`StoreError::Conflict`]).
     pub async fn remove_member(&self, org: OrgId, user_id: i64) -> Result<bool> {
-        Ok(self
+        let removed = self
             .sql_exec(
-                "DELETE FROM memberships WHERE org_id = $1 AND user_id = $2",
+                "DELETE FROM memberships WHERE org_id = $1 AND user_id = $2
+                 AND (role <> 'admin' OR EXISTS (SELECT 1 FROM memberships other
+                      WHERE other.org_id = $1 AND other.role = 'admin' AND other.user_id <> $2))",
                 sql_params![org, user_id],
             )
-            .await?
-            > 0)
+            .await?;
+        if removed == 0 && self.role_in(user_id, org).await? == Some(Role::Admin) {
+            let email = self
+                .user(user_id)
+                .await?
+                .map(|u| u.email)
+                .unwrap_or_default();
+            return Err(last_admin(&email));
+        }
+        Ok(removed > 0)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {

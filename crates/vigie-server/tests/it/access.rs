@@ -63,6 +63,58 @@ async fn seed_contact(app: &TestApp) {
 }
 
 both_stores! {
+    async fn nobody_grants_more_than_they_hold(app) {
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let users_only = app
+            .store
+            .create_token(org.id, "hr", &[Permission::UsersManage], None, "test")
+            .await
+            .unwrap()
+            .secret;
+        let as_hr = |method, path: &str| app.anonymous(method, path).bearer_auth(&users_only);
+        // The escalation of issue 18: a users:manage token making an admin (and a set-up link).
+        let a = app
+            .send(as_hr(Method::POST, "/api/v1/users").json(&json!({"email": "mole@example.org", "role": "admin"})))
+            .await;
+        a.error(403, "beyond_your_rights");
+        assert!(a.text.contains("contacts:read"), "{}", a.text);
+        assert!(app.store.user_by_email("mole@example.org").await.unwrap().is_none());
+        // Nor any role granting something the token lacks.
+        app.send(as_hr(Method::POST, "/api/v1/users").json(&json!({"email": "mole@example.org", "role": "agent"})))
+            .await
+            .error(403, "beyond_your_rights");
+        // Nor demote or remove someone holding more.
+        let (boss, _) = app.store.add_member(org.id, "boss@example.org", Role::Admin).await.unwrap();
+        app.send(as_hr(Method::POST, "/api/v1/users").json(&json!({"email": "boss@example.org", "role": "auditor"})))
+            .await
+            .error(403, "beyond_your_rights");
+        app.send(as_hr(Method::DELETE, &format!("/api/v1/users/{}", boss.id)))
+            .await
+            .error(403, "beyond_your_rights");
+        assert_eq!(app.store.role_in(boss.id, org.id).await.unwrap(), Some(Role::Admin));
+
+        // An admin holds everything, but cannot demote or remove the last admin.
+        let m = member(&app, "root@example.org", Role::Admin).await;
+        app.store.remove_member(org.id, boss.id).await.unwrap();
+        let as_root = |method, path: &str| {
+            app.anonymous(method, path)
+                .header("cookie", format!("vigie_session={}", m.cookie))
+                .header("x-csrf-token", &m.csrf)
+        };
+        app.send(as_root(Method::POST, "/api/v1/users").json(&json!({"email": "root@example.org", "role": "dpo"})))
+            .await
+            .field_error(409, "last_admin", "role");
+        let root = app.store.user_by_email("root@example.org").await.unwrap().unwrap();
+        app.send(as_root(Method::DELETE, &format!("/api/v1/users/{}", root.id)))
+            .await
+            .error(409, "last_admin");
+        assert_eq!(app.store.role_in(root.id, org.id).await.unwrap(), Some(Role::Admin));
+        let a = app
+            .send(as_root(Method::POST, "/api/v1/users").json(&json!({"email": "mole@example.org", "role": "admin"})))
+            .await;
+        assert_eq!(a.status.as_u16(), 201, "{}", a.text);
+    }
+
     async fn every_route_with_every_role(app) {
         seed_contact(&app).await;
         app.store.create_org("other", "Other SAS").await.unwrap();

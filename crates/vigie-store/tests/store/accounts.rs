@@ -63,6 +63,29 @@ both_stores! {
         assert!(matches!(s.add_member(a.id, "not an address", Role::Admin).await, Err(StoreError::Invalid(_))));
     };
 
+    the_last_admin_can_be_neither_demoted_nor_removed => |t: TestStore| async move {
+        let s = &t.store;
+        let org = s.require_org(DEFAULT_ORG).await.unwrap();
+        let (boss, _) = s.add_member(org.id, "boss@example.org", Role::Admin).await.unwrap();
+        let last = |r| matches!(r, Err(StoreError::Conflict(ref m)) if m.contains("last admin"));
+        assert!(last(s.add_member(org.id, "boss@example.org", Role::Dpo).await.map(|_| ())));
+        assert!(last(s.remove_member(org.id, boss.id).await.map(|_| ())));
+        assert_eq!(s.role_in(boss.id, org.id).await.unwrap(), Some(Role::Admin));
+        // Re-granting admin to the last admin is no demotion.
+        s.add_member(org.id, "boss@example.org", Role::Admin).await.unwrap();
+        // An admin of another organization does not count.
+        let other = s.create_org("agency", "Agency").await.unwrap();
+        s.add_member(other.id, "elsewhere@example.org", Role::Admin).await.unwrap();
+        assert!(last(s.remove_member(org.id, boss.id).await.map(|_| ())));
+        // With a second admin, the first may step down, and then the second is the last.
+        let (second, _) = s.add_member(org.id, "second@example.org", Role::Admin).await.unwrap();
+        s.add_member(org.id, "boss@example.org", Role::Auditor).await.unwrap();
+        assert_eq!(s.role_in(boss.id, org.id).await.unwrap(), Some(Role::Auditor));
+        assert!(last(s.remove_member(org.id, second.id).await.map(|_| ())));
+        assert!(s.remove_member(org.id, boss.id).await.unwrap());
+        assert!(!s.remove_member(org.id, boss.id).await.unwrap());
+    };
+
     passwords_and_second_factor => |t: TestStore| async move {
         let s = &t.store;
         let org = s.require_org(DEFAULT_ORG).await.unwrap();
