@@ -89,6 +89,15 @@ pub async fn list_users(
     caller: Caller,
 ) -> ApiResult<Json<MembersOut>> {
     let members = state.store().members(caller.org.id).await?;
+    let ids: Vec<String> = members.iter().map(|(u, _)| u.id.to_string()).collect();
+    caller
+        .audit_set(
+            &state,
+            "user.list",
+            "user-ids",
+            ids.iter().map(String::as_str),
+        )
+        .await?;
     Ok(Json(MembersOut {
         members: members
             .into_iter()
@@ -397,7 +406,6 @@ pub async fn revoke_token(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     let revoked = state.store().revoke_token(caller.org.id, &id).await?;
-    state.limits().tokens.clear();
     if !revoked {
         return Err(ApiError::not_found(format!(
             "no live token {id:?} in this organization"
@@ -474,6 +482,13 @@ pub async fn audit_entries(
         .store()
         .audit_entries(caller.org.id, q.after.unwrap_or(0), limit)
         .await?;
+    // Reading the trail is itself recorded, with the range read (the entry recording it comes
+    // after that range, so a reader paging on sees it next).
+    let range = match (entries.first(), entries.last()) {
+        (Some(first), Some(last)) => format!("audit:{}..{}", first.seq, last.seq),
+        _ => "audit:".to_owned(),
+    };
+    caller.audit(&state, "audit.read", Some(range)).await?;
     let next_after = (entries.len() == limit as usize)
         .then(|| entries.last().map(|e| e.seq))
         .flatten();

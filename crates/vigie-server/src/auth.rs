@@ -133,8 +133,10 @@ pub fn route_permission(method: &Method, path: &str) -> Option<Permission> {
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     pub sessions: SessionPolicy,
-    /// Mark cookies `Secure` (serve behind HTTPS).
+    /// Mark every cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` with this max-age (serve behind HTTPS only).
+    pub hsts: Option<Duration>,
     /// Requests per second a client address may make to public routes, after a burst.
     pub public_rate: f64,
     pub public_burst: f64,
@@ -154,6 +156,7 @@ impl Default for AuthConfig {
         AuthConfig {
             sessions: SessionPolicy::default(),
             secure_cookies: false,
+            hsts: None,
             public_rate: 20.0,
             public_burst: 100.0,
             login_per_minute: 10.0,
@@ -193,40 +196,41 @@ impl RateLimiter {
     }
 }
 
-/// Tokens recently looked up, by the SHA-256 of their secret, for a few seconds: an API client
-/// sending thousands of requests a second costs one store read per token and period, not one
-/// per request. A revocation through this server takes effect at once (it empties the cache);
-/// one made elsewhere (the CLI, another server) within [`TOKEN_CACHE_TTL`].
+/// When each token's use was last written to the store (`last_used_at`), by the SHA-256 of its
+/// secret: an API client sending thousands of requests a second costs one write per token and
+/// period, not one per request. Tokens themselves are read from the store at every request
+/// (one indexed read, as a session is), so a revocation — through this server, the CLI or
+/// another server — takes effect at the next request.
 #[derive(Debug, Default)]
-pub(crate) struct TokenCache {
-    tokens: Mutex<HashMap<[u8; 32], (ApiToken, Instant)>>,
+pub(crate) struct TokenUse {
+    noted: Mutex<HashMap<[u8; 32], Instant>>,
 }
 
-/// How long a looked-up token is trusted without asking the store again.
-pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
+/// How often a token's use is written to the store at most.
+pub const TOKEN_USE_PERIOD: Duration = Duration::from_secs(10);
 
 fn secret_key(secret: &str) -> [u8; 32] {
     use sha2::Digest as _;
     sha2::Sha256::digest(secret.as_bytes()).into()
 }
 
-impl TokenCache {
-    pub(crate) fn get(&self, secret: &str) -> Option<ApiToken> {
-        let tokens = self.tokens.lock().expect("token cache");
-        let (token, at) = tokens.get(&secret_key(secret))?;
-        (at.elapsed() < TOKEN_CACHE_TTL).then(|| token.clone())
-    }
-
-    pub(crate) fn put(&self, secret: &str, token: ApiToken) {
-        let mut tokens = self.tokens.lock().expect("token cache");
-        if tokens.len() > 10_000 {
-            tokens.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
+impl TokenUse {
+    /// Whether the token's use is due to be written (none written in the last period); if so,
+    /// counts it as written now.
+    pub(crate) fn due(&self, secret: &str) -> bool {
+        let mut noted = self.noted.lock().expect("token uses");
+        if noted.len() > 10_000 {
+            noted.retain(|_, at| at.elapsed() < TOKEN_USE_PERIOD);
         }
-        tokens.insert(secret_key(secret), (token, Instant::now()));
-    }
-
-    pub(crate) fn clear(&self) {
-        self.tokens.lock().expect("token cache").clear();
+        let now = Instant::now();
+        match noted.insert(secret_key(secret), now) {
+            Some(at) if now.duration_since(at) < TOKEN_USE_PERIOD => {
+                // Keep the time of the last write, not of this request.
+                noted.insert(secret_key(secret), at);
+                false
+            }
+            _ => true,
+        }
     }
 }
 
@@ -307,6 +311,27 @@ impl Caller {
             Who::User { role, .. } => role.grants(p),
             Who::Token(t) => p.allowed_by(&t.scopes),
         }
+    }
+
+    /// Records a read of many records in the audit trail, naming every one read
+    /// (`contacts:C0001,C0002`, `contacts:` for none): the trail then answers "who saw this
+    /// person's data" for lists and searches as for single reads. Called with the page read,
+    /// before it is answered.
+    pub async fn audit_set<'a>(
+        &self,
+        state: &AppState,
+        action: &str,
+        kind: &str,
+        refs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), ApiError> {
+        let mut target = format!("{kind}:");
+        for (i, r) in refs.into_iter().enumerate() {
+            if i > 0 {
+                target.push(',');
+            }
+            target.push_str(r);
+        }
+        self.audit(state, action, Some(target)).await
     }
 
     /// Records an access or a change in the organization's audit trail. A failure to record is
@@ -412,7 +437,7 @@ fn is_api(path: &str) -> bool {
 
 fn too_many(wait: Duration, api: bool) -> Response {
     let secs = wait.as_secs().max(1);
-    let mut r = if api {
+    let r = if api {
         ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -427,9 +452,15 @@ fn too_many(wait: Duration, api: bool) -> Response {
         )
             .into_response()
     };
+    with_retry_after(r, wait)
+}
+
+/// Adds `Retry-After` (whole seconds, at least 1) to a 429: clients and proxies learn when to
+/// come back instead of retrying at once.
+pub fn with_retry_after(mut r: Response, wait: Duration) -> Response {
     r.headers_mut().insert(
         header::RETRY_AFTER,
-        HeaderValue::from_str(&secs.to_string()).expect("digits"),
+        HeaderValue::from(wait.as_secs().max(1)),
     );
     r
 }
@@ -536,21 +567,17 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         .map(|t| t.trim().to_owned());
 
     let caller = if let Some(secret) = bearer {
-        let token = match state.limits().tokens.get(&secret) {
-            Some(t) => Some(t),
-            None => match state.store().token_by_secret(&secret).await {
-                Ok(t) => {
-                    if let Some(t) = &t {
-                        state.limits().tokens.put(&secret, t.clone());
-                        if let Err(e) = state.store().touch_token(&t.id).await {
-                            tracing::warn!(error = %e, "could not note a token's use");
-                        }
-                    }
-                    t
-                }
-                Err(e) => return ApiError::from(e).into_response(),
-            },
+        let token = match state.store().token_by_secret(&secret).await {
+            Ok(t) => t,
+            Err(e) => return ApiError::from(e).into_response(),
         };
+        if let Some(t) = &token
+            && t.revoked_at.is_none()
+            && state.limits().tokens.due(&secret)
+            && let Err(e) = state.store().touch_token(&t.id).await
+        {
+            tracing::warn!(error = %e, "could not note a token's use");
+        }
         let Some(token) = token else {
             return unauthenticated(
                 true,

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -84,7 +84,7 @@ pub(crate) struct Limits {
     /// Failed sign-ins, per account.
     pub accounts: auth::LoginThrottle,
     /// API tokens recently looked up.
-    pub tokens: auth::TokenCache,
+    pub tokens: auth::TokenUse,
     /// Requests filed in the privacy centre, per client address.
     pub privacy_filings: auth::RateLimiter,
     /// Requests filed in the privacy centre, per mailbox (keyed by a hash): no one is flooded
@@ -126,6 +126,12 @@ impl AppState {
 
     fn configure(&mut self) -> &mut Inner {
         Arc::get_mut(&mut self.inner).expect("a server is configured before it is shared")
+    }
+
+    /// Sessions, cookies and rate limits as `auth` says.
+    pub fn with_auth(mut self, auth: AuthConfig) -> Self {
+        self.configure().auth = auth;
+        self
     }
 
     /// Sends mail (privacy centre codes, extension reasons) through `mailer`.
@@ -388,7 +394,8 @@ pub fn router(state: AppState) -> Router {
             auth::authorize,
         ))
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state, transport_security))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
                 tracing::error!("a request handler panicked");
@@ -418,6 +425,47 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+}
+
+/// With `--secure-cookies`, marks every cookie the server sets `Secure`, whichever handler set
+/// it (a browser then never sends it over plain HTTP); with `--hsts`, tells browsers to come
+/// back over HTTPS only.
+async fn transport_security(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let config = state.auth_config();
+    if config.secure_cookies {
+        let headers = response.headers_mut();
+        let cookies: Vec<HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        headers.remove(header::SET_COOKIE);
+        for cookie in cookies {
+            let secure = cookie
+                .to_str()
+                .map(|c| {
+                    c.split(';')
+                        .any(|a| a.trim().eq_ignore_ascii_case("secure"))
+                })
+                .unwrap_or(true);
+            let cookie = if secure {
+                cookie
+            } else {
+                let mut marked = cookie.as_bytes().to_vec();
+                marked.extend_from_slice(b"; Secure");
+                HeaderValue::from_bytes(&marked).expect("a header value with ASCII appended")
+            };
+            headers.append(header::SET_COOKIE, cookie);
+        }
+    }
+    if let Some(max_age) = config.hsts {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_str(&format!("max-age={}", max_age.as_secs())).expect("digits"),
+        );
+    }
+    response
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -22,7 +22,9 @@ use vigie_core::Lang;
 use vigie_store::{AuditEvent, Session, User};
 
 use crate::AppState;
-use crate::auth::{PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie};
+use crate::auth::{
+    PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie, with_retry_after,
+};
 use crate::ui::{esc, html_response};
 
 pub fn routes() -> Router<AppState> {
@@ -256,7 +258,7 @@ fn limit_attempts(
         .take(&key, per_second, burst)
         .err()
         .map(|wait| {
-            let mut r = bare_page(
+            let r = bare_page(
                 w,
                 StatusCode::TOO_MANY_REQUESTS,
                 w.sign_in,
@@ -266,11 +268,7 @@ fn limit_attempts(
                     wait.as_secs().max(1)
                 ),
             );
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_str(&wait.as_secs().max(1).to_string()).expect("digits"),
-            );
-            r
+            with_retry_after(r, wait)
         })
 }
 
@@ -353,7 +351,8 @@ async fn login(
     let account = form.email.trim().to_ascii_lowercase();
     if let Some(wait) = state.limits().accounts.wait(&account) {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
-        return login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+        let page = login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+        return with_retry_after(page, wait);
     }
     let user = match state
         .store()
@@ -393,17 +392,7 @@ async fn login(
     } else {
         "/account/totp".to_owned()
     };
-    let mut r = Redirect::to(&target).into_response();
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(
-            SESSION_COOKIE,
-            &secret,
-            None,
-            state.auth_config().secure_cookies,
-        ),
-    );
-    r
+    with_session_cookie(&state, Redirect::to(&target).into_response(), &secret)
 }
 
 // ------------------------------------------------------------------------ second factor
@@ -493,13 +482,14 @@ async fn totp_check(
     let account = session.user.email.clone();
     if let Some(wait) = state.limits().accounts.wait(&account) {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
-        return totp_page(
+        let page = totp_page(
             w,
             &session.csrf,
             &next,
             StatusCode::TOO_MANY_REQUESTS,
             Some(&msg),
         );
+        return with_retry_after(page, wait);
     }
     let ok = match state
         .store()
@@ -524,11 +514,26 @@ async fn totp_check(
         );
     }
     state.limits().accounts.succeeded(&account);
-    if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::ui::store_error_page(e);
-    }
+    let renewed = match state.store().session_mfa_done(&secret).await {
+        Ok(renewed) => renewed,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
     audit_user(&state, &session.user, "login.succeeded", origin).await;
-    Redirect::to(&next).into_response()
+    with_session_cookie(&state, Redirect::to(&next).into_response(), &renewed)
+}
+
+/// Sets the session cookie to `secret` on a response.
+fn with_session_cookie(state: &AppState, mut r: Response, secret: &str) -> Response {
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            secret,
+            None,
+            state.auth_config().secure_cookies,
+        ),
+    );
+    r
 }
 
 // ---------------------------------------------------------------------------- enrolment
@@ -657,9 +662,10 @@ async fn enrol_confirm(
         )
         .await;
     };
-    if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::ui::store_error_page(e);
-    }
+    let renewed = match state.store().session_mfa_done(&secret).await {
+        Ok(renewed) => renewed,
+        Err(e) => return crate::ui::store_error_page(e),
+    };
     audit_user(&state, &session.user, "totp.enrolled", origin).await;
     let mut m = String::new();
     let _ = write!(m, "<p>{}</p>\n<ul class=\"codes\">\n", w.recovery_hint);
@@ -667,7 +673,8 @@ async fn enrol_confirm(
         let _ = writeln!(m, "<li><code>{}</code></li>", esc(c));
     }
     let _ = write!(m, "</ul>\n<p><a href=\"/\">{}</a></p>\n", w.continue_);
-    bare_page(w, StatusCode::OK, w.recovery_title, &m)
+    let page = bare_page(w, StatusCode::OK, w.recovery_title, &m);
+    with_session_cookie(&state, page, &renewed)
 }
 
 // ------------------------------------------------------------------------------- set-up

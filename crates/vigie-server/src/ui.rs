@@ -843,8 +843,11 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         } else {
             "contact.list"
         };
-        ui.caller.audit(&state, action, None).await?;
         let page_ = state.store().contacts(ui.org.id, &query).await?;
+        let refs = page_.contacts.iter().map(|c| c.data.contact_ref.as_str());
+        ui.caller
+            .audit_set(&state, action, "contacts", refs)
+            .await?;
         if page_.contacts.is_empty() {
             let _ = writeln!(
                 m,

@@ -180,7 +180,34 @@ pub fn check_new_password(password: &str) -> Result<()> {
     if password.len() > 1024 {
         return Err(StoreError::Invalid("password: at most 1024 bytes".into()));
     }
+    if is_guessable(password) {
+        return Err(StoreError::Invalid(
+            "password: too easy to guess (a common or breached password, a variant of one, or a \
+             repetition): choose a longer phrase of your own"
+                .into(),
+        ));
+    }
     Ok(())
+}
+
+/// Whether a password is among the first guesses of an attacker, as NIST SP 800-63B asks
+/// to check (§5.1.1.2; no composition rules): one of the 10,000 most common breached passwords
+/// (`common-passwords.txt`, from zxcvbn's list, MIT licence), such a password with only digits
+/// or symbols around it (`Password2024!`), or fewer than five different characters
+/// (`aaaaaaaaaaaa`, `abcabcabcabc`, `121212121212`).
+fn is_guessable(password: &str) -> bool {
+    static COMMON: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let common = COMMON.get_or_init(|| {
+        include_str!("common-passwords.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
+    });
+    let lower = password.to_lowercase();
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    let distinct: std::collections::HashSet<char> = lower.chars().collect();
+    common.contains(lower.as_str()) || common.contains(core) || distinct.len() < 5
 }
 
 fn totp(secret: &[u8]) -> totp_rs::TOTP {
@@ -727,14 +754,28 @@ impl Store {
         }))
     }
 
-    /// Records that the session's user gave the second factor.
-    pub async fn session_mfa_done(&self, secret: &str) -> Result<()> {
-        self.sql_exec(
-            "UPDATE sessions SET mfa_at = $1 WHERE hash = $2 AND ended_at IS NULL",
-            sql_params![now_micros(), sha256(secret)],
-        )
-        .await?;
-        Ok(())
+    /// Records that the session's user gave the second factor, and renews the session's secret
+    /// and CSRF token: the new cookie value. The value used before the second factor stops
+    /// working, so whoever planted or saw it (session fixation) does not share the signed-in
+    /// session.
+    pub async fn session_mfa_done(&self, secret: &str) -> Result<String> {
+        let renewed = random_secret(32);
+        let changed = self
+            .sql_exec(
+                "UPDATE sessions SET mfa_at = $1, hash = $2, csrf = $3
+                 WHERE hash = $4 AND ended_at IS NULL",
+                sql_params![
+                    now_micros(),
+                    sha256(&renewed),
+                    random_secret(24),
+                    sha256(secret)
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound("session".into()));
+        }
+        Ok(renewed)
     }
 
     /// Ends a session (logout).
@@ -931,5 +972,36 @@ mod tests {
         assert!(!password_matches("correct horse batterY", &phc));
         assert!(check_new_password("short").is_err());
         assert!(check_new_password("twelve chars").is_ok());
+    }
+
+    #[test]
+    fn common_and_breached_passwords_are_refused_whatever_their_length() {
+        // Long enough, but among the first guesses: in the list, a listed one dressed up with
+        // digits and symbols, or a repetition.
+        for guessable in [
+            "1qaz2wsx3edc",
+            "QWERTY123456",
+            "leavemealone",
+            "Password2024!",
+            "!!sunshine!!2025",
+            "iloveyou12345",
+            "aaaaaaaaaaaaaaaa",
+            "abcabcabcabc",
+            "121212121212",
+        ] {
+            let refused = check_new_password(guessable);
+            assert!(
+                matches!(&refused, Err(StoreError::Invalid(m)) if m.starts_with("password: too easy")),
+                "{guessable}: {refused:?}"
+            );
+        }
+        // A phrase of one's own passes, with no rule on character classes.
+        for fine in [
+            "correct horse battery",
+            "le chat de ma voisine",
+            "sunshine over the bay",
+        ] {
+            assert!(check_new_password(fine).is_ok(), "{fine}");
+        }
     }
 }

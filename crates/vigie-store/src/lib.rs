@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod audit_anchor;
 mod backend;
 mod dsar;
 mod error;
@@ -40,6 +41,7 @@ pub use accounts::{
     SessionPolicy, TotpEnrolment, User, check_new_password, parse_login, totp_code,
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
+pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use dsar::{
     ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,

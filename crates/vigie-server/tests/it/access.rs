@@ -228,6 +228,15 @@ both_stores! {
         app.send(app.anonymous(Method::GET, "/api/v1/me").bearer_auth("vigie_tok_0_nope"))
             .await
             .error(401, "invalid_token");
+        // A token revoked behind the server's back (`vigie token revoke`, another server)
+        // stops working at the next request, not after a cache's lifetime.
+        let t = app.store.create_token(org.id, "cli", &[Permission::ContactsRead], None, "test").await.unwrap();
+        let ok = app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(&t.secret)).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        assert!(app.store.revoke_token(org.id, &t.token.id).await.unwrap());
+        app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(&t.secret))
+            .await
+            .error(401, "token_revoked");
         // A revoked token.
         let t = app.store.create_token(org.id, "t", &[Permission::ContactsRead], None, "test").await.unwrap();
         let ok = app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(&t.secret)).await;
@@ -351,8 +360,16 @@ both_stores! {
         let r = client.post(url("/account/totp")).header("cookie", &cookie)
             .form(&[("csrf", csrf.as_str()), ("code", good.as_str())]).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
+        // The second factor renews the session id (session fixation): the value from before
+        // it opens nothing.
+        let renewed = set_cookie(&r, "vigie_session").expect("a renewed session cookie");
+        assert_ne!(renewed, session);
+        let before = cookie;
+        let cookie = format!("vigie_session={renewed}");
         let codes_page = r.text().await.unwrap();
         assert_eq!(codes_page.matches("<li><code>").count(), vigie_store::RECOVERY_CODES);
+        let a = client.get(url("/api/v1/me")).header("cookie", &before).send().await.unwrap();
+        assert_eq!(a.status(), StatusCode::UNAUTHORIZED);
         let me = client.get(url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(me.status(), StatusCode::OK);
         let me: Value = me.json().await.unwrap();
@@ -390,7 +407,11 @@ both_stores! {
         let next = totp_code(&key, now + jiff::SignedDuration::from_secs(30)).unwrap();
         let r = client.post(url("/login/totp")).header("cookie", &cookie)
             .form(&[("csrf", csrf.as_str()), ("code", next.as_str())]).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let renewed = set_cookie(&r, "vigie_session").expect("a renewed session cookie");
+        let a = client.get(url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(a.status(), StatusCode::UNAUTHORIZED, "the id from before the second factor");
+        let cookie = format!("vigie_session={renewed}");
         let a = client.get(url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(a.status(), StatusCode::OK);
 
@@ -416,6 +437,10 @@ both_stores! {
                 .header("cookie", format!("vigie_prelogin={pre}"))
                 .form(&[("csrf", pre), ("email", "victim@example.org"), ("password", "guess guess guess")])
                 .send().await.unwrap();
+            // Every 429, the account's hold as the address's limit, says when to come back.
+            if r.status() == StatusCode::TOO_MANY_REQUESTS {
+                assert!(r.headers().contains_key("retry-after"), "429 #{} without Retry-After", statuses.len());
+            }
             statuses.push(r.status().as_u16());
         }
         // Five wrong passwords, then the account is held back; past ten a minute, the address.
@@ -467,8 +492,22 @@ both_stores! {
         assert!(d.get("request").is_none(), "{d}");
         assert!(d["decision"].is_string());
         app.get("/api/v1/contacts/C-M1").await;
+        // Reads of many records name what was read.
+        app.get("/api/v1/contacts?limit=10").await;
+        app.get("/api/v1/contacts?email=m1@example.org").await;
+        app.get("/api/v1/contacts?email=nobody@example.org").await;
+        app.get("/api/v1/users").await;
+        app.get("/api/v1/audit?limit=2").await;
         let trail = app.get("/api/v1/audit?limit=1000").await.json();
         let entries = trail["entries"].as_array().unwrap();
+        let targets = |action: &str| -> Vec<&str> {
+            entries.iter().filter(|e| e["action"] == action).map(|e| e["target"].as_str().unwrap_or("(none)")).collect()
+        };
+        assert_eq!(targets("contact.list"), ["contacts:C-M1"]);
+        assert_eq!(targets("contact.search"), ["contacts:C-M1", "contacts:"]);
+        let member = app.store.user_by_email("agent@example.org").await.unwrap().unwrap();
+        assert!(targets("user.list")[0].split([':', ',']).any(|id| id == member.id.to_string()), "{:?}", targets("user.list"));
+        assert_eq!(targets("audit.read"), ["audit:1..2"]);
         let decide = entries.iter().find(|e| e["action"] == "contact.decide").expect("decision recorded");
         assert_eq!(decide["actor"], "user:agent@example.org");
         assert_eq!(decide["role"], "agent");
@@ -517,4 +556,55 @@ both_stores! {
         assert_eq!(schemes["token"]["scheme"], "bearer");
         assert_eq!(schemes["session"]["in"], "cookie");
     }
+}
+
+/// `--secure-cookies` marks every cookie Secure, the pre-sign-in one included; `--hsts` sends
+/// Strict-Transport-Security; neither is sent without them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_cookies_mark_every_cookie_and_hsts_is_sent_when_asked() {
+    let secure = vigie_server::AuthConfig {
+        secure_cookies: true,
+        hsts: Some(Duration::from_secs(31_536_000)),
+        ..Default::default()
+    };
+    let app = TestApp::with("sqlite", |s| s.with_auth(secure)).await;
+    let (cookie, csrf) =
+        signed_in(&app.store, "admin@example.org", Role::Admin, &[DEFAULT_ORG]).await;
+    let answers = [
+        app.send(app.anonymous(Method::GET, "/login")).await,
+        app.send(app.anonymous(Method::GET, "/privacy/default"))
+            .await,
+        app.send(
+            app.anonymous(Method::POST, "/logout")
+                .header("cookie", &cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("csrf={csrf}")),
+        )
+        .await,
+    ];
+    let mut cookies = 0;
+    for a in &answers {
+        assert_eq!(a.header("strict-transport-security"), "max-age=31536000");
+        for set in a.headers.get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            assert!(
+                set.split(';').any(|p| p.trim() == "Secure"),
+                "not Secure: {set}"
+            );
+            cookies += 1;
+        }
+    }
+    assert!(
+        cookies >= 2,
+        "the pre-sign-in and the session cookies were set"
+    );
+
+    let plain = TestApp::sqlite().await;
+    let a = plain.send(plain.anonymous(Method::GET, "/login")).await;
+    assert_eq!(a.header("strict-transport-security"), "");
+    let set = a.header("set-cookie");
+    assert!(
+        set.starts_with("vigie_prelogin=") && !set.contains("Secure"),
+        "{set}"
+    );
 }

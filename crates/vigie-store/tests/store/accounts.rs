@@ -130,11 +130,18 @@ both_stores! {
         let org = s.require_org(DEFAULT_ORG).await.unwrap();
         let (user, _) = enrolled(s, org.id, "admin@example.org", Role::Admin).await;
         let policy = SessionPolicy::default();
-        let (cookie, session) = s.create_session(user.id, false, policy).await.unwrap();
+        let (before, session) = s.create_session(user.id, false, policy).await.unwrap();
         assert!(!session.mfa_done);
         assert!(session.csrf.len() >= 24);
-        s.session_mfa_done(&cookie).await.unwrap();
-        assert!(s.session(&cookie, policy).await.unwrap().unwrap().mfa_done);
+        // The second factor renews the session's secret and CSRF token (session fixation):
+        // the value known before it no longer opens anything.
+        let cookie = s.session_mfa_done(&before).await.unwrap();
+        assert_ne!(cookie, before);
+        let renewed = s.session(&cookie, policy).await.unwrap().unwrap();
+        assert!(renewed.mfa_done);
+        assert_ne!(renewed.csrf, session.csrf);
+        assert!(s.session(&before, policy).await.unwrap().is_none());
+        assert!(matches!(s.session_mfa_done(&before).await, Err(StoreError::NotFound(_))));
         assert!(s.session("not-a-session", policy).await.unwrap().is_none());
 
         // Idle for longer than the policy allows: gone.
