@@ -214,6 +214,7 @@ async fn import_while_serving(
     file: &Path,
     base: &str,
     token: &str,
+    tag: &str,
 ) -> (std::process::Output, usize) {
     let import = vigie(data, key)
         .arg("import")
@@ -238,7 +239,7 @@ async fn import_while_serving(
             .post(format!("{base}/api/v1/contacts"))
             .bearer_auth(token)
             .json(&serde_json::json!({
-                "contact_ref": format!("LIVE{answered}"), "email": format!("live{answered}@example.org"),
+                "contact_ref": format!("LIVE-{tag}-{answered}"), "email": format!("live{answered}@{tag}.example.org"),
                 "audience": "consumer", "informed": true, "objection_offered": true
             }))
             .send()
@@ -282,7 +283,7 @@ async fn imports_run_while_the_server_answers() {
         rows,
         "BAD,not-an-address,,consumer,false,,web_form,2025-01-01T00:00:00Z,true,true,false,false\n",
     );
-    let (out, _) = import_while_serving(&data, &key, &bad, &base, &token).await;
+    let (out, _) = import_while_serving(&data, &key, &bad, &base, &token, "bad").await;
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -299,7 +300,7 @@ async fn imports_run_while_the_server_answers() {
 
     let good = dir.path().join("good.csv");
     contacts_file(&good, rows, "");
-    let (out, answered) = import_while_serving(&data, &key, &good, &base, &token).await;
+    let (out, answered) = import_while_serving(&data, &key, &good, &base, &token, "good").await;
     assert!(
         out.status.success(),
         "the import failed while serving: {}",
