@@ -234,35 +234,40 @@ impl TokenUse {
     }
 }
 
-/// Failed sign-ins per account: after a few in a row, the account is held back for a while.
-#[derive(Debug, Default)]
-pub(crate) struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Option<Instant>)>>,
+/// How long sign-ins to `account` are still held back after failures (kept in the store, so a
+/// restart does not lift it). A store failure holds nothing back but is logged: the password
+/// check that follows still runs.
+pub(crate) async fn account_hold(state: &AppState, account: &str) -> Option<Duration> {
+    state
+        .store()
+        .sign_in_hold(account)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "sign-in holds unreadable");
+            None
+        })
 }
 
-impl LoginThrottle {
-    /// How long `account` must still wait, if it is held back.
-    pub(crate) fn wait(&self, account: &str) -> Option<Duration> {
-        let failures = self.failures.lock().expect("login throttle");
-        let until = failures.get(account)?.1?;
-        until.checked_duration_since(Instant::now())
+/// Counts a failed sign-in to `account`; enough in a row hold it back (`AuthConfig`).
+pub(crate) async fn account_failed(state: &AppState, account: &str) {
+    let config = state.auth_config();
+    if let Err(e) = state
+        .store()
+        .sign_in_failed(
+            account,
+            config.login_failures_before_lock,
+            config.login_lock,
+        )
+        .await
+    {
+        tracing::error!(error = %e, "a failed sign-in could not be counted");
     }
+}
 
-    pub(crate) fn failed(&self, account: &str, config: &AuthConfig) {
-        let mut failures = self.failures.lock().expect("login throttle");
-        let (count, until) = failures.entry(account.to_owned()).or_default();
-        *count += 1;
-        if *count >= config.login_failures_before_lock {
-            let doublings = (*count - config.login_failures_before_lock).min(4);
-            *until = Some(Instant::now() + config.login_lock * 2u32.pow(doublings));
-        }
-    }
-
-    pub(crate) fn succeeded(&self, account: &str) {
-        self.failures
-            .lock()
-            .expect("login throttle")
-            .remove(account);
+/// A successful sign-in lifts the account's hold.
+pub(crate) async fn account_succeeded(state: &AppState, account: &str) {
+    if let Err(e) = state.store().sign_in_succeeded(account).await {
+        tracing::error!(error = %e, "a sign-in hold could not be lifted");
     }
 }
 
@@ -725,21 +730,6 @@ mod tests {
         let wait = l.take("a", 1.0, 2.0).unwrap_err();
         assert!(wait <= Duration::from_secs(1));
         assert!(l.take("b", 1.0, 2.0).is_ok(), "one key's bucket is its own");
-    }
-
-    #[test]
-    fn accounts_are_held_back_after_failures_then_released_by_success() {
-        let t = LoginThrottle::default();
-        let config = AuthConfig::default();
-        for _ in 0..config.login_failures_before_lock - 1 {
-            t.failed("a@example.org", &config);
-        }
-        assert!(t.wait("a@example.org").is_none());
-        t.failed("a@example.org", &config);
-        assert!(t.wait("a@example.org").is_some());
-        assert!(t.wait("b@example.org").is_none());
-        t.succeeded("a@example.org");
-        assert!(t.wait("a@example.org").is_none());
     }
 
     #[test]

@@ -81,8 +81,6 @@ pub(crate) struct Limits {
     pub public: auth::RateLimiter,
     /// Sign-in attempts, per client address.
     pub login: auth::RateLimiter,
-    /// Failed sign-ins, per account.
-    pub accounts: auth::LoginThrottle,
     /// API tokens recently looked up.
     pub tokens: auth::TokenUse,
     /// Requests filed in the privacy centre, per client address.

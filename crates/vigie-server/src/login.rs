@@ -349,7 +349,7 @@ async fn login(
         return r;
     }
     let account = form.email.trim().to_ascii_lowercase();
-    if let Some(wait) = state.limits().accounts.wait(&account) {
+    if let Some(wait) = crate::auth::account_hold(&state, &account).await {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
         let page = login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
         return with_retry_after(page, wait);
@@ -363,10 +363,7 @@ async fn login(
         Err(e) => return crate::ui::store_error_page(e),
     };
     let Some(user) = user else {
-        state
-            .limits()
-            .accounts
-            .failed(&account, state.auth_config());
+        crate::auth::account_failed(&state, &account).await;
         tracing::warn!(origin = ?origin, "sign-in failed: wrong e-mail or password");
         if let Ok(Some(known)) = state.store().user_by_email(&account).await {
             audit_user(&state, &known, "login.failed", origin).await;
@@ -480,7 +477,7 @@ async fn totp_check(
         return r;
     }
     let account = session.user.email.clone();
-    if let Some(wait) = state.limits().accounts.wait(&account) {
+    if let Some(wait) = crate::auth::account_hold(&state, &account).await {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
         let page = totp_page(
             w,
@@ -500,10 +497,7 @@ async fn totp_check(
         Err(e) => return crate::ui::store_error_page(e),
     };
     if !ok {
-        state
-            .limits()
-            .accounts
-            .failed(&account, state.auth_config());
+        crate::auth::account_failed(&state, &account).await;
         audit_user(&state, &session.user, "login.second_factor_failed", origin).await;
         return totp_page(
             w,
@@ -513,7 +507,7 @@ async fn totp_check(
             Some(w.wrong_code),
         );
     }
-    state.limits().accounts.succeeded(&account);
+    crate::auth::account_succeeded(&state, &account).await;
     let renewed = match state.store().session_mfa_done(&secret).await {
         Ok(renewed) => renewed,
         Err(e) => return crate::ui::store_error_page(e),

@@ -679,6 +679,67 @@ impl Store {
         self.accept_totp(user_id, code, at).await
     }
 
+    // --- sign-in holds --------------------------------------------------------------------
+
+    /// How long sign-ins to `account` (the login as typed) are still held back, if they are.
+    pub async fn sign_in_hold(&self, account: &str) -> Result<Option<Duration>> {
+        let row = self
+            .sql_row(
+                "SELECT held_until FROM signin_holds WHERE account = $1",
+                sql_params![sha256(&account.to_lowercase())],
+            )
+            .await?;
+        let until = match row {
+            Some(r) => r[0].opt_int()?,
+            None => None,
+        };
+        let left = until.map_or(0, |u| u - now_micros());
+        Ok((left > 0).then(|| Duration::from_micros(left.unsigned_abs())))
+    }
+
+    /// Counts a failed sign-in to `account`: from the `before_hold`-th in a row on, the account
+    /// is held back for `hold`, doubled at each further failure (up to 16 times `hold`).
+    /// Kept in the store: a restart does not clear it.
+    pub async fn sign_in_failed(
+        &self,
+        account: &str,
+        before_hold: u32,
+        hold: Duration,
+    ) -> Result<()> {
+        let key = sha256(&account.to_lowercase());
+        let failures = self
+            .sql_row(
+                "INSERT INTO signin_holds (account, failures) VALUES ($1, 1)
+                 ON CONFLICT (account) DO UPDATE SET failures = signin_holds.failures + 1
+                 RETURNING failures",
+                sql_params![key.clone()],
+            )
+            .await?
+            .ok_or_else(|| StoreError::Other("no row after counting a failed sign-in".into()))?[0]
+            .int()?;
+        let before_hold = i64::from(before_hold);
+        if failures >= before_hold {
+            let doublings = (failures - before_hold).min(4) as u32;
+            let until = now_micros().saturating_add(micros(hold * 2u32.pow(doublings)));
+            self.sql_exec(
+                "UPDATE signin_holds SET held_until = $1 WHERE account = $2",
+                sql_params![until, key],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// A successful sign-in clears the account's failures and hold.
+    pub async fn sign_in_succeeded(&self, account: &str) -> Result<()> {
+        self.sql_exec(
+            "DELETE FROM signin_holds WHERE account = $1",
+            sql_params![sha256(&account.to_lowercase())],
+        )
+        .await?;
+        Ok(())
+    }
+
     // --- sessions ------------------------------------------------------------------------
 
     /// Opens a session for the user; the cookie value (shown once) and the session.

@@ -48,6 +48,11 @@ pub const SQLITE: &[Migration] = &[
         name: "contact_key_in_row",
         sql: include_str!("../migrations/sqlite/0008_contact_key_in_row.sql"),
     },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/sqlite/0013_signin_holds.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -90,5 +95,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 8,
         name: "contact_key_in_row",
         sql: include_str!("../migrations/postgres/0008_contact_key_in_row.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/postgres/0013_signin_holds.sql"),
     },
 ];

@@ -453,6 +453,8 @@ both_stores! {
             .send().await.unwrap();
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(r.headers().contains_key("retry-after"));
+        // The hold is kept in the store: restarting the server does not lift it.
+        assert!(s.sign_in_hold("victim@example.org").await.unwrap().is_some());
         // The failures are in the trail.
         let trail = app.get("/api/v1/audit?limit=1000").await.json();
         let failed = trail["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "login.failed").count();

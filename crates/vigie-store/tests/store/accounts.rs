@@ -125,6 +125,27 @@ both_stores! {
         assert!(matches!(s.begin_totp(user.id).await, Err(StoreError::Conflict(_))));
     };
 
+    sign_in_holds_count_failures_and_survive_a_reopening => |t: TestStore| async move {
+        let s = &t.store;
+        let hold = Duration::from_secs(60);
+        for _ in 0..4 {
+            s.sign_in_failed("a@example.org", 5, hold).await.unwrap();
+        }
+        assert_eq!(s.sign_in_hold("a@example.org").await.unwrap(), None);
+        s.sign_in_failed("A@example.org", 5, hold).await.unwrap();
+        let wait = s.sign_in_hold("a@example.org").await.unwrap().expect("held back");
+        assert!(wait > Duration::from_secs(50) && wait <= hold, "{wait:?}");
+        assert_eq!(s.sign_in_hold("b@example.org").await.unwrap(), None);
+        // Each further failure doubles the hold.
+        s.sign_in_failed("a@example.org", 5, hold).await.unwrap();
+        assert!(s.sign_in_hold("a@example.org").await.unwrap().unwrap() > hold);
+        // The hold is in the database, not in a process: a store opened afresh sees it.
+        let again = t.reopen_with(vigie_store::testing::test_vault()).await.unwrap();
+        assert!(again.sign_in_hold("a@example.org").await.unwrap().is_some());
+        again.sign_in_succeeded("a@example.org").await.unwrap();
+        assert_eq!(s.sign_in_hold("a@example.org").await.unwrap(), None);
+    };
+
     sessions_expire_and_end => |t: TestStore| async move {
         let s = &t.store;
         let org = s.require_org(DEFAULT_ORG).await.unwrap();
