@@ -553,3 +553,55 @@ pub async fn audit_export(State(state): State<AppState>, caller: Caller) -> ApiR
     )
         .into_response())
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditFaultOut {
+    /// The first bad entry (or where one is missing).
+    pub seq: i64,
+    pub problem: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditVerifyOut {
+    /// The organization's chain verifies, and agrees with the checkpoint if there is one.
+    pub intact: bool,
+    /// When the checkpoint the trail was held against was written; absent without one (then
+    /// entries removed at the end of the trail cannot be detected).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checkpoint_at: Option<Timestamp>,
+    pub faults: Vec<AuditFaultOut>,
+}
+
+/// Verify the organization's audit trail: every link of its chain, then its head against the
+/// checkpoint kept outside the database (a truncation or rollback is reported).
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = TAG_AUDIT,
+    responses((status = 200, description = "What the verification found", body = AuditVerifyOut)))]
+pub async fn audit_verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<AuditVerifyOut>> {
+    caller.audit(&state, "audit.verify", None).await?;
+    let checkpoint = match state.audit_checkpoint() {
+        Some(path) => vigie_store::AuditCheckpoint::read_file(path)?,
+        None => None,
+    };
+    let report = state
+        .store()
+        .verify_audit_against(checkpoint.as_ref())
+        .await?;
+    // Another organization's faults are not this caller's business.
+    let faults: Vec<AuditFaultOut> = report
+        .faults
+        .into_iter()
+        .filter(|f| f.org == caller.org.slug)
+        .map(|f| AuditFaultOut {
+            seq: f.seq,
+            problem: f.problem,
+        })
+        .collect();
+    Ok(Json(AuditVerifyOut {
+        intact: faults.is_empty(),
+        checkpoint_at: checkpoint.map(|c| c.at),
+        faults,
+    }))
+}

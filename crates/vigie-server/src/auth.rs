@@ -70,6 +70,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // audit trail
     ("GET", "/api/v1/audit", AuditRead),
     ("GET", "/api/v1/audit/export", AuditRead),
+    ("GET", "/api/v1/audit/verify", AuditRead),
     // members and tokens
     ("GET", "/api/v1/users", UsersManage),
     ("POST", "/api/v1/users", UsersManage),

@@ -69,6 +69,8 @@ struct Inner {
     /// Mail to people (one-time codes, extensions); without it, requests cannot be filed online.
     mailer: Option<Mailer>,
     privacy: PrivacyConfig,
+    /// The audit checkpoint file (`vigie audit checkpoint`), if the server knows it.
+    audit_checkpoint: Option<std::path::PathBuf>,
     /// Access archives just made, kept in memory for [`requests::ARCHIVE_TTL`] to be downloaded
     /// (never written to disk).
     archives: requests::Archives,
@@ -118,12 +120,23 @@ impl AppState {
                 mailer: None,
                 privacy: PrivacyConfig::default(),
                 archives: requests::Archives::default(),
+                audit_checkpoint: None,
             }),
         }
     }
 
     fn configure(&mut self) -> &mut Inner {
         Arc::get_mut(&mut self.inner).expect("a server is configured before it is shared")
+    }
+
+    /// Holds the audit trail against the checkpoint at `path` in `GET /api/v1/audit/verify`.
+    pub fn with_audit_checkpoint(mut self, path: std::path::PathBuf) -> Self {
+        self.configure().audit_checkpoint = Some(path);
+        self
+    }
+
+    pub(crate) fn audit_checkpoint(&self) -> Option<&std::path::Path> {
+        self.inner.audit_checkpoint.as_deref()
     }
 
     /// Sessions, cookies and rate limits as `auth` says.
@@ -336,6 +349,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::revoke_token))
         .routes(routes!(admin::audit_entries))
         .routes(routes!(admin::audit_export))
+        .routes(routes!(admin::audit_verify))
         .routes(routes!(api::create_contact, api::list_contacts))
         .routes(routes!(
             api::get_contact,

@@ -130,9 +130,13 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
     let auth = args.auth.config();
     let state = AppState::with_config(store.clone(), screening, auth);
     let state = args.requests.apply(state, &store)?;
-    if let Some(path) = store_args.audit_checkpoint_file() {
-        tokio::spawn(keep_audit_checkpoint(store.clone(), path));
-    }
+    let state = match store_args.audit_checkpoint_file() {
+        Some(path) => {
+            tokio::spawn(keep_audit_checkpoint(store.clone(), path.clone()));
+            state.with_audit_checkpoint(path)
+        }
+        None => state,
+    };
     serve(store, state, args.listen, None, &[]).await
 }
 

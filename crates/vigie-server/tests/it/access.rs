@@ -610,3 +610,71 @@ async fn secure_cookies_mark_every_cookie_and_hsts_is_sent_when_asked() {
         "{set}"
     );
 }
+
+/// `GET /api/v1/audit/verify` holds the trail against the checkpoint: the newest entries
+/// deleted and the head moved back are reported, on both stores.
+async fn the_api_verifies_the_trail_against_the_checkpoint(kind: &'static str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkpoint.json");
+    let app = TestApp::with(kind, |s| s.with_audit_checkpoint(path.clone())).await;
+    seed_contact(&app).await;
+    app.get("/api/v1/contacts/C-M1").await;
+    app.get("/api/v1/contacts/C-M1").await;
+    assert!(
+        app.store
+            .write_audit_checkpoint(&path)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let ok = app.get("/api/v1/audit/verify").await.json();
+    assert_eq!(ok["intact"], true, "{ok}");
+    assert!(ok["checkpoint_at"].is_string(), "{ok}");
+
+    let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+    let last = app.store.audit_count(org.id).await.unwrap();
+    let drop_guard = if kind == "sqlite" {
+        "DROP TRIGGER audit_log_append_only_delete;"
+    } else {
+        "DROP TRIGGER audit_log_append_only ON audit_log;"
+    };
+    app.raw_sql(&format!(
+        "{drop_guard}
+         DELETE FROM audit_log WHERE org_id = {id} AND seq >= {cut};
+         UPDATE audit_heads SET seq = {keep}, link = (SELECT link FROM audit_log WHERE org_id = {id} AND seq = {keep})
+         WHERE org_id = {id};",
+        id = org.id,
+        cut = last - 1,
+        keep = last - 2,
+    ))
+    .await;
+    assert!(
+        app.store.verify_audit().await.unwrap().intact(),
+        "the chain alone looks whole"
+    );
+    let cut = app.get("/api/v1/audit/verify").await.json();
+    assert_eq!(cut["intact"], false, "{cut}");
+    // The verification is itself recorded, so the trail may have regrown past the cut: either
+    // way the entry the checkpoint anchored is named.
+    let anchored = vigie_store::AuditCheckpoint::read_file(&path)
+        .unwrap()
+        .unwrap()
+        .heads[0]
+        .seq;
+    assert_eq!(cut["faults"][0]["seq"], anchored, "{cut}");
+    let problem = cut["faults"][0]["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("truncated") || problem.contains("rolled back"),
+        "{cut}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_verifies_the_trail_against_the_checkpoint_sqlite() {
+    the_api_verifies_the_trail_against_the_checkpoint("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_verifies_the_trail_against_the_checkpoint_postgres() {
+    the_api_verifies_the_trail_against_the_checkpoint("postgres").await;
+}
