@@ -121,7 +121,7 @@ pub struct TotpEnrolment {
     pub otpauth_url: String,
 }
 
-fn sha256(s: &str) -> Vec<u8> {
+pub(crate) fn sha256(s: &str) -> Vec<u8> {
     Sha256::digest(s.as_bytes()).to_vec()
 }
 
@@ -132,7 +132,7 @@ fn random_secret(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
-fn micros(d: Duration) -> i64 {
+pub(crate) fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
@@ -180,7 +180,7 @@ pub fn check_new_password(password: &str) -> Result<()> {
     if password.len() > 1024 {
         return Err(StoreError::Invalid("password: at most 1024 bytes".into()));
     }
-    if is_guessable(password) {
+    if crate::signin::is_guessable(password) {
         return Err(StoreError::Invalid(
             "password: too easy to guess (a common or breached password, a variant of one, or a \
              repetition): choose a longer phrase of your own"
@@ -188,26 +188,6 @@ pub fn check_new_password(password: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Whether a password is among the first guesses of an attacker, as NIST SP 800-63B asks
-/// to check (§5.1.1.2; no composition rules): one of the 10,000 most common breached passwords
-/// (`common-passwords.txt`, from zxcvbn's list, MIT licence), such a password with only digits
-/// or symbols around it (`Password2024!`), or fewer than five different characters
-/// (`aaaaaaaaaaaa`, `abcabcabcabc`, `121212121212`).
-fn is_guessable(password: &str) -> bool {
-    static COMMON: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    let common = COMMON.get_or_init(|| {
-        include_str!("common-passwords.txt")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .collect()
-    });
-    let lower = password.to_lowercase();
-    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
-    let distinct: std::collections::HashSet<char> = lower.chars().collect();
-    common.contains(lower.as_str()) || common.contains(core) || distinct.len() < 5
 }
 
 fn totp(secret: &[u8]) -> totp_rs::TOTP {
@@ -677,67 +657,6 @@ impl Store {
             return Ok(used == 1);
         }
         self.accept_totp(user_id, code, at).await
-    }
-
-    // --- sign-in holds --------------------------------------------------------------------
-
-    /// How long sign-ins to `account` (the login as typed) are still held back, if they are.
-    pub async fn sign_in_hold(&self, account: &str) -> Result<Option<Duration>> {
-        let row = self
-            .sql_row(
-                "SELECT held_until FROM signin_holds WHERE account = $1",
-                sql_params![sha256(&account.to_lowercase())],
-            )
-            .await?;
-        let until = match row {
-            Some(r) => r[0].opt_int()?,
-            None => None,
-        };
-        let left = until.map_or(0, |u| u - now_micros());
-        Ok((left > 0).then(|| Duration::from_micros(left.unsigned_abs())))
-    }
-
-    /// Counts a failed sign-in to `account`: from the `before_hold`-th in a row on, the account
-    /// is held back for `hold`, doubled at each further failure (up to 16 times `hold`).
-    /// Kept in the store: a restart does not clear it.
-    pub async fn sign_in_failed(
-        &self,
-        account: &str,
-        before_hold: u32,
-        hold: Duration,
-    ) -> Result<()> {
-        let key = sha256(&account.to_lowercase());
-        let failures = self
-            .sql_row(
-                "INSERT INTO signin_holds (account, failures) VALUES ($1, 1)
-                 ON CONFLICT (account) DO UPDATE SET failures = signin_holds.failures + 1
-                 RETURNING failures",
-                sql_params![key.clone()],
-            )
-            .await?
-            .ok_or_else(|| StoreError::Other("no row after counting a failed sign-in".into()))?[0]
-            .int()?;
-        let before_hold = i64::from(before_hold);
-        if failures >= before_hold {
-            let doublings = (failures - before_hold).min(4) as u32;
-            let until = now_micros().saturating_add(micros(hold * 2u32.pow(doublings)));
-            self.sql_exec(
-                "UPDATE signin_holds SET held_until = $1 WHERE account = $2",
-                sql_params![until, key],
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// A successful sign-in clears the account's failures and hold.
-    pub async fn sign_in_succeeded(&self, account: &str) -> Result<()> {
-        self.sql_exec(
-            "DELETE FROM signin_holds WHERE account = $1",
-            sql_params![sha256(&account.to_lowercase())],
-        )
-        .await?;
-        Ok(())
     }
 
     // --- sessions ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ mod portal;
 mod postgres;
 mod screening;
 pub mod sealing;
+mod signin;
 mod sql;
 mod sqlite;
 mod sqlite_bulk;
