@@ -12,7 +12,9 @@ pub mod ident;
 pub mod ledger;
 pub mod moment;
 mod numbering;
+pub mod spreadsheet;
 pub mod vocab;
+pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use decision::{
@@ -20,10 +22,13 @@ pub use decision::{
     DecisionResponse, Explanation, Jurisdiction, Lang, Outcome, RequestError, RulePack, decide,
     parse_request,
 };
-pub use ident::{ContactRef, Email, IdentError, PhoneE164, Region, suppression_hash};
+pub use ident::{
+    ContactRef, Email, IdentError, MAX_CUSTOMER_CATEGORIES, PhoneE164, Region, suppression_hash,
+};
 pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
+pub use zone::{UnknownZone, Zone};
 
 /// A moment in time. Re-exported so that callers name one type.
 pub use jiff::Timestamp;

@@ -14,6 +14,7 @@ use vigie_store::{ApiToken, AuditEntry, StoreError};
 
 use crate::AppState;
 use crate::auth::{Caller, Who};
+use crate::dto::{RoleName, ScopeName};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, page_limit};
 
@@ -117,7 +118,7 @@ pub async fn list_users(
 pub struct NewMemberIn {
     #[schema(example = "agent@callcentre.example")]
     pub email: String,
-    #[schema(example = "agent")]
+    #[schema(value_type = RoleName, example = "agent")]
     pub role: String,
 }
 
@@ -304,12 +305,20 @@ pub async fn list_tokens(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTokenIn {
-    #[schema(example = "CRM nightly sync")]
+    /// 1 to 100 characters, not only spaces.
+    #[schema(
+        example = "CRM nightly sync",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// Permissions the token carries; only ones the creator holds.
-    #[schema(example = json!(["contacts:read", "decide"]))]
+    #[schema(value_type = Vec<ScopeName>, min_items = 1, example = json!(["contacts:read", "decide"]))]
     pub scopes: Vec<String>,
     /// Days until it expires (1 to 730, default 90).
+    #[serde(default, deserialize_with = "crate::dto::optional_whole")]
+    #[schema(minimum = 1, maximum = 730)]
     pub expires_in_days: Option<u32>,
 }
 
@@ -420,10 +429,12 @@ pub async fn revoke_token(
 // --------------------------------------------------------------------------- audit trail
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entries after this sequence number (paging); default 0.
     pub after: Option<i64>,
     /// At most this many (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

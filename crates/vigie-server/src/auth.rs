@@ -16,17 +16,20 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use vigie_core::{Permission, Role};
+use vigie_core::{Lang, Permission, Role};
 use vigie_store::{ApiToken, AuditEvent, DEFAULT_ORG, Organization, Session, SessionPolicy};
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ORG_HEADER, unknown_org};
+use crate::html::W;
+use crate::html::lang::PageLang;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "vigie_session";
@@ -481,18 +484,60 @@ fn unauthenticated(api: bool, code: &'static str, message: &str, path_and_query:
         );
         r
     } else {
-        let next = crate::ui::pct(path_and_query);
+        let next = crate::html::pct(path_and_query);
         Redirect::to(&format!("/login?next={next}")).into_response()
     }
 }
 
-fn forbidden(api: bool, p: Permission) -> Response {
-    let message = format!("this needs the permission {p}, which your role or token does not have");
+fn forbidden(api: bool, p: Permission, lang: Lang) -> Response {
     if api {
+        let message =
+            format!("this needs the permission {p}, which your role or token does not have");
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", message).into_response()
     } else {
-        crate::ui::error_page(StatusCode::FORBIDDEN, "Accès refusé / Forbidden", &message)
+        crate::html::error_page(
+            lang,
+            StatusCode::FORBIDDEN,
+            W::Forbidden.t(lang),
+            W::ForbiddenText.t(lang),
+        )
     }
+}
+
+/// The largest form body the gate reads for its CSRF field; a larger urlencoded body is refused.
+const CSRF_FORM_LIMIT: usize = 64 * 1024;
+
+/// Whether a change made with a session cookie carries the session's CSRF token: in the
+/// `x-csrf-token` header (API calls, scripts), or in the `csrf` field of an urlencoded form
+/// (the pages' forms). The body read for the field is handed on unchanged.
+async fn csrf_sent(parts: &Parts, body: Body, expected: &str) -> (bool, Body) {
+    if let Some(sent) = parts.headers.get(CSRF_HEADER) {
+        return (sent.as_bytes() == expected.as_bytes(), body);
+    }
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (false, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, CSRF_FORM_LIMIT).await else {
+        return (false, Body::empty());
+    };
+    let ok = form_urlencoded_field(&bytes, "csrf").is_some_and(|v| v == expected);
+    (ok, Body::from(bytes))
+}
+
+/// The first value of `name` in an urlencoded body (CSRF tokens are hex: no decoding needed
+/// beyond `+`, which a valid token never holds).
+fn form_urlencoded_field<'a>(body: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
 }
 
 /// The organization slug a request names: the `Vigie-Org` header, else `?org=`.
@@ -548,7 +593,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         return next.run(req).await;
     }
 
-    let (mut parts, body) = req.into_parts();
+    let (mut parts, mut body) = req.into_parts();
     let path_and_query = parts
         .uri
         .path_and_query()
@@ -650,18 +695,29 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             };
         }
         // CSRF: a cookie travels with any request, so a change made with one must prove it
-        // comes from our own pages. API calls send the session's token in a header; the UI's
-        // forms carry it in a field that their handlers check.
+        // comes from our own pages or from a script that read the token: checked here, for
+        // every route, so that a new form cannot forget it.
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if unsafe_method && api {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent != Some(session.csrf.as_str()) {
-                return ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "csrf",
-                    format!("{CSRF_HEADER}: missing or wrong: a change made with a session cookie must carry the session's CSRF token"),
-                )
-                .into_response();
+        if unsafe_method {
+            let (ok, kept) = csrf_sent(&parts, body, &session.csrf).await;
+            body = kept;
+            if !ok {
+                return if api {
+                    ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf",
+                        format!("{CSRF_HEADER}: missing or wrong: a change made with a session cookie must carry the session's CSRF token"),
+                    )
+                    .into_response()
+                } else {
+                    let lang = PageLang::of(&parts);
+                    crate::html::error_page(
+                        lang,
+                        StatusCode::FORBIDDEN,
+                        W::Forbidden.t(lang),
+                        W::FormExpired.t(lang),
+                    )
+                };
             }
         }
         let memberships = match state.store().memberships(session.user.id).await {
@@ -680,10 +736,12 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             return if api {
                 unknown_org(&slug).into_response()
             } else {
-                crate::ui::error_page(
+                let lang = PageLang::of(&parts);
+                crate::html::error_page(
+                    lang,
                     StatusCode::NOT_FOUND,
-                    "Organisation inconnue / Unknown organization",
-                    &slug,
+                    W::UnknownOrganization.t(lang),
+                    &format!("{} ({slug})", W::UnknownOrganizationText.t(lang)),
                 )
             };
         };
@@ -713,7 +771,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
     };
 
     if !caller.may(permission) {
-        return forbidden(api, permission);
+        return forbidden(api, permission, PageLang::of(&parts));
     }
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, body)).await
@@ -772,5 +830,70 @@ mod tests {
         assert!(
             set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure")
         );
+    }
+
+    /// The `.route(path, get(…).post(…))` calls of the modules that build routes by hand
+    /// (the API's routes come from its OpenAPI annotations and are checked by an integration
+    /// test): each (method, path) must be in [`ROUTES`].
+    #[test]
+    fn every_route_of_the_router_is_in_the_table() {
+        let sources = [
+            ("ui.rs", include_str!("ui.rs")),
+            ("login.rs", include_str!("login.rs")),
+            ("privacy.rs", include_str!("privacy.rs")),
+            ("requests_ui.rs", include_str!("requests_ui.rs")),
+            ("lib.rs", include_str!("lib.rs")),
+            ("screenings.rs", include_str!("screenings.rs")),
+            ("admin.rs", include_str!("admin.rs")),
+        ];
+        let mut seen = 0;
+        for (file, text) in sources {
+            for (i, _) in text.match_indices(".route(") {
+                let call = &text[i + ".route(".len()..];
+                let Some(path) = call
+                    .trim_start()
+                    .strip_prefix('"')
+                    .and_then(|r| r.split('"').next())
+                else {
+                    continue; // not a literal path: not a route declaration
+                };
+                // The handlers of this route: up to the call's closing parenthesis.
+                let mut depth = 1;
+                let end = call
+                    .char_indices()
+                    .find(|(_, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .map_or(call.len(), |(e, _)| e);
+                let handlers = &call[..end];
+                for (word, method) in [
+                    ("get(", "GET"),
+                    ("post(", "POST"),
+                    ("put(", "PUT"),
+                    ("patch(", "PATCH"),
+                    ("delete(", "DELETE"),
+                ] {
+                    let named = handlers.match_indices(word).any(|(at, _)| {
+                        at == 0
+                            || !handlers.as_bytes()[at - 1].is_ascii_alphanumeric()
+                                && handlers.as_bytes()[at - 1] != b'_'
+                    });
+                    if named {
+                        assert!(
+                            route_permission(&Method::from_bytes(method.as_bytes()).unwrap(), path)
+                                .is_some(),
+                            "{file}: {method} {path} is served but not declared in ROUTES"
+                        );
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen >= 20, "the UI's routes were found: {seen}");
     }
 }

@@ -3,7 +3,7 @@
 
 use vigie_core::{
     Campaign, Channel, ContactFacts, DecisionRequest, DecisionResponse, Jurisdiction, Lang, Moment,
-    Purpose, decide,
+    Purpose, Zone, decide,
 };
 use vigie_store::{Contact, OrgId, StoredEvent};
 
@@ -93,6 +93,8 @@ pub async fn decide_stored(
     // No call log is kept yet: no calls, no refusal during a call.
     facts.calls_last_30_days = 0;
     facts.last_call_refusal_at = None;
+    // No zone is recorded for a contact yet: the one its phone number implies.
+    facts.time_zone = Zone::of_contact(None, d.phone.as_ref());
     facts.events = events.iter().map(|e| e.new.event).collect();
     let request = DecisionRequest {
         jurisdiction: ask.jurisdiction,

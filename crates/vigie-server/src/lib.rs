@@ -12,8 +12,10 @@ mod decisions;
 mod dto;
 pub mod error;
 mod extract;
+mod html;
 mod login;
 pub mod mail;
+mod openapi_doc;
 mod privacy;
 mod requests;
 mod requests_ui;
@@ -382,6 +384,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::get_archive))
         .split_for_parts();
     utoipa::Modify::modify(&Security, &mut doc);
+    openapi_doc::complete_responses(&mut doc);
+    openapi_doc::split_nullable_formats(&mut doc);
     (router, doc)
 }
 
@@ -406,6 +410,10 @@ pub fn router(state: AppState) -> Router {
             auth::authorize,
         ))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            html::lang::choose_lang,
+        ))
         .with_state(state.clone())
         .layer(middleware::from_fn_with_state(state, transport_security))
         .layer(CatchPanicLayer::custom(

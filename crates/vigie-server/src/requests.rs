@@ -556,7 +556,9 @@ pub async fn resume_request(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendIn {
-    /// 1 or 2.
+    /// 1 or 2 (another number answers 409).
+    #[serde(deserialize_with = "crate::dto::whole")]
+    #[schema(minimum = 1, maximum = 2)]
     pub months: u8,
     /// Told to the person (e-mailed when the request names an e-mail address).
     #[schema(example = "the request covers twelve connected systems")]

@@ -794,7 +794,8 @@ impl Store {
         created_by: &str,
     ) -> Result<NewToken> {
         let name = name.trim();
-        if name.is_empty() || name.len() > 100 {
+        // Characters, as the message says (a name in French is not shorter in bytes).
+        if name.is_empty() || name.chars().count() > 100 {
             return Err(StoreError::Invalid("name: 1 to 100 characters".into()));
         }
         if scopes.is_empty() || scopes.iter().any(|s| !s.is_scope()) {

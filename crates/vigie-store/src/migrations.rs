@@ -49,6 +49,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0008_contact_key_in_row.sql"),
     },
     Migration {
+        version: 9,
+        name: "restriction_held",
+        sql: include_str!("../migrations/sqlite/0009_restriction_held.sql"),
+    },
+    Migration {
         version: 13,
         name: "signin_holds",
         sql: include_str!("../migrations/sqlite/0013_signin_holds.sql"),
@@ -95,6 +100,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 8,
         name: "contact_key_in_row",
         sql: include_str!("../migrations/postgres/0008_contact_key_in_row.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "restriction_held",
+        sql: include_str!("../migrations/postgres/0009_restriction_held.sql"),
     },
     Migration {
         version: 13,

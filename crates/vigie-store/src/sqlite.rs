@@ -210,7 +210,9 @@ impl<'c> ContactStatements<'c> {
                 conn,
                 "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, audience = ?6, customer = ?7,
                      customer_categories = ?8, collected_via = ?9, collected_at = ?10, informed = ?11,
-                     objection_offered = ?12, contract_active = ?13, restricted = ?14, row_digest = ?15,
+                     objection_offered = ?12, contract_active = ?13,
+                     -- A restriction held by a data subject request survives (migration 0009).
+                     restricted = (?14 OR restriction_held), row_digest = ?15,
                      updated_at = ?16, wrapped_dek = ?17
                  WHERE org_id = ?1 AND id = ?2",
             )?,

@@ -147,18 +147,28 @@ impl Sink {
     fn write(&mut self, e: &vigie_store::AuditEntry) -> anyhow::Result<()> {
         match self {
             Sink::Csv(w) => {
-                let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-                w.write_record([
-                    e.seq.to_string(),
-                    e.at.to_string(),
-                    e.actor.clone(),
-                    opt(&e.role),
-                    e.action.clone(),
-                    opt(&e.target),
-                    opt(&e.origin),
-                    opt(&e.reason),
-                    e.link.clone(),
-                ])?;
+                fn opt(s: &Option<String>) -> &str {
+                    s.as_deref().unwrap_or_default()
+                }
+                // People open the export in a spreadsheet: no cell may run as a formula (the
+                // actor, target and reason carry text people typed).
+                let (seq, at) = (e.seq.to_string(), e.at.to_string());
+                w.write_record(
+                    [
+                        seq.as_str(),
+                        at.as_str(),
+                        &e.actor,
+                        opt(&e.role),
+                        &e.action,
+                        opt(&e.target),
+                        opt(&e.origin),
+                        opt(&e.reason),
+                        &e.link,
+                    ]
+                    .map(vigie_core::spreadsheet::formula_safe)
+                    .iter()
+                    .map(|c| c.as_bytes()),
+                )?;
             }
             Sink::Jsonl(w) => writeln!(w, "{}", serde_json::to_string(e)?)?,
         }
@@ -174,5 +184,41 @@ impl Sink {
             Sink::Jsonl(mut w) => w.flush()?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CSV export is opened in spreadsheets: text people typed (an actor's name, a reason)
+    /// must not run as a formula; machine columns stay as they are.
+    #[test]
+    fn the_csv_export_neutralizes_formulas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.csv");
+        let out: Box<dyn Write> = Box::new(std::fs::File::create(&path).unwrap());
+        let mut sink = Sink::Csv(Box::new(csv::Writer::from_writer(std::io::BufWriter::new(
+            out,
+        ))));
+        sink.write(&vigie_store::AuditEntry {
+            seq: 7,
+            at: "2026-11-24T09:30:00Z".parse().unwrap(),
+            actor: "user:=1+1@example.org".into(),
+            role: Some("admin".into()),
+            action: "contact.update".into(),
+            target: Some("contact:@C1".into()),
+            origin: None,
+            reason: Some("=HYPERLINK(\"http://x\",\"y\")".into()),
+            link: "ab12".into(),
+        })
+        .unwrap();
+        sink.finish().unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            written,
+            "7,2026-11-24T09:30:00Z,user:=1+1@example.org,admin,contact.update,contact:@C1,,\
+             \"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",ab12\n"
+        );
     }
 }

@@ -20,7 +20,8 @@ use super::packs::Jurisdiction;
 use super::request::{ContactFacts, DecisionRequest};
 use crate::ledger::ConsentEvent;
 use crate::moment::Moment;
-use crate::vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
+use crate::vocab::{Action, Audience, Channel, ChannelScope, Method, Purpose};
+use crate::zone::Zone;
 
 /// A request that cannot be read: which field, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,14 +289,20 @@ impl<'de> Visitor<'de> for CampaignVisitor<'_> {
         let r = ObjectReader {
             slot: self.slot,
             prefix: Prefix::Campaign,
-            fields: &["product_category", "relates_to_profession", "commercial"],
+            fields: &[
+                "product_category",
+                "relates_to_profession",
+                "commercial",
+                "press",
+            ],
         };
         let mut campaign = Campaign::default();
         r.each_field(&mut map, |map, i| {
             match i {
                 0 => campaign.product_category = r.value(map, i, PhantomData)?,
                 1 => campaign.relates_to_profession = r.value(map, i, PhantomData)?,
-                _ => campaign.commercial = r.value(map, i, PhantomData)?,
+                2 => campaign.commercial = r.value(map, i, PhantomData)?,
+                _ => campaign.press = r.value(map, i, PhantomData)?,
             }
             Ok(())
         })?;
@@ -338,6 +345,7 @@ impl<'de> Visitor<'de> for ContactVisitor<'_> {
                 "calls_last_30_days",
                 "last_call_refusal_at",
                 "events",
+                "time_zone",
             ],
         };
         let mut audience = None;
@@ -358,7 +366,8 @@ impl<'de> Visitor<'de> for ContactVisitor<'_> {
                 10 => c.on_opposition_list = r.value(map, i, PhantomData)?,
                 11 => c.calls_last_30_days = r.value(map, i, PhantomData)?,
                 12 => c.last_call_refusal_at = r.value(map, i, Nullable(InstantSeed))?,
-                _ => c.events = r.value(map, i, EventsVisitor { slot: self.slot })?,
+                13 => c.events = r.value(map, i, EventsVisitor { slot: self.slot })?,
+                _ => c.time_zone = r.value(map, i, Nullable(Vocab::<Zone>(PhantomData)))?,
             }
             Ok(())
         })?;
@@ -447,17 +456,17 @@ impl<'de> Visitor<'de> for EventVisitor<'_> {
     }
 }
 
-/// A value of one of the closed vocabularies, read from a borrowed string.
+/// A value of one of the closed vocabularies (or a time zone), read from a borrowed string.
 struct Vocab<T>(PhantomData<T>);
 
-impl<'de, T: FromStr<Err = ParseVocabError>> DeserializeSeed<'de> for Vocab<T> {
+impl<'de, T: FromStr<Err: fmt::Display>> DeserializeSeed<'de> for Vocab<T> {
     type Value = T;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl<'de, T: FromStr<Err = ParseVocabError>> Visitor<'de> for Vocab<T> {
+impl<'de, T: FromStr<Err: fmt::Display>> Visitor<'de> for Vocab<T> {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
@@ -628,5 +637,25 @@ mod tests {
             r#""consumer","last_call_refusal_at":null,"collected_at":null"#,
         );
         assert!(parse_request(&json).is_ok());
+    }
+
+    #[test]
+    fn v2_fields_press_and_time_zone() {
+        let json = MINIMAL.replace(
+            r#""consumer""#,
+            r#""consumer","time_zone":"Indian/Reunion""#,
+        );
+        let r = parse_request(&json.replace(
+            r#""purpose":"marketing","#,
+            r#""purpose":"marketing","campaign":{"press":true},"#,
+        ))
+        .unwrap();
+        assert!(r.campaign.press);
+        assert_eq!(r.contact.time_zone.map(Zone::name), Some("Indian/Reunion"));
+        let e = error(&json.replace("Indian/Reunion", "Indian/Atlantis"));
+        assert!(
+            e.starts_with("contact.time_zone: unknown time zone \"Indian/Atlantis\""),
+            "{e}"
+        );
     }
 }

@@ -5,5 +5,7 @@ mod common;
 
 mod access;
 mod api;
+mod browser;
 mod dsar;
 mod screenings;
+mod web;

@@ -222,4 +222,19 @@ both_stores! {
         assert!(matches!(s.create_token(org.id, "x", &[], None, "cli:root").await, Err(StoreError::Invalid(_))));
         assert!(matches!(s.create_token(org.id, "x", &[Permission::Public], None, "cli:root").await, Err(StoreError::Invalid(_))));
     };
+
+    token_names_hold_one_to_100_characters_not_bytes => |t: TestStore| async move {
+        let s = &t.store;
+        let org = s.require_org(DEFAULT_ORG).await.unwrap();
+        // 100 characters, 200 bytes: the limit the message (and the API document) states.
+        let accented = "é".repeat(100);
+        let made = s.create_token(org.id, &accented, &[Permission::Decide], None, "cli:root").await.unwrap();
+        assert_eq!(made.token.name, accented);
+        for refused in ["é".repeat(101), "   ".to_owned()] {
+            assert!(matches!(
+                s.create_token(org.id, &refused, &[Permission::Decide], None, "cli:root").await,
+                Err(StoreError::Invalid(m)) if m.starts_with("name:")
+            ));
+        }
+    };
 }
