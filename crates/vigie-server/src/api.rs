@@ -140,8 +140,9 @@ pub async fn list_contacts(
     } else {
         "contact.list"
     };
-    caller.audit(&state, action, None).await?;
     let page = state.store().contacts(org.id, &query).await?;
+    let refs = page.contacts.iter().map(|c| c.data.contact_ref.as_str());
+    caller.audit_set(&state, action, "contacts", refs).await?;
     Ok(Json(ContactPageOut {
         contacts: page.contacts.into_iter().map(Into::into).collect(),
         next_after_id: page.next_after_id,

@@ -818,7 +818,12 @@ pub async fn get_summary(
 ) -> ApiResult<Json<ScreeningSummaryOut>> {
     let org = &caller.org;
     let job = state.inner.screenings.job(org.id, &id)?;
-    Ok(Json((*job.summary()?).clone()))
+    let summary = (*job.summary()?).clone();
+    // The summary counts the list's decisions: a read of the whole screened set, named by it.
+    caller
+        .audit(&state, "screening.summary", Some(format!("screening:{id}")))
+        .await?;
+    Ok(Json(summary))
 }
 
 /// The recorded screening runs.

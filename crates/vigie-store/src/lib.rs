@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod audit_anchor;
 mod backend;
 mod dsar;
 mod error;
@@ -20,6 +21,7 @@ mod portal;
 mod postgres;
 mod screening;
 pub mod sealing;
+mod signin;
 mod sql;
 mod sqlite;
 mod sqlite_bulk;
@@ -40,6 +42,7 @@ pub use accounts::{
     SessionPolicy, TotpEnrolment, User, check_new_password, parse_login, totp_code,
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
+pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use dsar::{
     ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,

@@ -53,6 +53,11 @@ pub const SQLITE: &[Migration] = &[
         name: "restriction_held",
         sql: include_str!("../migrations/sqlite/0009_restriction_held.sql"),
     },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/sqlite/0013_signin_holds.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -100,5 +105,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 9,
         name: "restriction_held",
         sql: include_str!("../migrations/postgres/0009_restriction_held.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/postgres/0013_signin_holds.sql"),
     },
 ];
