@@ -19,8 +19,8 @@ pub mod zone;
 pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use decision::{
     Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
-    DecisionResponse, Explanation, Jurisdiction, Lang, Outcome, RequestError, RulePack, decide,
-    parse_request,
+    DecisionResponse, Explanation, Jurisdiction, Lang, MAX_REQUEST_EVENTS, Outcome, RequestError,
+    RulePack, decide, parse_request,
 };
 pub use ident::{
     ContactRef, Email, IdentError, MAX_CUSTOMER_CATEGORIES, PhoneE164, Region, suppression_hash,

@@ -558,6 +558,11 @@ pub struct CampaignDoc {
     press: Option<bool>,
 }
 
+// The document's bounds below are literals (utoipa's attributes take no paths): keep them the
+// core's.
+const _: () = assert!(vigie_core::MAX_REQUEST_EVENTS == 10_000);
+const _: () = assert!(vigie_core::MAX_CUSTOMER_CATEGORIES == 64);
+
 /// The facts about the contact.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -567,7 +572,8 @@ pub struct ContactFactsDoc {
     audience: String,
     #[schema(nullable = false)]
     customer: Option<bool>,
-    #[schema(nullable = false)]
+    /// At most 64.
+    #[schema(nullable = false, max_items = 64)]
     customer_categories: Option<Vec<String>>,
     #[schema(nullable = false)]
     contract_active: Option<bool>,
@@ -596,7 +602,8 @@ pub struct ContactFactsDoc {
     /// absent.
     #[schema(example = "Indian/Reunion")]
     time_zone: Option<String>,
-    #[schema(nullable = false)]
+    /// At most 10,000.
+    #[schema(nullable = false, max_items = 10000)]
     events: Option<Vec<ConsentEventDoc>>,
 }
 
