@@ -79,6 +79,9 @@ impl ContactView for Record {
     fn last_call_refusal_at(&self) -> Option<Timestamp> {
         None
     }
+    fn time_zone(&self) -> Option<vigie_core::Zone> {
+        None
+    }
     fn events(&self) -> &[ConsentEvent] {
         &self.events
     }
@@ -138,6 +141,7 @@ fn bench(c: &mut Criterion) {
         product_category: Some("optics".into()),
         relates_to_profession: true,
         commercial: true,
+        press: false,
     };
     let at: Timestamp = "2026-11-24T09:30:00Z".parse().unwrap();
     let mut g = c.benchmark_group("engine");
@@ -163,6 +167,19 @@ fn bench(c: &mut Criterion) {
                     black_box(ctx.decide(black_box(record)));
                 }
             })
+        });
+    }
+    g.finish();
+
+    // Imports parse millions of addresses: the common ASCII shape, typed in capitals with
+    // spaces around as exports have it, and an internationalized domain (the IDNA path).
+    let mut g = c.benchmark_group("ident");
+    for (name, typed) in [
+        ("email_ascii", "  Marie.Martin42@Example-Domain.FR "),
+        ("email_idna", "marie@café.fr"),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(vigie_core::Email::parse(black_box(typed)).unwrap()))
         });
     }
     g.finish();

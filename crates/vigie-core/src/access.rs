@@ -100,6 +100,16 @@ impl Role {
     pub fn may_delegate(self, p: Permission) -> bool {
         p.is_scope() && self.grants(p)
     }
+
+    /// The first permission this role grants that a caller holding only what `holds` allows
+    /// lacks; `None` when the role gives nothing beyond the caller's own rights. Giving a
+    /// person a role (or a set-up link for it), or changing or removing a member who holds
+    /// one, is refused when this is `Some`: nobody hands out, or takes away, more than they
+    /// hold. `holds` is a role's [`Role::grants`] or a token's
+    /// [`Permission::allowed_by`], so people and programs follow the same rule.
+    pub fn beyond(self, holds: impl Fn(Permission) -> bool) -> Option<Permission> {
+        Permission::scopes().find(|p| self.grants(*p) && !holds(*p))
+    }
 }
 
 impl fmt::Display for Role {
@@ -305,6 +315,30 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn a_role_beyond_the_callers_rights_is_named() {
+        // A token holding only `users:manage` (the escalation of issue 18) cannot make an admin.
+        let users_only = |p: Permission| p.allowed_by(&[Permission::UsersManage]);
+        assert_eq!(
+            Role::Admin.beyond(users_only),
+            Some(Permission::ContactsRead)
+        );
+        assert_eq!(
+            Role::Agent.beyond(users_only),
+            Some(Permission::ContactReach)
+        );
+        // An admin holds everything; a DPO may not make a marketer (contacts:write).
+        for role in Role::ALL {
+            assert_eq!(role.beyond(|p| Role::Admin.grants(p)), None, "{role}");
+            assert_eq!(role.beyond(|p| role.grants(p)), None, "{role}");
+        }
+        assert_eq!(
+            Role::Marketer.beyond(|p| Role::Dpo.grants(p)),
+            Some(Permission::ContactsWrite)
+        );
+        assert_eq!(Role::Auditor.beyond(|p| Role::Dpo.grants(p)), None);
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! for telephone prospecting of consumers (Code de la consommation D223-9, in force since
 //! 1 March 2023).
 //!
-//! D223-9 counts the hours "in the consumer's time zone"; like the contract and the reference
-//! screening, Vigie reads them in metropolitan France's zone, Europe/Paris. The holidays are the
-//! eleven national ones of Code du travail L3133-1; Alsace-Moselle's extra days (Good Friday,
-//! 26 December) are not modelled, as in the reference screening.
+//! D223-9 counts the hours "in the consumer's time zone": the engine reads them on the
+//! consumer's civil time ([`crate::zone`]), metropolitan France's Europe/Paris by default. The
+//! holidays are the eleven national ones of Code du travail L3133-1; Alsace-Moselle's extra days
+//! (Good Friday, 26 December) and the overseas departments' commemorations of the abolition of
+//! slavery are not modelled, as in the reference screening.
 
 use std::sync::OnceLock;
 
@@ -81,9 +82,10 @@ pub enum CallingTime {
 }
 
 impl CallingTime {
-    /// Reads a Europe/Paris civil date-time. The windows are half-open and counted in whole
-    /// minutes: 12:59:59 is open, 13:00:00 is not.
-    pub fn of_paris_time(local: DateTime) -> CallingTime {
+    /// Reads a civil date-time of the consumer's zone (public holidays are taken on the
+    /// consumer's local date). The windows are half-open and counted in whole minutes: 12:59:59
+    /// is open, 13:00:00 is not.
+    pub fn of_local_time(local: DateTime) -> CallingTime {
         if matches!(local.weekday(), Weekday::Saturday | Weekday::Sunday) {
             return CallingTime::Weekend;
         }
@@ -106,7 +108,7 @@ impl CallingTime {
 /// Whether a consumer may be called for prospecting at `at`: Monday to Friday, 10:00–13:00 or
 /// 14:00–20:00 Europe/Paris (half-open), and not a French public holiday.
 pub fn within_french_calling_hours(at: Timestamp) -> bool {
-    CallingTime::of_paris_time(paris().to_datetime(at)).is_open()
+    CallingTime::of_local_time(paris().to_datetime(at)).is_open()
 }
 
 #[cfg(test)]
@@ -183,15 +185,15 @@ mod tests {
     #[test]
     fn weekends_and_holidays_are_closed() {
         assert_eq!(
-            CallingTime::of_paris_time("2026-11-28T11:00".parse().unwrap()),
+            CallingTime::of_local_time("2026-11-28T11:00".parse().unwrap()),
             CallingTime::Weekend
         );
         assert_eq!(
-            CallingTime::of_paris_time("2026-05-14T11:00".parse().unwrap()),
+            CallingTime::of_local_time("2026-05-14T11:00".parse().unwrap()),
             CallingTime::PublicHoliday
         );
         assert_eq!(
-            CallingTime::of_paris_time("2026-11-24T21:00".parse().unwrap()),
+            CallingTime::of_local_time("2026-11-24T21:00".parse().unwrap()),
             CallingTime::OutsideHours
         );
     }

@@ -17,6 +17,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use crate::vocab::vocabulary;
+use crate::zone::Zone;
 
 vocabulary! {
     /// How a call attempt ended. Every outcome is an attempt for the frequency limit.
@@ -111,6 +112,44 @@ impl CallWindow {
 
 /// What the decision engine reads about a contact's call log (`ContactView::calls_last_30_days`
 /// and `ContactView::last_call_refusal_at`).
+/// The call windows of one moment for every zone a run meets, resolved once and looked up per
+/// contact (screening decides millions of contacts; converting zones per contact would cost more
+/// than the decision).
+#[derive(Debug, Clone)]
+pub struct CallWindows {
+    default: CallWindow,
+    by_zone: Vec<(Zone, CallWindow)>,
+}
+
+impl CallWindows {
+    /// The windows before `at` in `default_zone` (the jurisdiction's) and in each of `zones`.
+    pub fn new(
+        at: Timestamp,
+        default_zone: &TimeZone,
+        zones: impl IntoIterator<Item = Zone>,
+    ) -> CallWindows {
+        CallWindows {
+            default: CallWindow::before(at, default_zone),
+            by_zone: zones
+                .into_iter()
+                .map(|z| (z, CallWindow::before(at, z.time_zone())))
+                .collect(),
+        }
+    }
+
+    /// The window of a consumer in `zone`, or in the default zone when none is known. A zone not
+    /// resolved in advance is computed.
+    pub fn of(&self, zone: Option<Zone>) -> CallWindow {
+        match zone {
+            None => self.default,
+            Some(z) => self.by_zone.iter().find(|(w, _)| *w == z).map_or_else(
+                || CallWindow::before(self.default.to, z.time_zone()),
+                |(_, w)| *w,
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CallCount {
     /// Attempts in the thirty calendar days before the moment.
@@ -181,5 +220,24 @@ mod tests {
         }
         let e = "hung_up".parse::<CallOutcome>().unwrap_err().to_string();
         assert!(e.contains("unknown call outcome \"hung_up\""), "{e}");
+    }
+
+    #[test]
+    fn each_zone_counts_on_its_own_calendar() {
+        // 2026-10-25: Paris leaves summer time; Réunion has none. At 10:00 UTC on 2026-11-03,
+        // thirty calendar days back is 2026-10-04 11:00 in Paris (summer time: 09:00 UTC) and
+        // 14:00 in Réunion (10:00 UTC).
+        let at: Timestamp = "2026-11-03T10:00:00Z".parse().unwrap();
+        let paris = crate::calendar::paris();
+        let reunion = Zone::parse("Indian/Reunion").unwrap();
+        let windows = CallWindows::new(at, paris, [reunion]);
+        assert_eq!(windows.of(None).from.to_string(), "2026-10-04T09:00:00Z");
+        assert_eq!(
+            windows.of(Some(reunion)).from.to_string(),
+            "2026-10-04T10:00:00Z"
+        );
+        // A zone not resolved in advance is computed, with the same answer.
+        let empty = CallWindows::new(at, paris, []);
+        assert_eq!(empty.of(Some(reunion)), windows.of(Some(reunion)));
     }
 }

@@ -9,36 +9,68 @@ use sha2::{Digest, Sha256};
 /// Why an identifier could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentError {
-    #[error("not an e-mail address: {0:?}")]
-    Email(String),
+    #[error("not an e-mail address ({reason}): {input:?}")]
+    Email { input: String, reason: &'static str },
     #[error("not a valid phone number: {0:?}")]
     Phone(String),
-    #[error("contact reference must be 1 to 128 characters without control characters: {0:?}")]
-    ContactRef(String),
+    #[error("not a contact reference ({reason}): {input:?}")]
+    ContactRef { input: String, reason: &'static str },
     #[error("unknown region {0:?} (expected an ISO 3166 alpha-2 code such as FR, DE, GB)")]
     Region(String),
 }
 
-/// An e-mail address, trimmed and lower-cased.
+/// An e-mail address as mail systems accept it, trimmed and lower-cased.
 ///
-/// Accepted shape: `local@domain.tld`, one `@`, no white space, and a dot inside the domain
-/// (the same shape the reference screening uses).
+/// The local part is an RFC 5321 dot-atom: letters, digits and ``!#$%&'*+-/=?^_`{|}~``, or any
+/// letter or digit of another script (RFC 6531); dots only between characters, never two in a
+/// row. No quoted local part, no comment, no `<>`, `,`, `;`, space or control character: each is
+/// legal in some corner of RFC 5322 and refused by the systems people send mail with. At most 64
+/// octets.
+///
+/// The domain is at least two RFC 1035 labels of letters, digits and inner hyphens, 1 to 63
+/// octets each, the last not all digits; no trailing dot, no IP literal. An internationalized
+/// domain is checked through its ASCII (punycode) form and kept in Unicode, lower-cased and
+/// normalized by UTS 46, whether it was typed in Unicode or as `xn--` labels: one spelling per
+/// domain. Unicode rather than punycode because blind indexes and suppression hashes already
+/// stored, and the reference screening, hash the address as people typed it (lower-cased).
+/// At most 254 octets in all, counting the domain in its ASCII form (what SMTP carries).
+///
+/// The scan is by hand, one pass over the bytes: imports parse millions of addresses, and an
+/// ASCII address costs one allocation, the normalized `String`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Email(String);
 
+/// The longest local part (RFC 5321 §4.5.3.1.1).
+const EMAIL_LOCAL_MAX: usize = 64;
+/// The longest address (RFC 5321's 256-octet path minus its angle brackets).
+const EMAIL_MAX: usize = 254;
+/// The longest DNS label (RFC 1035 §2.3.4).
+const DNS_LABEL_MAX: usize = 63;
+
 impl Email {
     pub fn parse(input: &str) -> Result<Self, IdentError> {
-        let trimmed = input.trim();
-        let lowered = if trimmed.is_ascii() {
-            trimmed.to_ascii_lowercase()
-        } else {
-            trimmed.to_lowercase()
-        };
-        if is_email_shape(&lowered) {
-            Ok(Email(lowered))
-        } else {
-            Err(IdentError::Email(input.to_owned()))
-        }
+        normalize_email(input.trim())
+            .map(Email)
+            .map_err(|reason| IdentError::Email {
+                input: input.to_owned(),
+                reason,
+            })
+    }
+
+    /// An address read back from the store, taken as it was stored. Earlier versions of the
+    /// parser accepted shapes this one refuses (`a..b@example.org`); a contact stored then must
+    /// stay readable, searchable and erasable, so reading back does not parse again.
+    pub fn from_stored(stored: &str) -> Result<Self, IdentError> {
+        Email::parse(stored).or_else(|_| {
+            if is_legacy_email_shape(stored) {
+                Ok(Email(stored.to_owned()))
+            } else {
+                Err(IdentError::Email {
+                    input: stored.to_owned(),
+                    reason: "not in any shape Vigie ever stored",
+                })
+            }
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -51,14 +83,177 @@ impl Email {
     }
 }
 
-fn is_email_shape(s: &str) -> bool {
+/// The normalized form of a trimmed address, or why it is not one.
+fn normalize_email(typed: &str) -> Result<String, &'static str> {
+    let at = typed.find('@').ok_or("no @")?;
+    let (local, domain) = (&typed[..at], &typed[at + 1..]);
+    if domain.contains('@') {
+        return Err("more than one @ (a quoted local part is not accepted)");
+    }
+    if domain.is_empty() {
+        return Err("nothing after the @");
+    }
+    check_local_part(local)?;
+    if typed.is_ascii() && !has_ace_label(domain) {
+        // The common case: checked in place, lower-cased in one copy.
+        if local.len() > EMAIL_LOCAL_MAX {
+            return Err("local part longer than 64 octets");
+        }
+        check_ascii_domain(domain)?;
+        if typed.len() > EMAIL_MAX {
+            return Err("address longer than 254 octets");
+        }
+        return Ok(typed.to_ascii_lowercase());
+    }
+    let mut out = String::with_capacity(typed.len() + 8);
+    for c in local.chars() {
+        out.extend(c.to_lowercase());
+    }
+    if out.len() > EMAIL_LOCAL_MAX {
+        return Err("local part longer than 64 octets");
+    }
+    let local_len = out.len();
+    out.push('@');
+    let ascii_domain_len = if domain.is_ascii() && !has_ace_label(domain) {
+        check_ascii_domain(domain)?;
+        out.extend(domain.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        domain.len()
+    } else {
+        let ascii = idna::domain_to_ascii_strict(domain)
+            .map_err(|_| "internationalized domain name not valid (IDNA 2008 / UTS 46)")?;
+        check_ascii_domain(&ascii)?;
+        let (unicode, checked) = idna::domain_to_unicode(&ascii);
+        checked.map_err(|_| "internationalized domain name not valid (IDNA 2008 / UTS 46)")?;
+        out.push_str(&unicode);
+        ascii.len()
+    };
+    if local_len + 1 + ascii_domain_len > EMAIL_MAX {
+        return Err("address longer than 254 octets");
+    }
+    Ok(out)
+}
+
+/// Checks the local part is a dot-atom (RFC 5321), with letters and digits of any script.
+fn check_local_part(local: &str) -> Result<(), &'static str> {
+    if local.is_empty() {
+        return Err("nothing before the @");
+    }
+    if local.starts_with('.') || local.ends_with('.') {
+        return Err("local part starts or ends with a dot");
+    }
+    let refused = |c: char| match c {
+        '"' => "quoted local part not accepted",
+        '(' | ')' => "comments not accepted",
+        ' ' => "space in the address",
+        c if c.is_control() => "control character",
+        _ => "character not allowed in the local part",
+    };
+    // One pass; no substring search (`contains("..")` costs more than the whole scan).
+    if local.is_ascii() {
+        let mut previous = 0u8;
+        for b in local.bytes() {
+            if b == b'.' && previous == b'.' {
+                return Err("two dots in a row in the local part");
+            }
+            if !(b == b'.' || is_atext(b)) {
+                return Err(refused(char::from(b)));
+            }
+            previous = b;
+        }
+        Ok(())
+    } else {
+        if local.as_bytes().windows(2).any(|w| w == b"..") {
+            return Err("two dots in a row in the local part");
+        }
+        match local
+            .chars()
+            .find(|c| !(*c == '.' || (c.is_ascii() && is_atext(*c as u8)) || c.is_alphanumeric()))
+        {
+            Some(c) => Err(refused(c)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// RFC 5322 `atext`, ASCII part.
+fn is_atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'/'
+                | b'='
+                | b'?'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+                | b'~'
+        )
+}
+
+/// Whether a label is an ASCII-compatible encoding (`xn--…`) to decode.
+fn has_ace_label(domain: &str) -> bool {
+    domain
+        .split('.')
+        .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"))
+}
+
+/// Checks an ASCII domain: two labels or more, each RFC 1035 (letters, digits, inner hyphens,
+/// 1 to 63 octets); the last not all digits (that is an IPv4 address, not a name).
+fn check_ascii_domain(domain: &str) -> Result<(), &'static str> {
+    if domain.starts_with('[') {
+        return Err("IP literal not accepted");
+    }
+    let mut labels = 0;
+    let mut last_all_digits = false;
+    for label in domain.split('.') {
+        labels += 1;
+        let bytes = label.as_bytes();
+        if bytes.is_empty() {
+            return Err("empty domain label (leading, trailing or two dots in a row)");
+        }
+        if bytes.len() > DNS_LABEL_MAX {
+            return Err("domain label longer than 63 octets");
+        }
+        if bytes[0] == b'-' || bytes[bytes.len() - 1] == b'-' {
+            return Err("domain label starts or ends with a hyphen");
+        }
+        if !bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        {
+            return Err("character not allowed in the domain (letters, digits and hyphens only)");
+        }
+        last_all_digits = bytes.iter().all(u8::is_ascii_digit);
+    }
+    if labels < 2 {
+        return Err("domain without a dot");
+    }
+    if last_all_digits {
+        return Err("top-level domain all digits (an IP address is not accepted)");
+    }
+    Ok(())
+}
+
+/// The shape the first parser accepted (one `@`, no white space, a dot inside the domain): what
+/// may be found in a store written before the parser followed RFC 5321.
+fn is_legacy_email_shape(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
     if local.is_empty() || domain.contains('@') || s.chars().any(char::is_whitespace) {
         return false;
     }
-    // A dot with at least one character on each side.
     domain
         .char_indices()
         .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
@@ -177,21 +372,86 @@ fn clean_typed_number(input: &str) -> Option<String> {
 }
 
 /// The reference a client system (CRM) gives a contact; unique within an organization.
+///
+/// 1 to 128 octets, as given: no leading or trailing white space (trimming would merge two
+/// references the CRM keeps apart), no control character, no invisible formatting character
+/// (bidirectional controls such as U+202E or U+2066–U+2069, zero-width characters: they make
+/// one reference look like another), no `/` or `\\` and no `..` (references name files and
+/// links: an archive, a URL path).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContactRef(String);
 
+/// The most product categories a contact may hold. Categories name what a customer bought (for
+/// the soft opt-in and contract rules): a handful per contact. The bound keeps one API body or
+/// one CSV row from storing megabytes in a contact.
+pub const MAX_CUSTOMER_CATEGORIES: usize = 64;
+
+/// The longest contact reference, in octets.
+pub const CONTACT_REF_MAX: usize = 128;
+
 impl ContactRef {
     pub fn parse(input: &str) -> Result<Self, IdentError> {
-        let s = input.trim();
-        if s.is_empty() || s.len() > 128 || s.chars().any(char::is_control) {
-            return Err(IdentError::ContactRef(input.to_owned()));
+        let refuse = |reason| {
+            Err(IdentError::ContactRef {
+                input: input.to_owned(),
+                reason,
+            })
+        };
+        if input.is_empty() {
+            return refuse("empty");
         }
-        Ok(ContactRef(s.to_owned()))
+        if input.len() > CONTACT_REF_MAX {
+            return refuse("longer than 128 octets");
+        }
+        if input.starts_with(char::is_whitespace) || input.ends_with(char::is_whitespace) {
+            return refuse("leading or trailing white space");
+        }
+        if input.contains("..") {
+            return refuse("\"..\" not allowed");
+        }
+        for c in input.chars() {
+            if c == '/' || c == '\\' {
+                return refuse("slash or backslash not allowed");
+            }
+            if c.is_control() {
+                return refuse("control character");
+            }
+            if is_invisible_format(c) {
+                return refuse("invisible formatting character (bidirectional or zero-width)");
+            }
+        }
+        Ok(ContactRef(input.to_owned()))
+    }
+
+    /// A reference read back from the store. Earlier versions accepted references this parser
+    /// refuses (`a/b`, a bidirectional control); a contact stored then must stay readable and
+    /// erasable, so reading back only checks what every version required.
+    pub fn from_stored(stored: &str) -> Result<Self, IdentError> {
+        if stored.is_empty() || stored.len() > CONTACT_REF_MAX {
+            return Err(IdentError::ContactRef {
+                input: stored.to_owned(),
+                reason: "not in any shape Vigie ever stored",
+            });
+        }
+        Ok(ContactRef(stored.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Characters that change how text is shown without being seen: bidirectional marks,
+/// embeddings, overrides and isolates, zero-width spaces and joiners, the byte order mark.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 macro_rules! string_identifier_impls {
@@ -266,6 +526,123 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    /// The table of decided cases (issue 18, defect 1): the address as typed, the normalized
+    /// form when accepted (`None`: refused), and why. The first 17 refusals are the addresses
+    /// Python's email-validator 2.4 refuses and the first parser accepted.
+    #[rustfmt::skip]
+    const EMAIL_CASES: &[(&str, Option<&str>, &str)] = &[
+        ("a..b@example.org", None, "consecutive dots in the local part"),
+        (".a@example.org", None, "leading dot"),
+        ("a.@example.org", None, "trailing dot in the local part"),
+        ("a@example..org", None, "empty domain label"),
+        ("a@example.org.", None, "trailing dot: a root-qualified name is not an address"),
+        ("<a@example.org>", None, "angle brackets belong to the header, not the address"),
+        ("a,b@example.org", None, "comma separates addresses"),
+        ("a;b@example.org", None, "semicolon separates addresses"),
+        ("a(comment)@example.org", None, "comment"),
+        ("a@(comment)example.org", None, "comment in the domain"),
+        ("a@-example.org", None, "label starts with a hyphen"),
+        ("a@example-.org", None, "label ends with a hyphen"),
+        ("a@ex_ample.org", None, "underscore is not a host name character"),
+        ("a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org", None, "64-character label"),
+        ("a@[192.168.0.1]", None, "IPv4 literal"),
+        ("a@[IPv6:2001:db8::1]", None, "IPv6 literal"),
+        ("\"a b\"@example.org", None, "quoted local part"),
+        ("a\"b@example.org", None, "quote in the local part"),
+        ("a\\b@example.org", None, "backslash"),
+        ("a\u{0}b@example.org", None, "NUL"),
+        ("a@exa\u{0}mple.org", None, "NUL in the domain"),
+        ("a\tb@example.org", None, "tab"),
+        ("a\u{7f}@example.org", None, "DEL"),
+        ("a b@example.org", None, "space"),
+        ("a@example.org\nBcc:x@y.org", None, "header injection"),
+        ("a\u{202e}b@example.org", None, "bidirectional override"),
+        ("a\u{200b}b@example.org", None, "zero-width space"),
+        ("😀@example.org", None, "emoji is not a letter"),
+        ("", None, "empty"),
+        ("marie", None, "no @"),
+        ("marie@", None, "no domain"),
+        ("@example.org", None, "no local part"),
+        ("a@b@example.org", None, "two @"),
+        ("marie@localhost", None, "one label: not reachable from outside"),
+        ("a@.example.org", None, "leading dot in the domain"),
+        ("a@192.168.0.1", None, "all-digit top-level domain: an IP address"),
+        ("a@example.123", None, "all-digit top-level domain"),
+        ("a@exam ple.org", None, "space in the domain"),
+        ("a@exa!mple.org", None, "punctuation in the domain"),
+        ("a@xn--zz.org", None, "invalid punycode"),
+        ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.org", None, "65-octet local part"),
+        ("a@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc.ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd.eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.org", None, "255 octets in all"),
+        ("Marie.Martin@GMAIL.com", Some("marie.martin@gmail.com"), "lower-cased"),
+        ("  marie@example.org \t", Some("marie@example.org"), "surrounding white space trimmed"),
+        ("a@b.co", Some("a@b.co"), "shortest common shape"),
+        ("first.last+tag@example.org", Some("first.last+tag@example.org"), "sub-addressing"),
+        ("o'brien@example.ie", Some("o'brien@example.ie"), "apostrophe is atext"),
+        ("!#$%&'*+-/=?^_`{|}~@example.org", Some("!#$%&'*+-/=?^_`{|}~@example.org"), "every atext symbol"),
+        ("a-b@sub.example-domain.co.uk", Some("a-b@sub.example-domain.co.uk"), "inner hyphens, four labels"),
+        ("a@123.example.org", Some("a@123.example.org"), "digits-only label other than the last"),
+        ("a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org", Some("a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org"), "63-character label"),
+        ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.org", Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.org"), "64-octet local part"),
+        ("a@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc.ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd.eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.fr", Some("a@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc.ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd.eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.fr"), "254 octets in all"),
+        ("jérôme@exemple.fr", Some("jérôme@exemple.fr"), "letters of other scripts in the local part (RFC 6531)"),
+        ("ДМИТРИЙ@пример.рф", Some("дмитрий@пример.рф"), "Cyrillic, lower-cased"),
+        ("marie@café.fr", Some("marie@café.fr"), "internationalized domain kept in Unicode"),
+        ("marie@xn--caf-dma.fr", Some("marie@café.fr"), "punycode read as the same domain"),
+        ("marie@CAFÉ.FR", Some("marie@café.fr"), "internationalized domain lower-cased"),
+        ("用户@例子.中国", Some("用户@例子.中国"), "Chinese address"),
+        ("a@b.xn--p1ai", Some("a@b.рф"), "punycode top-level domain"),
+    ];
+
+    #[test]
+    fn the_table_of_email_cases_holds() {
+        assert!(EMAIL_CASES.len() >= 50);
+        for (typed, expected, why) in EMAIL_CASES {
+            let got = Email::parse(typed);
+            assert_eq!(
+                got.as_ref().map(Email::as_str).ok(),
+                *expected,
+                "{typed:?} ({why}): {got:?}"
+            );
+        }
+    }
+
+    /// A contact stored before the parser followed RFC 5321 stays readable.
+    #[test]
+    fn stored_addresses_of_earlier_versions_read_back() {
+        for stored in ["a..b@example.org", "a\"b@example.org", "a\u{0}b@ex.org"] {
+            assert_eq!(Email::from_stored(stored).unwrap().as_str(), stored);
+        }
+        assert!(Email::from_stored("not an address").is_err());
+    }
+
+    #[test]
+    fn contact_references_refuse_paths_invisible_and_padded_text() {
+        for good in ["C001", "crm-42_x.y", "Réf 12", "a.b.c", &"x".repeat(128)] {
+            assert_eq!(ContactRef::parse(good).unwrap().as_str(), good);
+        }
+        for bad in [
+            "",
+            " C001",
+            "C001 ",
+            "a/b",
+            "a\\b",
+            "..",
+            "a..b",
+            "a\u{0}b",
+            "a\nb",
+            "abc\u{202e}gpj.exe",
+            "a\u{2066}b",
+            "a\u{2069}b",
+            "a\u{200b}b",
+            "\u{feff}C001",
+            &"x".repeat(129),
+        ] {
+            assert!(ContactRef::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        // What an earlier version stored reads back.
+        assert_eq!(ContactRef::from_stored("a/b").unwrap().as_str(), "a/b");
     }
 
     #[test]

@@ -32,7 +32,9 @@ impl LedgerSummary {
     /// Folds `events` (in recording order) for `channel` and `purpose` at `at`.
     ///
     /// The state is the latest event at or before `at` whose purpose matches and whose channel is
-    /// `channel` or `any`; grants by pre-ticked box are not consent and are skipped; on equal
+    /// `channel` or `any`; grants by pre-ticked box are not consent and are skipped, and so are
+    /// grants on `any` (contract v2: consent is given for a means of contact, "par ce moyen",
+    /// CPCE L34-5), while withdrawals and objections on `any` reach every channel; on equal
     /// times the later event in the list wins. Events after `at` are invisible.
     pub fn fold(
         events: &[ConsentEvent],
@@ -52,7 +54,9 @@ impl LedgerSummary {
             if e.purpose != purpose || !e.scope.covers(channel) {
                 continue;
             }
-            if e.action == Action::Grant && !e.method.can_prove_consent() {
+            if e.action == Action::Grant
+                && (!e.method.can_prove_consent() || e.scope == ChannelScope::Any)
+            {
                 continue;
             }
             if state_at.is_none_or(|t| e.at >= t) {
@@ -180,5 +184,26 @@ mod tests {
             NOW.parse().unwrap(),
         );
         assert_eq!(s.state, Some(Action::Object));
+    }
+
+    #[test]
+    fn a_grant_on_any_channel_is_no_consent_but_a_sign_of_life() {
+        let events = [ev(
+            ChannelScope::Any,
+            Action::Grant,
+            "2026-01-10T08:00:00Z",
+            Method::DoubleOptIn,
+        )];
+        let s = LedgerSummary::fold(
+            &events,
+            Channel::Email,
+            Purpose::Marketing,
+            NOW.parse().unwrap(),
+        );
+        assert_eq!(s.state, None);
+        assert_eq!(
+            s.last_event_at,
+            Some("2026-01-10T08:00:00Z".parse().unwrap())
+        );
     }
 }

@@ -2,13 +2,14 @@
 //! rule, the invariants as properties, request errors, explanations, and agreement with the
 //! reference screening's rules on the data it covers.
 
-use std::path::{Path, PathBuf};
+#[path = "decisions/fuzz.rs"]
+mod fuzz;
 
 use jiff::Timestamp;
 use vigie_core::{
     Action, Audience, Campaign, Channel, ChannelScope, Code, ConsentEvent, ContactFacts, Decision,
-    DecisionContext, DecisionRequest, Jurisdiction, Lang, Method, Moment, Outcome, Purpose, decide,
-    parse_request,
+    DecisionContext, DecisionRequest, Jurisdiction, Lang, Method, Moment, Outcome, Purpose, Zone,
+    decide, parse_request,
 };
 
 fn ts(s: &str) -> Timestamp {
@@ -30,7 +31,7 @@ fn grant(scope: ChannelScope, at: &str) -> ConsentEvent {
 }
 
 /// A marketing request for an optics campaign about the recipient's job, to a contact collected
-/// on 1 June 2025 with the contract's defaults.
+/// on 1 June 2025, informed and offered to object then, and otherwise the contract's defaults.
 fn request(
     jurisdiction: Jurisdiction,
     at: &str,
@@ -46,9 +47,12 @@ fn request(
             product_category: Some("optics".into()),
             relates_to_profession: true,
             commercial: true,
+            press: false,
         },
         contact: ContactFacts {
             collected_at: Some(ts("2025-06-01T09:00:00Z")),
+            informed: true,
+            objection_offered: true,
             ..ContactFacts::new(audience)
         },
     }
@@ -64,46 +68,47 @@ const NOV: &str = "2026-11-24T10:30:00+01:00";
 mod examples {
     use super::*;
 
-    fn shared_dir() -> PathBuf {
-        let dir = std::env::var_os("VIGIE_SHARED_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-        let examples = dir.join("contract/examples.jsonl");
-        assert!(
-            examples.is_file(),
-            "contract examples not found at {}: set VIGIE_SHARED_DIR to the shared/ directory",
-            examples.display()
-        );
-        dir
-    }
+    /// The contract's worked examples, copied from shared/contract (v1 file, still valid, and
+    /// the v2 file).
+    pub const FILES: [(&str, &str, usize); 2] = [
+        (
+            "examples.jsonl",
+            include_str!("fixtures/examples.jsonl"),
+            16,
+        ),
+        (
+            "examples_v2.jsonl",
+            include_str!("fixtures/examples_v2.jsonl"),
+            5,
+        ),
+    ];
 
     #[test]
     fn every_contract_example_passes() {
-        let path = shared_dir().join("contract/examples.jsonl");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let mut count = 0;
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let case: serde_json::Value = serde_json::from_str(line).unwrap();
-            let name = case["name"].as_str().unwrap();
-            let request = parse_request(&case["request"].to_string())
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            for lang in [Lang::Fr, Lang::En] {
-                let response = decide(&request, lang);
-                let got = serde_json::to_value(&response).unwrap();
-                assert_eq!(got["decision"], case["expect"]["decision"], "{name}");
-                assert_eq!(got["code"], case["expect"]["code"], "{name}");
-                assert!(
-                    !response.explanation.is_empty() && !response.references.is_empty(),
-                    "{name}"
-                );
+        for (file, text, expected) in FILES {
+            let mut count = 0;
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                let case: serde_json::Value = serde_json::from_str(line).unwrap();
+                let name = case["name"].as_str().unwrap();
+                let request = parse_request(&case["request"].to_string())
+                    .unwrap_or_else(|e| panic!("{file}: {name}: {e}"));
+                for lang in [Lang::Fr, Lang::En] {
+                    let response = decide(&request, lang);
+                    let got = serde_json::to_value(&response).unwrap();
+                    assert_eq!(
+                        got["decision"], case["expect"]["decision"],
+                        "{file}: {name}"
+                    );
+                    assert_eq!(got["code"], case["expect"]["code"], "{file}: {name}");
+                    assert!(
+                        !response.explanation.is_empty() && !response.references.is_empty(),
+                        "{file}: {name}"
+                    );
+                }
+                count += 1;
             }
-            count += 1;
+            assert_eq!(count, expected, "examples read from {file}");
         }
-        assert!(
-            count >= 16,
-            "only {count} examples read from {}",
-            path.display()
-        );
     }
 }
 
@@ -238,7 +243,12 @@ mod rules {
         let mut bloctel = plain(before);
         bloctel.contact.on_opposition_list = true;
         assert_eq!(code(&bloctel), Code::OppositionList);
+        // v2: a running contract lifts Bloctel only for an offer related to it (customer of the
+        // campaign's category).
         bloctel.contact.contract_active = true;
+        assert_eq!(code(&bloctel), Code::OppositionList);
+        bloctel.contact.customer = true;
+        bloctel.contact.customer_categories = vec!["optics".into()];
         assert_eq!(code(&bloctel), Code::OptOut);
 
         let mut customer = plain(after);
@@ -255,6 +265,135 @@ mod rules {
             .events
             .push(grant(ChannelScope::Phone, "2026-08-01T08:00:00Z"));
         assert_eq!(code(&consented), Code::Consent);
+    }
+
+    #[test]
+    fn press_offers_escape_bloctel_and_the_opt_in_rule_not_the_hours() {
+        let before = "2026-08-10T11:00:00+02:00";
+        let after = "2026-08-11T11:00:00+02:00";
+        let press = |at| {
+            let mut r = request(Jurisdiction::Fr, at, Channel::Phone, Audience::Consumer);
+            r.campaign.press = true;
+            r
+        };
+        let mut bloctel = press(before);
+        bloctel.contact.on_opposition_list = true;
+        assert_eq!(code(&bloctel), Code::OptOut);
+        assert_eq!(code(&press(after)), Code::OptOut);
+        let mut not_informed = press(after);
+        not_informed.contact.objection_offered = false;
+        assert_eq!(code(&not_informed), Code::NotInformed);
+        // A Saturday: the hours bind press offers too.
+        assert_eq!(
+            code(&press("2026-11-28T11:00:00+01:00")),
+            Code::OutsideCallingHours
+        );
+        // Press changes nothing for e-mail.
+        let mut email = press(after);
+        email.channel = Channel::Email;
+        assert_eq!(code(&email), Code::NoConsent);
+        let sentence = decide(&press(after), Lang::Fr).explanation;
+        assert!(
+            sentence.contains("journaux, périodiques ou magazines"),
+            "{sentence}"
+        );
+    }
+
+    #[test]
+    fn calling_hours_are_the_consumers_own() {
+        // 10:30 in Paris is 13:30 in Réunion (closed), 05:30 in Cayenne (closed), 10:30 in Paris.
+        let mut r = request(Jurisdiction::Fr, NOV, Channel::Phone, Audience::Consumer);
+        r.contact
+            .events
+            .push(grant(ChannelScope::Phone, "2026-09-01T08:00:00Z"));
+        assert_eq!(code(&r), Code::Consent);
+        r.contact.time_zone = Some(Zone::parse("Indian/Reunion").unwrap());
+        assert_eq!(code(&r), Code::OutsideCallingHours);
+        let fr = decide(&r, Lang::Fr).explanation;
+        assert!(
+            fr.contains("à 13 h 30 (heure locale du consommateur, fuseau Indian/Reunion)"),
+            "{fr}"
+        );
+        let en = decide(&r, Lang::En).explanation;
+        assert!(en.contains("at 13:30 local time (Indian/Reunion)"), "{en}");
+        r.contact.time_zone = Some(Zone::parse("America/Cayenne").unwrap());
+        assert_eq!(code(&r), Code::OutsideCallingHours);
+        // 15:00 in Paris is 11:00 in Martinique: open there, whatever the context resolved.
+        let mut r = request(
+            Jurisdiction::Fr,
+            "2026-11-24T15:00:00+01:00",
+            Channel::Phone,
+            Audience::Consumer,
+        );
+        r.contact.informed = true;
+        r.campaign.press = true;
+        r.contact.time_zone = Some(Zone::parse("America/Martinique").unwrap());
+        assert_eq!(code(&r), Code::OptOut);
+        // Public holidays on the consumer's date: 1 November 2027 is a Monday; at 23:30 on
+        // 31 October in Martinique it is already 1 November 04:30 in Paris.
+        let ctx_campaign = Campaign::default();
+        let ctx = DecisionContext::new(
+            Jurisdiction::Fr,
+            ts("2027-11-01T14:30:00Z"),
+            Channel::Phone,
+            Purpose::Marketing,
+            &ctx_campaign,
+        );
+        let martinique = Zone::parse("America/Martinique").unwrap();
+        assert_eq!(
+            ctx.calling_time(None),
+            Some(vigie_core::calendar::CallingTime::PublicHoliday)
+        );
+        // 10:30 in Martinique, on 1 November there too.
+        assert_eq!(
+            ctx.calling_time(Some(martinique)),
+            Some(vigie_core::calendar::CallingTime::PublicHoliday)
+        );
+        let ctx = DecisionContext::new(
+            Jurisdiction::Fr,
+            ts("2027-11-02T03:30:00Z"),
+            Channel::Phone,
+            Purpose::Marketing,
+            &ctx_campaign,
+        )
+        .with_zones([martinique]);
+        // 04:30 on 2 November in Paris (closed), 23:30 on 1 November in Martinique (holiday).
+        assert_eq!(
+            ctx.calling_time(None),
+            Some(vigie_core::calendar::CallingTime::OutsideHours)
+        );
+        assert_eq!(
+            ctx.calling_time(Some(martinique)),
+            Some(vigie_core::calendar::CallingTime::PublicHoliday)
+        );
+    }
+
+    #[test]
+    fn b2b_opt_out_needs_the_chance_to_object_and_any_grants_are_no_consent() {
+        let mut r = request(
+            Jurisdiction::Fr,
+            NOV,
+            Channel::Email,
+            Audience::Professional,
+        );
+        assert_eq!(code(&r), Code::B2bOptOut);
+        r.contact.objection_offered = false;
+        assert_eq!(code(&r), Code::NotInformed);
+        r.contact
+            .events
+            .push(grant(ChannelScope::Any, "2026-01-10T08:00:00Z"));
+        assert_eq!(code(&r), Code::NotInformed);
+        r.contact
+            .events
+            .push(grant(ChannelScope::Email, "2026-01-11T08:00:00Z"));
+        assert_eq!(code(&r), Code::Consent);
+        // Defaults: nothing recorded, nothing presumed.
+        let minimal = parse_request(
+            r#"{"jurisdiction":"FR","at":"2026-11-24T10:30:00+01:00","channel":"postal",
+                "purpose":"marketing","contact":{"audience":"consumer","collected_at":"2025-06-01T09:00:00Z"}}"#,
+        )
+        .unwrap();
+        assert_eq!(code(&minimal), Code::NotInformed);
     }
 
     #[test]
@@ -570,7 +709,8 @@ mod rules {
             outcome,
             Outcome {
                 code: Code::B2bOptOut,
-                audience: Some(Audience::Professional)
+                audience: Some(Audience::Professional),
+                zone: None,
             }
         );
         assert_eq!(outcome.decision(), Decision::Allow);
@@ -675,6 +815,7 @@ mod explanations {
                                     Outcome {
                                         code: *code,
                                         audience,
+                                        zone: None,
                                     },
                                     *lang,
                                 );
@@ -803,6 +944,7 @@ mod properties {
             calls_last_30_days in 0u32..6,
             last_call_refusal_at in proptest::option::of(instant()),
             events in proptest::collection::vec(consent_event(), 0..6),
+            time_zone in proptest::option::of(select(ZONES.to_vec()).prop_map(|z| Zone::parse(z).unwrap())),
         ) -> ContactFacts {
             ContactFacts {
                 audience,
@@ -818,6 +960,7 @@ mod properties {
                 on_opposition_list: flags[3],
                 calls_last_30_days,
                 last_call_refusal_at,
+                time_zone,
                 events,
             }
         }
@@ -832,6 +975,7 @@ mod properties {
             product_category in proptest::option::weighted(0.9, category()),
             relates_to_profession in any::<bool>(),
             commercial in prop_oneof![4 => Just(true), 1 => Just(false)],
+            press in prop_oneof![4 => Just(false), 1 => Just(true)],
             contact in contact(),
         ) -> DecisionRequest {
             DecisionRequest {
@@ -839,7 +983,7 @@ mod properties {
                 at,
                 channel,
                 purpose,
-                campaign: Campaign { product_category, relates_to_profession, commercial },
+                campaign: Campaign { product_category, relates_to_profession, commercial, press },
                 contact,
             }
         }
@@ -960,7 +1104,18 @@ mod properties {
             })
     }
 
-    /// `decide` of bench/reference_screen.py, transcribed line by line as an independent oracle.
+    /// Zones the requests are drawn in: metropolitan France and overseas, and a half-hour one.
+    const ZONES: [&str; 5] = [
+        "Europe/Paris",
+        "Indian/Reunion",
+        "America/Cayenne",
+        "Pacific/Marquesas",
+        "Europe/Berlin",
+    ];
+
+    /// `decide` of bench/reference_screen.py with `--contract 2`, transcribed line by line as an
+    /// independent oracle (the contact's own zone for the hours, as the contract says; the
+    /// reference's data set is all metropolitan).
     mod reference {
         use super::*;
         use jiff::civil::Date;
@@ -992,6 +1147,9 @@ mod properties {
                 if e.action == Action::Grant && e.method == Method::PretickedCheckbox {
                     continue;
                 }
+                if e.action == Action::Grant && e.scope == ChannelScope::Any {
+                    continue;
+                }
                 if e.at > at {
                     continue;
                 }
@@ -1020,9 +1178,13 @@ mod properties {
                     return Code::RetentionExpired;
                 }
             }
+            let zone = k
+                .time_zone
+                .map_or(vigie_core::calendar::paris(), |z| z.time_zone());
+            let local = zone.to_datetime(at);
             if r.channel == Channel::Phone
                 && aud == Audience::Consumer
-                && !vigie_core::calendar::within_french_calling_hours(at)
+                && !vigie_core::calendar::CallingTime::of_local_time(local).is_open()
             {
                 return Code::OutsideCallingHours;
             }
@@ -1033,7 +1195,7 @@ mod properties {
                 if s == Some(Action::Grant) {
                     return Code::Consent;
                 }
-                if k.informed && r.campaign.relates_to_profession {
+                if k.informed && r.campaign.relates_to_profession && k.objection_offered {
                     return Code::B2bOptOut;
                 }
                 return Code::NotInformed;
@@ -1058,9 +1220,17 @@ mod properties {
                 if k.contract_active && customer_of_category {
                     return Code::Contract;
                 }
+                if r.campaign.press {
+                    return if k.informed && k.objection_offered {
+                        Code::OptOut
+                    } else {
+                        Code::NotInformed
+                    };
+                }
                 return Code::NoConsent;
             }
-            if k.on_opposition_list && !k.contract_active {
+            let exempt = r.campaign.press || (k.contract_active && customer_of_category);
+            if k.on_opposition_list && !exempt {
                 return Code::OppositionList;
             }
             if k.informed && k.objection_offered {

@@ -68,7 +68,12 @@ fn csv_of(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, DsarError> {
     let err = |e: csv::Error| DsarError::Archive(e.to_string());
     w.write_record(header).map_err(err)?;
     for r in rows {
-        w.write_record(r).map_err(err)?;
+        // People open these files in a spreadsheet: no cell may run as a formula.
+        w.write_record(
+            r.iter()
+                .map(|cell| vigie_core::spreadsheet::formula_safe(cell).into_owned()),
+        )
+        .map_err(err)?;
     }
     w.into_inner()
         .map_err(|e| DsarError::Archive(e.to_string()))
@@ -420,4 +425,28 @@ pub fn build(d: &Dossier) -> Result<Archive, DsarError> {
         file_name: format!("vigie-{}-request-{}.zip", d.organization.slug, d.request.id),
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The archive's CSV files are opened in spreadsheets: a name or a source someone typed as
+    /// a formula is shown, not run; machine columns stay as they are.
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://x\")".to_owned(),
+            "+33612345678".to_owned(),
+            "@C1".to_owned(),
+            "2026-11-24T09:30:00Z".to_owned(),
+            "true".to_owned(),
+            "Marie".to_owned(),
+        ]];
+        let written = csv_of(&["a", "b", "c", "d", "e", "f"], &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            "a,b,c,d,e,f\n\"'=HYPERLINK(\"\"http://x\"\")\",'+33612345678,'@C1,2026-11-24T09:30:00Z,true,Marie\n"
+        );
+    }
 }

@@ -100,7 +100,7 @@ const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Columns of contacts.csv, by position in [`CONTACTS`].
-mod contact_col {
+pub(crate) mod contact_col {
     use super::{CONTACTS, column};
     pub const CONTACT_REF: usize = column(&CONTACTS, "contact_ref");
     pub const EMAIL: usize = column(&CONTACTS, "email");
@@ -204,7 +204,11 @@ impl Columns {
 
     /// The field of column `i` (a position in the format, see [`column`]), trimmed; `None` when
     /// the file has no such column or the field is empty.
-    fn get<'r>(&self, record: &'r ByteRecord, i: usize) -> Result<Option<&'r str>, FieldError> {
+    pub(crate) fn get<'r>(
+        &self,
+        record: &'r ByteRecord,
+        i: usize,
+    ) -> Result<Option<&'r str>, FieldError> {
         match self.positions[i].and_then(|p| record.get(p)) {
             None => Ok(None),
             Some(bytes) => std::str::from_utf8(bytes)
@@ -259,8 +263,27 @@ fn parse_vocab<T: std::str::FromStr<Err = vigie_core::ParseVocabError>>(
         .map_err(|e| FieldError::new(column, e.to_string()))
 }
 
-fn text(value: Option<&str>) -> Option<String> {
-    value.map(str::to_owned)
+/// Longest free-text field, as the API accepts (names, sources, notice versions).
+const MAX_TEXT: usize = 256;
+
+/// A free-text column: at most 256 characters and no control character, as the API requires.
+/// A NUL would be refused by PostgreSQL's text columns after the whole file was read, and a
+/// line break has no place in a name or a source.
+fn text(column: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(v) = value else { return Ok(None) };
+    if v.chars().count() > MAX_TEXT {
+        return Err(FieldError::new(
+            column,
+            format!("at most {MAX_TEXT} characters"),
+        ));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            column,
+            "control characters are not allowed",
+        ));
+    }
+    Ok(Some(v.to_owned()))
 }
 
 /// A contacts.csv row.
@@ -283,21 +306,29 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
         .get(r, contact_col::CUSTOMER_CATEGORIES)?
         .map(|c| {
             c.split('|')
-                .map(|s| s.trim().to_owned())
+                .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .collect()
+                .map(|s| text("customer_categories", Some(s)).map(Option::unwrap_or_default))
+                .collect::<Result<Vec<_>, _>>()
         })
+        .transpose()?
         .unwrap_or_default();
+    if categories.len() > vigie_core::MAX_CUSTOMER_CATEGORIES {
+        return Err(FieldError::new(
+            "customer_categories",
+            format!("at most {} categories", vigie_core::MAX_CUSTOMER_CATEGORIES),
+        ));
+    }
     Ok(ContactData {
         contact_ref,
         email,
         phone,
-        first_name: text(cols.get(r, contact_col::FIRST_NAME)?),
-        last_name: text(cols.get(r, contact_col::LAST_NAME)?),
+        first_name: text("first_name", cols.get(r, contact_col::FIRST_NAME)?)?,
+        last_name: text("last_name", cols.get(r, contact_col::LAST_NAME)?)?,
         audience: parse_vocab::<Audience>("audience", cols.required(r, contact_col::AUDIENCE)?)?,
         customer: parse_bool("customer", cols.required(r, contact_col::CUSTOMER)?)?,
         customer_categories: categories,
-        collected_via: text(cols.get(r, contact_col::COLLECTED_VIA)?),
+        collected_via: text("collected_via", cols.get(r, contact_col::COLLECTED_VIA)?)?,
         collected_at: cols
             .get(r, contact_col::COLLECTED_AT)?
             .map(|v| parse_time("collected_at", v))
@@ -333,10 +364,10 @@ pub fn consent(
         contact_ref,
         NewConsentEvent {
             event,
-            notice_version: text(cols.get(r, consent_col::NOTICE_VERSION)?),
-            source: text(cols.get(r, consent_col::SOURCE)?),
-            ip: text(cols.get(r, consent_col::IP)?),
-            user_agent: text(cols.get(r, consent_col::USER_AGENT)?),
+            notice_version: text("notice_version", cols.get(r, consent_col::NOTICE_VERSION)?)?,
+            source: text("source", cols.get(r, consent_col::SOURCE)?)?,
+            ip: text("ip", cols.get(r, consent_col::IP)?)?,
+            user_agent: text("user_agent", cols.get(r, consent_col::USER_AGENT)?)?,
         },
     ))
 }
@@ -386,8 +417,8 @@ pub fn call(
         to,
         at: parse_time("at", cols.required(r, call_col::AT)?)?,
         outcome: parse_vocab("outcome", cols.required(r, call_col::OUTCOME)?)?,
-        campaign: text(cols.get(r, call_col::CAMPAIGN)?),
-        agent: text(cols.get(r, call_col::AGENT)?),
+        campaign: text("campaign", cols.get(r, call_col::CAMPAIGN)?)?,
+        agent: text("agent", cols.get(r, call_col::AGENT)?)?,
     })
 }
 

@@ -7,6 +7,11 @@ use vigie_import::{ImportError, ImportKind, ImportOptions, import_file};
 use vigie_store::testing::TestStore;
 use vigie_store::{ContactQuery, DEFAULT_ORG, Organization, Store, both_stores};
 
+#[path = "import/fuzz.rs"]
+mod fuzz;
+#[path = "import/malformed.rs"]
+mod malformed;
+
 const CONTACTS: &str = "\
 contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted
 C00000001, Marie.Martin1@GMAIL.com ,06 12 34 56 78,consumer,true,optics|audio,web_form,2024-03-01T10:00:00Z,true,true,false,false

@@ -6,7 +6,8 @@
 //!  "at": "2026-11-24T10:30:00+01:00"}
 //! ```
 //! `jurisdiction`, `purpose`, `channel` and `at` are required; `product_category` (none),
-//! `relates_to_profession` (false), `commercial` (true), `sender` and `name` are optional. Any
+//! `relates_to_profession` (false), `commercial` (true), `press` (false: an offer of newspapers,
+//! periodicals or magazines), `sender` and `name` are optional. Any
 //! other field is refused, so that a misspelt option never passes silently. Errors name the field.
 
 use serde::Deserialize;
@@ -53,6 +54,8 @@ struct CampaignFile {
     relates_to_profession: bool,
     #[serde(default = "commercial_by_default")]
     commercial: bool,
+    #[serde(default)]
+    press: bool,
     #[serde(default)]
     sender: Option<String>,
     #[serde(default)]
@@ -120,6 +123,7 @@ impl CampaignSpec {
                 product_category,
                 relates_to_profession: file.relates_to_profession,
                 commercial: file.commercial,
+                press: file.press,
             },
             sender: file.sender,
             name: file.name,
@@ -163,6 +167,12 @@ mod tests {
         let sms = CampaignSpec::parse(&EMAIL.replace("\"email\"", "\"sms\"")).unwrap();
         assert_eq!(sms.identifier, Identifier::Phone);
         assert_eq!(sms.default_region(), Region::FR);
+        assert!(!c.campaign.press);
+        let press = EMAIL.replace(
+            "\"channel\": \"email\"",
+            "\"channel\": \"phone\", \"press\": true",
+        );
+        assert!(CampaignSpec::parse(&press).unwrap().campaign.press);
     }
 
     #[test]

@@ -20,8 +20,8 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 use vigie_core::{
-    Audience, CallCount, CallWindow, Channel, Code, ConsentEvent, ContactView, DecisionContext,
-    Email, PhoneE164, Region, RulePack, suppression_hash,
+    Audience, CallCount, CallWindows, Channel, Code, ConsentEvent, ContactView, DecisionContext,
+    Email, PhoneE164, Region, RulePack, Zone, suppression_hash,
 };
 use vigie_store::OrgCrypto;
 use vigie_store::vault::IndexKey;
@@ -54,6 +54,11 @@ pub enum TargetsError {
     },
     #[error("the targets file's header cannot be read: {0}")]
     Header(String),
+    #[error(
+        "line {line} of the targets file: a quoted field opened on this line is not closed on it \
+         (unbalanced \"); the list was not screened"
+    )]
+    UnclosedQuote { line: u64 },
     #[error("reading the targets: {0}")]
     Read(std::io::Error),
     #[error("writing the decisions: {0}")]
@@ -154,8 +159,11 @@ pub struct Screener<'a> {
     sets_with_category: Vec<bool>,
     /// The opposition list is about phone numbers: it applies to channels that use them.
     opposition_applies: bool,
-    /// Where calls are limited (the phone channel): the 30 days in which attempts count.
-    call_window: Option<CallWindow>,
+    /// Where calls are limited (the phone channel): the 30 days in which attempts count, on each
+    /// consumer's own calendar.
+    call_windows: Option<CallWindows>,
+    /// Calling hours are the consumer's own (D223-9): for calls, the zone of each number.
+    zones_apply: bool,
 }
 
 impl<'a> Screener<'a> {
@@ -177,15 +185,21 @@ impl<'a> Screener<'a> {
         let sets_with_category = (0..snapshot.category_sets() as u32)
             .map(|s| category.is_some_and(|c| snapshot.set_contains(s, c)))
             .collect();
-        let ctx = spec.context();
-        // Counted on the jurisdiction's calendar, as stored decisions count them.
-        let call_window = (spec.channel == Channel::Phone)
-            .then(|| CallWindow::before(ctx.at().instant(), ctx.jurisdiction().time_zone()));
+        // Every zone a number can imply, resolved once for the run.
+        let ctx = spec.context().with_zones(Zone::phone_zones());
+        let call_windows = (spec.channel == Channel::Phone).then(|| {
+            CallWindows::new(
+                ctx.at().instant(),
+                ctx.jurisdiction().time_zone(),
+                Zone::phone_zones(),
+            )
+        });
         Ok(Screener {
             snapshot,
             index: &crypto.index,
             ctx,
-            call_window,
+            call_windows,
+            zones_apply: spec.channel == Channel::Phone,
             identifier: spec.identifier,
             region,
             channel_label: spec.channel.to_string(),
@@ -219,6 +233,7 @@ impl<'a> Screener<'a> {
                 Ok(email) => Stage::Identified {
                     sha256: suppression_hash(email.as_str()),
                     blind_index: self.index.email_index(&email),
+                    zone: None,
                 },
                 Err(_) => Stage::Decided(Code::InvalidIdentifier),
             },
@@ -226,6 +241,12 @@ impl<'a> Screener<'a> {
                 Ok(phone) => Stage::Identified {
                     sha256: suppression_hash(phone.as_str()),
                     blind_index: self.index.phone_index(&phone),
+                    // The number screened is the contact's (found by its blind index).
+                    zone: if self.zones_apply {
+                        Zone::of_phone(&phone)
+                    } else {
+                        None
+                    },
                 },
                 Err(_) => Stage::Decided(Code::InvalidIdentifier),
             },
@@ -249,6 +270,8 @@ impl<'a> Screener<'a> {
         let mut bytes_read = 0u64;
         let mut output_bytes = 0u64;
         let mut rows = 0u64;
+        // Line ends (`\n`) before the block: the line an error names.
+        let mut lines_before = 0u64;
         let mut counts = Counts::default();
         let mut column: Option<usize> = None;
         let mut pending: Vec<Vec<u8>> = Vec::new();
@@ -313,14 +336,21 @@ impl<'a> Screener<'a> {
             let col = column.expect("the header was read");
             let data = &buf[start..cut];
             let unhashed = &buf[hashed.min(buf.len())..];
-            let (decided, written) = rayon::join(
-                || self.screen_block(data, col, rows),
+            let lines_before_data = lines_before + count_line_ends(&buf[..start]);
+            let (decided, (written, block_lines)) = rayon::join(
+                || self.screen_block(data, col, rows, lines_before_data),
                 || {
                     input_hash.update(unhashed);
-                    write_out(&mut pending, &mut output_hash, &mut output)
+                    let lines = count_line_ends(data);
+                    (
+                        write_out(&mut pending, &mut output_hash, &mut output),
+                        lines,
+                    )
                 },
             );
             output_bytes += written?;
+            let decided = decided?;
+            lines_before = lines_before_data + block_lines;
             rows += decided.rows;
             counts.add(&decided.counts);
             pending = decided.outputs;
@@ -348,8 +378,15 @@ impl<'a> Screener<'a> {
         })
     }
 
-    /// Decides the complete records of `data`; their rows are numbered from `rows_before + 1`.
-    fn screen_block(&self, data: &[u8], column: usize, rows_before: u64) -> Decided {
+    /// Decides the complete records of `data`; their rows are numbered from `rows_before + 1`,
+    /// and `data` starts after `lines_before` line ends of the file.
+    fn screen_block(
+        &self,
+        data: &[u8],
+        column: usize,
+        rows_before: u64,
+        lines_before: u64,
+    ) -> Result<Decided, TargetsError> {
         let codes: Vec<Vec<u8>> = if memchr::memchr(b'"', data).is_none() {
             pieces(data)
                 .par_iter()
@@ -371,7 +408,10 @@ impl<'a> Screener<'a> {
                 })
                 .collect()
         } else {
-            let fields = quoted_fields(data, column);
+            let fields =
+                quoted_fields(data, column).map_err(|line| TargetsError::UnclosedQuote {
+                    line: lines_before + line,
+                })?;
             fields
                 .par_chunks(2048)
                 .map(|chunk| {
@@ -400,11 +440,11 @@ impl<'a> Screener<'a> {
         for c in &counts {
             total.add(c);
         }
-        Decided {
+        Ok(Decided {
             rows: next - rows_before - 1,
             counts: total,
             outputs,
-        }
+        })
     }
 }
 
@@ -417,8 +457,10 @@ enum Stage {
     Identified {
         sha256: [u8; 32],
         blind_index: vigie_store::Digest16,
+        /// The zone the screened number implies, where calling hours apply.
+        zone: Option<Zone>,
     },
-    Found(Record),
+    Found(Record, Option<Zone>),
 }
 
 /// Decides rows in order through a three-step pipeline over batches of [`BATCH`] rows: a
@@ -457,6 +499,7 @@ impl<'s, 'a> Rows<'s, 'a> {
             if let Stage::Identified {
                 sha256,
                 blind_index,
+                ..
             } = &stage
             {
                 screener.snapshot.prefetch_suppressed(sha256);
@@ -494,6 +537,7 @@ impl<'s, 'a> Rows<'s, 'a> {
             if let Stage::Identified {
                 sha256,
                 blind_index,
+                zone,
             } = stage
             {
                 *stage = if snapshot.suppressed(sha256) {
@@ -502,7 +546,7 @@ impl<'s, 'a> Rows<'s, 'a> {
                     match snapshot.contact(blind_index) {
                         Some(record) => {
                             snapshot.prefetch_events(&record);
-                            Stage::Found(record)
+                            Stage::Found(record, *zone)
                         }
                         None => Stage::Decided(Code::UnknownContact),
                     }
@@ -516,14 +560,16 @@ impl<'s, 'a> Rows<'s, 'a> {
         for stage in &self.batches[slot] {
             let code = match stage {
                 Stage::Decided(code) => *code,
-                Stage::Found(record) => {
+                Stage::Found(record, zone) => {
                     screener.snapshot.events_into(record, &mut self.events);
                     let view = View {
                         record: *record,
+                        zone: *zone,
                         events: &self.events,
                         calls: screener
-                            .call_window
-                            .map(|w| screener.snapshot.call_count(record, w))
+                            .call_windows
+                            .as_ref()
+                            .map(|w| screener.snapshot.call_count(record, w.of(*zone)))
                             .unwrap_or_default(),
                         bought_category: screener.sets_with_category[record.set as usize],
                         screener,
@@ -564,6 +610,8 @@ fn format_rows(codes: &[u8], first: u64) -> (Vec<u8>, Counts) {
 /// The engine's view of a snapshot record.
 struct View<'v> {
     record: Record,
+    /// The zone the screened number implies.
+    zone: Option<Zone>,
     events: &'v [ConsentEvent],
     calls: CallCount,
     bought_category: bool,
@@ -622,6 +670,9 @@ impl ContactView for View<'_> {
     }
     fn events(&self) -> &[ConsentEvent] {
         self.events
+    }
+    fn time_zone(&self) -> Option<Zone> {
+        self.zone
     }
 }
 
@@ -719,7 +770,11 @@ fn record_ends(buf: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// Field `column` of every record of quoted CSV (complete records), read by the `csv` crate;
 /// blank lines are skipped, `None` for a record with fewer fields.
-fn quoted_fields(data: &[u8], column: usize) -> Vec<Option<Vec<u8>>> {
+///
+/// A field holding a line break is refused with the line (from 1) its record starts on: Python's
+/// csv module would read it, but in a list of people to reach it is a quote left open, which
+/// reads the following rows into one field and leaves them unscreened (issue 18, defect 3).
+fn quoted_fields(data: &[u8], column: usize) -> Result<Vec<Option<Vec<u8>>>, u64> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -728,9 +783,17 @@ fn quoted_fields(data: &[u8], column: usize) -> Vec<Option<Vec<u8>>> {
     let mut out = Vec::new();
     // Reading from memory cannot fail; a malformed record reads as far as it goes.
     while reader.read_byte_record(&mut record).unwrap_or(false) {
+        if memchr::memchr2(b'\n', b'\r', record.as_slice()).is_some() {
+            return Err(record.position().map_or(1, |p| p.line()));
+        }
         out.push(record.get(column).map(<[u8]>::to_vec));
     }
-    out
+    Ok(out)
+}
+
+/// The `\n` in `data`: lines as the csv crate counts them.
+fn count_line_ends(data: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', data).count() as u64
 }
 
 /// Reads the header record at the start of `data`: the position of `identifier`'s column (the
@@ -820,12 +883,22 @@ mod tests {
 
     #[test]
     fn quoted_fields_skip_blank_lines_like_python() {
-        let got = quoted_fields(b"\"a,b\",1\n\n\"\",2\nx\n", 0);
+        let got = quoted_fields(b"\"a,b\",1\n\n\"\",2\nx\n", 0).unwrap();
         assert_eq!(
             got,
             [Some(b"a,b".to_vec()), Some(Vec::new()), Some(b"x".to_vec())]
         );
-        assert_eq!(quoted_fields(b"\"a\"\n", 1), [None]);
+        assert_eq!(quoted_fields(b"\"a\"\n", 1).unwrap(), [None]);
+    }
+
+    #[test]
+    fn a_quote_left_open_names_the_line_it_opened_on() {
+        // Line 3 opens a quote that line 4 closes: Python would read one record "b\nc".
+        assert_eq!(
+            quoted_fields(b"a,1\n\"x\",2\n\"b,3\nc\",4\nd,5\n", 0),
+            Err(3)
+        );
+        assert_eq!(quoted_fields(b"\"a\r\nb\"\n", 0), Err(1));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
 /// (FR); e-mail addresses are trimmed and lower-cased. Personal fields are encrypted at rest.
 #[utoipa::path(post, path = "/api/v1/contacts", tag = TAG_CONTACTS,
     params(OrgHeader),
-    request_body = ContactInput,
+    request_body = NewContactInput,
     responses(
         (status = 201, description = "Created", body = ContactOut),
         (status = 400, description = "A field is missing or invalid", body = ErrorBody),
@@ -140,8 +140,9 @@ pub async fn list_contacts(
     } else {
         "contact.list"
     };
-    caller.audit(&state, action, None).await?;
     let page = state.store().contacts(org.id, &query).await?;
+    let refs = page.contacts.iter().map(|c| c.data.contact_ref.as_str());
+    caller.audit_set(&state, action, "contacts", refs).await?;
     Ok(Json(ContactPageOut {
         contacts: page.contacts.into_iter().map(Into::into).collect(),
         next_after_id: page.next_after_id,
@@ -366,6 +367,8 @@ pub struct DecisionQuery {
     pub relates_to_profession: Option<bool>,
     /// `false` for a non-commercial appeal (default true).
     pub commercial: Option<bool>,
+    /// An offer of newspapers, periodicals or magazines (default false).
+    pub press: Option<bool>,
 }
 
 impl DecisionQuery {
@@ -388,6 +391,7 @@ impl DecisionQuery {
                 product_category,
                 relates_to_profession: self.relates_to_profession.unwrap_or(false),
                 commercial: self.commercial.unwrap_or(true),
+                press: self.press.unwrap_or(false),
             },
         })
     }
@@ -515,9 +519,10 @@ pub struct OrgHeader {
 }
 
 /// A decision request (DECISIONS.md). Fields other than `jurisdiction`, `at`, `channel`,
-/// `purpose` and `contact.audience` may be left out and take the contract's defaults. Unknown
-/// fields are refused.
+/// `purpose` and `contact.audience` may be left out and take the contract's defaults; only the
+/// ones the contract shows as nullable may be `null`. Unknown fields are refused.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DecisionRequestDoc {
     #[schema(value_type = JurisdictionName)]
@@ -529,49 +534,82 @@ pub struct DecisionRequestDoc {
     channel: String,
     #[schema(value_type = PurposeName)]
     purpose: String,
+    #[schema(nullable = false)]
     campaign: Option<CampaignDoc>,
     contact: ContactFactsDoc,
 }
 
 /// What the campaign says about its message.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CampaignDoc {
     #[schema(example = "optics")]
     product_category: Option<String>,
     /// Default false.
+    #[schema(nullable = false)]
     relates_to_profession: Option<bool>,
     /// Default true; false for a non-commercial appeal.
+    #[schema(nullable = false)]
     commercial: Option<bool>,
+    /// Default false; true for the supply of newspapers, periodicals or magazines (outside
+    /// Bloctel and the opt-in rule for consumer calls, not outside the calling hours).
+    #[schema(nullable = false)]
+    press: Option<bool>,
 }
+
+// The document's bounds below are literals (utoipa's attributes take no paths): keep them the
+// core's.
+const _: () = assert!(vigie_core::MAX_REQUEST_EVENTS == 10_000);
+const _: () = assert!(vigie_core::MAX_CUSTOMER_CATEGORIES == 64);
 
 /// The facts about the contact.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ContactFactsDoc {
     #[schema(value_type = AudienceName)]
     audience: String,
+    #[schema(nullable = false)]
     customer: Option<bool>,
+    /// At most 64.
+    #[schema(nullable = false, max_items = 64)]
     customer_categories: Option<Vec<String>>,
+    #[schema(nullable = false)]
     contract_active: Option<bool>,
     #[schema(format = DateTime)]
     collected_at: Option<String>,
     collected_via: Option<String>,
-    /// Default true.
+    /// Default false: what was not recorded is not presumed.
+    #[schema(nullable = false)]
     informed: Option<bool>,
-    /// Default true.
+    /// Default false: what was not recorded is not presumed.
+    #[schema(nullable = false)]
     objection_offered: Option<bool>,
+    #[schema(nullable = false)]
     restricted: Option<bool>,
+    #[schema(nullable = false)]
     suppressed: Option<bool>,
+    #[schema(nullable = false)]
     on_opposition_list: Option<bool>,
+    /// 0 to 4294967295.
+    #[schema(nullable = false, format = Int64, maximum = 4294967295.0)]
     calls_last_30_days: Option<u32>,
     #[schema(format = DateTime)]
     last_call_refusal_at: Option<String>,
+    /// The consumer's IANA time zone (calling hours are read in it); default: the
+    /// jurisdiction's (FR Europe/Paris, DE Europe/Berlin, UK Europe/London). `null` reads as
+    /// absent.
+    #[schema(example = "Indian/Reunion")]
+    time_zone: Option<String>,
+    /// At most 10,000.
+    #[schema(nullable = false, max_items = 10000)]
     events: Option<Vec<ConsentEventDoc>>,
 }
 
 /// A consent ledger event as the rules read it.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ConsentEventDoc {
     #[schema(value_type = ChannelScopeName)]

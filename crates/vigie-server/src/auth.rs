@@ -16,17 +16,20 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use vigie_core::{Permission, Role};
+use vigie_core::{Lang, Permission, Role};
 use vigie_store::{ApiToken, AuditEvent, DEFAULT_ORG, Organization, Session, SessionPolicy};
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ORG_HEADER, unknown_org};
+use crate::html::W;
+use crate::html::lang::PageLang;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "vigie_session";
@@ -76,6 +79,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // audit trail
     ("GET", "/api/v1/audit", AuditRead),
     ("GET", "/api/v1/audit/export", AuditRead),
+    ("GET", "/api/v1/audit/verify", AuditRead),
     // members and tokens
     ("GET", "/api/v1/users", UsersManage),
     ("POST", "/api/v1/users", UsersManage),
@@ -139,8 +143,10 @@ pub fn route_permission(method: &Method, path: &str) -> Option<Permission> {
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     pub sessions: SessionPolicy,
-    /// Mark cookies `Secure` (serve behind HTTPS).
+    /// Mark every cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` with this max-age (serve behind HTTPS only).
+    pub hsts: Option<Duration>,
     /// Requests per second a client address may make to public routes, after a burst.
     pub public_rate: f64,
     pub public_burst: f64,
@@ -160,6 +166,7 @@ impl Default for AuthConfig {
         AuthConfig {
             sessions: SessionPolicy::default(),
             secure_cookies: false,
+            hsts: None,
             public_rate: 20.0,
             public_burst: 100.0,
             login_per_minute: 10.0,
@@ -199,72 +206,78 @@ impl RateLimiter {
     }
 }
 
-/// Tokens recently looked up, by the SHA-256 of their secret, for a few seconds: an API client
-/// sending thousands of requests a second costs one store read per token and period, not one
-/// per request. A revocation through this server takes effect at once (it empties the cache);
-/// one made elsewhere (the CLI, another server) within [`TOKEN_CACHE_TTL`].
+/// When each token's use was last written to the store (`last_used_at`), by the SHA-256 of its
+/// secret: an API client sending thousands of requests a second costs one write per token and
+/// period, not one per request. Tokens themselves are read from the store at every request
+/// (one indexed read, as a session is), so a revocation — through this server, the CLI or
+/// another server — takes effect at the next request.
 #[derive(Debug, Default)]
-pub(crate) struct TokenCache {
-    tokens: Mutex<HashMap<[u8; 32], (ApiToken, Instant)>>,
+pub(crate) struct TokenUse {
+    noted: Mutex<HashMap<[u8; 32], Instant>>,
 }
 
-/// How long a looked-up token is trusted without asking the store again.
-pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
+/// How often a token's use is written to the store at most.
+pub const TOKEN_USE_PERIOD: Duration = Duration::from_secs(10);
 
 fn secret_key(secret: &str) -> [u8; 32] {
     use sha2::Digest as _;
     sha2::Sha256::digest(secret.as_bytes()).into()
 }
 
-impl TokenCache {
-    pub(crate) fn get(&self, secret: &str) -> Option<ApiToken> {
-        let tokens = self.tokens.lock().expect("token cache");
-        let (token, at) = tokens.get(&secret_key(secret))?;
-        (at.elapsed() < TOKEN_CACHE_TTL).then(|| token.clone())
-    }
-
-    pub(crate) fn put(&self, secret: &str, token: ApiToken) {
-        let mut tokens = self.tokens.lock().expect("token cache");
-        if tokens.len() > 10_000 {
-            tokens.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
+impl TokenUse {
+    /// Whether the token's use is due to be written (none written in the last period); if so,
+    /// counts it as written now.
+    pub(crate) fn due(&self, secret: &str) -> bool {
+        let mut noted = self.noted.lock().expect("token uses");
+        if noted.len() > 10_000 {
+            noted.retain(|_, at| at.elapsed() < TOKEN_USE_PERIOD);
         }
-        tokens.insert(secret_key(secret), (token, Instant::now()));
-    }
-
-    pub(crate) fn clear(&self) {
-        self.tokens.lock().expect("token cache").clear();
+        let now = Instant::now();
+        match noted.insert(secret_key(secret), now) {
+            Some(at) if now.duration_since(at) < TOKEN_USE_PERIOD => {
+                // Keep the time of the last write, not of this request.
+                noted.insert(secret_key(secret), at);
+                false
+            }
+            _ => true,
+        }
     }
 }
 
-/// Failed sign-ins per account: after a few in a row, the account is held back for a while.
-#[derive(Debug, Default)]
-pub(crate) struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Option<Instant>)>>,
+/// How long sign-ins to `account` are still held back after failures (kept in the store, so a
+/// restart does not lift it). A store failure holds nothing back but is logged: the password
+/// check that follows still runs.
+pub(crate) async fn account_hold(state: &AppState, account: &str) -> Option<Duration> {
+    state
+        .store()
+        .sign_in_hold(account)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "sign-in holds unreadable");
+            None
+        })
 }
 
-impl LoginThrottle {
-    /// How long `account` must still wait, if it is held back.
-    pub(crate) fn wait(&self, account: &str) -> Option<Duration> {
-        let failures = self.failures.lock().expect("login throttle");
-        let until = failures.get(account)?.1?;
-        until.checked_duration_since(Instant::now())
+/// Counts a failed sign-in to `account`; enough in a row hold it back (`AuthConfig`).
+pub(crate) async fn account_failed(state: &AppState, account: &str) {
+    let config = state.auth_config();
+    if let Err(e) = state
+        .store()
+        .sign_in_failed(
+            account,
+            config.login_failures_before_lock,
+            config.login_lock,
+        )
+        .await
+    {
+        tracing::error!(error = %e, "a failed sign-in could not be counted");
     }
+}
 
-    pub(crate) fn failed(&self, account: &str, config: &AuthConfig) {
-        let mut failures = self.failures.lock().expect("login throttle");
-        let (count, until) = failures.entry(account.to_owned()).or_default();
-        *count += 1;
-        if *count >= config.login_failures_before_lock {
-            let doublings = (*count - config.login_failures_before_lock).min(4);
-            *until = Some(Instant::now() + config.login_lock * 2u32.pow(doublings));
-        }
-    }
-
-    pub(crate) fn succeeded(&self, account: &str) {
-        self.failures
-            .lock()
-            .expect("login throttle")
-            .remove(account);
+/// A successful sign-in lifts the account's hold.
+pub(crate) async fn account_succeeded(state: &AppState, account: &str) {
+    if let Err(e) = state.store().sign_in_succeeded(account).await {
+        tracing::error!(error = %e, "a sign-in hold could not be lifted");
     }
 }
 
@@ -313,6 +326,27 @@ impl Caller {
             Who::User { role, .. } => role.grants(p),
             Who::Token(t) => p.allowed_by(&t.scopes),
         }
+    }
+
+    /// Records a read of many records in the audit trail, naming every one read
+    /// (`contacts:C0001,C0002`, `contacts:` for none): the trail then answers "who saw this
+    /// person's data" for lists and searches as for single reads. Called with the page read,
+    /// before it is answered.
+    pub async fn audit_set<'a>(
+        &self,
+        state: &AppState,
+        action: &str,
+        kind: &str,
+        refs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), ApiError> {
+        let mut target = format!("{kind}:");
+        for (i, r) in refs.into_iter().enumerate() {
+            if i > 0 {
+                target.push(',');
+            }
+            target.push_str(r);
+        }
+        self.audit(state, action, Some(target)).await
     }
 
     /// Records an access or a change in the organization's audit trail. A failure to record is
@@ -418,7 +452,7 @@ fn is_api(path: &str) -> bool {
 
 fn too_many(wait: Duration, api: bool) -> Response {
     let secs = wait.as_secs().max(1);
-    let mut r = if api {
+    let r = if api {
         ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -433,9 +467,15 @@ fn too_many(wait: Duration, api: bool) -> Response {
         )
             .into_response()
     };
+    with_retry_after(r, wait)
+}
+
+/// Adds `Retry-After` (whole seconds, at least 1) to a 429: clients and proxies learn when to
+/// come back instead of retrying at once.
+pub fn with_retry_after(mut r: Response, wait: Duration) -> Response {
     r.headers_mut().insert(
         header::RETRY_AFTER,
-        HeaderValue::from_str(&secs.to_string()).expect("digits"),
+        HeaderValue::from(wait.as_secs().max(1)),
     );
     r
 }
@@ -450,18 +490,60 @@ fn unauthenticated(api: bool, code: &'static str, message: &str, path_and_query:
         );
         r
     } else {
-        let next = crate::ui::pct(path_and_query);
+        let next = crate::html::pct(path_and_query);
         Redirect::to(&format!("/login?next={next}")).into_response()
     }
 }
 
-fn forbidden(api: bool, p: Permission) -> Response {
-    let message = format!("this needs the permission {p}, which your role or token does not have");
+fn forbidden(api: bool, p: Permission, lang: Lang) -> Response {
     if api {
+        let message =
+            format!("this needs the permission {p}, which your role or token does not have");
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", message).into_response()
     } else {
-        crate::ui::error_page(StatusCode::FORBIDDEN, "Accès refusé / Forbidden", &message)
+        crate::html::error_page(
+            lang,
+            StatusCode::FORBIDDEN,
+            W::Forbidden.t(lang),
+            W::ForbiddenText.t(lang),
+        )
     }
+}
+
+/// The largest form body the gate reads for its CSRF field; a larger urlencoded body is refused.
+const CSRF_FORM_LIMIT: usize = 64 * 1024;
+
+/// Whether a change made with a session cookie carries the session's CSRF token: in the
+/// `x-csrf-token` header (API calls, scripts), or in the `csrf` field of an urlencoded form
+/// (the pages' forms). The body read for the field is handed on unchanged.
+async fn csrf_sent(parts: &Parts, body: Body, expected: &str) -> (bool, Body) {
+    if let Some(sent) = parts.headers.get(CSRF_HEADER) {
+        return (sent.as_bytes() == expected.as_bytes(), body);
+    }
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (false, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, CSRF_FORM_LIMIT).await else {
+        return (false, Body::empty());
+    };
+    let ok = form_urlencoded_field(&bytes, "csrf").is_some_and(|v| v == expected);
+    (ok, Body::from(bytes))
+}
+
+/// The first value of `name` in an urlencoded body (CSRF tokens are hex: no decoding needed
+/// beyond `+`, which a valid token never holds).
+fn form_urlencoded_field<'a>(body: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
 }
 
 /// The organization slug a request names: the `Vigie-Org` header, else `?org=`.
@@ -517,7 +599,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         return next.run(req).await;
     }
 
-    let (mut parts, body) = req.into_parts();
+    let (mut parts, mut body) = req.into_parts();
     let path_and_query = parts
         .uri
         .path_and_query()
@@ -542,21 +624,17 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         .map(|t| t.trim().to_owned());
 
     let caller = if let Some(secret) = bearer {
-        let token = match state.limits().tokens.get(&secret) {
-            Some(t) => Some(t),
-            None => match state.store().token_by_secret(&secret).await {
-                Ok(t) => {
-                    if let Some(t) = &t {
-                        state.limits().tokens.put(&secret, t.clone());
-                        if let Err(e) = state.store().touch_token(&t.id).await {
-                            tracing::warn!(error = %e, "could not note a token's use");
-                        }
-                    }
-                    t
-                }
-                Err(e) => return ApiError::from(e).into_response(),
-            },
+        let token = match state.store().token_by_secret(&secret).await {
+            Ok(t) => t,
+            Err(e) => return ApiError::from(e).into_response(),
         };
+        if let Some(t) = &token
+            && t.revoked_at.is_none()
+            && state.limits().tokens.due(&secret)
+            && let Err(e) = state.store().touch_token(&t.id).await
+        {
+            tracing::warn!(error = %e, "could not note a token's use");
+        }
         let Some(token) = token else {
             return unauthenticated(
                 true,
@@ -623,18 +701,29 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             };
         }
         // CSRF: a cookie travels with any request, so a change made with one must prove it
-        // comes from our own pages. API calls send the session's token in a header; the UI's
-        // forms carry it in a field that their handlers check.
+        // comes from our own pages or from a script that read the token: checked here, for
+        // every route, so that a new form cannot forget it.
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if unsafe_method && api {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent != Some(session.csrf.as_str()) {
-                return ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "csrf",
-                    format!("{CSRF_HEADER}: missing or wrong: a change made with a session cookie must carry the session's CSRF token"),
-                )
-                .into_response();
+        if unsafe_method {
+            let (ok, kept) = csrf_sent(&parts, body, &session.csrf).await;
+            body = kept;
+            if !ok {
+                return if api {
+                    ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf",
+                        format!("{CSRF_HEADER}: missing or wrong: a change made with a session cookie must carry the session's CSRF token"),
+                    )
+                    .into_response()
+                } else {
+                    let lang = PageLang::of(&parts);
+                    crate::html::error_page(
+                        lang,
+                        StatusCode::FORBIDDEN,
+                        W::Forbidden.t(lang),
+                        W::FormExpired.t(lang),
+                    )
+                };
             }
         }
         let memberships = match state.store().memberships(session.user.id).await {
@@ -653,10 +742,12 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
             return if api {
                 unknown_org(&slug).into_response()
             } else {
-                crate::ui::error_page(
+                let lang = PageLang::of(&parts);
+                crate::html::error_page(
+                    lang,
                     StatusCode::NOT_FOUND,
-                    "Organisation inconnue / Unknown organization",
-                    &slug,
+                    W::UnknownOrganization.t(lang),
+                    &format!("{} ({slug})", W::UnknownOrganizationText.t(lang)),
                 )
             };
         };
@@ -686,7 +777,7 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
     };
 
     if !caller.may(permission) {
-        return forbidden(api, permission);
+        return forbidden(api, permission, PageLang::of(&parts));
     }
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, body)).await
@@ -704,21 +795,6 @@ mod tests {
         let wait = l.take("a", 1.0, 2.0).unwrap_err();
         assert!(wait <= Duration::from_secs(1));
         assert!(l.take("b", 1.0, 2.0).is_ok(), "one key's bucket is its own");
-    }
-
-    #[test]
-    fn accounts_are_held_back_after_failures_then_released_by_success() {
-        let t = LoginThrottle::default();
-        let config = AuthConfig::default();
-        for _ in 0..config.login_failures_before_lock - 1 {
-            t.failed("a@example.org", &config);
-        }
-        assert!(t.wait("a@example.org").is_none());
-        t.failed("a@example.org", &config);
-        assert!(t.wait("a@example.org").is_some());
-        assert!(t.wait("b@example.org").is_none());
-        t.succeeded("a@example.org");
-        assert!(t.wait("a@example.org").is_none());
     }
 
     #[test]
@@ -760,5 +836,70 @@ mod tests {
         assert!(
             set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure")
         );
+    }
+
+    /// The `.route(path, get(…).post(…))` calls of the modules that build routes by hand
+    /// (the API's routes come from its OpenAPI annotations and are checked by an integration
+    /// test): each (method, path) must be in [`ROUTES`].
+    #[test]
+    fn every_route_of_the_router_is_in_the_table() {
+        let sources = [
+            ("ui.rs", include_str!("ui.rs")),
+            ("login.rs", include_str!("login.rs")),
+            ("privacy.rs", include_str!("privacy.rs")),
+            ("requests_ui.rs", include_str!("requests_ui.rs")),
+            ("lib.rs", include_str!("lib.rs")),
+            ("screenings.rs", include_str!("screenings.rs")),
+            ("admin.rs", include_str!("admin.rs")),
+        ];
+        let mut seen = 0;
+        for (file, text) in sources {
+            for (i, _) in text.match_indices(".route(") {
+                let call = &text[i + ".route(".len()..];
+                let Some(path) = call
+                    .trim_start()
+                    .strip_prefix('"')
+                    .and_then(|r| r.split('"').next())
+                else {
+                    continue; // not a literal path: not a route declaration
+                };
+                // The handlers of this route: up to the call's closing parenthesis.
+                let mut depth = 1;
+                let end = call
+                    .char_indices()
+                    .find(|(_, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .map_or(call.len(), |(e, _)| e);
+                let handlers = &call[..end];
+                for (word, method) in [
+                    ("get(", "GET"),
+                    ("post(", "POST"),
+                    ("put(", "PUT"),
+                    ("patch(", "PATCH"),
+                    ("delete(", "DELETE"),
+                ] {
+                    let named = handlers.match_indices(word).any(|(at, _)| {
+                        at == 0
+                            || !handlers.as_bytes()[at - 1].is_ascii_alphanumeric()
+                                && handlers.as_bytes()[at - 1] != b'_'
+                    });
+                    if named {
+                        assert!(
+                            route_permission(&Method::from_bytes(method.as_bytes()).unwrap(), path)
+                                .is_some(),
+                            "{file}: {method} {path} is served but not declared in ROUTES"
+                        );
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen >= 20, "the UI's routes were found: {seen}");
     }
 }

@@ -3,7 +3,7 @@
 
 use vigie_core::{
     CallWindow, Campaign, Channel, ContactFacts, DecisionRequest, DecisionResponse, Jurisdiction,
-    Lang, Moment, Purpose, decide,
+    Lang, Moment, Purpose, Zone, decide,
 };
 use vigie_store::{Contact, OrgId, StoredEvent};
 
@@ -90,10 +90,15 @@ pub async fn decide_stored(
     facts.restricted = d.restricted;
     facts.suppressed = suppressed;
     facts.on_opposition_list = on_opposition_list;
-    // The call log, counted by the core's rule; only phone calls are limited by it, so other
-    // channels do not read it.
+    // No zone is recorded for a contact yet: the one its phone number implies.
+    facts.time_zone = Zone::of_contact(None, d.phone.as_ref());
+    // The call log, counted by the core's rule on the consumer's own calendar; only phone calls
+    // are limited by it, so other channels do not read it.
     if ask.channel == Channel::Phone {
-        let window = CallWindow::before(ask.at.instant(), ask.jurisdiction.time_zone());
+        let zone = facts
+            .time_zone
+            .map_or_else(|| ask.jurisdiction.time_zone(), Zone::time_zone);
+        let window = CallWindow::before(ask.at.instant(), zone);
         let count = store.call_count(org, contact.id, window).await?;
         facts.calls_last_30_days = count.attempts;
         facts.last_call_refusal_at = count.last_refusal_at;

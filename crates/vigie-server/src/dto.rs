@@ -69,6 +69,48 @@ vocabulary_schema!(
     "The legal basis of an allow, or the first reason that blocks a deny."
 );
 
+vocabulary_schema!(
+    RoleName,
+    vigie_core::Role,
+    "A member's role in the organization."
+);
+
+/// An IPv4 or IPv6 address.
+pub struct IpAddress;
+
+impl PartialSchema for IpAddress {
+    fn schema() -> RefOr<Schema> {
+        use utoipa::openapi::schema::{KnownFormat, OneOfBuilder, SchemaFormat};
+        let address = |format| {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::new(Type::String))
+                .format(Some(SchemaFormat::KnownFormat(format)))
+        };
+        OneOfBuilder::new()
+            .item(address(KnownFormat::Ipv4))
+            .item(address(KnownFormat::Ipv6))
+            .description(Some("An IPv4 or IPv6 address."))
+            .into()
+    }
+}
+
+impl ToSchema for IpAddress {}
+
+/// A permission an API token can carry.
+pub struct ScopeName;
+
+impl PartialSchema for ScopeName {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .description(Some("A permission an API token can carry."))
+            .enum_values(Some(vigie_core::Permission::scopes().map(|p| p.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for ScopeName {}
+
 /// Longest free-text field accepted (names, sources, notice versions).
 const MAX_TEXT: usize = 256;
 /// Longest user agent accepted.
@@ -78,6 +120,64 @@ const MAX_USER_AGENT: usize = 1024;
 /// `Some(value)`.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
+}
+
+/// An integer field that also reads a number written with a zero fraction (`2.0`): JSON Schema,
+/// and so the OpenAPI document, counts it as the integer 2.
+pub fn whole<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<T, D::Error> {
+    d.deserialize_any(WholeVisitor(std::marker::PhantomData))
+}
+
+/// [`whole`] for an optional field (`null` or absent is `None`).
+pub fn optional_whole<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    struct Optional<T>(std::marker::PhantomData<T>);
+    impl<'de, T: TryFrom<u64>> serde::de::Visitor<'de> for Optional<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("null or a whole number")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            whole(d).map(Some)
+        }
+    }
+    d.deserialize_option(Optional(std::marker::PhantomData))
+}
+
+struct WholeVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: TryFrom<u64>> serde::de::Visitor<'_> for WholeVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a whole number in range")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        let n = u64::try_from(v)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))?;
+        self.visit_u64(n)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        // Below 2^53 every whole float is exact; above, "whole" says nothing about the value sent.
+        if v.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&v) {
+            self.visit_u64(v as u64)
+        } else {
+            Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+        }
+    }
 }
 
 pub(crate) fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
@@ -118,6 +218,13 @@ pub fn parse_phone(field: &str, s: &str, region: Region) -> ApiResult<PhoneE164>
 }
 
 fn categories(value: Vec<String>) -> ApiResult<Vec<String>> {
+    if value.len() > vigie_core::MAX_CUSTOMER_CATEGORIES {
+        return Err(ApiError::field(
+            "too_many",
+            "customer_categories",
+            format!("at most {} categories", vigie_core::MAX_CUSTOMER_CATEGORIES),
+        ));
+    }
     let mut out = Vec::with_capacity(value.len());
     for (i, c) in value.into_iter().enumerate() {
         let field = format!("customer_categories[{i}]");
@@ -143,7 +250,14 @@ fn categories(value: Vec<String>) -> ApiResult<Vec<String>> {
 pub struct ContactInput {
     /// The reference the client system (CRM) gives the contact; unique within the organization.
     /// Required to create; on `PUT` it may be left out, and must equal the path's if given.
-    #[schema(example = "C00000042")]
+    /// Never `null`: a reference is a text.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(
+        example = "C00000042",
+        nullable = false,
+        min_length = 1,
+        max_length = 128
+    )]
     pub contact_ref: Option<String>,
     /// E-mail address (trimmed and lower-cased).
     #[schema(example = "marie.martin@orange.fr")]
@@ -151,7 +265,10 @@ pub struct ContactInput {
     /// Phone number, in E.164 or in the national format of the organization's region (FR).
     #[schema(example = "06 12 34 56 78")]
     pub phone: Option<String>,
+    /// At most 256 characters, no control characters (as every free text).
+    #[schema(max_length = 256, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub first_name: Option<String>,
+    #[schema(max_length = 256, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub last_name: Option<String>,
     #[schema(value_type = AudienceName)]
     pub audience: Audience,
@@ -163,7 +280,11 @@ pub struct ContactInput {
     #[schema(example = json!(["optics"]))]
     pub customer_categories: Vec<String>,
     /// How the contact was collected (web_form, trade_show …).
-    #[schema(example = "web_form")]
+    #[schema(
+        example = "web_form",
+        max_length = 256,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub collected_via: Option<String>,
     /// When the contact was collected (RFC 3339).
     #[schema(value_type = Option<String>, format = DateTime, example = "2025-06-01T09:00:00Z")]
@@ -243,12 +364,29 @@ fn ref_mismatch() -> ApiError {
     )
 }
 
+/// [`ContactInput`] as `POST` reads it: `contact_ref` is required to create.
+pub struct NewContactInput;
+
+impl PartialSchema for NewContactInput {
+    fn schema() -> RefOr<Schema> {
+        let mut schema = ContactInput::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required.push("contact_ref".to_owned());
+            object.description = Some("A contact to create (`contact_ref` is required).".into());
+        }
+        schema
+    }
+}
+
+impl ToSchema for NewContactInput {}
+
 /// A partial update: only the fields given change. `null` clears an optional field.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactPatch {
     /// If given, must equal the reference in the URL (a contact's reference cannot change).
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub contact_ref: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
@@ -258,31 +396,37 @@ pub struct ContactPatch {
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 256, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub first_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 256, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub last_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<AudienceName>)]
+    #[schema(value_type = AudienceName)]
     pub audience: Option<Audience>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub customer: Option<bool>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub customer_categories: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 256, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub collected_via: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub collected_at: Option<Option<Timestamp>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub informed: Option<bool>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub objection_offered: Option<bool>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub contract_active: Option<bool>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub restricted: Option<bool>,
 }
 
@@ -414,6 +558,7 @@ pub struct ContactSearch {
     /// Return contacts whose id is greater than this one (the previous page's `next_after_id`).
     pub after_id: Option<i64>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -433,15 +578,24 @@ pub struct EventInput {
     #[schema(value_type = MethodName)]
     pub method: Method,
     /// Version of the privacy notice shown.
-    #[schema(example = "v3")]
+    #[schema(
+        example = "v3",
+        max_length = 256,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub notice_version: Option<String>,
     /// Where the event comes from (a form, a campaign, a CRM …).
-    #[schema(example = "newsletter_form")]
+    #[schema(
+        example = "newsletter_form",
+        max_length = 256,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub source: Option<String>,
     /// IP address the consent came from (stored encrypted).
-    #[schema(value_type = Option<String>, example = "203.0.113.7")]
+    #[schema(value_type = Option<IpAddress>, example = "203.0.113.7")]
     pub ip: Option<IpAddr>,
     /// User agent the consent came from (stored encrypted).
+    #[schema(max_length = 1024, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub user_agent: Option<String>,
 }
 
@@ -520,4 +674,55 @@ pub struct Health {
     /// The kind of store in use.
     #[schema(example = "sqlite")]
     pub store: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Whole {
+        #[serde(deserialize_with = "whole")]
+        months: u8,
+        #[serde(default, deserialize_with = "optional_whole")]
+        days: Option<u32>,
+    }
+
+    fn read(json: &str) -> Result<Whole, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn integers_may_be_written_with_a_zero_fraction() {
+        let w = read(r#"{"months": 2.0, "days": 30.0}"#).unwrap();
+        assert_eq!((w.months, w.days), (2, Some(30)));
+        let w = read(r#"{"months": 1, "days": null}"#).unwrap();
+        assert_eq!((w.months, w.days), (1, None));
+        assert_eq!(read(r#"{"months": 1}"#).unwrap().days, None);
+        for refused in [
+            r#"{"months": 1.5}"#,
+            r#"{"months": -1}"#,
+            r#"{"months": 256}"#,
+            r#"{"months": 256.0}"#,
+            r#"{"months": 1e300}"#,
+            r#"{"months": "2"}"#,
+            r#"{"months": null}"#,
+            r#"{"months": 1, "days": 4294967296}"#,
+        ] {
+            assert!(read(refused).is_err(), "{refused} was read");
+        }
+    }
+
+    #[test]
+    fn a_contact_reference_is_never_null() {
+        let input: ContactInput =
+            serde_json::from_str(r#"{"audience": "consumer"}"#).expect("absent is allowed");
+        assert_eq!(input.contact_ref, None);
+        let null = serde_json::from_str::<ContactInput>(
+            r#"{"contact_ref": null, "audience": "consumer"}"#,
+        );
+        assert!(null.is_err(), "a null contact_ref was read as absent");
+        let patch = serde_json::from_str::<ContactPatch>(r#"{"contact_ref": null}"#);
+        assert!(patch.is_err());
+    }
 }

@@ -22,8 +22,13 @@ use vigie_core::Lang;
 use vigie_store::{AuditEvent, Session, User};
 
 use crate::AppState;
-use crate::auth::{PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie};
-use crate::ui::{esc, html_response};
+use crate::auth::{
+    PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie, with_retry_after,
+};
+use crate::html::Link;
+use crate::html::W;
+use crate::html::components::{Flash, flash};
+use maud::{Markup, html};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,8 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
 }
 
+/// The texts of these pages, taken from the catalogue ([`W`]) once per language.
 struct Words {
-    lang: &'static str,
+    lang: Lang,
     sign_in: &'static str,
     email: &'static str,
     password: &'static str,
@@ -60,57 +66,36 @@ struct Words {
     expired_form: &'static str,
 }
 
-const FR: Words = Words {
-    lang: "fr",
-    sign_in: "Connexion",
-    email: "Adresse e-mail",
-    password: "Mot de passe",
-    password_again: "Mot de passe (encore)",
-    submit: "Valider",
-    wrong_password: "Adresse ou mot de passe incorrect.",
-    held_back: "Trop d'essais : réessayez dans",
-    second_factor: "Second facteur",
-    code_hint: "Le code à 6 chiffres de votre application d'authentification, ou un code de secours.",
-    code: "Code",
-    wrong_code: "Code incorrect.",
-    enrol: "Activer le second facteur",
-    enrol_hint: "Scannez ce QR code avec votre application d'authentification (TOTP), puis saisissez le code qu'elle affiche.",
-    secret_hint: "Ou saisissez cette clé à la main :",
-    recovery_title: "Codes de secours",
-    recovery_hint: "Chaque code sert une fois, si vous perdez votre téléphone. Conservez-les en lieu sûr : ils ne seront plus affichés.",
-    continue_: "Continuer",
-    setup: "Créer votre mot de passe",
-    setup_hint: "Au moins 12 caractères. Une phrase est plus facile à retenir.",
-    mismatch: "Les deux mots de passe diffèrent.",
-    bad_link: "Ce lien de création de compte est inconnu, déjà utilisé ou expiré : demandez-en un nouveau à un administrateur.",
-    expired_form: "Le formulaire a expiré : réessayez.",
-};
+const fn words_in(lang: Lang) -> Words {
+    Words {
+        lang,
+        sign_in: W::SignIn.t(lang),
+        email: W::EmailAddress.t(lang),
+        password: W::Password.t(lang),
+        password_again: W::PasswordAgain.t(lang),
+        submit: W::Submit.t(lang),
+        wrong_password: W::WrongPassword.t(lang),
+        held_back: W::HeldBack.t(lang),
+        second_factor: W::SecondFactor.t(lang),
+        code_hint: W::CodeHint.t(lang),
+        code: W::Code.t(lang),
+        wrong_code: W::WrongCode.t(lang),
+        enrol: W::Enrol.t(lang),
+        enrol_hint: W::EnrolHint.t(lang),
+        secret_hint: W::SecretHint.t(lang),
+        recovery_title: W::RecoveryTitle.t(lang),
+        recovery_hint: W::RecoveryHint.t(lang),
+        continue_: W::Continue.t(lang),
+        setup: W::Setup.t(lang),
+        setup_hint: W::SetupHint.t(lang),
+        mismatch: W::Mismatch.t(lang),
+        bad_link: W::BadLink.t(lang),
+        expired_form: W::ExpiredForm.t(lang),
+    }
+}
 
-const EN: Words = Words {
-    lang: "en",
-    sign_in: "Sign in",
-    email: "E-mail address",
-    password: "Password",
-    password_again: "Password (again)",
-    submit: "Submit",
-    wrong_password: "Wrong e-mail address or password.",
-    held_back: "Too many attempts: try again in",
-    second_factor: "Second factor",
-    code_hint: "The 6-digit code of your authenticator app, or a recovery code.",
-    code: "Code",
-    wrong_code: "Wrong code.",
-    enrol: "Set up the second factor",
-    enrol_hint: "Scan this QR code with your authenticator app (TOTP), then type the code it shows.",
-    secret_hint: "Or type this key by hand:",
-    recovery_title: "Recovery codes",
-    recovery_hint: "Each code works once, should you lose your phone. Keep them somewhere safe: they will not be shown again.",
-    continue_: "Continue",
-    setup: "Choose your password",
-    setup_hint: "At least 12 characters. A sentence is easier to remember.",
-    mismatch: "The two passwords differ.",
-    bad_link: "This set-up link is unknown, already used or expired: ask an admin for a new one.",
-    expired_form: "The form has expired: try again.",
-};
+const FR: Words = words_in(Lang::Fr);
+const EN: Words = words_in(Lang::En);
 
 #[derive(Debug, Default, Deserialize)]
 struct PageParams {
@@ -123,7 +108,7 @@ fn lang_of(params: &PageParams, headers: &HeaderMap) -> Lang {
         .lang
         .as_deref()
         .and_then(|l| l.parse().ok())
-        .unwrap_or_else(|| crate::api::lang_of(headers))
+        .unwrap_or_else(|| crate::html::lang::from_headers(headers))
 }
 
 fn words(lang: Lang) -> &'static Words {
@@ -141,34 +126,12 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn bare_page(w: &Words, status: StatusCode, title: &str, main: &str) -> Response {
-    public_page(w.lang, status, title, main)
+fn bare_page(w: &Words, status: StatusCode, title: &str, body: Markup) -> Response {
+    crate::html::bare_page(w.lang, status, title, body)
 }
 
-/// The frame of every page shown before signing in (sign-in, set-up, privacy centre): no
-/// navigation, the language switch, kept out of search engines.
-pub(crate) fn public_page(lang: &str, status: StatusCode, title: &str, main: &str) -> Response {
-    let mut h = String::with_capacity(main.len() + 1024);
-    let _ = write!(
-        h,
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"robots\" content=\"noindex\">\n\
-         <title>{} · Vigie</title>\n<link rel=\"stylesheet\" href=\"/static/vigie.css\">\n</head>\n<body>\n\
-         <header>\n<span class=\"brand\">Vigie</span>\n\
-         <span class=\"langs\"><a href=\"?lang=fr\" lang=\"fr\">FR</a> · <a href=\"?lang=en\" lang=\"en\">EN</a></span>\n\
-         </header>\n<main class=\"narrow\">\n<h1>{}</h1>\n{main}</main>\n</body>\n</html>\n",
-        esc(lang),
-        esc(title),
-        esc(title)
-    );
-    html_response(status, h)
-}
-
-fn error_line(m: &mut String, error: Option<&str>) {
-    if let Some(e) = error {
-        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
-    }
+fn error_line(error: Option<&str>) -> Markup {
+    html! { @if let Some(e) = error { (flash(Flash::Error, e)) } }
 }
 
 /// The pre-login CSRF value: the cookie's, or a new one to set.
@@ -192,12 +155,8 @@ pub(crate) fn with_cookie(mut r: Response, set: Option<HeaderValue>) -> Response
     r
 }
 
-pub(crate) fn hidden(name: &str, value: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-        esc(name),
-        esc(value)
-    )
+pub(crate) fn hidden(name: &str, value: &str) -> Markup {
+    html! { input type="hidden" name=(name) value=(value); }
 }
 
 /// The session of the request (any state), with its cookie value.
@@ -256,21 +215,16 @@ fn limit_attempts(
         .take(&key, per_second, burst)
         .err()
         .map(|wait| {
-            let mut r = bare_page(
+            let r = bare_page(
                 w,
                 StatusCode::TOO_MANY_REQUESTS,
                 w.sign_in,
-                &format!(
-                    "<p class=\"error\">{} {} s.</p>",
-                    w.held_back,
-                    wait.as_secs().max(1)
+                flash(
+                    Flash::Error,
+                    &format!("{} {} s.", w.held_back, wait.as_secs().max(1)),
                 ),
             );
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_str(&wait.as_secs().max(1).to_string()).expect("digits"),
-            );
-            r
+            with_retry_after(r, wait)
         })
 }
 
@@ -283,21 +237,23 @@ fn login_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let mut m = String::new();
-    error_line(&mut m, error);
-    let _ = write!(
-        m,
-        "<form method=\"post\" action=\"/login\">\n{}{}\n\
-         <p><label>{}<br><input type=\"email\" name=\"email\" autocomplete=\"username\" required autofocus></label></p>\n\
-         <p><label>{}<br><input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label></p>\n\
-         <p><button type=\"submit\">{}</button></p>\n</form>\n",
-        hidden("csrf", csrf),
-        hidden("next", next),
-        w.email,
-        w.password,
-        w.sign_in
-    );
-    bare_page(w, status, w.sign_in, &m)
+    let body = html! {
+        (error_line(error))
+        form method="post" action="/login" {
+            (hidden("csrf", csrf))
+            (hidden("next", next))
+            div.field {
+                label for="f-email" { (w.email) }
+                input #f-email type="email" name="email" autocomplete="username" required autofocus;
+            }
+            div.field {
+                label for="f-password" { (w.password) }
+                input #f-password type="password" name="password" autocomplete="current-password" required;
+            }
+            p { button type="submit" { (w.sign_in) } }
+        }
+    };
+    bare_page(w, status, w.sign_in, body)
 }
 
 async fn login_form(
@@ -351,9 +307,10 @@ async fn login(
         return r;
     }
     let account = form.email.trim().to_ascii_lowercase();
-    if let Some(wait) = state.limits().accounts.wait(&account) {
+    if let Some(wait) = crate::auth::account_hold(&state, &account).await {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
-        return login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+        let page = login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+        return with_retry_after(page, wait);
     }
     let user = match state
         .store()
@@ -361,13 +318,10 @@ async fn login(
         .await
     {
         Ok(u) => u,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::store_error_page(e),
     };
     let Some(user) = user else {
-        state
-            .limits()
-            .accounts
-            .failed(&account, state.auth_config());
+        crate::auth::account_failed(&state, &account).await;
         tracing::warn!(origin = ?origin, "sign-in failed: wrong e-mail or password");
         if let Ok(Some(known)) = state.store().user_by_email(&account).await {
             audit_user(&state, &known, "login.failed", origin).await;
@@ -386,24 +340,14 @@ async fn login(
         .await
     {
         Ok(s) => s,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::store_error_page(e),
     };
     let target = if user.totp_enabled {
-        format!("/login/totp?next={}", crate::ui::pct(&next))
+        format!("/login/totp?next={}", crate::html::pct(&next))
     } else {
         "/account/totp".to_owned()
     };
-    let mut r = Redirect::to(&target).into_response();
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(
-            SESSION_COOKIE,
-            &secret,
-            None,
-            state.auth_config().secure_cookies,
-        ),
-    );
-    r
+    with_session_cookie(&state, Redirect::to(&target).into_response(), &secret)
 }
 
 // ------------------------------------------------------------------------ second factor
@@ -415,20 +359,27 @@ fn totp_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let mut m = String::new();
-    error_line(&mut m, error);
-    let _ = write!(
-        m,
-        "<form method=\"post\" action=\"/login/totp\">\n{}{}\n<p class=\"hint\">{}</p>\n\
-         <p><label>{}<br><input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus></label></p>\n\
-         <p><button type=\"submit\">{}</button></p>\n</form>\n",
-        hidden("csrf", csrf),
-        hidden("next", next),
-        w.code_hint,
-        w.code,
-        w.submit
-    );
-    bare_page(w, status, w.second_factor, &m)
+    let body = html! {
+        (error_line(error))
+        form method="post" action="/login/totp" {
+            (hidden("csrf", csrf))
+            (hidden("next", next))
+            p.hint #code-hint { (w.code_hint) }
+            (code_field(w))
+            p { button type="submit" { (w.submit) } }
+        }
+    };
+    bare_page(w, status, w.second_factor, body)
+}
+
+/// The field of a one-time code.
+fn code_field(w: &Words) -> Markup {
+    html! {
+        div.field {
+            label for="f-code" { (w.code) }
+            input #f-code name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus;
+        }
+    }
 }
 
 async fn totp_form(
@@ -491,15 +442,16 @@ async fn totp_check(
         return r;
     }
     let account = session.user.email.clone();
-    if let Some(wait) = state.limits().accounts.wait(&account) {
+    if let Some(wait) = crate::auth::account_hold(&state, &account).await {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
-        return totp_page(
+        let page = totp_page(
             w,
             &session.csrf,
             &next,
             StatusCode::TOO_MANY_REQUESTS,
             Some(&msg),
         );
+        return with_retry_after(page, wait);
     }
     let ok = match state
         .store()
@@ -507,13 +459,10 @@ async fn totp_check(
         .await
     {
         Ok(ok) => ok,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::store_error_page(e),
     };
     if !ok {
-        state
-            .limits()
-            .accounts
-            .failed(&account, state.auth_config());
+        crate::auth::account_failed(&state, &account).await;
         audit_user(&state, &session.user, "login.second_factor_failed", origin).await;
         return totp_page(
             w,
@@ -523,20 +472,35 @@ async fn totp_check(
             Some(w.wrong_code),
         );
     }
-    state.limits().accounts.succeeded(&account);
-    if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::ui::store_error_page(e);
-    }
+    crate::auth::account_succeeded(&state, &account).await;
+    let renewed = match state.store().session_mfa_done(&secret).await {
+        Ok(renewed) => renewed,
+        Err(e) => return crate::html::store_error_page(e),
+    };
     audit_user(&state, &session.user, "login.succeeded", origin).await;
-    Redirect::to(&next).into_response()
+    with_session_cookie(&state, Redirect::to(&next).into_response(), &renewed)
+}
+
+/// Sets the session cookie to `secret` on a response.
+fn with_session_cookie(state: &AppState, mut r: Response, secret: &str) -> Response {
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            secret,
+            None,
+            state.auth_config().secure_cookies,
+        ),
+    );
+    r
 }
 
 // ---------------------------------------------------------------------------- enrolment
 
 /// The QR code of `text` as inline SVG (black modules on white, a 4-module quiet zone).
-fn qr_svg(text: &str) -> String {
+fn qr_svg(text: &str, label: &str) -> Markup {
     let Ok(qr) = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium) else {
-        return String::new();
+        return html! {};
     };
     let size = qr.size();
     let border = 4;
@@ -549,11 +513,13 @@ fn qr_svg(text: &str) -> String {
             }
         }
     }
-    format!(
-        "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {total} {total}\" \
-         width=\"240\" height=\"240\" role=\"img\" aria-label=\"QR code\" shape-rendering=\"crispEdges\">\
-         <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
-    )
+    html! {
+        svg.qr xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {total} {total}"))
+            width="240" height="240" role="img" aria-label=(label) shape-rendering="crispEdges" {
+            rect width="100%" height="100%" fill="#fff" {}
+            path d=(path) fill="#000" {}
+        }
+    }
 }
 
 async fn enrol_form(
@@ -580,25 +546,20 @@ async fn enrol_page(
 ) -> Response {
     let enrolment = match state.store().begin_totp(session.user.id).await {
         Ok(e) => e,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::store_error_page(e),
     };
-    let mut m = String::new();
-    error_line(&mut m, error);
-    let _ = write!(
-        m,
-        "<p>{}</p>\n{}\n<p class=\"hint\">{} <code>{}</code></p>\n\
-         <form method=\"post\" action=\"/account/totp\">\n{}\n\
-         <p><label>{}<br><input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus></label></p>\n\
-         <p><button type=\"submit\">{}</button></p>\n</form>\n",
-        w.enrol_hint,
-        qr_svg(&enrolment.otpauth_url),
-        w.secret_hint,
-        esc(&enrolment.secret_base32),
-        hidden("csrf", &session.csrf),
-        w.code,
-        w.submit
-    );
-    bare_page(w, status, w.enrol, &m)
+    let body = html! {
+        (error_line(error))
+        p { (w.enrol_hint) }
+        (qr_svg(&enrolment.otpauth_url, W::QrCode.t(w.lang)))
+        p.hint { (w.secret_hint) " " code { (enrolment.secret_base32) } }
+        form method="post" action="/account/totp" {
+            (hidden("csrf", &session.csrf))
+            (code_field(w))
+            p { button type="submit" { (w.submit) } }
+        }
+    };
+    bare_page(w, status, w.enrol, body)
 }
 
 async fn enrol_confirm(
@@ -645,7 +606,7 @@ async fn enrol_confirm(
         .await
     {
         Ok(c) => c,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::store_error_page(e),
     };
     let Some(codes) = codes else {
         return enrol_page(
@@ -657,17 +618,18 @@ async fn enrol_confirm(
         )
         .await;
     };
-    if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::ui::store_error_page(e);
-    }
+    let renewed = match state.store().session_mfa_done(&secret).await {
+        Ok(renewed) => renewed,
+        Err(e) => return crate::html::store_error_page(e),
+    };
     audit_user(&state, &session.user, "totp.enrolled", origin).await;
-    let mut m = String::new();
-    let _ = write!(m, "<p>{}</p>\n<ul class=\"codes\">\n", w.recovery_hint);
-    for c in &codes {
-        let _ = writeln!(m, "<li><code>{}</code></li>", esc(c));
-    }
-    let _ = write!(m, "</ul>\n<p><a href=\"/\">{}</a></p>\n", w.continue_);
-    bare_page(w, StatusCode::OK, w.recovery_title, &m)
+    let body = html! {
+        p { (w.recovery_hint) }
+        ul.codes { @for c in &codes { li { code { (c) } } } }
+        p { a href="/" { (w.continue_) } }
+    };
+    let page = bare_page(w, StatusCode::OK, w.recovery_title, body);
+    with_session_cookie(&state, page, &renewed)
 }
 
 // ------------------------------------------------------------------------------- set-up
@@ -679,22 +641,25 @@ fn setup_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let mut m = String::new();
-    error_line(&mut m, error);
-    let _ = write!(
-        m,
-        "<form method=\"post\" action=\"/setup/{}\">\n{}\n<p class=\"hint\">{}</p>\n\
-         <p><label>{}<br><input type=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"12\" required autofocus></label></p>\n\
-         <p><label>{}<br><input type=\"password\" name=\"password_again\" autocomplete=\"new-password\" minlength=\"12\" required></label></p>\n\
-         <p><button type=\"submit\">{}</button></p>\n</form>\n",
-        crate::ui::pct(secret),
-        hidden("csrf", csrf),
-        w.setup_hint,
-        w.password,
-        w.password_again,
-        w.submit
-    );
-    bare_page(w, status, w.setup, &m)
+    let body = html! {
+        (error_line(error))
+        form method="post" action=(Link::new("/setup").seg(secret)) {
+            (hidden("csrf", csrf))
+            p.hint #password-hint { (w.setup_hint) }
+            div.field {
+                label for="f-password" { (w.password) }
+                input #f-password type="password" name="password" autocomplete="new-password" minlength="12"
+                    required autofocus aria-describedby="password-hint";
+            }
+            div.field {
+                label for="f-password-again" { (w.password_again) }
+                input #f-password-again type="password" name="password_again" autocomplete="new-password"
+                    minlength="12" required;
+            }
+            p { button type="submit" { (w.submit) } }
+        }
+    };
+    bare_page(w, status, w.setup, body)
 }
 
 async fn setup_form(
@@ -713,9 +678,9 @@ async fn setup_form(
             w,
             StatusCode::NOT_FOUND,
             w.setup,
-            &format!("<p class=\"error\">{}</p>", w.bad_link),
+            flash(Flash::Error, w.bad_link),
         ),
-        Err(e) => crate::ui::store_error_page(e),
+        Err(e) => crate::html::store_error_page(e),
     }
 }
 
@@ -777,10 +742,10 @@ async fn setup(
                 w,
                 StatusCode::NOT_FOUND,
                 w.setup,
-                &format!("<p class=\"error\">{}</p>", w.bad_link),
+                flash(Flash::Error, w.bad_link),
             );
         }
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::store_error_page(e),
     };
     audit_user(&state, &user, "user.setup", origin).await;
     let (session, _) = match state
@@ -789,7 +754,7 @@ async fn setup(
         .await
     {
         Ok(s) => s,
-        Err(e) => return crate::ui::store_error_page(e),
+        Err(e) => return crate::html::store_error_page(e),
     };
     let mut r = Redirect::to("/account/totp").into_response();
     r.headers_mut().append(
@@ -820,14 +785,16 @@ async fn logout(
     if let Some((secret, session)) = current_session(&state, &headers).await {
         // Only our own pages can sign someone out: the form carries the session's token.
         if !form.is_ok_and(|Form(f)| f.csrf == session.csrf) {
-            return crate::ui::error_page(
+            let lang = crate::html::lang::from_headers(&headers);
+            return crate::html::error_page(
+                lang,
                 StatusCode::FORBIDDEN,
-                "CSRF",
-                "the form has expired: reload the page",
+                W::Forbidden.t(lang),
+                W::FormExpired.t(lang),
             );
         }
         if let Err(e) = state.store().end_session(&secret).await {
-            return crate::ui::store_error_page(e);
+            return crate::html::store_error_page(e);
         }
         audit_user(
             &state,

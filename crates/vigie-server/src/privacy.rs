@@ -16,7 +16,6 @@
 //! audit trail, with no address; secrets are stored as hashes (`vigie_store::portal`); the
 //! status link carries a random token, never the identifier or the request's number.
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
@@ -36,8 +35,10 @@ use vigie_dsar::{Actor, DsarError};
 use vigie_store::{CodeCheck, Corrections, Identifier, Organization};
 
 use crate::AppState;
+use crate::html::components::{Field, Flash, facts, flash};
+use crate::html::{Label, Link, W};
 use crate::login::{hidden, prelogin_token, with_cookie};
-use crate::ui::{esc, pct};
+use maud::{Markup, html};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -86,17 +87,10 @@ fn lang_of(p: &LangParam, headers: &HeaderMap) -> Lang {
     p.lang
         .as_deref()
         .and_then(|l| l.parse().ok())
-        .unwrap_or_else(|| crate::api::lang_of(headers))
+        .unwrap_or_else(|| crate::html::lang::from_headers(headers))
 }
 
 /// French or English.
-fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
-
 /// `?lang=en` kept on links and form targets when the page is in English.
 fn lang_query(lang: Lang) -> &'static str {
     match lang {
@@ -107,90 +101,49 @@ fn lang_query(lang: Lang) -> &'static str {
 
 pub(crate) fn kind_label(k: RequestKind, lang: Lang) -> &'static str {
     match k {
-        RequestKind::Access => t(lang, "Accès à mes données", "Access to my data"),
-        RequestKind::Rectification => t(lang, "Rectification", "Rectification"),
-        RequestKind::Erasure => t(lang, "Effacement", "Erasure"),
-        RequestKind::Restriction => t(
-            lang,
-            "Limitation du traitement",
-            "Restriction of processing",
-        ),
-        RequestKind::Portability => t(lang, "Portabilité", "Portability"),
-        RequestKind::Objection => t(lang, "Opposition", "Objection"),
+        RequestKind::Access => W::PcKindAccess.t(lang),
+        RequestKind::Rectification => W::KindRectification.t(lang),
+        RequestKind::Erasure => W::KindErasure.t(lang),
+        RequestKind::Restriction => W::KindRestriction.t(lang),
+        RequestKind::Portability => W::KindPortability.t(lang),
+        RequestKind::Objection => W::KindObjection.t(lang),
     }
 }
 
 fn kind_hint(k: RequestKind, lang: Lang) -> &'static str {
     match k {
-        RequestKind::Access => t(
-            lang,
-            "une copie de tout ce que nous détenons sur vous et comment nous l'utilisons",
-            "a copy of everything we hold on you and how we use it",
-        ),
-        RequestKind::Rectification => t(
-            lang,
-            "corriger des données inexactes (indiquez les bonnes valeurs ci-dessous)",
-            "correct inaccurate data (give the right values below)",
-        ),
-        RequestKind::Erasure => t(
-            lang,
-            "effacer vos données (sauf ce que la loi nous oblige à garder, par exemple les factures)",
-            "erase your data (except what the law obliges us to keep, such as invoices)",
-        ),
-        RequestKind::Restriction => t(
-            lang,
-            "garder vos données sans les utiliser",
-            "keep your data without using it",
-        ),
-        RequestKind::Portability => t(
-            lang,
-            "vos données dans un format lisible par une machine",
-            "your data in a machine-readable format",
-        ),
-        RequestKind::Objection => t(
-            lang,
-            "ne plus recevoir de prospection, sur aucun canal",
-            "no more marketing, on any channel",
-        ),
+        RequestKind::Access => W::PcHintAccess.t(lang),
+        RequestKind::Rectification => W::PcHintRectification.t(lang),
+        RequestKind::Erasure => W::PcHintErasure.t(lang),
+        RequestKind::Restriction => W::PcHintRestriction.t(lang),
+        RequestKind::Portability => W::PcHintPortability.t(lang),
+        RequestKind::Objection => W::PcHintObjection.t(lang),
     }
 }
 
-pub(crate) fn status_label(s: RequestStatus, lang: Lang) -> &'static str {
-    match s {
-        RequestStatus::AwaitingIdentity => t(
-            lang,
-            "en attente de la preuve d'identité",
-            "waiting for proof of identity",
-        ),
-        RequestStatus::InProgress => t(lang, "en cours de traitement", "in progress"),
-        RequestStatus::Completed => t(lang, "traitée", "answered"),
-        RequestStatus::Rejected => t(lang, "refusée", "refused"),
-    }
-}
-
-fn page(lang: Lang, status: StatusCode, title: &str, main: &str) -> Response {
-    crate::login::public_page(lang.as_str(), status, title, main)
+fn page(lang: Lang, status: StatusCode, title: &str, body: Markup) -> Response {
+    crate::html::bare_page(lang, status, title, body)
 }
 
 fn message(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
-    page(
-        lang,
-        status,
-        title,
-        &format!("<p role=\"alert\">{}</p>\n", esc(text)),
-    )
+    page(lang, status, title, html! { p role="alert" { (text) } })
+}
+
+/// The form's target: the centre's path, with `?lang=en` when the page is in English.
+fn centre_link(org: &Organization, rest: &[&str], lang: Lang) -> String {
+    let mut link = Link::new("/privacy").seg(&org.slug);
+    for segment in rest {
+        link = link.seg(segment);
+    }
+    format!("{link}{}", lang_query(lang))
 }
 
 fn unknown_org(lang: Lang) -> Response {
     message(
         lang,
         StatusCode::NOT_FOUND,
-        t(lang, "Page introuvable", "Page not found"),
-        t(
-            lang,
-            "Aucun centre de confidentialité à cette adresse.",
-            "No privacy centre at this address.",
-        ),
+        W::NotFound.t(lang),
+        W::PcNoCentre.t(lang),
     )
 }
 
@@ -198,12 +151,8 @@ fn failure(lang: Lang) -> Response {
     message(
         lang,
         StatusCode::INTERNAL_SERVER_ERROR,
-        t(lang, "Erreur", "Error"),
-        t(
-            lang,
-            "Une erreur nous empêche de traiter votre demande : réessayez plus tard.",
-            "An error keeps us from handling your request: try again later.",
-        ),
+        W::Error.t(lang),
+        W::PcFailure.t(lang),
     )
 }
 
@@ -213,12 +162,13 @@ fn too_many(lang: Lang, wait: Duration) -> Response {
         Lang::Fr => format!("Trop de demandes depuis votre connexion : réessayez dans {mins} min."),
         Lang::En => format!("Too many requests from your connection: try again in {mins} min."),
     };
-    message(
+    let page = message(
         lang,
         StatusCode::TOO_MANY_REQUESTS,
-        t(lang, "Trop de demandes", "Too many requests"),
+        W::PcTooMany.t(lang),
         &text,
-    )
+    );
+    crate::auth::with_retry_after(page, wait)
 }
 
 /// The organization of a privacy centre address, or the page to answer instead (unknown
@@ -276,122 +226,64 @@ fn centre_page(
         Lang::Fr => format!("Vos données chez {}", org.name),
         Lang::En => format!("Your data at {}", org.name),
     };
-    let mut m = String::with_capacity(4096);
-    let _ = writeln!(
-        m,
-        "<p>{}</p>",
-        t(
-            lang,
-            "Le RGPD vous donne des droits sur les données que nous détenons sur vous (articles 15 à 21). \
-             Nous répondons dans un délai d'un mois à compter de la réception de votre demande, \
-             prolongeable de deux mois au plus pour une demande complexe : nous vous le dirions, avec la raison.",
-            "The GDPR gives you rights over the data we hold on you (articles 15 to 21). We answer within \
-             one month of receiving your request, which may be extended by at most two months for a complex \
-             request: we would tell you so, and why."
-        )
-    );
+    let intro = W::PcIntro.t(lang);
     if state.mailer().is_none() {
-        let _ = writeln!(
-            m,
-            "<p class=\"error\" role=\"alert\">{}</p>",
-            t(
-                lang,
-                "Les demandes ne peuvent pas être déposées en ligne pour le moment. Écrivez à notre \
-                 délégué à la protection des données (DPO), par courrier ou par e-mail.",
-                "Requests cannot be filed online at the moment. Write to our data protection officer \
-                 (DPO), by post or e-mail."
-            )
-        );
-        return page(lang, status, &title, &m);
-    }
-    if let Some(e) = error {
-        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
-    }
-    let _ = writeln!(
-        m,
-        "<form method=\"post\" action=\"/privacy/{}/requests{}\">\n{}\n{}",
-        pct(&org.slug),
-        lang_query(lang),
-        hidden("csrf", csrf),
-        hidden("lang", lang.as_str())
-    );
-    let _ = writeln!(
-        m,
-        "<fieldset>\n<legend>{}</legend>",
-        t(lang, "Votre demande", "Your request")
-    );
-    for (i, k) in RequestKind::ALL.iter().enumerate() {
-        let checked = if form.kind == k.as_str() || (form.kind.is_empty() && i == 0) {
-            " checked"
-        } else {
-            ""
+        let body = html! {
+            p { (intro) }
+            (flash(Flash::Error, W::PcNoMailer.t(lang)))
         };
-        let _ = writeln!(
-            m,
-            "<label><input type=\"radio\" name=\"kind\" value=\"{}\"{checked}> <strong>{}</strong> — {} ({})</label>",
-            k.as_str(),
-            kind_label(*k, lang),
-            kind_hint(*k, lang),
-            k.article()
-        );
+        return page(lang, status, &title, body);
     }
-    let _ = writeln!(m, "</fieldset>");
     let minutes = state.privacy().code_ttl.as_secs().div_ceil(60);
-    let _ = writeln!(
-        m,
-        "<label>{}<input type=\"email\" name=\"email\" required autocomplete=\"email\" value=\"{}\"></label>\n\
-         <p class=\"hint\">{}</p>",
-        t(lang, "Votre adresse e-mail", "Your e-mail address"),
-        esc(&form.email),
-        match lang {
-            Lang::Fr => format!(
-                "Nous y envoyons un code à 6 chiffres, valable {minutes} minutes, pour vérifier qu'elle est \
-                 bien la vôtre. La vérification par téléphone (SMS) n'est pas proposée."
-            ),
-            Lang::En => format!(
-                "We send a 6-digit code to it, valid for {minutes} minutes, to check that it is yours. Proof \
-                 by phone (SMS) is not offered."
-            ),
+    let email_hint = match lang {
+        Lang::Fr => format!(
+            "Nous y envoyons un code à 6 chiffres, valable {minutes} minutes, pour vérifier qu'elle est \
+             bien la vôtre. La vérification par téléphone (SMS) n'est pas proposée."
+        ),
+        Lang::En => format!(
+            "We send a 6-digit code to it, valid for {minutes} minutes, to check that it is yours. Proof \
+             by phone (SMS) is not offered."
+        ),
+    };
+    let corrections = [
+        ("new_first_name", W::FirstName.t(lang), &form.new_first_name),
+        ("new_last_name", W::LastName.t(lang), &form.new_last_name),
+        ("new_email", W::EmailAddress.t(lang), &form.new_email),
+        ("new_phone", W::Phone.t(lang), &form.new_phone),
+    ];
+    let body = html! {
+        p { (intro) }
+        @if let Some(e) = error { (flash(Flash::Error, e)) }
+        form method="post" action=(centre_link(org, &["requests"], lang)) {
+            (hidden("csrf", csrf))
+            (hidden("lang", lang.as_str()))
+            fieldset {
+                legend { (W::PcYourRequest.t(lang)) }
+                @for (i, k) in RequestKind::ALL.iter().enumerate() {
+                    label {
+                        input type="radio" name="kind" value=(k.as_str())
+                            checked[form.kind == k.as_str() || (form.kind.is_empty() && i == 0)];
+                        " " strong { (kind_label(*k, lang)) } " — " (kind_hint(*k, lang)) " (" (k.article()) ")"
+                    }
+                }
+            }
+            (Field {
+                kind: "email",
+                value: &form.email,
+                required: true,
+                ..Field::text("email", W::PcYourEmail.t(lang))
+            })
+            p.hint { (email_hint) }
+            fieldset {
+                legend { (W::PcRectificationOnly.t(lang)) }
+                @for (name, label, value) in corrections {
+                    (Field { value, ..Field::text(name, label) })
+                }
+            }
+            button type="submit" { (W::PcSendCode.t(lang)) }
         }
-    );
-    let _ = writeln!(
-        m,
-        "<fieldset>\n<legend>{}</legend>",
-        t(
-            lang,
-            "Rectification seulement : les bonnes valeurs",
-            "Rectification only: the right values"
-        )
-    );
-    for (name, fr, en, value) in [
-        (
-            "new_first_name",
-            "Prénom",
-            "First name",
-            &form.new_first_name,
-        ),
-        ("new_last_name", "Nom", "Last name", &form.new_last_name),
-        (
-            "new_email",
-            "Adresse e-mail",
-            "E-mail address",
-            &form.new_email,
-        ),
-        ("new_phone", "Téléphone", "Phone", &form.new_phone),
-    ] {
-        let _ = writeln!(
-            m,
-            "<label>{}<input type=\"text\" name=\"{name}\" value=\"{}\"></label>",
-            t(lang, fr, en),
-            esc(value)
-        );
-    }
-    let _ = writeln!(
-        m,
-        "</fieldset>\n<button type=\"submit\">{}</button>\n</form>",
-        t(lang, "Envoyer le code", "Send the code")
-    );
-    page(lang, status, &title, &m)
+    };
+    page(lang, status, &title, body)
 }
 
 /// The centre: the rights, and the form to file a request.
@@ -426,38 +318,21 @@ fn parse_form(
     form: &FileForm,
     lang: Lang,
 ) -> Result<(RequestKind, Email, Option<Corrections>), &'static str> {
-    let kind = RequestKind::from_str(&form.kind)
-        .map_err(|_| t(lang, "Choisissez une demande.", "Choose a request."))?;
-    let email = Email::parse(&form.email).map_err(|_| {
-        t(
-            lang,
-            "Cette adresse e-mail n'est pas valable.",
-            "This e-mail address is not valid.",
-        )
-    })?;
+    let kind = RequestKind::from_str(&form.kind).map_err(|_| W::PcChooseKind.t(lang))?;
+    let email = Email::parse(&form.email).map_err(|_| W::PcBadEmail.t(lang))?;
     let text = |s: &str| {
         let s = s.trim();
         (!s.is_empty()).then(|| s.chars().take(200).collect::<String>())
     };
     let corrections = Corrections {
         email: match text(&form.new_email) {
-            Some(e) => Some(Email::parse(&e).map_err(|_| {
-                t(
-                    lang,
-                    "La nouvelle adresse e-mail n'est pas valable.",
-                    "The new e-mail address is not valid.",
-                )
-            })?),
+            Some(e) => Some(Email::parse(&e).map_err(|_| W::PcBadNewEmail.t(lang))?),
             None => None,
         },
         phone: match text(&form.new_phone) {
-            Some(p) => Some(PhoneE164::parse(&p, Region::FR).map_err(|_| {
-                t(
-                    lang,
-                    "Le nouveau numéro de téléphone n'est pas valable.",
-                    "The new phone number is not valid.",
-                )
-            })?),
+            Some(p) => {
+                Some(PhoneE164::parse(&p, Region::FR).map_err(|_| W::PcBadNewPhone.t(lang))?)
+            }
             None => None,
         },
         first_name: text(&form.new_first_name),
@@ -465,20 +340,12 @@ fn parse_form(
     };
     let corrections = match (kind, corrections.is_empty()) {
         (RequestKind::Rectification, true) => {
-            return Err(t(
-                lang,
-                "Une rectification indique au moins une bonne valeur.",
-                "A rectification gives at least one right value.",
-            ));
+            return Err(W::PcRectificationNeedsValue.t(lang));
         }
         (RequestKind::Rectification, false) => Some(corrections),
         (_, true) => None,
         (_, false) => {
-            return Err(t(
-                lang,
-                "Les bonnes valeurs ne vont qu'avec une demande de rectification.",
-                "Right values go with a rectification request only.",
-            ));
+            return Err(W::PcValuesOnlyForRectification.t(lang));
         }
     };
     Ok((kind, email, corrections))
@@ -496,7 +363,7 @@ async fn file(
     let lang = form
         .lang
         .parse()
-        .unwrap_or_else(|_| crate::api::lang_of(&headers));
+        .unwrap_or_else(|_| crate::html::lang::from_headers(&headers));
     let org = match centre_org(&state, &slug, lang).await {
         Ok(o) => o,
         Err(page) => return page,
@@ -510,11 +377,7 @@ async fn file(
                 lang,
                 &csrf,
                 StatusCode::FORBIDDEN,
-                Some(t(
-                    lang,
-                    "Le formulaire a expiré : réessayez.",
-                    "The form has expired: try again.",
-                )),
+                Some(W::ExpiredForm.t(lang)),
                 &form,
             ),
             set,
@@ -585,11 +448,7 @@ async fn file(
                 lang,
                 &csrf,
                 StatusCode::BAD_REQUEST,
-                Some(t(
-                    lang,
-                    "Cette demande est incomplète.",
-                    "This request is incomplete.",
-                )),
+                Some(W::PcIncomplete.t(lang)),
                 &form,
             );
         }
@@ -643,21 +502,11 @@ async fn file(
         return message(
             lang,
             StatusCode::BAD_GATEWAY,
-            t(lang, "Envoi impossible", "Could not send"),
-            t(
-                lang,
-                "Nous n'avons pas pu envoyer le code : réessayez dans quelques minutes.",
-                "We could not send the code: try again in a few minutes.",
-            ),
+            W::PcCouldNotSend.t(lang),
+            W::PcCouldNotSendText.t(lang),
         );
     }
-    Redirect::to(&format!(
-        "/privacy/{}/verify/{}{}",
-        pct(&org.slug),
-        filing.handle,
-        lang_query(lang)
-    ))
-    .into_response()
+    Redirect::to(&centre_link(&org, &["verify", &filing.handle], lang)).into_response()
 }
 
 // ------------------------------------------------------------------------------ the code
@@ -680,65 +529,33 @@ fn code_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "<p>{}</p>",
-        t(
-            lang,
-            "Nous avons envoyé un code à 6 chiffres à l'adresse que vous avez donnée. Saisissez-le ici, \
-             avant qu'il expire (l'e-mail dit dans combien de minutes).",
-            "We sent a 6-digit code to the address you gave. Type it here before it expires (the e-mail \
-             says in how many minutes)."
-        )
-    );
-    if let Some(e) = error {
-        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
-    }
-    let _ = writeln!(
-        m,
-        "<form method=\"post\" action=\"/privacy/{}/verify/{}{}\">\n{}\n{}\n\
-         <label>{}<input type=\"text\" name=\"code\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" \
-         maxlength=\"6\" autocomplete=\"one-time-code\" required autofocus></label>\n\
-         <button type=\"submit\">{}</button>\n</form>",
-        pct(&org.slug),
-        esc(handle),
-        lang_query(lang),
-        hidden("csrf", csrf),
-        hidden("lang", lang.as_str()),
-        t(lang, "Code", "Code"),
-        t(lang, "Vérifier", "Verify")
-    );
-    page(
-        lang,
-        status,
-        t(lang, "Vérifiez votre adresse", "Verify your address"),
-        &m,
-    )
+    let body = html! {
+        p {
+            (W::PcCodeSent.t(lang))
+        }
+        @if let Some(e) = error { (flash(Flash::Error, e)) }
+        form method="post" action=(centre_link(org, &["verify", handle], lang)) {
+            (hidden("csrf", csrf))
+            (hidden("lang", lang.as_str()))
+            div.field {
+                label for="f-code" { (W::Code.t(lang)) }
+                input #f-code type="text" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6"
+                    autocomplete="one-time-code" required autofocus;
+            }
+            button type="submit" { (W::PcVerify.t(lang)) }
+        }
+    };
+    page(lang, status, W::PcVerifyTitle.t(lang), body)
 }
 
 fn spent(org: &Organization, lang: Lang) -> Response {
-    let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "<p role=\"alert\">{}</p>\n<p><a href=\"/privacy/{}{}\">{}</a></p>",
-        t(
-            lang,
-            "Ce code a expiré, a déjà servi ou a été mal saisi trop de fois. Déposez de nouveau votre demande : \
-             elle sera jointe à la première, et un nouveau code vous sera envoyé.",
-            "This code has expired, was already used, or was mistyped too many times. File your request \
-             again: it will be joined to the first one, and a new code sent to you."
-        ),
-        pct(&org.slug),
-        lang_query(lang),
-        t(lang, "Retour au formulaire", "Back to the form")
-    );
-    page(
-        lang,
-        StatusCode::GONE,
-        t(lang, "Code expiré", "Code expired"),
-        &m,
-    )
+    let body = html! {
+        p role="alert" {
+            (W::PcCodeSpent.t(lang))
+        }
+        p { a href=(centre_link(org, &[], lang)) { (W::PcBackToForm.t(lang)) } }
+    };
+    page(lang, StatusCode::GONE, W::PcCodeExpired.t(lang), body)
 }
 
 async fn code_form(
@@ -782,7 +599,7 @@ async fn check_code(
     let lang = form
         .lang
         .parse()
-        .unwrap_or_else(|_| crate::api::lang_of(&headers));
+        .unwrap_or_else(|_| crate::html::lang::from_headers(&headers));
     let org = match centre_org(&state, &slug, lang).await {
         Ok(o) => o,
         Err(page) => return page,
@@ -796,11 +613,7 @@ async fn check_code(
                 lang,
                 &csrf,
                 StatusCode::FORBIDDEN,
-                Some(t(
-                    lang,
-                    "Le formulaire a expiré : réessayez.",
-                    "The form has expired: try again.",
-                )),
+                Some(W::ExpiredForm.t(lang)),
             ),
             set,
         );
@@ -849,37 +662,17 @@ async fn check_code(
                     return failure(lang);
                 }
             }
-            let link = format!(
-                "/privacy/{}/status/{}{}",
-                pct(&org.slug),
-                status_token,
-                lang_query(lang)
-            );
-            let mut m = String::new();
-            let _ = writeln!(
-                m,
-                "<p>{}</p>\n<p><a class=\"status-link\" href=\"{}\">{}</a></p>\n<p class=\"hint\">{}</p>",
-                t(
-                    lang,
-                    "Votre adresse est vérifiée : nous traitons votre demande. Suivez-la à cette adresse privée :",
-                    "Your address is verified: we are handling your request. Follow it at this private address:"
-                ),
-                esc(&link),
-                esc(&link),
-                t(
-                    lang,
-                    "Gardez ce lien pour vous (ajoutez-le à vos favoris) : il ne sera plus affiché, et quiconque \
-                     l'a peut voir où en est votre demande.",
-                    "Keep this link to yourself (bookmark it): it will not be shown again, and anyone who has it \
-                     can see where your request stands."
-                )
-            );
-            page(
-                lang,
-                StatusCode::OK,
-                t(lang, "Demande enregistrée", "Request recorded"),
-                &m,
-            )
+            let link = centre_link(&org, &["status", &status_token], lang);
+            let body = html! {
+                p {
+                    (W::PcVerified.t(lang))
+                }
+                p { a.status-link href=(link) { (link) } }
+                p.hint {
+                    (W::PcKeepLink.t(lang))
+                }
+            };
+            page(lang, StatusCode::OK, W::PcRecorded.t(lang), body)
         }
         CodeCheck::Wrong { attempts_left } => {
             let text = match lang {
@@ -899,8 +692,8 @@ async fn check_code(
         CodeCheck::Unknown => message(
             lang,
             StatusCode::NOT_FOUND,
-            t(lang, "Page introuvable", "Page not found"),
-            t(lang, "Lien inconnu.", "Unknown link."),
+            W::NotFound.t(lang),
+            W::PcUnknownLink.t(lang),
         ),
     }
 }
@@ -932,8 +725,8 @@ async fn status(
             return message(
                 lang,
                 StatusCode::NOT_FOUND,
-                t(lang, "Page introuvable", "Page not found"),
-                t(lang, "Lien inconnu.", "Unknown link."),
+                W::NotFound.t(lang),
+                W::PcUnknownLink.t(lang),
             );
         }
         Err(e) => {
@@ -950,38 +743,30 @@ async fn status(
     };
     let r = &shown.item.request;
     let c = &r.clock;
-    let mut m = String::new();
-    let _ = writeln!(m, "<dl>");
-    let mut row = |k: &str, v: &str| {
-        let _ = writeln!(m, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
-    };
-    row(t(lang, "Organisation", "Organization"), &org.name);
-    row(
-        t(lang, "Demande", "Request"),
-        &format!("{} ({})", kind_label(r.kind, lang), r.kind.article()),
-    );
-    row(
-        t(lang, "Reçue le", "Received on"),
-        &day(c.received_at, &state),
-    );
-    row(t(lang, "État", "Status"), status_label(c.status, lang));
+    let mut rows: Vec<(&str, Markup)> = vec![
+        (W::Organization.t(lang), html! { (org.name) }),
+        (
+            W::Request.t(lang),
+            html! { (kind_label(r.kind, lang)) " (" (r.kind.article()) ")" },
+        ),
+        (
+            W::PcReceivedOn.t(lang),
+            html! { (day(c.received_at, &state)) },
+        ),
+        (W::Status.t(lang), html! { (c.status.label(lang)) }),
+    ];
     if c.status.is_open() {
-        row(
-            t(lang, "Réponse au plus tard le", "Answer by"),
-            &shown.item.due.date.to_string(),
-        );
+        rows.push((W::PcAnswerBy.t(lang), html! { (shown.item.due.date) }));
     }
     if let Some(x) = &c.extension {
-        row(
-            t(lang, "Délai prolongé", "Period extended"),
-            &match lang {
-                Lang::Fr => format!("de {} mois : {}", x.months, x.reason),
-                Lang::En => format!("by {} month(s): {}", x.months, x.reason),
-            },
-        );
+        let text = match lang {
+            Lang::Fr => format!("de {} mois : {}", x.months, x.reason),
+            Lang::En => format!("by {} month(s): {}", x.months, x.reason),
+        };
+        rows.push((W::PcExtended.t(lang), html! { (text) }));
     }
     if let Some(at) = c.closed_at {
-        row(t(lang, "Close le", "Closed on"), &day(at, &state));
+        rows.push((W::PcClosedOn.t(lang), html! { (day(at, &state)) }));
     }
     if c.status == RequestStatus::Rejected
         && let Some(reason) = r
@@ -990,27 +775,17 @@ async fn status(
             .and_then(|o| o.get("rejected"))
             .and_then(|v| v.as_str())
     {
-        row(t(lang, "Motif du refus", "Reason for the refusal"), reason);
+        rows.push((W::PcRefusalReason.t(lang), html! { (reason) }));
     }
-    let _ = writeln!(m, "</dl>");
-    if c.status == RequestStatus::Rejected {
-        let _ = writeln!(
-            m,
-            "<p>{}</p>",
-            t(
-                lang,
-                "Vous pouvez saisir la CNIL (www.cnil.fr) ou la justice (RGPD art. 77 et 79).",
-                "You may complain to the supervisory authority (in France the CNIL, www.cnil.fr) or go to court \
-                 (GDPR art. 77 and 79)."
-            )
-        );
-    }
-    page(
-        lang,
-        StatusCode::OK,
-        t(lang, "Votre demande", "Your request"),
-        &m,
-    )
+    let body = html! {
+        (facts(rows))
+        @if c.status == RequestStatus::Rejected {
+            p {
+                (W::PcComplain.t(lang))
+            }
+        }
+    };
+    page(lang, StatusCode::OK, W::PcYourRequest.t(lang), body)
 }
 
 #[cfg(test)]

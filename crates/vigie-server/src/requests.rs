@@ -425,10 +425,20 @@ pub async fn list_requests(
         .queue(&caller.org, p.open.unwrap_or(false))
         .await?;
     let count = |u| items.iter().filter(|i| i.urgency == u).count();
+    let requests: Vec<RequestOut> = items.iter().map(RequestOut::of).collect();
+    let ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
+    caller
+        .audit_set(
+            &state,
+            "dsar.list",
+            "requests",
+            ids.iter().map(String::as_str),
+        )
+        .await?;
     Ok(Json(RequestsOut {
         overdue: count(vigie_core::dsar::Urgency::Overdue),
         due_soon: count(vigie_core::dsar::Urgency::DueSoon),
-        requests: items.iter().map(RequestOut::of).collect(),
+        requests,
     }))
 }
 
@@ -546,7 +556,9 @@ pub async fn resume_request(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendIn {
-    /// 1 or 2.
+    /// 1 or 2 (another number answers 409).
+    #[serde(deserialize_with = "crate::dto::whole")]
+    #[schema(minimum = 1, maximum = 2)]
     pub months: u8,
     /// Told to the person (e-mailed when the request names an e-mail address).
     #[schema(example = "the request covers twelve connected systems")]

@@ -823,7 +823,12 @@ pub async fn get_summary(
 ) -> ApiResult<Json<ScreeningSummaryOut>> {
     let org = &caller.org;
     let job = state.inner.screenings.job(org.id, &id)?;
-    Ok(Json((*job.summary()?).clone()))
+    let summary = (*job.summary()?).clone();
+    // The summary counts the list's decisions: a read of the whole screened set, named by it.
+    caller
+        .audit(&state, "screening.summary", Some(format!("screening:{id}")))
+        .await?;
+    Ok(Json(summary))
 }
 
 /// The recorded screening runs.
@@ -867,6 +872,7 @@ pub struct ScreeningUpload {
 
 /// A campaign to screen a list for. Unknown fields are refused.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CampaignFileDoc {
     #[schema(value_type = JurisdictionName)]
@@ -881,9 +887,11 @@ pub struct CampaignFileDoc {
     at: String,
     #[schema(example = "optics")]
     product_category: Option<String>,
-    /// Default false.
+    /// Default false; never `null`.
+    #[schema(nullable = false)]
     relates_to_profession: Option<bool>,
-    /// Default true.
+    /// Default true; never `null`.
+    #[schema(nullable = false)]
     commercial: Option<bool>,
     #[schema(example = "Optique Lumière SAS")]
     sender: Option<String>,
@@ -1012,6 +1020,7 @@ impl ScreeningSummaryOut {
 #[into_params(parameter_in = Query)]
 pub struct RunsQuery {
     /// How many runs, 1 to 1000 (default 20).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

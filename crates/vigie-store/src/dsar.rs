@@ -55,7 +55,7 @@ impl Identifier {
             StoreError::Other(format!("stored request identifier is corrupt: {e}"))
         };
         match kind {
-            "email" => Email::parse(text)
+            "email" => Email::from_stored(text)
                 .map(Identifier::Email)
                 .map_err(|e| corrupt(&e)),
             "phone" => PhoneE164::parse_e164(text)
@@ -327,7 +327,7 @@ impl Row {
             contact_ref: self
                 .contact_ref
                 .as_deref()
-                .map(ContactRef::parse)
+                .map(ContactRef::from_stored)
                 .transpose()
                 .map_err(|e| corrupt("contact_ref", e))?,
             contact_id: self.contact_id,
@@ -649,10 +649,13 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
         let data = corrections.apply(&contact.data);
-        self.rewrite_contact(org, &data, request_id, true).await
+        self.rewrite_contact(org, &data, request_id, true, None)
+            .await
     }
 
-    /// Turns a contact's restriction of processing (GDPR art. 18) on or off.
+    /// Turns a contact's restriction of processing (GDPR art. 18) on or off, as a data subject
+    /// request does: a restriction set here is held (migration 0009), so that re-imports and
+    /// PUTs, which may set `restricted`, never clear it; turning it off lifts the hold.
     pub async fn set_contact_restricted(
         &self,
         org: OrgId,
@@ -665,17 +668,20 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
         let mut data = contact.data;
         data.restricted = restricted;
-        self.rewrite_contact(org, &data, None, false).await
+        self.rewrite_contact(org, &data, None, false, Some(restricted))
+            .await
     }
 
     /// Writes a contact's identifiers, names and restriction flag (the fields a request may
-    /// change), sealed with its existing data key.
+    /// change), sealed with its existing data key; `hold` sets or lifts the request's hold on
+    /// the restriction (`None`: unchanged).
     async fn rewrite_contact(
         &self,
         org: OrgId,
         data: &ContactData,
         request_id: Option<i64>,
         keep_previous: bool,
+        hold: Option<bool>,
     ) -> Result<Contact> {
         let contact_ref = data.contact_ref.as_str();
         let row = self.contact_row(org, contact_ref).await?;
@@ -690,15 +696,10 @@ impl Store {
         };
         let sealed = crypto.seal_contact_with(data, &dek);
         let now = now_micros();
+        let mark = RequestMark { request_id, hold };
         match &self.backend {
-            Backends::Sqlite(b) => {
-                b.rewrite(org, row.id, sealed, previous, request_id, now)
-                    .await?
-            }
-            Backends::Postgres(b) => {
-                b.rewrite(org, row.id, sealed, previous, request_id, now)
-                    .await?
-            }
+            Backends::Sqlite(b) => b.rewrite(org, row.id, sealed, previous, mark, now).await?,
+            Backends::Postgres(b) => b.rewrite(org, row.id, sealed, previous, mark, now).await?,
         }
         self.contact(org, &data.contact_ref)
             .await?
@@ -1046,9 +1047,10 @@ impl SqliteStore {
         contact_id: i64,
         c: SealedContact,
         previous: Option<Vec<u8>>,
-        request_id: Option<i64>,
+        mark: RequestMark,
         now: i64,
     ) -> Result<()> {
+        let RequestMark { request_id, hold } = mark;
         self.write(move |tx| {
             if let Some(prev) = previous {
                 tx.prepare_cached(
@@ -1060,7 +1062,7 @@ impl SqliteStore {
             sqlite_delete_lookups(tx, org, contact_id)?;
             tx.prepare_cached(
                 "UPDATE contacts SET email_bidx = ?3, phone_bidx = ?4, pii = ?5, restricted = ?6, row_digest = ?7,
-                     updated_at = ?8, wrapped_dek = ?9
+                     updated_at = ?8, wrapped_dek = ?9, restriction_held = COALESCE(?10, restriction_held)
                  WHERE org_id = ?1 AND id = ?2 AND erased_at IS NULL",
             )?
             .execute(rusqlite::params![
@@ -1072,7 +1074,8 @@ impl SqliteStore {
                 c.restricted,
                 &c.row_digest[..],
                 now,
-                c.wrapped_dek
+                c.wrapped_dek,
+                hold
             ])?;
             // SQLite finds contacts by identifier through `contact_lookup`: its entries follow.
             for (kind, bidx) in [
@@ -1429,9 +1432,10 @@ impl PgStore {
         contact_id: i64,
         c: SealedContact,
         previous: Option<Vec<u8>>,
-        request_id: Option<i64>,
+        mark: RequestMark,
         now: i64,
     ) -> Result<()> {
+        let RequestMark { request_id, hold } = mark;
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         if let Some(prev) = previous {
@@ -1446,7 +1450,7 @@ impl PgStore {
         let phone = c.phone_bidx.map(|d| d.to_vec());
         tx.execute(
             "UPDATE contacts SET email_bidx = $3, phone_bidx = $4, pii = $5, restricted = $6, row_digest = $7,
-                 updated_at = $8, wrapped_dek = $9
+                 updated_at = $8, wrapped_dek = $9, restriction_held = COALESCE($10, restriction_held)
              WHERE org_id = $1 AND id = $2 AND erased_at IS NULL",
             &[
                 &org,
@@ -1458,6 +1462,7 @@ impl PgStore {
                 &&c.row_digest[..],
                 &now,
                 &c.wrapped_dek,
+                &hold,
             ],
         )
         .await?;
@@ -1508,4 +1513,12 @@ fn sqlite_delete_lookups(
         .execute(rusqlite::params![org, contact_id, kind])?;
     }
     Ok(())
+}
+
+/// What a request's rewrite of a contact records beside the sealed row: the request it answers
+/// (for the previous version), and whether it sets or lifts its hold on the restriction.
+#[derive(Debug, Clone, Copy)]
+struct RequestMark {
+    request_id: Option<i64>,
+    hold: Option<bool>,
 }

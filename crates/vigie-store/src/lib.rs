@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod audit_anchor;
 mod backend;
 mod calls;
 mod dsar;
@@ -23,6 +24,7 @@ mod postgres;
 mod screening;
 pub mod sealing;
 mod settings;
+mod signin;
 mod sql;
 mod sqlite;
 mod sqlite_bulk;
@@ -43,6 +45,7 @@ pub use accounts::{
     SessionPolicy, TotpEnrolment, User, check_new_password, parse_login, totp_code,
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
+pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use calls::{CallTo, LoggedCall, NewCall};
 pub use dsar::{

@@ -48,7 +48,11 @@ pub const SQLITE: &[Migration] = &[
         name: "contact_key_in_row",
         sql: include_str!("../migrations/sqlite/0008_contact_key_in_row.sql"),
     },
-    // 0009 is contract v2's (another branch); versions are applied one by one, gaps allowed.
+    Migration {
+        version: 9,
+        name: "restriction_held",
+        sql: include_str!("../migrations/sqlite/0009_restriction_held.sql"),
+    },
     Migration {
         version: 10,
         name: "call_log",
@@ -58,6 +62,11 @@ pub const SQLITE: &[Migration] = &[
         version: 11,
         name: "opposition_lists",
         sql: include_str!("../migrations/sqlite/0011_opposition_lists.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/sqlite/0013_signin_holds.sql"),
     },
 ];
 
@@ -102,7 +111,11 @@ pub const POSTGRES: &[Migration] = &[
         name: "contact_key_in_row",
         sql: include_str!("../migrations/postgres/0008_contact_key_in_row.sql"),
     },
-    // 0009 is contract v2's (another branch); versions are applied one by one, gaps allowed.
+    Migration {
+        version: 9,
+        name: "restriction_held",
+        sql: include_str!("../migrations/postgres/0009_restriction_held.sql"),
+    },
     Migration {
         version: 10,
         name: "call_log",
@@ -112,5 +125,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 11,
         name: "opposition_lists",
         sql: include_str!("../migrations/postgres/0011_opposition_lists.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/postgres/0013_signin_holds.sql"),
     },
 ];

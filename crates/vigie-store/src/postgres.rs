@@ -111,7 +111,9 @@ async fn upsert_contacts_batch(
                  customer = EXCLUDED.customer, customer_categories = EXCLUDED.customer_categories,
                  collected_via = EXCLUDED.collected_via, collected_at = EXCLUDED.collected_at,
                  informed = EXCLUDED.informed, objection_offered = EXCLUDED.objection_offered,
-                 contract_active = EXCLUDED.contract_active, restricted = EXCLUDED.restricted,
+                 contract_active = EXCLUDED.contract_active,
+                 -- A restriction held by a data subject request survives (migration 0009).
+                 restricted = EXCLUDED.restricted OR c.restriction_held,
                  row_digest = EXCLUDED.row_digest, wrapped_dek = EXCLUDED.wrapped_dek,
                  updated_at = EXCLUDED.updated_at
                WHERE c.row_digest <> EXCLUDED.row_digest AND c.erased_at IS NULL

@@ -10,12 +10,16 @@ use crate::vault::{ChainKey, DataKey, Digest16, IndexKey, SecretKey, Vault, Vaul
 
 /// The personal fields, serialized then sealed with the contact's data key. Absent fields are
 /// left out (rows sealed before that have them as `null`: both read as `None`).
+///
+/// Every field is a `Cow`, never a `&str`: serde_json can only borrow a string that holds no
+/// escape, so a value with `"`, `\` or a control character written as `&str` could be sealed
+/// but never read back (issue 18, defect 1). A `Cow` borrows when it can and copies when it must.
 #[derive(Serialize, Deserialize)]
 struct Pii<'a> {
     #[serde(rename = "e", borrow, default, skip_serializing_if = "Option::is_none")]
-    email: Option<&'a str>,
+    email: Option<std::borrow::Cow<'a, str>>,
     #[serde(rename = "p", borrow, default, skip_serializing_if = "Option::is_none")]
-    phone: Option<&'a str>,
+    phone: Option<std::borrow::Cow<'a, str>>,
     #[serde(rename = "f", borrow, default, skip_serializing_if = "Option::is_none")]
     first_name: Option<std::borrow::Cow<'a, str>>,
     #[serde(rename = "l", borrow, default, skip_serializing_if = "Option::is_none")]
@@ -144,8 +148,8 @@ impl OrgCrypto {
         let data_key = DataKey::new(dek);
         let contact_ref = c.contact_ref.as_str();
         let pii = Pii {
-            email: c.email.as_ref().map(Email::as_str),
-            phone: c.phone.as_ref().map(PhoneE164::as_str),
+            email: c.email.as_ref().map(|e| e.as_str().into()),
+            phone: c.phone.as_ref().map(|p| p.as_str().into()),
             first_name: c.first_name.as_deref().map(Into::into),
             last_name: c.last_name.as_deref().map(Into::into),
         };
@@ -160,8 +164,8 @@ impl OrgCrypto {
             b"contact",
             &[
                 contact_ref.as_bytes(),
-                pii.email.unwrap_or("").as_bytes(),
-                pii.phone.unwrap_or("").as_bytes(),
+                pii.email.as_deref().unwrap_or("").as_bytes(),
+                pii.phone.as_deref().unwrap_or("").as_bytes(),
                 c.first_name.as_deref().unwrap_or("").as_bytes(),
                 c.last_name.as_deref().unwrap_or("").as_bytes(),
                 c.audience.as_str().as_bytes(),
@@ -240,15 +244,17 @@ impl OrgCrypto {
         let corrupt =
             |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
         let data = ContactData {
-            contact_ref: ContactRef::parse(&row.contact_ref)
+            contact_ref: ContactRef::from_stored(&row.contact_ref)
                 .map_err(|e| corrupt("contact_ref", &e))?,
             email: pii
                 .email
-                .map(Email::parse)
+                .as_deref()
+                .map(Email::from_stored)
                 .transpose()
                 .map_err(|e| corrupt("email", &e))?,
             phone: pii
                 .phone
+                .as_deref()
                 .map(PhoneE164::parse_e164)
                 .transpose()
                 .map_err(|e| corrupt("phone", &e))?,
@@ -379,16 +385,34 @@ mod tests {
             serde_json::from_str(r#"{"e":"a@example.org","p":null,"f":null,"l":null}"#).unwrap();
         let new: Pii<'_> = serde_json::from_str(r#"{"e":"a@example.org"}"#).unwrap();
         for p in [old, new] {
-            assert_eq!(p.email, Some("a@example.org"));
+            assert_eq!(p.email.as_deref(), Some("a@example.org"));
             assert_eq!((p.phone, p.first_name, p.last_name), (None, None, None));
         }
         let written = serde_json::to_string(&Pii {
             email: None,
-            phone: Some("+33612345678"),
+            phone: Some("+33612345678".into()),
             first_name: None,
             last_name: None,
         })
         .unwrap();
         assert_eq!(written, r#"{"p":"+33612345678"}"#);
+    }
+
+    /// Every character a sealed field may hold comes back: quotes, backslashes and control
+    /// characters are escaped by serde_json, and an escaped string cannot be borrowed.
+    #[test]
+    fn pii_round_trips_quotes_backslashes_and_controls() {
+        let tricky = "a\"b\\c\u{0}d\n\u{202e}é😀";
+        let written = serde_json::to_vec(&Pii {
+            email: Some(tricky.into()),
+            phone: Some(tricky.into()),
+            first_name: Some(tricky.into()),
+            last_name: Some(tricky.into()),
+        })
+        .unwrap();
+        let read: Pii<'_> = serde_json::from_slice(&written).unwrap();
+        for field in [read.email, read.phone, read.first_name, read.last_name] {
+            assert_eq!(field.as_deref(), Some(tricky));
+        }
     }
 }

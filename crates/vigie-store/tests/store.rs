@@ -20,6 +20,8 @@ mod calls;
 mod dsar;
 #[path = "store/keys.rs"]
 mod keys;
+#[path = "store/round_trip.rs"]
+mod round_trip;
 
 fn contact(r: &str, email: &str, phone: &str) -> ContactData {
     ContactData {

@@ -16,11 +16,19 @@ pub enum AuditCommand {
     /// changed, removed, inserted or reordered, or the newest entries were removed. The chain is
     /// keyed by the master key: someone with write access to the database but not the key cannot
     /// repair it.
+    ///
+    /// The trail is also held against the checkpoint (see `vigie audit checkpoint`): removing
+    /// the newest entries and moving the head back is reported as a truncation or a rollback.
     Verify {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Anchor the trail's heads outside the database: write a checkpoint (each organization's
+    /// last entry and link, sealed with keys derived from the master key) to the checkpoint
+    /// file, which `vigie serve` also refreshes every minute. Refused, with the faults, when the
+    /// trail contradicts the checkpoint already there: a cut trail is never re-anchored.
+    Checkpoint,
     /// Export an organization's audit trail, oldest first.
     Export {
         /// The organization.
@@ -42,7 +50,16 @@ pub async fn run(store_args: &StoreArgs, cmd: AuditCommand) -> anyhow::Result<Ex
     let store = store_args.open().await?;
     match cmd {
         AuditCommand::Verify { json } => {
-            let report = store.verify_audit().await?;
+            let checkpoint = match store_args.audit_checkpoint_file() {
+                Some(path) => vigie_store::AuditCheckpoint::read_file(&path)?,
+                None => None,
+            };
+            if checkpoint.is_none() && !json {
+                eprintln!(
+                    "note: no audit checkpoint found: entries removed at the end of the trail                      cannot be detected (see `vigie audit checkpoint`)"
+                );
+            }
+            let report = store.verify_audit_against(checkpoint.as_ref()).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else if report.intact() {
@@ -60,6 +77,22 @@ pub async fn run(store_args: &StoreArgs, cmd: AuditCommand) -> anyhow::Result<Ex
             } else {
                 ExitCode::FAILURE
             })
+        }
+        AuditCommand::Checkpoint => {
+            let path = store_args.audit_checkpoint_file().context(
+                "the master key comes from VIGIE_MASTER_KEY: say where to keep the checkpoint \
+                 with --audit-checkpoint",
+            )?;
+            let faults = store.write_audit_checkpoint(&path).await?;
+            for fault in &faults {
+                eprintln!("audit trail BROKEN: {fault}");
+            }
+            if !faults.is_empty() {
+                eprintln!("the checkpoint {} was left as it was", path.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("audit checkpoint written to {}", path.display());
+            Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Export {
             org,
@@ -114,18 +147,28 @@ impl Sink {
     fn write(&mut self, e: &vigie_store::AuditEntry) -> anyhow::Result<()> {
         match self {
             Sink::Csv(w) => {
-                let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-                w.write_record([
-                    e.seq.to_string(),
-                    e.at.to_string(),
-                    e.actor.clone(),
-                    opt(&e.role),
-                    e.action.clone(),
-                    opt(&e.target),
-                    opt(&e.origin),
-                    opt(&e.reason),
-                    e.link.clone(),
-                ])?;
+                fn opt(s: &Option<String>) -> &str {
+                    s.as_deref().unwrap_or_default()
+                }
+                // People open the export in a spreadsheet: no cell may run as a formula (the
+                // actor, target and reason carry text people typed).
+                let (seq, at) = (e.seq.to_string(), e.at.to_string());
+                w.write_record(
+                    [
+                        seq.as_str(),
+                        at.as_str(),
+                        &e.actor,
+                        opt(&e.role),
+                        &e.action,
+                        opt(&e.target),
+                        opt(&e.origin),
+                        opt(&e.reason),
+                        &e.link,
+                    ]
+                    .map(vigie_core::spreadsheet::formula_safe)
+                    .iter()
+                    .map(|c| c.as_bytes()),
+                )?;
             }
             Sink::Jsonl(w) => writeln!(w, "{}", serde_json::to_string(e)?)?,
         }
@@ -141,5 +184,41 @@ impl Sink {
             Sink::Jsonl(mut w) => w.flush()?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CSV export is opened in spreadsheets: text people typed (an actor's name, a reason)
+    /// must not run as a formula; machine columns stay as they are.
+    #[test]
+    fn the_csv_export_neutralizes_formulas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.csv");
+        let out: Box<dyn Write> = Box::new(std::fs::File::create(&path).unwrap());
+        let mut sink = Sink::Csv(Box::new(csv::Writer::from_writer(std::io::BufWriter::new(
+            out,
+        ))));
+        sink.write(&vigie_store::AuditEntry {
+            seq: 7,
+            at: "2026-11-24T09:30:00Z".parse().unwrap(),
+            actor: "user:=1+1@example.org".into(),
+            role: Some("admin".into()),
+            action: "contact.update".into(),
+            target: Some("contact:@C1".into()),
+            origin: None,
+            reason: Some("=HYPERLINK(\"http://x\",\"y\")".into()),
+            link: "ab12".into(),
+        })
+        .unwrap();
+        sink.finish().unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            written,
+            "7,2026-11-24T09:30:00Z,user:=1+1@example.org,admin,contact.update,contact:@C1,,\
+             \"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",ab12\n"
+        );
     }
 }

@@ -384,6 +384,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             data_dir: d.join("data"),
             database_url: None,
             master_key_file: Some(key),
+            audit_checkpoint: None,
         };
         std::fs::write(d.join("contacts.csv"), CONTACTS).unwrap();
         std::fs::write(d.join("campaign.json"), CAMPAIGN).unwrap();
@@ -453,6 +454,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             data_dir: d.join("data"),
             database_url: None,
             master_key_file: Some(key),
+            audit_checkpoint: None,
         };
         std::fs::write(
             d.join("campaign.json"),

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::ledger::ConsentEvent;
 use crate::vocab::Audience;
+use crate::zone::Zone;
 
 /// The facts about one contact that the rules read.
 pub trait ContactView {
@@ -36,6 +37,9 @@ pub trait ContactView {
     fn last_call_refusal_at(&self) -> Option<Timestamp>;
     /// The consent ledger, in recording order.
     fn events(&self) -> &[ConsentEvent];
+    /// The consumer's own time zone, where known (recorded, or implied by the phone number:
+    /// [`Zone::of_contact`]); `None`: the jurisdiction's. Calling hours are read in it.
+    fn time_zone(&self) -> Option<Zone>;
 }
 
 /// What the campaign says about its message.
@@ -48,15 +52,20 @@ pub struct Campaign {
     pub relates_to_profession: bool,
     /// `false` for a non-commercial appeal (e.g. a charity).
     pub commercial: bool,
+    /// The supply of newspapers, periodicals or magazines: outside Bloctel and the opt-in rule
+    /// for consumer calls (L223-1), not outside the calling hours.
+    pub press: bool,
 }
 
 impl Default for Campaign {
-    /// The contract's defaults: no category, not about the recipient's job, commercial.
+    /// The contract's defaults: no category, not about the recipient's job, commercial, not
+    /// press.
     fn default() -> Campaign {
         Campaign {
             product_category: None,
             relates_to_profession: false,
             commercial: true,
+            press: false,
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::calendar::CallingTime;
 use crate::ledger::LedgerSummary;
 use crate::moment::Moment;
 use crate::vocab::{Action, Audience, Channel, Purpose};
+use crate::zone::Zone;
 
 /// The result of one decision: its code, and the audience it was decided for (explanations and
 /// references differ by audience).
@@ -24,6 +25,9 @@ use crate::vocab::{Action, Audience, Channel, Purpose};
 pub struct Outcome {
     pub code: Code,
     pub audience: Option<Audience>,
+    /// The consumer's own zone, where the calling hours applied and it has one; `None`: the
+    /// jurisdiction's.
+    pub zone: Option<Zone>,
 }
 
 impl Outcome {
@@ -32,6 +36,7 @@ impl Outcome {
         Outcome {
             code,
             audience: None,
+            zone: None,
         }
     }
 
@@ -51,15 +56,20 @@ pub struct DecisionContext<'c> {
     campaign: &'c Campaign,
     /// Civil time of the moment in the jurisdiction's zone.
     local: DateTime,
+    /// The jurisdiction's zone.
+    zone: Zone,
     /// Prospects whose latest sign of life is before this instant are past retention.
     retention_cutoff: Option<Timestamp>,
     call_limits: Option<CallLimitsAt>,
+    /// Where the pack limits consumer calls: the calling window at the moment in each zone
+    /// resolved in advance (the jurisdiction's first), so that deciding for a contact of one of
+    /// them converts no time. Screening resolves the few zones its base holds.
+    calling_times: Vec<(Zone, CallingTime)>,
 }
 
 /// The pack's consumer call limits, resolved for the moment.
 #[derive(Debug, Clone, Copy)]
 struct CallLimitsAt {
-    calling_time: CallingTime,
     max_calls_in_30_days: u32,
     quiet_days_after_refusal: i16,
     /// A refusal after this instant (and not after the moment) is recent.
@@ -80,6 +90,7 @@ impl<'c> DecisionContext<'c> {
         let moment = at.into();
         let zone = jurisdiction.time_zone();
         let local = zone.to_datetime(moment.instant());
+        let jurisdiction_zone = jurisdiction.zone();
         let pack = RulePack::in_force(jurisdiction, local.date());
         let retention_cutoff = pack
             .rules
@@ -91,13 +102,15 @@ impl<'c> DecisionContext<'c> {
                 .and_then(|dt| zone.to_timestamp(dt))
                 .unwrap_or(Timestamp::MIN);
             CallLimitsAt {
-                // Consumer call limits are French law: the jurisdiction's zone is Europe/Paris.
-                calling_time: CallingTime::of_paris_time(local),
                 max_calls_in_30_days: limits.max_calls_in_30_days,
                 quiet_days_after_refusal: limits.quiet_days_after_refusal,
                 refusal_cutoff: quiet_from,
             }
         });
+        let calling_times = match call_limits {
+            Some(_) => vec![(jurisdiction_zone, CallingTime::of_local_time(local))],
+            None => Vec::new(),
+        };
         DecisionContext {
             jurisdiction,
             pack,
@@ -106,8 +119,38 @@ impl<'c> DecisionContext<'c> {
             purpose,
             campaign,
             local,
+            zone: jurisdiction_zone,
             retention_cutoff,
             call_limits,
+            calling_times,
+        }
+    }
+
+    /// Resolves the calling window at the moment in each of `zones` (the contacts' own zones)
+    /// once, so that [`DecisionContext::decide`] reads it rather than converting time per
+    /// contact. A zone left out is still decided right, only slower.
+    pub fn with_zones(mut self, zones: impl IntoIterator<Item = Zone>) -> DecisionContext<'c> {
+        if self.call_limits.is_some() {
+            for zone in zones {
+                if !self.calling_times.iter().any(|(z, _)| *z == zone) {
+                    let time = self.calling_time_converted(zone);
+                    self.calling_times.push((zone, time));
+                }
+            }
+        }
+        self
+    }
+
+    fn calling_time_converted(&self, zone: Zone) -> CallingTime {
+        CallingTime::of_local_time(zone.time_zone().to_datetime(self.moment.instant()))
+    }
+
+    /// The calling window at the moment in a contact's zone (`None`: the jurisdiction's).
+    fn calling_time_in(&self, zone: Option<Zone>) -> CallingTime {
+        let zone = zone.unwrap_or(self.zone);
+        match self.calling_times.iter().find(|(z, _)| *z == zone) {
+            Some((_, time)) => *time,
+            None => self.calling_time_converted(zone),
         }
     }
 
@@ -141,9 +184,10 @@ impl<'c> DecisionContext<'c> {
         self.local
     }
 
-    /// The calling window at the moment, where the pack limits consumer calls.
-    pub fn calling_time(&self) -> Option<CallingTime> {
-        self.call_limits.map(|l| l.calling_time)
+    /// The calling window at the moment in a contact's zone (`None`: the jurisdiction's), where
+    /// the pack limits consumer calls.
+    pub fn calling_time(&self, zone: Option<Zone>) -> Option<CallingTime> {
+        self.call_limits.map(|_| self.calling_time_in(zone))
     }
 
     /// Where the pack limits consumer calls: the calls in 30 days at which the next is refused,
@@ -161,13 +205,26 @@ impl<'c> DecisionContext<'c> {
     /// Decides for one contact. Pure, allocation-free, and the same for the same inputs.
     pub fn decide<C: ContactView + ?Sized>(&self, contact: &C) -> Outcome {
         let audience = contact.audience();
+        // The consumer's zone is read only where the hours apply (it costs a look-up).
+        let zone = match self.call_limits {
+            Some(_) if self.channel == Channel::Phone && audience == Audience::Consumer => {
+                contact.time_zone()
+            }
+            _ => None,
+        };
         Outcome {
-            code: self.code(contact, audience),
+            code: self.code(contact, audience, zone),
             audience: Some(audience),
+            zone,
         }
     }
 
-    fn code<C: ContactView + ?Sized>(&self, contact: &C, audience: Audience) -> Code {
+    fn code<C: ContactView + ?Sized>(
+        &self,
+        contact: &C,
+        audience: Audience,
+        zone: Option<Zone>,
+    ) -> Code {
         if contact.suppressed() {
             return Code::Suppressed;
         }
@@ -198,7 +255,8 @@ impl<'c> DecisionContext<'c> {
             && self.channel == Channel::Phone
             && audience == Audience::Consumer
         {
-            if !limits.calling_time.is_open() {
+            // D223-9: the hours and days are the consumer's own.
+            if !self.calling_time_in(zone).is_open() {
                 return Code::OutsideCallingHours;
             }
             if contact.calls_last_30_days() >= limits.max_calls_in_30_days {

@@ -10,6 +10,7 @@ use super::packs::Jurisdiction;
 use super::packs::fr::PhoneRegime;
 use crate::calendar::CallingTime;
 use crate::vocab::{Audience, Channel, Purpose, vocabulary};
+use crate::zone::Zone;
 
 vocabulary! {
     /// The language of explanations.
@@ -85,8 +86,12 @@ struct Words<'a> {
     channel: Channel,
     purpose: Purpose,
     category: Option<&'a str>,
+    /// The moment on the consumer's clock (the jurisdiction's where the contact has no zone).
     local: DateTime,
+    /// The consumer's zone, where it is not the jurisdiction's.
+    own_zone: Option<Zone>,
     calling_time: Option<CallingTime>,
+    press: bool,
     retention_cutoff_day: Option<Date>,
     phone_regime: Option<PhoneRegime>,
     /// Calls in 30 days at which the next is refused, and days of quiet after a refusal.
@@ -103,8 +108,13 @@ impl<'a> Words<'a> {
             channel: ctx.channel(),
             purpose: ctx.purpose(),
             category: ctx.campaign().product_category.as_deref(),
-            local: ctx.local_time(),
-            calling_time: ctx.calling_time(),
+            local: match outcome.zone {
+                Some(own) => own.time_zone().to_datetime(ctx.at().instant()),
+                None => ctx.local_time(),
+            },
+            own_zone: outcome.zone.filter(|z| *z != ctx.jurisdiction().zone()),
+            calling_time: ctx.calling_time(outcome.zone),
+            press: ctx.campaign().press,
             retention_cutoff_day: ctx.retention_cutoff().map(|t| zone.to_datetime(t).date()),
             phone_regime: ctx.fr_phone_regime(),
             call_limits: ctx.consumer_call_limits(),
@@ -139,7 +149,13 @@ fn french(w: &Words<'_>) -> String {
         Some(c) => format!("de la catégorie « {c} »"),
         None => "de la catégorie promue".to_owned(),
     };
-    let hours = "du lundi au vendredi, de 10 h à 13 h et de 14 h à 20 h (heure de Paris), hors jours fériés";
+    let clock = match w.own_zone {
+        Some(zone) => format!("heure locale du consommateur, fuseau {zone}"),
+        None => "heure de Paris".to_owned(),
+    };
+    let hours = format!(
+        "du lundi au vendredi, de 10 h à 13 h et de 14 h à 20 h ({clock}), hors jours fériés"
+    );
     match w.code {
         Code::Consent => {
             format!("La personne a donné un consentement valable pour être contactée {ch} {purpose}, et ne l'a pas retiré.")
@@ -175,9 +191,15 @@ fn french(w: &Words<'_>) -> String {
              le 11 août 2026 (loi n° 2025-594)."
         ),
         Code::OptOut => match (w.jurisdiction, w.channel) {
+            (Jurisdiction::Fr, Channel::Phone) if w.press => "L'offre porte sur la fourniture de journaux, \
+                 périodiques ou magazines : elle échappe à Bloctel et au consentement préalable (article L223-1 \
+                 du Code de la consommation), et la personne a été informée lors de la collecte et a pu \
+                 s'opposer."
+                .to_owned(),
             (Jurisdiction::Fr, Channel::Phone) => "Jusqu'au 10 août 2026, le démarchage téléphonique relève du \
                  régime d'opposition : la personne a été informée lors de la collecte et a pu s'opposer, et \
-                 Bloctel ne fait pas obstacle (numéro non inscrit, ou contrat en cours)."
+                 Bloctel ne fait pas obstacle (numéro non inscrit, ou contrat en cours auquel l'offre se \
+                 rapporte)."
                 .to_owned(),
             (Jurisdiction::Uk, Channel::Phone | Channel::Fax) => format!(
                 "Au Royaume-Uni, la prospection {ch} relève du régime d'opposition : le numéro n'est pas \
@@ -228,7 +250,7 @@ fn french(w: &Words<'_>) -> String {
                     weekday_fr(w.local.weekday())
                 ),
                 _ => format!(
-                    "Le {day} à {} (heure de Paris) est hors des plages permises : le démarchage téléphonique \
+                    "Le {day} à {} ({clock}) est hors des plages permises : le démarchage téléphonique \
                      d'un consommateur n'est permis que {hours}.",
                     time_fr(w.local)
                 ),
@@ -256,9 +278,10 @@ fn french(w: &Words<'_>) -> String {
              consentement.",
             w.opposition_list()
         ),
-        Code::OppositionList => "Le numéro est inscrit sur Bloctel, la liste d'opposition au démarchage \
-             téléphonique, et aucun contrat n'est en cours avec cette personne."
-            .to_owned(),
+        Code::OppositionList => format!(
+            "Le numéro est inscrit sur Bloctel, la liste d'opposition au démarchage téléphonique, et \
+             aucun contrat en cours avec cette personne ne porte sur les produits {category}."
+        ),
         Code::NotInformed => format!(
             "Un régime d'opposition permettrait le contact {ch}, mais la personne n'a pas été informée lors \
              de la collecte de l'usage de ses données pour la prospection, ou pas mise en mesure de s'y \
@@ -304,7 +327,12 @@ fn english(w: &Words<'_>) -> String {
         Some(c) => format!("the “{c}” category"),
         None => "the promoted category".to_owned(),
     };
-    let hours = "Monday to Friday, 10:00–13:00 and 14:00–20:00 Paris time, except public holidays";
+    let clock = match w.own_zone {
+        Some(zone) => format!("local time ({zone})"),
+        None => "Paris time".to_owned(),
+    };
+    let hours =
+        format!("Monday to Friday, 10:00–13:00 and 14:00–20:00 {clock}, except public holidays");
     match w.code {
         Code::Consent => {
             format!("The person gave valid consent to be contacted {ch} {purpose} and has not withdrawn it.")
@@ -339,9 +367,13 @@ fn english(w: &Words<'_>) -> String {
              (French law 2025-594)."
         ),
         Code::OptOut => match (w.jurisdiction, w.channel) {
+            (Jurisdiction::Fr, Channel::Phone) if w.press => "The offer is for newspapers, periodicals or \
+                 magazines: it is outside Bloctel and the prior-consent rule (Code de la consommation L223-1), and \
+                 the person was informed at collection and could object."
+                .to_owned(),
             (Jurisdiction::Fr, Channel::Phone) => "Until 10 August 2026, phone marketing in France is opt-out: the \
                  person was informed at collection and could object, and Bloctel does not stand in the way (not \
-                 registered, or a contract is running)."
+                 registered, or a running contract the offer relates to)."
                 .to_owned(),
             (Jurisdiction::Uk, Channel::Phone | Channel::Fax) => format!(
                 "In the UK, marketing {ch} is opt-out: the number is not registered with the {}, and the person \
@@ -390,7 +422,7 @@ fn english(w: &Words<'_>) -> String {
                     weekday_en(w.local.weekday())
                 ),
                 _ => format!(
-                    "{day} at {} Paris time is outside the permitted windows: consumers may only be called for \
+                    "{day} at {} {clock} is outside the permitted windows: consumers may only be called for \
                      marketing {hours}.",
                     time_en(w.local)
                 ),
@@ -416,9 +448,10 @@ fn english(w: &Words<'_>) -> String {
             "The number is registered with the {}: marketing {ch} to it is barred without consent.",
             w.opposition_list()
         ),
-        Code::OppositionList => "The number is on Bloctel, the French do-not-call list, and no contract with \
-             this person is running."
-            .to_owned(),
+        Code::OppositionList => format!(
+            "The number is on Bloctel, the French do-not-call list, and no running contract with this person \
+             covers {category}."
+        ),
         Code::NotInformed => format!(
             "An opt-out basis would allow contact {ch}, but the person was not told at collection that their \
              data would be used for marketing, or not offered a way to object."

@@ -20,7 +20,8 @@ use super::packs::Jurisdiction;
 use super::request::{ContactFacts, DecisionRequest};
 use crate::ledger::ConsentEvent;
 use crate::moment::Moment;
-use crate::vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
+use crate::vocab::{Action, Audience, Channel, ChannelScope, Method, Purpose};
+use crate::zone::Zone;
 
 /// A request that cannot be read: which field, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,14 +289,20 @@ impl<'de> Visitor<'de> for CampaignVisitor<'_> {
         let r = ObjectReader {
             slot: self.slot,
             prefix: Prefix::Campaign,
-            fields: &["product_category", "relates_to_profession", "commercial"],
+            fields: &[
+                "product_category",
+                "relates_to_profession",
+                "commercial",
+                "press",
+            ],
         };
         let mut campaign = Campaign::default();
         r.each_field(&mut map, |map, i| {
             match i {
                 0 => campaign.product_category = r.value(map, i, PhantomData)?,
                 1 => campaign.relates_to_profession = r.value(map, i, PhantomData)?,
-                _ => campaign.commercial = r.value(map, i, PhantomData)?,
+                2 => campaign.commercial = r.value(map, i, PhantomData)?,
+                _ => campaign.press = r.value(map, i, PhantomData)?,
             }
             Ok(())
         })?;
@@ -338,6 +345,7 @@ impl<'de> Visitor<'de> for ContactVisitor<'_> {
                 "calls_last_30_days",
                 "last_call_refusal_at",
                 "events",
+                "time_zone",
             ],
         };
         let mut audience = None;
@@ -347,7 +355,10 @@ impl<'de> Visitor<'de> for ContactVisitor<'_> {
             match i {
                 0 => audience = Some(r.value(map, i, Vocab::<Audience>(PhantomData))?),
                 1 => c.customer = r.value(map, i, PhantomData)?,
-                2 => c.customer_categories = r.value(map, i, PhantomData)?,
+                2 => {
+                    c.customer_categories =
+                        r.value(map, i, BoundedStrings(crate::MAX_CUSTOMER_CATEGORIES))?
+                }
                 3 => c.contract_active = r.value(map, i, PhantomData)?,
                 4 => c.collected_at = r.value(map, i, Nullable(InstantSeed))?,
                 5 => c.collected_via = r.value(map, i, PhantomData)?,
@@ -358,12 +369,44 @@ impl<'de> Visitor<'de> for ContactVisitor<'_> {
                 10 => c.on_opposition_list = r.value(map, i, PhantomData)?,
                 11 => c.calls_last_30_days = r.value(map, i, PhantomData)?,
                 12 => c.last_call_refusal_at = r.value(map, i, Nullable(InstantSeed))?,
-                _ => c.events = r.value(map, i, EventsVisitor { slot: self.slot })?,
+                13 => c.events = r.value(map, i, EventsVisitor { slot: self.slot })?,
+                _ => c.time_zone = r.value(map, i, Nullable(Vocab::<Zone>(PhantomData)))?,
             }
             Ok(())
         })?;
         c.audience = r.required(audience, 0)?;
         Ok(c)
+    }
+}
+
+/// The most ledger events one decision request may carry: a request is read whole into memory,
+/// and a contact's ledger holds a few dozen events, rarely hundreds.
+pub const MAX_REQUEST_EVENTS: usize = 10_000;
+
+/// A list of at most `.0` strings.
+struct BoundedStrings(usize);
+
+impl<'de> DeserializeSeed<'de> for BoundedStrings {
+    type Value = Vec<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BoundedStrings {
+    type Value = Vec<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a list of at most {} strings", self.0)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<String>()? {
+            if items.len() == self.0 {
+                return Err(A::Error::custom(format!("at most {} items", self.0)));
+            }
+            items.push(item);
+        }
+        Ok(items)
     }
 }
 
@@ -384,13 +427,20 @@ impl<'de> Visitor<'de> for EventsVisitor<'_> {
         f.write_str("a list of consent events")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<ConsentEvent>, A::Error> {
-        let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_REQUEST_EVENTS));
         loop {
             let index = events.len();
             match seq.next_element_seed(EventVisitor {
                 slot: self.slot,
                 index,
             }) {
+                Ok(Some(_)) if index == MAX_REQUEST_EVENTS => {
+                    let e = A::Error::custom(format!(
+                        "at most {MAX_REQUEST_EVENTS} events in a request"
+                    ));
+                    self.slot.record(|| "contact.events".to_owned(), &e);
+                    return Err(e);
+                }
                 Ok(Some(event)) => events.push(event),
                 Ok(None) => return Ok(events),
                 Err(e) => {
@@ -447,17 +497,17 @@ impl<'de> Visitor<'de> for EventVisitor<'_> {
     }
 }
 
-/// A value of one of the closed vocabularies, read from a borrowed string.
+/// A value of one of the closed vocabularies (or a time zone), read from a borrowed string.
 struct Vocab<T>(PhantomData<T>);
 
-impl<'de, T: FromStr<Err = ParseVocabError>> DeserializeSeed<'de> for Vocab<T> {
+impl<'de, T: FromStr<Err: fmt::Display>> DeserializeSeed<'de> for Vocab<T> {
     type Value = T;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl<'de, T: FromStr<Err = ParseVocabError>> Visitor<'de> for Vocab<T> {
+impl<'de, T: FromStr<Err: fmt::Display>> Visitor<'de> for Vocab<T> {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
@@ -628,5 +678,64 @@ mod tests {
             r#""consumer","last_call_refusal_at":null,"collected_at":null"#,
         );
         assert!(parse_request(&json).is_ok());
+    }
+
+    #[test]
+    fn lists_are_bounded() {
+        let categories = vec!["\"c\""; crate::MAX_CUSTOMER_CATEGORIES].join(",");
+        let ok = MINIMAL.replace(
+            r#""consumer""#,
+            &format!(r#""consumer","customer_categories":[{categories}]"#),
+        );
+        assert!(parse_request(&ok).is_ok());
+        let e = error(&MINIMAL.replace(
+            r#""consumer""#,
+            &format!(r#""consumer","customer_categories":[{categories},"one more"]"#),
+        ));
+        assert_eq!(
+            e,
+            format!(
+                "contact.customer_categories: at most {} items",
+                crate::MAX_CUSTOMER_CATEGORIES
+            )
+        );
+        let event = r#"{"channel":"email","purpose":"marketing","action":"grant","at":"2026-01-10T08:00:00Z","method":"api"}"#;
+        let events = |n| vec![event; n].join(",");
+        let ok = MINIMAL.replace(
+            r#""consumer""#,
+            &format!(r#""consumer","events":[{}]"#, events(MAX_REQUEST_EVENTS)),
+        );
+        assert!(parse_request(&ok).is_ok());
+        let e = error(&MINIMAL.replace(
+            r#""consumer""#,
+            &format!(
+                r#""consumer","events":[{}]"#,
+                events(MAX_REQUEST_EVENTS + 1)
+            ),
+        ));
+        assert_eq!(
+            e,
+            format!("contact.events: at most {MAX_REQUEST_EVENTS} events in a request")
+        );
+    }
+
+    #[test]
+    fn v2_fields_press_and_time_zone() {
+        let json = MINIMAL.replace(
+            r#""consumer""#,
+            r#""consumer","time_zone":"Indian/Reunion""#,
+        );
+        let r = parse_request(&json.replace(
+            r#""purpose":"marketing","#,
+            r#""purpose":"marketing","campaign":{"press":true},"#,
+        ))
+        .unwrap();
+        assert!(r.campaign.press);
+        assert_eq!(r.contact.time_zone.map(Zone::name), Some("Indian/Reunion"));
+        let e = error(&json.replace("Indian/Reunion", "Indian/Atlantis"));
+        assert!(
+            e.starts_with("contact.time_zone: unknown time zone \"Indian/Atlantis\""),
+            "{e}"
+        );
     }
 }

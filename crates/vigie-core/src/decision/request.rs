@@ -12,6 +12,7 @@ use super::packs::Jurisdiction;
 use crate::ledger::ConsentEvent;
 use crate::moment::Moment;
 use crate::vocab::{Audience, Channel, Purpose};
+use crate::zone::Zone;
 
 /// "May we contact this person, on this channel, for this purpose, at this time?"
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,13 +43,16 @@ pub struct ContactFacts {
     pub on_opposition_list: bool,
     pub calls_last_30_days: u32,
     pub last_call_refusal_at: Option<Timestamp>,
+    /// The consumer's zone; absent, the jurisdiction's.
+    pub time_zone: Option<Zone>,
     pub events: Vec<ConsentEvent>,
 }
 
 impl ContactFacts {
-    /// A contact with the contract's defaults: not a customer, no contract, informed and offered
-    /// to object at collection, not restricted, suppressed nor on an opposition list, no calls,
-    /// no refusal, no events. The contract's sample values for `collected_at` and
+    /// A contact with the contract's defaults: not a customer, no contract, not informed nor
+    /// offered to object at collection (v2: what was not recorded is not presumed), not
+    /// restricted, suppressed nor on an opposition list, no calls, no refusal, the
+    /// jurisdiction's zone, no events. The contract's sample values for `collected_at` and
     /// `collected_via` are examples, not defaults: absent, they are unknown.
     pub fn new(audience: Audience) -> ContactFacts {
         ContactFacts {
@@ -58,13 +62,14 @@ impl ContactFacts {
             contract_active: false,
             collected_at: None,
             collected_via: None,
-            informed: true,
-            objection_offered: true,
+            informed: false,
+            objection_offered: false,
             restricted: false,
             suppressed: false,
             on_opposition_list: false,
             calls_last_30_days: 0,
             last_call_refusal_at: None,
+            time_zone: None,
             events: Vec::new(),
         }
     }
@@ -110,6 +115,9 @@ impl ContactView for ContactFacts {
     fn events(&self) -> &[ConsentEvent] {
         &self.events
     }
+    fn time_zone(&self) -> Option<Zone> {
+        self.time_zone
+    }
 }
 
 impl DecisionRequest {
@@ -122,6 +130,7 @@ impl DecisionRequest {
             self.purpose,
             &self.campaign,
         )
+        .with_zones(self.contact.time_zone)
     }
 }
 

@@ -310,6 +310,14 @@ async fn a_customer_is_archived_and_restricted_not_erased(t: TestStore) {
     assert!(t.store.is_suppressed(org.id, EMAIL).await.unwrap());
     assert!(t.store.tombstones(org.id, 0, 10).await.unwrap().is_empty());
     assert!(t.store.verify_audit().await.unwrap().intact());
+    // Issue 12: a routine re-import of the contact (restricted: false) keeps it restricted.
+    let mut again = c.data.clone();
+    again.restricted = false;
+    let (c, _) = t.store.upsert_contact(org.id, &again).await.unwrap();
+    assert!(
+        c.data.restricted,
+        "a re-import lifted the erasure's restriction"
+    );
 }
 
 async fn rectification_restriction_and_objection(t: TestStore) {

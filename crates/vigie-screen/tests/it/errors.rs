@@ -87,3 +87,31 @@ async fn a_targets_file_without_the_needed_column_is_refused() {
     assert_eq!(screened.output, b"row,decision,code\n");
     assert_eq!(screened.summary.rows, 0);
 }
+
+/// A quote left open used to read the following rows into one field, so that they were never
+/// screened (issue 18, defect 3): the list is refused, naming the line the quote opened on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unclosed_quote_in_the_targets_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = sqlite_store().await;
+    let s = &t.store;
+    import(
+        s,
+        ImportKind::Contacts,
+        &write(dir.path(), "contacts.csv", CONTACTS),
+    )
+    .await;
+    let cache = SnapshotCache::new(dir.path().join("cache"));
+    let email = CampaignSpec::parse(EMAIL_CAMPAIGN).unwrap();
+    let targets = write(
+        dir.path(),
+        "targets.csv",
+        "email,name\n\na@example.org,Marie\n\"b@example.org,Jean\nc@example.org,Paul\"\nd@example.org,Anne\n",
+    );
+    match screen(s, &cache, &email, &targets).await {
+        Err(ScreenError::Targets(e @ TargetsError::UnclosedQuote { line: 4 })) => {
+            assert!(e.to_string().contains("line 4"), "{e}");
+        }
+        other => panic!("expected an unclosed quote on line 4, got {other:?}"),
+    }
+}

@@ -17,15 +17,22 @@ use vigie_store::{DEFAULT_ORG, Organization, ScreeningRun, Store};
 pub const CONTACTS: u32 = 20_000;
 
 /// The campaigns checked against the reference: the three the generator writes, a phone
-/// campaign before the opt-in switch of 2026-08-11 (Bloctel regime) and one on a French public
-/// holiday (Ascension 2026).
-pub const CAMPAIGNS: [&str; 5] = [
+/// campaign before the opt-in switch of 2026-08-11 (Bloctel regime), one on a French public
+/// holiday (Ascension 2026), and two press offers (contract v2: outside Bloctel and the opt-in
+/// rule), one before the switch and one after.
+pub const CAMPAIGNS: [&str; 7] = [
     "email",
     "sms",
     "phone",
     "phone_before_switch",
     "phone_holiday",
+    "phone_press_before_switch",
+    "phone_press",
 ];
+
+/// The version of the decision contract the reference applies (`--contract 2`); the engine
+/// follows version 2 only, so the v1 outputs are not compared any more.
+pub const CONTRACT: &str = "2";
 
 /// The bench kit: `VIGIE_SHARED_DIR` (scripts/test exports it), else `shared/` beside the
 /// repository.
@@ -82,6 +89,8 @@ pub fn data() -> &'static Path {
         for script in ["gen_dataset.py", "reference_screen.py"] {
             h.update(std::fs::read(kit.join(script)).expect("read the kit"));
         }
+        // What this file adds to the generated set (the campaigns below, the contract version).
+        h.update(format!("{CAMPAIGNS:?} contract {CONTRACT}"));
         let key = hex::encode(&h.finalize()[..6]);
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vigie-screen-fixtures");
         std::fs::create_dir_all(&root).expect("fixture directory");
@@ -99,13 +108,24 @@ pub fn data() -> &'static Path {
                 phone.contains(generated_at),
                 "the generator's phone campaign changed"
             );
-            for (name, at) in [
-                ("phone_before_switch", "2026-03-10T15:00:00+01:00"),
-                ("phone_holiday", "2026-05-14T11:00:00+02:00"),
+            for (name, at, press) in [
+                ("phone_before_switch", "2026-03-10T15:00:00+01:00", false),
+                ("phone_holiday", "2026-05-14T11:00:00+02:00", false),
+                (
+                    "phone_press_before_switch",
+                    "2026-03-10T15:00:00+01:00",
+                    true,
+                ),
+                ("phone_press", generated_at, true),
             ] {
+                let mut file: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&phone.replace(generated_at, at)).unwrap();
+                if press {
+                    file.insert("press".into(), true.into());
+                }
                 std::fs::write(
                     tmp.join(format!("campaign_{name}.json")),
-                    phone.replace(generated_at, at),
+                    serde_json::to_string_pretty(&file).unwrap(),
                 )
                 .unwrap();
             }
@@ -123,18 +143,25 @@ pub fn campaign(name: &str) -> CampaignSpec {
         .unwrap_or_else(|e| panic!("campaign {name}: {e}"))
 }
 
-/// reference_screen.py's output for a campaign (computed once).
+/// reference_screen.py's output for a campaign under contract v2 (computed once).
 pub fn reference(name: &str) -> Vec<u8> {
     let out = data().join(format!("reference_{name}.csv"));
     publish(&out, |tmp| {
-        python(&[
-            kit().join("reference_screen.py").as_os_str(),
-            data().as_os_str(),
-            campaign_path(name).as_os_str(),
-            tmp.as_os_str(),
-        ])
+        run_reference_into(data(), &campaign_path(name), tmp)
     });
     std::fs::read(out).unwrap()
+}
+
+/// Runs reference_screen.py on a data directory and a campaign file under contract v2.
+pub fn run_reference_into(data: &Path, campaign: &Path, out: &Path) {
+    python(&[
+        kit().join("reference_screen.py").as_os_str(),
+        data.as_os_str(),
+        campaign.as_os_str(),
+        out.as_os_str(),
+        "--contract".as_ref(),
+        CONTRACT.as_ref(),
+    ])
 }
 
 pub async fn default_org(store: &Store) -> Organization {

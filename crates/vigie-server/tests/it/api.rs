@@ -241,6 +241,9 @@ both_stores! {
             .field_error(400, "invalid_field", "collected_at");
         app.json(Method::POST, "/api/v1/contacts", &json!({"contact_ref": "X1", "audience": "consumer", "customer_categories": ["a", 3]})).await
             .field_error(400, "invalid_field", "customer_categories[1]");
+        let too_many: Vec<String> = (0..=vigie_core::MAX_CUSTOMER_CATEGORIES).map(|i| format!("c{i}")).collect();
+        app.json(Method::POST, "/api/v1/contacts", &json!({"contact_ref": "X1", "audience": "consumer", "customer_categories": too_many})).await
+            .field_error(400, "too_many", "customer_categories");
         app.json(Method::POST, "/api/v1/contacts", &json!({"contact_ref": "", "audience": "consumer"})).await
             .field_error(400, "invalid_contact_ref", "contact_ref");
 
@@ -330,20 +333,98 @@ both_stores! {
     }
 
     async fn decide_agrees_with_every_contract_example(app) {
-        let dir = std::env::var("VIGIE_SHARED_DIR")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared").to_owned());
-        let path = format!("{dir}/contract/examples.jsonl");
-        let examples = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{path}: {e} (set VIGIE_SHARED_DIR, as scripts/test does)"));
+        // Both example files of the contract (v1, still valid, and v2), as the core's fixtures.
+        let files = [
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../vigie-core/tests/fixtures/examples.jsonl")),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../vigie-core/tests/fixtures/examples_v2.jsonl")),
+        ];
         let mut n = 0;
-        for line in examples.lines().filter(|l| !l.trim().is_empty()) {
+        for line in files.iter().flat_map(|f| f.lines()).filter(|l| !l.trim().is_empty()) {
             let case: Value = serde_json::from_str(line).unwrap();
             let got = app.json(Method::POST, "/api/v1/decide", &case["request"]).await.json();
             assert_eq!(got["decision"], case["expect"]["decision"], "{}", case["name"]);
             assert_eq!(got["code"], case["expect"]["code"], "{}", case["name"]);
             n += 1;
         }
-        assert!(n > 10, "only {n} examples");
+        assert_eq!(n, 21, "examples read");
+        // An unknown zone is an error naming the field.
+        let mut bad: Value = serde_json::from_str(files[1].lines().nth(1).unwrap()).unwrap();
+        bad["request"]["contact"]["time_zone"] = json!("Indian/Atlantis");
+        app.json(Method::POST, "/api/v1/decide", &bad["request"]).await.field_error(400, "invalid_field", "contact.time_zone");
+    }
+
+    async fn stored_decisions_agree_with_every_contract_example(app) {
+        // Each case's contact is stored with its ledger and lists, then decided through the
+        // stored-contact path: the same answers as the contract's.
+        let files = [
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../vigie-core/tests/fixtures/examples.jsonl")),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../vigie-core/tests/fixtures/examples_v2.jsonl")),
+        ];
+        let org = app.store.require_org("default").await.unwrap();
+        let crypto = app.store.org_crypto(org.id).await.unwrap();
+        let mut decided = 0;
+        for (i, line) in files.iter().flat_map(|f| f.lines()).filter(|l| !l.trim().is_empty()).enumerate() {
+            let case: Value = serde_json::from_str(line).unwrap();
+            let (name, r) = (case["name"].as_str().unwrap(), &case["request"]);
+            let k = &r["contact"];
+            // Calls are not recorded by the store yet (the call log comes with its own branch):
+            // a case that needs a call history cannot be stored, only decided directly.
+            if k["calls_last_30_days"].as_u64().unwrap_or(0) > 0 || !k["last_call_refusal_at"].is_null() {
+                continue;
+            }
+            // The store keeps no zone for a contact yet: the zone comes from the number, so a
+            // case in Réunion gets a Réunion number.
+            let phone = match k["time_zone"].as_str() {
+                None | Some("Europe/Paris") => format!("+33612{i:06}"),
+                Some("Indian/Reunion") => format!("+262692{i:06}"),
+                Some(other) => panic!("{name}: no number for the zone {other}"),
+            };
+            let email = format!("case{i}@example.org");
+            let contact_ref = format!("CASE{i}");
+            let mut body = json!({"contact_ref": contact_ref, "email": email, "phone": phone});
+            for field in ["audience", "customer", "customer_categories", "contract_active", "collected_at",
+                          "collected_via", "informed", "objection_offered", "restricted"] {
+                if !k[field].is_null() {
+                    body[field] = k[field].clone();
+                }
+            }
+            app.create(body).await;
+            for event in k["events"].as_array().into_iter().flatten() {
+                let a = app.event(&contact_ref, event.clone()).await;
+                assert!(a.status.is_success(), "{name}: {}", a.text);
+            }
+            let channel = r["channel"].as_str().unwrap();
+            if k["suppressed"] == json!(true) {
+                let identifier = if channel == "email" { email.clone() } else { phone.clone() };
+                app.store.import_suppression(org.id, vec![vigie_core::suppression_hash(&identifier)]).await.unwrap();
+            }
+            if k["on_opposition_list"] == json!(true) {
+                let p = vigie_core::PhoneE164::parse_e164(&phone).unwrap();
+                app.store.import_opposition(org.id, vec![crypto.index.phone_index(&p)]).await.unwrap();
+            }
+            let mut query = format!(
+                "channel={channel}&at={}&jurisdiction={}&purpose={}",
+                r["at"].as_str().unwrap().replace('+', "%2B"),
+                r["jurisdiction"].as_str().unwrap(),
+                r["purpose"].as_str().unwrap(),
+            );
+            let campaign = &r["campaign"];
+            if let Some(c) = campaign["product_category"].as_str() {
+                query.push_str(&format!("&product_category={c}"));
+            }
+            for flag in ["relates_to_profession", "commercial", "press"] {
+                if let Some(b) = campaign[flag].as_bool() {
+                    query.push_str(&format!("&{flag}={b}"));
+                }
+            }
+            let a = app.get(&format!("/api/v1/contacts/{contact_ref}/decision?{query}")).await;
+            assert_eq!(a.status, StatusCode::OK, "{name}: {}", a.text);
+            let got = a.json();
+            assert_eq!(got["decision"], case["expect"]["decision"], "{name}: {got}");
+            assert_eq!(got["code"], case["expect"]["code"], "{name}: {got}");
+            decided += 1;
+        }
+        assert_eq!(decided, 21, "cases decided from the store");
     }
 
     async fn stored_contacts_are_decided_from_the_store(app) {

@@ -5,6 +5,8 @@ mod common;
 
 mod access;
 mod api;
+mod browser;
 mod calls;
 mod dsar;
 mod screenings;
+mod web;

@@ -472,7 +472,57 @@ async fn an_update_keeps_the_data_key_and_the_ledger_proofs(t: TestStore) {
     assert_eq!(ledger[0].new.ip.as_deref(), Some("203.0.113.50"));
 }
 
+/// Issue 12: a restriction set by a request survives a PUT and a bulk re-import of the same
+/// data (which says `restricted: false`); only lifting it clears it. An import may still set it.
+async fn a_requests_restriction_survives_re_imports(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap();
+    let crypto = s.org_crypto(org.id).await.unwrap();
+    let p = person("P6", "held@example.org", "0633333333");
+    s.create_contact(org.id, &p).await.unwrap();
+    let restricted = |c: Contact| c.data.restricted;
+    assert!(restricted(
+        s.set_contact_restricted(org.id, &p.contact_ref, true)
+            .await
+            .unwrap()
+    ));
+    // The same data again, through the single upsert (PUT) and the bulk import.
+    let (c, _) = s.upsert_contact(org.id, &p).await.unwrap();
+    assert!(restricted(c), "a PUT lifted the request's restriction");
+    let mut changed = p.clone();
+    changed.first_name = Some("Zoë".into());
+    let batch = vec![crypto.seal_contact(&changed)];
+    s.import_contacts(org.id, super::stream(batch, true).await)
+        .await
+        .unwrap();
+    let c = s.contact(org.id, &p.contact_ref).await.unwrap().unwrap();
+    assert_eq!(
+        c.data.first_name.as_deref(),
+        Some("Zoë"),
+        "the import was applied"
+    );
+    assert!(restricted(c), "an import lifted the request's restriction");
+    // Lifted by the request path only; then imports decide again, and may set it.
+    assert!(!restricted(
+        s.set_contact_restricted(org.id, &p.contact_ref, false)
+            .await
+            .unwrap()
+    ));
+    let (c, _) = s.upsert_contact(org.id, &changed).await.unwrap();
+    assert!(!restricted(c));
+    let mut by_import = changed.clone();
+    by_import.restricted = true;
+    let (c, _) = s.upsert_contact(org.id, &by_import).await.unwrap();
+    assert!(restricted(c), "an import may set the restriction");
+    let (c, _) = s.upsert_contact(org.id, &changed).await.unwrap();
+    assert!(
+        !restricted(c),
+        "a restriction set by an import is the import's to clear"
+    );
+}
+
 both_stores! {
+    dsar_a_requests_restriction_survives_re_imports => a_requests_restriction_survives_re_imports;
     dsar_an_update_keeps_the_data_key_and_the_ledger_proofs => an_update_keeps_the_data_key_and_the_ledger_proofs;
     dsar_filing_matches_merges_and_records_history => filing_matches_merges_and_records_history;
     dsar_rectification_keeps_the_previous_version_and_the_key => rectification_keeps_the_previous_version_and_the_key;

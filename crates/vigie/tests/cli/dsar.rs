@@ -204,6 +204,48 @@ fn scenario(v: &Install, db: Option<&str>) {
     assert!(lines[1].ends_with("SUPPRESSED"), "{d}");
     assert!(!lines[2].ends_with("SUPPRESSED"), "{d}");
 
+    // Issue 12: a restriction fulfilled for Paul survives a routine re-import of the same file;
+    // only `vigie dsar lift` ends it.
+    let screen_paul = || {
+        ok(&run(&[
+            "screen",
+            "--campaign",
+            campaign.to_str().unwrap(),
+            targets.to_str().unwrap(),
+            "-o",
+            decisions.to_str().unwrap(),
+        ]));
+        let d = std::fs::read_to_string(&decisions).unwrap();
+        d.lines().nth(2).unwrap().to_owned()
+    };
+    assert!(!screen_paul().ends_with("RESTRICTED"));
+    let filed = ok(&run(&[
+        "dsar",
+        "file",
+        "--kind",
+        "restriction",
+        "--email",
+        "paul@example.org",
+        "--verified",
+    ]));
+    ok(&run(&["dsar", "fulfil", &request_id(&filed)]));
+    assert!(screen_paul().ends_with("RESTRICTED"));
+    ok(&run(&["import", "contacts", contacts.to_str().unwrap()]));
+    let after_import = screen_paul();
+    assert!(
+        after_import.ends_with("RESTRICTED"),
+        "a re-import lifted the request's restriction: {after_import}"
+    );
+    ok(&run(&[
+        "dsar",
+        "lift",
+        "--contact",
+        "L2",
+        "--reason",
+        "accuracy verified",
+    ]));
+    assert!(!screen_paul().ends_with("RESTRICTED"));
+
     // Nowhere in clear in the store's files (the import file itself is outside the data dir).
     let mut files = Vec::new();
     for e in std::fs::read_dir(&v.data).into_iter().flatten() {

@@ -48,7 +48,7 @@ pub(crate) fn basis<C: ContactView + ?Sized>(
         Channel::Fax | Channel::AutomatedCall => consent_only(consent),
         Channel::Phone => match contact.audience() {
             Audience::Consumer => consent_only(consent),
-            Audience::Professional => professional_opt_out(contact, consent, relates),
+            Audience::Professional => professional_opt_out(consent, contact.informed(), relates),
             Audience::Generic if consent => Code::Consent,
             Audience::Generic if relates => Code::GenericAddress,
             Audience::Generic => Code::UnrelatedToProfession,

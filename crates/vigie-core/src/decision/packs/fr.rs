@@ -82,7 +82,13 @@ pub(crate) fn basis<C: ContactView + ?Sized>(
         (Channel::Phone, Audience::Consumer) => {
             consumer_call(ctx, bases.consumer_phone, contact, consent)
         }
-        (_, Audience::Professional) => professional_opt_out(contact, consent, relates),
+        // v2: the information alone is not enough, the person must also have been offered a
+        // simple way to object at collection (CPCE L34-5, RGPD art. 21(4)).
+        (_, Audience::Professional) => professional_opt_out(
+            consent,
+            contact.informed() && contact.objection_offered(),
+            relates,
+        ),
     }
 }
 
@@ -114,20 +120,28 @@ fn consumer_call<C: ContactView + ?Sized>(
     contact: &C,
     consent: bool,
 ) -> Code {
+    // v2 (L223-1): the contract exception needs the offer to relate to the running contract,
+    // i.e. a running contract and a customer of the campaign's category.
+    let related_contract = contact.contract_active() && ctx.customer_of_campaign_category(contact);
+    // v2: the supply of newspapers, periodicals or magazines is outside Bloctel and the opt-in
+    // rule (L223-1), not outside the hours (checked before).
+    let press = ctx.campaign().press;
     match regime {
         PhoneRegime::OptIn => {
             if consent {
                 Code::Consent
-            } else if contact.contract_active() && ctx.customer_of_campaign_category(contact) {
+            } else if related_contract {
                 Code::Contract
+            } else if press {
+                informed_opt_out(contact)
             } else {
                 Code::NoConsent
             }
         }
         // As the reference screening: consent is not a separate basis in the opt-out regime,
-        // Bloctel binds unless a contract runs.
+        // Bloctel binds unless a related contract runs or the offer is press.
         PhoneRegime::OptOutWithList => {
-            if contact.on_opposition_list() && !contact.contract_active() {
+            if contact.on_opposition_list() && !related_contract && !press {
                 Code::OppositionList
             } else {
                 informed_opt_out(contact)

@@ -15,6 +15,7 @@ use jiff::tz::TimeZone;
 use super::code::Code;
 use super::contact::ContactView;
 use crate::vocab::{Audience, vocabulary};
+use crate::zone::Zone;
 
 pub(crate) mod de;
 pub(crate) mod fr;
@@ -46,6 +47,16 @@ impl Jurisdiction {
             Jurisdiction::De => BERLIN.get_or_init(|| load("Europe/Berlin")),
             Jurisdiction::Uk => LONDON.get_or_init(|| load("Europe/London")),
         }
+    }
+
+    /// The same zone as a [`Zone`]: a contact's default zone.
+    pub fn zone(self) -> Zone {
+        let name = match self {
+            Jurisdiction::Fr => "Europe/Paris",
+            Jurisdiction::De => "Europe/Berlin",
+            Jurisdiction::Uk => "Europe/London",
+        };
+        Zone::parse(name).unwrap_or_else(|e| panic!("the bundled tz database lacks {name}: {e}"))
     }
 }
 
@@ -153,15 +164,11 @@ impl fmt::Display for RulePack {
 
 /// A person reached at work, where B2B opt-out applies (FR electronic messages and calls, UK
 /// electronic mail to corporate subscribers, DE calls with presumed consent): consent, else
-/// B2B opt-out for an informed person and a message about their job.
-fn professional_opt_out<C: ContactView + ?Sized>(
-    contact: &C,
-    consent: bool,
-    relates_to_profession: bool,
-) -> Code {
+/// B2B opt-out for a person `informed` as the pack requires and a message about their job.
+fn professional_opt_out(consent: bool, informed: bool, relates_to_profession: bool) -> Code {
     if consent {
         Code::Consent
-    } else if !contact.informed() {
+    } else if !informed {
         Code::NotInformed
     } else if relates_to_profession {
         Code::B2bOptOut

@@ -45,7 +45,7 @@ pub(crate) fn basis<C: ContactView + ?Sized>(
             Audience::Consumer if consent => Code::Consent,
             Audience::Consumer if ctx.soft_opt_in_applies(contact) => Code::SoftOptIn,
             Audience::Consumer => Code::NoConsent,
-            Audience::Professional => professional_opt_out(contact, consent, relates),
+            Audience::Professional => professional_opt_out(consent, contact.informed(), relates),
             Audience::Generic => Code::GenericAddress,
         },
         Channel::AutomatedCall => consent_only(consent),
