@@ -78,7 +78,8 @@ impl Role {
                         | ScreeningRun
                         | ScreeningRead
                 ),
-                Role::Agent => matches!(p, ContactReach | Decide),
+                // The agent asks before a call and logs how it ended.
+                Role::Agent => matches!(p, ContactReach | Decide | CallsLog),
                 // The queue and each request's history, to check deadlines were kept; no step,
                 // no archive (it holds the person's data).
                 Role::Auditor => matches!(
@@ -98,6 +99,16 @@ impl Role {
     /// Whether the role may create API tokens with this scope (only what it holds itself).
     pub fn may_delegate(self, p: Permission) -> bool {
         p.is_scope() && self.grants(p)
+    }
+
+    /// The first permission this role grants that a caller holding only what `holds` allows
+    /// lacks; `None` when the role gives nothing beyond the caller's own rights. Giving a
+    /// person a role (or a set-up link for it), or changing or removing a member who holds
+    /// one, is refused when this is `Some`: nobody hands out, or takes away, more than they
+    /// hold. `holds` is a role's [`Role::grants`] or a token's
+    /// [`Permission::allowed_by`], so people and programs follow the same rule.
+    pub fn beyond(self, holds: impl Fn(Permission) -> bool) -> Option<Permission> {
+        Permission::scopes().find(|p| self.grants(*p) && !holds(*p))
     }
 }
 
@@ -166,10 +177,14 @@ pub enum Permission {
     /// Take the steps of data subject requests (verify, pause, extend, reject, fulfil) and
     /// download access archives.
     RequestsManage,
+    /// Record call attempts and their outcomes in the call log (diallers, call centre agents).
+    CallsLog,
+    /// Read and change the organization's settings (region, time zone, language, lists).
+    OrgSettings,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 17] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -185,6 +200,8 @@ impl Permission {
         Permission::TokensManage,
         Permission::RequestsRead,
         Permission::RequestsManage,
+        Permission::CallsLog,
+        Permission::OrgSettings,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -206,6 +223,8 @@ impl Permission {
             Permission::TokensManage => "tokens:manage",
             Permission::RequestsRead => "requests:read",
             Permission::RequestsManage => "requests:manage",
+            Permission::CallsLog => "calls:log",
+            Permission::OrgSettings => "org:settings",
         }
     }
 
@@ -275,7 +294,51 @@ mod tests {
         let agent: Vec<_> = Permission::scopes()
             .filter(|p| Role::Agent.grants(*p))
             .collect();
-        assert_eq!(agent, [Permission::ContactReach, Permission::Decide]);
+        assert_eq!(
+            agent,
+            [
+                Permission::ContactReach,
+                Permission::Decide,
+                Permission::CallsLog
+            ]
+        );
+    }
+
+    #[test]
+    fn calls_are_logged_by_agents_and_admins_settings_changed_by_admins_only() {
+        for role in Role::ALL {
+            let logs = matches!(role, Role::Admin | Role::Agent);
+            assert_eq!(role.grants(Permission::CallsLog), logs, "{role}");
+            assert_eq!(
+                role.grants(Permission::OrgSettings),
+                role == Role::Admin,
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_role_beyond_the_callers_rights_is_named() {
+        // A token holding only `users:manage` (the escalation of issue 18) cannot make an admin.
+        let users_only = |p: Permission| p.allowed_by(&[Permission::UsersManage]);
+        assert_eq!(
+            Role::Admin.beyond(users_only),
+            Some(Permission::ContactsRead)
+        );
+        assert_eq!(
+            Role::Agent.beyond(users_only),
+            Some(Permission::ContactReach)
+        );
+        // An admin holds everything; a DPO may not make a marketer (contacts:write).
+        for role in Role::ALL {
+            assert_eq!(role.beyond(|p| Role::Admin.grants(p)), None, "{role}");
+            assert_eq!(role.beyond(|p| role.grants(p)), None, "{role}");
+        }
+        assert_eq!(
+            Role::Marketer.beyond(|p| Role::Dpo.grants(p)),
+            Some(Permission::ContactsWrite)
+        );
+        assert_eq!(Role::Auditor.beyond(|p| Role::Dpo.grants(p)), None);
     }
 
     #[test]

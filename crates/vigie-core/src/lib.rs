@@ -6,27 +6,33 @@
 
 pub mod access;
 pub mod calendar;
+pub mod calls;
 pub mod decision;
 pub mod dsar;
 pub mod ident;
 pub mod ledger;
 pub mod moment;
 mod numbering;
+pub mod opposition;
+pub mod settings;
 pub mod spreadsheet;
 pub mod vocab;
 pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
+pub use calls::{CallCount, CallOutcome, CallWindow, CallWindows};
 pub use decision::{
     Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
-    DecisionResponse, Explanation, IdentifierKind, Jurisdiction, Lang, Outcome, RequestError,
-    RulePack, decide, parse_request,
+    DecisionResponse, Explanation, IdentifierKind, Jurisdiction, Lang, MAX_REQUEST_EVENTS, Outcome,
+    RequestError, RulePack, decide, parse_request,
 };
 pub use ident::{
     ContactRef, Email, IdentError, MAX_CUSTOMER_CATEGORIES, PhoneE164, Region, suppression_hash,
 };
 pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
+pub use opposition::{ExtractCheck, check_bloctel_extract};
+pub use settings::{OrgSettings, SettingError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
 pub use zone::{UnknownZone, Zone};
 

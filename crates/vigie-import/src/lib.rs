@@ -36,6 +36,7 @@ pub enum ImportKind {
     Consents,
     Suppression,
     Opposition,
+    Calls,
 }
 
 impl ImportKind {
@@ -45,6 +46,7 @@ impl ImportKind {
             ImportKind::Consents => "consents",
             ImportKind::Suppression => "suppression",
             ImportKind::Opposition => "opposition",
+            ImportKind::Calls => "calls",
         }
     }
 }
@@ -60,6 +62,11 @@ pub struct ImportOptions {
     pub rejects_path: Option<PathBuf>,
     /// Called with the number of bytes read so far (for a progress bar).
     pub progress: Option<Arc<dyn Fn(u64) + Send + Sync>>,
+    /// The opposition list an opposition file is an extract of (default `bloctel`): the import
+    /// replaces that list.
+    pub list: String,
+    /// The date of that extract, recorded with the list.
+    pub extract_date: Option<jiff::civil::Date>,
 }
 
 impl Default for ImportOptions {
@@ -69,6 +76,8 @@ impl Default for ImportOptions {
             skip_invalid: false,
             rejects_path: None,
             progress: None,
+            list: "bloctel".into(),
+            extract_date: None,
         }
     }
 }
@@ -245,6 +254,43 @@ pub async fn import_file(
                 errors,
             )
         }
+        ImportKind::Calls => {
+            let (region, f) = (opts.region, file.clone());
+            let (rows, mut errors, calls) =
+                tokio::task::spawn_blocking(move || read_calls(&f, region))
+                    .await
+                    .map_err(|e| StoreError::Other(e.to_string()))??;
+            let written = if !errors.is_empty() && !opts.skip_invalid {
+                Err(StoreError::ImportAborted)
+            } else {
+                match store.log_calls(org.id, calls).await {
+                    Ok(logged) => Ok(ImportCounts {
+                        inserted: logged.len() as u64,
+                        ..ImportCounts::default()
+                    }),
+                    // A call naming no contact rejects the file even with `skip_invalid`: the
+                    // store resolves contacts inside the transaction that writes the calls.
+                    Err(StoreError::CallTarget {
+                        line,
+                        column,
+                        reason,
+                    }) => {
+                        errors.push(RowError {
+                            line,
+                            column: column.into(),
+                            reason,
+                        });
+                        return Err(ImportError::Invalid {
+                            file,
+                            count: errors.len() as u64,
+                            errors,
+                        });
+                    }
+                    Err(e) => Err(e),
+                }
+            };
+            (finish(kind, &file, rows, written, &errors, opts)?, errors)
+        }
         ImportKind::Suppression | ImportKind::Opposition => {
             let opts2 = opts.clone();
             let f = file.clone();
@@ -262,7 +308,15 @@ pub async fn import_file(
             } else if kind == ImportKind::Suppression {
                 store.import_suppression(org.id, hashes).await
             } else {
-                store.import_opposition(org.id, phones).await
+                store
+                    .replace_opposition_list(org.id, &opts.list, opts.extract_date, phones)
+                    .await
+                    .map(|r| ImportCounts {
+                        inserted: r.inserted,
+                        unchanged: r.unchanged,
+                        removed: r.removed,
+                        ..ImportCounts::default()
+                    })
             };
             (finish(kind, &file, rows, written, &errors, opts)?, errors)
         }
@@ -527,6 +581,32 @@ where
     })
     .await
     .map_err(|e| ImportError::Store(StoreError::Other(e.to_string())))?
+}
+
+/// Reads a calls file into memory: rows, row errors, and the calls of the good rows.
+fn read_calls(
+    path: &Path,
+    region: Region,
+) -> Result<(u64, Vec<RowError>, Vec<vigie_store::NewCall>), ImportError> {
+    let (mut reader, header) = open_csv(path)?;
+    let cols = Columns::from_header(&rows::CALLS, &header)
+        .and_then(|c| rows::calls_name_the_contact(&c).map(|()| c))
+        .map_err(|e| header_error(path, e))?;
+    let (mut rows, mut errors, mut calls) = (0u64, Vec::new(), Vec::new());
+    let mut record = ByteRecord::new();
+    while read_record(&mut reader, &header, &mut record, path)? {
+        rows += 1;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        match rows::call(&cols, &record, region, line) {
+            Ok(c) => calls.push(c),
+            Err(e) => errors.push(RowError {
+                line,
+                column: e.column,
+                reason: e.reason,
+            }),
+        }
+    }
+    Ok((rows, errors, calls))
 }
 
 /// The contact references of a file seen so far, each with the line it was first on. Keyed by

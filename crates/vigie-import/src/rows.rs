@@ -4,7 +4,7 @@
 use csv::ByteRecord;
 use jiff::Timestamp;
 use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164, Region, Zone};
-use vigie_store::{ContactData, NewConsentEvent};
+use vigie_store::{CallTo, ContactData, NewCall, NewConsentEvent};
 
 /// A problem with one field of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,13 @@ pub const CONSENTS: Format = Format {
         "source",
     ],
     optional: &["ip", "user_agent"],
+};
+
+/// A call log: the contact by `contact_ref` or by `phone` (either column, or both: then the number
+/// called is `phone`), when, and how it ended.
+pub const CALLS: Format = Format {
+    required: &["at", "outcome"],
+    optional: &["contact_ref", "phone", "campaign", "agent"],
 };
 
 /// The position of column `name` in `format` (required columns first, then optional ones), found
@@ -125,6 +132,17 @@ mod consent_col {
     pub const SOURCE: usize = column(&CONSENTS, "source");
     pub const IP: usize = column(&CONSENTS, "ip");
     pub const USER_AGENT: usize = column(&CONSENTS, "user_agent");
+}
+
+/// Columns of calls.csv, by position in [`CALLS`].
+mod call_col {
+    use super::{CALLS, column};
+    pub const AT: usize = column(&CALLS, "at");
+    pub const OUTCOME: usize = column(&CALLS, "outcome");
+    pub const CONTACT_REF: usize = column(&CALLS, "contact_ref");
+    pub const PHONE: usize = column(&CALLS, "phone");
+    pub const CAMPAIGN: usize = column(&CALLS, "campaign");
+    pub const AGENT: usize = column(&CALLS, "agent");
 }
 
 /// The column names of a header line, trimmed, without a UTF-8 byte order mark.
@@ -198,6 +216,11 @@ impl Columns {
                 .map(|s| Some(s.trim()).filter(|s| !s.is_empty()))
                 .map_err(|_| FieldError::new(self.names[i], "not valid UTF-8")),
         }
+    }
+
+    /// Whether the file has column `i` (a position in the format).
+    pub fn has(&self, i: usize) -> bool {
+        self.positions[i].is_some()
     }
 
     fn required<'r>(&self, record: &'r ByteRecord, i: usize) -> Result<&'r str, FieldError> {
@@ -353,6 +376,56 @@ pub fn consent(
             user_agent: text("user_agent", cols.get(r, consent_col::USER_AGENT)?)?,
         },
     ))
+}
+
+/// Whether a calls file's header names the contact (`contact_ref` or `phone`).
+pub fn calls_name_the_contact(cols: &Columns) -> Result<(), FieldError> {
+    if cols.has(call_col::CONTACT_REF) || cols.has(call_col::PHONE) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "contact_ref",
+            "missing column: a calls file names the contact by contact_ref or phone",
+        ))
+    }
+}
+
+/// A calls.csv row; numbers written without a country code are read in `region`.
+pub fn call(
+    cols: &Columns,
+    r: &ByteRecord,
+    region: Region,
+    line: u64,
+) -> Result<NewCall, FieldError> {
+    let phone = cols
+        .get(r, call_col::PHONE)?
+        .map(|p| PhoneE164::parse(p, region).map_err(|e| FieldError::new("phone", e.to_string())))
+        .transpose()?;
+    let to = match cols.get(r, call_col::CONTACT_REF)? {
+        Some(c) => CallTo::Contact {
+            contact_ref: ContactRef::parse(c)
+                .map_err(|e| FieldError::new("contact_ref", e.to_string()))?,
+            phone,
+        },
+        None => CallTo::Number(phone.ok_or_else(|| {
+            FieldError::new(
+                if cols.has(call_col::PHONE) {
+                    "phone"
+                } else {
+                    "contact_ref"
+                },
+                "empty: a contact_ref or a phone is required",
+            )
+        })?),
+    };
+    Ok(NewCall {
+        line,
+        to,
+        at: parse_time("at", cols.required(r, call_col::AT)?)?,
+        outcome: parse_vocab("outcome", cols.required(r, call_col::OUTCOME)?)?,
+        campaign: text("campaign", cols.get(r, call_col::CAMPAIGN)?)?,
+        agent: text("agent", cols.get(r, call_col::AGENT)?)?,
+    })
 }
 
 /// Which column a list file identifies people by.

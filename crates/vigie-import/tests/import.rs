@@ -209,3 +209,123 @@ both_stores! {
         assert!(rejects.contains("5,contact_ref,\"no contact \"\"C99999999\"\""), "{rejects}");
     };
 }
+
+mod calls {
+    use super::*;
+    use vigie_core::{CallWindow, Jurisdiction, Timestamp};
+
+    /// C00000001's attempts counted on 2024-03-20: the three calls of March.
+    async fn attempts(s: &Store, o: &Organization) -> u32 {
+        let at: Timestamp = "2024-03-20T12:00:00Z".parse().unwrap();
+        let c = s
+            .contact(o.id, &ContactRef::parse("C00000001").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        s.call_count(
+            o.id,
+            c.id,
+            CallWindow::before(at, Jurisdiction::Fr.time_zone()),
+        )
+        .await
+        .unwrap()
+        .attempts
+    }
+
+    both_stores! {
+        a_calls_file_imports_by_reference_or_number => |t: TestStore| async move {
+            let dir = tempfile::tempdir().unwrap();
+            let s = &t.store;
+            let o = org(s).await;
+            let opts = ImportOptions::default();
+            import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c.csv", CONTACTS), &opts).await.unwrap();
+            let calls = "\
+contact_ref,phone,at,outcome,campaign,agent
+C00000001,,2024-03-10T10:00:00Z,no_answer,spring,a7
+,06 12 34 56 78,2024-03-11T10:00:00Z,busy,,
+C00000001,+33612345678,2024-03-12T10:00:00Z,consent_given,spring,a7
+";
+            let report = import_file(s, &o, ImportKind::Calls, &write(dir.path(), "calls.csv", calls), &opts).await.unwrap();
+            assert_eq!((report.rows, report.counts.inserted), (3, 3));
+            assert_eq!(attempts(s, &o).await, 3);
+            let ledger = s.ledger(o.id, &ContactRef::parse("C00000001").unwrap()).await.unwrap();
+            assert!(ledger.iter().any(|e| e.new.source.as_deref().is_some_and(|src| src.starts_with("call:"))));
+        };
+
+        a_calls_file_with_a_bad_row_stores_nothing_and_names_line_and_column => |t: TestStore| async move {
+            let dir = tempfile::tempdir().unwrap();
+            let s = &t.store;
+            let o = org(s).await;
+            let opts = ImportOptions::default();
+            import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c.csv", CONTACTS), &opts).await.unwrap();
+            let bad_outcome = "\
+contact_ref,at,outcome
+C00000001,2024-03-10T10:00:00Z,no_answer
+C00000001,2024-03-11T10:00:00Z,hung_up
+";
+            let errors = invalid(import_file(s, &o, ImportKind::Calls, &write(dir.path(), "a.csv", bad_outcome), &opts).await);
+            assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "outcome"), "{errors:?}");
+            assert!(errors[0].reason.contains("hung_up"), "{errors:?}");
+            let unknown_contact = "\
+contact_ref,at,outcome
+C00000001,2024-03-10T10:00:00Z,consent_given
+C99999999,2024-03-11T10:00:00Z,busy
+";
+            let result = import_file(s, &o, ImportKind::Calls, &write(dir.path(), "b.csv", unknown_contact), &opts).await;
+            let message = result.as_ref().map(|_| String::new()).unwrap_or_else(|e| e.to_string());
+            assert!(message.contains("b.csv") && message.contains("line 3"), "{message}");
+            let errors = invalid(result);
+            assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "contact_ref"), "{errors:?}");
+            assert_eq!(attempts(s, &o).await, 0, "nothing of either file is stored");
+            assert!(s.ledger(o.id, &ContactRef::parse("C00000001").unwrap()).await.unwrap().is_empty());
+            let no_contact_column = "at,outcome\n2024-03-10T10:00:00Z,busy\n";
+            let errors = invalid(import_file(s, &o, ImportKind::Calls, &write(dir.path(), "h.csv", no_contact_column), &opts).await);
+            assert_eq!((errors[0].line, errors[0].column.as_str()), (1, "contact_ref"), "{errors:?}");
+        };
+    }
+}
+
+mod opposition_lists {
+    use super::*;
+    use vigie_core::PhoneE164;
+
+    both_stores! {
+        a_new_extract_replaces_its_list_and_numbers_that_left_are_callable_again => |t: TestStore| async move {
+            let dir = tempfile::tempdir().unwrap();
+            let s = &t.store;
+            let o = org(s).await;
+            let on_list = |p: &'static str| async move {
+                s.on_opposition_list(o.id, &PhoneE164::parse_e164(p).unwrap()).await.unwrap()
+            };
+            let march = ImportOptions { extract_date: Some("2026-03-01".parse().unwrap()), ..Default::default() };
+            let first = write(dir.path(), "bloctel-03.csv", "phone\n+33612345678\n+33731223344\n");
+            let r = import_file(s, &o, ImportKind::Opposition, &first, &march).await.unwrap();
+            assert_eq!((r.counts.inserted, r.counts.removed), (2, 0));
+            // Another list holds one of the numbers too.
+            let tps = ImportOptions { list: "tps".into(), ..Default::default() };
+            import_file(s, &o, ImportKind::Opposition, &write(dir.path(), "tps.csv", "phone\n+33731223344\n"), &tps).await.unwrap();
+            assert!(on_list("+33612345678").await && on_list("+33731223344").await);
+
+            let april = ImportOptions { extract_date: Some("2026-04-01".parse().unwrap()), ..Default::default() };
+            let second = write(dir.path(), "bloctel-04.csv", "phone\n+33731223344\n+33699999999\n");
+            let before = s.data_version(o.id).await.unwrap();
+            let r = import_file(s, &o, ImportKind::Opposition, &second, &april).await.unwrap();
+            assert_eq!((r.counts.inserted, r.counts.unchanged, r.counts.removed), (1, 1, 1));
+            assert!(s.data_version(o.id).await.unwrap() > before, "screening snapshots see the change");
+            assert!(!on_list("+33612345678").await, "a number that left Bloctel is callable again");
+            assert!(on_list("+33699999999").await && on_list("+33731223344").await);
+
+            let lists = s.opposition_lists(o.id).await.unwrap();
+            let names: Vec<_> = lists.iter().map(|l| (l.name.as_str(), l.extract_date.map(|d| d.to_string()), l.entries)).collect();
+            assert_eq!(names, [("bloctel", Some("2026-04-01".to_owned()), 2), ("tps", None, 1)]);
+
+            // A bad row leaves the list as it was.
+            let bad = write(dir.path(), "bloctel-05.csv", "phone\n+33612345678\nnot a number\n");
+            let errors = invalid(import_file(s, &o, ImportKind::Opposition, &bad, &april).await);
+            assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "phone"), "{errors:?}");
+            assert!(!on_list("+33612345678").await);
+            let bad_name = ImportOptions { list: "Bloctel FR".into(), ..Default::default() };
+            assert!(import_file(s, &o, ImportKind::Opposition, &second, &bad_name).await.is_err());
+        };
+    }
+}

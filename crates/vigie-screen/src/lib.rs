@@ -64,6 +64,9 @@ pub enum ScreenError {
     Snapshot(#[from] SnapshotError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A consumer phone campaign of the Bloctel era against a stale Bloctel extract, or none.
+    #[error("{0} (to screen anyway, override it explicitly: --allow-stale-opposition-list)")]
+    StaleOppositionList(String),
 }
 
 /// Where screening snapshots are kept: one file per organization.
@@ -180,6 +183,9 @@ pub struct ScreenOptions {
     pub region: Option<Region>,
     /// Called after each block of the targets.
     pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+    /// Screen a consumer phone campaign of the Bloctel era although the Bloctel extract is
+    /// older than 30 days (or missing); the override goes into the proof record.
+    pub allow_stale_opposition_list: bool,
 }
 
 /// A finished screening, not yet recorded.
@@ -196,6 +202,9 @@ pub struct Screened<W> {
     pub built: Option<BuildReport>,
     /// The output, given back (to be persisted before the run is recorded).
     pub output: W,
+    /// The stale opposition list extract the caller chose to screen against, and why it was
+    /// stale: recorded in the proof.
+    pub opposition_override: Option<String>,
 }
 
 /// Screens `input` into `output` for the organization of `crypto`: loads (or builds) the
@@ -214,6 +223,7 @@ where
     W: Write + Send + 'static,
 {
     let started_at = Timestamp::now();
+    let opposition_override = check_opposition_extract(store, crypto, spec, &options).await?;
     let region = options.region.unwrap_or_else(|| spec.default_region());
     // Phone parsing builds its numbering-plan matchers on first use (tens of milliseconds):
     // done on another thread while the snapshot loads.
@@ -260,7 +270,36 @@ where
         finished_at: Timestamp::now(),
         built,
         output,
+        opposition_override,
     })
+}
+
+/// Refuses a campaign whose opposition list extract is not current enough (vigie-core's
+/// `check_bloctel_extract`), unless the caller overrides it: then the reason, for the proof.
+async fn check_opposition_extract(
+    store: &Store,
+    crypto: &OrgCrypto,
+    spec: &CampaignSpec,
+    options: &ScreenOptions,
+) -> Result<Option<String>, ScreenError> {
+    let ctx = spec.context();
+    let lists = store.opposition_lists(crypto.org_id).await?;
+    let extract_date = lists
+        .iter()
+        .find(|l| l.name == vigie_core::opposition::BLOCTEL)
+        .and_then(|l| l.extract_date);
+    let check = vigie_core::check_bloctel_extract(&ctx, extract_date);
+    if !check.refuses() {
+        return Ok(None);
+    }
+    if options.allow_stale_opposition_list {
+        Ok(Some(format!(
+            "{}; overridden by the caller",
+            check.reason()
+        )))
+    } else {
+        Err(ScreenError::StaleOppositionList(check.reason()))
+    }
 }
 
 /// Records a screening as proof: who, when, the campaign as given, the rule pack, the base's
@@ -285,6 +324,7 @@ pub async fn record_run<W>(
         output_sha256: screened.summary.output_sha256,
         rows: screened.summary.rows,
         counts: screened.summary.counts.to_map(),
+        opposition_override: screened.opposition_override.clone(),
     };
     Ok(store.record_screening_run(org, &run).await?)
 }

@@ -20,8 +20,8 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 use vigie_core::{
-    Audience, Channel, Code, ConsentEvent, ContactView, DecisionContext, Email, PhoneE164, Region,
-    RulePack, Zone, suppression_hash,
+    Audience, CallCount, CallWindows, Channel, Code, ConsentEvent, ContactView, DecisionContext,
+    Email, PhoneE164, Region, RulePack, Zone, suppression_hash,
 };
 use vigie_store::OrgCrypto;
 use vigie_store::vault::IndexKey;
@@ -159,6 +159,9 @@ pub struct Screener<'a> {
     sets_with_category: Vec<bool>,
     /// The opposition list is about phone numbers: it applies to channels that use them.
     opposition_applies: bool,
+    /// Where calls are limited (the phone channel): the 30 days in which attempts count, on each
+    /// consumer's own calendar.
+    call_windows: Option<CallWindows>,
     /// Calling hours are the consumer's own (D223-9): for calls, the zone of each number.
     zones_apply: bool,
 }
@@ -182,13 +185,16 @@ impl<'a> Screener<'a> {
         let sets_with_category = (0..snapshot.category_sets() as u32)
             .map(|s| category.is_some_and(|c| snapshot.set_contains(s, c)))
             .collect();
+        // Every zone a number can imply or a contact records, resolved once for the run.
+        let zones = || Zone::phone_zones().chain(snapshot.recorded_zones().iter().copied());
+        let ctx = spec.context().with_zones(zones());
+        let call_windows = (spec.channel == Channel::Phone)
+            .then(|| CallWindows::new(ctx.at().instant(), ctx.jurisdiction().time_zone(), zones()));
         Ok(Screener {
             snapshot,
             index: &crypto.index,
-            // Every zone a number can imply or a contact records, resolved once for the run.
-            ctx: spec
-                .context()
-                .with_zones(Zone::phone_zones().chain(snapshot.recorded_zones().iter().copied())),
+            ctx,
+            call_windows,
             zones_apply: spec.channel == Channel::Phone,
             identifier: spec.identifier,
             region,
@@ -556,6 +562,15 @@ impl<'s, 'a> Rows<'s, 'a> {
                         record: *record,
                         zone: *zone,
                         events: &self.events,
+                        calls: screener
+                            .call_windows
+                            .as_ref()
+                            .map(|w| {
+                                // The consumer's own calendar: the recorded zone, else the number's.
+                                let own = record.time_zone.or(*zone);
+                                screener.snapshot.call_count(record, w.of(own))
+                            })
+                            .unwrap_or_default(),
                         bought_category: screener.sets_with_category[record.set as usize],
                         screener,
                     };
@@ -598,6 +613,7 @@ struct View<'v> {
     /// The zone the screened number implies.
     zone: Option<Zone>,
     events: &'v [ConsentEvent],
+    calls: CallCount,
     bought_category: bool,
     screener: &'v Screener<'v>,
 }
@@ -646,12 +662,11 @@ impl ContactView for View<'_> {
     fn on_opposition_list(&self) -> bool {
         self.screener.opposition_applies && self.flag(ON_OPPOSITION_LIST)
     }
-    /// The store keeps no call log yet.
     fn calls_last_30_days(&self) -> u32 {
-        0
+        self.calls.attempts
     }
     fn last_call_refusal_at(&self) -> Option<Timestamp> {
-        None
+        self.calls.last_refusal_at
     }
     fn events(&self) -> &[ConsentEvent] {
         self.events

@@ -12,6 +12,9 @@
 //!   miss instead of two (table, then a record array); a contact is thus in both tables, and a
 //!   contact with neither identifier, which no list can reach, in none;
 //! - the ledger events, grouped per contact (in contact-id order) in recording order;
+//! - the call log's attempts, grouped per contact in time order: each the call's time and
+//!   whether the person refused further calls, all the counting of art. D223-9 needs (the
+//!   count itself is vigie-core's `CallWindow`, by binary search over a contact's calls);
 //! - the interned categories and category sets;
 //! - the suppression list's SHA-256 hashes.
 //!
@@ -35,14 +38,18 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
-use vigie_core::{Action, Audience, ChannelScope, ConsentEvent, Email, Method, Purpose, Zone};
+use vigie_core::{
+    Action, Audience, CallCount, CallOutcome, CallWindow, ChannelScope, ConsentEvent, Email,
+    Method, Purpose, Zone,
+};
 use vigie_store::{Digest16, OrgCrypto, OrgId, ScreeningContact, ScreeningSink, Store, StoreError};
 
 use crate::campaign::Identifier;
 use crate::table::{EMPTY, KeyTable};
 
-/// Version of the file layout; a file of another version is rebuilt. 4: recorded time zones.
-pub const FORMAT_VERSION: u32 = 4;
+/// Version of the file layout; a file of another version is rebuilt. 5: recorded time zones and
+/// the call log.
+pub const FORMAT_VERSION: u32 = 5;
 const MAGIC: [u8; 8] = *b"VIGIESNP";
 const HEADER_LEN: usize = 128;
 const DIR_ENTRY_LEN: usize = 40;
@@ -50,9 +57,13 @@ const DIR_ENTRY_LEN: usize = 40;
 /// A contact record, the value of an identifier table: events start `u32`, events count `u32`,
 /// category set `u32`, audience `u8`, flags `u8`, recorded time zone `u16` (0: none; else its
 /// position + 1 in the zone table), collection time `i64` (microseconds; `i64::MIN` when
-/// unknown). The events start is never `u32::MAX` (the table's free-slot mark).
-const RECORD_LEN: usize = 24;
+/// unknown), calls start `u32`, calls count `u32`. The events start is never `u32::MAX` (the
+/// table's free-slot mark).
+const RECORD_LEN: usize = 32;
 const EVENT_LEN: usize = 12;
+/// A call attempt: its time in microseconds shifted left by one, the low bit set for a refusal.
+/// Sorted per contact, so the packed values sort as the times do.
+const CALL_LEN: usize = 8;
 
 /// `collected_at` unknown.
 const NO_TIME: i64 = i64::MIN;
@@ -86,9 +97,11 @@ enum Section {
     /// The recorded time zones' IANA names, as [`Section::Categories`]: names, not the tz
     /// database's indexes, which depend on the build.
     Zones = 7,
+    /// `CALL_LEN` bytes per call attempt, grouped per contact in time order.
+    Calls = 8,
 }
 
-const SECTIONS: [Section; 7] = [
+const SECTIONS: [Section; 8] = [
     Section::Events,
     Section::Categories,
     Section::Sets,
@@ -96,6 +109,7 @@ const SECTIONS: [Section; 7] = [
     Section::PhoneTable,
     Section::Suppression,
     Section::Zones,
+    Section::Calls,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +133,8 @@ pub struct SnapshotInfo {
     pub events: u64,
     pub suppression: u64,
     pub opposition: u64,
+    /// Call attempts of the call log.
+    pub calls: u64,
     key_check: Digest16,
     vocabulary: [u8; 8],
     directory: Vec<DirEntry>,
@@ -282,6 +298,7 @@ pub(crate) struct Builder {
     zones: Vec<Zone>,
     id_index: Option<IdIndex>,
     events: Vec<(u32, [u8; EVENT_LEN])>,
+    calls: Vec<(u32, [u8; CALL_LEN])>,
 }
 
 impl Builder {
@@ -302,12 +319,24 @@ impl Builder {
             zones: Vec::new(),
             id_index: None,
             events: Vec::new(),
+            calls: Vec::new(),
         };
         // Set 0: no category.
         b.sets.push(Vec::new());
         b.set_by_members.insert(Vec::new(), 0);
         b.set_by_text.insert(String::new(), 0);
         b
+    }
+
+    /// The dense index of a contact named by a ledger event or a call.
+    fn contact_index(&mut self, contact_id: i64, what: &str) -> vigie_store::Result<u32> {
+        let ids = &self.ids;
+        let index = self.id_index.get_or_insert_with(|| IdIndex::new(ids));
+        index.get(contact_id).ok_or_else(|| {
+            StoreError::Other(format!(
+                "screening scan: {what} names contact id {contact_id}, which the scan did not return"
+            ))
+        })
     }
 
     fn opposition_table(&mut self) -> &KeyTable<16, 4> {
@@ -421,13 +450,7 @@ impl ScreeningSink for Builder {
     }
 
     fn event(&mut self, contact_id: i64, e: ConsentEvent) -> vigie_store::Result<()> {
-        let ids = &self.ids;
-        let index = self.id_index.get_or_insert_with(|| IdIndex::new(ids));
-        let contact = index.get(contact_id).ok_or_else(|| {
-            StoreError::Other(format!(
-                "screening scan: a ledger event names contact id {contact_id}, which the scan did not return"
-            ))
-        })?;
+        let contact = self.contact_index(contact_id, "a ledger event")?;
         let mut packed = [0u8; EVENT_LEN];
         packed[..8].copy_from_slice(&e.at.as_microsecond().to_le_bytes());
         packed[8] = position(ChannelScope::ALL, e.scope);
@@ -437,6 +460,38 @@ impl ScreeningSink for Builder {
         self.events.push((contact, packed));
         Ok(())
     }
+
+    fn call(
+        &mut self,
+        contact_id: i64,
+        at: Timestamp,
+        outcome: CallOutcome,
+    ) -> vigie_store::Result<()> {
+        let contact = self.contact_index(contact_id, "a call")?;
+        let packed = (at.as_microsecond() << 1) | i64::from(outcome == CallOutcome::Refused);
+        self.calls.push((contact, packed.to_le_bytes()));
+        Ok(())
+    }
+}
+
+/// Groups items per contact, keeping their order within a contact (a stable counting sort):
+/// the contacts' starts (`n + 1` of them, the last one the total) and the items' bytes.
+fn group_by_contact<const LEN: usize>(n: usize, items: &[(u32, [u8; LEN])]) -> (Vec<u32>, Vec<u8>) {
+    let mut starts = vec![0u32; n + 1];
+    for (c, _) in items {
+        starts[*c as usize + 1] += 1;
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let mut cursor = starts.clone();
+    let mut bytes = vec![0u8; items.len() * LEN];
+    for (c, packed) in items {
+        let at = cursor[*c as usize] as usize;
+        cursor[*c as usize] += 1;
+        bytes[at * LEN..][..LEN].copy_from_slice(packed);
+    }
+    (starts, bytes)
 }
 
 /// What a build did.
@@ -498,24 +553,17 @@ impl Builder {
         if u32::try_from(m).is_err() {
             return Err(io::Error::other(too_large("ledger events").to_string()));
         }
+        let n_calls = self.calls.len();
+        if u32::try_from(n_calls).is_err() {
+            return Err(io::Error::other(too_large("call attempts").to_string()));
+        }
 
-        // Events per contact, in recording order (a stable counting sort).
-        let mut starts = vec![0u32; n + 1];
-        for (c, _) in &self.events {
-            starts[*c as usize + 1] += 1;
-        }
-        for i in 0..n {
-            starts[i + 1] += starts[i];
-        }
-        let mut cursor = starts.clone();
-        let mut events = vec![0u8; m * EVENT_LEN];
-        for (c, packed) in &self.events {
-            let at = cursor[*c as usize] as usize;
-            cursor[*c as usize] += 1;
-            events[at * EVENT_LEN..][..EVENT_LEN].copy_from_slice(packed);
-        }
+        // Events per contact in recording order, calls per contact in time order (the scan
+        // gives each contact's calls sorted).
+        let (starts, events) = group_by_contact(n, &self.events);
         drop(std::mem::take(&mut self.events));
-        drop(cursor);
+        let (call_starts, calls) = group_by_contact(n, &self.calls);
+        drop(std::mem::take(&mut self.calls));
 
         let records: Vec<[u8; RECORD_LEN]> = self
             .records
@@ -530,10 +578,13 @@ impl Builder {
                 rec[13] = r.flags;
                 rec[14..16].copy_from_slice(&r.zone.to_le_bytes());
                 rec[16..24].copy_from_slice(&r.collected_at.to_le_bytes());
+                rec[24..28].copy_from_slice(&call_starts[i].to_le_bytes());
+                rec[28..32].copy_from_slice(&(call_starts[i + 1] - call_starts[i]).to_le_bytes());
                 rec
             })
             .collect();
         drop(starts);
+        drop(call_starts);
 
         let categories = encode_names(self.categories.iter().map(String::as_str));
         let zones = encode_names(self.zones.iter().map(|z| z.name()));
@@ -577,11 +628,12 @@ impl Builder {
             events: m as u64,
             suppression: n_suppression,
             opposition: n_opposition,
+            calls: n_calls as u64,
             key_check: expected.key_check,
             vocabulary: vocabulary_fingerprint(),
             directory: Vec::new(),
         };
-        let bodies: [(Section, &[u8], u64); 7] = [
+        let bodies: [(Section, &[u8], u64); 8] = [
             (Section::Events, &events, 0),
             (Section::Categories, &categories, 0),
             (Section::Sets, &sets, 0),
@@ -593,6 +645,7 @@ impl Builder {
                 suppression.range(),
             ),
             (Section::Zones, &zones, 0),
+            (Section::Calls, &calls, 0),
         ];
         let mut offset = (HEADER_LEN + DIR_ENTRY_LEN * bodies.len()) as u64;
         let mut directory = Vec::new();
@@ -666,6 +719,7 @@ fn encode_header(info: &SnapshotInfo) -> Vec<u8> {
     h[72..80].copy_from_slice(&info.events.to_le_bytes());
     h[80..88].copy_from_slice(&info.suppression.to_le_bytes());
     h[88..96].copy_from_slice(&info.opposition.to_le_bytes());
+    h[96..104].copy_from_slice(&info.calls.to_le_bytes());
     for e in &info.directory {
         h.extend_from_slice(&e.kind.to_le_bytes());
         h.extend_from_slice(&0u32.to_le_bytes());
@@ -743,6 +797,7 @@ fn read_header(file: &mut File, path: &Path) -> Result<SnapshotInfo, SnapshotErr
         events: le_u64(&h, 72),
         suppression: le_u64(&h, 80),
         opposition: le_u64(&h, 88),
+        calls: le_u64(&h, 96),
         directory,
     })
 }
@@ -781,6 +836,8 @@ pub(crate) struct Record {
     pub set: u32,
     pub audience: Audience,
     pub flags: u8,
+    pub calls_start: u32,
+    pub calls_len: u32,
 }
 
 /// A snapshot loaded for screening on one identifier.
@@ -788,6 +845,7 @@ pub struct Snapshot {
     info: SnapshotInfo,
     identifier: Identifier,
     events: Vec<u8>,
+    calls: Vec<u8>,
     categories: Vec<String>,
     set_offsets: Vec<u32>,
     set_members: Vec<u32>,
@@ -894,6 +952,7 @@ impl Snapshot {
             Section::Categories,
             Section::Sets,
             Section::Zones,
+            Section::Calls,
         ];
         let mut bodies = kinds
             .par_iter()
@@ -905,12 +964,16 @@ impl Snapshot {
             })?
             .into_iter();
         let mut next = || bodies.next().expect("one body per section");
-        let (table, events, suppression, categories, sets, zones) =
-            (next(), next(), next(), next(), next(), next());
+        let (table, events, suppression, categories, sets, zones, calls) =
+            (next(), next(), next(), next(), next(), next(), next());
 
         let m = usize::try_from(info.events).map_err(|e| corrupt(e.to_string()))?;
         if events.len() != m.saturating_mul(EVENT_LEN) {
             return Err(corrupt("event section of the wrong size".into()));
+        }
+        let n_calls = usize::try_from(info.calls).map_err(|e| corrupt(e.to_string()))?;
+        if calls.len() != n_calls.saturating_mul(CALL_LEN) {
+            return Err(corrupt("call section of the wrong size".into()));
         }
         let categories =
             decode_names(&categories).ok_or_else(|| corrupt("bad category table".into()))?;
@@ -931,6 +994,7 @@ impl Snapshot {
             info,
             identifier,
             events,
+            calls,
             categories,
             set_offsets,
             set_members,
@@ -957,7 +1021,9 @@ impl Snapshot {
                 }
                 let (start, len) = (u64::from(le_u32(r, 0)), u64::from(le_u32(r, 4)));
                 let at = le_i64(r, 16);
+                let (calls_start, calls_len) = (u64::from(le_u32(r, 24)), u64::from(le_u32(r, 28)));
                 if start + len > m
+                    || calls_start + calls_len > self.info.calls
                     || le_u32(r, 8) >= sets
                     || usize::from(r[12]) >= Audience::ALL.len()
                     || r[13] & !ALL_FLAGS != 0
@@ -980,6 +1046,16 @@ impl Snapshot {
                         || usize::from(e[11]) >= Method::ALL.len()
                     {
                         return Err("a ledger event is out of range".to_owned());
+                    }
+                }
+                Ok(())
+            })?;
+        self.calls
+            .par_chunks(CALL_LEN * 8192)
+            .try_for_each(|chunk| {
+                for c in chunk.chunks_exact(CALL_LEN) {
+                    if Timestamp::from_microsecond(le_i64(c, 0) >> 1).is_err() {
+                        return Err("a call attempt is out of range".to_owned());
                     }
                 }
                 Ok(())
@@ -1007,6 +1083,8 @@ impl Snapshot {
                 NO_ZONE => None,
                 n => Some(self.zones[usize::from(n) - 1]),
             },
+            calls_start: le_u32(r, 24),
+            calls_len: le_u32(r, 28),
             collected_at: match le_i64(r, 16) {
                 NO_TIME => None,
                 at => Some(Timestamp::from_microsecond(at).unwrap_or(Timestamp::MIN)),
@@ -1028,6 +1106,22 @@ impl Snapshot {
     #[inline]
     pub(crate) fn prefetch_suppressed(&self, sha256: &[u8; 32]) {
         self.suppression.prefetch(sha256);
+    }
+
+    /// The contact's call attempts counted over `window` by vigie-core's rule, on its calls
+    /// sorted by time.
+    pub(crate) fn call_count(&self, record: &Record, window: CallWindow) -> CallCount {
+        let start = record.calls_start as usize * CALL_LEN;
+        let calls = &self.calls[start..start + record.calls_len as usize * CALL_LEN];
+        window.count_sorted(
+            calls.len() / CALL_LEN,
+            // `check` verified every time is in range when the snapshot was loaded.
+            |i| {
+                Timestamp::from_microsecond(le_i64(calls, i * CALL_LEN) >> 1)
+                    .unwrap_or(Timestamp::MIN)
+            },
+            |i| calls[i * CALL_LEN] & 1 == 1,
+        )
     }
 
     fn event_bytes(&self, record: &Record) -> &[u8] {

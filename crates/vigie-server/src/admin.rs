@@ -90,6 +90,15 @@ pub async fn list_users(
     caller: Caller,
 ) -> ApiResult<Json<MembersOut>> {
     let members = state.store().members(caller.org.id).await?;
+    let ids: Vec<String> = members.iter().map(|(u, _)| u.id.to_string()).collect();
+    caller
+        .audit_set(
+            &state,
+            "user.list",
+            "user-ids",
+            ids.iter().map(String::as_str),
+        )
+        .await?;
     Ok(Json(MembersOut {
         members: members
             .into_iter()
@@ -128,6 +137,8 @@ pub struct NewMemberOut {
     responses(
         (status = 201, description = "Added", body = NewMemberOut),
         (status = 400, description = "Invalid e-mail or role", body = ErrorBody),
+        (status = 403, description = "The role (given or taken away) grants a permission the caller does not hold", body = ErrorBody),
+        (status = 409, description = "The organization's last admin cannot be demoted", body = ErrorBody),
     ))]
 pub async fn add_user(
     State(state): State<AppState>,
@@ -137,12 +148,23 @@ pub async fn add_user(
     let role: Role = input.role.parse().map_err(|e: vigie_core::UnknownName| {
         ApiError::field("invalid_field", "role", e.to_string())
     })?;
+    refuse_beyond(&caller, role, "give the role")?;
     let store = state.store();
+    // Changing an existing member's role also takes their current one away.
+    if let Some(user) = store.user_by_email(&input.email).await?
+        && let Some(current) = store.role_in(user.id, caller.org.id).await?
+    {
+        refuse_beyond(&caller, current, "change the role of a member who is")?;
+    }
     let (user, _) = store
         .add_member(caller.org.id, &input.email, role)
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => ApiError::field("invalid_email", "email", m),
+            StoreError::Conflict(m) => ApiError {
+                status: StatusCode::CONFLICT,
+                ..ApiError::field("last_admin", "role", m)
+            },
             e => e.into(),
         })?;
     let setup_path = if user.has_password {
@@ -180,14 +202,30 @@ pub async fn add_user(
     params(("id" = i64, Path, description = "The member's user id")),
     responses(
         (status = 204, description = "Removed"),
+        (status = 403, description = "The member's role grants a permission the caller does not hold", body = ErrorBody),
         (status = 404, description = "Not a member", body = ErrorBody),
+        (status = 409, description = "The organization's last admin cannot be removed", body = ErrorBody),
     ))]
 pub async fn remove_user(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    if !state.store().remove_member(caller.org.id, id).await? {
+    let store = state.store();
+    let Some(current) = store.role_in(id, caller.org.id).await? else {
+        return Err(ApiError::not_found(format!(
+            "no member {id} in this organization"
+        )));
+    };
+    refuse_beyond(&caller, current, "remove a member who is")?;
+    let removed = store
+        .remove_member(caller.org.id, id)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "last_admin", m),
+            e => e.into(),
+        })?;
+    if !removed {
         return Err(ApiError::not_found(format!(
             "no member {id} in this organization"
         )));
@@ -196,6 +234,19 @@ pub async fn remove_user(
         .audit(&state, "user.remove", Some(format!("user-id:{id}")))
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// 403 when `role` grants a permission the caller does not hold: nobody gives (or takes away)
+/// more than they hold.
+fn refuse_beyond(caller: &Caller, role: Role, doing: &str) -> ApiResult<()> {
+    match role.beyond(|p| caller.may(p)) {
+        None => Ok(()),
+        Some(p) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "beyond_your_rights",
+            format!("you cannot {doing} {role}: it grants {p}, which you do not hold"),
+        )),
+    }
 }
 
 // ------------------------------------------------------------------------------- tokens
@@ -364,7 +415,6 @@ pub async fn revoke_token(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     let revoked = state.store().revoke_token(caller.org.id, &id).await?;
-    state.limits().tokens.clear();
     if !revoked {
         return Err(ApiError::not_found(format!(
             "no live token {id:?} in this organization"
@@ -443,6 +493,13 @@ pub async fn audit_entries(
         .store()
         .audit_entries(caller.org.id, q.after.unwrap_or(0), limit)
         .await?;
+    // Reading the trail is itself recorded, with the range read (the entry recording it comes
+    // after that range, so a reader paging on sees it next).
+    let range = match (entries.first(), entries.last()) {
+        (Some(first), Some(last)) => format!("audit:{}..{}", first.seq, last.seq),
+        _ => "audit:".to_owned(),
+    };
+    caller.audit(&state, "audit.read", Some(range)).await?;
     let next_after = (entries.len() == limit as usize)
         .then(|| entries.last().map(|e| e.seq))
         .flatten();
@@ -506,4 +563,56 @@ pub async fn audit_export(State(state): State<AppState>, caller: Caller) -> ApiR
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditFaultOut {
+    /// The first bad entry (or where one is missing).
+    pub seq: i64,
+    pub problem: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditVerifyOut {
+    /// The organization's chain verifies, and agrees with the checkpoint if there is one.
+    pub intact: bool,
+    /// When the checkpoint the trail was held against was written; absent without one (then
+    /// entries removed at the end of the trail cannot be detected).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checkpoint_at: Option<Timestamp>,
+    pub faults: Vec<AuditFaultOut>,
+}
+
+/// Verify the organization's audit trail: every link of its chain, then its head against the
+/// checkpoint kept outside the database (a truncation or rollback is reported).
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = TAG_AUDIT,
+    responses((status = 200, description = "What the verification found", body = AuditVerifyOut)))]
+pub async fn audit_verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<AuditVerifyOut>> {
+    caller.audit(&state, "audit.verify", None).await?;
+    let checkpoint = match state.audit_checkpoint() {
+        Some(path) => vigie_store::AuditCheckpoint::read_file(path)?,
+        None => None,
+    };
+    let report = state
+        .store()
+        .verify_audit_against(checkpoint.as_ref())
+        .await?;
+    // Another organization's faults are not this caller's business.
+    let faults: Vec<AuditFaultOut> = report
+        .faults
+        .into_iter()
+        .filter(|f| f.org == caller.org.slug)
+        .map(|f| AuditFaultOut {
+            seq: f.seq,
+            problem: f.problem,
+        })
+        .collect();
+    Ok(Json(AuditVerifyOut {
+        intact: faults.is_empty(),
+        checkpoint_at: checkpoint.map(|c| c.at),
+        faults,
+    }))
 }

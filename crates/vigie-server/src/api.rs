@@ -24,7 +24,7 @@ const DEFAULT_LIMIT: u32 = 100;
 
 /// Region in which phone numbers written without a country code are read. Organizations will get
 /// their own setting; today every organization reads French numbers.
-fn org_region() -> Region {
+pub(crate) fn org_region() -> Region {
     Region::FR
 }
 
@@ -140,8 +140,9 @@ pub async fn list_contacts(
     } else {
         "contact.list"
     };
-    caller.audit(&state, action, None).await?;
     let page = state.store().contacts(org.id, &query).await?;
+    let refs = page.contacts.iter().map(|c| c.data.contact_ref.as_str());
+    caller.audit_set(&state, action, "contacts", refs).await?;
     Ok(Json(ContactPageOut {
         contacts: page.contacts.into_iter().map(Into::into).collect(),
         next_after_id: page.next_after_id,
@@ -557,6 +558,11 @@ pub struct CampaignDoc {
     press: Option<bool>,
 }
 
+// The document's bounds below are literals (utoipa's attributes take no paths): keep them the
+// core's.
+const _: () = assert!(vigie_core::MAX_REQUEST_EVENTS == 10_000);
+const _: () = assert!(vigie_core::MAX_CUSTOMER_CATEGORIES == 64);
+
 /// The facts about the contact.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -566,7 +572,8 @@ pub struct ContactFactsDoc {
     audience: String,
     #[schema(nullable = false)]
     customer: Option<bool>,
-    #[schema(nullable = false)]
+    /// At most 64.
+    #[schema(nullable = false, max_items = 64)]
     customer_categories: Option<Vec<String>>,
     #[schema(nullable = false)]
     contract_active: Option<bool>,
@@ -595,7 +602,8 @@ pub struct ContactFactsDoc {
     /// contact's decision shows when neither its record nor its number tells a zone.
     #[schema(example = "Indian/Reunion")]
     time_zone: Option<String>,
-    #[schema(nullable = false)]
+    /// At most 10,000.
+    #[schema(nullable = false, max_items = 10000)]
     events: Option<Vec<ConsentEventDoc>>,
 }
 

@@ -64,6 +64,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
         ContactReach,
     ),
     ("POST", "/api/v1/decide", Decide),
+    // call log
+    ("POST", "/api/v1/calls", CallsLog),
+    ("GET", "/api/v1/calls/check", ContactReach),
+    // organization settings
+    ("GET", "/api/v1/org/settings", OrgSettings),
+    ("PUT", "/api/v1/org/settings", OrgSettings),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
     ("GET", "/api/v1/screenings", ScreeningRead),
@@ -73,6 +79,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // audit trail
     ("GET", "/api/v1/audit", AuditRead),
     ("GET", "/api/v1/audit/export", AuditRead),
+    ("GET", "/api/v1/audit/verify", AuditRead),
     // members and tokens
     ("GET", "/api/v1/users", UsersManage),
     ("POST", "/api/v1/users", UsersManage),
@@ -136,8 +143,10 @@ pub fn route_permission(method: &Method, path: &str) -> Option<Permission> {
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     pub sessions: SessionPolicy,
-    /// Mark cookies `Secure` (serve behind HTTPS).
+    /// Mark every cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` with this max-age (serve behind HTTPS only).
+    pub hsts: Option<Duration>,
     /// Requests per second a client address may make to public routes, after a burst.
     pub public_rate: f64,
     pub public_burst: f64,
@@ -157,6 +166,7 @@ impl Default for AuthConfig {
         AuthConfig {
             sessions: SessionPolicy::default(),
             secure_cookies: false,
+            hsts: None,
             public_rate: 20.0,
             public_burst: 100.0,
             login_per_minute: 10.0,
@@ -196,72 +206,78 @@ impl RateLimiter {
     }
 }
 
-/// Tokens recently looked up, by the SHA-256 of their secret, for a few seconds: an API client
-/// sending thousands of requests a second costs one store read per token and period, not one
-/// per request. A revocation through this server takes effect at once (it empties the cache);
-/// one made elsewhere (the CLI, another server) within [`TOKEN_CACHE_TTL`].
+/// When each token's use was last written to the store (`last_used_at`), by the SHA-256 of its
+/// secret: an API client sending thousands of requests a second costs one write per token and
+/// period, not one per request. Tokens themselves are read from the store at every request
+/// (one indexed read, as a session is), so a revocation — through this server, the CLI or
+/// another server — takes effect at the next request.
 #[derive(Debug, Default)]
-pub(crate) struct TokenCache {
-    tokens: Mutex<HashMap<[u8; 32], (ApiToken, Instant)>>,
+pub(crate) struct TokenUse {
+    noted: Mutex<HashMap<[u8; 32], Instant>>,
 }
 
-/// How long a looked-up token is trusted without asking the store again.
-pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
+/// How often a token's use is written to the store at most.
+pub const TOKEN_USE_PERIOD: Duration = Duration::from_secs(10);
 
 fn secret_key(secret: &str) -> [u8; 32] {
     use sha2::Digest as _;
     sha2::Sha256::digest(secret.as_bytes()).into()
 }
 
-impl TokenCache {
-    pub(crate) fn get(&self, secret: &str) -> Option<ApiToken> {
-        let tokens = self.tokens.lock().expect("token cache");
-        let (token, at) = tokens.get(&secret_key(secret))?;
-        (at.elapsed() < TOKEN_CACHE_TTL).then(|| token.clone())
-    }
-
-    pub(crate) fn put(&self, secret: &str, token: ApiToken) {
-        let mut tokens = self.tokens.lock().expect("token cache");
-        if tokens.len() > 10_000 {
-            tokens.retain(|_, (_, at)| at.elapsed() < TOKEN_CACHE_TTL);
+impl TokenUse {
+    /// Whether the token's use is due to be written (none written in the last period); if so,
+    /// counts it as written now.
+    pub(crate) fn due(&self, secret: &str) -> bool {
+        let mut noted = self.noted.lock().expect("token uses");
+        if noted.len() > 10_000 {
+            noted.retain(|_, at| at.elapsed() < TOKEN_USE_PERIOD);
         }
-        tokens.insert(secret_key(secret), (token, Instant::now()));
-    }
-
-    pub(crate) fn clear(&self) {
-        self.tokens.lock().expect("token cache").clear();
+        let now = Instant::now();
+        match noted.insert(secret_key(secret), now) {
+            Some(at) if now.duration_since(at) < TOKEN_USE_PERIOD => {
+                // Keep the time of the last write, not of this request.
+                noted.insert(secret_key(secret), at);
+                false
+            }
+            _ => true,
+        }
     }
 }
 
-/// Failed sign-ins per account: after a few in a row, the account is held back for a while.
-#[derive(Debug, Default)]
-pub(crate) struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Option<Instant>)>>,
+/// How long sign-ins to `account` are still held back after failures (kept in the store, so a
+/// restart does not lift it). A store failure holds nothing back but is logged: the password
+/// check that follows still runs.
+pub(crate) async fn account_hold(state: &AppState, account: &str) -> Option<Duration> {
+    state
+        .store()
+        .sign_in_hold(account)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "sign-in holds unreadable");
+            None
+        })
 }
 
-impl LoginThrottle {
-    /// How long `account` must still wait, if it is held back.
-    pub(crate) fn wait(&self, account: &str) -> Option<Duration> {
-        let failures = self.failures.lock().expect("login throttle");
-        let until = failures.get(account)?.1?;
-        until.checked_duration_since(Instant::now())
+/// Counts a failed sign-in to `account`; enough in a row hold it back (`AuthConfig`).
+pub(crate) async fn account_failed(state: &AppState, account: &str) {
+    let config = state.auth_config();
+    if let Err(e) = state
+        .store()
+        .sign_in_failed(
+            account,
+            config.login_failures_before_lock,
+            config.login_lock,
+        )
+        .await
+    {
+        tracing::error!(error = %e, "a failed sign-in could not be counted");
     }
+}
 
-    pub(crate) fn failed(&self, account: &str, config: &AuthConfig) {
-        let mut failures = self.failures.lock().expect("login throttle");
-        let (count, until) = failures.entry(account.to_owned()).or_default();
-        *count += 1;
-        if *count >= config.login_failures_before_lock {
-            let doublings = (*count - config.login_failures_before_lock).min(4);
-            *until = Some(Instant::now() + config.login_lock * 2u32.pow(doublings));
-        }
-    }
-
-    pub(crate) fn succeeded(&self, account: &str) {
-        self.failures
-            .lock()
-            .expect("login throttle")
-            .remove(account);
+/// A successful sign-in lifts the account's hold.
+pub(crate) async fn account_succeeded(state: &AppState, account: &str) {
+    if let Err(e) = state.store().sign_in_succeeded(account).await {
+        tracing::error!(error = %e, "a sign-in hold could not be lifted");
     }
 }
 
@@ -310,6 +326,27 @@ impl Caller {
             Who::User { role, .. } => role.grants(p),
             Who::Token(t) => p.allowed_by(&t.scopes),
         }
+    }
+
+    /// Records a read of many records in the audit trail, naming every one read
+    /// (`contacts:C0001,C0002`, `contacts:` for none): the trail then answers "who saw this
+    /// person's data" for lists and searches as for single reads. Called with the page read,
+    /// before it is answered.
+    pub async fn audit_set<'a>(
+        &self,
+        state: &AppState,
+        action: &str,
+        kind: &str,
+        refs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), ApiError> {
+        let mut target = format!("{kind}:");
+        for (i, r) in refs.into_iter().enumerate() {
+            if i > 0 {
+                target.push(',');
+            }
+            target.push_str(r);
+        }
+        self.audit(state, action, Some(target)).await
     }
 
     /// Records an access or a change in the organization's audit trail. A failure to record is
@@ -415,7 +452,7 @@ fn is_api(path: &str) -> bool {
 
 fn too_many(wait: Duration, api: bool) -> Response {
     let secs = wait.as_secs().max(1);
-    let mut r = if api {
+    let r = if api {
         ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -430,9 +467,15 @@ fn too_many(wait: Duration, api: bool) -> Response {
         )
             .into_response()
     };
+    with_retry_after(r, wait)
+}
+
+/// Adds `Retry-After` (whole seconds, at least 1) to a 429: clients and proxies learn when to
+/// come back instead of retrying at once.
+pub fn with_retry_after(mut r: Response, wait: Duration) -> Response {
     r.headers_mut().insert(
         header::RETRY_AFTER,
-        HeaderValue::from_str(&secs.to_string()).expect("digits"),
+        HeaderValue::from(wait.as_secs().max(1)),
     );
     r
 }
@@ -581,21 +624,17 @@ pub async fn authorize(State(state): State<AppState>, req: Request, next: Next) 
         .map(|t| t.trim().to_owned());
 
     let caller = if let Some(secret) = bearer {
-        let token = match state.limits().tokens.get(&secret) {
-            Some(t) => Some(t),
-            None => match state.store().token_by_secret(&secret).await {
-                Ok(t) => {
-                    if let Some(t) = &t {
-                        state.limits().tokens.put(&secret, t.clone());
-                        if let Err(e) = state.store().touch_token(&t.id).await {
-                            tracing::warn!(error = %e, "could not note a token's use");
-                        }
-                    }
-                    t
-                }
-                Err(e) => return ApiError::from(e).into_response(),
-            },
+        let token = match state.store().token_by_secret(&secret).await {
+            Ok(t) => t,
+            Err(e) => return ApiError::from(e).into_response(),
         };
+        if let Some(t) = &token
+            && t.revoked_at.is_none()
+            && state.limits().tokens.due(&secret)
+            && let Err(e) = state.store().touch_token(&t.id).await
+        {
+            tracing::warn!(error = %e, "could not note a token's use");
+        }
         let Some(token) = token else {
             return unauthenticated(
                 true,
@@ -756,21 +795,6 @@ mod tests {
         let wait = l.take("a", 1.0, 2.0).unwrap_err();
         assert!(wait <= Duration::from_secs(1));
         assert!(l.take("b", 1.0, 2.0).is_ok(), "one key's bucket is its own");
-    }
-
-    #[test]
-    fn accounts_are_held_back_after_failures_then_released_by_success() {
-        let t = LoginThrottle::default();
-        let config = AuthConfig::default();
-        for _ in 0..config.login_failures_before_lock - 1 {
-            t.failed("a@example.org", &config);
-        }
-        assert!(t.wait("a@example.org").is_none());
-        t.failed("a@example.org", &config);
-        assert!(t.wait("a@example.org").is_some());
-        assert!(t.wait("b@example.org").is_none());
-        t.succeeded("a@example.org");
-        assert!(t.wait("a@example.org").is_none());
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Decisions about stored contacts: the facts come from the store (contact fields, its ledger,
-//! the suppression and opposition lists), the answer from the one engine of vigie-core.
+//! the suppression and opposition lists, the call log), the answer from the one engine of vigie-core.
 
 use vigie_core::{
-    Campaign, Channel, ContactFacts, ContactView, DecisionContext, DecisionRequest,
-    DecisionResponse, IdentifierKind, Jurisdiction, Lang, Moment, Purpose,
+    CallWindow, Campaign, Channel, ContactFacts, ContactView, DecisionContext, DecisionRequest,
+    DecisionResponse, IdentifierKind, Jurisdiction, Lang, Moment, Purpose, Zone,
 };
 use vigie_store::{Contact, OrgId, StoredContactView, StoredEvent};
 
@@ -85,7 +85,17 @@ pub async fn decide_stored(
         Some(p) if ask.channel.uses_phone_number() => store.on_opposition_list(org, p).await?,
         _ => false,
     };
-    // The call log (its own branch) will set `calls_last_30_days` and `last_call_refusal_at`.
+    // The call log, counted by the core's rule on the consumer's own calendar; only phone calls
+    // are limited by it, so other channels do not read it.
+    if ask.channel == Channel::Phone {
+        let zone = view
+            .time_zone()
+            .map_or_else(|| ask.jurisdiction.time_zone(), Zone::time_zone);
+        let window = CallWindow::before(ask.at.instant(), zone);
+        let count = store.call_count(org, contact.id, window).await?;
+        view.calls_last_30_days = count.attempts;
+        view.last_call_refusal_at = count.last_refusal_at;
+    }
     let context = DecisionContext::new(
         ask.jurisdiction,
         ask.at,

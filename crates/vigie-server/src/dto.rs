@@ -59,6 +59,11 @@ vocabulary_schema!(
 );
 vocabulary_schema!(DecisionName, vigie_core::Decision, "allow or deny.");
 vocabulary_schema!(
+    CallOutcomeName,
+    vigie_core::CallOutcome,
+    "How a call attempt ended; every outcome is an attempt."
+);
+vocabulary_schema!(
     CodeName,
     vigie_core::Code,
     "The legal basis of an allow, or the first reason that blocks a deny."
@@ -175,7 +180,7 @@ impl<T: TryFrom<u64>> serde::de::Visitor<'_> for WholeVisitor<T> {
     }
 }
 
-fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
+pub(crate) fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
     match value {
         None => Ok(None),
         Some(s) => {

@@ -8,6 +8,7 @@
 mod admin;
 mod api;
 pub mod auth;
+pub mod calls;
 mod decisions;
 mod dto;
 pub mod error;
@@ -20,13 +21,14 @@ mod privacy;
 mod requests;
 mod requests_ui;
 mod screenings;
+mod settings;
 mod ui;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -71,6 +73,8 @@ struct Inner {
     /// Mail to people (one-time codes, extensions); without it, requests cannot be filed online.
     mailer: Option<Mailer>,
     privacy: PrivacyConfig,
+    /// The audit checkpoint file (`vigie audit checkpoint`), if the server knows it.
+    audit_checkpoint: Option<std::path::PathBuf>,
     /// Access archives just made, kept in memory for [`requests::ARCHIVE_TTL`] to be downloaded
     /// (never written to disk).
     archives: requests::Archives,
@@ -83,10 +87,8 @@ pub(crate) struct Limits {
     pub public: auth::RateLimiter,
     /// Sign-in attempts, per client address.
     pub login: auth::RateLimiter,
-    /// Failed sign-ins, per account.
-    pub accounts: auth::LoginThrottle,
     /// API tokens recently looked up.
-    pub tokens: auth::TokenCache,
+    pub tokens: auth::TokenUse,
     /// Requests filed in the privacy centre, per client address.
     pub privacy_filings: auth::RateLimiter,
     /// Requests filed in the privacy centre, per mailbox (keyed by a hash): no one is flooded
@@ -122,12 +124,29 @@ impl AppState {
                 mailer: None,
                 privacy: PrivacyConfig::default(),
                 archives: requests::Archives::default(),
+                audit_checkpoint: None,
             }),
         }
     }
 
     fn configure(&mut self) -> &mut Inner {
         Arc::get_mut(&mut self.inner).expect("a server is configured before it is shared")
+    }
+
+    /// Holds the audit trail against the checkpoint at `path` in `GET /api/v1/audit/verify`.
+    pub fn with_audit_checkpoint(mut self, path: std::path::PathBuf) -> Self {
+        self.configure().audit_checkpoint = Some(path);
+        self
+    }
+
+    pub(crate) fn audit_checkpoint(&self) -> Option<&std::path::Path> {
+        self.inner.audit_checkpoint.as_deref()
+    }
+
+    /// Sessions, cookies and rate limits as `auth` says.
+    pub fn with_auth(mut self, auth: AuthConfig) -> Self {
+        self.configure().auth = auth;
+        self
     }
 
     /// Sends mail (privacy centre codes, extension reasons) through `mailer`.
@@ -334,6 +353,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::revoke_token))
         .routes(routes!(admin::audit_entries))
         .routes(routes!(admin::audit_export))
+        .routes(routes!(admin::audit_verify))
         .routes(routes!(api::create_contact, api::list_contacts))
         .routes(routes!(
             api::get_contact,
@@ -343,6 +363,9 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api::append_event, api::list_events))
         .routes(routes!(api::contact_decision))
         .routes(routes!(api::decide))
+        .routes(routes!(calls::log_calls))
+        .routes(routes!(calls::check_call))
+        .routes(routes!(settings::get_settings, settings::put_settings))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()
@@ -396,7 +419,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             html::lang::choose_lang,
         ))
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state, transport_security))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
                 tracing::error!("a request handler panicked");
@@ -426,6 +450,47 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+}
+
+/// With `--secure-cookies`, marks every cookie the server sets `Secure`, whichever handler set
+/// it (a browser then never sends it over plain HTTP); with `--hsts`, tells browsers to come
+/// back over HTTPS only.
+async fn transport_security(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let config = state.auth_config();
+    if config.secure_cookies {
+        let headers = response.headers_mut();
+        let cookies: Vec<HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        headers.remove(header::SET_COOKIE);
+        for cookie in cookies {
+            let secure = cookie
+                .to_str()
+                .map(|c| {
+                    c.split(';')
+                        .any(|a| a.trim().eq_ignore_ascii_case("secure"))
+                })
+                .unwrap_or(true);
+            let cookie = if secure {
+                cookie
+            } else {
+                let mut marked = cookie.as_bytes().to_vec();
+                marked.extend_from_slice(b"; Secure");
+                HeaderValue::from_bytes(&marked).expect("a header value with ASCII appended")
+            };
+            headers.append(header::SET_COOKIE, cookie);
+        }
+    }
+    if let Some(max_age) = config.hsts {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_str(&format!("max-age={}", max_age.as_secs())).expect("digits"),
+        );
+    }
+    response
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -22,7 +22,9 @@ use vigie_core::Lang;
 use vigie_store::{AuditEvent, Session, User};
 
 use crate::AppState;
-use crate::auth::{PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie};
+use crate::auth::{
+    PRELOGIN_COOKIE, SESSION_COOKIE, client_ip, cookie, set_cookie, with_retry_after,
+};
 use crate::html::Link;
 use crate::html::W;
 use crate::html::components::{Flash, flash};
@@ -213,7 +215,7 @@ fn limit_attempts(
         .take(&key, per_second, burst)
         .err()
         .map(|wait| {
-            let mut r = bare_page(
+            let r = bare_page(
                 w,
                 StatusCode::TOO_MANY_REQUESTS,
                 w.sign_in,
@@ -222,11 +224,7 @@ fn limit_attempts(
                     &format!("{} {} s.", w.held_back, wait.as_secs().max(1)),
                 ),
             );
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_str(&wait.as_secs().max(1).to_string()).expect("digits"),
-            );
-            r
+            with_retry_after(r, wait)
         })
 }
 
@@ -309,9 +307,10 @@ async fn login(
         return r;
     }
     let account = form.email.trim().to_ascii_lowercase();
-    if let Some(wait) = state.limits().accounts.wait(&account) {
+    if let Some(wait) = crate::auth::account_hold(&state, &account).await {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
-        return login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+        let page = login_page(w, &csrf, &next, StatusCode::TOO_MANY_REQUESTS, Some(&msg));
+        return with_retry_after(page, wait);
     }
     let user = match state
         .store()
@@ -322,10 +321,7 @@ async fn login(
         Err(e) => return crate::html::store_error_page(e),
     };
     let Some(user) = user else {
-        state
-            .limits()
-            .accounts
-            .failed(&account, state.auth_config());
+        crate::auth::account_failed(&state, &account).await;
         tracing::warn!(origin = ?origin, "sign-in failed: wrong e-mail or password");
         if let Ok(Some(known)) = state.store().user_by_email(&account).await {
             audit_user(&state, &known, "login.failed", origin).await;
@@ -351,17 +347,7 @@ async fn login(
     } else {
         "/account/totp".to_owned()
     };
-    let mut r = Redirect::to(&target).into_response();
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(
-            SESSION_COOKIE,
-            &secret,
-            None,
-            state.auth_config().secure_cookies,
-        ),
-    );
-    r
+    with_session_cookie(&state, Redirect::to(&target).into_response(), &secret)
 }
 
 // ------------------------------------------------------------------------ second factor
@@ -456,15 +442,16 @@ async fn totp_check(
         return r;
     }
     let account = session.user.email.clone();
-    if let Some(wait) = state.limits().accounts.wait(&account) {
+    if let Some(wait) = crate::auth::account_hold(&state, &account).await {
         let msg = format!("{} {} s.", w.held_back, wait.as_secs().max(1));
-        return totp_page(
+        let page = totp_page(
             w,
             &session.csrf,
             &next,
             StatusCode::TOO_MANY_REQUESTS,
             Some(&msg),
         );
+        return with_retry_after(page, wait);
     }
     let ok = match state
         .store()
@@ -475,10 +462,7 @@ async fn totp_check(
         Err(e) => return crate::html::store_error_page(e),
     };
     if !ok {
-        state
-            .limits()
-            .accounts
-            .failed(&account, state.auth_config());
+        crate::auth::account_failed(&state, &account).await;
         audit_user(&state, &session.user, "login.second_factor_failed", origin).await;
         return totp_page(
             w,
@@ -488,12 +472,27 @@ async fn totp_check(
             Some(w.wrong_code),
         );
     }
-    state.limits().accounts.succeeded(&account);
-    if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::html::store_error_page(e);
-    }
+    crate::auth::account_succeeded(&state, &account).await;
+    let renewed = match state.store().session_mfa_done(&secret).await {
+        Ok(renewed) => renewed,
+        Err(e) => return crate::html::store_error_page(e),
+    };
     audit_user(&state, &session.user, "login.succeeded", origin).await;
-    Redirect::to(&next).into_response()
+    with_session_cookie(&state, Redirect::to(&next).into_response(), &renewed)
+}
+
+/// Sets the session cookie to `secret` on a response.
+fn with_session_cookie(state: &AppState, mut r: Response, secret: &str) -> Response {
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            secret,
+            None,
+            state.auth_config().secure_cookies,
+        ),
+    );
+    r
 }
 
 // ---------------------------------------------------------------------------- enrolment
@@ -619,16 +618,18 @@ async fn enrol_confirm(
         )
         .await;
     };
-    if let Err(e) = state.store().session_mfa_done(&secret).await {
-        return crate::html::store_error_page(e);
-    }
+    let renewed = match state.store().session_mfa_done(&secret).await {
+        Ok(renewed) => renewed,
+        Err(e) => return crate::html::store_error_page(e),
+    };
     audit_user(&state, &session.user, "totp.enrolled", origin).await;
     let body = html! {
         p { (w.recovery_hint) }
         ul.codes { @for c in &codes { li { code { (c) } } } }
         p { a href="/" { (w.continue_) } }
     };
-    bare_page(w, StatusCode::OK, w.recovery_title, body)
+    let page = bare_page(w, StatusCode::OK, w.recovery_title, body);
+    with_session_cookie(&state, page, &renewed)
 }
 
 // ------------------------------------------------------------------------------- set-up

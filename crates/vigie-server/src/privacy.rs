@@ -162,12 +162,13 @@ fn too_many(lang: Lang, wait: Duration) -> Response {
         Lang::Fr => format!("Trop de demandes depuis votre connexion : réessayez dans {mins} min."),
         Lang::En => format!("Too many requests from your connection: try again in {mins} min."),
     };
-    message(
+    let page = message(
         lang,
         StatusCode::TOO_MANY_REQUESTS,
         W::PcTooMany.t(lang),
         &text,
-    )
+    );
+    crate::auth::with_retry_after(page, wait)
 }
 
 /// The organization of a privacy centre address, or the page to answer instead (unknown

@@ -425,10 +425,20 @@ pub async fn list_requests(
         .queue(&caller.org, p.open.unwrap_or(false))
         .await?;
     let count = |u| items.iter().filter(|i| i.urgency == u).count();
+    let requests: Vec<RequestOut> = items.iter().map(RequestOut::of).collect();
+    let ids: Vec<String> = requests.iter().map(|r| r.id.to_string()).collect();
+    caller
+        .audit_set(
+            &state,
+            "dsar.list",
+            "requests",
+            ids.iter().map(String::as_str),
+        )
+        .await?;
     Ok(Json(RequestsOut {
         overdue: count(vigie_core::dsar::Urgency::Overdue),
         due_soon: count(vigie_core::dsar::Urgency::DueSoon),
-        requests: items.iter().map(RequestOut::of).collect(),
+        requests,
     }))
 }
 

@@ -420,6 +420,11 @@ async fn screen_job(
                     code: "invalid_targets".into(),
                     message: format!("targets: {e}"),
                 },
+                // The override is a CLI flag for now (`--allow-stale-opposition-list`).
+                ScreenError::StaleOppositionList(why) => JobErrorOut {
+                    code: "stale_opposition_list".into(),
+                    message: why,
+                },
                 e => internal("screening", &e),
             });
         }
@@ -818,7 +823,12 @@ pub async fn get_summary(
 ) -> ApiResult<Json<ScreeningSummaryOut>> {
     let org = &caller.org;
     let job = state.inner.screenings.job(org.id, &id)?;
-    Ok(Json((*job.summary()?).clone()))
+    let summary = (*job.summary()?).clone();
+    // The summary counts the list's decisions: a read of the whole screened set, named by it.
+    caller
+        .audit(&state, "screening.summary", Some(format!("screening:{id}")))
+        .await?;
+    Ok(Json(summary))
 }
 
 /// The recorded screening runs.

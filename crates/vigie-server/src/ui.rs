@@ -185,8 +185,12 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         } else {
             "contact.list"
         };
-        ui.caller.audit(&state, action, None).await?;
-        Some(state.store().contacts(ui.org.id, &query).await?)
+        let found = state.store().contacts(ui.org.id, &query).await?;
+        let refs = found.contacts.iter().map(|c| c.data.contact_ref.as_str());
+        ui.caller
+            .audit_set(&state, action, "contacts", refs)
+            .await?;
+        Some(found)
     } else {
         None
     };

@@ -121,7 +121,7 @@ pub struct TotpEnrolment {
     pub otpauth_url: String,
 }
 
-fn sha256(s: &str) -> Vec<u8> {
+pub(crate) fn sha256(s: &str) -> Vec<u8> {
     Sha256::digest(s.as_bytes()).to_vec()
 }
 
@@ -132,7 +132,7 @@ fn random_secret(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
-fn micros(d: Duration) -> i64 {
+pub(crate) fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
@@ -179,6 +179,13 @@ pub fn check_new_password(password: &str) -> Result<()> {
     }
     if password.len() > 1024 {
         return Err(StoreError::Invalid("password: at most 1024 bytes".into()));
+    }
+    if crate::signin::is_guessable(password) {
+        return Err(StoreError::Invalid(
+            "password: too easy to guess (a common or breached password, a variant of one, or a \
+             repetition): choose a longer phrase of your own"
+                .into(),
+        ));
     }
     Ok(())
 }
@@ -265,6 +272,13 @@ fn token_of(r: &[Val]) -> Result<ApiToken> {
     })
 }
 
+/// Refusal to demote or remove an organization's last admin: nobody could manage it after.
+fn last_admin(email: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "{email} is the organization's last admin: make another member admin first"
+    ))
+}
+
 impl Store {
     // --- users and memberships -----------------------------------------------------------
 
@@ -284,24 +298,45 @@ impl Store {
             .user_by_email(&email)
             .await?
             .ok_or_else(|| StoreError::Other("user vanished after insert".into()))?;
-        self.sql_exec(
-            "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
-            sql_params![org, user.id, role.as_str(), now],
-        )
-        .await?;
+        // The condition and the change are one statement, so no other write slips between
+        // "is there another admin?" and the demotion.
+        let changed = self
+            .sql_exec(
+                "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role
+                 WHERE excluded.role = 'admin' OR memberships.role <> 'admin'
+                    OR EXISTS (SELECT 1 FROM memberships other
+                               WHERE other.org_id = $1 AND other.role = 'admin'
+                                 AND other.user_id <> $2)",
+                sql_params![org, user.id, role.as_str(), now],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(last_admin(&user.email));
+        }
         Ok((user, created))
     }
 
-    /// Takes the user out of the organization; `false` if they were not a member.
+    /// Takes the user out of the organization; `false` if they were not a member. The last
+    /// admin of an organization cannot be removed ([`StoreError::Conflict`]).
     pub async fn remove_member(&self, org: OrgId, user_id: i64) -> Result<bool> {
-        Ok(self
+        let removed = self
             .sql_exec(
-                "DELETE FROM memberships WHERE org_id = $1 AND user_id = $2",
+                "DELETE FROM memberships WHERE org_id = $1 AND user_id = $2
+                 AND (role <> 'admin' OR EXISTS (SELECT 1 FROM memberships other
+                      WHERE other.org_id = $1 AND other.role = 'admin' AND other.user_id <> $2))",
                 sql_params![org, user_id],
             )
-            .await?
-            > 0)
+            .await?;
+        if removed == 0 && self.role_in(user_id, org).await? == Some(Role::Admin) {
+            let email = self
+                .user(user_id)
+                .await?
+                .map(|u| u.email)
+                .unwrap_or_default();
+            return Err(last_admin(&email));
+        }
+        Ok(removed > 0)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
@@ -699,14 +734,28 @@ impl Store {
         }))
     }
 
-    /// Records that the session's user gave the second factor.
-    pub async fn session_mfa_done(&self, secret: &str) -> Result<()> {
-        self.sql_exec(
-            "UPDATE sessions SET mfa_at = $1 WHERE hash = $2 AND ended_at IS NULL",
-            sql_params![now_micros(), sha256(secret)],
-        )
-        .await?;
-        Ok(())
+    /// Records that the session's user gave the second factor, and renews the session's secret
+    /// and CSRF token: the new cookie value. The value used before the second factor stops
+    /// working, so whoever planted or saw it (session fixation) does not share the signed-in
+    /// session.
+    pub async fn session_mfa_done(&self, secret: &str) -> Result<String> {
+        let renewed = random_secret(32);
+        let changed = self
+            .sql_exec(
+                "UPDATE sessions SET mfa_at = $1, hash = $2, csrf = $3
+                 WHERE hash = $4 AND ended_at IS NULL",
+                sql_params![
+                    now_micros(),
+                    sha256(&renewed),
+                    random_secret(24),
+                    sha256(secret)
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound("session".into()));
+        }
+        Ok(renewed)
     }
 
     /// Ends a session (logout).
@@ -904,5 +953,36 @@ mod tests {
         assert!(!password_matches("correct horse batterY", &phc));
         assert!(check_new_password("short").is_err());
         assert!(check_new_password("twelve chars").is_ok());
+    }
+
+    #[test]
+    fn common_and_breached_passwords_are_refused_whatever_their_length() {
+        // Long enough, but among the first guesses: in the list, a listed one dressed up with
+        // digits and symbols, or a repetition.
+        for guessable in [
+            "1qaz2wsx3edc",
+            "QWERTY123456",
+            "leavemealone",
+            "Password2024!",
+            "!!sunshine!!2025",
+            "iloveyou12345",
+            "aaaaaaaaaaaaaaaa",
+            "abcabcabcabc",
+            "121212121212",
+        ] {
+            let refused = check_new_password(guessable);
+            assert!(
+                matches!(&refused, Err(StoreError::Invalid(m)) if m.starts_with("password: too easy")),
+                "{guessable}: {refused:?}"
+            );
+        }
+        // A phrase of one's own passes, with no rule on character classes.
+        for fine in [
+            "correct horse battery",
+            "le chat de ma voisine",
+            "sunshine over the bay",
+        ] {
+            assert!(check_new_password(fine).is_ok(), "{fine}");
+        }
     }
 }

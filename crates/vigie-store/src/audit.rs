@@ -217,6 +217,24 @@ impl Store {
         }
     }
 
+    /// The organization's head: its last sequence number and link (0 and the genesis link
+    /// before the first entry).
+    pub(crate) async fn audit_head_link(&self, org: OrgId) -> Result<(i64, [u8; 32])> {
+        match self.audit_head(org).await? {
+            None => Ok((0, GENESIS)),
+            Some((seq, link)) => Ok((seq, link32("the head's link", seq, &link)?)),
+        }
+    }
+
+    /// The link of entry `seq`, if the trail has it.
+    pub(crate) async fn audit_link_at(&self, org: OrgId, seq: i64) -> Result<Option<[u8; 32]>> {
+        let rows = self.audit_rows(org, seq - 1, 1).await?;
+        match rows.first() {
+            Some(r) if r.seq == seq => Ok(Some(link32("link", seq, &r.link)?)),
+            _ => Ok(None),
+        }
+    }
+
     /// Verifies every organization's chain from its first entry to its head.
     pub async fn verify_audit(&self) -> Result<AuditReport> {
         let orgs = self.orgs().await?;

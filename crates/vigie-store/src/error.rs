@@ -12,6 +12,13 @@ pub enum StoreError {
     /// Ledger events that name contacts the organization does not have: (line, contact_ref).
     #[error("{} ledger event(s) name unknown contacts (first: line {}, contact_ref {:?})", .0.len(), .0[0].0, .0[0].1)]
     UnknownContacts(Vec<(u64, String)>),
+    /// A call attempt that names no contact of the organization, or none with a number.
+    #[error("line {line}, column {column}: {reason}")]
+    CallTarget {
+        line: u64,
+        column: &'static str,
+        reason: String,
+    },
     /// The producer of a bulk import stopped without committing: nothing was stored.
     #[error("import aborted: nothing was stored")]
     ImportAborted,

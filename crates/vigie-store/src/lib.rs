@@ -10,16 +10,21 @@
 
 mod accounts;
 mod audit;
+mod audit_anchor;
 mod backend;
+mod calls;
 mod dsar;
 mod error;
 mod keys;
 mod migrations;
 pub mod model;
+mod opposition;
 mod portal;
 mod postgres;
 mod screening;
 pub mod sealing;
+mod settings;
+mod signin;
 mod sql;
 mod sqlite;
 mod sqlite_bulk;
@@ -41,7 +46,9 @@ pub use accounts::{
     SessionPolicy, TotpEnrolment, User, check_new_password, parse_login, totp_code,
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
+pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
 pub use backend::{ImportMsg, UnknownRefs};
+pub use calls::{CallTo, LoggedCall, NewCall};
 pub use dsar::{
     ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,
     Tombstone,
@@ -49,6 +56,7 @@ pub use dsar::{
 pub use error::{Result, StoreError};
 pub use keys::RewrapReport;
 pub use model::*;
+pub use opposition::{ListReplaced, OppositionList};
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};

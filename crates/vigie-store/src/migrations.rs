@@ -54,9 +54,24 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0009_restriction_held.sql"),
     },
     Migration {
+        version: 10,
+        name: "call_log",
+        sql: include_str!("../migrations/sqlite/0010_call_log.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "opposition_lists",
+        sql: include_str!("../migrations/sqlite/0011_opposition_lists.sql"),
+    },
+    Migration {
         version: 12,
         name: "contact_time_zone",
         sql: include_str!("../migrations/sqlite/0012_contact_time_zone.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/sqlite/0013_signin_holds.sql"),
     },
 ];
 
@@ -107,8 +122,23 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0009_restriction_held.sql"),
     },
     Migration {
+        version: 10,
+        name: "call_log",
+        sql: include_str!("../migrations/postgres/0010_call_log.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "opposition_lists",
+        sql: include_str!("../migrations/postgres/0011_opposition_lists.sql"),
+    },
+    Migration {
         version: 12,
         name: "contact_time_zone",
         sql: include_str!("../migrations/postgres/0012_contact_time_zone.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "signin_holds",
+        sql: include_str!("../migrations/postgres/0013_signin_holds.sql"),
     },
 ];

@@ -120,6 +120,8 @@ pub struct ImportCounts {
     pub unchanged: u64,
     /// Rows refused by the store (e.g. a ledger event for an unknown contact).
     pub rejected: u64,
+    /// Entries of a replaced list that the new extract no longer has (opposition lists).
+    pub removed: u64,
 }
 
 /// Microseconds since the Unix epoch: how every instant is stored, in both stores.

@@ -59,7 +59,7 @@ fn contact_from_row(r: &Row) -> ContactRow {
     }
 }
 
-async fn bump_version(c: &impl GenericClient, org: OrgId) -> Result<()> {
+pub(crate) async fn bump_version(c: &impl GenericClient, org: OrgId) -> Result<()> {
     c.execute(
         "UPDATE organizations SET data_version = data_version + 1 WHERE id = $1",
         &[&org],
@@ -143,7 +143,7 @@ async fn upsert_contacts_batch(
 }
 
 /// Inserts a batch of events whose contacts are resolved; returns the number inserted.
-async fn insert_events_batch(
+pub(crate) async fn insert_events_batch(
     c: &impl GenericClient,
     org: OrgId,
     rows: &[(i64, &SealedEvent)],
@@ -556,7 +556,8 @@ impl Backend for PgStore {
         let c = self.client().await?;
         let row = c
             .query_opt(
-                "SELECT 1 FROM opposition WHERE org_id = $1 AND phone_bidx = $2",
+                // A number may be on several of the organization's lists (migration 0011).
+                "SELECT 1 FROM opposition WHERE org_id = $1 AND phone_bidx = $2 LIMIT 1",
                 &[&org, &&phone_bidx[..]],
             )
             .await?;

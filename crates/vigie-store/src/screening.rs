@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::Serialize;
-use vigie_core::{Audience, ConsentEvent, Zone};
+use vigie_core::{Audience, CallOutcome, ConsentEvent, Zone};
 
 use crate::error::{Result, StoreError};
 use crate::model::{OrgId, from_micros, to_micros};
@@ -44,13 +44,17 @@ pub struct ScreeningContact<'a> {
 }
 
 /// Receives a screening scan, in this order: every opposition entry, every suppression entry,
-/// every contact (id order), every ledger event (id order, so per contact in recording order).
+/// every contact (id order), every ledger event (id order, so per contact in recording order),
+/// every call attempt (by contact, then time).
 /// An error from the sink stops the scan and is returned by it.
 pub trait ScreeningSink: Send + 'static {
     fn opposition(&mut self, phone_bidx: Digest16) -> Result<()>;
     fn suppression(&mut self, sha256: [u8; 32]) -> Result<()>;
     fn contact(&mut self, contact: &ScreeningContact<'_>) -> Result<()>;
     fn event(&mut self, contact_id: i64, event: ConsentEvent) -> Result<()>;
+    /// A call attempt of the call log; calls come last, grouped by contact (id order), each
+    /// contact's in time order.
+    fn call(&mut self, contact_id: i64, at: Timestamp, outcome: CallOutcome) -> Result<()>;
 }
 
 /// The proof of one screening run, as recorded.
@@ -76,6 +80,9 @@ pub struct NewScreeningRun {
     pub rows: u64,
     /// Rows per decision code.
     pub counts: BTreeMap<String, u64>,
+    /// Why the screening went on against a stale or missing opposition list extract, when the
+    /// caller overrode the refusal (e.g. a Bloctel extract older than 30 days).
+    pub opposition_override: Option<String>,
 }
 
 /// A recorded screening run.
@@ -190,7 +197,7 @@ impl Store {
 
 const RUN_COLUMNS: &str =
     "id, actor, started_at, finished_at, campaign, rule_pack, data_version, input_name,
-     input_sha256, output_sha256, row_count, counts";
+     input_sha256, output_sha256, row_count, counts, opposition_override";
 
 /// The columns of [`RUN_COLUMNS`], read by either store.
 struct RunRow {
@@ -206,6 +213,7 @@ struct RunRow {
     output_sha256: Vec<u8>,
     row_count: i64,
     counts: String,
+    opposition_override: Option<String>,
 }
 
 impl RunRow {
@@ -224,6 +232,7 @@ impl RunRow {
                 output_sha256: sha256(&self.output_sha256)?,
                 rows: u64::try_from(self.row_count).map_err(|e| corrupt("row_count", e))?,
                 counts: counts_from_json(&self.counts)?,
+                opposition_override: self.opposition_override,
             },
         })
     }
@@ -262,9 +271,10 @@ impl SqliteStore {
         self.write(move |tx| {
             let id = tx.query_row(
                 "INSERT INTO screening_runs (org_id, id, actor, started_at, finished_at, campaign, rule_pack,
-                     data_version, input_name, input_sha256, output_sha256, row_count, counts)
+                     data_version, input_name, input_sha256, output_sha256, row_count, counts,
+                     opposition_override)
                  VALUES (?1, (SELECT coalesce(max(id), 0) + 1 FROM screening_runs), ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                     ?9, ?10, ?11, ?12)
+                     ?9, ?10, ?11, ?12, ?13)
                  RETURNING id",
                 rusqlite::params![
                     org,
@@ -279,6 +289,7 @@ impl SqliteStore {
                     &run.output_sha256[..],
                     rows,
                     counts_json(&run.counts),
+                    run.opposition_override,
                 ],
                 |r| r.get(0),
             )?;
@@ -314,6 +325,7 @@ impl SqliteStore {
                         output_sha256: r.get(9)?,
                         row_count: r.get(10)?,
                         counts: r.get(11)?,
+                        opposition_override: r.get(12)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -332,7 +344,7 @@ fn scan_sqlite<S: ScreeningSink>(
     org: OrgId,
     sink: &mut S,
 ) -> Result<()> {
-    let mut st = tx.prepare("SELECT phone_bidx FROM opposition WHERE org_id = ?1")?;
+    let mut st = tx.prepare("SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = ?1")?;
     let mut rows = st.query([org])?;
     while let Some(r) = rows.next()? {
         sink.opposition(digest16(
@@ -397,7 +409,25 @@ fn scan_sqlite<S: ScreeningSink>(
         )?;
         sink.event(sql(r.get_ref(0)?.as_i64())?, event)?;
     }
+    drop(rows);
+
+    // The call log's covering index (migration 0010) gives the rows in this order.
+    let mut st = tx.prepare(
+        "SELECT contact_id, at, outcome FROM calls WHERE org_id = ?1 ORDER BY contact_id, at",
+    )?;
+    let mut rows = st.query([org])?;
+    while let Some(r) = rows.next()? {
+        sink.call(
+            sql(r.get_ref(0)?.as_i64())?,
+            from_micros(sql(r.get_ref(1)?.as_i64())?),
+            call_outcome(sql(r.get_ref(2)?.as_str())?)?,
+        )?;
+    }
     Ok(())
+}
+
+fn call_outcome(text: &str) -> Result<CallOutcome> {
+    text.parse().map_err(|e| corrupt("calls.outcome", e))
 }
 
 // --- PostgreSQL --------------------------------------------------------------------------------
@@ -442,12 +472,15 @@ impl PgStore {
             }};
         }
 
-        scan!("SELECT phone_bidx FROM opposition WHERE org_id = $1", |r| {
-            sink.opposition(digest16(
-                "opposition.phone_bidx",
-                r.try_get::<_, &[u8]>(0)?,
-            )?)?;
-        });
+        scan!(
+            "SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = $1",
+            |r| {
+                sink.opposition(digest16(
+                    "opposition.phone_bidx",
+                    r.try_get::<_, &[u8]>(0)?,
+                )?)?;
+            }
+        );
         scan!("SELECT sha256 FROM suppression WHERE org_id = $1", |r| {
             sink.suppression(sha256(r.try_get::<_, &[u8]>(0)?)?)?;
         });
@@ -490,6 +523,16 @@ impl PgStore {
                 sink.event(r.try_get(0)?, event)?;
             }
         );
+        scan!(
+            "SELECT contact_id, at, outcome FROM calls WHERE org_id = $1 ORDER BY contact_id, at",
+            |r| {
+                sink.call(
+                    r.try_get(0)?,
+                    from_micros(r.try_get(1)?),
+                    call_outcome(r.try_get(2)?)?,
+                )?;
+            }
+        );
         tx.commit().await?;
         Ok((sink, version))
     }
@@ -499,8 +542,9 @@ impl PgStore {
         let row = c
             .query_one(
                 "INSERT INTO screening_runs (org_id, actor, started_at, finished_at, campaign, rule_pack,
-                     data_version, input_name, input_sha256, output_sha256, row_count, counts)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                     data_version, input_name, input_sha256, output_sha256, row_count, counts,
+                     opposition_override)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                  RETURNING id",
                 &[
                     &org,
@@ -515,6 +559,7 @@ impl PgStore {
                     &&run.output_sha256[..],
                     &row_count(run)?,
                     &counts_json(&run.counts),
+                    &run.opposition_override,
                 ],
             )
             .await?;
@@ -548,6 +593,7 @@ impl PgStore {
                     output_sha256: r.get(9),
                     row_count: r.get(10),
                     counts: r.get(11),
+                    opposition_override: r.get(12),
                 }
                 .into_run()
             })

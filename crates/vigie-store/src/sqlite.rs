@@ -31,6 +31,32 @@ struct Inner {
 
 const MAX_IDLE_READERS: usize = 8;
 
+/// How long a connection waits for another's write lock before answering "database is
+/// locked". A bulk load by another process (`vigie import` while `vigie serve` runs) holds the
+/// lock for its whole transaction, tens of seconds for millions of rows: the server's writes
+/// wait for it rather than fail.
+const BUSY_TIMEOUT_MS: u32 = 120_000;
+
+/// Switches the connection from the WAL to a rollback journal for a bulk load, unless another
+/// connection has the file open; the journal mode the load runs in (`delete` or `wal`).
+///
+/// Leaving the WAL needs the file to itself, and SQLite refuses at once (no busy wait) with
+/// `SQLITE_BUSY` when another process has it open: the load then stays in the WAL.
+fn leave_wal_if_alone(conn: &Connection) -> Result<String> {
+    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    }) {
+        Ok(mode) => Ok(mode),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            tracing::info!("another process has the store open: the bulk load stays in the WAL");
+            Ok("wal".to_owned())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn open_connection(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
@@ -38,12 +64,12 @@ fn open_connection(path: &Path) -> Result<Connection> {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     conn.execute_batch(
         "PRAGMA page_size = 8192;
          PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
-         PRAGMA busy_timeout = 10000;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -65536;",
@@ -114,7 +140,7 @@ fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
     })
 }
 
-fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
+pub(crate) fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1",
         [org],
@@ -398,13 +424,13 @@ fn insert_list<K: AsRef<[u8]> + Ord>(
 }
 
 /// The statements of an event append, prepared once per transaction.
-struct EventStatements<'c> {
+pub(crate) struct EventStatements<'c> {
     insert: rusqlite::CachedStatement<'c>,
     select: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> EventStatements<'c> {
-    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+    pub(crate) fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
         Ok(EventStatements {
             insert: conn.prepare_cached(
                 "INSERT INTO consent_events (org_id, contact_id, channel, purpose, action, at, method,
@@ -419,7 +445,7 @@ impl<'c> EventStatements<'c> {
     }
 }
 
-fn insert_event_tx(
+pub(crate) fn insert_event_tx(
     st: &mut EventStatements<'_>,
     conn: &Connection,
     org: OrgId,
@@ -822,7 +848,10 @@ impl SqliteStore {
     /// Like [`Self::write`] for bulk loads: a larger page cache for the duration and, when no
     /// other connection has the file open, a rollback journal instead of the WAL. A load that
     /// fills new pages then writes them once, instead of once to the WAL and again at the
-    /// checkpoint. The commit is as durable either way (`synchronous = FULL`).
+    /// checkpoint. The commit is as durable either way (`synchronous = FULL`). When another
+    /// process has the file open (`vigie serve` while `vigie import` runs), the load stays in
+    /// the WAL: the server's readers go on reading the last commit, and its writes wait for
+    /// the load's commit (`BUSY_TIMEOUT_MS`) instead of failing.
     async fn bulk_write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
@@ -833,7 +862,7 @@ impl SqliteStore {
             let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
             // Idle readers would keep the WAL in use: close them (the pool reopens on demand).
             inner.readers.lock().expect("reader pool").clear();
-            let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+            let mode = leave_wal_if_alone(&conn)?;
             // A cache the size of the load keeps SQLite from spilling dirty pages mid-transaction;
             // sorter threads build indexes faster. Foreign keys: bulk loads only write rows of an
             // organization the caller has just read, and the check costs a lookup per row.

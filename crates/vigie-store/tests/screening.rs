@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use vigie_core::{
-    Action, Audience, ChannelScope, ConsentEvent, ContactRef, Email, Method, PhoneE164, Purpose,
-    Region, Timestamp,
+    Action, Audience, CallOutcome, ChannelScope, ConsentEvent, ContactRef, Email, Method,
+    PhoneE164, Purpose, Region, Timestamp,
 };
 use vigie_store::testing::TestStore;
 use vigie_store::*;
@@ -70,6 +70,7 @@ struct Seen {
     suppression: Vec<[u8; 32]>,
     contacts: Vec<ScannedContact>,
     events: Vec<(i64, ConsentEvent)>,
+    calls: Vec<(i64, Timestamp, CallOutcome)>,
 }
 
 impl Seen {
@@ -109,6 +110,11 @@ impl ScreeningSink for Seen {
         self.events.push((contact_id, e));
         Ok(())
     }
+    fn call(&mut self, contact_id: i64, at: Timestamp, outcome: CallOutcome) -> Result<()> {
+        self.step("calls");
+        self.calls.push((contact_id, at, outcome));
+        Ok(())
+    }
 }
 
 fn run(actor: &str, started: &str, rows: u64) -> NewScreeningRun {
@@ -128,6 +134,9 @@ fn run(actor: &str, started: &str, rows: u64) -> NewScreeningRun {
             ("CONSENT".to_owned(), rows - 1),
             ("SUPPRESSED".to_owned(), 1),
         ]),
+        // One run of the tests overrode a stale Bloctel extract: the override reads back.
+        opposition_override: (actor == "alice")
+            .then(|| "the Bloctel extract of 2026-01-15 is 54 days old: overridden".to_owned()),
     }
 }
 
@@ -151,10 +160,30 @@ vigie_store::both_stores! {
         let on_list = crypto.index.phone_index(&PhoneE164::parse("0611111111", Region::FR).unwrap());
         s.import_opposition(org.id, vec![on_list]).await.unwrap();
         s.import_suppression(other.id, vec![[5; 32]]).await.unwrap();
+        // Logged out of contact and time order: the scan gives them by contact, then time.
+        let call = |r: &str, at: &str, outcome| NewCall {
+            line: 0,
+            to: CallTo::Contact { contact_ref: ContactRef::parse(r).unwrap(), phone: None },
+            at: at.parse().unwrap(),
+            outcome,
+            campaign: None,
+            agent: None,
+        };
+        s.log_calls(org.id, vec![
+            call("B", "2026-03-02T10:00:00Z", CallOutcome::Busy),
+            call("A", "2026-03-03T10:00:00Z", CallOutcome::Refused),
+            call("A", "2026-03-01T10:00:00Z", CallOutcome::NoAnswer),
+        ]).await.unwrap();
 
         let (seen, version) = s.scan_screening(org.id, Seen::default()).await.unwrap();
         assert_eq!(version, s.data_version(org.id).await.unwrap());
-        assert_eq!(seen.order, ["opposition", "suppression", "contacts", "events"]);
+        assert_eq!(seen.order, ["opposition", "suppression", "contacts", "events", "calls"]);
+        let ts = |t: &str| t.parse::<Timestamp>().unwrap();
+        assert_eq!(seen.calls, [
+            (a.id, ts("2026-03-01T10:00:00Z"), CallOutcome::NoAnswer),
+            (a.id, ts("2026-03-03T10:00:00Z"), CallOutcome::Refused),
+            (b.id, ts("2026-03-02T10:00:00Z"), CallOutcome::Busy),
+        ]);
         assert_eq!(seen.opposition, [on_list]);
         let mut supp = seen.suppression.clone();
         supp.sort();
@@ -179,6 +208,7 @@ vigie_store::both_stores! {
             fn suppression(&mut self, _: [u8; 32]) -> Result<()> { Ok(()) }
             fn contact(&mut self, _: &ScreeningContact<'_>) -> Result<()> { Ok(()) }
             fn event(&mut self, _: i64, _: ConsentEvent) -> Result<()> { Ok(()) }
+            fn call(&mut self, _: i64, _: Timestamp, _: CallOutcome) -> Result<()> { Ok(()) }
         }
         assert!(matches!(s.scan_screening(org.id, Failing).await, Err(StoreError::Other(m)) if m == "stop"));
     };

@@ -16,11 +16,19 @@ pub enum AuditCommand {
     /// changed, removed, inserted or reordered, or the newest entries were removed. The chain is
     /// keyed by the master key: someone with write access to the database but not the key cannot
     /// repair it.
+    ///
+    /// The trail is also held against the checkpoint (see `vigie audit checkpoint`): removing
+    /// the newest entries and moving the head back is reported as a truncation or a rollback.
     Verify {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Anchor the trail's heads outside the database: write a checkpoint (each organization's
+    /// last entry and link, sealed with keys derived from the master key) to the checkpoint
+    /// file, which `vigie serve` also refreshes every minute. Refused, with the faults, when the
+    /// trail contradicts the checkpoint already there: a cut trail is never re-anchored.
+    Checkpoint,
     /// Export an organization's audit trail, oldest first.
     Export {
         /// The organization.
@@ -42,7 +50,16 @@ pub async fn run(store_args: &StoreArgs, cmd: AuditCommand) -> anyhow::Result<Ex
     let store = store_args.open().await?;
     match cmd {
         AuditCommand::Verify { json } => {
-            let report = store.verify_audit().await?;
+            let checkpoint = match store_args.audit_checkpoint_file() {
+                Some(path) => vigie_store::AuditCheckpoint::read_file(&path)?,
+                None => None,
+            };
+            if checkpoint.is_none() && !json {
+                eprintln!(
+                    "note: no audit checkpoint found: entries removed at the end of the trail                      cannot be detected (see `vigie audit checkpoint`)"
+                );
+            }
+            let report = store.verify_audit_against(checkpoint.as_ref()).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else if report.intact() {
@@ -60,6 +77,22 @@ pub async fn run(store_args: &StoreArgs, cmd: AuditCommand) -> anyhow::Result<Ex
             } else {
                 ExitCode::FAILURE
             })
+        }
+        AuditCommand::Checkpoint => {
+            let path = store_args.audit_checkpoint_file().context(
+                "the master key comes from VIGIE_MASTER_KEY: say where to keep the checkpoint \
+                 with --audit-checkpoint",
+            )?;
+            let faults = store.write_audit_checkpoint(&path).await?;
+            for fault in &faults {
+                eprintln!("audit trail BROKEN: {fault}");
+            }
+            if !faults.is_empty() {
+                eprintln!("the checkpoint {} was left as it was", path.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("audit checkpoint written to {}", path.display());
+            Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Export {
             org,

@@ -26,6 +26,10 @@ pub enum Kind {
     Suppression,
     /// phone (E.164, or national in --region): the national do-not-call list
     Opposition,
+    /// at,outcome[,contact_ref][,phone][,campaign][,agent]: call attempts (contact_ref or phone
+    /// names the contact; outcome: answered no_answer busy voicemail refused wrong_number
+    /// callback_requested consent_given)
+    Calls,
 }
 
 /// Import a CSV file. A single bad row rejects the whole file (file, line, column and reason are
@@ -35,7 +39,9 @@ pub enum Kind {
 /// Examples:
 ///   vigie import contacts contacts.csv
 ///   vigie import consents consents.csv --org acme
+///   vigie import opposition bloctel.csv --list bloctel --extract-date 2026-03-01
 ///   vigie import opposition bloctel.csv --skip-invalid --rejects bloctel-rejects.csv
+///   vigie import calls calls.csv --org acme
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct ImportArgs {
@@ -47,30 +53,43 @@ pub struct ImportArgs {
     /// Organization (data controller) that owns the data.
     #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
     pub org: String,
-    /// Region for phone numbers written without a country code (ISO 3166 code).
-    #[arg(long, default_value = "FR")]
-    pub region: String,
+    /// Region for phone numbers written without a country code (ISO 3166 code); default: the
+    /// organization's (`vigie org set ORG --region …`).
+    #[arg(long)]
+    pub region: Option<String>,
     /// Import the good rows and write the bad ones, with their reasons, to the rejects file.
     #[arg(long)]
     pub skip_invalid: bool,
     /// Rejects file for --skip-invalid (default: FILE.rejects.csv).
     #[arg(long, requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
+    /// Opposition files: the list the file is an extract of (bloctel, tps, ctps,
+    /// robinsonliste …). The import replaces that list: numbers no longer in it are callable
+    /// again.
+    #[arg(long, default_value = "bloctel")]
+    pub list: String,
+    /// Opposition files: the date of the extract (YYYY-MM-DD), recorded with the list.
+    #[arg(long)]
+    pub extract_date: Option<jiff::civil::Date>,
 }
 
 pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let region: Region = args.region.parse()?;
     let kind = match args.kind {
         Kind::Contacts => ImportKind::Contacts,
         Kind::Consents => ImportKind::Consents,
         Kind::Suppression => ImportKind::Suppression,
         Kind::Opposition => ImportKind::Opposition,
+        Kind::Calls => ImportKind::Calls,
     };
     let size = std::fs::metadata(&args.file)
         .with_context(|| format!("{}", args.file.display()))?
         .len();
     let store = store_args.open().await?;
     let org = store.require_org(&args.org).await?;
+    let region: Region = match &args.region {
+        Some(r) => r.parse()?,
+        None => store.org_settings(org.id).await?.region,
+    };
 
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(size);
@@ -92,6 +111,8 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         skip_invalid: args.skip_invalid,
         rejects_path: args.rejects,
         progress,
+        list: args.list,
+        extract_date: args.extract_date,
     };
     let started = Instant::now();
     let result = import_file(&store, &org, kind, &args.file, &opts).await;
@@ -111,19 +132,20 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
                     crate::config::cli_audit(
                         &format!("import.{}", kind.name()),
                         format!(
-                            "file:{file} ({} rows: {} inserted, {} updated, {} unchanged, {} rejected)",
-                            report.rows, c.inserted, c.updated, c.unchanged, report.rejected
+                            "file:{file} ({} rows: {} inserted, {} updated, {} unchanged, {} removed, {} rejected)",
+                            report.rows, c.inserted, c.updated, c.unchanged, c.removed, report.rejected
                         ),
                     ),
                 )
                 .await?;
             println!(
-                "{}: {} rows → {} inserted, {} updated, {} unchanged, {} rejected ({:.1}s, organization {})",
+                "{}: {} rows → {} inserted, {} updated, {} unchanged, {} removed, {} rejected ({:.1}s, organization {})",
                 report.file.display(),
                 report.rows,
                 c.inserted,
                 c.updated,
                 c.unchanged,
+                c.removed,
                 report.rejected,
                 started.elapsed().as_secs_f64(),
                 org.slug

@@ -56,6 +56,10 @@ pub struct ScreenArgs {
     /// jurisdiction).
     #[arg(long)]
     pub region: Option<String>,
+    /// Screen a consumer phone campaign of the Bloctel era (before 2026-08-11) although the
+    /// Bloctel extract is older than 30 days or missing; the override is written in the proof.
+    #[arg(long)]
+    pub allow_stale_opposition_list: bool,
     /// Directory of the screening snapshots (default: DATA_DIR/cache).
     #[arg(long, env = "VIGIE_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -154,7 +158,11 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
         &spec,
         input,
         out,
-        ScreenOptions { region, progress },
+        ScreenOptions {
+            region,
+            progress,
+            allow_stale_opposition_list: args.allow_stale_opposition_list,
+        },
     )
     .await;
     if let Some(bar) = bar {
@@ -357,6 +365,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             org: DEFAULT_ORG.into(),
             actor: Some("tester".into()),
             region: None,
+            allow_stale_opposition_list: false,
             cache_dir: None,
             refresh: false,
             list: false,
@@ -375,6 +384,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             data_dir: d.join("data"),
             database_url: None,
             master_key_file: Some(key),
+            audit_checkpoint: None,
         };
         std::fs::write(d.join("contacts.csv"), CONTACTS).unwrap();
         std::fs::write(d.join("campaign.json"), CAMPAIGN).unwrap();
@@ -444,6 +454,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             data_dir: d.join("data"),
             database_url: None,
             master_key_file: Some(key),
+            audit_checkpoint: None,
         };
         std::fs::write(
             d.join("campaign.json"),

@@ -25,6 +25,12 @@ pub struct StoreArgs {
     /// created on first use with the embedded store.
     #[arg(long, global = true, env = "VIGIE_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+
+    /// Where the audit trail's checkpoint is kept (its heads, sealed, outside the database; see
+    /// `vigie audit checkpoint`). Default: beside the master key file, with
+    /// `.audit-checkpoint.json` appended to its name.
+    #[arg(long, global = true, env = "VIGIE_AUDIT_CHECKPOINT")]
+    pub audit_checkpoint: Option<PathBuf>,
 }
 
 /// Name of the master key file created beside (not inside) the data directory.
@@ -50,6 +56,18 @@ impl StoreArgs {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE)),
         )
+    }
+
+    /// The audit checkpoint file: --audit-checkpoint, else beside the master key file. `None`
+    /// when the keys come from VIGIE_MASTER_KEY and no path was given.
+    pub fn audit_checkpoint_file(&self) -> Option<PathBuf> {
+        self.audit_checkpoint.clone().or_else(|| {
+            self.key_file().map(|key| {
+                let mut name = key.file_name().unwrap_or_default().to_owned();
+                name.push(".audit-checkpoint.json");
+                key.with_file_name(name)
+            })
+        })
     }
 
     /// The master keys: VIGIE_MASTER_KEY (hex or base64; several separated by commas, the

@@ -41,7 +41,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Import contacts, consent events, the suppression list or the opposition list from CSV.
+    /// Import contacts, consent events, the suppression or opposition list, or call attempts from CSV.
     Import(cli_import::ImportArgs),
     /// Screen a campaign list against the base: one decision per row, recorded as proof.
     Screen(cli_screen::ScreenArgs),

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use vigie_core::OrgSettings;
+
 use crate::config::StoreArgs;
 
 #[derive(Debug, clap::Subcommand)]
@@ -16,6 +18,23 @@ pub enum OrgCommand {
     },
     /// List organizations.
     List,
+    /// Change an organization's settings; the ones not given are kept.
+    ///
+    /// Example: vigie org set acme --region BE --time-zone Europe/Brussels --lang fr
+    Set {
+        slug: String,
+        /// Region for phone numbers written without a country code (ISO 3166 code).
+        #[arg(long)]
+        region: Option<String>,
+        /// IANA time zone name, e.g. Europe/Paris.
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// Language of texts: fr or en.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Show an organization's settings and opposition lists.
+    Show { slug: String },
 }
 
 pub async fn run(store_args: &StoreArgs, cmd: OrgCommand) -> anyhow::Result<ExitCode> {
@@ -38,6 +57,49 @@ pub async fn run(store_args: &StoreArgs, cmd: OrgCommand) -> anyhow::Result<Exit
                 println!("{}\t{}", org.slug, org.name);
             }
         }
+        OrgCommand::Set {
+            slug,
+            region,
+            time_zone,
+            lang,
+        } => {
+            let org = store.require_org(&slug).await?;
+            let now = store.org_settings(org.id).await?;
+            let settings = OrgSettings::parse(
+                region.as_deref().unwrap_or(now.region.code()),
+                time_zone.as_deref().unwrap_or(&now.time_zone),
+                lang.as_deref().unwrap_or(now.lang.as_str()),
+            )?;
+            store.set_org_settings(org.id, &settings).await?;
+            store
+                .audit(
+                    org.id,
+                    crate::config::cli_audit("organization.settings", format!("org:{}", org.slug)),
+                )
+                .await?;
+            print_settings(&settings);
+        }
+        OrgCommand::Show { slug } => {
+            let org = store.require_org(&slug).await?;
+            println!("organization\t{} ({})", org.slug, org.name);
+            print_settings(&store.org_settings(org.id).await?);
+            for list in store.opposition_lists(org.id).await? {
+                let date = list.extract_date.map_or_else(
+                    || "extract date unknown".to_owned(),
+                    |d| format!("extract of {d}"),
+                );
+                println!(
+                    "opposition list\t{}: {} numbers, {date}, imported {}",
+                    list.name, list.entries, list.imported_at
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_settings(s: &OrgSettings) {
+    println!("region\t{}", s.region);
+    println!("time zone\t{}", s.time_zone);
+    println!("language\t{}", s.lang);
 }

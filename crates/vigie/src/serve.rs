@@ -79,6 +79,11 @@ pub struct AuthArgs {
     /// Mark cookies Secure: set it when the server is reached over HTTPS (behind a proxy).
     #[arg(long, env = "VIGIE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Tell browsers to reach this server over HTTPS only, for a year
+    /// (`Strict-Transport-Security: max-age=31536000`): set it only when Vigie is served over
+    /// HTTPS (behind a proxy), with --secure-cookies.
+    #[arg(long, env = "VIGIE_HSTS")]
+    pub hsts: bool,
     /// Requests per second one client address may make to public routes (sign-in pages,
     /// health, API document), after a burst of 100.
     #[arg(long, env = "VIGIE_PUBLIC_RATE_LIMIT", default_value_t = 20.0)]
@@ -101,6 +106,9 @@ impl AuthArgs {
     pub fn config(&self) -> AuthConfig {
         let mut c = AuthConfig {
             secure_cookies: self.secure_cookies,
+            hsts: self
+                .hsts
+                .then_some(std::time::Duration::from_secs(365 * 24 * 3600)),
             public_rate: self.public_rate_limit.max(0.1),
             trusted_proxies: self.trusted_proxies.clone(),
             ..AuthConfig::default()
@@ -122,7 +130,34 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
     let auth = args.auth.config();
     let state = AppState::with_config(store.clone(), screening, auth);
     let state = args.requests.apply(state, &store)?;
+    let state = match store_args.audit_checkpoint_file() {
+        Some(path) => {
+            tokio::spawn(keep_audit_checkpoint(store.clone(), path.clone()));
+            state.with_audit_checkpoint(path)
+        }
+        None => state,
+    };
     serve(store, state, args.listen, None, &[]).await
+}
+
+/// Refreshes the audit checkpoint every minute while the server runs, so that a cut made to the
+/// trail behind the server's back is caught by `vigie audit verify`. When the trail contradicts
+/// the checkpoint, it is left as it was and the fault logged.
+async fn keep_audit_checkpoint(store: Store, path: std::path::PathBuf) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match store.write_audit_checkpoint(&path).await {
+            Ok(faults) => {
+                for fault in faults {
+                    tracing::error!(%fault, "audit trail contradicts its checkpoint: not refreshed");
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, path = %path.display(), "audit checkpoint not written")
+            }
+        }
+    }
 }
 
 /// Where screening keeps its files by default: DATA_DIR/jobs and DATA_DIR/cache.

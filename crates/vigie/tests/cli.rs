@@ -68,6 +68,50 @@ fn write(path: &Path, content: &str) {
 }
 
 #[test]
+fn audit_verify_catches_a_cut_tail_against_the_checkpoint() {
+    let v = Install::new();
+    ok(&v.run(&["org", "add", "acme"]));
+    let csv = v.data.parent().unwrap().join("suppression.csv");
+    write(&csv, "email\nnobody@example.org\n");
+    for _ in 0..2 {
+        ok(&v.run(&[
+            "import",
+            "suppression",
+            csv.to_str().unwrap(),
+            "--org",
+            "acme",
+        ]));
+    }
+    // Anchored beside the master key file.
+    let written = ok(&v.run(&["audit", "checkpoint"]));
+    let checkpoint = v.key.with_file_name("master.key.audit-checkpoint.json");
+    assert!(written.contains(checkpoint.to_str().unwrap()), "{written}");
+    assert!(ok(&v.run(&["audit", "verify"])).contains("intact"));
+
+    // The newest entry deleted and the head moved back: the chain alone looks whole.
+    v.db()
+        .execute_batch(
+            "DROP TRIGGER audit_log_append_only_delete;
+             DELETE FROM audit_log WHERE org_id = (SELECT id FROM organizations WHERE slug = 'acme') AND seq = 3;
+             UPDATE audit_heads SET seq = 2, link = (SELECT link FROM audit_log
+                 WHERE org_id = audit_heads.org_id AND seq = 2)
+             WHERE org_id = (SELECT id FROM organizations WHERE slug = 'acme');",
+        )
+        .unwrap();
+    let broken = v.run(&["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken.stdout));
+    let err = text(&broken.stderr);
+    assert!(
+        err.contains("organization acme, entry 3") && err.contains("truncated"),
+        "{err}"
+    );
+    // A new checkpoint is refused rather than anchoring the cut trail.
+    let refused = v.run(&["audit", "checkpoint"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert_eq!(v.run(&["audit", "verify"]).status.code(), Some(1));
+}
+
+#[test]
 fn audit_verify_passes_untouched_and_names_the_first_tampered_entry() {
     let v = Install::new();
     for slug in ["acme", "globex"] {

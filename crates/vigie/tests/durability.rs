@@ -193,3 +193,135 @@ async fn an_import_killed_half_way_leaves_nothing() {
         );
     }
 }
+
+/// A contacts file of `rows` rows (`C00000000`…), with `tail` appended as its last line.
+fn contacts_file(path: &Path, rows: usize, tail: &str) {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(w, "contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted").unwrap();
+    for i in 0..rows {
+        writeln!(w, "C{i:08},p{i}@example.org,+3361{:07},consumer,false,,web_form,2025-01-01T00:00:00Z,true,true,false,false", i % 10_000_000).unwrap();
+    }
+    w.write_all(tail.as_bytes()).unwrap();
+    w.flush().unwrap();
+}
+
+/// Runs `vigie import contacts` on `file` while the server answers: every request sent during
+/// the import (reads, each also a write to the audit trail, and contact creations) must
+/// succeed. Returns the import's output and how many requests were answered during it.
+async fn import_while_serving(
+    data: &Path,
+    key: &Path,
+    file: &Path,
+    base: &str,
+    token: &str,
+    tag: &str,
+) -> (std::process::Output, usize) {
+    let import = vigie(data, key)
+        .arg("import")
+        .arg("contacts")
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let done = tokio::task::spawn_blocking(move || import.wait_with_output().unwrap());
+    let http = reqwest::Client::new();
+    let mut answered = 0;
+    while !done.is_finished() {
+        let read = http
+            .get(format!("{base}/api/v1/contacts?limit=5"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read.status(), 200, "{}", read.text().await.unwrap());
+        let write = http
+            .post(format!("{base}/api/v1/contacts"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "contact_ref": format!("LIVE-{tag}-{answered}"), "email": format!("live{answered}@{tag}.example.org"),
+                "audience": "consumer", "informed": true, "objection_offered": true
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(write.status(), 201, "{}", write.text().await.unwrap());
+        answered += 1;
+    }
+    (done.await.unwrap(), answered)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_run_while_the_server_answers() {
+    let (dir, data, key) = setup();
+    let made = vigie(&data, &key)
+        .args([
+            "token",
+            "create",
+            "--name",
+            "live",
+            "--scopes",
+            "contacts:read,contacts:write",
+            "--days",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    let (mut server, base) = serve(&data, &key);
+    let rows = 20_000;
+
+    // A file whose last row is bad: refused whole, while the server goes on answering.
+    let bad = dir.path().join("bad.csv");
+    contacts_file(
+        &bad,
+        rows,
+        "BAD,not-an-address,,consumer,false,,web_form,2025-01-01T00:00:00Z,true,true,false,false\n",
+    );
+    let (out, _) = import_while_serving(&data, &key, &bad, &base, &token, "bad").await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = reqwest::Client::new()
+        .get(format!("{base}/api/v1/contacts/C00000000"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 404, "a refused import left contacts behind");
+
+    let good = dir.path().join("good.csv");
+    contacts_file(&good, rows, "");
+    let (out, answered) = import_while_serving(&data, &key, &good, &base, &token, "good").await;
+    assert!(
+        out.status.success(),
+        "the import failed while serving: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(answered > 0, "no request was sent during the import");
+    eprintln!("{answered} reads and writes answered during the import");
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let store = reopen(&data).await;
+    let org = store.require_org(DEFAULT_ORG).await.unwrap();
+    let first = ContactRef::parse("C00000000").unwrap();
+    assert!(store.contact(org.id, &first).await.unwrap().is_some());
+    let last = ContactRef::parse(&format!("C{:08}", rows - 1)).unwrap();
+    assert!(store.contact(org.id, &last).await.unwrap().is_some());
+    assert!(
+        store
+            .contact(org.id, &ContactRef::parse("BAD").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -23,6 +23,6 @@ pub use contact::{Campaign, ContactView};
 pub use engine::{DecisionContext, Outcome};
 pub use explain::{Explanation, Lang};
 pub use packs::{Jurisdiction, PACKS, RulePack};
-pub use parse::{RequestError, parse_request};
+pub use parse::{MAX_REQUEST_EVENTS, RequestError, parse_request};
 pub use reach::IdentifierKind;
 pub use request::{ContactFacts, DecisionRequest, DecisionResponse, decide};

@@ -355,7 +355,10 @@ impl<'de> Visitor<'de> for ContactVisitor<'_> {
             match i {
                 0 => audience = Some(r.value(map, i, Vocab::<Audience>(PhantomData))?),
                 1 => c.customer = r.value(map, i, PhantomData)?,
-                2 => c.customer_categories = r.value(map, i, PhantomData)?,
+                2 => {
+                    c.customer_categories =
+                        r.value(map, i, BoundedStrings(crate::MAX_CUSTOMER_CATEGORIES))?
+                }
                 3 => c.contract_active = r.value(map, i, PhantomData)?,
                 4 => c.collected_at = r.value(map, i, Nullable(InstantSeed))?,
                 5 => c.collected_via = r.value(map, i, PhantomData)?,
@@ -376,6 +379,37 @@ impl<'de> Visitor<'de> for ContactVisitor<'_> {
     }
 }
 
+/// The most ledger events one decision request may carry: a request is read whole into memory,
+/// and a contact's ledger holds a few dozen events, rarely hundreds.
+pub const MAX_REQUEST_EVENTS: usize = 10_000;
+
+/// A list of at most `.0` strings.
+struct BoundedStrings(usize);
+
+impl<'de> DeserializeSeed<'de> for BoundedStrings {
+    type Value = Vec<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BoundedStrings {
+    type Value = Vec<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a list of at most {} strings", self.0)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<String>()? {
+            if items.len() == self.0 {
+                return Err(A::Error::custom(format!("at most {} items", self.0)));
+            }
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
 struct EventsVisitor<'s> {
     slot: &'s Slot,
 }
@@ -393,13 +427,20 @@ impl<'de> Visitor<'de> for EventsVisitor<'_> {
         f.write_str("a list of consent events")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<ConsentEvent>, A::Error> {
-        let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_REQUEST_EVENTS));
         loop {
             let index = events.len();
             match seq.next_element_seed(EventVisitor {
                 slot: self.slot,
                 index,
             }) {
+                Ok(Some(_)) if index == MAX_REQUEST_EVENTS => {
+                    let e = A::Error::custom(format!(
+                        "at most {MAX_REQUEST_EVENTS} events in a request"
+                    ));
+                    self.slot.record(|| "contact.events".to_owned(), &e);
+                    return Err(e);
+                }
                 Ok(Some(event)) => events.push(event),
                 Ok(None) => return Ok(events),
                 Err(e) => {
@@ -637,6 +678,45 @@ mod tests {
             r#""consumer","last_call_refusal_at":null,"collected_at":null"#,
         );
         assert!(parse_request(&json).is_ok());
+    }
+
+    #[test]
+    fn lists_are_bounded() {
+        let categories = vec!["\"c\""; crate::MAX_CUSTOMER_CATEGORIES].join(",");
+        let ok = MINIMAL.replace(
+            r#""consumer""#,
+            &format!(r#""consumer","customer_categories":[{categories}]"#),
+        );
+        assert!(parse_request(&ok).is_ok());
+        let e = error(&MINIMAL.replace(
+            r#""consumer""#,
+            &format!(r#""consumer","customer_categories":[{categories},"one more"]"#),
+        ));
+        assert_eq!(
+            e,
+            format!(
+                "contact.customer_categories: at most {} items",
+                crate::MAX_CUSTOMER_CATEGORIES
+            )
+        );
+        let event = r#"{"channel":"email","purpose":"marketing","action":"grant","at":"2026-01-10T08:00:00Z","method":"api"}"#;
+        let events = |n| vec![event; n].join(",");
+        let ok = MINIMAL.replace(
+            r#""consumer""#,
+            &format!(r#""consumer","events":[{}]"#, events(MAX_REQUEST_EVENTS)),
+        );
+        assert!(parse_request(&ok).is_ok());
+        let e = error(&MINIMAL.replace(
+            r#""consumer""#,
+            &format!(
+                r#""consumer","events":[{}]"#,
+                events(MAX_REQUEST_EVENTS + 1)
+            ),
+        ));
+        assert_eq!(
+            e,
+            format!("contact.events: at most {MAX_REQUEST_EVENTS} events in a request")
+        );
     }
 
     #[test]

@@ -188,6 +188,26 @@ pub async fn import_data_set(store: &Store) {
     }
 }
 
+/// Imports the data set's opposition list again as the Bloctel extract of the campaign's day:
+/// the same numbers, so nothing changes but the extract's date, which a consumer phone campaign
+/// of the Bloctel era needs current (at most 30 days old).
+pub async fn bloctel_extract_of_the_day(store: &Store, spec: &CampaignSpec) {
+    let org = default_org(store).await;
+    let opts = ImportOptions {
+        extract_date: Some(spec.context().local_time().date()),
+        ..Default::default()
+    };
+    import_file(
+        store,
+        &org,
+        ImportKind::Opposition,
+        &data().join("opposition.csv"),
+        &opts,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("the Bloctel extract: {e}"));
+}
+
 /// Screens a targets file (default organization) into memory.
 pub async fn screen(
     store: &Store,

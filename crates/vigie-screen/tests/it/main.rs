@@ -6,6 +6,7 @@
 //! VIGIE_TEST_DATABASE_URL for the PostgreSQL test.
 
 mod at_rest;
+mod calls;
 mod errors;
 mod fixture;
 mod reference;

@@ -7,8 +7,8 @@ use vigie_screen::SnapshotCache;
 use vigie_store::testing::{postgres_store, sqlite_store};
 
 use crate::fixture::{
-    CAMPAIGNS, assert_same_output, campaign, campaign_path, data, import_data_set, reference,
-    run_reference_into, screen,
+    CAMPAIGNS, assert_same_output, bloctel_extract_of_the_day, campaign, campaign_path, data,
+    import_data_set, reference, run_reference_into, screen,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -19,6 +19,7 @@ async fn sqlite_every_campaign_matches_the_reference() {
     let cache = SnapshotCache::new(cache_dir.path());
     for name in CAMPAIGNS {
         let spec = campaign(name);
+        bloctel_extract_of_the_day(&t.store, &spec).await;
         let screened = screen(&t.store, &cache, &spec, &data().join("targets.csv"))
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));

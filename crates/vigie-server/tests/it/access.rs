@@ -63,6 +63,58 @@ async fn seed_contact(app: &TestApp) {
 }
 
 both_stores! {
+    async fn nobody_grants_more_than_they_hold(app) {
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let users_only = app
+            .store
+            .create_token(org.id, "hr", &[Permission::UsersManage], None, "test")
+            .await
+            .unwrap()
+            .secret;
+        let as_hr = |method, path: &str| app.anonymous(method, path).bearer_auth(&users_only);
+        // The escalation of issue 18: a users:manage token making an admin (and a set-up link).
+        let a = app
+            .send(as_hr(Method::POST, "/api/v1/users").json(&json!({"email": "mole@example.org", "role": "admin"})))
+            .await;
+        a.error(403, "beyond_your_rights");
+        assert!(a.text.contains("contacts:read"), "{}", a.text);
+        assert!(app.store.user_by_email("mole@example.org").await.unwrap().is_none());
+        // Nor any role granting something the token lacks.
+        app.send(as_hr(Method::POST, "/api/v1/users").json(&json!({"email": "mole@example.org", "role": "agent"})))
+            .await
+            .error(403, "beyond_your_rights");
+        // Nor demote or remove someone holding more.
+        let (boss, _) = app.store.add_member(org.id, "boss@example.org", Role::Admin).await.unwrap();
+        app.send(as_hr(Method::POST, "/api/v1/users").json(&json!({"email": "boss@example.org", "role": "auditor"})))
+            .await
+            .error(403, "beyond_your_rights");
+        app.send(as_hr(Method::DELETE, &format!("/api/v1/users/{}", boss.id)))
+            .await
+            .error(403, "beyond_your_rights");
+        assert_eq!(app.store.role_in(boss.id, org.id).await.unwrap(), Some(Role::Admin));
+
+        // An admin holds everything, but cannot demote or remove the last admin.
+        let m = member(&app, "root@example.org", Role::Admin).await;
+        app.store.remove_member(org.id, boss.id).await.unwrap();
+        let as_root = |method, path: &str| {
+            app.anonymous(method, path)
+                .header("cookie", format!("vigie_session={}", m.cookie))
+                .header("x-csrf-token", &m.csrf)
+        };
+        app.send(as_root(Method::POST, "/api/v1/users").json(&json!({"email": "root@example.org", "role": "dpo"})))
+            .await
+            .field_error(409, "last_admin", "role");
+        let root = app.store.user_by_email("root@example.org").await.unwrap().unwrap();
+        app.send(as_root(Method::DELETE, &format!("/api/v1/users/{}", root.id)))
+            .await
+            .error(409, "last_admin");
+        assert_eq!(app.store.role_in(root.id, org.id).await.unwrap(), Some(Role::Admin));
+        let a = app
+            .send(as_root(Method::POST, "/api/v1/users").json(&json!({"email": "mole@example.org", "role": "admin"})))
+            .await;
+        assert_eq!(a.status.as_u16(), 201, "{}", a.text);
+    }
+
     async fn every_route_with_every_role(app) {
         seed_contact(&app).await;
         app.store.create_org("other", "Other SAS").await.unwrap();
@@ -176,6 +228,15 @@ both_stores! {
         app.send(app.anonymous(Method::GET, "/api/v1/me").bearer_auth("vigie_tok_0_nope"))
             .await
             .error(401, "invalid_token");
+        // A token revoked behind the server's back (`vigie token revoke`, another server)
+        // stops working at the next request, not after a cache's lifetime.
+        let t = app.store.create_token(org.id, "cli", &[Permission::ContactsRead], None, "test").await.unwrap();
+        let ok = app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(&t.secret)).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        assert!(app.store.revoke_token(org.id, &t.token.id).await.unwrap());
+        app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(&t.secret))
+            .await
+            .error(401, "token_revoked");
         // A revoked token.
         let t = app.store.create_token(org.id, "t", &[Permission::ContactsRead], None, "test").await.unwrap();
         let ok = app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(&t.secret)).await;
@@ -299,8 +360,16 @@ both_stores! {
         let r = client.post(url("/account/totp")).header("cookie", &cookie)
             .form(&[("csrf", csrf.as_str()), ("code", good.as_str())]).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
+        // The second factor renews the session id (session fixation): the value from before
+        // it opens nothing.
+        let renewed = set_cookie(&r, "vigie_session").expect("a renewed session cookie");
+        assert_ne!(renewed, session);
+        let before = cookie;
+        let cookie = format!("vigie_session={renewed}");
         let codes_page = r.text().await.unwrap();
         assert_eq!(codes_page.matches("<li><code>").count(), vigie_store::RECOVERY_CODES);
+        let a = client.get(url("/api/v1/me")).header("cookie", &before).send().await.unwrap();
+        assert_eq!(a.status(), StatusCode::UNAUTHORIZED);
         let me = client.get(url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(me.status(), StatusCode::OK);
         let me: Value = me.json().await.unwrap();
@@ -338,7 +407,11 @@ both_stores! {
         let next = totp_code(&key, now + jiff::SignedDuration::from_secs(30)).unwrap();
         let r = client.post(url("/login/totp")).header("cookie", &cookie)
             .form(&[("csrf", csrf.as_str()), ("code", next.as_str())]).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let renewed = set_cookie(&r, "vigie_session").expect("a renewed session cookie");
+        let a = client.get(url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(a.status(), StatusCode::UNAUTHORIZED, "the id from before the second factor");
+        let cookie = format!("vigie_session={renewed}");
         let a = client.get(url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(a.status(), StatusCode::OK);
 
@@ -364,6 +437,10 @@ both_stores! {
                 .header("cookie", format!("vigie_prelogin={pre}"))
                 .form(&[("csrf", pre), ("email", "victim@example.org"), ("password", "guess guess guess")])
                 .send().await.unwrap();
+            // Every 429, the account's hold as the address's limit, says when to come back.
+            if r.status() == StatusCode::TOO_MANY_REQUESTS {
+                assert!(r.headers().contains_key("retry-after"), "429 #{} without Retry-After", statuses.len());
+            }
             statuses.push(r.status().as_u16());
         }
         // Five wrong passwords, then the account is held back; past ten a minute, the address.
@@ -376,6 +453,8 @@ both_stores! {
             .send().await.unwrap();
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(r.headers().contains_key("retry-after"));
+        // The hold is kept in the store: restarting the server does not lift it.
+        assert!(s.sign_in_hold("victim@example.org").await.unwrap().is_some());
         // The failures are in the trail.
         let trail = app.get("/api/v1/audit?limit=1000").await.json();
         let failed = trail["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "login.failed").count();
@@ -415,8 +494,22 @@ both_stores! {
         assert!(d.get("request").is_none(), "{d}");
         assert!(d["decision"].is_string());
         app.get("/api/v1/contacts/C-M1").await;
+        // Reads of many records name what was read.
+        app.get("/api/v1/contacts?limit=10").await;
+        app.get("/api/v1/contacts?email=m1@example.org").await;
+        app.get("/api/v1/contacts?email=nobody@example.org").await;
+        app.get("/api/v1/users").await;
+        app.get("/api/v1/audit?limit=2").await;
         let trail = app.get("/api/v1/audit?limit=1000").await.json();
         let entries = trail["entries"].as_array().unwrap();
+        let targets = |action: &str| -> Vec<&str> {
+            entries.iter().filter(|e| e["action"] == action).map(|e| e["target"].as_str().unwrap_or("(none)")).collect()
+        };
+        assert_eq!(targets("contact.list"), ["contacts:C-M1"]);
+        assert_eq!(targets("contact.search"), ["contacts:C-M1", "contacts:"]);
+        let member = app.store.user_by_email("agent@example.org").await.unwrap().unwrap();
+        assert!(targets("user.list")[0].split([':', ',']).any(|id| id == member.id.to_string()), "{:?}", targets("user.list"));
+        assert_eq!(targets("audit.read"), ["audit:1..2"]);
         let decide = entries.iter().find(|e| e["action"] == "contact.decide").expect("decision recorded");
         assert_eq!(decide["actor"], "user:agent@example.org");
         assert_eq!(decide["role"], "agent");
@@ -465,4 +558,123 @@ both_stores! {
         assert_eq!(schemes["token"]["scheme"], "bearer");
         assert_eq!(schemes["session"]["in"], "cookie");
     }
+}
+
+/// `--secure-cookies` marks every cookie Secure, the pre-sign-in one included; `--hsts` sends
+/// Strict-Transport-Security; neither is sent without them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_cookies_mark_every_cookie_and_hsts_is_sent_when_asked() {
+    let secure = vigie_server::AuthConfig {
+        secure_cookies: true,
+        hsts: Some(Duration::from_secs(31_536_000)),
+        ..Default::default()
+    };
+    let app = TestApp::with("sqlite", |s| s.with_auth(secure)).await;
+    let (cookie, csrf) =
+        signed_in(&app.store, "admin@example.org", Role::Admin, &[DEFAULT_ORG]).await;
+    let answers = [
+        app.send(app.anonymous(Method::GET, "/login")).await,
+        app.send(app.anonymous(Method::GET, "/privacy/default"))
+            .await,
+        app.send(
+            app.anonymous(Method::POST, "/logout")
+                .header("cookie", &cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("csrf={csrf}")),
+        )
+        .await,
+    ];
+    let mut cookies = 0;
+    for a in &answers {
+        assert_eq!(a.header("strict-transport-security"), "max-age=31536000");
+        for set in a.headers.get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            assert!(
+                set.split(';').any(|p| p.trim() == "Secure"),
+                "not Secure: {set}"
+            );
+            cookies += 1;
+        }
+    }
+    assert!(
+        cookies >= 2,
+        "the pre-sign-in and the session cookies were set"
+    );
+
+    let plain = TestApp::sqlite().await;
+    let a = plain.send(plain.anonymous(Method::GET, "/login")).await;
+    assert_eq!(a.header("strict-transport-security"), "");
+    let set = a.header("set-cookie");
+    assert!(
+        set.starts_with("vigie_prelogin=") && !set.contains("Secure"),
+        "{set}"
+    );
+}
+
+/// `GET /api/v1/audit/verify` holds the trail against the checkpoint: the newest entries
+/// deleted and the head moved back are reported, on both stores.
+async fn the_api_verifies_the_trail_against_the_checkpoint(kind: &'static str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkpoint.json");
+    let app = TestApp::with(kind, |s| s.with_audit_checkpoint(path.clone())).await;
+    seed_contact(&app).await;
+    app.get("/api/v1/contacts/C-M1").await;
+    app.get("/api/v1/contacts/C-M1").await;
+    assert!(
+        app.store
+            .write_audit_checkpoint(&path)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let ok = app.get("/api/v1/audit/verify").await.json();
+    assert_eq!(ok["intact"], true, "{ok}");
+    assert!(ok["checkpoint_at"].is_string(), "{ok}");
+
+    let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+    let last = app.store.audit_count(org.id).await.unwrap();
+    let drop_guard = if kind == "sqlite" {
+        "DROP TRIGGER audit_log_append_only_delete;"
+    } else {
+        "DROP TRIGGER audit_log_append_only ON audit_log;"
+    };
+    app.raw_sql(&format!(
+        "{drop_guard}
+         DELETE FROM audit_log WHERE org_id = {id} AND seq >= {cut};
+         UPDATE audit_heads SET seq = {keep}, link = (SELECT link FROM audit_log WHERE org_id = {id} AND seq = {keep})
+         WHERE org_id = {id};",
+        id = org.id,
+        cut = last - 1,
+        keep = last - 2,
+    ))
+    .await;
+    assert!(
+        app.store.verify_audit().await.unwrap().intact(),
+        "the chain alone looks whole"
+    );
+    let cut = app.get("/api/v1/audit/verify").await.json();
+    assert_eq!(cut["intact"], false, "{cut}");
+    // The verification is itself recorded, so the trail may have regrown past the cut: either
+    // way the entry the checkpoint anchored is named.
+    let anchored = vigie_store::AuditCheckpoint::read_file(&path)
+        .unwrap()
+        .unwrap()
+        .heads[0]
+        .seq;
+    assert_eq!(cut["faults"][0]["seq"], anchored, "{cut}");
+    let problem = cut["faults"][0]["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("truncated") || problem.contains("rolled back"),
+        "{cut}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_verifies_the_trail_against_the_checkpoint_sqlite() {
+    the_api_verifies_the_trail_against_the_checkpoint("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_verifies_the_trail_against_the_checkpoint_postgres() {
+    the_api_verifies_the_trail_against_the_checkpoint("postgres").await;
 }

@@ -136,6 +136,11 @@ impl TestApp {
         }
     }
 
+    /// Runs SQL on the store behind the server's back (someone with database access).
+    pub async fn raw_sql(&self, sql: &str) {
+        self._store.raw_sql(sql).await.expect("raw SQL");
+    }
+
     /// Sends a request and reads the whole response; a 5xx fails the test.
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
         let resp = req.send().await.expect("request");

@@ -526,6 +526,17 @@ async fn codes_expire_and_run_out(kind: &'static str) {
     let all = app.get("/api/v1/requests").await.json();
     assert_eq!(all["requests"].as_array().unwrap().len(), 1, "{all}");
     assert_eq!(all["requests"][0]["status"], "in_progress", "{all}");
+    // Listing the queue is in the trail, naming the requests listed.
+    let trail = app.get("/api/v1/audit?limit=1000").await.json();
+    let listed = format!("requests:{}", all["requests"][0]["id"]);
+    assert!(
+        trail["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "dsar.list" && e["target"] == listed.as_str()),
+        "{listed} not in {trail}"
+    );
     // A made-up handle or status token is unknown.
     assert_eq!(
         person

@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod api;
 mod browser;
+mod calls;
 mod dsar;
 mod screenings;
 mod web;

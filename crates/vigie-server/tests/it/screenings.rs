@@ -178,6 +178,13 @@ both_stores! {
         let a = app.get(done["links"]["summary"].as_str().unwrap()).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.text);
         assert_eq!(&a.json(), summary);
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        let id = done["id"].as_str().unwrap();
+        assert!(
+            trail["entries"].as_array().unwrap().iter().any(|e| e["action"] == "screening.summary"
+                && e["target"] == format!("screening:{id}")),
+            "the summary read is in the trail: {trail}"
+        );
         assert_eq!(summary["rows"], 4);
         assert_eq!(summary["allowed"], 1);
         assert_eq!(summary["denied"], 3);

@@ -63,6 +63,29 @@ both_stores! {
         assert!(matches!(s.add_member(a.id, "not an address", Role::Admin).await, Err(StoreError::Invalid(_))));
     };
 
+    the_last_admin_can_be_neither_demoted_nor_removed => |t: TestStore| async move {
+        let s = &t.store;
+        let org = s.require_org(DEFAULT_ORG).await.unwrap();
+        let (boss, _) = s.add_member(org.id, "boss@example.org", Role::Admin).await.unwrap();
+        let last = |r| matches!(r, Err(StoreError::Conflict(ref m)) if m.contains("last admin"));
+        assert!(last(s.add_member(org.id, "boss@example.org", Role::Dpo).await.map(|_| ())));
+        assert!(last(s.remove_member(org.id, boss.id).await.map(|_| ())));
+        assert_eq!(s.role_in(boss.id, org.id).await.unwrap(), Some(Role::Admin));
+        // Re-granting admin to the last admin is no demotion.
+        s.add_member(org.id, "boss@example.org", Role::Admin).await.unwrap();
+        // An admin of another organization does not count.
+        let other = s.create_org("agency", "Agency").await.unwrap();
+        s.add_member(other.id, "elsewhere@example.org", Role::Admin).await.unwrap();
+        assert!(last(s.remove_member(org.id, boss.id).await.map(|_| ())));
+        // With a second admin, the first may step down, and then the second is the last.
+        let (second, _) = s.add_member(org.id, "second@example.org", Role::Admin).await.unwrap();
+        s.add_member(org.id, "boss@example.org", Role::Auditor).await.unwrap();
+        assert_eq!(s.role_in(boss.id, org.id).await.unwrap(), Some(Role::Auditor));
+        assert!(last(s.remove_member(org.id, second.id).await.map(|_| ())));
+        assert!(s.remove_member(org.id, boss.id).await.unwrap());
+        assert!(!s.remove_member(org.id, boss.id).await.unwrap());
+    };
+
     passwords_and_second_factor => |t: TestStore| async move {
         let s = &t.store;
         let org = s.require_org(DEFAULT_ORG).await.unwrap();
@@ -102,16 +125,44 @@ both_stores! {
         assert!(matches!(s.begin_totp(user.id).await, Err(StoreError::Conflict(_))));
     };
 
+    sign_in_holds_count_failures_and_survive_a_reopening => |t: TestStore| async move {
+        let s = &t.store;
+        let hold = Duration::from_secs(60);
+        for _ in 0..4 {
+            s.sign_in_failed("a@example.org", 5, hold).await.unwrap();
+        }
+        assert_eq!(s.sign_in_hold("a@example.org").await.unwrap(), None);
+        s.sign_in_failed("A@example.org", 5, hold).await.unwrap();
+        let wait = s.sign_in_hold("a@example.org").await.unwrap().expect("held back");
+        assert!(wait > Duration::from_secs(50) && wait <= hold, "{wait:?}");
+        assert_eq!(s.sign_in_hold("b@example.org").await.unwrap(), None);
+        // Each further failure doubles the hold.
+        s.sign_in_failed("a@example.org", 5, hold).await.unwrap();
+        assert!(s.sign_in_hold("a@example.org").await.unwrap().unwrap() > hold);
+        // The hold is in the database, not in a process: a store opened afresh sees it.
+        let again = t.reopen_with(vigie_store::testing::test_vault()).await.unwrap();
+        assert!(again.sign_in_hold("a@example.org").await.unwrap().is_some());
+        again.sign_in_succeeded("a@example.org").await.unwrap();
+        assert_eq!(s.sign_in_hold("a@example.org").await.unwrap(), None);
+    };
+
     sessions_expire_and_end => |t: TestStore| async move {
         let s = &t.store;
         let org = s.require_org(DEFAULT_ORG).await.unwrap();
         let (user, _) = enrolled(s, org.id, "admin@example.org", Role::Admin).await;
         let policy = SessionPolicy::default();
-        let (cookie, session) = s.create_session(user.id, false, policy).await.unwrap();
+        let (before, session) = s.create_session(user.id, false, policy).await.unwrap();
         assert!(!session.mfa_done);
         assert!(session.csrf.len() >= 24);
-        s.session_mfa_done(&cookie).await.unwrap();
-        assert!(s.session(&cookie, policy).await.unwrap().unwrap().mfa_done);
+        // The second factor renews the session's secret and CSRF token (session fixation):
+        // the value known before it no longer opens anything.
+        let cookie = s.session_mfa_done(&before).await.unwrap();
+        assert_ne!(cookie, before);
+        let renewed = s.session(&cookie, policy).await.unwrap().unwrap();
+        assert!(renewed.mfa_done);
+        assert_ne!(renewed.csrf, session.csrf);
+        assert!(s.session(&before, policy).await.unwrap().is_none());
+        assert!(matches!(s.session_mfa_done(&before).await, Err(StoreError::NotFound(_))));
         assert!(s.session("not-a-session", policy).await.unwrap().is_none());
 
         // Idle for longer than the policy allows: gone.

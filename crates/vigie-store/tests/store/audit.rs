@@ -167,4 +167,52 @@ both_stores! {
         let fault = first_fault(&t).await;
         assert_eq!(fault.seq, 1, "{fault}");
     };
+
+    a_cut_tail_with_the_head_moved_back_is_caught_by_the_checkpoint => |t: TestStore| async move {
+        let (org, _) = trail(&t).await;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vigie-master.key.audit-checkpoint.json");
+        assert!(t.store.write_audit_checkpoint(&path).await.unwrap().is_empty());
+        let checkpoint = AuditCheckpoint::read_file(&path).unwrap().unwrap();
+        assert!(t.store.verify_audit_against(Some(&checkpoint)).await.unwrap().intact());
+        // The trail grows: the checkpoint still holds, and a newer one replaces it.
+        t.store.audit(org.id, event(6)).await.unwrap();
+        assert!(t.store.verify_audit_against(Some(&checkpoint)).await.unwrap().intact());
+        assert!(t.store.write_audit_checkpoint(&path).await.unwrap().is_empty());
+        let checkpoint = AuditCheckpoint::read_file(&path).unwrap().unwrap();
+
+        // The issue's attack: delete the newest entries and move the head back to entry 4.
+        drop_guards(&t).await;
+        t.raw_sql(
+            "DELETE FROM audit_log WHERE org_id = 1 AND seq >= 5;
+             UPDATE audit_heads SET seq = 4, link = (SELECT link FROM audit_log WHERE org_id = 1 AND seq = 4)
+             WHERE org_id = 1;",
+        )
+        .await
+        .unwrap();
+        // The chain alone looks whole …
+        assert!(t.store.verify_audit().await.unwrap().intact());
+        // … the checkpoint says otherwise, and is not replaced by the cut trail's heads.
+        let report = t.store.verify_audit_against(Some(&checkpoint)).await.unwrap();
+        assert_eq!(report.faults.len(), 1, "{report:?}");
+        assert_eq!((report.faults[0].org.as_str(), report.faults[0].seq), (DEFAULT_ORG, 6));
+        assert!(report.faults[0].problem.contains("truncated"), "{report:?}");
+        assert_eq!(t.store.write_audit_checkpoint(&path).await.unwrap().len(), 1);
+        assert_eq!(AuditCheckpoint::read_file(&path).unwrap().unwrap(), checkpoint);
+
+        // Appending again up to the anchored length gives other links: a rollback.
+        for i in 5..=6 {
+            t.store.audit(org.id, event(i + 10)).await.unwrap();
+        }
+        assert!(t.store.verify_audit().await.unwrap().intact());
+        let report = t.store.verify_audit_against(Some(&checkpoint)).await.unwrap();
+        assert_eq!(report.faults.len(), 1, "{report:?}");
+        assert!(report.faults[0].problem.contains("rolled back"), "{report:?}");
+
+        // An edited checkpoint (the anchored length lowered) does not verify.
+        let mut forged = checkpoint.clone();
+        forged.heads[0].seq = 4;
+        let report = t.store.verify_audit_against(Some(&forged)).await.unwrap();
+        assert!(report.faults.iter().any(|f| f.problem.contains("does not verify")), "{report:?}");
+    };
 }

@@ -1,0 +1,124 @@
+//! `GET/PUT /api/v1/org/settings`: the organization's settings (region of national phone
+//! numbers, time zone, language) and its opposition lists. Admins only.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vigie_core::{OrgSettings, SettingError};
+use vigie_store::OppositionList;
+
+use crate::AppState;
+use crate::api::OrgHeader;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+
+pub const TAG_SETTINGS: &str = "organization";
+
+/// Settings to change; those left out are kept.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    /// Region for phone numbers written without a country code (ISO 3166 code).
+    #[schema(example = "BE")]
+    pub region: Option<String>,
+    /// IANA time zone name.
+    #[schema(example = "Europe/Brussels")]
+    pub time_zone: Option<String>,
+    /// `fr` or `en`.
+    #[schema(example = "fr")]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListOut {
+    #[schema(example = "bloctel")]
+    pub name: String,
+    /// The date of the extract last imported, if it was given.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub extract_date: Option<String>,
+    pub entries: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsOut {
+    #[schema(example = "FR")]
+    pub region: String,
+    #[schema(example = "Europe/Paris")]
+    pub time_zone: String,
+    #[schema(example = "fr")]
+    pub lang: String,
+    pub opposition_lists: Vec<ListOut>,
+}
+
+fn out(s: &OrgSettings, lists: Vec<OppositionList>) -> SettingsOut {
+    SettingsOut {
+        region: s.region.code().to_owned(),
+        time_zone: s.time_zone.clone(),
+        lang: s.lang.as_str().to_owned(),
+        opposition_lists: lists
+            .into_iter()
+            .map(|l| ListOut {
+                name: l.name,
+                extract_date: l.extract_date.map(|d| d.to_string()),
+                entries: l.entries,
+            })
+            .collect(),
+    }
+}
+
+/// The organization's settings and opposition lists.
+#[utoipa::path(get, path = "/api/v1/org/settings", tag = TAG_SETTINGS,
+    params(OrgHeader),
+    responses(
+        (status = 200, description = "The settings", body = SettingsOut),
+        (status = 404, description = "Unknown organization", body = ErrorBody),
+    ))]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<SettingsOut>> {
+    let store = state.store();
+    let settings = store.org_settings(caller.org.id).await?;
+    Ok(Json(out(
+        &settings,
+        store.opposition_lists(caller.org.id).await?,
+    )))
+}
+
+/// Change the organization's settings; those left out are kept.
+#[utoipa::path(put, path = "/api/v1/org/settings", tag = TAG_SETTINGS,
+    params(OrgHeader),
+    request_body = SettingsInput,
+    responses(
+        (status = 200, description = "The settings now", body = SettingsOut),
+        (status = 400, description = "A setting is invalid; `field` names it", body = ErrorBody),
+        (status = 404, description = "Unknown organization", body = ErrorBody),
+    ))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<SettingsInput>,
+) -> ApiResult<Json<SettingsOut>> {
+    let store = state.store();
+    let now = store.org_settings(caller.org.id).await?;
+    let settings = OrgSettings::parse(
+        input.region.as_deref().unwrap_or(now.region.code()),
+        input.time_zone.as_deref().unwrap_or(&now.time_zone),
+        input.lang.as_deref().unwrap_or(now.lang.as_str()),
+    )
+    .map_err(|e: SettingError| ApiError::field("invalid_field", e.setting, e.reason))?;
+    store.set_org_settings(caller.org.id, &settings).await?;
+    caller
+        .audit(
+            &state,
+            "organization.settings",
+            Some(format!("org:{}", caller.org.slug)),
+        )
+        .await?;
+    Ok(Json(out(
+        &settings,
+        store.opposition_lists(caller.org.id).await?,
+    )))
+}
