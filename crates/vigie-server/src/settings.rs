@@ -27,7 +27,7 @@ pub struct SettingsInput {
     #[schema(example = "Europe/Brussels")]
     pub time_zone: Option<String>,
     /// `fr` or `en`.
-    #[schema(example = "fr")]
+    #[schema(example = "fr", pattern = "^(fr|en)$")]
     pub lang: Option<String>,
 }
 
