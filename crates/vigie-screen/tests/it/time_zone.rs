@@ -1,12 +1,12 @@
 //! Calling hours in screening are the consumer's own (D223-9, issue 12): the zone recorded for
 //! the contact, else the one the screened number implies, else the jurisdiction's.
 
-use vigie_import::ImportKind;
+use vigie_import::{ImportKind, ImportOptions, import_file};
 use vigie_screen::{CampaignSpec, SnapshotCache};
 use vigie_store::both_stores;
 use vigie_store::testing::TestStore;
 
-use crate::fixture::{import, screen};
+use crate::fixture::{default_org, import, screen};
 use crate::staleness::write;
 
 /// R1: a Réunion number, no zone recorded. R2: a Réunion number, Europe/Paris recorded. R3: a
@@ -48,6 +48,15 @@ both_stores! {
         import(s, ImportKind::Contacts, &write(dir.path(), "contacts.csv", CONTACTS)).await;
         let targets = write(dir.path(), "targets.csv", TARGETS);
         let spec = CampaignSpec::parse(PHONE_CAMPAIGN).unwrap();
+        // A campaign of the Bloctel era needs a current extract (none of these numbers is on it).
+        let bloctel = write(dir.path(), "bloctel.csv", "phone\n+33699999999\n");
+        let opts = ImportOptions {
+            extract_date: Some(spec.context().local_time().date()),
+            ..Default::default()
+        };
+        import_file(s, &default_org(s).await, ImportKind::Opposition, &bloctel, &opts)
+            .await
+            .unwrap();
         let cache = SnapshotCache::new(dir.path().join("cache"));
         let screened = screen(s, &cache, &spec, &targets).await.unwrap();
         let got = decisions(&screened.output);
