@@ -54,7 +54,12 @@ async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, U
         .audit_entries(ui.org.id, first - 1, (before - first) as u32)
         .await?;
     entries.reverse();
-    ui.caller.audit(&state, "audit.read", None).await?;
+    // Reading the trail is itself audited, with the range read (as the API's read is).
+    let range = match (entries.last(), entries.first()) {
+        (Some(oldest), Some(newest)) => format!("audit:{}..{}", oldest.seq, newest.seq),
+        _ => "audit:".to_owned(),
+    };
+    ui.caller.audit(&state, "audit.read", Some(range)).await?;
     let dash = |s: Option<&str>| s.unwrap_or("—").to_owned();
     let heads = [
         "#",

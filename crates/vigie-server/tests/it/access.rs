@@ -507,8 +507,8 @@ both_stores! {
         };
         assert_eq!(targets("contact.list"), ["contacts:C-M1"]);
         assert_eq!(targets("contact.search"), ["contacts:C-M1", "contacts:"]);
-        let member = app.store.user_by_email("agent@example.org").await.unwrap().unwrap();
-        assert!(targets("user.list")[0].split([':', ',']).any(|id| id == member.id.to_string()), "{:?}", targets("user.list"));
+        let agent = app.store.user_by_email("agent@example.org").await.unwrap().unwrap();
+        assert!(targets("user.list")[0].split([':', ',']).any(|id| id == agent.id.to_string()), "{:?}", targets("user.list"));
         assert_eq!(targets("audit.read"), ["audit:1..2"]);
         let decide = entries.iter().find(|e| e["action"] == "contact.decide").expect("decision recorded");
         assert_eq!(decide["actor"], "user:agent@example.org");
@@ -525,6 +525,25 @@ both_stores! {
         let lines: Vec<Value> = export.text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert!(lines.len() > entries.len());
         assert_eq!(lines.last().unwrap()["action"], "audit.export");
+        // The audit page in the browser names the range it showed, as the API does.
+        let auditor = member(&app, "auditor@example.org", Role::Auditor).await;
+        let page = app
+            .send(
+                app.anonymous(Method::GET, "/audit")
+                    .header("cookie", format!("vigie_session={}", auditor.cookie)),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        let page_reads: Vec<&str> = trail["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "audit.read" && e["actor"] == "user:auditor@example.org")
+            .map(|e| e["target"].as_str().unwrap_or("(none)"))
+            .collect();
+        assert_eq!(page_reads.len(), 1, "{page_reads:?}");
+        assert!(page_reads[0].starts_with("audit:1.."), "{page_reads:?}");
         assert!(app.store.verify_audit().await.unwrap().intact());
     }
 
