@@ -10,7 +10,7 @@ use vigie_core::{
     Campaign, Channel, DecisionRequest, DecisionResponse, Jurisdiction, Lang, Moment, Purpose,
     Region, parse_request,
 };
-use vigie_store::ContactQuery;
+use vigie_store::{ContactQuery, OrgId};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -22,10 +22,10 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery, JsonBytes, page_limit};
 /// Default page size of contact listings.
 const DEFAULT_LIMIT: u32 = 100;
 
-/// Region in which phone numbers written without a country code are read. Organizations will get
-/// their own setting; today every organization reads French numbers.
-pub(crate) fn org_region() -> Region {
-    Region::FR
+/// Region in which phone numbers written without a country code are read: the organization's
+/// setting (`vigie org set --region`, `PUT /api/v1/org/settings`; France by default).
+pub(crate) async fn org_region(state: &AppState, org: OrgId) -> ApiResult<Region> {
+    Ok(state.store().org_settings(org).await?.region)
 }
 
 pub const TAG_CONTACTS: &str = "contacts";
@@ -66,7 +66,7 @@ pub async fn create_contact(
     ApiJson(input): ApiJson<ContactInput>,
 ) -> ApiResult<(StatusCode, Json<ContactOut>)> {
     let org = &caller.org;
-    let data = input.into_data(None, org_region())?;
+    let data = input.into_data(None, org_region(&state, org.id).await?)?;
     caller
         .audit(&state, "contact.create", Some(target(&data.contact_ref)))
         .await?;
@@ -121,6 +121,10 @@ pub async fn list_contacts(
 ) -> ApiResult<Json<ContactPageOut>> {
     let org = &caller.org;
     let limit = page_limit(q.limit, DEFAULT_LIMIT, vigie_store::MAX_PAGE)?;
+    let region = match q.phone {
+        Some(_) => org_region(&state, org.id).await?,
+        None => Region::FR,
+    };
     let query = ContactQuery {
         email: q
             .email
@@ -130,7 +134,7 @@ pub async fn list_contacts(
         phone: q
             .phone
             .as_deref()
-            .map(|p| parse_phone("phone", p, org_region()))
+            .map(|p| parse_phone("phone", p, region))
             .transpose()?,
         after_id: q.after_id,
         limit,
@@ -194,7 +198,7 @@ pub async fn put_contact(
 ) -> ApiResult<Json<ContactOut>> {
     let org = &caller.org;
     let r = parse_ref("contact_ref", &contact_ref)?;
-    let data = input.into_data(Some(&r), org_region())?;
+    let data = input.into_data(Some(&r), org_region(&state, org.id).await?)?;
     caller
         .audit(&state, "contact.update", Some(target(&r)))
         .await?;
@@ -234,7 +238,7 @@ pub async fn patch_contact(
         .contact(org.id, &r)
         .await?
         .ok_or_else(|| contact_not_found(&contact_ref))?;
-    let data = patch.apply(current.data, org_region())?;
+    let data = patch.apply(current.data, org_region(&state, org.id).await?)?;
     let (contact, _) = store.upsert_contact(org.id, &data).await?;
     Ok(Json(contact.into()))
 }

@@ -132,7 +132,7 @@ pub async fn log_calls(
         ));
     }
     // National numbers are read in the organization's region.
-    let region = state.store().org_settings(caller.org.id).await?.region;
+    let region = crate::api::org_region(&state, caller.org.id).await?;
     let calls = input
         .calls
         .into_iter()
@@ -232,7 +232,7 @@ pub async fn check_call(
     let org = &caller.org;
     let store = state.store();
     // The number as the agent typed it, national ones in the organization's region.
-    let region = store.org_settings(org.id).await?.region;
+    let region = crate::api::org_region(&state, org.id).await?;
     let phone = parse_phone("phone", &q.phone, region)?;
     let at = match q.at.as_deref() {
         Some(s) => Moment::parse(s)

@@ -142,11 +142,13 @@ enum Search {
     Phone(PhoneE164),
 }
 
-fn parse_search(q: &str) -> Option<Search> {
+/// What the search box holds: an e-mail address, else a phone number (national numbers in the
+/// organization's region).
+fn parse_search(q: &str, region: Region) -> Option<Search> {
     if q.contains('@') {
         Email::parse(q).ok().map(Search::Email)
     } else {
-        PhoneE164::parse(q, Region::FR).ok().map(Search::Phone)
+        PhoneE164::parse(q, region).ok().map(Search::Phone)
     }
 }
 
@@ -170,7 +172,8 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
     };
     let mut search_error = None;
     if let Some(text) = &q {
-        match parse_search(text) {
+        let region = state.store().org_settings(ui.org.id).await?.region;
+        match parse_search(text, region) {
             Some(Search::Email(e)) => query.email = Some(e),
             Some(Search::Phone(p)) => query.phone = Some(p),
             None => {

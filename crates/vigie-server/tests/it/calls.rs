@@ -144,7 +144,13 @@ both_stores! {
             .await
             .field_error(400, "invalid_field", "time_zone");
         assert_eq!(app.get("/api/v1/org/settings").await.json()["time_zone"], "Europe/Brussels");
-        seed(&app, "C-BE", "+32470123456").await;
+        // Contacts written through the API read national numbers in the region too, and so
+        // does a search by phone.
+        seed(&app, "C-BE", "0470 12 34 56").await;
+        let c = app.get("/api/v1/contacts/C-BE").await.json();
+        assert_eq!(c["phone"], "+32470123456", "{c}");
+        let found = app.get("/api/v1/contacts?phone=0470123456").await.json();
+        assert_eq!(found["contacts"][0]["contact_ref"], "C-BE", "{found}");
         let agent = agent(&app).await;
         let a = check(&app, &agent, "0470%2012%2034%2056").await;
         assert_eq!(a.status, StatusCode::OK, "a national number is read in the organization's region: {}", a.text);
