@@ -7,6 +7,7 @@
 
 mod at_rest;
 mod calls;
+mod campaign_fuzz;
 mod errors;
 mod fixture;
 mod reference;
