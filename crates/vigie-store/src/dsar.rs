@@ -984,6 +984,10 @@ impl SqliteStore {
                 .execute(rusqlite::params![org, id, e.at])?;
                 tx.prepare_cached("DELETE FROM contact_versions WHERE org_id = ?1 AND contact_id = ?2")?
                     .execute(rusqlite::params![org, id])?;
+                tx.prepare_cached(
+                    "UPDATE calls SET phone_bidx = X'' WHERE org_id = ?1 AND contact_id = ?2",
+                )?
+                .execute(rusqlite::params![org, id])?;
 
                 tx.prepare_cached(
                     "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
@@ -1371,6 +1375,11 @@ impl PgStore {
             .await?;
             tx.execute(
                 "DELETE FROM contact_versions WHERE org_id = $1 AND contact_id = $2",
+                &[&org, &id],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE calls SET phone_bidx = ''::bytea WHERE org_id = $1 AND contact_id = $2",
                 &[&org, &id],
             )
             .await?;

@@ -73,6 +73,11 @@ pub const SQLITE: &[Migration] = &[
         name: "signin_holds",
         sql: include_str!("../migrations/sqlite/0013_signin_holds.sql"),
     },
+    Migration {
+        version: 14,
+        name: "call_log_shredding",
+        sql: include_str!("../migrations/sqlite/0014_call_log_shredding.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -140,5 +145,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 13,
         name: "signin_holds",
         sql: include_str!("../migrations/postgres/0013_signin_holds.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "call_log_shredding",
+        sql: include_str!("../migrations/postgres/0014_call_log_shredding.sql"),
     },
 ];

@@ -264,6 +264,42 @@ async fn erasure_shreds_suppresses_and_leaves_a_tombstone(t: TestStore) {
         user_agent: Some("Mozilla/5.0 ZoeBrowser".into()),
     };
     s.append_event(org.id, &p.contact_ref, &e).await.unwrap();
+    // A call to the person: the call log keeps the number's blind index until the erasure.
+    s.log_calls(
+        org.id,
+        vec![NewCall {
+            line: 1,
+            to: CallTo::Contact {
+                contact_ref: p.contact_ref.clone(),
+                phone: None,
+            },
+            at: "2025-06-02T09:30:00Z".parse().unwrap(),
+            outcome: vigie_core::CallOutcome::Answered,
+            campaign: None,
+            agent: None,
+        }],
+    )
+    .await
+    .unwrap();
+    // (A DELETE of the calls still holding a blind index fails on the append-only trigger
+    // exactly when there is one.)
+    let blind_indexed_calls = "DELETE FROM calls WHERE length(phone_bidx) > 0";
+    assert!(t.raw_sql(blind_indexed_calls).await.is_err());
+    let empty = if t.sqlite_file.is_some() {
+        "X''"
+    } else {
+        "''::bytea"
+    };
+    let refused = t
+        .raw_sql(&format!(
+            "UPDATE calls SET phone_bidx = {empty}, outcome = 'refused'"
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.contains("append-only"),
+        "clearing the blind index changes nothing else: {refused}"
+    );
     s.rectify_contact(
         org.id,
         &p.contact_ref,
@@ -306,6 +342,11 @@ async fn erasure_shreds_suppresses_and_leaves_a_tombstone(t: TestStore) {
         .await
         .unwrap();
     assert!(s.data_version(org.id).await.unwrap() > version_before);
+    assert_eq!(
+        t.raw_sql(blind_indexed_calls).await,
+        Ok(()),
+        "no call keeps the erased person's number, not even as a blind index"
+    );
     assert_eq!(tomb.contact_ref.as_deref(), Some("P3"));
     assert_eq!(tomb.request_id, filed.request.id);
     assert_eq!(
