@@ -68,7 +68,7 @@ impl Store {
         let entries = extract.len() as i64;
         match &self.backend {
             Backends::Sqlite(b) => {
-                b.write(move |tx| {
+                b.bulk_write(move |tx| {
                     let current: Vec<Digest16> = tx
                         .prepare_cached(
                             "SELECT phone_bidx FROM opposition WHERE org_id = ?1 AND list = ?2",
@@ -77,12 +77,15 @@ impl Store {
                         .map(|b| digest(b?))
                         .collect::<Result<_>>()?;
                     let (added, left, replaced) = diff(current, &extract);
-                    let mut insert = tx.prepare_cached(
-                        "INSERT INTO opposition (org_id, phone_bidx, list, added_at) VALUES (?1, ?2, ?3, ?4)",
+                    // Many rows per statement, sorted (a first extract is a bulk load).
+                    crate::sqlite::insert_list(
+                        tx,
+                        org,
+                        ("opposition", "phone_bidx"),
+                        Some(&name),
+                        added,
+                        now,
                     )?;
-                    for p in &added {
-                        insert.execute(rusqlite::params![org, &p[..], name, now])?;
-                    }
                     let mut delete = tx.prepare_cached(
                         "DELETE FROM opposition WHERE org_id = ?1 AND phone_bidx = ?2 AND list = ?3",
                     )?;

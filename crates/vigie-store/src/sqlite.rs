@@ -378,29 +378,39 @@ fn upsert_contact_tx(
 }
 
 /// Loads a list of keys (suppression hashes, opposition blind indexes) into `table`
-/// (`org_id, column, added_at`), 256 keys per statement. Sorted keys fill the B-tree in order:
-/// far fewer page splits than random inserts.
-fn insert_list<K: AsRef<[u8]> + Ord>(
+/// (`org_id, column, added_at`, and `list` when one is named), 256 keys per statement. Sorted
+/// keys fill the B-tree in order: far fewer page splits than random inserts.
+pub(crate) fn insert_list<K: AsRef<[u8]> + Ord>(
     tx: &rusqlite::Transaction<'_>,
     org: OrgId,
     (table, column): (&str, &str),
+    list: Option<&str>,
     mut keys: Vec<K>,
     now: i64,
 ) -> Result<ImportCounts> {
     const ROWS: usize = 256;
     let sql = |n: usize| {
-        let mut sql = format!("INSERT OR IGNORE INTO {table} (org_id, {column}, added_at) VALUES ");
+        let mut sql = match list {
+            Some(_) => {
+                format!("INSERT OR IGNORE INTO {table} (org_id, {column}, added_at, list) VALUES ")
+            }
+            None => format!("INSERT OR IGNORE INTO {table} (org_id, {column}, added_at) VALUES "),
+        };
         for i in 0..n {
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("(?1, ?{}, ?2)", 3 + i));
+            match list {
+                Some(_) => sql.push_str(&format!("(?1, ?{}, ?2, ?3)", 4 + i)),
+                None => sql.push_str(&format!("(?1, ?{}, ?2)", 3 + i)),
+            }
         }
         sql
     };
     let run = |st: &mut BulkStatement<'_>, chunk: &[K]| -> Result<u64> {
-        let mut params = Vec::with_capacity(2 + chunk.len());
+        let mut params = Vec::with_capacity(3 + chunk.len());
         params.extend([Param::Int(org), Param::Int(now)]);
+        params.extend(list.map(Param::Text));
         params.extend(chunk.iter().map(|k| Param::Blob(k.as_ref())));
         Ok(st.execute(&params)? as u64)
     };
@@ -852,7 +862,7 @@ impl SqliteStore {
     /// process has the file open (`vigie serve` while `vigie import` runs), the load stays in
     /// the WAL: the server's readers go on reading the last commit, and its writes wait for
     /// the load's commit (`BUSY_TIMEOUT_MS`) instead of failing.
-    async fn bulk_write<T, F>(&self, f: F) -> Result<T>
+    pub(crate) async fn bulk_write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T> + Send + 'static,
@@ -1252,8 +1262,10 @@ impl Backend for SqliteStore {
         hashes: Vec<[u8; 32]>,
         now: i64,
     ) -> Result<ImportCounts> {
-        self.bulk_write(move |tx| insert_list(tx, org, ("suppression", "sha256"), hashes, now))
-            .await
+        self.bulk_write(move |tx| {
+            insert_list(tx, org, ("suppression", "sha256"), None, hashes, now)
+        })
+        .await
     }
 
     async fn import_opposition(
@@ -1262,7 +1274,9 @@ impl Backend for SqliteStore {
         bidx: Vec<Digest16>,
         now: i64,
     ) -> Result<ImportCounts> {
-        self.bulk_write(move |tx| insert_list(tx, org, ("opposition", "phone_bidx"), bidx, now))
-            .await
+        self.bulk_write(move |tx| {
+            insert_list(tx, org, ("opposition", "phone_bidx"), None, bidx, now)
+        })
+        .await
     }
 }
