@@ -59,24 +59,29 @@ async fn sqlite_every_campaign_matches_the_reference() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_the_email_campaign_matches_the_reference() {
+async fn postgres_every_campaign_matches_the_reference() {
     let t = postgres_store().await;
     import_data_set(&t.store).await;
     let cache_dir = tempfile::tempdir().unwrap();
     let cache = SnapshotCache::new(cache_dir.path());
-    let screened = screen(
-        &t.store,
-        &cache,
-        &campaign("email"),
-        &data().join("targets.csv"),
-    )
-    .await
-    .unwrap();
-    assert!(
-        screened.built.is_some(),
-        "the first screening builds the snapshot"
-    );
-    assert_same_output("email (PostgreSQL)", &screened.output, &reference("email"));
+    for (i, name) in CAMPAIGNS.into_iter().enumerate() {
+        let spec = campaign(name);
+        bloctel_extract_of_the_day(&t.store, &spec).await;
+        let screened = screen(&t.store, &cache, &spec, &data().join("targets.csv"))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if i == 0 {
+            assert!(
+                screened.built.is_some(),
+                "the first screening builds the snapshot"
+            );
+        }
+        assert_same_output(
+            &format!("{name} (PostgreSQL)"),
+            &screened.output,
+            &reference(name),
+        );
+    }
 }
 
 /// A data directory sharing the base, with its own targets.csv.
