@@ -1,5 +1,5 @@
 //! Bulk screening tests: byte-identical to the bench kit's reference screening on a generated
-//! 20,000-contact base (SQLite, and PostgreSQL for the e-mail campaign), snapshot staleness,
+//! 20,000-contact base (every campaign, on SQLite and PostgreSQL), snapshot staleness,
 //! proof records, and errors that name what is wrong.
 //!
 //! Needs python3 and the shared bench kit (VIGIE_SHARED_DIR, exported by scripts/test), and
