@@ -22,6 +22,24 @@ fn vigie(data_dir: &Path, key_file: &Path) -> Command {
     cmd
 }
 
+/// A token made with the CLI, as an operator would; its secret is the only line on stdout.
+fn token(data: &Path, key: &Path, name: &str, scopes: &str) -> String {
+    let made = vigie(data, key)
+        .args([
+            "token", "create", "--name", name, "--scopes", scopes, "--days", "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("vigie_tok_"), "{token}");
+    token
+}
+
 fn setup() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("master.key");
@@ -61,27 +79,7 @@ fn serve(data: &Path, key: &Path) -> (Child, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_kill_9() {
     let (_dir, data, key) = setup();
-    // A token made with the CLI, as an operator would; its secret is the only line on stdout.
-    let made = vigie(&data, &key)
-        .args([
-            "token",
-            "create",
-            "--name",
-            "durability",
-            "--scopes",
-            "contacts:write,ledger:write",
-            "--days",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
-    assert!(token.starts_with("vigie_tok_"), "{token}");
+    let token = token(&data, &key, "durability", "contacts:write,ledger:write");
     let (mut server, base) = serve(&data, &key);
     let http = reqwest::Client::new();
     let contact = serde_json::json!({
@@ -254,25 +252,7 @@ async fn import_while_serving(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imports_run_while_the_server_answers() {
     let (dir, data, key) = setup();
-    let made = vigie(&data, &key)
-        .args([
-            "token",
-            "create",
-            "--name",
-            "live",
-            "--scopes",
-            "contacts:read,contacts:write",
-            "--days",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    let token = token(&data, &key, "live", "contacts:read,contacts:write");
     let (mut server, base) = serve(&data, &key);
     let rows = 20_000;
 
