@@ -59,10 +59,21 @@ ensure_debian_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# The shared/ folder sits beside the repository (/work/shared for /work/main); CI clones the
-# same layout. Tests and benchmarks read the bench kit and the decision contract from it.
+# The shared/ folder sits beside the repository (/work/shared for /work/main). Only the
+# benchmarks (scripts/bench, the criterion benches) and scripts/refresh-fixtures need it: the
+# tests read the repository alone.
 require_shared_dir() {
   export VIGIE_SHARED_DIR="${VIGIE_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
   [ -f "$VIGIE_SHARED_DIR/bench/gen_dataset.py" ] ||
     die "VIGIE_SHARED_DIR=$VIGIE_SHARED_DIR has no bench/gen_dataset.py; put the shared/ folder beside the repository or set VIGIE_SHARED_DIR"
+}
+
+# scripts/test: when the bench kit is beside the repository, say if it is not the one the
+# screening fixtures were made from (a warning: the tests read the committed fixtures only).
+warn_if_fixtures_stale() {
+  local shared="${VIGIE_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
+  local sums="$ROOT/crates/vigie-screen/tests/fixtures/KIT.sha256"
+  [ -f "$shared/bench/gen_dataset.py" ] && [ -f "$sums" ] || return 0
+  (cd "$shared" && sha256sum --quiet --check "$sums" >/dev/null 2>&1) ||
+    echo "warning: the bench kit in $shared changed since the screening fixtures were made; run scripts/refresh-fixtures" >&2
 }

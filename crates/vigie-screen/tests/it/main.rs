@@ -2,8 +2,8 @@
 //! 20,000-contact base (every campaign, on SQLite and PostgreSQL), snapshot staleness,
 //! proof records, and errors that name what is wrong.
 //!
-//! Needs python3 and the shared bench kit (VIGIE_SHARED_DIR, exported by scripts/test), and
-//! VIGIE_TEST_DATABASE_URL for the PostgreSQL test.
+//! Reads only the repository (the base and the reference outputs are committed under
+//! tests/fixtures/, see fixture.rs); VIGIE_TEST_DATABASE_URL for the PostgreSQL test.
 
 mod at_rest;
 mod calls;
@@ -11,6 +11,7 @@ mod campaign_fuzz;
 mod errors;
 mod fixture;
 mod reference;
+mod refresh;
 mod runs;
 mod staleness;
 mod time_zone;

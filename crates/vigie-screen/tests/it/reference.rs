@@ -7,8 +7,8 @@ use vigie_screen::SnapshotCache;
 use vigie_store::testing::{postgres_store, sqlite_store};
 
 use crate::fixture::{
-    CAMPAIGNS, assert_same_output, bloctel_extract_of_the_day, campaign, campaign_path, data,
-    import_data_set, reference, run_reference_into, screen,
+    CAMPAIGNS, assert_same_output, bloctel_extract_of_the_day, campaign, data, import_data_set,
+    reference, screen, variant_reference,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,11 +84,52 @@ async fn postgres_every_campaign_matches_the_reference() {
     }
 }
 
-/// A data directory sharing the base, with its own targets.csv.
-fn variant(name: &str, rewrite: impl Fn(usize, &str) -> String) -> PathBuf {
-    let dir = data().parent().unwrap().join(format!(
+/// The variants of the targets list spreadsheets write: CRLF line ends, blank lines, quoted
+/// fields (with commas and doubled quotes inside), a last line without its line end. The
+/// reference's outputs for them are committed (`variant_reference`).
+pub const VARIANTS: [&str; 2] = ["crlf", "quoted"];
+
+/// The first 4,000 targets of `original` rewritten as the variant `name` writes them.
+pub fn variant_targets(name: &str, original: &str) -> String {
+    let rewrite = |i: usize, line: &str| match name {
+        "crlf" => {
+            let blank = if i % 11 == 5 { "\r\n" } else { "" };
+            let end = if i == 4000 { "" } else { "\r\n" };
+            format!("{blank}{line}{end}")
+        }
+        // The commas and doubled quotes are in a first column, before the identifier (a field
+        // split wrongly would shift it): in the identifier itself they would make an address
+        // Vigie refuses (RFC 5321) and the reference's looser pattern accepts.
+        "quoted" => {
+            let (email, phone) = line.split_once(',').unwrap();
+            let (email, note) = match i % 13 {
+                _ if i == 0 => (email.to_owned(), "note".to_owned()),
+                1 => (format!("\"{email}\""), String::new()),
+                2 => (format!("\"  {}\"", email.to_uppercase()), String::new()),
+                3 => (email.to_owned(), format!("\"x,{email}\"")),
+                4 => (
+                    email.to_owned(),
+                    format!("\"{}\"\"{}\"", &email[..1], &email[1..]),
+                ),
+                _ => (email.to_owned(), String::new()),
+            };
+            let blank = if i % 17 == 3 { "\n" } else { "" };
+            format!("{blank}{note},{email},\"{phone}\"\n")
+        }
+        other => panic!("no variant {other}"),
+    };
+    let mut out = String::new();
+    for (i, line) in original.lines().take(4001).enumerate() {
+        out.push_str(&rewrite(i, line));
+    }
+    out
+}
+
+/// A data directory beside `base` sharing its files, with the variant's targets.csv.
+pub fn variant_dir(base: &Path, name: &str) -> PathBuf {
+    let dir = base.parent().unwrap().join(format!(
         "{}-variant-{name}",
-        data().file_name().unwrap().to_string_lossy()
+        base.file_name().unwrap().to_string_lossy()
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -98,57 +139,23 @@ fn variant(name: &str, rewrite: impl Fn(usize, &str) -> String) -> PathBuf {
         "suppression.csv",
         "opposition.csv",
     ] {
-        std::os::unix::fs::symlink(data().join(f), dir.join(f)).unwrap();
+        std::os::unix::fs::symlink(base.join(f), dir.join(f)).unwrap();
     }
-    let original = std::fs::read_to_string(data().join("targets.csv")).unwrap();
-    let mut out = String::new();
-    for (i, line) in original.lines().take(4001).enumerate() {
-        out.push_str(&rewrite(i, line));
-    }
-    std::fs::write(dir.join("targets.csv"), out).unwrap();
+    let original = std::fs::read_to_string(base.join("targets.csv")).unwrap();
+    std::fs::write(dir.join("targets.csv"), variant_targets(name, &original)).unwrap();
     dir
 }
 
-fn run_reference(dir: &Path, campaign: &str) -> Vec<u8> {
-    let out = dir.join(format!("reference_{campaign}.csv"));
-    run_reference_into(dir, &campaign_path(campaign), &out);
-    std::fs::read(out).unwrap()
-}
-
-/// Lists as spreadsheets write them: CRLF line ends, blank lines, quoted fields (with commas and
-/// doubled quotes inside), a last line without its line end. Read on the hand-split path (no
-/// quotes) and on the csv-crate path (quotes); row numbers skip blank lines as Python does.
+/// Lists as spreadsheets write them (`VARIANTS`). Read on the hand-split path (no quotes) and on
+/// the csv-crate path (quotes); row numbers skip blank lines as Python does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_typed_csv_variants_match_the_reference() {
-    let crlf = variant("crlf", |i, line| {
-        let blank = if i % 11 == 5 { "\r\n" } else { "" };
-        let end = if i == 4000 { "" } else { "\r\n" };
-        format!("{blank}{line}{end}")
-    });
-    // The commas and doubled quotes are in a first column, before the identifier (a field split
-    // wrongly would shift it): in the identifier itself they would make an address Vigie refuses
-    // (RFC 5321) and the reference's looser pattern accepts.
-    let quoted = variant("quoted", |i, line| {
-        let (email, phone) = line.split_once(',').unwrap();
-        let (email, note) = match i % 13 {
-            _ if i == 0 => (email.to_owned(), "note".to_owned()),
-            1 => (format!("\"{email}\""), String::new()),
-            2 => (format!("\"  {}\"", email.to_uppercase()), String::new()),
-            3 => (email.to_owned(), format!("\"x,{email}\"")),
-            4 => (
-                email.to_owned(),
-                format!("\"{}\"\"{}\"", &email[..1], &email[1..]),
-            ),
-            _ => (email.to_owned(), String::new()),
-        };
-        let blank = if i % 17 == 3 { "\n" } else { "" };
-        format!("{blank}{note},{email},\"{phone}\"\n")
-    });
     let t = sqlite_store().await;
     import_data_set(&t.store).await;
     let cache_dir = tempfile::tempdir().unwrap();
     let cache = SnapshotCache::new(cache_dir.path());
-    for (dir, name) in [(&crlf, "crlf"), (&quoted, "quoted")] {
+    for name in VARIANTS {
+        let dir = variant_dir(data(), name);
         for c in ["email", "sms"] {
             let screened = screen(&t.store, &cache, &campaign(c), &dir.join("targets.csv"))
                 .await
@@ -156,7 +163,7 @@ async fn sqlite_typed_csv_variants_match_the_reference() {
             assert_same_output(
                 &format!("{name} {c}"),
                 &screened.output,
-                &run_reference(dir, c),
+                &variant_reference(name, c),
             );
             assert_eq!(screened.summary.rows, 4000);
         }
