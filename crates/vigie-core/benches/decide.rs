@@ -11,13 +11,19 @@ use vigie_core::{
     Jurisdiction, Lang, Method, Purpose, decide, parse_request,
 };
 
+/// The contract's example requests, from the shared/ folder: this benchmark (unlike the tests)
+/// needs ../shared or VIGIE_SHARED_DIR, as scripts/bench provides.
 fn example_requests() -> Vec<String> {
     let dir = std::env::var_os("VIGIE_SHARED_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
     let path = dir.join("contract/examples.jsonl");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set VIGIE_SHARED_DIR)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (this benchmark needs the shared/ folder: set VIGIE_SHARED_DIR)",
+            path.display()
+        )
+    });
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request"].to_string())
