@@ -16,6 +16,8 @@ mod accounts;
 mod audit;
 #[path = "store/calls.rs"]
 mod calls;
+#[path = "store/distribution.rs"]
+mod distribution;
 #[path = "store/dsar.rs"]
 mod dsar;
 #[path = "store/keys.rs"]
