@@ -383,6 +383,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
         let store_args = StoreArgs {
             data_dir: d.join("data"),
             database_url: None,
+            database_url_file: None,
             master_key_file: Some(key),
             audit_checkpoint: None,
         };
@@ -453,6 +454,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
         let store_args = StoreArgs {
             data_dir: d.join("data"),
             database_url: None,
+            database_url_file: None,
             master_key_file: Some(key),
             audit_checkpoint: None,
         };

@@ -20,6 +20,11 @@ pub struct StoreArgs {
     #[arg(long, global = true, env = "VIGIE_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// A file holding the database URL (a secret: its password), read when no URL is given in
+    /// clear (--database-url, VIGIE_DATABASE_URL or the configuration file's `database_url`).
+    #[arg(long, global = true, env = "VIGIE_DATABASE_URL_FILE")]
+    pub database_url_file: Option<PathBuf>,
+
     /// File holding the 32-byte master key (raw, hex or base64). Keep it apart from the data and
     /// its backups: without it the personal data cannot be read. Default: ./vigie-master.key,
     /// created on first use with the embedded store.

@@ -11,6 +11,7 @@ mod decide;
 mod demo;
 mod org;
 mod serve;
+mod serve_config;
 
 use clap::{Parser, Subcommand};
 
@@ -65,13 +66,26 @@ enum Command {
     /// Decide one request (or a stream with --jsonl) of the decision contract, without a store.
     Decide(decide::DecideArgs),
     /// Serve the HTTP API and the admin UI.
+    ///
+    /// Settings come from the flags, their environment variables, a TOML file (--config) and the
+    /// defaults, in that order of precedence: a flag wins over its variable, which wins over the
+    /// file, which wins over the default. `vigie config show` prints the result.
     Serve(serve::ServeArgs),
+    /// The configuration of `vigie serve`: `vigie config show [--config FILE] [FLAGS]`.
+    #[command(subcommand)]
+    Config(serve_config::ConfigCommand),
     /// Load a generated demo base (organization "demo") and serve it: `cargo run --release -- demo`.
     Demo(demo::DemoArgs),
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let (cli, sources) = match serve_config::parse() {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
@@ -95,6 +109,10 @@ fn main() -> std::process::ExitCode {
             Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
+            Command::Config(cmd) => {
+                serve_config::run(&cli.store, cmd, &sources);
+                Ok(std::process::ExitCode::SUCCESS)
+            }
             Command::Demo(args) => demo::run(&cli.store, args).await,
         }
     });

@@ -12,6 +12,11 @@ use crate::config::StoreArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
+    /// A TOML configuration file: each key is a flag's long name with `_` for `-` (see `vigie
+    /// config show`). A flag wins over its environment variable, which wins over the file,
+    /// which wins over the default.
+    #[arg(long, env = "VIGIE_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Address and port to listen on. Keep it on the loopback interface behind a reverse proxy
     /// that terminates TLS.
     #[arg(long, env = "VIGIE_LISTEN", default_value = "127.0.0.1:8080")]

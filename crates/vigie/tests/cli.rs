@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/config.rs"]
+mod config;
 #[path = "cli/decide.rs"]
 mod decide;
 #[path = "cli/dsar.rs"]
