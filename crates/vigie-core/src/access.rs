@@ -181,10 +181,13 @@ pub enum Permission {
     CallsLog,
     /// Read and change the organization's settings (region, time zone, language, lists).
     OrgSettings,
+    /// Scrape the operations metrics (`/metrics`: latencies by route, imports, screenings,
+    /// the organization's open requests by urgency). Admins, and tokens given the scope.
+    Metrics,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -202,6 +205,7 @@ impl Permission {
         Permission::RequestsManage,
         Permission::CallsLog,
         Permission::OrgSettings,
+        Permission::Metrics,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -225,6 +229,7 @@ impl Permission {
             Permission::RequestsManage => "requests:manage",
             Permission::CallsLog => "calls:log",
             Permission::OrgSettings => "org:settings",
+            Permission::Metrics => "metrics",
         }
     }
 
@@ -307,6 +312,11 @@ mod tests {
     #[test]
     fn calls_are_logged_by_agents_and_admins_settings_changed_by_admins_only() {
         for role in Role::ALL {
+            assert_eq!(
+                role.grants(Permission::Metrics),
+                role == Role::Admin,
+                "{role}"
+            );
             let logs = matches!(role, Role::Admin | Role::Agent);
             assert_eq!(role.grants(Permission::CallsLog), logs, "{role}");
             assert_eq!(

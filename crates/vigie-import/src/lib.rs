@@ -154,8 +154,34 @@ pub struct ImportReport {
 /// Rows per batch sent to the store, parsed in parallel.
 const BATCH: usize = 8192;
 
-/// Imports `path` into `org`.
+/// Imports `path` into `org`, counted in the process's metrics (`vigie_imports_total` by kind
+/// and outcome, `vigie_import_rows_total`, `vigie_import_duration_seconds`; a no-op where no
+/// metrics recorder is installed, as in the CLI).
 pub async fn import_file(
+    store: &Store,
+    org: &Organization,
+    kind: ImportKind,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let clock = std::time::Instant::now();
+    let result = import_file_uncounted(store, org, kind, path, opts).await;
+    let outcome = if result.is_ok() {
+        "imported"
+    } else {
+        "refused"
+    };
+    metrics::counter!("vigie_imports_total", "kind" => kind.name(), "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!("vigie_import_duration_seconds", "kind" => kind.name())
+        .record(clock.elapsed().as_secs_f64());
+    if let Ok(report) = &result {
+        metrics::counter!("vigie_import_rows_total", "kind" => kind.name()).increment(report.rows);
+    }
+    result
+}
+
+async fn import_file_uncounted(
     store: &Store,
     org: &Organization,
     kind: ImportKind,

@@ -208,8 +208,42 @@ pub struct Screened<W> {
 }
 
 /// Screens `input` into `output` for the organization of `crypto`: loads (or builds) the
-/// snapshot, then decides every row on a blocking thread.
+/// snapshot, then decides every row on a blocking thread. Counted in the process's metrics
+/// (`vigie_screenings_total` by channel and outcome, `vigie_screening_rows_total`,
+/// `vigie_screening_duration_seconds`; a no-op where no metrics recorder is installed).
 pub async fn screen_targets<R, W>(
+    store: &Store,
+    crypto: &OrgCrypto,
+    cache: &SnapshotCache,
+    spec: &CampaignSpec,
+    input: R,
+    output: W,
+    options: ScreenOptions,
+) -> Result<Screened<W>, ScreenError>
+where
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    let clock = std::time::Instant::now();
+    let channel = spec.channel.as_str();
+    let result = screen_targets_uncounted(store, crypto, cache, spec, input, output, options).await;
+    let outcome = if result.is_ok() {
+        "screened"
+    } else {
+        "refused"
+    };
+    metrics::counter!("vigie_screenings_total", "channel" => channel, "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!("vigie_screening_duration_seconds", "channel" => channel)
+        .record(clock.elapsed().as_secs_f64());
+    if let Ok(screened) = &result {
+        metrics::counter!("vigie_screening_rows_total", "channel" => channel)
+            .increment(screened.summary.rows);
+    }
+    result
+}
+
+async fn screen_targets_uncounted<R, W>(
     store: &Store,
     crypto: &OrgCrypto,
     cache: &SnapshotCache,

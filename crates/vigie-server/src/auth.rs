@@ -47,6 +47,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // server
     ("GET", "/healthz", Public),
     ("GET", "/api/openapi.json", Public),
+    ("GET", "/metrics", Metrics),
     ("GET", "/api/v1/me", Authenticated),
     // contacts
     ("POST", "/api/v1/contacts", ContactsWrite),
@@ -447,7 +448,8 @@ pub fn peer_ip(req_extensions: &axum::http::Extensions) -> Option<IpAddr> {
 }
 
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || path == "/healthz"
+    // /metrics is for scrapers (machines): JSON errors, no redirect to a sign-in page.
+    path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
 }
 
 fn too_many(wait: Duration, api: bool) -> Response {

@@ -18,6 +18,7 @@ mod login;
 pub mod mail;
 mod openapi_doc;
 mod privacy;
+mod prometheus;
 mod requests;
 mod requests_ui;
 mod screenings;
@@ -346,6 +347,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(api::healthz))
         .routes(routes!(openapi_json))
+        .routes(routes!(prometheus::scrape))
         .routes(routes!(admin::me))
         .routes(routes!(admin::list_users, admin::add_user))
         .routes(routes!(admin::remove_user))
@@ -402,6 +404,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_routes();
+    prometheus::install();
     let _ = state.inner.openapi_json.set(
         doc.to_pretty_json()
             .expect("the OpenAPI document serializes"),
@@ -429,6 +432,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(json_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(prometheus::time_requests))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The route template only: paths and queries may carry identifiers.
             let route = req

@@ -96,14 +96,14 @@ pub(crate) const CAMPAIGN: &str = r#"{"jurisdiction": "FR", "purpose": "marketin
     "name": "Black Friday"}"#;
 
 /// A consented contact, a contact without consent, an unknown one, an invalid identifier.
-const TARGETS: &[u8] = b"email,first_name\n\
+pub(crate) const TARGETS: &[u8] = b"email,first_name\n\
     \"  Marie.Martin@Orange.FR \",Marie\n\
     paul.durand@example.fr,Paul\n\
     nobody@example.com,Nobody\n\
     not-an-email,Bad\n";
 
 /// The base: Marie (consent to e-mail marketing, double opt-in) and Paul (no consent).
-async fn small_base(app: &TestApp) {
+pub(crate) async fn small_base(app: &TestApp) {
     app.create(json!({
         "contact_ref": "C001", "email": "marie.martin@orange.fr", "phone": "06 12 34 56 78",
         "audience": "consumer", "customer": true, "customer_categories": ["optics"],
