@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use vigie_core::dsar::{Extension, Pause, RequestClock, RequestKind};
 use vigie_core::{ContactRef, Email, PhoneE164};
 
+use crate::backend::Backend as _;
+use crate::erasure_journal::{ErasureJournal, JournalErasure, JournalLine, Replayed};
 use crate::error::{Result, StoreError};
 use crate::model::{Contact, ContactData, OrgId, from_micros, to_micros};
 use crate::postgres::PgStore;
@@ -26,6 +28,7 @@ use crate::sealing::{OrgCrypto, SealedContact};
 use crate::sqlite::SqliteStore;
 use crate::vault::Digest16;
 use crate::{Backends, Store, now_micros};
+use std::path::Path;
 
 /// Who a request is about: the identifier the person gave, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -610,15 +613,138 @@ impl Store {
             at: now_micros(),
             actions: actions.to_string(),
         };
-        let id = match &self.backend {
-            Backends::Sqlite(b) => b.erase(org, erasure).await?,
-            Backends::Postgres(b) => b.erase(org, erasure).await?,
+        // Write-ahead: the journal holds the erasure before it commits, and a cancellation when
+        // it does not.
+        let journaled = match &self.erasure_journal {
+            Some(journal) => {
+                let line = JournalErasure {
+                    id: hex::encode(rand::random::<[u8; 8]>()),
+                    at: erasure.at,
+                    org,
+                    contact_ref: erasure.contact_ref.clone(),
+                    request_id,
+                    suppress: erasure.suppress.iter().map(hex::encode).collect(),
+                    bidx: erasure.bidx.iter().map(hex::encode).collect(),
+                };
+                journal.append(&JournalLine::Erasure(line.clone()))?;
+                Some((journal, line.id))
+            }
+            None => None,
+        };
+        let erased = match &self.backend {
+            Backends::Sqlite(b) => b.erase(org, erasure).await,
+            Backends::Postgres(b) => b.erase(org, erasure).await,
+        };
+        let id = match erased {
+            Ok(id) => id,
+            Err(e) => {
+                if let Some((journal, id)) = journaled
+                    && let Err(j) = journal.append(&JournalLine::Cancelled { id })
+                {
+                    tracing::error!(error = %j, "an erasure failed and its journal line could not be cancelled");
+                }
+                return Err(e);
+            }
         };
         self.tombstones(org, id - 1, 1)
             .await?
             .into_iter()
             .find(|t| t.id == id)
             .ok_or_else(|| StoreError::Other("tombstone vanished".into()))
+    }
+
+    /// Applies again every erasure of the journal at `path` that this store does not show (a
+    /// restored backup older than the erasure): the contact erased, its suppression hashes back
+    /// on the list, requests naming the person cleared, a tombstone. Erasures the store already
+    /// shows are left alone, so a replay can run any number of times. Returns what it replayed.
+    pub async fn replay_erasures(&self, path: &Path) -> Result<Vec<Replayed>> {
+        let orgs = self.orgs().await?;
+        let mut replayed = Vec::new();
+        for e in ErasureJournal::read(path)? {
+            let Some(org) = orgs.iter().find(|o| o.id == e.org) else {
+                // An organization created after the backup: none of its data is in the store.
+                continue;
+            };
+            let decode = |what: &str, h: &String| {
+                hex::decode(h)
+                    .ok()
+                    .filter(|b| b.len() == 32 || b.len() == 16)
+                    .ok_or_else(|| {
+                        StoreError::Invalid(format!(
+                            "erasure journal {}: erasure {}: a {what} is not hex",
+                            path.display(),
+                            e.id
+                        ))
+                    })
+            };
+            let mut suppress = Vec::new();
+            for h in &e.suppress {
+                let b = decode("suppression hash", h)?;
+                suppress.push(<[u8; 32]>::try_from(b.as_slice()).map_err(|_| {
+                    StoreError::Invalid(format!(
+                        "erasure journal: erasure {}: a suppression hash is not 32 bytes",
+                        e.id
+                    ))
+                })?);
+            }
+            let mut bidx = Vec::new();
+            for h in &e.bidx {
+                let b = decode("blind index", h)?;
+                bidx.push(<Digest16>::try_from(b.as_slice()).map_err(|_| {
+                    StoreError::Invalid(format!(
+                        "erasure journal: erasure {}: a blind index is not 16 bytes",
+                        e.id
+                    ))
+                })?);
+            }
+            // The contact still holds its data key: not erased in this store.
+            let holds_data = match &e.contact_ref {
+                Some(r) => match &self.backend {
+                    Backends::Sqlite(b) => b.contact_row_by_ref(org.id, r).await?,
+                    Backends::Postgres(b) => b.contact_row_by_ref(org.id, r).await?,
+                }
+                .map(|row| row.wrapped_dek.is_some()),
+                None => None,
+            };
+            let mut missing = 0;
+            for h in &suppress {
+                let on_list = match &self.backend {
+                    Backends::Sqlite(b) => b.is_suppressed(org.id, *h).await?,
+                    Backends::Postgres(b) => b.is_suppressed(org.id, *h).await?,
+                };
+                missing += usize::from(!on_list);
+            }
+            if holds_data != Some(true) && missing == 0 {
+                continue;
+            }
+            let erasure = Erasure {
+                // A contact the store does not have (made after the backup) has nothing to
+                // erase: the suppression and the requests still are.
+                contact_ref: e.contact_ref.clone().filter(|_| holds_data.is_some()),
+                request_id: e.request_id,
+                suppress,
+                bidx,
+                at: e.at,
+                actions: serde_json::json!({
+                    "disposition": "erased",
+                    "replayed_from_erasure_journal": e.id,
+                })
+                .to_string(),
+            };
+            match &self.backend {
+                Backends::Sqlite(b) => b.erase(org.id, erasure).await?,
+                Backends::Postgres(b) => b.erase(org.id, erasure).await?,
+            };
+            replayed.push(Replayed {
+                journal_id: e.id.clone(),
+                at: from_micros(e.at),
+                org: org.slug.clone(),
+                contact_ref: e.contact_ref.clone(),
+                request_id: e.request_id,
+                suppressions_added: missing,
+            });
+        }
+        Ok(replayed)
     }
 
     /// Tombstones after id `after_id`, oldest first.

@@ -12,8 +12,10 @@ mod accounts;
 mod audit;
 mod audit_anchor;
 mod backend;
+pub mod backup;
 mod calls;
 mod dsar;
+pub mod erasure_journal;
 mod error;
 mod keys;
 mod migrations;
@@ -96,6 +98,8 @@ pub struct Store {
     backend: Backends,
     vault: Vault,
     crypto: Arc<Mutex<HashMap<OrgId, OrgCrypto>>>,
+    /// Where erasures are also written, outside the database (`with_erasure_journal`).
+    erasure_journal: Option<Arc<erasure_journal::ErasureJournal>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -138,6 +142,7 @@ impl Store {
             backend,
             vault,
             crypto: Arc::default(),
+            erasure_journal: None,
         };
         if store.org(DEFAULT_ORG).await?.is_none() {
             match store.create_org(DEFAULT_ORG, "Default organization").await {
@@ -170,7 +175,15 @@ impl Store {
             backend: self.backend.clone(),
             vault,
             crypto: Arc::default(),
+            erasure_journal: self.erasure_journal.clone(),
         }
+    }
+
+    /// The same store, writing every erasure also to the journal at `path` (kept apart from the
+    /// data, beside the master key): see `erasure_journal`.
+    pub fn with_erasure_journal(mut self, path: impl Into<std::path::PathBuf>) -> Store {
+        self.erasure_journal = Some(Arc::new(erasure_journal::ErasureJournal::new(path)));
+        self
     }
 
     pub fn vault(&self) -> &Vault {

@@ -386,6 +386,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             database_url_file: None,
             master_key_file: Some(key),
             audit_checkpoint: None,
+            erasure_journal: None,
         };
         std::fs::write(d.join("contacts.csv"), CONTACTS).unwrap();
         std::fs::write(d.join("campaign.json"), CAMPAIGN).unwrap();
@@ -457,6 +458,7 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             database_url_file: None,
             master_key_file: Some(key),
             audit_checkpoint: None,
+            erasure_journal: None,
         };
         std::fs::write(
             d.join("campaign.json"),

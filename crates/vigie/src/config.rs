@@ -36,6 +36,13 @@ pub struct StoreArgs {
     /// `.audit-checkpoint.json` appended to its name.
     #[arg(long, global = true, env = "VIGIE_AUDIT_CHECKPOINT")]
     pub audit_checkpoint: Option<PathBuf>,
+
+    /// The erasure journal: every erasure also written there, outside the database, so that
+    /// `vigie restore` of an older backup erases again whoever was erased since. Keep it with
+    /// the master key, not with the data. Default: beside the master key file, with
+    /// `.erasures.jsonl` appended to its name.
+    #[arg(long, global = true, env = "VIGIE_ERASURE_JOURNAL")]
+    pub erasure_journal: Option<PathBuf>,
 }
 
 /// Name of the master key file created beside (not inside) the data directory.
@@ -75,6 +82,23 @@ impl StoreArgs {
         })
     }
 
+    /// The erasure journal: --erasure-journal, else beside the master key file. `None` when
+    /// the keys come from VIGIE_MASTER_KEY and no path was given.
+    pub fn erasure_journal_file(&self) -> Option<PathBuf> {
+        self.erasure_journal.clone().or_else(|| {
+            self.key_file().map(|key| {
+                let mut name = key.file_name().unwrap_or_default().to_owned();
+                name.push(".erasures.jsonl");
+                key.with_file_name(name)
+            })
+        })
+    }
+
+    /// The SQLite database file of the embedded store.
+    pub fn sqlite_file(&self) -> PathBuf {
+        self.data_dir.join("vigie.db")
+    }
+
     /// The master keys: VIGIE_MASTER_KEY (hex or base64; several separated by commas, the
     /// current one first), else the key file (one key per line, current first), which running
     /// processes re-read when `vigie keys rotate` rewrites it. For the embedded store the
@@ -112,9 +136,13 @@ impl StoreArgs {
     pub async fn open(&self) -> anyhow::Result<Store> {
         let vault = self.vault()?;
         let url = self.url();
-        Store::open(&url, vault)
+        let store = Store::open(&url, vault)
             .await
-            .with_context(|| format!("opening the store at {}", redact_url(&url)))
+            .with_context(|| format!("opening the store at {}", redact_url(&url)))?;
+        Ok(match self.erasure_journal_file() {
+            Some(path) => store.with_erasure_journal(path),
+            None => store,
+        })
     }
 }
 

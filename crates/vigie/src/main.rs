@@ -2,6 +2,7 @@
 
 mod cli_access;
 mod cli_audit;
+mod cli_backup;
 mod cli_dsar;
 mod cli_import;
 mod cli_keys;
@@ -63,6 +64,12 @@ enum Command {
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
+    /// Back the embedded store up while it runs: a consistent copy, checked, replacing FILE
+    /// only once whole (PostgreSQL: pg_dump, see the README).
+    Backup(cli_backup::BackupArgs),
+    /// Put a backup in place of the embedded store (server stopped), then replay the erasures
+    /// made since from the erasure journal; without a file, only the replay (after pg_restore).
+    Restore(cli_backup::RestoreArgs),
     /// Decide one request (or a stream with --jsonl) of the decision contract, without a store.
     Decide(decide::DecideArgs),
     /// Serve the HTTP API and the admin UI.
@@ -107,6 +114,8 @@ fn main() -> std::process::ExitCode {
             Command::User(cmd) => cli_access::run_user(&cli.store, cmd).await,
             Command::Token(cmd) => cli_access::run_token(&cli.store, cmd).await,
             Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,
+            Command::Backup(args) => cli_backup::backup(&cli.store, args).await,
+            Command::Restore(args) => cli_backup::restore(&cli.store, args).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Config(cmd) => {

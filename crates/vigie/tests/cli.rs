@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/backup.rs"]
+mod backup;
 #[path = "cli/config.rs"]
 mod config;
 #[path = "cli/decide.rs"]
