@@ -570,4 +570,124 @@ both_stores! {
     dsar_rectification_keeps_the_previous_version_and_the_key => rectification_keeps_the_previous_version_and_the_key;
     dsar_erasure_shreds_suppresses_and_leaves_a_tombstone => erasure_shreds_suppresses_and_leaves_a_tombstone;
     dsar_a_clock_round_trips_through_the_store => a_clock_round_trips_through_the_store;
+    dsar_erasures_are_journaled_and_replayed_on_an_older_copy => erasures_are_journaled_and_replayed_on_an_older_copy;
+}
+
+/// An erasure is written to the journal (no identifier in clear) and, replayed on a copy of the
+/// store that still holds the person (a restored older backup), erases her there too; a second
+/// replay does nothing; an erasure that failed is cancelled in the journal and never replayed.
+async fn erasures_are_journaled_and_replayed_on_an_older_copy(t: TestStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("master.key.erasures.jsonl");
+    let s = t.store.clone().with_erasure_journal(&journal);
+    // The older copy: another store of the same kind and key, holding the same person.
+    let older = match s.kind() {
+        "sqlite" => vigie_store::testing::sqlite_store().await,
+        _ => vigie_store::testing::postgres_store().await,
+    };
+    let p = person("J1", "jeanne.journal@example.org", "06 11 22 33 44");
+    let mut orgs = Vec::new();
+    for store in [&s, &older.store] {
+        let org = store.require_org(DEFAULT_ORG).await.unwrap();
+        store.create_contact(org.id, &p).await.unwrap();
+        orgs.push(org);
+    }
+    assert_eq!(orgs[0].id, orgs[1].id);
+    let org = &orgs[0];
+    let filed = s
+        .file_request(
+            org.id,
+            &new_request(
+                RequestKind::Erasure,
+                email("jeanne.journal@example.org"),
+                true,
+            ),
+            "cli:dpo",
+        )
+        .await
+        .unwrap();
+    let ids = [
+        email("jeanne.journal@example.org"),
+        Identifier::Phone(p.phone.clone().unwrap()),
+    ];
+    s.erase_person(
+        org.id,
+        Some(&p.contact_ref),
+        &ids,
+        filed.request.id,
+        &serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    // An erasure that fails (no such contact) is cancelled in the journal.
+    let missing = ContactRef::parse("NOBODY").unwrap();
+    assert!(
+        s.erase_person(org.id, Some(&missing), &[], 0, &serde_json::json!({}))
+            .await
+            .is_err()
+    );
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.lines()
+            .nth(2)
+            .unwrap()
+            .contains("\"kind\":\"cancelled\""),
+        "{text}"
+    );
+    for clear in [
+        "jeanne",
+        "journal@",
+        "example.org",
+        "611223344",
+        "Quenardel",
+    ] {
+        assert!(!text.contains(clear), "{clear:?} in the journal: {text}");
+    }
+
+    // The older copy still holds her; the replay erases her and puts her back on the list.
+    let still = older
+        .store
+        .contact(org.id, &p.contact_ref)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(still.data.email.is_some());
+    let replayed = older.store.replay_erasures(&journal).await.unwrap();
+    assert_eq!(replayed.len(), 1, "{replayed:?}");
+    assert_eq!(replayed[0].contact_ref.as_deref(), Some("J1"));
+    assert_eq!(replayed[0].suppressions_added, 2);
+    let gone = older
+        .store
+        .contact(org.id, &p.contact_ref)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        gone.data.email.is_none() && gone.data.phone.is_none() && gone.data.first_name.is_none()
+    );
+    assert!(
+        older
+            .store
+            .is_suppressed(org.id, "jeanne.journal@example.org")
+            .await
+            .unwrap()
+    );
+    assert!(
+        older
+            .store
+            .is_suppressed(org.id, "+33611223344")
+            .await
+            .unwrap()
+    );
+    // Idempotent: nothing left to replay, here or on the store that erased her.
+    assert!(
+        older
+            .store
+            .replay_erasures(&journal)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.replay_erasures(&journal).await.unwrap().is_empty());
 }
