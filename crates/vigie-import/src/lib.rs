@@ -67,6 +67,22 @@ pub struct ImportOptions {
     pub list: String,
     /// The date of that extract, recorded with the list.
     pub extract_date: Option<jiff::civil::Date>,
+    /// Set (by a signal handler) to stop the import: nothing more is read, and the transaction
+    /// is rolled back (`StoreError::ImportAborted`); an import already committing completes.
+    pub cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl ImportOptions {
+    /// Whether `cancel` was set.
+    pub fn cancelled_by_signal(&self) -> bool {
+        self.cancelled()
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 impl Default for ImportOptions {
@@ -78,6 +94,7 @@ impl Default for ImportOptions {
             progress: None,
             list: "bloctel".into(),
             extract_date: None,
+            cancel: None,
         }
     }
 }
@@ -286,7 +303,7 @@ async fn import_file_uncounted(
                 tokio::task::spawn_blocking(move || read_calls(&f, region))
                     .await
                     .map_err(|e| StoreError::Other(e.to_string()))??;
-            let written = if !errors.is_empty() && !opts.skip_invalid {
+            let written = if (!errors.is_empty() && !opts.skip_invalid) || opts.cancelled() {
                 Err(StoreError::ImportAborted)
             } else {
                 match store.log_calls(org.id, calls).await {
@@ -329,7 +346,7 @@ async fn import_file_uncounted(
                 hashes,
                 phones,
             } = parsed;
-            let written = if !errors.is_empty() && !opts.skip_invalid {
+            let written = if (!errors.is_empty() && !opts.skip_invalid) || opts.cancelled() {
                 Err(StoreError::ImportAborted)
             } else if kind == ImportKind::Suppression {
                 store.import_suppression(org.id, hashes).await
@@ -594,6 +611,11 @@ where
                 }
                 if let Some(progress) = &opts.progress {
                     progress(reader.position().byte());
+                }
+                if opts.cancelled() {
+                    // No commit: the store rolls the transaction back.
+                    tx = None;
+                    break;
                 }
             }
             if !more {

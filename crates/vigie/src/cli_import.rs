@@ -113,11 +113,39 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         progress,
         list: args.list,
         extract_date: args.extract_date,
+        cancel: Some(Arc::new(std::sync::atomic::AtomicBool::new(false))),
     };
     let started = Instant::now();
+    // Ctrl-C or SIGTERM stops the import: the rows read so far are rolled back, never half
+    // kept; the import is awaited to the end of its rollback before the process exits.
+    let cancel = opts.cancel.clone().expect("set above");
+    let signal = tokio::spawn(async move {
+        let name = crate::serve::stop_signal().await;
+        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        name
+    });
     let result = import_file(&store, &org, kind, &args.file, &opts).await;
+    let interrupted = opts.cancelled_by_signal();
+    signal.abort();
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if interrupted && let Err(ImportError::Store(vigie_store::StoreError::ImportAborted)) = &result
+    {
+        store
+            .audit(
+                org.id,
+                crate::config::cli_audit(
+                    &format!("import.{}", kind.name()),
+                    format!("file:{}: interrupted, rolled back", args.file.display()),
+                ),
+            )
+            .await?;
+        eprintln!(
+            "interrupted: {} was rolled back; nothing of it was imported",
+            args.file.display()
+        );
+        return Ok(ExitCode::from(130));
     }
     match result {
         Ok(report) => {

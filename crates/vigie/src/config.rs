@@ -45,6 +45,50 @@ pub struct StoreArgs {
     pub erasure_journal: Option<PathBuf>,
 }
 
+/// How the log (standard error) is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON object a line (level, target, message, fields, the request's method and route
+    /// template), for log collectors.
+    Json,
+}
+
+impl std::fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        })
+    }
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LogArgs {
+    /// The log's format on standard error. Either way it never carries personal data: requests
+    /// are logged by route template, never by path. VIGIE_LOG sets the levels.
+    #[arg(long, global = true, env = "VIGIE_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl LogArgs {
+    /// Installs the process's log subscriber.
+    pub fn init(&self) {
+        let filter = tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
+            .unwrap_or_else(|_| "warn,vigie=info".into());
+        let log = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr);
+        match self.log_format {
+            LogFormat::Text => log.init(),
+            LogFormat::Json => log.json().with_span_list(false).init(),
+        }
+    }
+}
+
 /// Name of the master key file created beside (not inside) the data directory.
 const DEFAULT_KEY_FILE: &str = "vigie-master.key";
 

@@ -37,6 +37,9 @@ struct Cli {
     #[command(flatten)]
     store: StoreArgs,
 
+    #[command(flatten)]
+    log: config::LogArgs,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -93,13 +96,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
-                .unwrap_or_else(|_| "warn,vigie=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    cli.log.init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -119,7 +116,7 @@ fn main() -> std::process::ExitCode {
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Config(cmd) => {
-                serve_config::run(&cli.store, cmd, &sources);
+                serve_config::run(&cli.store, &cli.log, cmd, &sources);
                 Ok(std::process::ExitCode::SUCCESS)
             }
             Command::Demo(args) => demo::run(&cli.store, args).await,

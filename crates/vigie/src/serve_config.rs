@@ -39,6 +39,7 @@ pub struct ConfigFile {
     mail_from: Option<String>,
     dsar_systems: Option<PathBuf>,
     time_zone: Option<String>,
+    log_format: Option<crate::config::LogFormat>,
 }
 
 /// How a value is written back in `vigie config show`.
@@ -53,7 +54,7 @@ enum Shape {
 
 /// Every key, in the order `config show` prints them, with the clap argument it sets (the
 /// field name of the flag) and its shape.
-const KEYS: [(&str, Shape); 17] = [
+const KEYS: [(&str, Shape); 18] = [
     ("data_dir", Shape::Text),
     ("database_url", Shape::SecretUrl),
     ("database_url_file", Shape::Text),
@@ -71,6 +72,7 @@ const KEYS: [(&str, Shape); 17] = [
     ("mail_from", Shape::Text),
     ("dsar_systems", Shape::Text),
     ("time_zone", Shape::Text),
+    ("log_format", Shape::Text),
 ];
 
 impl ConfigFile {
@@ -118,6 +120,7 @@ impl ConfigFile {
             ("mail_from", one(&self.mail_from)),
             ("dsar_systems", path(&self.dsar_systems)),
             ("time_zone", one(&self.time_zone)),
+            ("log_format", one(&self.log_format)),
         ];
         all.into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -250,9 +253,18 @@ pub enum ConfigCommand {
     Show(crate::serve::ServeArgs),
 }
 
-pub fn run(store: &crate::config::StoreArgs, cmd: ConfigCommand, sources: &Sources) {
+pub fn run(
+    cli_store: &crate::config::StoreArgs,
+    log: &crate::config::LogArgs,
+    cmd: ConfigCommand,
+    sources: &Sources,
+) {
     let ConfigCommand::Show(serve) = cmd;
-    let text = show(&ShowValues::of(store, &serve), sources);
+    let mut values = ShowValues::of(cli_store, &serve);
+    values
+        .0
+        .insert("log_format", vec![log.log_format.to_string()]);
+    let text = show(&values, sources);
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -305,3 +305,172 @@ async fn imports_run_while_the_server_answers() {
             .is_none()
     );
 }
+
+/// SIGTERM during `vigie import`: the import stops reading, rolls back and says so (exit 130);
+/// afterwards the store holds nothing of the file, and the interruption is in the audit trail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signal_during_an_import_rolls_it_back() {
+    let (dir, data, key) = setup();
+    let file = dir.path().join("contacts.csv");
+    contacts_file(&file, 400_000, "");
+    let status = vigie(&data, &key)
+        .args(["org", "list"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let import = vigie(&data, &key)
+        .arg("import")
+        .arg("contacts")
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the load has begun (its journal exists), the signal.
+    let journal = data.join("vigie.db-journal");
+    let started = Instant::now();
+    while !journal.exists() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Command::new("kill")
+        .args(["-TERM", &import.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = import.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "stderr: {err}");
+    assert!(
+        err.contains("interrupted") && err.contains("rolled back"),
+        "{err}"
+    );
+
+    let store = reopen(&data).await;
+    let org = store.require_org(DEFAULT_ORG).await.unwrap();
+    assert_eq!(store.count_contacts(org.id).await.unwrap(), 0);
+    let audit = vigie(&data, &key)
+        .args(["audit", "export"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&audit.stdout).contains("interrupted, rolled back"),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+}
+
+/// `vigie serve --log-format json` at debug level, with e-mails, phones and names in requests
+/// (bodies, paths, queries, refused values): every line is JSON, requests are named by route
+/// template, and no personal datum appears. SIGTERM stops the server cleanly (exit 0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_carry_no_personal_data_and_sigterm_stops_cleanly() {
+    let (dir, data, key) = setup();
+    let secret = token(
+        &data,
+        &key,
+        "log test",
+        "contacts:read,contacts:write,decide",
+    );
+    let log = dir.path().join("server.log");
+    let mut server = vigie(&data, &key)
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env("VIGIE_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_owned();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let contact = serde_json::json!({
+        "contact_ref": "K1", "email": "gaspard.leroux@example.org", "phone": "06 71 72 73 74",
+        "first_name": "Gaspard", "last_name": "Leroux", "audience": "consumer",
+        "collected_at": "2025-06-01T09:00:00Z", "informed": true, "objection_offered": true
+    });
+    let bad = serde_json::json!({
+        "contact_ref": "K2", "email": "mauvaise adresse.ortolan@example", "audience": "consumer"
+    });
+    let r = client
+        .post(format!("{base}/api/v1/contacts"))
+        .bearer_auth(&secret)
+        .json(&contact)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = client
+        .post(format!("{base}/api/v1/contacts"))
+        .bearer_auth(&secret)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    for path in [
+        "/api/v1/contacts/K1",
+        "/api/v1/contacts?email=gaspard.leroux@example.org",
+        "/api/v1/contacts?phone=%2B33671727374",
+        "/api/v1/contacts/gaspard.leroux@example.org",
+        "/nowhere/gaspard.leroux@example.org",
+    ] {
+        client
+            .get(format!("{base}{path}"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap();
+    }
+    // A failed sign-in with an address.
+    client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", "gaspard.leroux@example.org"),
+            ("password", "wrong"),
+        ])
+        .send()
+        .await
+        .unwrap();
+
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = server.wait().unwrap();
+    assert!(
+        status.success(),
+        "the server did not stop cleanly: {status}"
+    );
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(lines.len() > 5, "too few log lines:\n{text}");
+    for l in &lines {
+        let v: serde_json::Value =
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
+        assert!(v["level"].is_string() && v["fields"].is_object(), "{l}");
+    }
+    assert!(text.contains("/api/v1/contacts/{contact_ref}"), "{text}");
+    assert!(text.contains("shutting down"), "{text}");
+    for personal in [
+        "gaspard",
+        "Gaspard",
+        "leroux",
+        "Leroux",
+        "ortolan",
+        "71 72 73",
+        "671727374",
+        "example.org",
+    ] {
+        assert!(!text.contains(personal), "{personal:?} in the log:\n{text}");
+    }
+}
