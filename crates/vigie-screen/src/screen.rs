@@ -269,6 +269,17 @@ impl<'a> Screener<'a> {
             })
     }
 
+    /// A code of this campaign told in words (as the engine explains it, for no contact in
+    /// particular).
+    pub fn explain(&self, code: Code, lang: vigie_core::Lang) -> String {
+        let outcome = vigie_core::Outcome {
+            code,
+            audience: None,
+            zone: None,
+        };
+        self.ctx.explain(outcome, lang).sentence
+    }
+
     /// Parses an identifier and computes what the lookups need.
     #[inline]
     fn identify(&self, raw: Option<&[u8]>) -> Stage {

@@ -9,6 +9,7 @@ mod admin;
 mod api;
 pub mod auth;
 pub mod calls;
+mod dashboard_ui;
 mod decisions;
 mod dto;
 pub mod error;
@@ -17,6 +18,7 @@ mod html;
 mod login;
 pub mod mail;
 mod openapi_doc;
+mod overview;
 mod privacy;
 mod requests;
 mod requests_ui;
@@ -78,6 +80,8 @@ struct Inner {
     /// Access archives just made, kept in memory for [`requests::ARCHIVE_TTL`] to be downloaded
     /// (never written to disk).
     archives: requests::Archives,
+    /// The dashboard figures being computed, per organization.
+    refreshes: overview::Refreshes,
 }
 
 /// Rate limits and sign-in throttles, in memory (per server process).
@@ -125,6 +129,7 @@ impl AppState {
                 privacy: PrivacyConfig::default(),
                 archives: requests::Archives::default(),
                 audit_checkpoint: None,
+                refreshes: overview::Refreshes::default(),
             }),
         }
     }
@@ -173,6 +178,15 @@ impl AppState {
 
     pub(crate) fn mailer(&self) -> Option<&Mailer> {
         self.inner.mailer.as_ref()
+    }
+
+    pub(crate) fn refreshes(&self) -> &overview::Refreshes {
+        &self.inner.refreshes
+    }
+
+    /// The screening snapshots (the dashboard's figures are computed from them too).
+    pub(crate) fn snapshot_cache(&self) -> &vigie_screen::SnapshotCache {
+        self.inner.screenings.cache()
     }
 
     pub(crate) fn archives(&self) -> &requests::Archives {
