@@ -566,6 +566,16 @@ catalogue! {
     Entries => "Numéros", "Numbers";
     NoOppositionLists => "Aucune liste d'opposition importée (vigie import opposition).",
         "No opposition list imported (vigie import opposition).";
+    BeyondRights => "Vous ne pouvez pas donner (ni retirer) un rôle qui accorde plus que le vôtre.",
+        "You cannot give (or take away) a role that grants more than yours.";
+    BadMemberEmail => "Cette adresse e-mail n'est pas valable.", "This e-mail address is not valid.";
+    BadRole => "Choisissez un des rôles proposés.", "Choose one of the roles offered.";
+    BadTokenName => "Donnez au jeton un nom de 1 à 100 caractères.", "Give the token a name of 1 to 100 characters.";
+    BadScopes => "Cochez au moins un droit, parmi ceux que vous détenez.", "Tick at least one scope, among those you hold.";
+    BadDays => "Une durée de 1 à 730 jours.", "A duration of 1 to 730 days.";
+    BadRegion => "Un code de pays ISO 3166 à deux lettres, par exemple FR ou BE.", "A two-letter ISO 3166 country code, such as FR or BE.";
+    BadTimeZone => "Un fuseau horaire IANA, par exemple Europe/Paris.", "An IANA time zone, such as Europe/Paris.";
+    BadLang => "Français (fr) ou anglais (en).", "French (fr) or English (en).";
     FormHasErrors => "Le formulaire contient des erreurs : voyez à côté des champs.",
         "The form has errors: see beside the fields.";
 }
