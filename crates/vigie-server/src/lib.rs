@@ -444,6 +444,7 @@ pub fn router(state: AppState) -> Router {
             },
         ))
         .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn(server_timing))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The route template only: paths and queries may carry identifiers.
@@ -515,6 +516,18 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 
 async fn not_found() -> ApiError {
     ApiError::not_found("no such route (see /api/openapi.json)")
+}
+
+/// Says in `Server-Timing` how long the server took to answer (up to the response's head):
+/// what scripts/bench's page step measures, without counting the network or the client.
+async fn server_timing(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.1}")) {
+        response.headers_mut().insert("server-timing", v);
+    }
+    response
 }
 
 /// Rewrites the error responses axum and tower produce on their own (405, 413 …) as JSON: no
