@@ -54,8 +54,7 @@ fn admin_page(ui: &Ui, path: &'static str, status: StatusCode, body: Markup) -> 
     let markup = html! {
         nav.subnav aria-label=(ui.t(W::Admin)) {
             ul {
-                @for (p, w, perm) in PAGES.iter().filter(|(.., perm)| ui.caller.may(*perm)) {
-                    @let _ = perm;
+                @for (p, w, _) in PAGES.iter().filter(|(.., perm)| ui.caller.may(*perm)) {
                     li { a href=(ui.link(p)) aria-current=[(*p == path).then_some("page")] { (ui.t(*w)) } }
                 }
             }
@@ -141,7 +140,7 @@ async fn members(
         ui.t(W::Role),
         ui.t(W::SetUp),
         ui.t(W::MemberSecondFactor),
-        ui.t(W::Steps),
+        ui.t(W::MemberActions),
     ];
     let yes_no = |b: bool| ui.t(if b { W::Yes } else { W::No });
     let (field_error, typed) = match &note {
@@ -159,7 +158,7 @@ async fn members(
                 (flash(Flash::Success, ui.t(if *changed { W::RoleChanged } else { W::MemberAdded })))
                 @if let Some(url) = setup_url {
                     section.setup-link aria-labelledby="setup-h" {
-                        h2 #setup-h { (ui.t(W::InviteTitle)) (ui.t(W::Colon)) (email) }
+                        h2 #setup-h { (ui.t(W::SetupLinkFor)) " " (email) }
                         p { (ui.t(W::SetupLinkIntro)) }
                         p.secret { a.setup href=(url) { code { (url) } } }
                     }

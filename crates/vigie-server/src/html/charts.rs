@@ -16,7 +16,7 @@ pub(crate) fn stacked_bars(
     parts: &[&str],
     rows: &[(&str, Vec<u64>)],
 ) -> Markup {
-    const LABELS: u64 = 110;
+    const LABELS: u64 = 130;
     const WIDTH: u64 = 300;
     const ROW: usize = 26;
     let height = (rows.len() * ROW).max(ROW);

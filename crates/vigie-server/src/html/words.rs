@@ -529,6 +529,8 @@ catalogue! {
     MemberSecondFactor => "Double authentification", "Second factor";
     Invite => "Inviter", "Invite";
     InviteTitle => "Inviter un membre", "Invite a member";
+    SetupLinkFor => "Lien d'activation du compte de", "Set-up link for";
+    MemberActions => "Actions", "Actions";
     ChangeRole => "Changer le rôle", "Change the role";
     RemoveMember => "Retirer", "Remove";
     RemoveMemberWarning => "Cette personne perdra l'accès à l'organisation (son compte reste pour ses autres organisations).",

@@ -162,7 +162,7 @@ both_stores! {
         let revoked = post_form(&app, &cookie, &format!("/admin/tokens/{id}/revoke"), &format!("csrf={csrf}")).await;
         assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text);
         assert!(revoked.text.contains("Jeton révoqué"), "{}", revoked.text);
-        app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(secret)).await.error(401, "unauthenticated");
+        app.send(app.anonymous(Method::GET, "/api/v1/contacts").bearer_auth(secret)).await.error(401, "token_revoked");
     }
 
     async fn settings_are_changed_through_a_form_with_errors_beside_the_field(app) {
