@@ -125,8 +125,16 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         out.status.success(),
         "the browser checks failed:\n{stderr}\n{stdout}"
     );
-    for shot in ["setup-link-fr-1280.png", "token-secret-fr-390.png", "dashboard-en-390.png"] {
-        assert!(screenshots.join(shot).exists(), "{shot} in {}", screenshots.display());
+    for shot in [
+        "setup-link-fr-1280.png",
+        "token-secret-fr-390.png",
+        "dashboard-en-390.png",
+    ] {
+        assert!(
+            screenshots.join(shot).exists(),
+            "{shot} in {}",
+            screenshots.display()
+        );
     }
     assert!(
         screenshots.join("contact-fr-390.png").exists(),
