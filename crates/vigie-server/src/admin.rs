@@ -444,7 +444,7 @@ pub async fn revoke_token(
 
 /// Revokes a token (the API's and the administration page's one way).
 pub(crate) async fn revoke(state: &AppState, caller: &Caller, id: &str) -> ApiResult<()> {
-    let revoked = state.store().revoke_token(caller.org.id, &id).await?;
+    let revoked = state.store().revoke_token(caller.org.id, id).await?;
     if !revoked {
         return Err(ApiError::not_found(format!(
             "no live token {id:?} in this organization"

@@ -142,11 +142,7 @@ fn figures_part(ui: &Ui, shown: &overview::Shown) -> Markup {
 }
 
 fn percent(part: u64, whole: u64) -> u64 {
-    if whole == 0 {
-        0
-    } else {
-        (part * 100 + whole / 2) / whole
-    }
+    (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
 fn reach(ui: &Ui, f: &Figures) -> Markup {

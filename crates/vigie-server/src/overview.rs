@@ -185,7 +185,7 @@ fn compute(
                 en: screener.explain(code, Lang::En),
             })
             .collect();
-        blocked.sort_by(|a, b| b.count.cmp(&a.count));
+        blocked.sort_by_key(|b| std::cmp::Reverse(b.count));
         channels.push(ChannelReach {
             channel: *channel,
             with_identifier: snapshot.contacts_with_identifier(),
