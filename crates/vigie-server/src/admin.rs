@@ -614,7 +614,8 @@ pub struct AuditVerifyOut {
 }
 
 /// Verify the organization's audit trail: every link of its chain, then its head against the
-/// checkpoint kept outside the database (a truncation or rollback is reported).
+/// checkpoint kept outside the database (a truncation or rollback is reported). The result is
+/// kept as the organization's last verification (the dashboard shows it).
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = TAG_AUDIT,
     responses((status = 200, description = "What the verification found", body = AuditVerifyOut)))]
 pub async fn audit_verify(
