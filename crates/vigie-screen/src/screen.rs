@@ -218,6 +218,68 @@ impl<'a> Screener<'a> {
         Code::ALL[usize::from(codes[0])]
     }
 
+    /// The engine's decision on a contact's record (`zone`: the one the screened number
+    /// implies); `events` is a buffer for its ledger.
+    fn decide_record(
+        &self,
+        record: Record,
+        zone: Option<Zone>,
+        events: &mut Vec<ConsentEvent>,
+    ) -> Code {
+        self.snapshot.events_into(&record, events);
+        let view = View {
+            record,
+            zone,
+            events,
+            calls: self
+                .call_windows
+                .as_ref()
+                .map(|w| {
+                    // The consumer's own calendar: the recorded zone, else the number's.
+                    let own = record.time_zone.or(zone);
+                    self.snapshot.call_count(&record, w.of(own))
+                })
+                .unwrap_or_default(),
+            bought_category: self.sets_with_category[record.set as usize],
+            screener: self,
+        };
+        self.ctx.decide(&view).code
+    }
+
+    /// The campaign's decision on every contact of the base that has the channel's identifier,
+    /// counted by code: what the campaign would reach if it were sent to the whole base. The
+    /// suppression list is not applied (the snapshot keeps the hashes of suppressed
+    /// identifiers, not which contact they belong to), nor a zone implied by a number (a
+    /// contact's recorded zone is).
+    pub fn census(&self) -> Counts {
+        self.snapshot
+            .par_records()
+            .map(|chunk| {
+                let mut counts = Counts::default();
+                let mut events = Vec::new();
+                for record in chunk {
+                    let code = self.decide_record(record, None, &mut events);
+                    counts.0[code as usize] += 1;
+                }
+                counts
+            })
+            .reduce(Counts::default, |mut a, b| {
+                a.add(&b);
+                a
+            })
+    }
+
+    /// A code of this campaign told in words (as the engine explains it, for no contact in
+    /// particular).
+    pub fn explain(&self, code: Code, lang: vigie_core::Lang) -> String {
+        let outcome = vigie_core::Outcome {
+            code,
+            audience: None,
+            zone: None,
+        };
+        self.ctx.explain(outcome, lang).sentence
+    }
+
     /// Parses an identifier and computes what the lookups need.
     #[inline]
     fn identify(&self, raw: Option<&[u8]>) -> Stage {
@@ -557,24 +619,7 @@ impl<'s, 'a> Rows<'s, 'a> {
             let code = match stage {
                 Stage::Decided(code) => *code,
                 Stage::Found(record, zone) => {
-                    screener.snapshot.events_into(record, &mut self.events);
-                    let view = View {
-                        record: *record,
-                        zone: *zone,
-                        events: &self.events,
-                        calls: screener
-                            .call_windows
-                            .as_ref()
-                            .map(|w| {
-                                // The consumer's own calendar: the recorded zone, else the number's.
-                                let own = record.time_zone.or(*zone);
-                                screener.snapshot.call_count(record, w.of(own))
-                            })
-                            .unwrap_or_default(),
-                        bought_category: screener.sets_with_category[record.set as usize],
-                        screener,
-                    };
-                    screener.ctx.decide(&view).code
+                    screener.decide_record(*record, *zone, &mut self.events)
                 }
                 Stage::Identified { .. } => unreachable!("every batch is looked up first"),
             };

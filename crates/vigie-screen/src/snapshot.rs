@@ -1073,7 +1073,53 @@ impl Snapshot {
     /// The record of the contact with this blind index (of the snapshot's identifier kind).
     #[inline]
     pub(crate) fn contact(&self, blind_index: &Digest16) -> Option<Record> {
-        self.contacts.get(blind_index).map(|r| Record {
+        self.contacts.get(blind_index).map(|r| self.record(r))
+    }
+
+    /// Every contact record of the snapshot's identifier table (one per identifier), in no
+    /// particular order, in parallel blocks.
+    pub(crate) fn par_records(&self) -> impl ParallelIterator<Item = Vec<Record>> + '_ {
+        let slot = KeyTable::<16, RECORD_LEN>::SLOT;
+        self.contacts
+            .slot_bytes()
+            .par_chunks(slot * 4096)
+            .map(move |chunk| {
+                chunk
+                    .chunks_exact(slot)
+                    .map(|s| <&[u8; RECORD_LEN]>::try_from(&s[16..]).expect("a record"))
+                    .filter(|r| le_u32(*r, 0) != EMPTY)
+                    .map(|r| self.record(r))
+                    .collect()
+            })
+    }
+
+    /// The number of contacts with the snapshot's identifier.
+    pub fn contacts_with_identifier(&self) -> u64 {
+        self.contacts.len() as u64
+    }
+
+    /// Every ledger event of the snapshot, counted by action into the week it falls in: week
+    /// `i` is `[from + 7i days, from + 7(i+1) days)`, `weeks` of them; events outside are left
+    /// out. Each event is counted once, whichever identifier the snapshot was loaded for.
+    pub fn events_per_week(&self, from: Timestamp, weeks: usize) -> Vec<[u64; Action::ALL.len()]> {
+        const WEEK: i64 = 7 * 24 * 3600 * 1_000_000;
+        let start = from.as_microsecond();
+        let mut out = vec![[0u64; Action::ALL.len()]; weeks];
+        for e in self.events.chunks_exact(EVENT_LEN) {
+            let at = le_i64(e, 0);
+            if at < start {
+                continue;
+            }
+            let week = usize::try_from((at - start) / WEEK).unwrap_or(usize::MAX);
+            if let Some(counts) = out.get_mut(week) {
+                counts[usize::from(e[10])] += 1;
+            }
+        }
+        out
+    }
+
+    fn record(&self, r: &[u8; RECORD_LEN]) -> Record {
+        Record {
             events_start: le_u32(r, 0),
             events_len: le_u32(r, 4),
             set: le_u32(r, 8),
@@ -1089,7 +1135,7 @@ impl Snapshot {
                 NO_TIME => None,
                 at => Some(Timestamp::from_microsecond(at).unwrap_or(Timestamp::MIN)),
             },
-        })
+        }
     }
 
     #[inline]

@@ -145,16 +145,28 @@ pub async fn add_user(
     caller: Caller,
     ApiJson(input): ApiJson<NewMemberIn>,
 ) -> ApiResult<(StatusCode, Json<NewMemberOut>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(add_member(&state, &caller, &input).await?),
+    ))
+}
+
+/// Adds a member or changes their role (the API's and the administration page's one way).
+pub(crate) async fn add_member(
+    state: &AppState,
+    caller: &Caller,
+    input: &NewMemberIn,
+) -> ApiResult<NewMemberOut> {
     let role: Role = input.role.parse().map_err(|e: vigie_core::UnknownName| {
         ApiError::field("invalid_field", "role", e.to_string())
     })?;
-    refuse_beyond(&caller, role, "give the role")?;
+    refuse_beyond(caller, role, "give the role")?;
     let store = state.store();
     // Changing an existing member's role also takes their current one away.
     if let Some(user) = store.user_by_email(&input.email).await?
         && let Some(current) = store.role_in(user.id, caller.org.id).await?
     {
-        refuse_beyond(&caller, current, "change the role of a member who is")?;
+        refuse_beyond(caller, current, "change the role of a member who is")?;
     }
     let (user, _) = store
         .add_member(caller.org.id, &input.email, role)
@@ -177,24 +189,21 @@ pub async fn add_user(
     };
     caller
         .audit(
-            &state,
+            state,
             "user.add",
             Some(format!("user:{} as {role}", user.email)),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(NewMemberOut {
-            member: MemberOut {
-                id: user.id,
-                email: user.email,
-                role: role.as_str().to_owned(),
-                set_up: user.has_password,
-                totp_enabled: user.totp_enabled,
-            },
-            setup_path,
-        }),
-    ))
+    Ok(NewMemberOut {
+        member: MemberOut {
+            id: user.id,
+            email: user.email,
+            role: role.as_str().to_owned(),
+            set_up: user.has_password,
+            totp_enabled: user.totp_enabled,
+        },
+        setup_path,
+    })
 }
 
 /// Remove a member from the organization (the account stays for their other organizations).
@@ -211,13 +220,19 @@ pub async fn remove_user(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
+    remove_member(&state, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a member (the API's and the administration page's one way).
+pub(crate) async fn remove_member(state: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
     let store = state.store();
     let Some(current) = store.role_in(id, caller.org.id).await? else {
         return Err(ApiError::not_found(format!(
             "no member {id} in this organization"
         )));
     };
-    refuse_beyond(&caller, current, "remove a member who is")?;
+    refuse_beyond(caller, current, "remove a member who is")?;
     let removed = store
         .remove_member(caller.org.id, id)
         .await
@@ -231,9 +246,9 @@ pub async fn remove_user(
         )));
     }
     caller
-        .audit(&state, "user.remove", Some(format!("user-id:{id}")))
+        .audit(state, "user.remove", Some(format!("user-id:{id}")))
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// 403 when `role` grants a permission the caller does not hold: nobody gives (or takes away)
@@ -342,6 +357,18 @@ pub async fn create_token(
     caller: Caller,
     ApiJson(input): ApiJson<NewTokenIn>,
 ) -> ApiResult<(StatusCode, Json<NewTokenOut>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(new_token(&state, &caller, &input).await?),
+    ))
+}
+
+/// Creates a token (the API's and the administration page's one way).
+pub(crate) async fn new_token(
+    state: &AppState,
+    caller: &Caller,
+    input: &NewTokenIn,
+) -> ApiResult<NewTokenOut> {
     let mut scopes = Vec::with_capacity(input.scopes.len());
     for (i, s) in input.scopes.iter().enumerate() {
         let p: Permission = s.parse().map_err(|e: vigie_core::UnknownName| {
@@ -388,18 +415,15 @@ pub async fn create_token(
         })?;
     caller
         .audit(
-            &state,
+            state,
             "token.create",
             Some(format!("token:{}", new.token.id)),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(NewTokenOut {
-            token: new.token.into(),
-            secret: new.secret,
-        }),
-    ))
+    Ok(NewTokenOut {
+        token: new.token.into(),
+        secret: new.secret,
+    })
 }
 
 /// Revoke an API token: it stops working at once.
@@ -414,16 +438,22 @@ pub async fn revoke_token(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    let revoked = state.store().revoke_token(caller.org.id, &id).await?;
+    revoke(&state, &caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes a token (the API's and the administration page's one way).
+pub(crate) async fn revoke(state: &AppState, caller: &Caller, id: &str) -> ApiResult<()> {
+    let revoked = state.store().revoke_token(caller.org.id, id).await?;
     if !revoked {
         return Err(ApiError::not_found(format!(
             "no live token {id:?} in this organization"
         )));
     }
     caller
-        .audit(&state, "token.revoke", Some(format!("token:{id}")))
+        .audit(state, "token.revoke", Some(format!("token:{id}")))
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 // --------------------------------------------------------------------------- audit trail
@@ -584,14 +614,21 @@ pub struct AuditVerifyOut {
 }
 
 /// Verify the organization's audit trail: every link of its chain, then its head against the
-/// checkpoint kept outside the database (a truncation or rollback is reported).
+/// checkpoint kept outside the database (a truncation or rollback is reported). The result is
+/// kept as the organization's last verification (the dashboard shows it).
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = TAG_AUDIT,
     responses((status = 200, description = "What the verification found", body = AuditVerifyOut)))]
 pub async fn audit_verify(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<AuditVerifyOut>> {
-    caller.audit(&state, "audit.verify", None).await?;
+    Ok(Json(verify_chain(&state, &caller).await?))
+}
+
+/// Verifies the caller's organization's chain and records the result (the dashboard shows the
+/// latest): the API's and the administration page's one way.
+pub(crate) async fn verify_chain(state: &AppState, caller: &Caller) -> ApiResult<AuditVerifyOut> {
+    caller.audit(state, "audit.verify", None).await?;
     let checkpoint = match state.audit_checkpoint() {
         Some(path) => vigie_store::AuditCheckpoint::read_file(path)?,
         None => None,
@@ -610,9 +647,23 @@ pub async fn audit_verify(
             problem: f.problem,
         })
         .collect();
-    Ok(Json(AuditVerifyOut {
+    let out = AuditVerifyOut {
         intact: faults.is_empty(),
         checkpoint_at: checkpoint.map(|c| c.at),
         faults,
-    }))
+    };
+    state
+        .store()
+        .record_audit_verification(
+            caller.org.id,
+            &vigie_store::AuditVerification {
+                at: Timestamp::now(),
+                actor: caller.actor(),
+                intact: out.intact,
+                faults: out.faults.len() as u64,
+                checkpoint_at: out.checkpoint_at,
+            },
+        )
+        .await?;
+    Ok(out)
 }

@@ -6,9 +6,11 @@
 //! (which may carry identifiers).
 
 mod admin;
+mod admin_ui;
 mod api;
 pub mod auth;
 pub mod calls;
+mod dashboard_ui;
 mod decisions;
 mod dto;
 pub mod error;
@@ -17,6 +19,7 @@ mod html;
 mod login;
 pub mod mail;
 mod openapi_doc;
+mod overview;
 mod privacy;
 mod prometheus;
 mod requests;
@@ -79,6 +82,8 @@ struct Inner {
     /// Access archives just made, kept in memory for [`requests::ARCHIVE_TTL`] to be downloaded
     /// (never written to disk).
     archives: requests::Archives,
+    /// The dashboard figures being computed, per organization.
+    refreshes: overview::Refreshes,
 }
 
 /// Rate limits and sign-in throttles, in memory (per server process).
@@ -126,6 +131,7 @@ impl AppState {
                 privacy: PrivacyConfig::default(),
                 archives: requests::Archives::default(),
                 audit_checkpoint: None,
+                refreshes: overview::Refreshes::default(),
             }),
         }
     }
@@ -174,6 +180,15 @@ impl AppState {
 
     pub(crate) fn mailer(&self) -> Option<&Mailer> {
         self.inner.mailer.as_ref()
+    }
+
+    pub(crate) fn refreshes(&self) -> &overview::Refreshes {
+        &self.inner.refreshes
+    }
+
+    /// The screening snapshots (the dashboard's figures are computed from them too).
+    pub(crate) fn snapshot_cache(&self) -> &vigie_screen::SnapshotCache {
+        self.inner.screenings.cache()
     }
 
     pub(crate) fn archives(&self) -> &requests::Archives {
@@ -413,6 +428,7 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(privacy::routes())
         .merge(requests_ui::routes())
+        .merge(admin_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,
@@ -431,6 +447,7 @@ pub fn router(state: AppState) -> Router {
             },
         ))
         .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn(server_timing))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(prometheus::time_requests))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -503,6 +520,18 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 
 async fn not_found() -> ApiError {
     ApiError::not_found("no such route (see /api/openapi.json)")
+}
+
+/// Says in `Server-Timing` how long the server took to answer (up to the response's head):
+/// what scripts/bench's page step measures, without counting the network or the client.
+async fn server_timing(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.1}")) {
+        response.headers_mut().insert("server-timing", v);
+    }
+    response
 }
 
 /// Rewrites the error responses axum and tower produce on their own (405, 413 …) as JSON: no

@@ -122,6 +122,10 @@ impl Screenings {
         }
     }
 
+    pub(crate) fn cache(&self) -> &SnapshotCache {
+        &self.cache
+    }
+
     fn job(&self, org: OrgId, id: &str) -> ApiResult<Arc<Job>> {
         self.sweep();
         self.jobs

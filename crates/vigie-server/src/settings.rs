@@ -79,12 +79,14 @@ pub async fn get_settings(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<SettingsOut>> {
+    Ok(Json(current_settings(&state, &caller).await?))
+}
+
+/// The organization's settings and opposition lists now.
+pub(crate) async fn current_settings(state: &AppState, caller: &Caller) -> ApiResult<SettingsOut> {
     let store = state.store();
     let settings = store.org_settings(caller.org.id).await?;
-    Ok(Json(out(
-        &settings,
-        store.opposition_lists(caller.org.id).await?,
-    )))
+    Ok(out(&settings, store.opposition_lists(caller.org.id).await?))
 }
 
 /// Change the organization's settings; those left out are kept.
@@ -101,6 +103,16 @@ pub async fn put_settings(
     caller: Caller,
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> ApiResult<Json<SettingsOut>> {
+    Ok(Json(change_settings(&state, &caller, &input).await?))
+}
+
+/// Changes the settings given (the API's and the administration page's one way); an invalid
+/// one is refused with its field named.
+pub(crate) async fn change_settings(
+    state: &AppState,
+    caller: &Caller,
+    input: &SettingsInput,
+) -> ApiResult<SettingsOut> {
     let store = state.store();
     let now = store.org_settings(caller.org.id).await?;
     let settings = OrgSettings::parse(
@@ -112,13 +124,10 @@ pub async fn put_settings(
     store.set_org_settings(caller.org.id, &settings).await?;
     caller
         .audit(
-            &state,
+            state,
             "organization.settings",
             Some(format!("org:{}", caller.org.slug)),
         )
         .await?;
-    Ok(Json(out(
-        &settings,
-        store.opposition_lists(caller.org.id).await?,
-    )))
+    Ok(out(&settings, store.opposition_lists(caller.org.id).await?))
 }

@@ -13,7 +13,6 @@ use vigie_core::{
 use vigie_store::{Contact, ContactQuery, DEFAULT_ORG, StoredEvent};
 
 use crate::AppState;
-use crate::auth::Who;
 use crate::decisions::{Ask, MissingIdentifier, decide_stored};
 use crate::html::components::{Field, empty, facts, pager, select, table};
 use crate::html::labels::collected_via;
@@ -21,7 +20,7 @@ use crate::html::{Label, Link, STYLESHEET, Section, Ui, UiError, W, page, when};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(dashboard))
+        .route("/", get(crate::dashboard_ui::dashboard))
         .route("/contacts", get(contacts))
         .route("/contacts/{contact_ref}", get(contact_page))
         .route("/audit", get(audit_page))
@@ -93,46 +92,6 @@ async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, U
         ui.t(W::Audit),
         Some(Section::Audit),
         ui.link("/audit"),
-        body,
-    ))
-}
-
-async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
-    let store = state.store();
-    let count = store.count_contacts(ui.org.id).await?;
-    // Only the organizations the caller belongs to: one never learns of another.
-    let orgs: Vec<(String, String)> = match &ui.caller.who {
-        Who::User { id, .. } => {
-            let all = store.orgs().await?;
-            store
-                .memberships(*id)
-                .await?
-                .into_iter()
-                .filter_map(|m| all.iter().find(|o| o.id == m.org_id))
-                .map(|o| (o.slug.clone(), o.name.clone()))
-                .collect()
-        }
-        Who::Token(_) => vec![(ui.org.slug.clone(), ui.org.name.clone())],
-    };
-    let body = html! {
-        h1 { (ui.org.name) }
-        (facts([
-            (ui.t(W::Organization), html! { code { (ui.org.slug) } }),
-            (ui.t(W::Store), html! { (store.kind()) }),
-            (ui.t(W::ContactCount), html! { a href=(ui.link("/contacts")) { (count) } }),
-        ]))
-        h2 { (ui.t(W::Organizations)) }
-        ul.orgs {
-            @for (slug, name) in &orgs {
-                li { a href=(Link::new("/").q("org", slug.clone())) { (name) } " " code { (slug) } }
-            }
-        }
-    };
-    Ok(page(
-        &ui,
-        ui.t(W::Dashboard),
-        Some(Section::Dashboard),
-        ui.link("/"),
         body,
     ))
 }

@@ -22,6 +22,8 @@ mod distribution;
 mod dsar;
 #[path = "store/keys.rs"]
 mod keys;
+#[path = "store/overview.rs"]
+mod overview;
 #[path = "store/round_trip.rs"]
 mod round_trip;
 

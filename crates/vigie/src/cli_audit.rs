@@ -60,6 +60,22 @@ pub async fn run(store_args: &StoreArgs, cmd: AuditCommand) -> anyhow::Result<Ex
                 );
             }
             let report = store.verify_audit_against(checkpoint.as_ref()).await?;
+            // Each organization's result, for its dashboard (the last verification and what it
+            // found), as the API and the administration page record theirs.
+            let at = jiff::Timestamp::now();
+            for org in store.orgs().await? {
+                let faults = report.faults.iter().filter(|f| f.org == org.slug).count() as u64;
+                let verification = vigie_store::AuditVerification {
+                    at,
+                    actor: "cli".to_owned(),
+                    intact: faults == 0,
+                    faults,
+                    checkpoint_at: checkpoint.as_ref().map(|c| c.at),
+                };
+                store
+                    .record_audit_verification(org.id, &verification)
+                    .await?;
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else if report.intact() {

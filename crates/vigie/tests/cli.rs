@@ -109,6 +109,22 @@ fn audit_verify_catches_a_cut_tail_against_the_checkpoint() {
         err.contains("organization acme, entry 3") && err.contains("truncated"),
         "{err}"
     );
+    // Each organization's result is kept for its dashboard: acme's broken, the others' intact.
+    let latest = |slug: &str| -> (i64, i64, String) {
+        v.db()
+            .query_row(
+                "SELECT intact, faults, actor FROM audit_verifications
+                 WHERE org_id = (SELECT id FROM organizations WHERE slug = ?1)
+                 ORDER BY at DESC LIMIT 1",
+                [slug],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let (intact, faults, actor) = latest("acme");
+    assert_eq!((intact, actor.as_str()), (0, "cli"));
+    assert!(faults >= 1, "{faults}");
+    assert_eq!(latest("default"), (1, 0, "cli".to_owned()));
     // A new checkpoint is refused rather than anchoring the cut trail.
     let refused = v.run(&["audit", "checkpoint"]);
     assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));

@@ -20,14 +20,16 @@ pub(crate) enum Section {
     Contacts,
     Requests,
     Audit,
+    Admin,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 5] = [
         Section::Dashboard,
         Section::Contacts,
         Section::Requests,
         Section::Audit,
+        Section::Admin,
     ];
 
     fn path(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Section {
             Section::Contacts => "/contacts",
             Section::Requests => "/requests",
             Section::Audit => "/audit",
+            Section::Admin => "/admin",
         }
     }
 
@@ -45,6 +48,7 @@ impl Section {
             Section::Contacts => W::Contacts,
             Section::Requests => W::Requests,
             Section::Audit => W::Audit,
+            Section::Admin => W::Admin,
         }
     }
 
@@ -54,6 +58,7 @@ impl Section {
             Section::Contacts => Permission::ContactsRead,
             Section::Requests => Permission::RequestsRead,
             Section::Audit => Permission::AuditRead,
+            Section::Admin => Permission::UsersManage,
         }
     }
 }

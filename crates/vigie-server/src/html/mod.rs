@@ -3,6 +3,7 @@
 //! components ([`components`]) and the words of the catalogue ([`words`], [`labels`]) in the
 //! language resolved once per request ([`lang`]).
 
+pub(crate) mod charts;
 pub(crate) mod components;
 pub(crate) mod context;
 pub(crate) mod frame;

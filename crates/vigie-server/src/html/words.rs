@@ -476,6 +476,110 @@ catalogue! {
         "Reason for the refusal";
     PcComplain => "Vous pouvez saisir la CNIL (www.cnil.fr) ou la justice (RGPD art. 77 et 79).",
         "You may complain to the supervisory authority (in France the CNIL, www.cnil.fr) or go to court (GDPR art. 77 and 79).";
+    // web-overview: the dashboard and the administration pages
+    DashReach => "Qui peut-on joindre, par canal ?",
+        "Who can be reached, per channel?";
+    DashReachIntro => "Une campagne de prospection française envoyée maintenant à toute la base : la part des contacts qu'elle pourrait joindre, celle que les règles bloquent, et ceux qui n'ont pas l'identifiant du canal. Ouvrez un canal pour lire ce qui bloque les autres. La liste d'opposition à la suppression n'est pas comptée ici : elle s'applique au criblage de chaque liste.",
+        "A French marketing campaign sent now to the whole base: the share of contacts it could reach, the share the rules block, and those without the channel's identifier. Open a channel to read what blocks the others. The suppression list is not counted here: it applies when each list is screened.";
+    DashReachable => "joignables", "reachable";
+    DashReachableShort => "joignables", "reachable";
+    DashBlocked => "bloqués par une règle", "blocked by a rule";
+    DashNoIdentifier => "sans identifiant pour ce canal", "no identifier for this channel";
+    DashWhyBlocked => "Ce qui bloque", "What blocks";
+    DashNothingBlocks => "Aucune règle ne bloque ce canal.", "No rule blocks this channel.";
+    DashComputing => "Les chiffres sont en cours de calcul : rechargez la page dans un instant.",
+        "The figures are being computed: reload the page in a moment.";
+    DashComputedAt => "Chiffres calculés le", "Figures computed on";
+    DashRefreshing => "les données ont changé depuis : mise à jour en cours",
+        "the data changed since: being updated";
+    DashTrend => "Consentements par semaine (12 dernières semaines)",
+        "Consent per week (last 12 weeks)";
+    DashGrants => "consentements donnés", "grants";
+    DashWithdrawals => "retraits", "withdrawals";
+    DashObjections => "oppositions", "objections";
+    DashSeeRequests => "Voir les demandes", "See the requests";
+    DashAuditChain => "Journal d'audit", "Audit trail";
+    DashLastCheckpoint => "Dernier point d'ancrage", "Last checkpoint";
+    DashNoCheckpoint => "aucun pour l'instant", "none yet";
+    DashLastVerification => "Dernière vérification", "Last verification";
+    DashNeverVerified => "jamais vérifié", "never verified";
+    DashScreenings => "Derniers criblages", "Latest screenings";
+    DashNoScreenings => "Aucun criblage pour l'instant.", "No screening yet.";
+    DashRows => "Lignes", "Rows";
+    DashAllowedRows => "Autorisées", "Allowed";
+    DashProof => "Preuve", "Proof";
+    AuditIntact => "intact", "intact";
+    AuditBroken => "anomalies trouvées", "faults found";
+    AuditVerifyNow => "Vérifier le journal d'audit", "Verify the audit trail";
+    AuditVerifyIntro => "La vérification relit chaque maillon de la chaîne de l'organisation, puis compare sa tête au dernier point d'ancrage gardé hors de la base (une troncature ou un retour en arrière serait signalé). Elle est consignée au journal.",
+        "The verification reads every link of the organization's chain, then holds its head against the last checkpoint kept outside the database (a truncation or rollback would be reported). It is recorded in the trail.";
+    AuditVerifyButton => "Vérifier maintenant", "Verify now";
+    AuditVerifiedIntact => "Le journal d'audit est intact : chaque maillon est vérifié.",
+        "The audit trail is intact: every link verifies.";
+    AuditVerifiedBroken => "Le journal d'audit présente des anomalies :",
+        "The audit trail has faults:";
+    AuditNoCheckpointNote => "Aucun point d'ancrage : des entrées retirées à la fin du journal ne pourraient pas être détectées.",
+        "No checkpoint: entries removed at the end of the trail could not be detected.";
+    Admin => "Administration", "Administration";
+    Members => "Membres", "Members";
+    Tokens => "Jetons d'API", "API tokens";
+    Settings => "Réglages", "Settings";
+    Role => "Rôle", "Role";
+    SetUp => "Compte activé", "Account set up";
+    MemberSecondFactor => "Double authentification", "Second factor";
+    Invite => "Inviter", "Invite";
+    InviteTitle => "Inviter un membre", "Invite a member";
+    SetupLinkFor => "Lien d'activation du compte de", "Set-up link for";
+    MemberActions => "Actions", "Actions";
+    ChangeRole => "Changer le rôle", "Change the role";
+    RemoveMember => "Retirer", "Remove";
+    RemoveMemberWarning => "Cette personne perdra l'accès à l'organisation (son compte reste pour ses autres organisations).",
+        "This person will lose access to the organization (their account stays for their other organizations).";
+    LastAdminNote => "Le dernier administrateur de l'organisation ne peut être ni retiré ni rétrogradé : nommez d'abord un autre administrateur.",
+        "The organization's last administrator can be neither removed nor demoted: appoint another administrator first.";
+    MemberAdded => "Membre ajouté.", "Member added.";
+    RoleChanged => "Rôle changé.", "Role changed.";
+    MemberRemoved => "Membre retiré.", "Member removed.";
+    SetupLinkIntro => "Envoyez ce lien à la personne par un canal de confiance : il sert une fois, pendant 72 heures, à choisir son mot de passe et sa double authentification.",
+        "Send this link to the person by a channel you trust: it works once, for 72 hours, to choose their password and second factor.";
+    TokenName => "Nom du jeton", "Token name";
+    Scopes => "Droits", "Scopes";
+    ExpiresInDays => "Expire dans (jours, 1 à 730)", "Expires in (days, 1 to 730)";
+    CreateToken => "Créer le jeton", "Create the token";
+    TokenCreated => "Jeton créé. Copiez son secret maintenant : il ne sera plus jamais affiché.",
+        "Token created. Copy its secret now: it will never be shown again.";
+    TokenRevoked => "Jeton révoqué : il ne fonctionne plus.", "Token revoked: it no longer works.";
+    Revoke => "Révoquer", "Revoke";
+    RevokeWarning => "Les programmes qui utilisent ce jeton seront refusés dès maintenant.",
+        "Programs using this token will be refused from now on.";
+    NoTokens => "Aucun jeton.", "No token.";
+    CreatedBy => "Créé par", "Created by";
+    Expires => "Expire le", "Expires on";
+    LastUsed => "Dernier usage", "Last used";
+    Revoked => "Révoqué", "Revoked";
+    Live => "actif", "live";
+    Region => "Région des numéros nationaux", "Region of national numbers";
+    TimeZone => "Fuseau horaire", "Time zone";
+    OrgLanguage => "Langue de l'organisation", "Organization's language";
+    Save => "Enregistrer", "Save";
+    SettingsSaved => "Réglages enregistrés.", "Settings saved.";
+    OppositionLists => "Listes d'opposition", "Opposition lists";
+    ExtractDate => "Date de l'extrait", "Extract date";
+    Entries => "Numéros", "Numbers";
+    NoOppositionLists => "Aucune liste d'opposition importée (vigie import opposition).",
+        "No opposition list imported (vigie import opposition).";
+    BeyondRights => "Vous ne pouvez pas donner (ni retirer) un rôle qui accorde plus que le vôtre.",
+        "You cannot give (or take away) a role that grants more than yours.";
+    BadMemberEmail => "Cette adresse e-mail n'est pas valable.", "This e-mail address is not valid.";
+    BadRole => "Choisissez un des rôles proposés.", "Choose one of the roles offered.";
+    BadTokenName => "Donnez au jeton un nom de 1 à 100 caractères.", "Give the token a name of 1 to 100 characters.";
+    BadScopes => "Cochez au moins un droit, parmi ceux que vous détenez.", "Tick at least one scope, among those you hold.";
+    BadDays => "Une durée de 1 à 730 jours.", "A duration of 1 to 730 days.";
+    BadRegion => "Un code de pays ISO 3166 à deux lettres, par exemple FR ou BE.", "A two-letter ISO 3166 country code, such as FR or BE.";
+    BadTimeZone => "Un fuseau horaire IANA, par exemple Europe/Paris.", "An IANA time zone, such as Europe/Paris.";
+    BadLang => "Français (fr) ou anglais (en).", "French (fr) or English (en).";
+    FormHasErrors => "Le formulaire contient des erreurs : voyez à côté des champs.",
+        "The form has errors: see beside the fields.";
 }
 
 #[cfg(test)]

@@ -109,6 +109,45 @@ try {
     if (!(await confirm.isVisible())) failures.push('opening the confirmation shows no button');
     await page.screenshot({ path: path.join(shots, 'request-confirm-fr-390.png'), fullPage: true });
   }
+
+  // Administration: invite a member, then open the set-up link as they would (no session).
+  if (pages.some((p) => p.name === 'admin-members')) {
+    await goto('/admin?lang=fr');
+    await page.fill('#f-email', 'nouvelle@example.org');
+    await page.selectOption('#f-role', 'marketer');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.step:has(#f-email) button[type=submit]')]);
+    const link = await page.getAttribute('a.setup', 'href');
+    if (!link || !link.startsWith(base + '/setup/')) failures.push(`the set-up link is not on the server's address: ${link}`);
+    await check('setup-link', 'fr', 1280);
+    if (link) {
+      const stranger = await browser.newContext({ viewport: { width: 390, height: 900 } });
+      const other = await stranger.newPage();
+      const r = await other.goto(link);
+      if (r.status() !== 200) failures.push(`the set-up link answers HTTP ${r.status()}`);
+      if (!(await other.locator('input[type=password]').count())) failures.push('the set-up link shows no password field');
+      await other.screenshot({ path: path.join(shots, 'setup-page-fr-390.png'), fullPage: true });
+      await stranger.close();
+    }
+  }
+
+  // A token: created with a scope, its secret shown once, then revoked after confirming.
+  if (pages.some((p) => p.name === 'admin-tokens')) {
+    await goto('/admin/tokens?lang=fr');
+    await page.fill('#f-name', 'CRM');
+    await page.check('#f-scope-contacts-read');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.step:has(#f-name) button[type=submit]')]);
+    const secret = (await page.textContent('#token-secret')) || '';
+    if (!secret.startsWith('vigie_tok_')) failures.push(`no token secret shown: ${secret}`);
+    await check('token-secret', 'fr', 390);
+    await goto('/admin/tokens?lang=fr');
+    if ((await page.content()).includes(secret)) failures.push('the token secret is shown twice');
+    const revoke = page.locator('details.confirm button.danger').first();
+    if (await revoke.isVisible()) failures.push('revoking a token is one click away');
+    await page.locator('details.confirm summary').first().click();
+    await Promise.all([page.waitForLoadState('load'), revoke.click()]);
+    if (!(await page.textContent('main')).includes('Jeton révoqué')) failures.push('the revocation is not confirmed');
+    await check('token-revoked', 'fr', 1280);
+  }
 } finally {
   await browser.close();
 }

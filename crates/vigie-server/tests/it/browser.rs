@@ -58,11 +58,12 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .unwrap();
     let request = filed.request.id;
 
-    // A DPO with a password and a second factor; the code for signing in is the next step's
-    // (the enrolment used this one, and a code works once).
+    // An administrator (every page, the administration's included) with a password and a
+    // second factor; the code for signing in is the next step's (the enrolment used this one,
+    // and a code works once).
     let (user, _) = app
         .store
-        .add_member(org.id, "dpo@example.org", Role::Dpo)
+        .add_member(org.id, "admin@example.org", Role::Admin)
         .await
         .unwrap();
     let link = app.store.create_setup_secret(user.id).await.unwrap();
@@ -94,6 +95,10 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "requests", "path": "/requests"},
         {"name": "request", "path": format!("/requests/{request}")},
         {"name": "audit", "path": "/audit"},
+        {"name": "admin-members", "path": "/admin"},
+        {"name": "admin-tokens", "path": "/admin/tokens"},
+        {"name": "admin-settings", "path": "/admin/settings"},
+        {"name": "admin-audit", "path": "/admin/audit"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},
     ]);
     let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -108,7 +113,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .env("VIGIE_BASE", &app.base)
         .env("VIGIE_SCREENSHOTS", &screenshots)
         .env("VIGIE_PAGES", pages.to_string())
-        .env("VIGIE_EMAIL", "dpo@example.org")
+        .env("VIGIE_EMAIL", "admin@example.org")
         .env("VIGIE_PASSWORD", PASSWORD)
         .env("VIGIE_TOTP_CODE", login_code);
     let out = tokio::task::spawn_blocking(move || command.output().expect("node runs"))
@@ -120,6 +125,17 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         out.status.success(),
         "the browser checks failed:\n{stderr}\n{stdout}"
     );
+    for shot in [
+        "setup-link-fr-1280.png",
+        "token-secret-fr-390.png",
+        "dashboard-en-390.png",
+    ] {
+        assert!(
+            screenshots.join(shot).exists(),
+            "{shot} in {}",
+            screenshots.display()
+        );
+    }
     assert!(
         screenshots.join("contact-fr-390.png").exists(),
         "screenshots in {}",

@@ -9,5 +9,6 @@ mod browser;
 mod calls;
 mod dsar;
 mod metrics;
+mod overview;
 mod screenings;
 mod web;

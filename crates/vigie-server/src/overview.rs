@@ -1,0 +1,216 @@
+//! The dashboard's figures: what share of the base each channel reaches and the codes that
+//! block the rest, and the ledger's grants, withdrawals and objections per week. They are
+//! computed in the background from the screening snapshot (the same file screening uses: one
+//! pass over it per channel, in memory) and stored with the organization's data version they
+//! were computed at (`vigie_store::DashboardFigures`). A page view reads that one row; when the
+//! store's data version has moved on (every write to contacts, the ledger, suppression,
+//! opposition lists or the call log moves it), the view starts one refresh for the
+//! organization and says the figures are being brought up to date.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use vigie_core::{Action, Channel, Lang};
+use vigie_screen::{CampaignSpec, Identifier, ScreenError, Screener, Snapshot};
+use vigie_store::{DashboardFigures, OrgId, StoreError};
+
+use crate::AppState;
+
+/// Weeks of the consent trend.
+pub(crate) const TREND_WEEKS: usize = 12;
+
+/// What one channel would reach if a marketing campaign went to the whole base now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ChannelReach {
+    pub channel: Channel,
+    /// Contacts with the channel's identifier (the others cannot be reached on it).
+    pub with_identifier: u64,
+    pub allowed: u64,
+    /// The codes that refuse, most frequent first, with the engine's sentence for each.
+    pub blocked: Vec<Blocked>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Blocked {
+    /// The code as the API spells it.
+    pub code: String,
+    pub count: u64,
+    pub fr: String,
+    pub en: String,
+}
+
+impl Blocked {
+    pub(crate) fn words(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Ledger events of one week, by action.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Week {
+    pub start: jiff::civil::Date,
+    pub grants: u64,
+    pub withdrawals: u64,
+    pub objections: u64,
+}
+
+/// The figures, as stored (JSON).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Figures {
+    pub contacts: u64,
+    pub channels: Vec<ChannelReach>,
+    pub weeks: Vec<Week>,
+}
+
+/// The figures as read for a page: absent until first computed, and whether they are behind
+/// the store.
+pub(crate) struct Shown {
+    pub figures: Option<(Figures, Timestamp)>,
+    pub refreshing: bool,
+}
+
+/// Organizations whose figures are being computed (one refresh at a time each).
+#[derive(Default)]
+pub(crate) struct Refreshes(Mutex<HashSet<OrgId>>);
+
+/// The organization's stored figures; starts a refresh when they are missing or behind.
+pub(crate) async fn figures(state: &AppState, org: OrgId) -> Result<Shown, StoreError> {
+    let store = state.store();
+    let stored = store.dashboard_figures(org).await?;
+    let version = store.data_version(org).await?;
+    let behind = stored.as_ref().is_none_or(|f| f.data_version != version);
+    if behind {
+        start_refresh(state, org);
+    }
+    let figures = stored.and_then(|f| match serde_json::from_str(&f.figures) {
+        Ok(figures) => Some((figures, f.computed_at)),
+        Err(e) => {
+            // Written by an older server: computed again.
+            tracing::warn!(error = %e, "stored dashboard figures unreadable");
+            None
+        }
+    });
+    Ok(Shown {
+        refreshing: behind || figures.is_none(),
+        figures,
+    })
+}
+
+fn start_refresh(state: &AppState, org: OrgId) {
+    if !state.refreshes().0.lock().expect("refreshes").insert(org) {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = refresh(&state, org).await {
+            tracing::error!(error = %e, org, "computing the dashboard figures");
+        }
+        state.refreshes().0.lock().expect("refreshes").remove(&org);
+    });
+}
+
+/// Computes the organization's figures from a fresh snapshot and stores them.
+pub(crate) async fn refresh(state: &AppState, org: OrgId) -> Result<(), ScreenError> {
+    let store = state.store();
+    let crypto = store.org_crypto(org).await?;
+    let cache = state.snapshot_cache();
+    tokio::fs::create_dir_all(cache.dir())
+        .await
+        .map_err(|e| StoreError::Other(format!("{}: {e}", cache.dir().display())))?;
+    let (by_email, _) = cache.load(store, &crypto, Identifier::Email).await?;
+    let (by_phone, _) = cache.load(store, &crypto, Identifier::Phone).await?;
+    let data_version = by_email.info().data_version;
+    let contacts = store.count_contacts(org).await?;
+    let region = store.org_settings(org).await?.region;
+    let now = Timestamp::now();
+    let figures = tokio::task::spawn_blocking(move || {
+        compute(&crypto, &by_email, &by_phone, contacts, region, now)
+    })
+    .await
+    .map_err(|e| StoreError::Other(e.to_string()))??;
+    let json = serde_json::to_string(&figures).map_err(|e| StoreError::Other(e.to_string()))?;
+    store
+        .save_dashboard_figures(
+            org,
+            &DashboardFigures {
+                data_version,
+                computed_at: now,
+                figures: json,
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+fn compute(
+    crypto: &vigie_store::OrgCrypto,
+    by_email: &Snapshot,
+    by_phone: &Snapshot,
+    contacts: u64,
+    region: vigie_core::Region,
+    now: Timestamp,
+) -> Result<Figures, ScreenError> {
+    let mut channels = Vec::new();
+    for channel in Channel::ALL {
+        // A French marketing campaign to the whole base, now (the contact page's default).
+        let campaign = serde_json::json!({
+            "jurisdiction": "FR",
+            "purpose": "marketing",
+            "channel": channel,
+            "at": now.to_string(),
+        });
+        let spec = match CampaignSpec::parse(&campaign.to_string()) {
+            Ok(spec) => spec,
+            // A channel no list can be screened on (no identifier) has no census.
+            Err(_) => continue,
+        };
+        let snapshot = match spec.identifier {
+            Identifier::Email => by_email,
+            Identifier::Phone => by_phone,
+        };
+        let screener = Screener::new(snapshot, crypto, &spec, region)?;
+        let counts = screener.census();
+        let mut blocked: Vec<Blocked> = counts
+            .iter()
+            .filter(|(code, n)| *n > 0 && code.decision() == vigie_core::Decision::Deny)
+            .map(|(code, count)| Blocked {
+                code: code.as_str().to_owned(),
+                count,
+                fr: screener.explain(code, Lang::Fr),
+                en: screener.explain(code, Lang::En),
+            })
+            .collect();
+        blocked.sort_by_key(|b| std::cmp::Reverse(b.count));
+        channels.push(ChannelReach {
+            channel: *channel,
+            with_identifier: snapshot.contacts_with_identifier(),
+            allowed: counts.allowed(),
+            blocked,
+        });
+    }
+    let from = now - SignedDuration::from_hours(24 * 7 * TREND_WEEKS as i64);
+    let per_week = by_email.events_per_week(from, TREND_WEEKS);
+    let action = |a: Action| Action::ALL.iter().position(|x| *x == a).expect("an action");
+    let weeks = per_week
+        .iter()
+        .enumerate()
+        .map(|(i, counts)| Week {
+            start: (from + SignedDuration::from_hours(24 * 7 * i as i64))
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date(),
+            grants: counts[action(Action::Grant)],
+            withdrawals: counts[action(Action::Withdraw)],
+            objections: counts[action(Action::Object)],
+        })
+        .collect();
+    Ok(Figures {
+        contacts,
+        channels,
+        weeks,
+    })
+}

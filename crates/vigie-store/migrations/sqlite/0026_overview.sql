@@ -1,0 +1,22 @@
+-- The dashboard's figures, computed in the background from the screening snapshot (reach per
+-- channel by code, consent events per week) and stored with the organization's data version
+-- they were computed at: a page view reads one row, never the contacts, and knows whether the
+-- figures are behind the store.
+CREATE TABLE dashboard_figures (
+    org_id        INTEGER PRIMARY KEY REFERENCES organizations(id),
+    data_version  INTEGER NOT NULL,
+    computed_at   INTEGER NOT NULL,
+    figures       TEXT    NOT NULL   -- JSON, written and read by vigie-server
+);
+
+-- Every verification of an organization's audit chain and its result, so the dashboard can say
+-- when the chain was last checked and what was found without verifying it on each view.
+CREATE TABLE audit_verifications (
+    org_id         INTEGER NOT NULL REFERENCES organizations(id),
+    at             INTEGER NOT NULL,
+    actor          TEXT    NOT NULL,
+    intact         INTEGER NOT NULL,
+    faults         INTEGER NOT NULL,
+    checkpoint_at  INTEGER
+);
+CREATE INDEX audit_verifications_latest ON audit_verifications (org_id, at);
