@@ -106,6 +106,8 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/requests/{id}", RequestsRead),
     ("GET", "/requests/{id}/archive", RequestsManage),
     ("POST", "/requests/{id}/{step}", RequestsManage),
+    ("GET", "/agent", ContactReach),
+    ("POST", "/agent/calls", CallsLog),
     ("GET", "/static/vigie.css", Public),
     // signing in: public, each handler checks the session state it needs
     ("GET", "/login", Public),

@@ -6,6 +6,7 @@
 //! (which may carry identifiers).
 
 mod admin;
+mod agent_ui;
 mod api;
 pub mod auth;
 pub mod calls;
@@ -410,6 +411,7 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(privacy::routes())
         .merge(requests_ui::routes())
+        .merge(agent_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -98,6 +98,12 @@ async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, U
 }
 
 async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
+    // The agent's landing page is the call check: the overview is not theirs to read.
+    if !ui.caller.may(vigie_core::Permission::ContactsRead)
+        && ui.caller.may(vigie_core::Permission::CallsLog)
+    {
+        return Ok(axum::response::Redirect::to(&ui.link("/agent").to_string()).into_response());
+    }
     let store = state.store();
     let count = store.count_contacts(ui.org.id).await?;
     // Only the organizations the caller belongs to: one never learns of another.

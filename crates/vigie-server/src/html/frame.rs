@@ -20,11 +20,13 @@ pub(crate) enum Section {
     Contacts,
     Requests,
     Audit,
+    Agent,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 5] = [
         Section::Dashboard,
+        Section::Agent,
         Section::Contacts,
         Section::Requests,
         Section::Audit,
@@ -36,6 +38,7 @@ impl Section {
             Section::Contacts => "/contacts",
             Section::Requests => "/requests",
             Section::Audit => "/audit",
+            Section::Agent => "/agent",
         }
     }
 
@@ -45,6 +48,7 @@ impl Section {
             Section::Contacts => W::Contacts,
             Section::Requests => W::Requests,
             Section::Audit => W::Audit,
+            Section::Agent => W::Agent,
         }
     }
 
@@ -54,6 +58,8 @@ impl Section {
             Section::Contacts => Permission::ContactsRead,
             Section::Requests => Permission::RequestsRead,
             Section::Audit => Permission::AuditRead,
+            // Those who log calls: checking alone is also open to the roles that read decisions.
+            Section::Agent => Permission::CallsLog,
         }
     }
 }

@@ -476,6 +476,55 @@ catalogue! {
         "Reason for the refusal";
     PcComplain => "Vous pouvez saisir la CNIL (www.cnil.fr) ou la justice (RGPD art. 77 et 79).",
         "You may complain to the supervisory authority (in France the CNIL, www.cnil.fr) or go to court (GDPR art. 77 and 79).";
+    // web-work: the call-centre agent, imports and screenings pages
+    Agent => "Appels",
+        "Calls";
+    AgentTitle => "Puis-je appeler ?",
+        "May I call?";
+    AgentNumber => "Numéro de téléphone",
+        "Phone number";
+    AgentCheck => "Vérifier",
+        "Check";
+    AgentHint => "Tapez le numéro comme il vient : 06 12 34 56 78, 06.12.34.56.78 ou +33 6 12 34 56 78.",
+        "Type the number as it comes: 06 12 34 56 78, 06.12.34.56.78 or +33 6 12 34 56 78.";
+    AgentMayCall => "Vous pouvez appeler maintenant",
+        "You may call now";
+    AgentDoNotCall => "N'appelez pas",
+        "Do not call";
+    AgentNoName => "(nom inconnu)",
+        "(name unknown)";
+    AgentHowEnded => "Comment l'appel s'est-il terminé ?",
+        "How did the call end?";
+    AgentLogged => "Appel enregistré",
+        "Call logged";
+    AgentBadNumber => "Ce numéro de téléphone n'est pas valable : vérifiez les chiffres.",
+        "This phone number is not valid: check the digits.";
+    AgentUnknownNumber => "Aucun contact de l'organisation n'a ce numéro : sans consentement connu, on n'appelle pas.",
+        "No contact of the organization has this number: without a known consent, do not call.";
+    AgentAmbiguousNumber => "Plusieurs contacts ont ce numéro : demandez au responsable de la campagne de vérifier la fiche.",
+        "Several contacts have this number: ask the campaign's manager to check the record.";
+    AgentStaleList => "La liste d'opposition Bloctel date de plus de 30 jours ou manque : aucun appel avant sa mise à jour.",
+        "The Bloctel opposition list is older than 30 days or missing: no call until it is updated.";
+    AgentBadMoment => "Le moment demandé n'est pas une date et heure valable (par exemple 2026-03-10T11:00:00+01:00).",
+        "The moment asked about is not a valid date and time (for example 2026-03-10T11:00:00+01:00).";
+    AgentBadOutcome => "Choisissez comment l'appel s'est terminé.",
+        "Choose how the call ended.";
+    OutcomeAnswered => "A répondu",
+        "Answered";
+    OutcomeNoAnswer => "Pas de réponse",
+        "No answer";
+    OutcomeBusy => "Occupé",
+        "Busy";
+    OutcomeVoicemail => "Messagerie",
+        "Voicemail";
+    OutcomeRefused => "Refuse les appels",
+        "Refused calls";
+    OutcomeWrongNumber => "Faux numéro",
+        "Wrong number";
+    OutcomeCallbackRequested => "Rappel demandé",
+        "Callback requested";
+    OutcomeConsentGiven => "A donné son consentement",
+        "Gave consent";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod agent;
 mod api;
 mod browser;
 mod calls;
