@@ -22,6 +22,7 @@ mod privacy;
 mod requests;
 mod requests_ui;
 mod screenings;
+mod screenings_ui;
 mod settings;
 mod ui;
 
@@ -412,6 +413,7 @@ pub fn router(state: AppState) -> Router {
         .merge(privacy::routes())
         .merge(requests_ui::routes())
         .merge(agent_ui::routes())
+        .merge(screenings_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -525,6 +525,85 @@ catalogue! {
         "Callback requested";
     OutcomeConsentGiven => "A donné son consentement",
         "Gave consent";
+    // web-work: screenings
+    Screenings => "Ciblages",
+        "Screenings";
+    Screening => "Ciblage",
+        "Screening";
+    ScreeningsIntro => "Avant une campagne, vérifiez votre liste : pour chaque ligne, Vigie dit si vous pouvez contacter la personne sur ce canal, pour cette finalité, à ce moment, et pourquoi. Chaque passage est conservé comme preuve.",
+        "Before a campaign, check your list: for each row, Vigie says whether you may contact the person on this channel, for this purpose, at this moment, and why. Each run is kept as proof.";
+    NewScreening => "Nouvelle campagne",
+        "New campaign";
+    CampaignName => "Nom de la campagne",
+        "Campaign name";
+    CampaignDate => "Date d'envoi ou d'appel",
+        "Date of sending or calling";
+    CampaignTime => "Heure",
+        "Time";
+    CampaignSender => "Expéditeur (annonceur)",
+        "Sender (advertiser)";
+    CampaignCommercial => "Campagne commerciale (prospection)",
+        "Commercial campaign (prospecting)";
+    CampaignList => "Liste à vérifier (fichier CSV)",
+        "List to check (CSV file)";
+    CampaignListHint => "Un fichier CSV séparé par des virgules, avec une ligne d'en-tête : une colonne « email » pour l'e-mail, « phone » pour le SMS, WhatsApp, le téléphone ou le fax. Les colonnes de référence (« contact_ref », « id »…) sont reprises dans le résultat.",
+        "A comma-separated CSV file with a header line: an “email” column for e-mail, “phone” for SMS, WhatsApp, phone or fax. Reference columns (“contact_ref”, “id”…) are carried into the result.";
+    CampaignNoList => "Choisissez le fichier de la liste à vérifier.",
+        "Choose the file of the list to check.";
+    CampaignEmptyList => "Le fichier est vide : il faut une ligne d'en-tête et au moins une ligne.",
+        "The file is empty: a header line and at least one row are needed.";
+    ScreenIt => "Vérifier la liste",
+        "Check the list";
+    PastScreenings => "Ciblages passés",
+        "Past screenings";
+    NoScreenings => "Aucun ciblage pour l'instant.",
+        "No screening yet.";
+    BackToScreenings => "← Tous les ciblages",
+        "← All screenings";
+    ScreeningFailed => "Le ciblage a échoué",
+        "The screening failed";
+    JobQueued => "En attente : un autre traitement se termine.",
+        "Waiting: another job is finishing.";
+    JobRunning => "En cours…",
+        "Running…";
+    JobDone => "Terminé.",
+        "Done.";
+    JobFailed => "Échec.",
+        "Failed.";
+    RowsDone => "lignes traitées",
+        "rows done";
+    Progress => "Avancement",
+        "Progress";
+    Summary => "Résultat par motif",
+        "Result by reason";
+    Rows => "Lignes",
+        "Rows";
+    Allowed => "Autorisées",
+        "Allowed";
+    Denied => "Refusées",
+        "Denied";
+    DownloadDecisions => "Télécharger les décisions avec les identifiants (CSV)",
+        "Download the decisions with the identifiers (CSV)";
+    DownloadDecisionsHint => "Chaque ligne reprend l'e-mail, le téléphone et les références de votre liste, à côté de la décision, de son code et de son motif.",
+        "Each row carries the e-mail, phone and references of your list next to the decision, its code and its reason.";
+    Proof => "Preuve",
+        "Proof";
+    ProofRecord => "Registre de preuve",
+        "Proof record";
+    Started => "Début",
+        "Started";
+    Finished => "Fin",
+        "Finished";
+    DataVersion => "Version de la base",
+        "Data version";
+    InputFile => "Fichier reçu",
+        "File received";
+    InputSha256 => "Empreinte SHA-256 de la liste",
+        "SHA-256 of the list";
+    OutputSha256 => "Empreinte SHA-256 des décisions",
+        "SHA-256 of the decisions";
+    CampaignFile => "Campagne telle que décrite",
+        "Campaign as described";
 }
 
 #[cfg(test)]

@@ -10,4 +10,5 @@ mod browser;
 mod calls;
 mod dsar;
 mod screenings;
+mod screenings_web;
 mod web;
