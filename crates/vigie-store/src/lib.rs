@@ -15,6 +15,7 @@ mod backend;
 mod calls;
 mod dsar;
 mod error;
+mod import_runs;
 mod keys;
 mod migrations;
 pub mod model;
@@ -54,6 +55,7 @@ pub use dsar::{
     Tombstone,
 };
 pub use error::{Result, StoreError};
+pub use import_runs::{ImportRun, NewImportRun};
 pub use keys::RewrapReport;
 pub use model::*;
 pub use opposition::{ListReplaced, OppositionList};

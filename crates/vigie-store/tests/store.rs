@@ -18,6 +18,8 @@ mod audit;
 mod calls;
 #[path = "store/dsar.rs"]
 mod dsar;
+#[path = "store/import_runs.rs"]
+mod import_runs;
 #[path = "store/keys.rs"]
 mod keys;
 #[path = "store/round_trip.rs"]
