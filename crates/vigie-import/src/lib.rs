@@ -1,5 +1,8 @@
 //! CSV imports into Vigie.
 //!
+//! Files are comma- or semicolon-separated (the header line says which: French Excel writes
+//! `;`), UTF-8; [`ensure_utf8`] rewrites a Windows-1252 export first.
+//!
 //! An import is all or nothing: the file is read, every row parsed into typed records (e-mails
 //! trimmed and lower-cased, phones to E.164), sealed, and streamed to the store inside one
 //! transaction. One bad row and nothing of the file is stored; the error names the file, the line,
@@ -10,6 +13,7 @@
 //! when identical), ledger events are de-duplicated by content.
 
 mod rows;
+mod text;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -28,6 +32,7 @@ use vigie_store::{ImportCounts, ImportMsg, OrgCrypto, Organization, Store, Store
 
 pub use rows::FieldError;
 use rows::{Columns, ListColumn};
+pub use text::{EncodingError, TextEncoding, ensure_utf8, sniff_delimiter};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -381,12 +386,24 @@ pub fn default_rejects_path(file: &Path) -> PathBuf {
     file.with_file_name(name)
 }
 
-fn open_csv(path: &Path) -> Result<(csv::Reader<BufReader<File>>, ByteRecord), ImportError> {
-    let f = File::open(path).map_err(|e| ImportError::Io(e, path.to_owned()))?;
+/// What records are read from: the file, with CRLF given as LF when its lines end so.
+type Source = BufReader<Box<dyn std::io::Read + Send>>;
+
+fn open_csv(path: &Path) -> Result<(csv::Reader<Source>, ByteRecord), ImportError> {
+    let io = |e| ImportError::Io(e, path.to_owned());
+    let f = File::open(path).map_err(io)?;
+    // French spreadsheets write `;`: the header line says which.
+    let delimiter = text::file_delimiter(path).map_err(io)?;
+    let source: Box<dyn std::io::Read + Send> = if text::file_is_crlf(path).map_err(io)? {
+        Box::new(text::CrlfToLf::new(f))
+    } else {
+        Box::new(f)
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(true)
         .flexible(false)
-        .from_reader(BufReader::with_capacity(1 << 20, f));
+        .from_reader(BufReader::with_capacity(1 << 20, source));
     let header = reader
         .byte_headers()
         .map_err(|e| csv_error(e, path))?
@@ -427,7 +444,7 @@ fn csv_error(e: csv::Error, path: &Path) -> ImportError {
 /// the field opened and its column; the whole file is refused, even with `--skip-invalid`,
 /// since no row after it can be trusted.
 fn read_record(
-    reader: &mut csv::Reader<BufReader<File>>,
+    reader: &mut csv::Reader<Source>,
     header: &ByteRecord,
     record: &mut ByteRecord,
     path: &Path,
