@@ -28,7 +28,9 @@ use rayon::prelude::*;
 use tokio::sync::mpsc;
 use vigie_core::Region;
 use vigie_core::spreadsheet::formula_safe;
-use vigie_store::{ImportCounts, ImportMsg, OrgCrypto, Organization, Store, StoreError};
+use vigie_store::{
+    ImportCounts, ImportMsg, NewImportRun, OrgCrypto, Organization, Store, StoreError,
+};
 
 pub use rows::FieldError;
 use rows::{Columns, ListColumn};
@@ -337,6 +339,60 @@ pub async fn import_file(
         report.rejects_file = Some(out);
     }
     Ok(report)
+}
+
+/// The record of an import as it ended (`vigie_store::Store::record_import_run`), the same for
+/// the CLI and the web pages: done with its counts, refused (bad rows: nothing imported) with
+/// the first reasons, or failed.
+pub fn run_record(
+    kind: ImportKind,
+    file_name: Option<String>,
+    actor: String,
+    started_at: jiff::Timestamp,
+    result: &Result<ImportReport, ImportError>,
+) -> NewImportRun {
+    let mut run = NewImportRun {
+        kind: kind.name().to_owned(),
+        file_name,
+        actor,
+        started_at,
+        finished_at: jiff::Timestamp::now(),
+        outcome: "done".to_owned(),
+        rows: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+        rejected: 0,
+        message: None,
+    };
+    match result {
+        Ok(r) => {
+            run.rows = r.rows;
+            run.inserted = r.counts.inserted;
+            run.updated = r.counts.updated;
+            run.unchanged = r.counts.unchanged;
+            run.removed = r.counts.removed;
+            run.rejected = r.rejected;
+        }
+        Err(ImportError::Invalid { count, errors, .. }) => {
+            run.outcome = "refused".to_owned();
+            run.rejected = *count;
+            run.message = Some(
+                errors
+                    .iter()
+                    .take(3)
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+        }
+        Err(e) => {
+            run.outcome = "failed".to_owned();
+            run.message = Some(e.to_string());
+        }
+    }
+    run
 }
 
 fn unknown_contact(line: u64, contact_ref: &str, org: &Organization) -> RowError {
