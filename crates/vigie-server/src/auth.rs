@@ -112,6 +112,11 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/screenings", ScreeningRun),
     ("GET", "/screenings/{id}", ScreeningRead),
     ("GET", "/screenings/{id}/decisions", ScreeningRead),
+    // imports: each kind also needs its own permission, checked by the upload
+    ("GET", "/imports", ContactsWrite),
+    ("POST", "/imports", ContactsWrite),
+    ("GET", "/imports/{id}", ContactsWrite),
+    ("GET", "/imports/{id}/rejects", ContactsWrite),
     ("GET", "/static/vigie.css", Public),
     // signing in: public, each handler checks the session state it needs
     ("GET", "/login", Public),
@@ -872,6 +877,7 @@ mod tests {
             ("screenings/mod.rs", include_str!("screenings/mod.rs")),
             ("agent_ui.rs", include_str!("agent_ui.rs")),
             ("screenings_ui.rs", include_str!("screenings_ui.rs")),
+            ("imports_ui.rs", include_str!("imports_ui.rs")),
             ("admin.rs", include_str!("admin.rs")),
         ];
         let mut seen = 0;

@@ -157,6 +157,14 @@ impl Store {
         }
     }
 
+    /// Bulk loads leave this process's readers reading (SQLite: they stay in the WAL): called
+    /// by a server, which imports files from its pages while it answers others.
+    pub fn serve_readers_during_bulk_loads(&self) {
+        if let Backends::Sqlite(b) = &self.backend {
+            b.serve_readers_during_bulk_loads();
+        }
+    }
+
     /// The SQLite store, when that is the backend (bulk screening reads it directly).
     pub fn as_sqlite(&self) -> Option<&SqliteStore> {
         match &self.backend {

@@ -22,13 +22,15 @@ pub(crate) enum Section {
     Audit,
     Agent,
     Screenings,
+    Imports,
 }
 
 impl Section {
-    const ALL: [Section; 6] = [
+    const ALL: [Section; 7] = [
         Section::Dashboard,
         Section::Agent,
         Section::Contacts,
+        Section::Imports,
         Section::Screenings,
         Section::Requests,
         Section::Audit,
@@ -42,6 +44,7 @@ impl Section {
             Section::Audit => "/audit",
             Section::Agent => "/agent",
             Section::Screenings => "/screenings",
+            Section::Imports => "/imports",
         }
     }
 
@@ -53,6 +56,7 @@ impl Section {
             Section::Audit => W::Audit,
             Section::Agent => W::Agent,
             Section::Screenings => W::Screenings,
+            Section::Imports => W::Imports,
         }
     }
 
@@ -65,6 +69,7 @@ impl Section {
             // Those who log calls: checking alone is also open to the roles that read decisions.
             Section::Agent => Permission::CallsLog,
             Section::Screenings => Permission::ScreeningRead,
+            Section::Imports => Permission::ContactsWrite,
         }
     }
 }

@@ -604,6 +604,91 @@ catalogue! {
         "SHA-256 of the decisions";
     CampaignFile => "Campagne telle que décrite",
         "Campaign as described";
+    // web-work: imports
+    Imports => "Imports",
+        "Imports";
+    ImportsIntro => "Chargez un fichier exporté de votre CRM ou d'un tableur : contacts, consentements, liste de suppression, liste d'opposition ou journal d'appels. Un fichier avec une ligne invalide n'est pas importé du tout, sauf si vous demandez d'importer les lignes valables.",
+        "Load a file exported from your CRM or a spreadsheet: contacts, consents, suppression list, opposition list or call log. A file with an invalid row is not imported at all, unless you ask to import the valid rows.";
+    NewImport => "Nouvel import",
+        "New import";
+    ImportKind => "Type de fichier",
+        "Kind of file";
+    ImportKindContacts => "Contacts",
+        "Contacts";
+    ImportKindConsents => "Consentements et oppositions",
+        "Consents and objections";
+    ImportKindSuppression => "Liste de suppression (empreintes SHA-256)",
+        "Suppression list (SHA-256 digests)";
+    ImportKindOpposition => "Liste d'opposition (Bloctel…)",
+        "Opposition list (Bloctel…)";
+    ImportKindCalls => "Journal d'appels",
+        "Call log";
+    ImportFile => "Fichier",
+        "File";
+    ImportSkipInvalid => "Importer les lignes valables et mettre les autres de côté (fichier des rejets)",
+        "Import the valid rows and set the others aside (rejects file)";
+    ImportOppositionOptions => "Liste d'opposition : nom et date de l'extrait",
+        "Opposition list: name and date of the extract";
+    ImportListName => "Nom de la liste",
+        "Name of the list";
+    ImportExtractDate => "Date de l'extrait",
+        "Date of the extract";
+    ImportFormats => "Acceptés : CSV séparé par des virgules ou par des points-virgules (export « CSV (séparateur : point-virgule) » d'Excel), en UTF-8 (avec ou sans BOM) ou en Windows-1252, avec la ligne d'en-tête attendue par le type de fichier.",
+        "Accepted: CSV separated by commas or semicolons (Excel's “CSV (semicolon delimited)” export), in UTF-8 (with or without a BOM) or Windows-1252, with the header line the kind of file expects.";
+    ImportRefused => "Refusés : les fichiers Excel (.xlsx), le « Texte Unicode » (UTF-16) et tout fichier qui n'est pas du texte ; enregistrez-les en « CSV UTF-8 ».",
+        "Refused: Excel workbooks (.xlsx), “Unicode text” (UTF-16) and any file that is not text; save them as “CSV UTF-8”.";
+    ImportIt => "Importer",
+        "Import";
+    ImportNoFile => "Choisissez le fichier à importer.",
+        "Choose the file to import.";
+    ImportNoKind => "Choisissez le type de fichier avant le fichier.",
+        "Choose the kind of file before the file.";
+    ImportEmptyFile => "Le fichier est vide.",
+        "The file is empty.";
+    ImportBadDate => "La date de l'extrait n'est pas une date valable.",
+        "The date of the extract is not a valid date.";
+    PastImports => "Imports passés",
+        "Past imports";
+    NoImports => "Aucun import pour l'instant.",
+        "No import yet.";
+    ImportResult => "Résultat",
+        "Result";
+    ImportOutcomeDone => "Importé",
+        "Imported";
+    ImportOutcomeRefused => "Refusé : rien n'a été importé",
+        "Refused: nothing was imported";
+    ImportOutcomeFailed => "Échec",
+        "Failed";
+    ImportInserted => "Ajoutés",
+        "Inserted";
+    ImportUpdated => "Mis à jour",
+        "Updated";
+    ImportUnchanged => "Inchangés",
+        "Unchanged";
+    ImportRemoved => "Retirés de la liste",
+        "Removed from the list";
+    ImportRejected => "Rejetés",
+        "Rejected";
+    ImportRejectedRows => "Lignes rejetées",
+        "Rejected rows";
+    ImportDownloadRejects => "Télécharger les lignes rejetées et leurs motifs (CSV)",
+        "Download the rejected rows and their reasons (CSV)";
+    ImportRowsInFile => "lignes dans le fichier",
+        "rows in the file";
+    ImportWasWindows1252 => "Fichier lu en Windows-1252 (export Excel) et converti en UTF-8.",
+        "File read as Windows-1252 (an Excel export) and converted to UTF-8.";
+    ImportRefusedHint => "Corrigez ces lignes dans votre fichier et importez-le de nouveau, ou cochez « Importer les lignes valables ».",
+        "Fix these rows in your file and import it again, or tick “Import the valid rows”.";
+    ImportNotText => "Ce fichier n'est pas lisible",
+        "This file cannot be read";
+    ImportGone => "Cet import n'existe pas ou n'est plus conservé (24 h) ; les imports passés sont listés sur la page des imports.",
+        "This import does not exist or is no longer kept (24 h); past imports are listed on the imports page.";
+    BackToImports => "← Tous les imports",
+        "← All imports";
+    Line => "Ligne",
+        "Line";
+    Field => "Champ",
+        "Field";
 }
 
 #[cfg(test)]

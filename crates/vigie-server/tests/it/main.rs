@@ -9,6 +9,7 @@ mod api;
 mod browser;
 mod calls;
 mod dsar;
+mod imports_web;
 mod screenings;
 mod screenings_web;
 mod web;
