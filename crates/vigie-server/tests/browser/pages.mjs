@@ -109,6 +109,13 @@ try {
     if (!(await confirm.isVisible())) failures.push('opening the confirmation shows no button');
     await page.screenshot({ path: path.join(shots, 'request-confirm-fr-390.png'), fullPage: true });
   }
+
+  // Journeys of other pages (modules beside this one, named in VIGIE_FLOWS), signed in, with the
+  // same checks.
+  for (const flow of JSON.parse(process.env.VIGIE_FLOWS || '[]')) {
+    const { run } = await import(new URL(flow, import.meta.url).href);
+    await run({ page, goto, check, failures, shots });
+  }
 } finally {
   await browser.close();
 }
