@@ -240,11 +240,14 @@ struct Job {
     state: Mutex<JobState>,
 }
 
+/// The reason of each code (`CONSENT` …) for a campaign, in words.
+pub(crate) type Reasons = Arc<HashMap<String, String>>;
+
 /// The joined decisions file of a job started from the page, and the reason of each code for
 /// its campaign in the language of the person who started it.
 struct Joined {
     path: PathBuf,
-    reasons: Arc<HashMap<String, String>>,
+    reasons: Reasons,
 }
 
 struct JobState {
@@ -665,7 +668,7 @@ pub(crate) fn job_status(
     state: &AppState,
     org: OrgId,
     id: &str,
-) -> ApiResult<(ScreeningJobOut, Option<Arc<HashMap<String, String>>>)> {
+) -> ApiResult<(ScreeningJobOut, Option<Reasons>)> {
     let job = state.inner.screenings.job(org, id)?;
     Ok((job.out(), job.joined.as_ref().map(|j| j.reasons.clone())))
 }

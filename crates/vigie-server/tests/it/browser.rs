@@ -161,18 +161,28 @@ async fn the_work_pages_journeys_in_a_browser() {
         return;
     };
     let app = TestApp::sqlite().await;
-    app.create(json!({"contact_ref": "C001", "email": "marie.martin@orange.fr", "phone": "0612345678",
+    app.create(
+        json!({"contact_ref": "C001", "email": "marie.martin@orange.fr", "phone": "0612345678",
         "first_name": "Marie", "last_name": "Martin", "audience": "consumer",
-        "collected_at": "2026-01-05T10:00:00Z", "informed": true, "objection_offered": true}))
-        .await;
+        "collected_at": "2026-01-05T10:00:00Z", "informed": true, "objection_offered": true}),
+    )
+    .await;
     let e = app
-        .event("C001", json!({"channel": "email", "purpose": "marketing", "action": "grant",
-            "at": "2026-01-10T08:00:00Z", "method": "double_opt_in", "source": "form"}))
+        .event(
+            "C001",
+            json!({"channel": "email", "purpose": "marketing", "action": "grant",
+            "at": "2026-01-10T08:00:00Z", "method": "double_opt_in", "source": "form"}),
+        )
         .await;
     assert_eq!(e.status, StatusCode::CREATED, "{}", e.text);
     let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
     app.store
-        .replace_opposition_list(org.id, "bloctel", Some("2026-03-01".parse().unwrap()), Vec::new())
+        .replace_opposition_list(
+            org.id,
+            "bloctel",
+            Some("2026-03-01".parse().unwrap()),
+            Vec::new(),
+        )
         .await
         .unwrap();
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
@@ -180,8 +190,24 @@ async fn the_work_pages_journeys_in_a_browser() {
         {"name": "imports", "path": "/imports"},
         {"name": "agent", "path": "/agent?q=06.12.34.56.78&at=2026-03-10T11:00:00%2B01:00"},
     ]);
-    run_pages(&app, modules, &pages, &["work.flow.mjs"], "admin@example.org", login_code).await;
-    for shot in ["import-done-fr-390.png", "screening-done-en-1280.png", "agent-refused-fr-390.png"] {
-        assert!(screenshots().join(shot).exists(), "{shot} in {}", screenshots().display());
+    run_pages(
+        &app,
+        modules,
+        &pages,
+        &["work.flow.mjs"],
+        "admin@example.org",
+        login_code,
+    )
+    .await;
+    for shot in [
+        "import-done-fr-390.png",
+        "screening-done-en-1280.png",
+        "agent-refused-fr-390.png",
+    ] {
+        assert!(
+            screenshots().join(shot).exists(),
+            "{shot} in {}",
+            screenshots().display()
+        );
     }
 }
