@@ -553,6 +553,28 @@ fn not_found(ui: &Ui) -> UiError {
     ui.error(ApiError::not_found(ui.t(W::ImportGone)))
 }
 
+/// What a rejected field needs, in words, by its column: vigie-import's own reasons are
+/// written for the CLI, in English, and follow as the detail.
+fn field_reason(column: &str) -> W {
+    match column {
+        "email" => W::RejectEmail,
+        "phone" => W::RejectPhone,
+        "contact_ref" => W::RejectContactRef,
+        "audience" => W::RejectAudience,
+        "customer" | "informed" | "objection_offered" | "contract_active" | "restricted" => {
+            W::RejectBoolean
+        }
+        "collected_at" | "at" => W::RejectDateTime,
+        "channel" | "purpose" | "action" | "method" | "outcome" | "collected_via" => {
+            W::RejectVocabulary
+        }
+        "time_zone" => W::RejectTimeZone,
+        "sha256" => W::RejectSha256,
+        "" => W::RejectRow,
+        _ => W::RejectValue,
+    }
+}
+
 /// "Line 3, field « email »: reason" rows.
 fn errors_table(ui: &Ui, errors: &[RowError]) -> Markup {
     let heads = [ui.t(W::Line), ui.t(W::Field), ui.t(W::Reason)];
@@ -565,7 +587,15 @@ fn errors_table(ui: &Ui, errors: &[RowError]) -> Markup {
                 tr {
                     th scope="row" { (e.line) }
                     td { @if !e.column.is_empty() { code { (e.column) } } }
-                    td { (e.reason) }
+                    td {
+                        @if ui.lang == Lang::En {
+                            (e.reason)
+                        } @else {
+                            (ui.t(field_reason(&e.column)))
+                            br;
+                            small.detail lang="en" { (ui.t(W::RejectDetail)) (ui.t(W::Colon)) (e.reason) }
+                        }
+                    }
                 }
             }
         },

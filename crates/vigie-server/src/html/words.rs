@@ -689,6 +689,30 @@ catalogue! {
         "Line";
     Field => "Champ",
         "Field";
+    RejectEmail => "L'adresse e-mail n'est pas valable.",
+        "The e-mail address is not valid.";
+    RejectPhone => "Le numéro de téléphone n'est pas valable (les numéros sans indicatif sont lus dans la région de l'organisation).",
+        "The phone number is not valid (numbers without a country code are read in the organization's region).";
+    RejectContactRef => "La référence du contact manque, n'est pas valable, est en double ou ne correspond à aucun contact (importez d'abord les contacts).",
+        "The contact reference is missing, invalid, repeated, or names no contact (import the contacts first).";
+    RejectAudience => "Le public doit être consumer, professional ou generic.",
+        "The audience must be consumer, professional or generic.";
+    RejectBoolean => "Valeur attendue : true ou false.",
+        "Expected value: true or false.";
+    RejectDateTime => "Date et heure attendues au format 2026-03-10T10:00:00Z (avec le fuseau).",
+        "A date and time are expected, such as 2026-03-10T10:00:00Z (with the offset).";
+    RejectVocabulary => "Ce mot n'est pas l'une des valeurs acceptées pour ce champ.",
+        "This word is not one of the values accepted for this field.";
+    RejectTimeZone => "Fuseau horaire inconnu : un nom IANA est attendu, par exemple Europe/Paris.",
+        "Unknown time zone: an IANA name is expected, such as Europe/Paris.";
+    RejectSha256 => "Une empreinte SHA-256 est attendue (64 chiffres hexadécimaux).",
+        "A SHA-256 digest is expected (64 hexadecimal digits).";
+    RejectRow => "La ligne ne peut pas être lue (nombre de champs différent de l'en-tête, guillemet non fermé).",
+        "The row cannot be read (not as many fields as the header, a quote left open).";
+    RejectValue => "Cette valeur est refusée.",
+        "This value is refused.";
+    RejectDetail => "détail",
+        "detail";
 }
 
 #[cfg(test)]

@@ -124,6 +124,7 @@ both_stores! {
         let (refused, _) = import(&app, &m, upload_body("contacts", false, &excel_file(&[GOOD_1, GOOD_2, BAD_3]))).await;
         assert!(refused.text.contains("rien n'a été importé"), "{}", refused.text);
         assert!(refused.text.contains("<th scope=\"row\">4</th><td><code>email</code></td>"), "{}", refused.text);
+        assert!(refused.text.contains("L'adresse e-mail n'est pas valable."), "the reason in French: {}", refused.text);
         let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
         assert_eq!(app.store.count_contacts(org.id).await.unwrap(), 0);
         // Asked to import the valid rows: two in, one set aside with its reason.
