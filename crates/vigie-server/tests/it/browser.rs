@@ -188,6 +188,7 @@ async fn the_work_pages_journeys_in_a_browser() {
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
     let pages = json!([
         {"name": "imports", "path": "/imports"},
+        {"name": "screenings-form", "path": "/screenings"},
         {"name": "agent", "path": "/agent?q=06.12.34.56.78&at=2026-03-10T11:00:00%2B01:00"},
     ]);
     run_pages(
