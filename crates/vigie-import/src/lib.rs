@@ -1,5 +1,8 @@
 //! CSV imports into Vigie.
 //!
+//! Files are comma- or semicolon-separated (the header line says which: French Excel writes
+//! `;`), UTF-8; [`ensure_utf8`] rewrites a Windows-1252 export first.
+//!
 //! An import is all or nothing: the file is read, every row parsed into typed records (e-mails
 //! trimmed and lower-cased, phones to E.164), sealed, and streamed to the store inside one
 //! transaction. One bad row and nothing of the file is stored; the error names the file, the line,
@@ -10,6 +13,7 @@
 //! when identical), ledger events are de-duplicated by content.
 
 mod rows;
+mod text;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -24,10 +28,13 @@ use rayon::prelude::*;
 use tokio::sync::mpsc;
 use vigie_core::Region;
 use vigie_core::spreadsheet::formula_safe;
-use vigie_store::{ImportCounts, ImportMsg, OrgCrypto, Organization, Store, StoreError};
+use vigie_store::{
+    ImportCounts, ImportMsg, NewImportRun, OrgCrypto, Organization, Store, StoreError,
+};
 
 pub use rows::FieldError;
 use rows::{Columns, ListColumn};
+pub use text::{EncodingError, TextEncoding, ensure_utf8, sniff_delimiter};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -377,6 +384,60 @@ async fn import_file_uncounted(
     Ok(report)
 }
 
+/// The record of an import as it ended (`vigie_store::Store::record_import_run`), the same for
+/// the CLI and the web pages: done with its counts, refused (bad rows: nothing imported) with
+/// the first reasons, or failed.
+pub fn run_record(
+    kind: ImportKind,
+    file_name: Option<String>,
+    actor: String,
+    started_at: jiff::Timestamp,
+    result: &Result<ImportReport, ImportError>,
+) -> NewImportRun {
+    let mut run = NewImportRun {
+        kind: kind.name().to_owned(),
+        file_name,
+        actor,
+        started_at,
+        finished_at: jiff::Timestamp::now(),
+        outcome: "done".to_owned(),
+        rows: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+        rejected: 0,
+        message: None,
+    };
+    match result {
+        Ok(r) => {
+            run.rows = r.rows;
+            run.inserted = r.counts.inserted;
+            run.updated = r.counts.updated;
+            run.unchanged = r.counts.unchanged;
+            run.removed = r.counts.removed;
+            run.rejected = r.rejected;
+        }
+        Err(ImportError::Invalid { count, errors, .. }) => {
+            run.outcome = "refused".to_owned();
+            run.rejected = *count;
+            run.message = Some(
+                errors
+                    .iter()
+                    .take(3)
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+        }
+        Err(e) => {
+            run.outcome = "failed".to_owned();
+            run.message = Some(e.to_string());
+        }
+    }
+    run
+}
+
 fn unknown_contact(line: u64, contact_ref: &str, org: &Organization) -> RowError {
     RowError {
         line,
@@ -424,12 +485,24 @@ pub fn default_rejects_path(file: &Path) -> PathBuf {
     file.with_file_name(name)
 }
 
-fn open_csv(path: &Path) -> Result<(csv::Reader<BufReader<File>>, ByteRecord), ImportError> {
-    let f = File::open(path).map_err(|e| ImportError::Io(e, path.to_owned()))?;
+/// What records are read from: the file, with CRLF given as LF when its lines end so.
+type Source = BufReader<Box<dyn std::io::Read + Send>>;
+
+fn open_csv(path: &Path) -> Result<(csv::Reader<Source>, ByteRecord), ImportError> {
+    let io = |e| ImportError::Io(e, path.to_owned());
+    let f = File::open(path).map_err(io)?;
+    // French spreadsheets write `;`: the header line says which.
+    let delimiter = text::file_delimiter(path).map_err(io)?;
+    let source: Box<dyn std::io::Read + Send> = if text::file_is_crlf(path).map_err(io)? {
+        Box::new(text::CrlfToLf::new(f))
+    } else {
+        Box::new(f)
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(true)
         .flexible(false)
-        .from_reader(BufReader::with_capacity(1 << 20, f));
+        .from_reader(BufReader::with_capacity(1 << 20, source));
     let header = reader
         .byte_headers()
         .map_err(|e| csv_error(e, path))?
@@ -470,7 +543,7 @@ fn csv_error(e: csv::Error, path: &Path) -> ImportError {
 /// the field opened and its column; the whole file is refused, even with `--skip-invalid`,
 /// since no row after it can be trusted.
 fn read_record(
-    reader: &mut csv::Reader<BufReader<File>>,
+    reader: &mut csv::Reader<Source>,
     header: &ByteRecord,
     record: &mut ByteRecord,
     path: &Path,

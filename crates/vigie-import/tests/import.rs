@@ -60,6 +60,32 @@ fn invalid(result: Result<vigie_import::ImportReport, ImportError>) -> Vec<vigie
 }
 
 both_stores! {
+    a_french_excel_export_with_semicolons_imports_like_the_comma_file => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        // Excel's "CSV (séparateur : point-virgule)": `;`, a byte order mark, CRLF.
+        let semicolons = format!("\u{feff}{}", CONTACTS.replace(',', ";").replace('\n', "\r\n"));
+        let report = import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c.csv", &semicolons), &ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!((report.rows, report.counts.inserted), (3, 3));
+        let consents = CONSENTS.replace(',', ";");
+        let report = import_file(s, &o, ImportKind::Consents, &write(dir.path(), "e.csv", &consents), &ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(report.rows, 3);
+        // The same rows as commas change nothing.
+        let again = import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c2.csv", CONTACTS), &ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!((again.counts.inserted, again.counts.unchanged), (0, 3));
+        // A bad row of a semicolon file is named by its line and column.
+        let bad = semicolons.replace("jean.petit@company3.fr", "jean.petit@");
+        let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "b.csv", &bad), &ImportOptions::default()).await);
+        assert_eq!((errors[0].line, errors[0].column.as_str()), (4, "email"), "{errors:?}");
+    };
+
     reimporting_a_changed_contact_keeps_its_ledger_proofs_readable => |t: TestStore| async move {
         let dir = tempfile::tempdir().unwrap();
         let s = &t.store;

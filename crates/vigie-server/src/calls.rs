@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigie_core::{
-    CallOutcome, Campaign, Channel, Decision, DecisionContext, Jurisdiction, Moment, Purpose,
-    Region, Timestamp,
+    CallOutcome, Campaign, Channel, Decision, DecisionContext, Jurisdiction, Lang, Moment,
+    PhoneE164, Purpose, Region, Timestamp,
 };
-use vigie_store::{CallTo, ContactQuery, NewCall, StoreError};
+use vigie_store::{CallTo, ContactQuery, LoggedCall, NewCall, StoreError};
 
 use crate::AppState;
 use crate::api::{OrgHeader, lang_of};
@@ -104,6 +104,36 @@ fn parse_call(i: usize, c: CallInput, caller: &Caller, region: Region) -> ApiRes
     })
 }
 
+/// Records calls all or nothing and writes the audit trail: the one way calls get in, for the
+/// API and the agent's page alike. A call naming no contact is a 422 naming its field.
+pub(crate) async fn record_calls(
+    state: &AppState,
+    caller: &Caller,
+    calls: Vec<NewCall>,
+) -> ApiResult<Vec<LoggedCall>> {
+    let logged = state
+        .store()
+        .log_calls(caller.org.id, calls)
+        .await
+        .map_err(|e| match e {
+            StoreError::CallTarget {
+                line,
+                column,
+                reason,
+            } => {
+                let mut e =
+                    ApiError::field("unknown_contact", format!("calls[{line}].{column}"), reason);
+                e.status = StatusCode::UNPROCESSABLE_ENTITY;
+                e
+            }
+            other => other.into(),
+        })?;
+    caller
+        .audit(state, "calls.log", Some(format!("calls:{}", logged.len())))
+        .await?;
+    Ok(logged)
+}
+
 /// Record call attempts.
 ///
 /// One call or a small batch (at most 1000), recorded all or nothing. Every outcome counts as an
@@ -139,26 +169,7 @@ pub async fn log_calls(
         .enumerate()
         .map(|(i, c)| parse_call(i, c, &caller, region))
         .collect::<ApiResult<Vec<_>>>()?;
-    let logged = state
-        .store()
-        .log_calls(caller.org.id, calls)
-        .await
-        .map_err(|e| match e {
-            StoreError::CallTarget {
-                line,
-                column,
-                reason,
-            } => {
-                let mut e =
-                    ApiError::field("unknown_contact", format!("calls[{line}].{column}"), reason);
-                e.status = StatusCode::UNPROCESSABLE_ENTITY;
-                e
-            }
-            other => other.into(),
-        })?;
-    caller
-        .audit(&state, "calls.log", Some(format!("calls:{}", logged.len())))
-        .await?;
+    let logged = record_calls(&state, &caller, calls).await?;
     Ok((
         StatusCode::CREATED,
         Json(CallsOut {
@@ -229,16 +240,48 @@ pub async fn check_call(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<CallCheckQuery>,
 ) -> ApiResult<Json<CallCheckOut>> {
-    let org = &caller.org;
-    let store = state.store();
     // The number as the agent typed it, national ones in the organization's region.
-    let region = crate::api::org_region(&state, org.id).await?;
+    let region = crate::api::org_region(&state, caller.org.id).await?;
     let phone = parse_phone("phone", &q.phone, region)?;
     let at = match q.at.as_deref() {
         Some(s) => Moment::parse(s)
             .map_err(|e| ApiError::field("invalid_parameter", "at", e.to_string()))?,
         None => Moment::from(crate::decisions::now()),
     };
+    let question = CallQuestion {
+        phone,
+        at,
+        purpose: q.purpose.unwrap_or(Purpose::Marketing),
+        product_category: q.product_category,
+        allow_stale_opposition_list: q.allow_stale_opposition_list == Some(true),
+    };
+    Ok(Json(
+        answer_call(&state, &caller, question, lang_of(&headers)).await?,
+    ))
+}
+
+/// What an agent asks: this number, at this moment, for this purpose and product.
+pub(crate) struct CallQuestion {
+    pub(crate) phone: PhoneE164,
+    pub(crate) at: Moment,
+    pub(crate) purpose: Purpose,
+    pub(crate) product_category: Option<String>,
+    pub(crate) allow_stale_opposition_list: bool,
+}
+
+/// Finds the one contact with the number and decides, writing the check in the audit trail:
+/// the one answer for the API and the agent's page alike. Errors carry the codes
+/// `unknown_number`, `ambiguous_number` and `stale_opposition_list`.
+pub(crate) async fn answer_call(
+    state: &AppState,
+    caller: &Caller,
+    q: CallQuestion,
+    lang: Lang,
+) -> ApiResult<CallCheckOut> {
+    let org = &caller.org;
+    let store = state.store();
+    let at = q.at;
+    let phone = q.phone;
     let found = store
         .contacts(
             org.id,
@@ -272,7 +315,7 @@ pub async fn check_call(
         jurisdiction: Jurisdiction::Fr,
         at,
         channel: Channel::Phone,
-        purpose: q.purpose.unwrap_or(Purpose::Marketing),
+        purpose: q.purpose,
         campaign: Campaign {
             product_category: q
                 .product_category
@@ -297,7 +340,7 @@ pub async fn check_call(
         &ask.campaign,
     );
     let extract = vigie_core::check_bloctel_extract(&ctx, extract_date);
-    let overridden = extract.refuses() && q.allow_stale_opposition_list == Some(true);
+    let overridden = extract.refuses() && q.allow_stale_opposition_list;
     if extract.refuses() && !overridden {
         let mut e = ApiError::field(
             "stale_opposition_list",
@@ -309,7 +352,7 @@ pub async fn check_call(
     }
     caller
         .audit(
-            &state,
+            state,
             if overridden {
                 "call.check.stale_opposition_list_overridden"
             } else {
@@ -319,14 +362,14 @@ pub async fn check_call(
         )
         .await?;
     let events = store.ledger(org.id, &contact.data.contact_ref).await?;
-    let decided = decide_stored(&state, org.id, contact, &events, ask, lang_of(&headers))
+    let decided = decide_stored(state, org.id, contact, &events, ask, lang)
         .await?
         .map_err(|_| ApiError::internal())?;
-    Ok(Json(CallCheckOut {
+    Ok(CallCheckOut {
         decision: decided.response.decision,
         code: decided.response.code.to_string(),
         sentence: decided.response.explanation,
         first_name: contact.data.first_name.clone(),
         last_name: contact.data.last_name.clone(),
-    }))
+    })
 }

@@ -22,6 +22,10 @@ use crate::overview::{self, Figures};
 const RECENT_SCREENINGS: u32 = 5;
 
 pub(crate) async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
+    // The agent's landing page is the call check: the overview is not theirs to read.
+    if !ui.caller.may(Permission::ContactsRead) && ui.caller.may(Permission::CallsLog) {
+        return Ok(axum::response::Redirect::to(&ui.link("/agent").to_string()).into_response());
+    }
     let store = state.store();
     let shown = if ui.caller.may(Permission::ContactsRead) {
         Some(overview::figures(&state, ui.org.id).await?)

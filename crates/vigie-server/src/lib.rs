@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_ui;
+mod agent_ui;
 mod api;
 pub mod auth;
 pub mod calls;
@@ -16,6 +17,7 @@ mod dto;
 pub mod error;
 mod extract;
 mod html;
+mod imports_ui;
 mod login;
 pub mod mail;
 mod openapi_doc;
@@ -25,6 +27,7 @@ mod prometheus;
 mod requests;
 mod requests_ui;
 mod screenings;
+mod screenings_ui;
 mod settings;
 mod ui;
 
@@ -79,6 +82,8 @@ struct Inner {
     privacy: PrivacyConfig,
     /// The audit checkpoint file (`vigie audit checkpoint`), if the server knows it.
     audit_checkpoint: Option<std::path::PathBuf>,
+    /// Imports started from the pages, and the largest file they accept.
+    imports: imports_ui::ImportJobs,
     /// Access archives just made, kept in memory for [`requests::ARCHIVE_TTL`] to be downloaded
     /// (never written to disk).
     archives: requests::Archives,
@@ -118,6 +123,8 @@ impl AppState {
 
     /// A server with its screening files and authentication limits as given.
     pub fn with_config(store: Store, screening: ScreeningConfig, auth: AuthConfig) -> Self {
+        // The imports page loads files while the server answers others.
+        store.serve_readers_during_bulk_loads();
         AppState {
             inner: Arc::new(Inner {
                 orgs: RwLock::default(),
@@ -130,6 +137,7 @@ impl AppState {
                 mailer: None,
                 privacy: PrivacyConfig::default(),
                 archives: requests::Archives::default(),
+                imports: imports_ui::ImportJobs::new(imports_ui::DEFAULT_IMPORT_LIMIT),
                 audit_checkpoint: None,
                 refreshes: overview::Refreshes::default(),
             }),
@@ -148,6 +156,16 @@ impl AppState {
 
     pub(crate) fn audit_checkpoint(&self) -> Option<&std::path::Path> {
         self.inner.audit_checkpoint.as_deref()
+    }
+
+    /// Accepts import files of up to `bytes` on the imports page.
+    pub fn with_import_limit(mut self, bytes: usize) -> Self {
+        self.configure().imports = imports_ui::ImportJobs::new(bytes);
+        self
+    }
+
+    pub(crate) fn imports(&self) -> &imports_ui::ImportJobs {
+        &self.inner.imports
     }
 
     /// Sessions, cookies and rate limits as `auth` says.
@@ -429,6 +447,9 @@ pub fn router(state: AppState) -> Router {
         .merge(privacy::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
+        .merge(agent_ui::routes())
+        .merge(screenings_ui::routes())
+        .merge(imports_ui::routes(state.imports().limit))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

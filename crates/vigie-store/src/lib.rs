@@ -17,6 +17,7 @@ mod calls;
 mod dsar;
 pub mod erasure_journal;
 mod error;
+mod import_runs;
 mod keys;
 mod migrations;
 pub mod model;
@@ -57,6 +58,7 @@ pub use dsar::{
     Tombstone,
 };
 pub use error::{Result, StoreError};
+pub use import_runs::{ImportRun, NewImportRun};
 pub use keys::RewrapReport;
 pub use model::*;
 pub use opposition::{ListReplaced, OppositionList};
@@ -159,6 +161,14 @@ impl Store {
         match self.backend {
             Backends::Sqlite(_) => "sqlite",
             Backends::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Bulk loads leave this process's readers reading (SQLite: they stay in the WAL): called
+    /// by a server, which imports files from its pages while it answers others.
+    pub fn serve_readers_during_bulk_loads(&self) {
+        if let Backends::Sqlite(b) = &self.backend {
+            b.serve_readers_during_bulk_loads();
         }
     }
 

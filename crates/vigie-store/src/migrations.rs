@@ -79,6 +79,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0014_call_log_shredding.sql"),
     },
     Migration {
+        version: 22,
+        name: "import_runs",
+        sql: include_str!("../migrations/sqlite/0022_import_runs.sql"),
+    },
+    Migration {
         version: 26,
         name: "overview",
         sql: include_str!("../migrations/sqlite/0026_overview.sql"),
@@ -155,6 +160,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 14,
         name: "call_log_shredding",
         sql: include_str!("../migrations/postgres/0014_call_log_shredding.sql"),
+    },
+    Migration {
+        version: 22,
+        name: "import_runs",
+        sql: include_str!("../migrations/postgres/0022_import_runs.sql"),
     },
     Migration {
         version: 26,

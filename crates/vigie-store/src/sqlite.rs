@@ -27,6 +27,9 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Readers of this process must go on reading during bulk loads (a server importing a
+    /// file from its pages): the loads stay in the WAL.
+    serving: std::sync::atomic::AtomicBool,
 }
 
 const MAX_IDLE_READERS: usize = 8;
@@ -801,6 +804,7 @@ impl SqliteStore {
                     path,
                     writer: Mutex::new(writer),
                     readers: Mutex::new(Vec::new()),
+                    serving: std::sync::atomic::AtomicBool::new(false),
                 }),
             })
         })
@@ -855,6 +859,14 @@ impl SqliteStore {
         .map_err(|e| StoreError::Other(e.to_string()))?
     }
 
+    /// Bulk loads stay in the WAL from now on: this process serves readers (a server that
+    /// imports files from its pages) who must go on reading during a load.
+    pub fn serve_readers_during_bulk_loads(&self) {
+        self.inner
+            .serving
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Like [`Self::write`] for bulk loads: a larger page cache for the duration and, when no
     /// other connection has the file open, a rollback journal instead of the WAL. A load that
     /// fills new pages then writes them once, instead of once to the WAL and again at the
@@ -870,9 +882,15 @@ impl SqliteStore {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
-            // Idle readers would keep the WAL in use: close them (the pool reopens on demand).
-            inner.readers.lock().expect("reader pool").clear();
-            let mode = leave_wal_if_alone(&conn)?;
+            let mode = if inner.serving.load(std::sync::atomic::Ordering::Relaxed) {
+                // Leaving the WAL would lock this process's own readers out mid-request.
+                "wal".to_owned()
+            } else {
+                // Idle readers would keep the WAL in use: close them (the pool reopens on
+                // demand).
+                inner.readers.lock().expect("reader pool").clear();
+                leave_wal_if_alone(&conn)?
+            };
             // A cache the size of the load keeps SQLite from spilling dirty pages mid-transaction;
             // sorter threads build indexes faster. Foreign keys: bulk loads only write rows of an
             // organization the caller has just read, and the check costs a lookup per row.

@@ -20,6 +20,8 @@ mod calls;
 mod distribution;
 #[path = "store/dsar.rs"]
 mod dsar;
+#[path = "store/import_runs.rs"]
+mod import_runs;
 #[path = "store/keys.rs"]
 mod keys;
 #[path = "store/overview.rs"]

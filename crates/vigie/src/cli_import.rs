@@ -124,9 +124,22 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         name
     });
+    let started_at = jiff::Timestamp::now();
     let result = import_file(&store, &org, kind, &args.file, &opts).await;
     let interrupted = opts.cancelled_by_signal();
     signal.abort();
+    // Every import is listed on the imports page, the CLI's too.
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let actor = crate::config::cli_audit("", "").actor;
+    store
+        .record_import_run(
+            org.id,
+            &vigie_import::run_record(kind, file_name, actor, started_at, &result),
+        )
+        .await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

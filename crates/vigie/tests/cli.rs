@@ -253,3 +253,47 @@ fn keys_rotate_rewraps_everything_under_a_new_key_and_drops_the_old_one() {
         text(&old.stderr)
     );
 }
+
+#[test]
+fn cli_imports_are_recorded_for_the_imports_page_semicolons_included() {
+    let v = Install::new();
+    let csv = v.data.parent().unwrap().join("export-excel.csv");
+    write(
+        &csv,
+        "contact_ref;email;phone;audience;customer;customer_categories;collected_via;collected_at;informed;objection_offered;contract_active;restricted\r\n\
+         C1;marie@example.org;06 12 34 56 78;consumer;true;optics;web_form;2025-05-05T03:36:52Z;true;true;false;false\r\n",
+    );
+    let done = ok(&v.run(&["import", "contacts", csv.to_str().unwrap()]));
+    assert!(done.contains("1 inserted"), "{done}");
+    let bad = v.data.parent().unwrap().join("bad.csv");
+    write(&bad, "phone\n+33612345678\nnot a number\n");
+    let refused = v.run(&["import", "opposition", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    let runs: Vec<(String, String, String, i64, String, Option<String>)> = v
+        .db()
+        .prepare("SELECT kind, file_name, outcome, inserted, actor, message FROM import_runs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!(
+        (
+            runs[0].0.as_str(),
+            runs[0].1.as_str(),
+            runs[0].2.as_str(),
+            runs[0].3
+        ),
+        ("contacts", "export-excel.csv", "done", 1)
+    );
+    assert_eq!(runs[0].4, "cli:alice");
+    assert_eq!(
+        (runs[1].0.as_str(), runs[1].2.as_str()),
+        ("opposition", "refused")
+    );
+    assert!(
+        runs[1].5.as_deref().is_some_and(|m| m.contains("line 3")),
+        "{runs:?}"
+    );
+}

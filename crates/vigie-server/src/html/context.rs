@@ -98,6 +98,8 @@ pub(crate) struct Params {
     pub(crate) b2b: Option<String>,
     /// Set by a redirect after a change, to say it was done.
     pub(crate) done: Option<String>,
+    /// A moment other than now (RFC 3339 with offset), for the pages that decide at one.
+    pub(crate) at: Option<String>,
 }
 
 /// Who is looking at what: the organization, the language and the page's parameters.

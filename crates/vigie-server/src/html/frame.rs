@@ -20,13 +20,19 @@ pub(crate) enum Section {
     Contacts,
     Requests,
     Audit,
+    Agent,
+    Screenings,
+    Imports,
     Admin,
 }
 
 impl Section {
-    const ALL: [Section; 5] = [
+    const ALL: [Section; 8] = [
         Section::Dashboard,
+        Section::Agent,
         Section::Contacts,
+        Section::Imports,
+        Section::Screenings,
         Section::Requests,
         Section::Audit,
         Section::Admin,
@@ -39,6 +45,9 @@ impl Section {
             Section::Requests => "/requests",
             Section::Audit => "/audit",
             Section::Admin => "/admin",
+            Section::Agent => "/agent",
+            Section::Screenings => "/screenings",
+            Section::Imports => "/imports",
         }
     }
 
@@ -49,6 +58,9 @@ impl Section {
             Section::Requests => W::Requests,
             Section::Audit => W::Audit,
             Section::Admin => W::Admin,
+            Section::Agent => W::Agent,
+            Section::Screenings => W::Screenings,
+            Section::Imports => W::Imports,
         }
     }
 
@@ -59,15 +71,21 @@ impl Section {
             Section::Requests => Permission::RequestsRead,
             Section::Audit => Permission::AuditRead,
             Section::Admin => Permission::UsersManage,
+            // Those who log calls: checking alone is also open to the roles that read decisions.
+            Section::Agent => Permission::CallsLog,
+            Section::Screenings => Permission::ScreeningRead,
+            Section::Imports => Permission::ContactsWrite,
         }
     }
 }
 
 /// The `<head>`, shared by both frames.
-fn head(lang: Lang, title: &str, public: bool) -> Markup {
+fn head(lang: Lang, title: &str, public: bool, refresh: Option<u32>) -> Markup {
     html! {
         head {
             meta charset="utf-8";
+            // Live progress without script: the page reloads itself while a job runs.
+            @if let Some(s) = refresh { meta http-equiv="refresh" content=(s); }
             meta name="viewport" content="width=device-width, initial-scale=1";
             @if public { meta name="robots" content="noindex"; }
             title { (title) " · Vigie" }
@@ -118,11 +136,23 @@ pub(crate) fn page(
     here: Link,
     body: Markup,
 ) -> Response {
+    refreshing_page(ui, title, section, here, body, None)
+}
+
+/// [`page`], reloaded every `refresh` seconds when given (a background job's progress).
+pub(crate) fn refreshing_page(
+    ui: &Ui,
+    title: &str,
+    section: Option<Section>,
+    here: Link,
+    body: Markup,
+    refresh: Option<u32>,
+) -> Response {
     let lang = ui.lang;
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.as_str()) {
-            (head(lang, title, false))
+            (head(lang, title, false, refresh))
             body {
                 header.site {
                     // Where one is and as whom, then the way around.
@@ -171,7 +201,7 @@ pub(crate) fn bare_page(lang: Lang, status: StatusCode, title: &str, body: Marku
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.as_str()) {
-            (head(lang, title, true))
+            (head(lang, title, true, None))
             body {
                 header.site {
                     div.row {

@@ -133,6 +133,22 @@ impl Label for Urgency {
     }
 }
 
+impl Label for vigie_core::CallOutcome {
+    fn word(self) -> W {
+        use vigie_core::CallOutcome as O;
+        match self {
+            O::Answered => W::OutcomeAnswered,
+            O::NoAnswer => W::OutcomeNoAnswer,
+            O::Busy => W::OutcomeBusy,
+            O::Voicemail => W::OutcomeVoicemail,
+            O::Refused => W::OutcomeRefused,
+            O::WrongNumber => W::OutcomeWrongNumber,
+            O::CallbackRequested => W::OutcomeCallbackRequested,
+            O::ConsentGiven => W::OutcomeConsentGiven,
+        }
+    }
+}
+
 /// How a contact was collected, in words: the values the imports know, else the value as given.
 pub(crate) fn collected_via(value: &str, lang: Lang) -> &str {
     let word = match value {

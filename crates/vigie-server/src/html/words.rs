@@ -580,6 +580,243 @@ catalogue! {
     BadLang => "Français (fr) ou anglais (en).", "French (fr) or English (en).";
     FormHasErrors => "Le formulaire contient des erreurs : voyez à côté des champs.",
         "The form has errors: see beside the fields.";
+    // web-work: the call-centre agent, imports and screenings pages
+    Agent => "Appels",
+        "Calls";
+    AgentTitle => "Puis-je appeler ?",
+        "May I call?";
+    AgentNumber => "Numéro de téléphone",
+        "Phone number";
+    AgentCheck => "Vérifier",
+        "Check";
+    AgentHint => "Tapez le numéro comme il vient : 06 12 34 56 78, 06.12.34.56.78 ou +33 6 12 34 56 78.",
+        "Type the number as it comes: 06 12 34 56 78, 06.12.34.56.78 or +33 6 12 34 56 78.";
+    AgentMayCall => "Vous pouvez appeler maintenant",
+        "You may call now";
+    AgentDoNotCall => "N'appelez pas",
+        "Do not call";
+    AgentNoName => "(nom inconnu)",
+        "(name unknown)";
+    AgentHowEnded => "Comment l'appel s'est-il terminé ?",
+        "How did the call end?";
+    AgentLogged => "Appel enregistré",
+        "Call logged";
+    AgentBadNumber => "Ce numéro de téléphone n'est pas valable : vérifiez les chiffres.",
+        "This phone number is not valid: check the digits.";
+    AgentUnknownNumber => "Aucun contact de l'organisation n'a ce numéro : sans consentement connu, on n'appelle pas.",
+        "No contact of the organization has this number: without a known consent, do not call.";
+    AgentAmbiguousNumber => "Plusieurs contacts ont ce numéro : demandez au responsable de la campagne de vérifier la fiche.",
+        "Several contacts have this number: ask the campaign's manager to check the record.";
+    AgentStaleList => "La liste d'opposition Bloctel date de plus de 30 jours ou manque : aucun appel avant sa mise à jour.",
+        "The Bloctel opposition list is older than 30 days or missing: no call until it is updated.";
+    AgentBadMoment => "Le moment demandé n'est pas une date et heure valable (par exemple 2026-03-10T11:00:00+01:00).",
+        "The moment asked about is not a valid date and time (for example 2026-03-10T11:00:00+01:00).";
+    AgentBadOutcome => "Choisissez comment l'appel s'est terminé.",
+        "Choose how the call ended.";
+    OutcomeAnswered => "A répondu",
+        "Answered";
+    OutcomeNoAnswer => "Pas de réponse",
+        "No answer";
+    OutcomeBusy => "Occupé",
+        "Busy";
+    OutcomeVoicemail => "Messagerie",
+        "Voicemail";
+    OutcomeRefused => "Refuse les appels",
+        "Refused calls";
+    OutcomeWrongNumber => "Faux numéro",
+        "Wrong number";
+    OutcomeCallbackRequested => "Rappel demandé",
+        "Callback requested";
+    OutcomeConsentGiven => "A donné son consentement",
+        "Gave consent";
+    // web-work: screenings
+    Screenings => "Ciblages",
+        "Screenings";
+    Screening => "Ciblage",
+        "Screening";
+    ScreeningsIntro => "Avant une campagne, vérifiez votre liste : pour chaque ligne, Vigie dit si vous pouvez contacter la personne sur ce canal, pour cette finalité, à ce moment, et pourquoi. Chaque passage est conservé comme preuve.",
+        "Before a campaign, check your list: for each row, Vigie says whether you may contact the person on this channel, for this purpose, at this moment, and why. Each run is kept as proof.";
+    NewScreening => "Nouvelle campagne",
+        "New campaign";
+    CampaignName => "Nom de la campagne",
+        "Campaign name";
+    CampaignDate => "Date d'envoi ou d'appel",
+        "Date of sending or calling";
+    CampaignTime => "Heure",
+        "Time";
+    CampaignSender => "Expéditeur (annonceur)",
+        "Sender (advertiser)";
+    CampaignCommercial => "Campagne commerciale (prospection)",
+        "Commercial campaign (prospecting)";
+    CampaignList => "Liste à vérifier (fichier CSV)",
+        "List to check (CSV file)";
+    CampaignListHint => "Un fichier CSV séparé par des virgules, avec une ligne d'en-tête : une colonne « email » pour l'e-mail, « phone » pour le SMS, WhatsApp, le téléphone ou le fax. Les colonnes de référence (« contact_ref », « id »…) sont reprises dans le résultat.",
+        "A comma-separated CSV file with a header line: an “email” column for e-mail, “phone” for SMS, WhatsApp, phone or fax. Reference columns (“contact_ref”, “id”…) are carried into the result.";
+    CampaignNoList => "Choisissez le fichier de la liste à vérifier.",
+        "Choose the file of the list to check.";
+    CampaignEmptyList => "Le fichier est vide : il faut une ligne d'en-tête et au moins une ligne.",
+        "The file is empty: a header line and at least one row are needed.";
+    ScreenIt => "Vérifier la liste",
+        "Check the list";
+    PastScreenings => "Ciblages passés",
+        "Past screenings";
+    NoScreenings => "Aucun ciblage pour l'instant.",
+        "No screening yet.";
+    BackToScreenings => "← Tous les ciblages",
+        "← All screenings";
+    ScreeningFailed => "Le ciblage a échoué",
+        "The screening failed";
+    JobQueued => "En attente : un autre traitement se termine.",
+        "Waiting: another job is finishing.";
+    JobRunning => "En cours…",
+        "Running…";
+    JobDone => "Terminé.",
+        "Done.";
+    JobFailed => "Échec.",
+        "Failed.";
+    RowsDone => "lignes traitées",
+        "rows done";
+    Progress => "Avancement",
+        "Progress";
+    Summary => "Résultat par motif",
+        "Result by reason";
+    Rows => "Lignes",
+        "Rows";
+    Allowed => "Autorisées",
+        "Allowed";
+    Denied => "Refusées",
+        "Denied";
+    DownloadDecisions => "Télécharger les décisions avec les identifiants (CSV)",
+        "Download the decisions with the identifiers (CSV)";
+    DownloadDecisionsHint => "Chaque ligne reprend l'e-mail, le téléphone et les références de votre liste, à côté de la décision, de son code et de son motif.",
+        "Each row carries the e-mail, phone and references of your list next to the decision, its code and its reason.";
+    Proof => "Preuve",
+        "Proof";
+    ProofRecord => "Registre de preuve",
+        "Proof record";
+    Started => "Début",
+        "Started";
+    Finished => "Fin",
+        "Finished";
+    DataVersion => "Version de la base",
+        "Data version";
+    InputFile => "Fichier reçu",
+        "File received";
+    InputSha256 => "Empreinte SHA-256 de la liste",
+        "SHA-256 of the list";
+    OutputSha256 => "Empreinte SHA-256 des décisions",
+        "SHA-256 of the decisions";
+    CampaignFile => "Campagne telle que décrite",
+        "Campaign as described";
+    // web-work: imports
+    Imports => "Imports",
+        "Imports";
+    ImportsIntro => "Chargez un fichier exporté de votre CRM ou d'un tableur : contacts, consentements, liste de suppression, liste d'opposition ou journal d'appels. Un fichier avec une ligne invalide n'est pas importé du tout, sauf si vous demandez d'importer les lignes valables.",
+        "Load a file exported from your CRM or a spreadsheet: contacts, consents, suppression list, opposition list or call log. A file with an invalid row is not imported at all, unless you ask to import the valid rows.";
+    NewImport => "Nouvel import",
+        "New import";
+    ImportKind => "Type de fichier",
+        "Kind of file";
+    ImportKindContacts => "Contacts",
+        "Contacts";
+    ImportKindConsents => "Consentements et oppositions",
+        "Consents and objections";
+    ImportKindSuppression => "Liste de suppression (empreintes SHA-256)",
+        "Suppression list (SHA-256 digests)";
+    ImportKindOpposition => "Liste d'opposition (Bloctel…)",
+        "Opposition list (Bloctel…)";
+    ImportKindCalls => "Journal d'appels",
+        "Call log";
+    ImportFile => "Fichier",
+        "File";
+    ImportSkipInvalid => "Importer les lignes valables et mettre les autres de côté (fichier des rejets)",
+        "Import the valid rows and set the others aside (rejects file)";
+    ImportOppositionOptions => "Liste d'opposition : nom et date de l'extrait",
+        "Opposition list: name and date of the extract";
+    ImportListName => "Nom de la liste",
+        "Name of the list";
+    ImportExtractDate => "Date de l'extrait",
+        "Date of the extract";
+    ImportFormats => "Acceptés : CSV séparé par des virgules ou par des points-virgules (export « CSV (séparateur : point-virgule) » d'Excel), en UTF-8 (avec ou sans BOM) ou en Windows-1252, avec la ligne d'en-tête attendue par le type de fichier.",
+        "Accepted: CSV separated by commas or semicolons (Excel's “CSV (semicolon delimited)” export), in UTF-8 (with or without a BOM) or Windows-1252, with the header line the kind of file expects.";
+    ImportRefused => "Refusés : les fichiers Excel (.xlsx), le « Texte Unicode » (UTF-16) et tout fichier qui n'est pas du texte ; enregistrez-les en « CSV UTF-8 ».",
+        "Refused: Excel workbooks (.xlsx), “Unicode text” (UTF-16) and any file that is not text; save them as “CSV UTF-8”.";
+    ImportIt => "Importer",
+        "Import";
+    ImportNoFile => "Choisissez le fichier à importer.",
+        "Choose the file to import.";
+    ImportNoKind => "Choisissez le type de fichier avant le fichier.",
+        "Choose the kind of file before the file.";
+    ImportEmptyFile => "Le fichier est vide.",
+        "The file is empty.";
+    ImportBadDate => "La date de l'extrait n'est pas une date valable.",
+        "The date of the extract is not a valid date.";
+    PastImports => "Imports passés",
+        "Past imports";
+    NoImports => "Aucun import pour l'instant.",
+        "No import yet.";
+    ImportResult => "Résultat",
+        "Result";
+    ImportOutcomeDone => "Importé",
+        "Imported";
+    ImportOutcomeRefused => "Refusé : rien n'a été importé",
+        "Refused: nothing was imported";
+    ImportOutcomeFailed => "Échec",
+        "Failed";
+    ImportInserted => "Ajoutés",
+        "Inserted";
+    ImportUpdated => "Mis à jour",
+        "Updated";
+    ImportUnchanged => "Inchangés",
+        "Unchanged";
+    ImportRemoved => "Retirés de la liste",
+        "Removed from the list";
+    ImportRejected => "Rejetés",
+        "Rejected";
+    ImportRejectedRows => "Lignes rejetées",
+        "Rejected rows";
+    ImportDownloadRejects => "Télécharger les lignes rejetées et leurs motifs (CSV)",
+        "Download the rejected rows and their reasons (CSV)";
+    ImportRowsInFile => "lignes dans le fichier",
+        "rows in the file";
+    ImportWasWindows1252 => "Fichier lu en Windows-1252 (export Excel) et converti en UTF-8.",
+        "File read as Windows-1252 (an Excel export) and converted to UTF-8.";
+    ImportRefusedHint => "Corrigez ces lignes dans votre fichier et importez-le de nouveau, ou cochez « Importer les lignes valables ».",
+        "Fix these rows in your file and import it again, or tick “Import the valid rows”.";
+    ImportNotText => "Ce fichier n'est pas lisible",
+        "This file cannot be read";
+    ImportGone => "Cet import n'existe pas ou n'est plus conservé (24 h) ; les imports passés sont listés sur la page des imports.",
+        "This import does not exist or is no longer kept (24 h); past imports are listed on the imports page.";
+    BackToImports => "← Tous les imports",
+        "← All imports";
+    Line => "Ligne",
+        "Line";
+    Field => "Champ",
+        "Field";
+    RejectEmail => "L'adresse e-mail n'est pas valable.",
+        "The e-mail address is not valid.";
+    RejectPhone => "Le numéro de téléphone n'est pas valable (les numéros sans indicatif sont lus dans la région de l'organisation).",
+        "The phone number is not valid (numbers without a country code are read in the organization's region).";
+    RejectContactRef => "La référence du contact manque, n'est pas valable, est en double ou ne correspond à aucun contact (importez d'abord les contacts).",
+        "The contact reference is missing, invalid, repeated, or names no contact (import the contacts first).";
+    RejectAudience => "Le public doit être consumer, professional ou generic.",
+        "The audience must be consumer, professional or generic.";
+    RejectBoolean => "Valeur attendue : true ou false.",
+        "Expected value: true or false.";
+    RejectDateTime => "Date et heure attendues au format 2026-03-10T10:00:00Z (avec le fuseau).",
+        "A date and time are expected, such as 2026-03-10T10:00:00Z (with the offset).";
+    RejectVocabulary => "Ce mot n'est pas l'une des valeurs acceptées pour ce champ.",
+        "This word is not one of the values accepted for this field.";
+    RejectTimeZone => "Fuseau horaire inconnu : un nom IANA est attendu, par exemple Europe/Paris.",
+        "Unknown time zone: an IANA name is expected, such as Europe/Paris.";
+    RejectSha256 => "Une empreinte SHA-256 est attendue (64 chiffres hexadécimaux).",
+        "A SHA-256 digest is expected (64 hexadecimal digits).";
+    RejectRow => "La ligne ne peut pas être lue (nombre de champs différent de l'en-tête, guillemet non fermé).",
+        "The row cannot be read (not as many fields as the header, a quote left open).";
+    RejectValue => "Cette valeur est refusée.",
+        "This value is refused.";
+    RejectDetail => "détail",
+        "detail";
 }
 
 #[cfg(test)]

@@ -147,6 +147,11 @@ try {
     await Promise.all([page.waitForLoadState('load'), revoke.click()]);
     if (!(await page.textContent('main')).includes('Jeton révoqué')) failures.push('the revocation is not confirmed');
     await check('token-revoked', 'fr', 1280);
+  // Journeys of other pages (modules beside this one, named in VIGIE_FLOWS), signed in, with the
+  // same checks.
+  for (const flow of JSON.parse(process.env.VIGIE_FLOWS || '[]')) {
+    const { run } = await import(new URL(flow, import.meta.url).href);
+    await run({ page, goto, check, failures, shots });
   }
 } finally {
   await browser.close();

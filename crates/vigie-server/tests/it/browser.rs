@@ -58,31 +58,8 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .unwrap();
     let request = filed.request.id;
 
-    // An administrator (every page, the administration's included) with a password and a
-    // second factor; the code for signing in is the next step's (the enrolment used this one,
-    // and a code works once).
-    let (user, _) = app
-        .store
-        .add_member(org.id, "admin@example.org", Role::Admin)
-        .await
-        .unwrap();
-    let link = app.store.create_setup_secret(user.id).await.unwrap();
-    app.store.redeem_setup(&link, PASSWORD).await.unwrap();
-    let enrolment = app.store.begin_totp(user.id).await.unwrap();
-    let now = jiff::Timestamp::now();
-    let first = totp_code(&enrolment.secret_base32, now).unwrap();
-    assert!(
-        app.store
-            .confirm_totp(user.id, &first, now)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    let login_code = totp_code(
-        &enrolment.secret_base32,
-        now + jiff::SignedDuration::from_secs(30),
-    )
-    .unwrap();
+    // An administrator: every page, the administration's included.
+    let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
 
     let pages = json!([
         {"name": "login", "path": "/login", "public": true},
@@ -99,21 +76,80 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "admin-tokens", "path": "/admin/tokens"},
         {"name": "admin-settings", "path": "/admin/settings"},
         {"name": "admin-audit", "path": "/admin/audit"},
+        {"name": "screenings", "path": "/screenings"},
+        {"name": "agent-unknown", "path": "/agent?q=06%2099%2099%2099%2099"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},
     ]);
-    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+    run_pages(&app, modules, &pages, &[], "admin@example.org", login_code).await;
+    for shot in [
+        "setup-link-fr-1280.png",
+        "token-secret-fr-390.png",
+        "dashboard-en-390.png",
+    ] {
+        assert!(
+            screenshots().join(shot).exists(),
+            "{shot} in {}",
+            screenshots().display()
+        );
+    }
+    assert!(
+        screenshots().join("contact-fr-390.png").exists(),
+        "screenshots in {}",
+        screenshots().display()
+    );
+}
+
+/// A member of the default organization with `role`, a password and a second factor; the code
+/// for signing in is the next step's (the enrolment used this one, and a code works once).
+async fn browser_user(app: &TestApp, email: &str, role: Role) -> String {
+    let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+    let (user, _) = app.store.add_member(org.id, email, role).await.unwrap();
+    let link = app.store.create_setup_secret(user.id).await.unwrap();
+    app.store.redeem_setup(&link, PASSWORD).await.unwrap();
+    let enrolment = app.store.begin_totp(user.id).await.unwrap();
+    let now = jiff::Timestamp::now();
+    let first = totp_code(&enrolment.secret_base32, now).unwrap();
+    assert!(
+        app.store
+            .confirm_totp(user.id, &first, now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    totp_code(
+        &enrolment.secret_base32,
+        now + jiff::SignedDuration::from_secs(30),
+    )
+    .unwrap()
+}
+
+fn screenshots() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap()
-        .join("screenshots");
+        .join("screenshots")
+}
+
+/// Runs tests/browser/pages.mjs signed in as `email`: every page of `pages`, then the
+/// journeys of `flows` (modules beside it).
+async fn run_pages(
+    app: &TestApp,
+    modules: std::ffi::OsString,
+    pages: &Value,
+    flows: &[&str],
+    email: &str,
+    login_code: String,
+) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/pages.mjs");
     let mut command = std::process::Command::new("node");
     command
         .arg(script)
         .env("VIGIE_WEB_TEST_MODULES", modules)
         .env("VIGIE_BASE", &app.base)
-        .env("VIGIE_SCREENSHOTS", &screenshots)
+        .env("VIGIE_SCREENSHOTS", screenshots())
         .env("VIGIE_PAGES", pages.to_string())
-        .env("VIGIE_EMAIL", "admin@example.org")
+        .env("VIGIE_FLOWS", json!(flows).to_string())
+        .env("VIGIE_EMAIL", email)
         .env("VIGIE_PASSWORD", PASSWORD)
         .env("VIGIE_TOTP_CODE", login_code);
     let out = tokio::task::spawn_blocking(move || command.output().expect("node runs"))
@@ -125,20 +161,70 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         out.status.success(),
         "the browser checks failed:\n{stderr}\n{stdout}"
     );
+}
+
+/// The work pages' journeys (tests/browser/work.flow.mjs), as an administrator, who may do all
+/// three: import a file and watch it finish; screen a campaign and download the decisions with
+/// the identifiers; check a number, log a refusal, and read « N'appelez pas ».
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_work_pages_journeys_in_a_browser() {
+    let Some(modules) = std::env::var_os("VIGIE_WEB_TEST_MODULES") else {
+        assert!(
+            !matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0"),
+            "CI: VIGIE_WEB_TEST_MODULES is not set"
+        );
+        eprintln!("skipped: VIGIE_WEB_TEST_MODULES is not set");
+        return;
+    };
+    let app = TestApp::sqlite().await;
+    app.create(
+        json!({"contact_ref": "C001", "email": "marie.martin@orange.fr", "phone": "0612345678",
+        "first_name": "Marie", "last_name": "Martin", "audience": "consumer",
+        "collected_at": "2026-01-05T10:00:00Z", "informed": true, "objection_offered": true}),
+    )
+    .await;
+    let e = app
+        .event(
+            "C001",
+            json!({"channel": "email", "purpose": "marketing", "action": "grant",
+            "at": "2026-01-10T08:00:00Z", "method": "double_opt_in", "source": "form"}),
+        )
+        .await;
+    assert_eq!(e.status, StatusCode::CREATED, "{}", e.text);
+    let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+    app.store
+        .replace_opposition_list(
+            org.id,
+            "bloctel",
+            Some("2026-03-01".parse().unwrap()),
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
+    let pages = json!([
+        {"name": "imports", "path": "/imports"},
+        {"name": "screenings-form", "path": "/screenings"},
+        {"name": "agent", "path": "/agent?q=06.12.34.56.78&at=2026-03-10T11:00:00%2B01:00"},
+    ]);
+    run_pages(
+        &app,
+        modules,
+        &pages,
+        &["work.flow.mjs"],
+        "admin@example.org",
+        login_code,
+    )
+    .await;
     for shot in [
-        "setup-link-fr-1280.png",
-        "token-secret-fr-390.png",
-        "dashboard-en-390.png",
+        "import-done-fr-390.png",
+        "screening-done-en-1280.png",
+        "agent-refused-fr-390.png",
     ] {
         assert!(
-            screenshots.join(shot).exists(),
+            screenshots().join(shot).exists(),
             "{shot} in {}",
-            screenshots.display()
+            screenshots().display()
         );
     }
-    assert!(
-        screenshots.join("contact-fr-390.png").exists(),
-        "screenshots in {}",
-        screenshots.display()
-    );
 }

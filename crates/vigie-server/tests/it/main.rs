@@ -4,11 +4,14 @@
 mod common;
 
 mod access;
+mod agent;
 mod api;
 mod browser;
 mod calls;
 mod dsar;
 mod metrics;
 mod overview;
+mod imports_web;
 mod screenings;
+mod screenings_web;
 mod web;

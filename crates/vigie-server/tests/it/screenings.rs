@@ -55,9 +55,9 @@ impl TestApp {
     }
 }
 
-const BOUNDARY: &str = "vigie-test-boundary-7MA4YWxkTrZu0gW";
+pub(crate) const BOUNDARY: &str = "vigie-test-boundary-7MA4YWxkTrZu0gW";
 
-fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+pub(crate) fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, file_name, content) in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());

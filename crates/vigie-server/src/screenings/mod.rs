@@ -17,7 +17,7 @@
 //! or when the upload fails. The durable part is the proof record in the store. One screening
 //! runs at a time (each one uses every core); the others wait, `queued`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,20 +30,22 @@ use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
-use utoipa::{IntoParams, ToSchema};
 use vigie_screen::{
-    CampaignError, CampaignSpec, Progress, ScreenError, ScreenOptions, Screened, SnapshotCache,
-    TargetsError, record_run, screen_targets,
+    CampaignError, CampaignSpec, Progress, ScreenError, ScreenOptions, SnapshotCache, TargetsError,
+    record_run, screen_targets,
 };
-use vigie_store::{OrgId, ScreeningRun};
+use vigie_store::OrgId;
+
+mod join;
+mod wire;
+
+pub use wire::*;
 
 use crate::AppState;
 use crate::api::OrgHeader;
 use crate::auth::Caller;
-use crate::dto::{ChannelName, CodeName, JurisdictionName, PurposeName};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery, page_limit};
 
@@ -158,6 +160,9 @@ impl Screenings {
         };
         for job in expired {
             remove_quietly(&job.output);
+            if let Some(joined) = &job.joined {
+                remove_quietly(&joined.path);
+            }
         }
     }
 
@@ -201,7 +206,7 @@ fn remove_quietly(path: &Path) {
 }
 
 /// A file deleted when dropped: an upload (complete or not) never outlives its job.
-struct TempFile(PathBuf);
+pub(crate) struct TempFile(pub(crate) PathBuf);
 
 impl Drop for TempFile {
     fn drop(&mut self) {
@@ -210,16 +215,6 @@ impl Drop for TempFile {
 }
 
 // ------------------------------------------------------------------------------------- jobs
-
-/// Where a job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum JobStatus {
-    Queued,
-    Running,
-    Done,
-    Failed,
-}
 
 enum Phase {
     Queued,
@@ -243,7 +238,20 @@ struct Job {
     rows: AtomicU64,
     /// The decisions, once done.
     output: PathBuf,
+    /// The decisions with the list's identifiers joined back (jobs started from the page), and
+    /// the language of its reasons.
+    joined: Option<Joined>,
     state: Mutex<JobState>,
+}
+
+/// The reason of each code (`CONSENT` …) for a campaign, in words.
+pub(crate) type Reasons = Arc<HashMap<String, String>>;
+
+/// The joined decisions file of a job started from the page, and the reason of each code for
+/// its campaign in the language of the person who started it.
+struct Joined {
+    path: PathBuf,
+    reasons: Reasons,
 }
 
 struct JobState {
@@ -437,6 +445,22 @@ async fn screen_job(
         remove_quietly(&part);
         return Err(internal("writing the decisions file", &e));
     }
+    if let Some(joined) = &job.joined {
+        // While the upload still exists: it is deleted when the job ends.
+        let (targets, decisions) = (targets.to_owned(), job.output.clone());
+        let (joined, reasons) = (joined.path.clone(), joined.reasons.clone());
+        let written = tokio::task::spawn_blocking(move || {
+            join::write_joined(&targets, &decisions, &joined, &reasons)
+        })
+        .await;
+        if let Err(e) = written
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()))
+        {
+            remove_quietly(&job.output);
+            return Err(internal("joining the identifiers to the decisions", &e));
+        }
+    }
     job.bytes
         .store(screened.summary.input_bytes, Ordering::Relaxed);
     job.rows.store(screened.summary.rows, Ordering::Relaxed);
@@ -487,7 +511,6 @@ pub async fn create_screening(
     caller: Caller,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
-    let org = &caller.org;
     let mut multipart = multipart.map_err(|_| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -495,15 +518,7 @@ pub async fn create_screening(
             "the body must be multipart/form-data with the parts campaign (JSON) and targets (CSV)",
         )
     })?;
-    let screenings = &state.inner.screenings;
-    screenings.sweep();
-    screenings.sweep_orphans().await;
-    let id = new_job_id();
-    let dir = &screenings.config.jobs_dir;
-    tokio::fs::create_dir_all(dir).await.map_err(|e| {
-        tracing::error!(error = %e, dir = %dir.display(), "cannot create the jobs directory");
-        ApiError::internal()
-    })?;
+    let (id, dir) = upload_slot(&state).await?;
 
     let mut spec: Option<CampaignSpec> = None;
     let mut targets: Option<(TempFile, u64, Option<String>)> = None;
@@ -522,8 +537,7 @@ pub async fn create_screening(
                     .file_name()
                     .map(|n| n.chars().take(256).collect::<String>())
                     .filter(|n| !n.trim().is_empty());
-                let path = dir.join(format!("screening-{id}.targets.part"));
-                let file = TempFile(path);
+                let file = targets_file(&dir, &id);
                 let size = save_upload(&mut field, &file.0).await?;
                 targets = Some((file, size, file_name));
             }
@@ -557,13 +571,75 @@ pub async fn create_screening(
         ));
     }
 
+    let upload = Upload {
+        id,
+        targets,
+        size,
+        input_name,
+    };
+    let out = start_job(&state, &caller, spec, upload, None).await?;
+    let location = HeaderValue::from_str(&out.links.this).expect("an ASCII URL");
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(out),
+    )
+        .into_response())
+}
+
+/// A list uploaded for a new job.
+pub(crate) struct Upload {
+    pub(crate) id: String,
+    pub(crate) targets: TempFile,
+    pub(crate) size: u64,
+    pub(crate) input_name: Option<String>,
+}
+
+/// A new job id and the directory its files go to (created; old files swept first).
+pub(crate) async fn upload_slot(state: &AppState) -> ApiResult<(String, PathBuf)> {
+    let screenings = &state.inner.screenings;
+    screenings.sweep();
+    screenings.sweep_orphans().await;
+    let dir = screenings.config.jobs_dir.clone();
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| {
+        tracing::error!(error = %e, dir = %dir.display(), "cannot create the jobs directory");
+        ApiError::internal()
+    })?;
+    Ok((new_job_id(), dir))
+}
+
+/// Where job `id`'s upload is streamed to.
+pub(crate) fn targets_file(dir: &Path, id: &str) -> TempFile {
+    TempFile(dir.join(format!("screening-{id}.targets.part")))
+}
+
+/// Audits and queues a job over an uploaded list: the one start for the API and the page.
+/// `joined`: also write the decisions with the list's identifiers, reasons in this language.
+pub(crate) async fn start_job(
+    state: &AppState,
+    caller: &Caller,
+    spec: CampaignSpec,
+    upload: Upload,
+    joined: Option<vigie_core::Lang>,
+) -> ApiResult<ScreeningJobOut> {
+    let Upload {
+        id,
+        targets,
+        size,
+        input_name,
+    } = upload;
+    let dir = &state.inner.screenings.config.jobs_dir;
     caller
-        .audit(&state, "screening.run", Some(format!("screening:{id}")))
+        .audit(state, "screening.run", Some(format!("screening:{id}")))
         .await?;
     let job = Arc::new(Job {
         output: dir.join(format!("screening-{id}.decisions.csv")),
+        joined: joined.map(|lang| Joined {
+            path: dir.join(format!("screening-{id}.joined.csv")),
+            reasons: Arc::new(join::reasons(&spec, lang)),
+        }),
         id: id.clone(),
-        org: org.id,
+        org: caller.org.id,
         actor: caller.actor(),
         created_at: Timestamp::now(),
         campaign_name: spec.name.clone(),
@@ -579,20 +655,41 @@ pub async fn create_screening(
             ended: None,
         }),
     });
-    screenings
+    state
+        .inner
+        .screenings
         .jobs
         .lock()
         .expect("jobs")
-        .insert(id.clone(), job.clone());
+        .insert(id, job.clone());
     tokio::spawn(run_job(state.clone(), job.clone(), spec, targets));
-    let out = job.out();
-    let location = HeaderValue::from_str(&out.links.this).expect("an ASCII URL");
-    Ok((
-        StatusCode::ACCEPTED,
-        [(header::LOCATION, location)],
-        Json(out),
-    )
-        .into_response())
+    Ok(job.out())
+}
+
+/// A job of the organization as the API shows it, and the reason of each code in words when
+/// the page started it.
+pub(crate) fn job_status(
+    state: &AppState,
+    org: OrgId,
+    id: &str,
+) -> ApiResult<(ScreeningJobOut, Option<Reasons>)> {
+    let job = state.inner.screenings.job(org, id)?;
+    Ok((job.out(), job.joined.as_ref().map(|j| j.reasons.clone())))
+}
+
+/// The joined decisions file of a finished job started from the page, with its size.
+pub(crate) fn joined_file(state: &AppState, org: OrgId, id: &str) -> ApiResult<(PathBuf, u64)> {
+    let job = state.inner.screenings.job(org, id)?;
+    job.summary()?;
+    let path = job
+        .joined
+        .as_ref()
+        .map(|j| j.path.clone())
+        .ok_or_else(|| ApiError::not_found("this screening has no file with identifiers"))?;
+    let size = std::fs::metadata(&path)
+        .map_err(|_| ApiError::not_found("the decisions file of this screening is no longer kept"))?
+        .len();
+    Ok((path, size))
 }
 
 async fn read_campaign(field: &mut Field<'_>) -> ApiResult<String> {
@@ -617,7 +714,7 @@ async fn read_campaign(field: &mut Field<'_>) -> ApiResult<String> {
 }
 
 /// Streams a part to `path`, chunk by chunk; returns its size.
-async fn save_upload(field: &mut Field<'_>, path: &Path) -> ApiResult<u64> {
+pub(crate) async fn save_upload(field: &mut Field<'_>, path: &Path) -> ApiResult<u64> {
     let io_error = |e: std::io::Error| {
         tracing::error!(error = %e, path = %path.display(), "cannot write an upload");
         ApiError::internal()
@@ -635,14 +732,25 @@ async fn save_upload(field: &mut Field<'_>, path: &Path) -> ApiResult<u64> {
 
 /// Creates (or truncates) a file only its owner can read: uploads hold identifiers in clear.
 async fn private_file(path: &Path) -> std::io::Result<tokio::fs::File> {
-    let mut options = tokio::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    options.open(path).await
+    tokio::fs::OpenOptions::from(private_options())
+        .open(path)
+        .await
 }
 
-fn multipart_error(e: MultipartError) -> ApiError {
+/// [`private_file`] for blocking code.
+fn private_file_sync(path: &Path) -> std::io::Result<std::fs::File> {
+    private_options().open(path)
+}
+
+fn private_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+pub(crate) fn multipart_error(e: MultipartError) -> ApiError {
     match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -677,7 +785,7 @@ fn duplicate_part(name: &str) -> ApiError {
 }
 
 /// A campaign vigie-screen refuses, as an error naming the field (`campaign.<field>`).
-fn campaign_error(e: CampaignError) -> ApiError {
+pub(crate) fn campaign_error(e: CampaignError) -> ApiError {
     let reason = strip_position(&e.reason);
     let named = |start: &str| {
         reason
@@ -858,234 +966,6 @@ pub async fn list_screenings(
     Ok(Json(ScreeningRunsOut {
         runs: runs.into_iter().map(ScreeningRunOut::from).collect(),
     }))
-}
-
-// ------------------------------------------------------------------------------ wire shapes
-
-/// The upload (`multipart/form-data`).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ScreeningUpload {
-    /// The campaign, as JSON.
-    #[schema(content_media_type = "application/json")]
-    campaign: CampaignFileDoc,
-    /// The list: CSV with a header line and an `email` or `phone` column.
-    #[schema(value_type = String, content_media_type = "text/csv")]
-    targets: Vec<u8>,
-}
-
-/// A campaign to screen a list for. Unknown fields are refused.
-#[derive(ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct CampaignFileDoc {
-    #[schema(value_type = JurisdictionName)]
-    jurisdiction: String,
-    #[schema(value_type = PurposeName)]
-    purpose: String,
-    /// email reads the `email` column; sms and phone channels the `phone` column.
-    #[schema(value_type = ChannelName)]
-    channel: String,
-    /// The moment of contact, RFC 3339 with offset.
-    #[schema(format = DateTime, example = "2026-11-24T10:30:00+01:00")]
-    at: String,
-    #[schema(example = "optics")]
-    product_category: Option<String>,
-    /// Default false; never `null`.
-    #[schema(nullable = false)]
-    relates_to_profession: Option<bool>,
-    /// Default true; never `null`.
-    #[schema(nullable = false)]
-    commercial: Option<bool>,
-    #[schema(example = "Optique Lumière SAS")]
-    sender: Option<String>,
-    name: Option<String>,
-}
-
-/// A screening job.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ScreeningJobOut {
-    /// The job id (not the proof record's id: that is `summary.run_id`).
-    #[schema(example = "3f6c1e0a9b2d4c5e8f7a6b5c4d3e2f1a")]
-    pub id: String,
-    pub status: JobStatus,
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: Timestamp,
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub started_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub finished_at: Option<Timestamp>,
-    /// The campaign's `name`, if it has one.
-    pub campaign_name: Option<String>,
-    #[schema(value_type = ChannelName)]
-    pub channel: String,
-    /// The file name of the uploaded list, as the client sent it.
-    pub input_name: Option<String>,
-    pub progress: ProgressOut,
-    /// When `done`.
-    pub summary: Option<ScreeningSummaryOut>,
-    /// When `failed`.
-    pub error: Option<JobErrorOut>,
-    pub links: JobLinks,
-}
-
-/// How far a job is.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProgressOut {
-    /// Data rows decided.
-    pub rows: u64,
-    /// Bytes of the list read.
-    pub bytes: u64,
-    /// Size of the list.
-    pub total_bytes: u64,
-}
-
-/// Why a job failed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct JobErrorOut {
-    /// `invalid_targets` (the list cannot be read: no header, no `email`/`phone` column) or
-    /// `internal_error`.
-    pub code: String,
-    pub message: String,
-}
-
-impl JobErrorOut {
-    fn internal() -> JobErrorOut {
-        JobErrorOut {
-            code: "internal_error".into(),
-            message: "internal error (see the server log)".into(),
-        }
-    }
-}
-
-/// Where the job and its results are.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct JobLinks {
-    #[serde(rename = "self")]
-    pub this: String,
-    pub decisions: String,
-    pub summary: String,
-}
-
-/// What a screening found.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ScreeningSummaryOut {
-    pub job_id: String,
-    /// The id of the proof record (`GET /api/v1/screenings`).
-    pub run_id: i64,
-    /// Data rows, one decision each.
-    pub rows: u64,
-    pub allowed: u64,
-    pub denied: u64,
-    /// Rows per decision code (codes with rows only).
-    #[schema(value_type = BTreeMap<CodeName, u64>, example = json!({"CONSENT": 1, "UNKNOWN_CONTACT": 1, "INVALID_IDENTIFIER": 1}))]
-    pub counts: BTreeMap<String, u64>,
-    /// The rule pack applied.
-    #[schema(example = "FR-2026-08-11")]
-    pub rule_pack: String,
-    /// The organization's data version the list was screened against.
-    pub data_version: i64,
-    /// SHA-256 of the uploaded list, in hex.
-    pub input_sha256: String,
-    /// SHA-256 of the decisions file, in hex.
-    pub output_sha256: String,
-    pub input_bytes: u64,
-    pub output_bytes: u64,
-    #[schema(value_type = String, format = DateTime)]
-    pub started_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
-    pub finished_at: Timestamp,
-}
-
-impl ScreeningSummaryOut {
-    fn new<W>(job_id: &str, run: &ScreeningRun, screened: &Screened<W>) -> ScreeningSummaryOut {
-        let s = &screened.summary;
-        ScreeningSummaryOut {
-            job_id: job_id.to_owned(),
-            run_id: run.id,
-            rows: s.rows,
-            allowed: s.counts.allowed(),
-            denied: s.counts.denied(),
-            counts: s.counts.to_map(),
-            rule_pack: screened.rule_pack.to_owned(),
-            data_version: screened.data_version,
-            input_sha256: hex::encode(s.input_sha256),
-            output_sha256: hex::encode(s.output_sha256),
-            input_bytes: s.input_bytes,
-            output_bytes: s.output_bytes,
-            started_at: screened.started_at,
-            finished_at: screened.finished_at,
-        }
-    }
-}
-
-/// Paging of the runs.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RunsQuery {
-    /// How many runs, 1 to 1000 (default 20).
-    #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<u32>,
-}
-
-/// The recorded runs, most recent first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScreeningRunsOut {
-    pub runs: Vec<ScreeningRunOut>,
-}
-
-/// The proof of one screening run.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScreeningRunOut {
-    pub id: i64,
-    /// Who ran it (`api` for the API, the user name for `vigie screen`).
-    pub actor: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub started_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
-    pub finished_at: Timestamp,
-    /// The campaign exactly as given (JSON text).
-    pub campaign: String,
-    pub rule_pack: String,
-    pub data_version: i64,
-    /// The list's file name, as given.
-    pub input_name: Option<String>,
-    pub input_sha256: String,
-    pub output_sha256: String,
-    pub rows: u64,
-    pub allowed: u64,
-    pub denied: u64,
-    #[schema(value_type = BTreeMap<CodeName, u64>)]
-    pub counts: BTreeMap<String, u64>,
-}
-
-impl From<ScreeningRun> for ScreeningRunOut {
-    fn from(r: ScreeningRun) -> Self {
-        let run = r.run;
-        let (mut allowed, mut denied) = (0, 0);
-        for (code, n) in &run.counts {
-            match code.parse::<vigie_core::Code>() {
-                Ok(c) if c.is_allow() => allowed += n,
-                _ => denied += n,
-            }
-        }
-        ScreeningRunOut {
-            id: r.id,
-            actor: run.actor,
-            started_at: run.started_at,
-            finished_at: run.finished_at,
-            campaign: run.campaign,
-            rule_pack: run.rule_pack,
-            data_version: run.data_version,
-            input_name: run.input_name,
-            input_sha256: hex::encode(run.input_sha256),
-            output_sha256: hex::encode(run.output_sha256),
-            rows: run.rows,
-            allowed,
-            denied,
-            counts: run.counts,
-        }
-    }
 }
 
 #[cfg(test)]

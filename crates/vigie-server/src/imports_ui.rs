@@ -1,0 +1,724 @@
+//! The imports pages: `/imports` (upload a file of any kind `vigie import` reads; past runs from
+//! the store, the CLI's included) and `/imports/{id}` (progress, reloaded while the job runs;
+//! then the summary, the rejected rows with their line, field and reason, and the rejects file).
+//!
+//! The upload is streamed to a file in the jobs directory (never whole in memory; at most
+//! [`DEFAULT_IMPORT_LIMIT`] unless the server says otherwise), made UTF-8 if it is a Windows-1252
+//! export ([`vigie_import::ensure_utf8`]), then imported in the background by
+//! [`vigie_import::import_file`], as `vigie import` does, and recorded with
+//! [`vigie_import::run_record`]. Jobs live in memory for a day, with their rejects file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::{Markup, html};
+use vigie_core::{Lang, Permission};
+use vigie_import::{
+    EncodingError, ImportError, ImportKind, ImportOptions, ImportReport, RowError, TextEncoding,
+};
+use vigie_store::{ImportRun, OrgId};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::html::components::{Flash, empty, facts, flash, select, table};
+use crate::html::{Section, Ui, UiError, W, page, refreshing_page, when};
+use crate::screenings::{TempFile, save_upload, upload_slot};
+
+/// Largest import file accepted by default (`AppState::with_import_limit` changes it).
+pub const DEFAULT_IMPORT_LIMIT: usize = 2 * 1024 * 1024 * 1024;
+/// How long a finished job (its page and rejects file) is kept.
+const RETENTION: Duration = Duration::from_secs(24 * 3600);
+/// Rejected rows shown on the page (the rejects file has them all).
+const SHOWN_REJECTS: usize = 100;
+const RUNS_SHOWN: u32 = 20;
+const REFRESH: u32 = 2;
+
+pub fn routes(limit: usize) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/imports",
+            get(imports_page)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(limit)),
+        )
+        .route("/imports/{id}", get(job_page))
+        .route("/imports/{id}/rejects", get(rejects))
+}
+
+const KINDS: [ImportKind; 5] = [
+    ImportKind::Contacts,
+    ImportKind::Consents,
+    ImportKind::Suppression,
+    ImportKind::Opposition,
+    ImportKind::Calls,
+];
+
+/// What importing a kind changes, so what it takes: contacts and lists are contact data, consents
+/// the ledger, calls the call log.
+fn permission(kind: ImportKind) -> Permission {
+    match kind {
+        ImportKind::Contacts | ImportKind::Suppression | ImportKind::Opposition => {
+            Permission::ContactsWrite
+        }
+        ImportKind::Consents => Permission::LedgerWrite,
+        ImportKind::Calls => Permission::CallsLog,
+    }
+}
+
+fn kind_word(kind: ImportKind) -> W {
+    match kind {
+        ImportKind::Contacts => W::ImportKindContacts,
+        ImportKind::Consents => W::ImportKindConsents,
+        ImportKind::Suppression => W::ImportKindSuppression,
+        ImportKind::Opposition => W::ImportKindOpposition,
+        ImportKind::Calls => W::ImportKindCalls,
+    }
+}
+
+fn kind_named(name: &str) -> Option<ImportKind> {
+    KINDS.into_iter().find(|k| k.name() == name)
+}
+
+/// The import jobs of a server.
+pub(crate) struct ImportJobs {
+    jobs: Mutex<HashMap<String, Arc<Job>>>,
+    pub(crate) limit: usize,
+}
+
+impl ImportJobs {
+    pub(crate) fn new(limit: usize) -> ImportJobs {
+        ImportJobs {
+            jobs: Mutex::default(),
+            limit,
+        }
+    }
+
+    fn job(&self, org: OrgId, id: &str) -> Option<Arc<Job>> {
+        // Forget the jobs that ended more than a day ago, and their files.
+        let mut jobs = self.jobs.lock().expect("import jobs");
+        jobs.retain(|_, j| {
+            let keep = j.ended().is_none_or(|at| at.elapsed() < RETENTION);
+            if !keep {
+                let _ = std::fs::remove_file(&j.rejects);
+            }
+            keep
+        });
+        jobs.get(id).filter(|j| j.org == org).cloned()
+    }
+}
+
+/// Where a job is.
+enum Phase {
+    Running,
+    Done {
+        report: ImportReport,
+        /// The first rejected rows (with "import the valid rows").
+        shown: Vec<RowError>,
+    },
+    /// Bad rows: nothing was imported.
+    Refused {
+        count: u64,
+        errors: Vec<RowError>,
+    },
+    /// The file is not text Vigie reads.
+    NotText(String),
+    Failed,
+}
+
+struct Job {
+    org: OrgId,
+    kind: ImportKind,
+    file_name: Option<String>,
+    total_bytes: u64,
+    /// Data rows of the file (lines after the header), counted before the import.
+    total_rows: AtomicU64,
+    bytes: AtomicU64,
+    /// The file was a Windows-1252 export, rewritten in UTF-8.
+    windows_1252: AtomicU64,
+    rejects: PathBuf,
+    state: Mutex<(Phase, Option<Instant>)>,
+}
+
+impl Job {
+    fn ended(&self) -> Option<Instant> {
+        self.state.lock().expect("import job").1
+    }
+
+    fn end(&self, phase: Phase) {
+        *self.state.lock().expect("import job") = (phase, Some(Instant::now()));
+    }
+}
+
+/// The rejected rows of a rejects file (`line,column,reason,…`), the first `n`.
+fn read_rejects(path: &std::path::Path, n: usize) -> Vec<RowError> {
+    let Ok(mut reader) = csv::ReaderBuilder::new().flexible(true).from_path(path) else {
+        return Vec::new();
+    };
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .take(n)
+        .map(|r| RowError {
+            line: r.get(0).and_then(|l| l.parse().ok()).unwrap_or(0),
+            column: r.get(1).unwrap_or("").to_owned(),
+            reason: r.get(2).unwrap_or("").to_owned(),
+        })
+        .collect()
+}
+
+/// Counts the lines after the header (a quoted field never holds a line break in an import).
+fn data_rows(path: &std::path::Path) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut lines, mut last) = (0u64, b'\n');
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        last = buf[n - 1];
+    }
+    if last != b'\n' {
+        lines += 1;
+    }
+    Ok(lines.saturating_sub(1))
+}
+
+/// What the form asked for besides the file.
+struct Choice {
+    kind: ImportKind,
+    skip_invalid: bool,
+    list: String,
+    extract_date: Option<jiff::civil::Date>,
+}
+
+/// Runs an import to its end and records it, as `vigie import` does.
+async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upload: TempFile) {
+    let started_at = jiff::Timestamp::now();
+    let path = upload.0.clone();
+    let prepared = tokio::task::spawn_blocking(move || {
+        let encoding = vigie_import::ensure_utf8(&path)?;
+        Ok::<_, EncodingError>((encoding, data_rows(&path)?))
+    })
+    .await;
+    match prepared {
+        Ok(Ok((encoding, rows))) => {
+            job.total_rows.store(rows, Ordering::Relaxed);
+            job.windows_1252.store(
+                u64::from(encoding == TextEncoding::Windows1252),
+                Ordering::Relaxed,
+            );
+        }
+        Ok(Err(e)) => {
+            let record = vigie_import::run_record(
+                choice.kind,
+                job.file_name.clone(),
+                caller.actor(),
+                started_at,
+                &Err(ImportError::Io(
+                    std::io::Error::other(e.to_string()),
+                    upload.0.clone(),
+                )),
+            );
+            let _ = state
+                .store()
+                .record_import_run(caller.org.id, &record)
+                .await;
+            job.end(Phase::NotText(e.to_string()));
+            return;
+        }
+        Err(_) => return job.end(Phase::Failed),
+    }
+    let region = match state.store().org_settings(caller.org.id).await {
+        Ok(s) => s.region,
+        Err(_) => return job.end(Phase::Failed),
+    };
+    let progress = {
+        let job = job.clone();
+        Arc::new(move |b: u64| job.bytes.store(b, Ordering::Relaxed))
+            as Arc<dyn Fn(u64) + Send + Sync>
+    };
+    let opts = ImportOptions {
+        region,
+        skip_invalid: choice.skip_invalid,
+        rejects_path: Some(job.rejects.clone()),
+        progress: Some(progress),
+        list: choice.list,
+        extract_date: choice.extract_date,
+    };
+    let result =
+        vigie_import::import_file(state.store(), &caller.org, choice.kind, &upload.0, &opts).await;
+    drop(upload);
+    let record = vigie_import::run_record(
+        choice.kind,
+        job.file_name.clone(),
+        caller.actor(),
+        started_at,
+        &result,
+    );
+    if let Err(e) = state
+        .store()
+        .record_import_run(caller.org.id, &record)
+        .await
+    {
+        tracing::error!(error = %e, "cannot record an import run");
+    }
+    let target = format!(
+        "file:{} ({} rows: {} inserted, {} updated, {} unchanged, {} removed, {} rejected; {})",
+        record.file_name.as_deref().unwrap_or(""),
+        record.rows,
+        record.inserted,
+        record.updated,
+        record.unchanged,
+        record.removed,
+        record.rejected,
+        record.outcome
+    );
+    if let Err(e) = caller
+        .audit(
+            &state,
+            &format!("import.{}", choice.kind.name()),
+            Some(target),
+        )
+        .await
+    {
+        tracing::error!(error = ?e, "cannot audit an import");
+    }
+    job.bytes.store(job.total_bytes, Ordering::Relaxed);
+    let phase = match result {
+        Ok(report) => {
+            let rejects = job.rejects.clone();
+            let shown = tokio::task::spawn_blocking(move || read_rejects(&rejects, SHOWN_REJECTS))
+                .await
+                .unwrap_or_default();
+            Phase::Done { report, shown }
+        }
+        Err(ImportError::Invalid { count, errors, .. }) => Phase::Refused { count, errors },
+        Err(e) => {
+            tracing::error!(error = %e, "an import failed");
+            Phase::Failed
+        }
+    };
+    job.end(phase);
+}
+
+fn may_import_something(ui: &Ui) -> bool {
+    KINDS.iter().any(|k| ui.caller.may(permission(*k)))
+}
+
+async fn imports_page(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
+    render_list(&state, &ui, None).await
+}
+
+async fn render_list(
+    state: &AppState,
+    ui: &Ui,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let runs = state.store().import_runs(ui.org.id, RUNS_SHOWN).await?;
+    let kinds: Vec<(String, String)> = KINDS
+        .iter()
+        .filter(|k| ui.caller.may(permission(**k)))
+        .map(|k| (k.name().to_owned(), ui.t(kind_word(*k)).to_owned()))
+        .collect();
+    // The body is the file: the gate reads the session's token from the action's query.
+    let action = ui.link("/imports").q("csrf", ui.csrf());
+    let failed = error.is_some();
+    let body = html! {
+        h1 { (ui.t(W::Imports)) }
+        p { (ui.t(W::ImportsIntro)) }
+        @if let Some(e) = &error { (flash(Flash::Error, e)) }
+        @if may_import_something(ui) {
+            form.upload method="post" action=(action) enctype="multipart/form-data" {
+                h2 { (ui.t(W::NewImport)) }
+                (select("kind", ui.t(W::ImportKind), &kinds, "contacts"))
+                div.field {
+                    label for="f-file" { (ui.t(W::ImportFile)) }
+                    input #f-file type="file" name="file" accept=".csv,.txt,text/csv" required aria-describedby="file-hint";
+                }
+                div.field.check {
+                    input #f-skip_invalid type="checkbox" name="skip_invalid" value="1";
+                    label for="f-skip_invalid" { (ui.t(W::ImportSkipInvalid)) }
+                }
+                details.opposition {
+                    summary { (ui.t(W::ImportOppositionOptions)) }
+                    div.field {
+                        label for="f-list" { (ui.t(W::ImportListName)) }
+                        input #f-list type="text" name="list" value="bloctel";
+                    }
+                    div.field {
+                        label for="f-extract_date" { (ui.t(W::ImportExtractDate)) }
+                        input #f-extract_date type="date" name="extract_date";
+                    }
+                }
+                div #file-hint.hint {
+                    p { (ui.t(W::ImportFormats)) }
+                    p { (ui.t(W::ImportRefused)) }
+                }
+                button type="submit" { (ui.t(W::ImportIt)) }
+            }
+        }
+        h2 { (ui.t(W::PastImports)) }
+        (runs_table(ui, &runs))
+    };
+    let mut resp = page(
+        ui,
+        ui.t(W::Imports),
+        Some(Section::Imports),
+        ui.link("/imports"),
+        body,
+    );
+    if failed {
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(resp)
+}
+
+fn outcome_word(outcome: &str) -> W {
+    match outcome {
+        "done" => W::ImportOutcomeDone,
+        "refused" => W::ImportOutcomeRefused,
+        _ => W::ImportOutcomeFailed,
+    }
+}
+
+fn runs_table(ui: &Ui, runs: &[ImportRun]) -> Markup {
+    if runs.is_empty() {
+        return empty(ui.t(W::NoImports));
+    }
+    let heads = [
+        ui.t(W::When),
+        ui.t(W::ImportKind),
+        ui.t(W::ImportFile),
+        ui.t(W::Actor),
+        ui.t(W::ImportResult),
+        ui.t(W::Rows),
+        ui.t(W::ImportInserted),
+        ui.t(W::ImportUpdated),
+        ui.t(W::ImportUnchanged),
+        ui.t(W::ImportRejected),
+    ];
+    table(
+        "runs",
+        Some(ui.t(W::PastImports)),
+        &heads,
+        html! {
+            @for r in runs {
+                @let run = &r.run;
+                tr {
+                    td { (when(run.finished_at)) }
+                    td { (kind_named(&run.kind).map(|k| ui.t(kind_word(k))).unwrap_or(&run.kind)) }
+                    td { (run.file_name.as_deref().unwrap_or("—")) }
+                    td { (run.actor) }
+                    td { (ui.t(outcome_word(&run.outcome))) }
+                    td { (run.rows) }
+                    td { (run.inserted) }
+                    td { (run.updated) }
+                    td { (run.unchanged) }
+                    td { (run.rejected) }
+                }
+            }
+        },
+    )
+}
+
+/// The upload: the kind and options first, then the file, streamed to disk; then the import
+/// runs in the background and the page follows it.
+async fn upload(
+    State(state): State<AppState>,
+    ui: Ui,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, UiError> {
+    let Ok(mut multipart) = multipart else {
+        return render_list(&state, &ui, Some(ui.t(W::ImportNoFile).to_owned())).await;
+    };
+    let (id, dir) = upload_slot(&state).await.map_err(|e| ui.error(e))?;
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut file: Option<(TempFile, u64, Option<String>)> = None;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let message = crate::screenings::multipart_error(e).message;
+                return render_list(&state, &ui, Some(message)).await;
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" && file.is_none() {
+            // The kind is known before the file: refuse what the role may not import now.
+            let kind = fields.get("kind").and_then(|k| kind_named(k));
+            match kind {
+                Some(k) if ui.caller.may(permission(k)) => {}
+                Some(_) => {
+                    return Err(ui.error(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "forbidden",
+                        ui.t(W::ForbiddenText),
+                    )));
+                }
+                None => {
+                    return render_list(&state, &ui, Some(ui.t(W::ImportNoKind).to_owned())).await;
+                }
+            }
+            let file_name = field
+                .file_name()
+                .map(|n| n.chars().take(256).collect::<String>())
+                .filter(|n| !n.trim().is_empty());
+            let upload = TempFile(dir.join(format!("import-{id}.upload")));
+            let size = match save_upload(&mut field, &upload.0).await {
+                Ok(size) => size,
+                Err(e) => return render_list(&state, &ui, Some(e.message)).await,
+            };
+            file = Some((upload, size, file_name));
+        } else if name != "file" {
+            let text = field.text().await.unwrap_or_default();
+            fields.insert(name, text.chars().take(256).collect());
+        }
+    }
+    let Some((upload, size, file_name)) = file else {
+        return render_list(&state, &ui, Some(ui.t(W::ImportNoFile).to_owned())).await;
+    };
+    if size == 0 {
+        return render_list(&state, &ui, Some(ui.t(W::ImportEmptyFile).to_owned())).await;
+    }
+    let kind = fields
+        .get("kind")
+        .and_then(|k| kind_named(k))
+        .expect("checked before the file");
+    let extract_date = match fields.get("extract_date").map(|d| d.trim()) {
+        None | Some("") => None,
+        Some(d) => match d.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return render_list(&state, &ui, Some(ui.t(W::ImportBadDate).to_owned())).await;
+            }
+        },
+    };
+    let list = fields
+        .get("list")
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "bloctel".to_owned());
+    let choice = Choice {
+        kind,
+        skip_invalid: fields.contains_key("skip_invalid"),
+        list,
+        extract_date,
+    };
+    let job = Arc::new(Job {
+        org: ui.org.id,
+        kind,
+        file_name,
+        total_bytes: size,
+        total_rows: AtomicU64::new(0),
+        bytes: AtomicU64::new(0),
+        windows_1252: AtomicU64::new(0),
+        rejects: dir.join(format!("import-{id}.rejects.csv")),
+        state: Mutex::new((Phase::Running, None)),
+    });
+    state
+        .imports()
+        .jobs
+        .lock()
+        .expect("import jobs")
+        .insert(id.clone(), job.clone());
+    // The import's future is not provably `Send` (rust-lang/rust#102211: a higher-ranked
+    // lifetime in vigie-import's joins), so it runs on a blocking thread of its own, which
+    // its reading and sealing would keep busy anyway.
+    let (state2, caller, handle) = (
+        state.clone(),
+        ui.caller.clone(),
+        tokio::runtime::Handle::current(),
+    );
+    tokio::task::spawn_blocking(move || handle.block_on(run(state2, caller, job, choice, upload)));
+    let to = ui.link("/imports").seg(&id);
+    Ok(Redirect::to(&to.to_string()).into_response())
+}
+
+fn not_found(ui: &Ui) -> UiError {
+    ui.error(ApiError::not_found(ui.t(W::ImportGone)))
+}
+
+/// What a rejected field needs, in words, by its column: vigie-import's own reasons are
+/// written for the CLI, in English, and follow as the detail.
+fn field_reason(column: &str) -> W {
+    match column {
+        "email" => W::RejectEmail,
+        "phone" => W::RejectPhone,
+        "contact_ref" => W::RejectContactRef,
+        "audience" => W::RejectAudience,
+        "customer" | "informed" | "objection_offered" | "contract_active" | "restricted" => {
+            W::RejectBoolean
+        }
+        "collected_at" | "at" => W::RejectDateTime,
+        "channel" | "purpose" | "action" | "method" | "outcome" | "collected_via" => {
+            W::RejectVocabulary
+        }
+        "time_zone" => W::RejectTimeZone,
+        "sha256" => W::RejectSha256,
+        "" => W::RejectRow,
+        _ => W::RejectValue,
+    }
+}
+
+/// "Line 3, field « email »: reason" rows.
+fn errors_table(ui: &Ui, errors: &[RowError]) -> Markup {
+    let heads = [ui.t(W::Line), ui.t(W::Field), ui.t(W::Reason)];
+    table(
+        "rejects",
+        Some(ui.t(W::ImportRejectedRows)),
+        &heads,
+        html! {
+            @for e in errors {
+                tr {
+                    th scope="row" { (e.line) }
+                    td { @if !e.column.is_empty() { code { (e.column) } } }
+                    td {
+                        @if ui.lang == Lang::En {
+                            (e.reason)
+                        } @else {
+                            (ui.t(field_reason(&e.column)))
+                            br;
+                            small.detail lang="en" { (ui.t(W::RejectDetail)) (ui.t(W::Colon)) (e.reason) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+async fn job_page(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
+    let job = state
+        .imports()
+        .job(ui.org.id, &id)
+        .ok_or_else(|| not_found(&ui))?;
+    let lang = ui.lang;
+    let state_guard = job.state.lock().expect("import job");
+    let running = matches!(state_guard.0, Phase::Running);
+    let total = job.total_bytes.max(1);
+    let read = job.bytes.load(Ordering::Relaxed).min(total);
+    let percent = read * 100 / total;
+    let rows = job.total_rows.load(Ordering::Relaxed);
+    let body = html! {
+        h1 { (ui.t(kind_word(job.kind))) " · " (job.file_name.as_deref().unwrap_or("")) }
+        p { a href=(ui.link("/imports")) { (ui.t(W::BackToImports)) } }
+        section.job aria-live="polite" {
+            @match &state_guard.0 {
+                Phase::Running => {
+                    p.job-status { strong { (ui.t(W::JobRunning)) } }
+                    p { (percent) " % · " (rows) " " (ui.t(W::ImportRowsInFile)) }
+                    progress max="100" value=(percent) aria-label=(ui.t(W::Progress)) { (percent) " %" }
+                }
+                Phase::Done { report, shown } => {
+                    p.job-status { strong { (ui.t(W::JobDone)) } }
+                    @if job.windows_1252.load(Ordering::Relaxed) == 1 { p.hint { (ui.t(W::ImportWasWindows1252)) } }
+                    (summary(&ui, report))
+                    @if report.rejected > 0 {
+                        h2 { (ui.t(W::ImportRejectedRows)) }
+                        p { a href=(ui.link("/imports").seg(&id).seg("rejects")) download { (ui.t(W::ImportDownloadRejects)) } }
+                        (errors_table(&ui, shown))
+                    }
+                }
+                Phase::Refused { count, errors } => {
+                    (flash(Flash::Error, &refused_text(lang, *count)))
+                    (errors_table(&ui, errors))
+                    p.hint { (ui.t(W::ImportRefusedHint)) }
+                }
+                Phase::NotText(why) => {
+                    (flash(Flash::Error, &format!("{}{}{}", ui.t(W::ImportNotText), ui.t(W::Colon), why)))
+                    p.hint { (ui.t(W::ImportRefused)) }
+                }
+                Phase::Failed => { (flash(Flash::Error, ui.t(W::InternalError))) }
+            }
+        }
+    };
+    drop(state_guard);
+    let title = ui.t(W::Imports);
+    Ok(refreshing_page(
+        &ui,
+        title,
+        Some(Section::Imports),
+        ui.link("/imports").seg(&id),
+        body,
+        running.then_some(REFRESH),
+    ))
+}
+
+fn refused_text(lang: Lang, count: u64) -> String {
+    match lang {
+        Lang::Fr => format!("{count} ligne(s) invalide(s) : rien n'a été importé."),
+        Lang::En => format!("{count} invalid row(s): nothing was imported."),
+    }
+}
+
+fn summary(ui: &Ui, r: &ImportReport) -> Markup {
+    let c = &r.counts;
+    let n = |v: u64| html! { (v) };
+    facts([
+        (ui.t(W::Rows), n(r.rows)),
+        (ui.t(W::ImportInserted), n(c.inserted)),
+        (ui.t(W::ImportUpdated), n(c.updated)),
+        (ui.t(W::ImportUnchanged), n(c.unchanged)),
+        (ui.t(W::ImportRemoved), n(c.removed)),
+        (ui.t(W::ImportRejected), n(r.rejected)),
+    ])
+}
+
+/// The rejects file: each rejected row with its line, column and reason, formula-safe (written
+/// by vigie-import).
+async fn rejects(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
+    let job = state
+        .imports()
+        .job(ui.org.id, &id)
+        .ok_or_else(|| not_found(&ui))?;
+    ui.caller
+        .audit(
+            &state,
+            "import.rejects.download",
+            Some(format!("import:{id}")),
+        )
+        .await
+        .map_err(|e| ui.error(e))?;
+    let file = tokio::fs::File::open(&job.rejects)
+        .await
+        .map_err(|_| not_found(&ui))?;
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let name = format!("attachment; filename=\"rejets-{}.csv\"", job.kind.name());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&name).map_err(|_| not_found(&ui))?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
