@@ -27,6 +27,7 @@ pub struct ConfigFile {
     database_url_file: Option<PathBuf>,
     master_key_file: Option<PathBuf>,
     audit_checkpoint: Option<PathBuf>,
+    erasure_journal: Option<PathBuf>,
     listen: Option<SocketAddr>,
     cache_dir: Option<PathBuf>,
     jobs_dir: Option<PathBuf>,
@@ -54,12 +55,13 @@ enum Shape {
 
 /// Every key, in the order `config show` prints them, with the clap argument it sets (the
 /// field name of the flag) and its shape.
-const KEYS: [(&str, Shape); 18] = [
+const KEYS: [(&str, Shape); 19] = [
     ("data_dir", Shape::Text),
     ("database_url", Shape::SecretUrl),
     ("database_url_file", Shape::Text),
     ("master_key_file", Shape::Text),
     ("audit_checkpoint", Shape::Text),
+    ("erasure_journal", Shape::Text),
     ("listen", Shape::Text),
     ("cache_dir", Shape::Text),
     ("jobs_dir", Shape::Text),
@@ -103,6 +105,7 @@ impl ConfigFile {
             ("database_url_file", path(&self.database_url_file)),
             ("master_key_file", path(&self.master_key_file)),
             ("audit_checkpoint", path(&self.audit_checkpoint)),
+            ("erasure_journal", path(&self.erasure_journal)),
             ("listen", one(&self.listen)),
             ("cache_dir", path(&self.cache_dir)),
             ("jobs_dir", path(&self.jobs_dir)),
@@ -326,6 +329,7 @@ impl ShowValues {
         v.insert("database_url_file", path(&store.database_url_file));
         v.insert("master_key_file", path(&store.key_file()));
         v.insert("audit_checkpoint", path(&store.audit_checkpoint_file()));
+        v.insert("erasure_journal", path(&store.erasure_journal_file()));
         v.insert("listen", vec![serve.listen.to_string()]);
         let screening = crate::serve::screening_config(store);
         v.insert(

@@ -84,6 +84,11 @@ fn flags_win_over_the_environment_over_the_file_over_defaults() {
         line(&shown, "public_rate_limit"),
         "public_rate_limit = 20  # default"
     );
+    // Derived from another setting: the erasure journal beside the master key.
+    assert_eq!(
+        line(&shown, "erasure_journal"),
+        "erasure_journal = \"vigie-master.key.erasures.jsonl\"  # default"
+    );
 
     // Without the environment, the file's URL, still redacted.
     let shown = ok(&vigie(dir.path())
