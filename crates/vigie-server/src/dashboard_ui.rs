@@ -5,7 +5,7 @@
 //! their proof records, the audit chain from its checkpoint file and its last verification.
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use vigie_core::Permission;
 use vigie_core::dsar::Urgency;

@@ -258,6 +258,9 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
         progress: Some(progress),
         list: choice.list,
         extract_date: choice.extract_date,
+        // A server stopping drops this task: the load's transaction is never committed, so the
+        // store rolls it back, as a cancelled CLI import does.
+        cancel: None,
     };
     let result =
         vigie_import::import_file(state.store(), &caller.org, choice.kind, &upload.0, &opts).await;
