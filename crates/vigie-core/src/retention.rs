@@ -46,6 +46,63 @@ pub fn financial_year_end(day: Date, year_end: (i8, i8)) -> Date {
     }
 }
 
+/// The instants a retention plan or run compares stored times with, resolved once for a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cutoffs {
+    pub at: Timestamp,
+    /// `RETENTION_EXPIRED`'s own cut-off (the French rule pack in force at `at`): the plan's
+    /// `expired_prospects` counts with it, so it always equals what the decisions say.
+    pub expired_rule: Timestamp,
+    /// Prospects whose latest sign of life is before this are erased (the organization's policy).
+    pub prospects: Timestamp,
+    /// Customers whose relationship ended before this are archived (or erased without a purchase
+    /// to keep).
+    pub customers: Timestamp,
+}
+
+impl PolicySet {
+    /// The cut-offs of these policies at `at`.
+    pub fn cutoffs(&self, at: Moment) -> Cutoffs {
+        let local_date = crate::Jurisdiction::Fr
+            .time_zone()
+            .to_datetime(at.instant())
+            .date();
+        let rule_years = crate::RulePack::in_force(crate::Jurisdiction::Fr, local_date)
+            .rules
+            .prospect_retention_years
+            .unwrap_or(self.get(DataCategory::Prospects).years);
+        Cutoffs {
+            at: at.instant(),
+            expired_rule: cutoff(at, rule_years),
+            prospects: cutoff(at, self.get(DataCategory::Prospects).years),
+            customers: cutoff(at, self.get(DataCategory::Customers).years),
+        }
+    }
+
+    /// Until when an archived customer's accounting documents are kept: ten years (the policy)
+    /// from the end of the financial year of the last purchase, in `zone`, the financial year
+    /// ending on `year_end` (month, day). The instant is the end of that day.
+    pub fn accounting_hold_until(
+        &self,
+        last_purchase: Timestamp,
+        zone: &jiff::tz::TimeZone,
+        year_end: (i8, i8),
+    ) -> Timestamp {
+        let closing = financial_year_end(zone.to_datetime(last_purchase).date(), year_end);
+        let years = i16::from(self.get(DataCategory::AccountingArchive).years);
+        let last_day = Date::new(closing.year() + years, closing.month(), closing.day())
+            .or_else(|_| Date::new(closing.year() + years, closing.month(), 28))
+            .expect("a valid month");
+        zone.to_timestamp(
+            last_day
+                .tomorrow()
+                .expect("in range")
+                .to_datetime(jiff::civil::Time::midnight()),
+        )
+        .expect("in range")
+    }
+}
+
 /// The categories of data a policy covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -310,6 +367,12 @@ impl PolicySet {
                 legal_reference: Some(reference.clone()),
             })
             .collect();
+        if changes.is_empty() {
+            return Ok(PolicySet {
+                version,
+                ..PolicySet::defaults()
+            });
+        }
         let mut set = PolicySet::defaults().edited(&changes)?;
         set.version = version;
         Ok(set)
@@ -379,6 +442,18 @@ mod tests {
         }]);
         assert_eq!(unknown.unwrap_err().field, "changes[0].category");
         assert!(set.edited(&[]).is_err());
+    }
+
+    #[test]
+    fn the_accounting_hold_ends_ten_years_after_the_closing_of_the_financial_year() {
+        let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        let set = PolicySet::defaults();
+        let until = set.accounting_hold_until(ts("2020-03-10T12:00:00Z"), &paris, (12, 31));
+        assert_eq!(until, ts("2030-12-31T23:00:00Z"));
+        let at = Moment::parse("2026-12-05T10:00:00+01:00").unwrap();
+        let c = set.cutoffs(at);
+        assert_eq!(c.expired_rule, c.prospects);
+        assert_eq!(c.customers, ts("2023-12-05T09:00:00Z"));
     }
 
     #[test]

@@ -20,6 +20,8 @@ mod calls;
 mod dsar;
 #[path = "store/keys.rs"]
 mod keys;
+#[path = "store/retention.rs"]
+mod retention;
 #[path = "store/round_trip.rs"]
 mod round_trip;
 
