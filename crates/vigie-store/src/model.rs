@@ -52,6 +52,10 @@ pub struct ContactData {
     /// for calling hours ([`Zone::of_contact`]). Absent from versions stored before it existed.
     #[serde(default)]
     pub time_zone: Option<Zone>,
+    /// The end of the relationship or the last purchase, where known: a customer's retention
+    /// period and the accounting archive count from it (`vigie_core::retention`).
+    #[serde(default)]
+    pub relationship_ended_at: Option<Timestamp>,
 }
 
 /// A stored contact.

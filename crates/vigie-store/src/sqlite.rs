@@ -117,7 +117,7 @@ fn org_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
 
 const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, c.wrapped_dek, c.audience, c.customer, c.customer_categories,
      c.collected_via, c.collected_at, c.informed, c.objection_offered, c.contract_active, c.restricted,
-     c.created_at, c.updated_at, c.time_zone";
+     c.created_at, c.updated_at, c.time_zone, c.relationship_ended_at";
 
 fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
     Ok(ContactRow {
@@ -137,6 +137,7 @@ fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
         created_at: r.get(13)?,
         updated_at: r.get(14)?,
         time_zone: r.get(15)?,
+        relationship_ended_at: r.get(16)?,
     })
 }
 
@@ -150,13 +151,14 @@ pub(crate) fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()
 
 /// The parameters of the contact INSERT and UPDATE, bound without copies: `?1` org, `?2` the
 /// row's key (its reference for the insert, its id for the update), `?3`–`?15` the sealed
-/// fields, `?16` now, `?17` the wrapped data key, `?18` the recorded time zone.
+/// fields, `?16` now, `?17` the wrapped data key, `?18` the recorded time zone, `?19` the end of
+/// the relationship.
 fn contact_params<'a>(
     org: OrgId,
     key: Param<'a>,
     c: &'a SealedContact,
     now: i64,
-) -> [Param<'a>; 18] {
+) -> [Param<'a>; 19] {
     [
         Param::Int(org),
         key,
@@ -176,6 +178,7 @@ fn contact_params<'a>(
         Param::Int(now),
         Param::Blob(&c.wrapped_dek),
         c.time_zone.into(),
+        c.relationship_ended_at.into(),
     ]
 }
 
@@ -201,8 +204,8 @@ impl<'c> ContactStatements<'c> {
                 "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
                      customer_categories, collected_via, collected_at, informed, objection_offered,
                      contract_active, restricted, row_digest, created_at, updated_at, wrapped_dek,
-                     time_zone)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18)
+                     time_zone, relationship_ended_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?19)
                  ON CONFLICT (org_id, contact_ref) DO NOTHING",
             )?,
             select: conn.prepare_cached(
@@ -216,7 +219,7 @@ impl<'c> ContactStatements<'c> {
                      objection_offered = ?12, contract_active = ?13,
                      -- A restriction held by a data subject request survives (migration 0009).
                      restricted = (?14 OR restriction_held), row_digest = ?15,
-                     updated_at = ?16, wrapped_dek = ?17, time_zone = ?18
+                     updated_at = ?16, wrapped_dek = ?17, time_zone = ?18, relationship_ended_at = ?19
                  WHERE org_id = ?1 AND id = ?2",
             )?,
             insert_lookup: conn.prepare_cached(

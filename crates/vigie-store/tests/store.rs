@@ -42,6 +42,7 @@ fn contact(r: &str, email: &str, phone: &str) -> ContactData {
         contract_active: false,
         restricted: false,
         time_zone: None,
+        relationship_ended_at: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn person(r: &str, customer: bool, collected_at: &str) -> ContactData {
         contract_active: false,
         restricted: false,
         time_zone: None,
+        relationship_ended_at: None,
     }
 }
 
