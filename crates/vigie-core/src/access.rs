@@ -66,6 +66,8 @@ impl Role {
                         | AuditRead
                         | RequestsRead
                         | RequestsManage
+                        | RetentionRead
+                        | RetentionManage
                 ),
                 Role::Marketer => matches!(
                     p,
@@ -91,6 +93,7 @@ impl Role {
                         | ScreeningRead
                         | AuditRead
                         | RequestsRead
+                        | RetentionRead
                 ),
             },
         }
@@ -181,10 +184,14 @@ pub enum Permission {
     CallsLog,
     /// Read and change the organization's settings (region, time zone, language, lists).
     OrgSettings,
+    /// Read the retention policies, the plan and the runs' proofs.
+    RetentionRead,
+    /// Change the retention policies.
+    RetentionManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 19] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -202,6 +209,8 @@ impl Permission {
         Permission::RequestsManage,
         Permission::CallsLog,
         Permission::OrgSettings,
+        Permission::RetentionRead,
+        Permission::RetentionManage,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -225,6 +234,8 @@ impl Permission {
             Permission::RequestsManage => "requests:manage",
             Permission::CallsLog => "calls:log",
             Permission::OrgSettings => "org:settings",
+            Permission::RetentionRead => "retention:read",
+            Permission::RetentionManage => "retention:manage",
         }
     }
 

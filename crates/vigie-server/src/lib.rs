@@ -20,6 +20,8 @@ mod openapi_doc;
 mod privacy;
 mod requests;
 mod requests_ui;
+mod retention;
+mod retention_ui;
 mod screenings;
 mod settings;
 mod ui;
@@ -366,6 +368,9 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))
+        .routes(routes!(retention::get_policies, retention::put_policies))
+        .routes(routes!(retention::get_plan))
+        .routes(routes!(retention::get_runs))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()
@@ -410,6 +415,7 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(privacy::routes())
         .merge(requests_ui::routes())
+        .merge(retention_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,
