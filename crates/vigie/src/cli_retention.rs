@@ -10,6 +10,9 @@ use vigie_store::{RetentionPlan, RetentionRun, RunLimits, Store};
 
 use crate::config::{StoreArgs, cli_audit};
 
+/// How often `vigie serve` looks whether the daily run's hour has come.
+const DAILY_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Exit status: invalid input (a field that does not parse).
 const EXIT_INPUT: u8 = 2;
 
@@ -249,4 +252,117 @@ fn print_policies(format: Format, set: &PolicySet) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `vigie serve --retention-hour H`: every minute, for each organization whose local hour (in
+/// its time zone) is `hour`, claims the day and runs retention. The claim is a row in the
+/// database (`retention_daily_claims`): of several servers sharing it, one runs each day.
+pub async fn run_daily(store: Store, hour: i8) {
+    let holder = format!(
+        "{}:{}",
+        std::fs::read_to_string("/etc/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "vigie".into()),
+        std::process::id()
+    );
+    let mut every = tokio::time::interval(DAILY_CHECK);
+    loop {
+        every.tick().await;
+        if let Err(e) = daily_pass(&store, hour, Timestamp::now(), &holder).await {
+            tracing::error!(error = %e, "daily retention run failed; the next day's run resumes it");
+        }
+    }
+}
+
+/// One look at the clock (`now`, an input): the runs this holder started.
+pub async fn daily_pass(
+    store: &Store,
+    hour: i8,
+    now: Timestamp,
+    holder: &str,
+) -> anyhow::Result<Vec<RetentionRun>> {
+    let mut runs = Vec::new();
+    for org in store.orgs().await? {
+        let zone = jiff::tz::TimeZone::get(&store.org_settings(org.id).await?.time_zone)?;
+        let local = now.to_zoned(zone);
+        if local.hour() != hour {
+            continue;
+        }
+        if !store
+            .claim_retention_day(org.id, &local.date().to_string(), holder)
+            .await?
+        {
+            continue;
+        }
+        // The moment with the organization's offset: three calendar years are counted on its
+        // clock.
+        let at = local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+        let audit = vigie_store::AuditEvent {
+            actor: format!("server:{holder}"),
+            action: "retention.run".into(),
+            target: Some(format!("org:{}", org.slug)),
+            origin: Some("daily".into()),
+            ..vigie_store::AuditEvent::default()
+        };
+        tracing::info!(org = %org.slug, %at, "daily retention run");
+        runs.push(
+            store
+                .run_retention(org.id, &at, RunLimits::default(), audit)
+                .await?,
+        );
+    }
+    Ok(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two servers sharing a database look at the clock at the configured hour: one runs, the
+    /// other finds the day claimed; outside the hour nobody runs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_daily_run_runs_once_per_day_across_servers() {
+        let t = vigie_store::testing::sqlite_store().await;
+        let s = &t.store;
+        let org = s.require_org(vigie_store::DEFAULT_ORG).await.unwrap();
+        let gone = vigie_store::ContactData {
+            contact_ref: vigie_core::ContactRef::parse("OLD").unwrap(),
+            email: None,
+            phone: None,
+            first_name: None,
+            last_name: None,
+            audience: vigie_core::Audience::Consumer,
+            customer: false,
+            customer_categories: vec![],
+            collected_via: None,
+            collected_at: Some("2020-01-01T00:00:00Z".parse().unwrap()),
+            informed: true,
+            objection_offered: true,
+            contract_active: false,
+            restricted: false,
+            time_zone: None,
+            relationship_ended_at: None,
+        };
+        s.create_contact(org.id, &gone).await.unwrap();
+        // 02:30 in Paris: not the hour.
+        let early: Timestamp = "2026-12-05T01:30:00Z".parse().unwrap();
+        assert!(daily_pass(s, 3, early, "a").await.unwrap().is_empty());
+        // 03:10 in Paris.
+        let now: Timestamp = "2026-12-05T02:10:00Z".parse().unwrap();
+        let first = daily_pass(s, 3, now, "a").await.unwrap();
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].erased, 1);
+        assert_eq!(first[0].at, "2026-12-05T03:10:00+01:00");
+        let later: Timestamp = "2026-12-05T02:11:00Z".parse().unwrap();
+        assert!(
+            daily_pass(s, 3, later, "b").await.unwrap().is_empty(),
+            "the day is claimed"
+        );
+        assert!(
+            daily_pass(s, 3, later, "a").await.unwrap().is_empty(),
+            "once a day"
+        );
+        let tomorrow: Timestamp = "2026-12-06T02:10:00Z".parse().unwrap();
+        assert_eq!(daily_pass(s, 3, tomorrow, "b").await.unwrap().len(), 1);
+    }
 }
