@@ -13,6 +13,8 @@ mod fuzz;
 mod malformed;
 #[path = "import/relationship_end.rs"]
 mod relationship_end;
+#[path = "import/retention_reimport.rs"]
+mod retention_reimport;
 #[path = "import/time_zone.rs"]
 mod time_zone;
 

@@ -83,6 +83,11 @@ pub const SQLITE: &[Migration] = &[
         name: "retention",
         sql: include_str!("../migrations/sqlite/0018_retention.sql"),
     },
+    Migration {
+        version: 19,
+        name: "retention_erasure_mark",
+        sql: include_str!("../migrations/sqlite/0019_retention_erasure_mark.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -160,5 +165,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 18,
         name: "retention",
         sql: include_str!("../migrations/postgres/0018_retention.sql"),
+    },
+    Migration {
+        version: 19,
+        name: "retention_erasure_mark",
+        sql: include_str!("../migrations/postgres/0019_retention_erasure_mark.sql"),
     },
 ];

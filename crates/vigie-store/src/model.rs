@@ -75,6 +75,8 @@ pub enum UpsertOutcome {
     Inserted,
     Updated,
     Unchanged,
+    /// The contact was erased by retention and the row shows no sign of life since: left erased.
+    LeftErased,
 }
 
 /// A ledger event with its proof, as appended.
@@ -126,6 +128,9 @@ pub struct ImportCounts {
     pub rejected: u64,
     /// Entries of a replaced list that the new extract no longer has (opposition lists).
     pub removed: u64,
+    /// Rows of contacts erased by retention, without a sign of life after the erasure: left
+    /// erased (a newer collection date brings the person back, counted as updated).
+    pub left_erased: u64,
 }
 
 /// Microseconds since the Unix epoch: how every instant is stored, in both stores.

@@ -120,8 +120,11 @@ async fn upsert_contacts_batch(
                  restricted = EXCLUDED.restricted OR c.restriction_held,
                  row_digest = EXCLUDED.row_digest, wrapped_dek = EXCLUDED.wrapped_dek,
                  time_zone = EXCLUDED.time_zone, relationship_ended_at = EXCLUDED.relationship_ended_at,
-                 updated_at = EXCLUDED.updated_at
-               WHERE c.row_digest <> EXCLUDED.row_digest AND c.erased_at IS NULL
+                 updated_at = EXCLUDED.updated_at, erased_at = NULL, erased_by_retention = FALSE
+               -- Erased at the person's request: stays erased. Erased by retention: comes back only
+               -- when collected again since the erasure (migration 0019).
+               WHERE c.row_digest <> EXCLUDED.row_digest AND (c.erased_at IS NULL
+                   OR (c.erased_by_retention AND EXCLUDED.collected_at > c.erased_at))
              RETURNING (xmax = 0) AS inserted",
             &[
                 &org, &refs, &email, &phone, &pii, &audience, &customer, &cats, &via, &at, &informed, &objection,
@@ -130,10 +133,6 @@ async fn upsert_contacts_batch(
         )
         .await?;
     let mut counts = ImportCounts::default();
-    if changed.is_empty() {
-        counts.unchanged = rows.len() as u64;
-        return Ok(counts);
-    }
     for r in &changed {
         if r.get::<_, bool>(0) {
             counts.inserted += 1;
@@ -141,7 +140,16 @@ async fn upsert_contacts_batch(
             counts.updated += 1;
         }
     }
-    counts.unchanged = rows.len() as u64 - counts.inserted - counts.updated;
+    // Rows of contacts erased by retention that the upsert left erased: reported.
+    counts.left_erased = c
+        .query_one(
+            "SELECT count(*) FROM contacts WHERE org_id = $1 AND contact_ref = ANY($2)
+                 AND erased_by_retention",
+            &[&org, &refs],
+        )
+        .await?
+        .get::<_, i64>(0) as u64;
+    counts.unchanged = rows.len() as u64 - counts.inserted - counts.updated - counts.left_erased;
     Ok(counts)
 }
 
@@ -399,6 +407,8 @@ impl Backend for PgStore {
             UpsertOutcome::Inserted
         } else if counts.updated == 1 {
             UpsertOutcome::Updated
+        } else if counts.left_erased == 1 {
+            UpsertOutcome::LeftErased
         } else {
             UpsertOutcome::Unchanged
         };
@@ -579,6 +589,7 @@ impl Backend for PgStore {
             counts.inserted += c.inserted;
             counts.updated += c.updated;
             counts.unchanged += c.unchanged;
+            counts.left_erased += c.left_erased;
             Ok(())
         })
         .await?;

@@ -355,6 +355,11 @@ fn sqlite_batch(tx: &rusqlite::Transaction<'_>, input: &BatchInput) -> Result<Op
         let item = input.item(id, contact_ref, ended, reason);
         if item.action == "erase" {
             crate::dsar::sqlite_erase(tx, input.org, &input.erasure(&item))?;
+            // A later import of the row reports it rather than bringing it back (migration 0019).
+            tx.prepare_cached(
+                "UPDATE contacts SET erased_by_retention = 1 WHERE org_id = ?1 AND id = ?2",
+            )?
+            .execute(rusqlite::params![input.org, item.contact_id])?;
             erased += 1;
         } else {
             // Restricted and held: marketing never reaches the person, imports keep it so.
@@ -417,6 +422,11 @@ async fn pg_batch(
         let item = input.item(r.get(0), r.get(1), r.get(2), r.get(3));
         if item.action == "erase" {
             crate::dsar::pg_erase(tx, input.org, &input.erasure(&item)).await?;
+            tx.execute(
+                "UPDATE contacts SET erased_by_retention = TRUE WHERE org_id = $1 AND id = $2",
+                &[&input.org, &item.contact_id],
+            )
+            .await?;
             erased += 1;
         } else {
             tx.execute(

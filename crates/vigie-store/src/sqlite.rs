@@ -209,7 +209,7 @@ impl<'c> ContactStatements<'c> {
                  ON CONFLICT (org_id, contact_ref) DO NOTHING",
             )?,
             select: conn.prepare_cached(
-                "SELECT id, row_digest, email_bidx, phone_bidx, erased_at IS NOT NULL FROM contacts
+                "SELECT id, row_digest, email_bidx, phone_bidx, erased_at, erased_by_retention FROM contacts
                  WHERE org_id = ?1 AND contact_ref = ?2",
             )?,
             update: BulkStatement::prepare(
@@ -346,13 +346,39 @@ fn upsert_contact_tx(
         }
         return Ok((id, UpsertOutcome::Inserted));
     }
-    type Old = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, bool);
-    let (id, digest, old_email, old_phone, erased): Old =
+    type Old = (
+        i64,
+        Vec<u8>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+        Option<i64>,
+        bool,
+    );
+    let (id, digest, old_email, old_phone, erased_at, by_retention): Old =
         st.select.query_row(params![org, c.contact_ref], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?;
-    // An erased contact stays erased: a later import of its row changes nothing.
-    if erased || digest == c.row_digest {
+    if let Some(erased_at) = erased_at {
+        // Erased at the person's request: stays erased, whatever the row says. Erased by
+        // retention: stays erased (reported) unless collected again since the erasure.
+        if !by_retention {
+            return Ok((id, UpsertOutcome::Unchanged));
+        }
+        if !c.collected_at.is_some_and(|t| t > erased_at) {
+            return Ok((id, UpsertOutcome::LeftErased));
+        }
+        conn.prepare_cached(
+            "UPDATE contacts SET erased_at = NULL, erased_by_retention = 0 WHERE org_id = ?1 AND id = ?2",
+        )?
+        .execute(params![org, id])?;
+    } else if digest == c.row_digest {
         return Ok((id, UpsertOutcome::Unchanged));
     }
     st.update
@@ -1170,6 +1196,7 @@ impl Backend for SqliteStore {
                                 UpsertOutcome::Inserted => counts.inserted += 1,
                                 UpsertOutcome::Updated => counts.updated += 1,
                                 UpsertOutcome::Unchanged => counts.unchanged += 1,
+                                UpsertOutcome::LeftErased => counts.left_erased += 1,
                             }
                         }
                         let _ = drop_later.send(rows);
