@@ -371,7 +371,7 @@ fn upsert_contact_tx(
         if !by_retention {
             return Ok((id, UpsertOutcome::Unchanged));
         }
-        if !c.collected_at.is_some_and(|t| t > erased_at) {
+        if c.collected_at.is_none_or(|t| t <= erased_at) {
             return Ok((id, UpsertOutcome::LeftErased));
         }
         conn.prepare_cached(
