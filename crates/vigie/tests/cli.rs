@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 mod decide;
 #[path = "cli/dsar.rs"]
 mod dsar;
+#[path = "cli/retention.rs"]
+mod retention;
 
 const KEY_HEX: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
 
