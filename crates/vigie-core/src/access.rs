@@ -66,6 +66,8 @@ impl Role {
                         | AuditRead
                         | RequestsRead
                         | RequestsManage
+                        | RetentionRead
+                        | RetentionManage
                 ),
                 Role::Marketer => matches!(
                     p,
@@ -91,6 +93,7 @@ impl Role {
                         | ScreeningRead
                         | AuditRead
                         | RequestsRead
+                        | RetentionRead
                 ),
             },
         }
@@ -184,10 +187,14 @@ pub enum Permission {
     /// Scrape the operations metrics (`/metrics`: latencies by route, imports, screenings,
     /// the organization's open requests by urgency). Admins, and tokens given the scope.
     Metrics,
+    /// Read the retention policies, the plan and the runs' proofs.
+    RetentionRead,
+    /// Change the retention policies.
+    RetentionManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 20] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -206,6 +213,8 @@ impl Permission {
         Permission::CallsLog,
         Permission::OrgSettings,
         Permission::Metrics,
+        Permission::RetentionRead,
+        Permission::RetentionManage,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -230,6 +239,8 @@ impl Permission {
             Permission::CallsLog => "calls:log",
             Permission::OrgSettings => "org:settings",
             Permission::Metrics => "metrics",
+            Permission::RetentionRead => "retention:read",
+            Permission::RetentionManage => "retention:manage",
         }
     }
 

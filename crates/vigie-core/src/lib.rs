@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod moment;
 mod numbering;
 pub mod opposition;
+pub mod retention;
 pub mod settings;
 pub mod spreadsheet;
 pub mod vocab;
@@ -32,6 +33,7 @@ pub use ident::{
 pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
 pub use opposition::{ExtractCheck, check_bloctel_extract};
+pub use retention::{DataCategory, PolicyChange, PolicyError, PolicySet};
 pub use settings::{OrgSettings, SettingError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
 pub use zone::{UnknownZone, Zone};

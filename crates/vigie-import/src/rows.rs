@@ -43,7 +43,12 @@ pub const CONTACTS: Format = Format {
         "contract_active",
         "restricted",
     ],
-    optional: &["first_name", "last_name", "time_zone"],
+    optional: &[
+        "first_name",
+        "last_name",
+        "time_zone",
+        "relationship_ended_at",
+    ],
 };
 
 pub const CONSENTS: Format = Format {
@@ -117,6 +122,7 @@ pub(crate) mod contact_col {
     pub const FIRST_NAME: usize = column(&CONTACTS, "first_name");
     pub const LAST_NAME: usize = column(&CONTACTS, "last_name");
     pub const TIME_ZONE: usize = column(&CONTACTS, "time_zone");
+    pub const RELATIONSHIP_ENDED_AT: usize = column(&CONTACTS, "relationship_ended_at");
 }
 
 /// Columns of consents.csv, by position in [`CONSENTS`].
@@ -349,6 +355,10 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
             .map(Zone::parse)
             .transpose()
             .map_err(|e| FieldError::new("time_zone", e.to_string()))?,
+        relationship_ended_at: cols
+            .get(r, contact_col::RELATIONSHIP_ENDED_AT)?
+            .map(|v| parse_time("relationship_ended_at", v))
+            .transpose()?,
     })
 }
 

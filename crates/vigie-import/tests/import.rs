@@ -11,6 +11,10 @@ use vigie_store::{ContactQuery, DEFAULT_ORG, Organization, Store, both_stores};
 mod fuzz;
 #[path = "import/malformed.rs"]
 mod malformed;
+#[path = "import/relationship_end.rs"]
+mod relationship_end;
+#[path = "import/retention_reimport.rs"]
+mod retention_reimport;
 #[path = "import/time_zone.rs"]
 mod time_zone;
 

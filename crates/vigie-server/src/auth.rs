@@ -71,6 +71,11 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // organization settings
     ("GET", "/api/v1/org/settings", OrgSettings),
     ("PUT", "/api/v1/org/settings", OrgSettings),
+    // retention
+    ("GET", "/api/v1/retention/policies", RetentionRead),
+    ("PUT", "/api/v1/retention/policies", RetentionManage),
+    ("GET", "/api/v1/retention/plan", RetentionRead),
+    ("GET", "/api/v1/retention/runs", RetentionRead),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
     ("GET", "/api/v1/screenings", ScreeningRead),
@@ -128,6 +133,8 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/imports", ContactsWrite),
     ("GET", "/imports/{id}", ContactsWrite),
     ("GET", "/imports/{id}/rejects", ContactsWrite),
+    ("GET", "/retention", RetentionRead),
+    ("POST", "/retention/policies", RetentionManage),
     ("GET", "/static/vigie.css", Public),
     // signing in: public, each handler checks the session state it needs
     ("GET", "/login", Public),
@@ -381,22 +388,25 @@ impl Caller {
     ) -> Result<(), ApiError> {
         state
             .store()
-            .audit(
-                self.org.id,
-                AuditEvent {
-                    actor: self.actor(),
-                    role: self
-                        .role()
-                        .map(|r| r.as_str().to_owned())
-                        .or_else(|| Some("token".into())),
-                    action: action.to_owned(),
-                    target,
-                    origin: self.origin.map(|ip| ip.to_string()),
-                    reason: self.reason.clone(),
-                },
-            )
+            .audit(self.org.id, self.audit_event(action, target))
             .await?;
         Ok(())
+    }
+
+    /// The audit entry of an action by this caller, for the store functions that write it in
+    /// their own step (a change of the retention policies with its new version).
+    pub fn audit_event(&self, action: &str, target: Option<String>) -> AuditEvent {
+        AuditEvent {
+            actor: self.actor(),
+            role: self
+                .role()
+                .map(|r| r.as_str().to_owned())
+                .or_else(|| Some("token".into())),
+            action: action.to_owned(),
+            target,
+            origin: self.origin.map(|ip| ip.to_string()),
+            reason: self.reason.clone(),
+        }
     }
 }
 

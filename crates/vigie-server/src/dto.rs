@@ -307,6 +307,11 @@ pub struct ContactInput {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, example = "Indian/Reunion")]
     pub time_zone: Option<String>,
+    /// The end of the relationship or the last purchase, if known: a customer's retention
+    /// period and the accounting archive count from it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = DateTime, nullable = false, example = "2025-06-01T09:00:00Z")]
+    pub relationship_ended_at: Option<Timestamp>,
 }
 
 /// An IANA time zone name.
@@ -368,6 +373,7 @@ impl ContactInput {
                 .as_deref()
                 .map(|s| parse_zone("time_zone", s))
                 .transpose()?,
+            relationship_ended_at: self.relationship_ended_at,
         })
     }
 }
@@ -536,6 +542,9 @@ pub struct ContactOut {
     /// The recorded IANA time zone, if any.
     #[schema(value_type = Option<String>, example = "Indian/Reunion")]
     pub time_zone: Option<Zone>,
+    /// The end of the relationship or the last purchase, if known.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub relationship_ended_at: Option<Timestamp>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -562,6 +571,7 @@ impl From<Contact> for ContactOut {
             contract_active: d.contract_active,
             restricted: d.restricted,
             time_zone: d.time_zone,
+            relationship_ended_at: d.relationship_ended_at,
             created_at: c.created_at,
             updated_at: c.updated_at,
         }

@@ -26,6 +26,8 @@ mod privacy;
 mod prometheus;
 mod requests;
 mod requests_ui;
+mod retention;
+mod retention_ui;
 mod screenings;
 mod screenings_ui;
 mod settings;
@@ -401,6 +403,9 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))
+        .routes(routes!(retention::get_policies, retention::put_policies))
+        .routes(routes!(retention::get_plan))
+        .routes(routes!(retention::get_runs))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()
@@ -450,6 +455,7 @@ pub fn router(state: AppState) -> Router {
         .merge(agent_ui::routes())
         .merge(screenings_ui::routes())
         .merge(imports_ui::routes(state.imports().limit))
+        .merge(retention_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

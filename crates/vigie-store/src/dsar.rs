@@ -402,14 +402,16 @@ struct Step {
 }
 
 /// An erasure to carry out in one transaction.
-struct Erasure {
-    contact_ref: Option<String>,
-    request_id: i64,
-    suppress: Vec<[u8; 32]>,
+pub(crate) struct Erasure {
+    pub(crate) contact_ref: Option<String>,
+    /// The request erasing; 0 for an erasure by retention, whose run is `retention_run`.
+    pub(crate) request_id: i64,
+    pub(crate) retention_run: Option<i64>,
+    pub(crate) suppress: Vec<[u8; 32]>,
     /// Blind indexes of the person's identifiers: requests naming them lose their identifier.
-    bidx: Vec<Digest16>,
-    at: i64,
-    actions: String,
+    pub(crate) bidx: Vec<Digest16>,
+    pub(crate) at: i64,
+    pub(crate) actions: String,
 }
 
 impl Store {
@@ -605,6 +607,7 @@ impl Store {
         let erasure = Erasure {
             contact_ref: contact_ref.map(|c| c.as_str().to_owned()),
             request_id,
+            retention_run: None,
             suppress: identifiers
                 .iter()
                 .map(|i| vigie_core::suppression_hash(i.as_str()))
@@ -722,6 +725,8 @@ impl Store {
                 // erase: the suppression and the requests still are.
                 contact_ref: e.contact_ref.clone().filter(|_| holds_data.is_some()),
                 request_id: e.request_id,
+                // The journal holds the requests' erasures (retention's are not written to it yet).
+                retention_run: None,
                 suppress,
                 bidx,
                 at: e.at,
@@ -1090,62 +1095,7 @@ impl SqliteStore {
     }
 
     async fn erase(&self, org: OrgId, e: Erasure) -> Result<i64> {
-        self.write(move |tx| {
-            let contact_id = match &e.contact_ref {
-                Some(c) => Some(
-                    sqlite_contact_id(tx, org, c)?
-                        .ok_or_else(|| StoreError::NotFound(format!("contact {c}")))?,
-                ),
-                None => None,
-            };
-            if let Some(id) = contact_id {
-                // Not even a blind index of the person stays linked to the contact.
-                sqlite_delete_lookups(tx, org, id)?;
-                // The data key goes with the row's other sealed fields: crypto-shredding.
-                tx.prepare_cached(
-                    "UPDATE contacts SET pii = X'', email_bidx = NULL, phone_bidx = NULL, erased_at = ?3,
-                         row_digest = X'', updated_at = ?3, wrapped_dek = NULL
-                     WHERE org_id = ?1 AND id = ?2",
-                )?
-                .execute(rusqlite::params![org, id, e.at])?;
-                tx.prepare_cached("DELETE FROM contact_versions WHERE org_id = ?1 AND contact_id = ?2")?
-                    .execute(rusqlite::params![org, id])?;
-                tx.prepare_cached(
-                    "UPDATE calls SET phone_bidx = X'' WHERE org_id = ?1 AND contact_id = ?2",
-                )?
-                .execute(rusqlite::params![org, id])?;
-
-                tx.prepare_cached(
-                    "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
-                     WHERE org_id = ?1 AND contact_id = ?2",
-                )?
-                .execute(rusqlite::params![org, id])?;
-            }
-            for b in &e.bidx {
-                tx.prepare_cached(
-                    "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
-                     WHERE org_id = ?1 AND identifier_bidx = ?2",
-                )?
-                .execute(rusqlite::params![org, &b[..]])?;
-            }
-            for h in &e.suppress {
-                tx.prepare_cached(
-                    "INSERT INTO suppression (org_id, sha256, added_at) VALUES (?1, ?2, ?3)
-                     ON CONFLICT DO NOTHING",
-                )?
-                .execute(rusqlite::params![org, &h[..], e.at])?;
-            }
-            tx.prepare_cached(
-                "INSERT INTO dsar_tombstones (org_id, contact_id, contact_ref, request_id, erased_at, actions)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(rusqlite::params![org, contact_id, e.contact_ref, e.request_id, e.at, e.actions])?;
-            let id = tx.last_insert_rowid();
-            tx.prepare_cached("UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1")?
-                .execute([org])?;
-            Ok(id)
-        })
-        .await
+        self.write(move |tx| sqlite_erase(tx, org, &e)).await
     }
 
     async fn tombstones(&self, org: OrgId, after_id: i64, limit: u32) -> Result<Vec<Tombstone>> {
@@ -1482,67 +1432,7 @@ impl PgStore {
     async fn erase(&self, org: OrgId, e: Erasure) -> Result<i64> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let contact_id = match &e.contact_ref {
-            Some(r) => Some(
-                pg_contact_id(&tx, org, r)
-                    .await?
-                    .ok_or_else(|| StoreError::NotFound(format!("contact {r}")))?,
-            ),
-            None => None,
-        };
-        if let Some(id) = contact_id {
-            // The data key goes with the row's other sealed fields: crypto-shredding.
-            tx.execute(
-                "UPDATE contacts SET pii = ''::bytea, email_bidx = NULL, phone_bidx = NULL, erased_at = $3,
-                     row_digest = ''::bytea, updated_at = $3, wrapped_dek = NULL
-                 WHERE org_id = $1 AND id = $2",
-                &[&org, &id, &e.at],
-            )
-            .await?;
-            tx.execute(
-                "DELETE FROM contact_versions WHERE org_id = $1 AND contact_id = $2",
-                &[&org, &id],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE calls SET phone_bidx = ''::bytea WHERE org_id = $1 AND contact_id = $2",
-                &[&org, &id],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
-                 WHERE org_id = $1 AND contact_id = $2",
-                &[&org, &id],
-            )
-            .await?;
-        }
-        let bidx: Vec<&[u8]> = e.bidx.iter().map(|b| &b[..]).collect();
-        tx.execute(
-            "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
-             WHERE org_id = $1 AND identifier_bidx = ANY($2)",
-            &[&org, &bidx],
-        )
-        .await?;
-        let hashes: Vec<&[u8]> = e.suppress.iter().map(|h| &h[..]).collect();
-        tx.execute(
-            "INSERT INTO suppression (org_id, sha256, added_at) SELECT $1, h, $3 FROM UNNEST($2::bytea[]) AS h
-             ON CONFLICT DO NOTHING",
-            &[&org, &hashes, &e.at],
-        )
-        .await?;
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO dsar_tombstones (org_id, contact_id, contact_ref, request_id, erased_at, actions)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                &[&org, &contact_id, &e.contact_ref, &e.request_id, &e.at, &e.actions],
-            )
-            .await?
-            .get(0);
-        tx.execute(
-            "UPDATE organizations SET data_version = data_version + 1 WHERE id = $1",
-            &[&org],
-        )
-        .await?;
+        let id = pg_erase(&tx, org, &e).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -1656,4 +1546,141 @@ fn sqlite_delete_lookups(
 struct RequestMark {
     request_id: Option<i64>,
     hold: Option<bool>,
+}
+
+/// An erasure in the caller's transaction (a request's, or one of a retention run's batch).
+pub(crate) fn sqlite_erase(tx: &rusqlite::Transaction<'_>, org: OrgId, e: &Erasure) -> Result<i64> {
+    let contact_id = match &e.contact_ref {
+        Some(c) => Some(
+            sqlite_contact_id(tx, org, c)?
+                .ok_or_else(|| StoreError::NotFound(format!("contact {c}")))?,
+        ),
+        None => None,
+    };
+    if let Some(id) = contact_id {
+        // Not even a blind index of the person stays linked to the contact.
+        sqlite_delete_lookups(tx, org, id)?;
+        // The data key goes with the row's other sealed fields: crypto-shredding.
+        tx.prepare_cached(
+            "UPDATE contacts SET pii = X'', email_bidx = NULL, phone_bidx = NULL, erased_at = ?3,
+                 row_digest = X'', updated_at = ?3, wrapped_dek = NULL
+             WHERE org_id = ?1 AND id = ?2",
+        )?
+        .execute(rusqlite::params![org, id, e.at])?;
+        tx.prepare_cached("DELETE FROM contact_versions WHERE org_id = ?1 AND contact_id = ?2")?
+            .execute(rusqlite::params![org, id])?;
+        tx.prepare_cached(
+            "UPDATE calls SET phone_bidx = X'' WHERE org_id = ?1 AND contact_id = ?2",
+        )?
+        .execute(rusqlite::params![org, id])?;
+
+        tx.prepare_cached(
+            "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
+             WHERE org_id = ?1 AND contact_id = ?2",
+        )?
+        .execute(rusqlite::params![org, id])?;
+    }
+    for b in &e.bidx {
+        tx.prepare_cached(
+            "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
+             WHERE org_id = ?1 AND identifier_bidx = ?2",
+        )?
+        .execute(rusqlite::params![org, &b[..]])?;
+    }
+    for h in &e.suppress {
+        tx.prepare_cached(
+            "INSERT INTO suppression (org_id, sha256, added_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(rusqlite::params![org, &h[..], e.at])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO dsar_tombstones (org_id, contact_id, contact_ref, request_id, erased_at, actions,
+             retention_run_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(rusqlite::params![
+        org,
+        contact_id,
+        e.contact_ref,
+        e.request_id,
+        e.at,
+        e.actions,
+        e.retention_run
+    ])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1")?
+        .execute([org])?;
+    Ok(id)
+}
+
+/// An erasure in the caller's transaction (a request's, or one of a retention run's batch).
+pub(crate) async fn pg_erase(
+    tx: &deadpool_postgres::Transaction<'_>,
+    org: OrgId,
+    e: &Erasure,
+) -> Result<i64> {
+    let contact_id = match &e.contact_ref {
+        Some(r) => Some(
+            pg_contact_id(tx, org, r)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("contact {r}")))?,
+        ),
+        None => None,
+    };
+    if let Some(id) = contact_id {
+        // The data key goes with the row's other sealed fields: crypto-shredding.
+        tx.execute(
+            "UPDATE contacts SET pii = ''::bytea, email_bidx = NULL, phone_bidx = NULL, erased_at = $3,
+                 row_digest = ''::bytea, updated_at = $3, wrapped_dek = NULL
+             WHERE org_id = $1 AND id = $2",
+            &[&org, &id, &e.at],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM contact_versions WHERE org_id = $1 AND contact_id = $2",
+            &[&org, &id],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE calls SET phone_bidx = ''::bytea WHERE org_id = $1 AND contact_id = $2",
+            &[&org, &id],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
+             WHERE org_id = $1 AND contact_id = $2",
+            &[&org, &id],
+        )
+        .await?;
+    }
+    let bidx: Vec<&[u8]> = e.bidx.iter().map(|b| &b[..]).collect();
+    tx.execute(
+        "UPDATE dsar_requests SET identifier = NULL, identifier_bidx = NULL, details = NULL
+         WHERE org_id = $1 AND identifier_bidx = ANY($2)",
+        &[&org, &bidx],
+    )
+    .await?;
+    let hashes: Vec<&[u8]> = e.suppress.iter().map(|h| &h[..]).collect();
+    tx.execute(
+        "INSERT INTO suppression (org_id, sha256, added_at) SELECT $1, h, $3 FROM UNNEST($2::bytea[]) AS h
+         ON CONFLICT DO NOTHING",
+        &[&org, &hashes, &e.at],
+    )
+    .await?;
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO dsar_tombstones (org_id, contact_id, contact_ref, request_id, erased_at, actions,
+                 retention_run_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            &[&org, &contact_id, &e.contact_ref, &e.request_id, &e.at, &e.actions, &e.retention_run],
+        )
+        .await?
+        .get(0);
+    tx.execute(
+        "UPDATE organizations SET data_version = data_version + 1 WHERE id = $1",
+        &[&org],
+    )
+    .await?;
+    Ok(id)
 }

@@ -79,6 +79,16 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0014_call_log_shredding.sql"),
     },
     Migration {
+        version: 18,
+        name: "retention",
+        sql: include_str!("../migrations/sqlite/0018_retention.sql"),
+    },
+    Migration {
+        version: 19,
+        name: "retention_erasure_mark",
+        sql: include_str!("../migrations/sqlite/0019_retention_erasure_mark.sql"),
+    },
+    Migration {
         version: 22,
         name: "import_runs",
         sql: include_str!("../migrations/sqlite/0022_import_runs.sql"),
@@ -160,6 +170,16 @@ pub const POSTGRES: &[Migration] = &[
         version: 14,
         name: "call_log_shredding",
         sql: include_str!("../migrations/postgres/0014_call_log_shredding.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "retention",
+        sql: include_str!("../migrations/postgres/0018_retention.sql"),
+    },
+    Migration {
+        version: 19,
+        name: "retention_erasure_mark",
+        sql: include_str!("../migrations/postgres/0019_retention_erasure_mark.sql"),
     },
     Migration {
         version: 22,

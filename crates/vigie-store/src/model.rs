@@ -52,6 +52,10 @@ pub struct ContactData {
     /// for calling hours ([`Zone::of_contact`]). Absent from versions stored before it existed.
     #[serde(default)]
     pub time_zone: Option<Zone>,
+    /// The end of the relationship or the last purchase, where known: a customer's retention
+    /// period and the accounting archive count from it (`vigie_core::retention`).
+    #[serde(default)]
+    pub relationship_ended_at: Option<Timestamp>,
 }
 
 /// A stored contact.
@@ -71,6 +75,8 @@ pub enum UpsertOutcome {
     Inserted,
     Updated,
     Unchanged,
+    /// The contact was erased by retention and the row shows no sign of life since: left erased.
+    LeftErased,
 }
 
 /// A ledger event with its proof, as appended.
@@ -122,6 +128,9 @@ pub struct ImportCounts {
     pub rejected: u64,
     /// Entries of a replaced list that the new extract no longer has (opposition lists).
     pub removed: u64,
+    /// Rows of contacts erased by retention, without a sign of life after the erasure: left
+    /// erased (a newer collection date brings the person back, counted as updated).
+    pub left_erased: u64,
 }
 
 /// Microseconds since the Unix epoch: how every instant is stored, in both stores.

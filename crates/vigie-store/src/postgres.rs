@@ -36,7 +36,7 @@ fn org_from_row(r: &Row) -> Organization {
 
 const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, c.wrapped_dek, c.audience, c.customer, c.customer_categories,
      c.collected_via, c.collected_at, c.informed, c.objection_offered, c.contract_active, c.restricted,
-     c.created_at, c.updated_at, c.time_zone";
+     c.created_at, c.updated_at, c.time_zone, c.relationship_ended_at";
 
 fn contact_from_row(r: &Row) -> ContactRow {
     ContactRow {
@@ -56,6 +56,7 @@ fn contact_from_row(r: &Row) -> ContactRow {
         created_at: r.get(13),
         updated_at: r.get(14),
         time_zone: r.get(15),
+        relationship_ended_at: r.get(16),
     }
 }
 
@@ -100,14 +101,15 @@ async fn upsert_contacts_batch(
     let digest: Vec<&[u8]> = rows.iter().map(|r| &r.row_digest[..]).collect();
     let deks: Vec<&[u8]> = rows.iter().map(|r| r.wrapped_dek.as_slice()).collect();
     let zones: Vec<Option<&str>> = rows.iter().map(|r| r.time_zone).collect();
+    let ended: Vec<Option<i64>> = rows.iter().map(|r| r.relationship_ended_at).collect();
     let changed = c
         .query(
             "INSERT INTO contacts AS c (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
                  customer_categories, collected_via, collected_at, informed, objection_offered, contract_active,
-                 restricted, row_digest, wrapped_dek, time_zone, created_at, updated_at)
+                 restricted, row_digest, wrapped_dek, time_zone, relationship_ended_at, created_at, updated_at)
              SELECT $1, t.* , $16, $16 FROM UNNEST($2::text[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[],
                  $7::bool[], $8::text[], $9::text[], $10::int8[], $11::bool[], $12::bool[], $13::bool[], $14::bool[],
-                 $15::bytea[], $17::bytea[], $18::text[]) AS t
+                 $15::bytea[], $17::bytea[], $18::text[], $19::int8[]) AS t
              ON CONFLICT (org_id, contact_ref) DO UPDATE SET email_bidx = EXCLUDED.email_bidx,
                  phone_bidx = EXCLUDED.phone_bidx, pii = EXCLUDED.pii, audience = EXCLUDED.audience,
                  customer = EXCLUDED.customer, customer_categories = EXCLUDED.customer_categories,
@@ -117,20 +119,20 @@ async fn upsert_contacts_batch(
                  -- A restriction held by a data subject request survives (migration 0009).
                  restricted = EXCLUDED.restricted OR c.restriction_held,
                  row_digest = EXCLUDED.row_digest, wrapped_dek = EXCLUDED.wrapped_dek,
-                 time_zone = EXCLUDED.time_zone, updated_at = EXCLUDED.updated_at
-               WHERE c.row_digest <> EXCLUDED.row_digest AND c.erased_at IS NULL
+                 time_zone = EXCLUDED.time_zone, relationship_ended_at = EXCLUDED.relationship_ended_at,
+                 updated_at = EXCLUDED.updated_at, erased_at = NULL, erased_by_retention = FALSE
+               -- Erased at the person's request: stays erased. Erased by retention: comes back only
+               -- when collected again since the erasure (migration 0019).
+               WHERE c.row_digest <> EXCLUDED.row_digest AND (c.erased_at IS NULL
+                   OR (c.erased_by_retention AND EXCLUDED.collected_at > c.erased_at))
              RETURNING (xmax = 0) AS inserted",
             &[
                 &org, &refs, &email, &phone, &pii, &audience, &customer, &cats, &via, &at, &informed, &objection,
-                &contract, &restricted, &digest, &now, &deks, &zones,
+                &contract, &restricted, &digest, &now, &deks, &zones, &ended,
             ],
         )
         .await?;
     let mut counts = ImportCounts::default();
-    if changed.is_empty() {
-        counts.unchanged = rows.len() as u64;
-        return Ok(counts);
-    }
     for r in &changed {
         if r.get::<_, bool>(0) {
             counts.inserted += 1;
@@ -138,7 +140,16 @@ async fn upsert_contacts_batch(
             counts.updated += 1;
         }
     }
-    counts.unchanged = rows.len() as u64 - counts.inserted - counts.updated;
+    // Rows of contacts erased by retention that the upsert left erased: reported.
+    counts.left_erased = c
+        .query_one(
+            "SELECT count(*) FROM contacts WHERE org_id = $1 AND contact_ref = ANY($2)
+                 AND erased_by_retention",
+            &[&org, &refs],
+        )
+        .await?
+        .get::<_, i64>(0) as u64;
+    counts.unchanged = rows.len() as u64 - counts.inserted - counts.updated - counts.left_erased;
     Ok(counts)
 }
 
@@ -396,6 +407,8 @@ impl Backend for PgStore {
             UpsertOutcome::Inserted
         } else if counts.updated == 1 {
             UpsertOutcome::Updated
+        } else if counts.left_erased == 1 {
+            UpsertOutcome::LeftErased
         } else {
             UpsertOutcome::Unchanged
         };
@@ -576,6 +589,7 @@ impl Backend for PgStore {
             counts.inserted += c.inserted;
             counts.updated += c.updated;
             counts.unchanged += c.unchanged;
+            counts.left_erased += c.left_erased;
             Ok(())
         })
         .await?;

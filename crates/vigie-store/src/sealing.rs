@@ -45,6 +45,7 @@ pub struct SealedContact {
     pub restricted: bool,
     /// The recorded zone's IANA name.
     pub time_zone: Option<&'static str>,
+    pub relationship_ended_at: Option<i64>,
     /// Keyed digest of every field: equal digests mean an upsert changes nothing.
     pub row_digest: Digest16,
 }
@@ -66,6 +67,7 @@ pub struct ContactRow {
     pub contract_active: bool,
     pub restricted: bool,
     pub time_zone: Option<String>,
+    pub relationship_ended_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -186,6 +188,12 @@ impl OrgCrypto {
         if let Some(name) = time_zone {
             parts.extend([b"time_zone".as_slice(), name.as_bytes()]);
         }
+        // Likewise the end of the relationship.
+        let relationship_ended_at = c.relationship_ended_at.map(to_micros);
+        let ended_bytes = relationship_ended_at.unwrap_or_default().to_le_bytes();
+        if relationship_ended_at.is_some() {
+            parts.extend([b"relationship_ended_at".as_slice(), &ended_bytes]);
+        }
         let row_digest = self.index.content_digest(b"contact", &parts);
         SealedContact {
             contact_ref: contact_ref.to_owned(),
@@ -203,6 +211,7 @@ impl OrgCrypto {
             contract_active: c.contract_active,
             restricted: c.restricted,
             time_zone,
+            relationship_ended_at,
             row_digest,
         }
     }
@@ -287,6 +296,7 @@ impl OrgCrypto {
                 .map(Zone::parse)
                 .transpose()
                 .map_err(|e| corrupt("time_zone", &e))?,
+            relationship_ended_at: row.relationship_ended_at.map(from_micros),
         };
         Ok((
             data,

@@ -218,14 +218,18 @@ impl Store {
     /// writer connection of SQLite.
     pub(crate) async fn sql_rows(
         &self,
-        sql: &'static str,
+        sql: impl AsRef<str> + Send + 'static,
         params: Vec<Val>,
     ) -> Result<Vec<Vec<Val>>> {
-        let writes = !sql.trim_start().to_ascii_uppercase().starts_with("SELECT");
+        let writes = !sql
+            .as_ref()
+            .trim_start()
+            .to_ascii_uppercase()
+            .starts_with("SELECT");
         let out = match &self.backend {
             Backends::Sqlite(b) => {
                 let run = move |c: &rusqlite::Connection| -> Result<Vec<Vec<Val>>> {
-                    let mut stmt = c.prepare_cached(sql)?;
+                    let mut stmt = c.prepare_cached(sql.as_ref())?;
                     let n = stmt.column_count();
                     let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
                     let mut out = Vec::new();
@@ -248,7 +252,7 @@ impl Store {
                 let c = b.client().await?;
                 let refs: Vec<&(dyn ToSql + Sync)> =
                     params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-                let rows = c.query(sql, &refs).await?;
+                let rows = c.query(sql.as_ref(), &refs).await?;
                 rows.iter()
                     .map(|r| (0..r.len()).map(|i| from_postgres(r, i)).collect())
                     .collect()

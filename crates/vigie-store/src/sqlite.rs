@@ -120,7 +120,7 @@ fn org_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
 
 const CONTACT_COLUMNS: &str = "c.id, c.contact_ref, c.pii, c.wrapped_dek, c.audience, c.customer, c.customer_categories,
      c.collected_via, c.collected_at, c.informed, c.objection_offered, c.contract_active, c.restricted,
-     c.created_at, c.updated_at, c.time_zone";
+     c.created_at, c.updated_at, c.time_zone, c.relationship_ended_at";
 
 fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
     Ok(ContactRow {
@@ -140,6 +140,7 @@ fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
         created_at: r.get(13)?,
         updated_at: r.get(14)?,
         time_zone: r.get(15)?,
+        relationship_ended_at: r.get(16)?,
     })
 }
 
@@ -153,13 +154,14 @@ pub(crate) fn bump_version(conn: &Connection, org: OrgId) -> rusqlite::Result<()
 
 /// The parameters of the contact INSERT and UPDATE, bound without copies: `?1` org, `?2` the
 /// row's key (its reference for the insert, its id for the update), `?3`–`?15` the sealed
-/// fields, `?16` now, `?17` the wrapped data key, `?18` the recorded time zone.
+/// fields, `?16` now, `?17` the wrapped data key, `?18` the recorded time zone, `?19` the end of
+/// the relationship.
 fn contact_params<'a>(
     org: OrgId,
     key: Param<'a>,
     c: &'a SealedContact,
     now: i64,
-) -> [Param<'a>; 18] {
+) -> [Param<'a>; 19] {
     [
         Param::Int(org),
         key,
@@ -179,6 +181,7 @@ fn contact_params<'a>(
         Param::Int(now),
         Param::Blob(&c.wrapped_dek),
         c.time_zone.into(),
+        c.relationship_ended_at.into(),
     ]
 }
 
@@ -204,12 +207,12 @@ impl<'c> ContactStatements<'c> {
                 "INSERT INTO contacts (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
                      customer_categories, collected_via, collected_at, informed, objection_offered,
                      contract_active, restricted, row_digest, created_at, updated_at, wrapped_dek,
-                     time_zone)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18)
+                     time_zone, relationship_ended_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?19)
                  ON CONFLICT (org_id, contact_ref) DO NOTHING",
             )?,
             select: conn.prepare_cached(
-                "SELECT id, row_digest, email_bidx, phone_bidx, erased_at IS NOT NULL FROM contacts
+                "SELECT id, row_digest, email_bidx, phone_bidx, erased_at, erased_by_retention FROM contacts
                  WHERE org_id = ?1 AND contact_ref = ?2",
             )?,
             update: BulkStatement::prepare(
@@ -219,7 +222,7 @@ impl<'c> ContactStatements<'c> {
                      objection_offered = ?12, contract_active = ?13,
                      -- A restriction held by a data subject request survives (migration 0009).
                      restricted = (?14 OR restriction_held), row_digest = ?15,
-                     updated_at = ?16, wrapped_dek = ?17, time_zone = ?18
+                     updated_at = ?16, wrapped_dek = ?17, time_zone = ?18, relationship_ended_at = ?19
                  WHERE org_id = ?1 AND id = ?2",
             )?,
             insert_lookup: conn.prepare_cached(
@@ -346,13 +349,39 @@ fn upsert_contact_tx(
         }
         return Ok((id, UpsertOutcome::Inserted));
     }
-    type Old = (i64, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, bool);
-    let (id, digest, old_email, old_phone, erased): Old =
+    type Old = (
+        i64,
+        Vec<u8>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+        Option<i64>,
+        bool,
+    );
+    let (id, digest, old_email, old_phone, erased_at, by_retention): Old =
         st.select.query_row(params![org, c.contact_ref], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?;
-    // An erased contact stays erased: a later import of its row changes nothing.
-    if erased || digest == c.row_digest {
+    if let Some(erased_at) = erased_at {
+        // Erased at the person's request: stays erased, whatever the row says. Erased by
+        // retention: stays erased (reported) unless collected again since the erasure.
+        if !by_retention {
+            return Ok((id, UpsertOutcome::Unchanged));
+        }
+        if c.collected_at.is_none_or(|t| t <= erased_at) {
+            return Ok((id, UpsertOutcome::LeftErased));
+        }
+        conn.prepare_cached(
+            "UPDATE contacts SET erased_at = NULL, erased_by_retention = 0 WHERE org_id = ?1 AND id = ?2",
+        )?
+        .execute(params![org, id])?;
+    } else if digest == c.row_digest {
         return Ok((id, UpsertOutcome::Unchanged));
     }
     st.update
@@ -1185,6 +1214,7 @@ impl Backend for SqliteStore {
                                 UpsertOutcome::Inserted => counts.inserted += 1,
                                 UpsertOutcome::Updated => counts.updated += 1,
                                 UpsertOutcome::Unchanged => counts.unchanged += 1,
+                                UpsertOutcome::LeftErased => counts.left_erased += 1,
                             }
                         }
                         let _ = drop_later.send(rows);

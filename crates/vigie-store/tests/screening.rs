@@ -31,6 +31,7 @@ fn contact(r: &str, email: Option<&str>, phone: Option<&str>, audience: Audience
         contract_active: false,
         restricted: audience == Audience::Professional,
         time_zone: None,
+        relationship_ended_at: None,
     }
 }
 

@@ -26,6 +26,8 @@ mod import_runs;
 mod keys;
 #[path = "store/overview.rs"]
 mod overview;
+#[path = "store/retention.rs"]
+mod retention;
 #[path = "store/round_trip.rs"]
 mod round_trip;
 
@@ -46,6 +48,7 @@ fn contact(r: &str, email: &str, phone: &str) -> ContactData {
         contract_active: false,
         restricted: false,
         time_zone: None,
+        relationship_ended_at: None,
     }
 }
 

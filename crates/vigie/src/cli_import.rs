@@ -191,6 +191,13 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
                 started.elapsed().as_secs_f64(),
                 org.slug
             );
+            if c.left_erased > 0 {
+                println!(
+                    "{} rows name contacts erased by retention, with no collection since: left erased \
+                     (a row collected after the erasure brings the person back)",
+                    c.left_erased
+                );
+            }
             if let Some(rejects) = report.rejects_file {
                 println!("rejected rows and their reasons: {}", rejects.display());
             }

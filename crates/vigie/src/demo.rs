@@ -484,6 +484,7 @@ pub fn generate(n: u32) -> DemoBase {
             contract_active,
             restricted,
             time_zone: None,
+            relationship_ended_at: None,
         });
     }
     // People erased long ago, and a national list far larger than the base.

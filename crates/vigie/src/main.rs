@@ -6,6 +6,7 @@ mod cli_backup;
 mod cli_dsar;
 mod cli_import;
 mod cli_keys;
+mod cli_retention;
 mod cli_screen;
 mod config;
 mod decide;
@@ -64,6 +65,8 @@ enum Command {
     Token(cli_access::TokenCommand),
     /// Data subject requests: file, follow, extend and fulfil them (GDPR art. 12-21).
     Dsar(cli_dsar::DsarArgs),
+    /// Retention: policies, what a run would do (plan) and the run (erase, archive).
+    Retention(cli_retention::RetentionArgs),
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
@@ -113,6 +116,7 @@ fn main() -> std::process::ExitCode {
             Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,
             Command::Backup(args) => cli_backup::backup(&cli.store, args).await,
             Command::Restore(args) => cli_backup::restore(&cli.store, args).await,
+            Command::Retention(args) => cli_retention::run(&cli.store, args).await,
             Command::Decide(args) => decide::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Config(cmd) => {

@@ -33,6 +33,10 @@ pub struct ServeArgs {
     pub auth: AuthArgs,
     #[command(flatten)]
     pub requests: RequestArgs,
+    /// Run retention every day at this hour (0-23) of each organization's time zone (`vigie
+    /// retention run`); off when not given. Servers sharing a database run it once a day.
+    #[arg(long, env = "VIGIE_RETENTION_HOUR", value_parser = clap::value_parser!(i8).range(0..=23))]
+    pub retention_hour: Option<i8>,
 }
 
 /// Data subject requests: mail for the privacy centre, connected systems, the calendar.
@@ -131,6 +135,9 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
     }
     if let Some(dir) = args.jobs_dir {
         screening.jobs_dir = dir;
+    }
+    if let Some(hour) = args.retention_hour {
+        tokio::spawn(crate::cli_retention::run_daily(store.clone(), hour));
     }
     let auth = args.auth.config();
     let state = AppState::with_config(store.clone(), screening, auth);

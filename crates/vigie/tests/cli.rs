@@ -11,6 +11,8 @@ mod config;
 mod decide;
 #[path = "cli/dsar.rs"]
 mod dsar;
+#[path = "cli/retention.rs"]
+mod retention;
 
 const KEY_HEX: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
 

@@ -184,13 +184,13 @@ fn the_openapi_document_tells_the_truth_to_schemathesis() {
         "schemathesis admin",
         "contacts:read,contacts:write,ledger:read,ledger:write,contacts:reach,decide,\
          screening:run,screening:read,audit:read,users:manage,tokens:manage,\
-         requests:read,requests:manage,calls:log,org:settings,metrics",
+         requests:read,requests:manage,calls:log,org:settings,retention:read,retention:manage,metrics",
     );
     let read_only = token(
         &data,
         &key,
         "schemathesis read-only",
-        "contacts:read,ledger:read,screening:read,audit:read,requests:read",
+        "contacts:read,ledger:read,screening:read,audit:read,requests:read,retention:read",
     );
     let (_server, base) = serve(&data, &key);
     let all_but_revoke = ["--exclude-operation-id", REVOKE_TOKEN];

@@ -95,7 +95,7 @@ impl<'c> DecisionContext<'c> {
         let retention_cutoff = pack
             .rules
             .prospect_retention_years
-            .map(|years| moment.years_before(years));
+            .map(|years| crate::retention::cutoff(moment, years));
         let call_limits = pack.rules.consumer_call_limits.as_ref().map(|limits| {
             let quiet_from = local
                 .checked_sub(i32::from(limits.quiet_days_after_refusal).days())
@@ -247,7 +247,7 @@ impl<'c> DecisionContext<'c> {
             // prospect with neither is treated as past retention: nothing shows the data is
             // still within it, and accountability (art. 5(2)) puts that proof on us.
             let last_sign_of_life = contact.collected_at().max(ledger.last_event_at);
-            if last_sign_of_life.is_none_or(|seen| seen < cutoff) {
+            if crate::retention::past_period(last_sign_of_life, cutoff) {
                 return Code::RetentionExpired;
             }
         }

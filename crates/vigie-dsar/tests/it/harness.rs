@@ -29,6 +29,7 @@ pub fn person(r: &str, customer: bool) -> ContactData {
         contract_active: false,
         restricted: false,
         time_zone: None,
+        relationship_ended_at: None,
     }
 }
 

@@ -44,6 +44,7 @@ fn contact(i: u64) -> ContactData {
         contract_active: false,
         restricted: false,
         time_zone: None,
+        relationship_ended_at: None,
     }
 }
 

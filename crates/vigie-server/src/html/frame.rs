@@ -19,6 +19,7 @@ pub(crate) enum Section {
     Dashboard,
     Contacts,
     Requests,
+    Retention,
     Audit,
     Agent,
     Screenings,
@@ -27,13 +28,14 @@ pub(crate) enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 8] = [
+    const ALL: [Section; 9] = [
         Section::Dashboard,
         Section::Agent,
         Section::Contacts,
         Section::Imports,
         Section::Screenings,
         Section::Requests,
+        Section::Retention,
         Section::Audit,
         Section::Admin,
     ];
@@ -43,6 +45,7 @@ impl Section {
             Section::Dashboard => "/",
             Section::Contacts => "/contacts",
             Section::Requests => "/requests",
+            Section::Retention => "/retention",
             Section::Audit => "/audit",
             Section::Admin => "/admin",
             Section::Agent => "/agent",
@@ -56,6 +59,7 @@ impl Section {
             Section::Dashboard => W::Dashboard,
             Section::Contacts => W::Contacts,
             Section::Requests => W::Requests,
+            Section::Retention => W::Retention,
             Section::Audit => W::Audit,
             Section::Admin => W::Admin,
             Section::Agent => W::Agent,
@@ -69,6 +73,7 @@ impl Section {
             Section::Dashboard => Permission::Authenticated,
             Section::Contacts => Permission::ContactsRead,
             Section::Requests => Permission::RequestsRead,
+            Section::Retention => Permission::RetentionRead,
             Section::Audit => Permission::AuditRead,
             Section::Admin => Permission::UsersManage,
             // Those who log calls: checking alone is also open to the roles that read decisions.

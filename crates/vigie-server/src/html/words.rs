@@ -817,6 +817,79 @@ catalogue! {
         "This value is refused.";
     RejectDetail => "détail",
         "detail";
+    // branch retention: the retention page
+    Retention => "Conservation",
+        "Retention";
+    RetentionTitle => "Durées de conservation",
+        "Retention periods";
+    RetentionIntro => "Chaque catégorie de données n'est conservée que le temps nécessaire (RGPD art. 5(1)(e)). Chaque jour, le passage de conservation efface les prospects dont la durée est écoulée, sans les inscrire sur la liste d'opposition, et archive les clients pour la seule obligation comptable.",
+        "Each category of data is kept only as long as necessary (GDPR art. 5(1)(e)). Every day, the retention run erases the prospects whose period has ended, without adding them to the suppression list, and archives customers for the accounting obligation alone.";
+    RetPolicies => "Règles en vigueur",
+        "Policies in force";
+    RetVersion => "version",
+        "version";
+    RetCategory => "Catégorie",
+        "Category";
+    RetPeriod => "Durée",
+        "Period";
+    RetYears => "ans",
+        "years";
+    RetCountedFrom => "À compter de",
+        "Counted from";
+    RetLegalReference => "Fondement",
+        "Legal ground";
+    RetProspects => "Prospects",
+        "Prospects";
+    RetCustomers => "Clients (prospection)",
+        "Customers (marketing)";
+    RetAccountingArchive => "Archive comptable",
+        "Accounting archive";
+    RetClosedRequests => "Demandes de droits closes",
+        "Closed data subject requests";
+    RetScreeningProofs => "Preuves de criblage",
+        "Screening proof records";
+    RetAuditTrail => "Journal d'audit",
+        "Audit trail";
+    RetFromLastSignOfLife => "le dernier contact venant de la personne (ou la collecte)",
+        "the person's last contact (or collection)";
+    RetFromEndOfRelationship => "la fin de la relation commerciale",
+        "the end of the business relationship";
+    RetFromEndOfFinancialYear => "la clôture de l'exercice",
+        "the end of the financial year";
+    RetFromClosure => "la clôture de la demande",
+        "the closure of the request";
+    RetFromRecording => "l'enregistrement",
+        "the recording";
+    RetChangePolicy => "Modifier une durée",
+        "Change a period";
+    RetPeriodYears => "Durée en années",
+        "Period in years";
+    RetLegalReferenceOptional => "Fondement (facultatif : inchangé si vide)",
+        "Legal ground (optional: unchanged if empty)";
+    RetRecordNewVersion => "Enregistrer une nouvelle version",
+        "Record a new version";
+    RetPoliciesChanged => "Nouvelle version des règles enregistrée.",
+        "New version of the policies recorded.";
+    RetRuns => "Passages de conservation",
+        "Retention runs";
+    RetRunsIntro => "Chaque passage est prouvé : moment, version des règles, nombres, et empreinte SHA-256 des références traitées, triées (aussi inscrite au journal d'audit).",
+        "Each run is proven: moment, policy version, counts, and the SHA-256 of the references handled, sorted (also in the audit trail).";
+    RetNoRuns => "Aucun passage pour l'instant.",
+        "No run yet.";
+    RetMoment => "Moment",
+        "Moment";
+    RetErased => "Effacés",
+        "Erased";
+    RetArchived => "Archivés",
+        "Archived";
+    RetFinished => "Terminé le",
+        "Finished";
+    RetProof => "Empreinte SHA-256",
+        "SHA-256";
+    RetDone => "terminé",
+        "done";
+    RetUnfinished => "interrompu (sera repris)",
+        "stopped (will resume)";
 }
 
 #[cfg(test)]

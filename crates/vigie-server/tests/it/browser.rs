@@ -71,6 +71,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "contact-missing", "path": "/contacts/C404", "status": 404},
         {"name": "requests", "path": "/requests"},
         {"name": "request", "path": format!("/requests/{request}")},
+        {"name": "retention", "path": "/retention"},
         {"name": "audit", "path": "/audit"},
         {"name": "admin-members", "path": "/admin"},
         {"name": "admin-tokens", "path": "/admin/tokens"},

@@ -28,6 +28,7 @@ fn person(r: &str, email: &str, phone: &str) -> ContactData {
         contract_active: false,
         restricted: false,
         time_zone: None,
+        relationship_ended_at: None,
     }
 }
 

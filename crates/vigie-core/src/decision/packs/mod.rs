@@ -78,7 +78,7 @@ pub struct RulePack {
 pub(crate) struct Rules {
     /// A prospect (not a customer, not a role address) whose latest sign of life is more than
     /// this many calendar years old is denied.
-    pub prospect_retention_years: Option<i16>,
+    pub prospect_retention_years: Option<u8>,
     /// Limits on calls to consumers (FR D223-9).
     pub consumer_call_limits: Option<ConsumerCallLimits>,
     pub bases: Bases,

@@ -1,0 +1,109 @@
+//! Retention over the API and the page: the policies (a change is a new version, audited; a
+//! stale or invalid change refused naming the field), the plan at a moment with the
+//! three-year edge, the runs' proofs, and who may do what.
+
+use vigie_core::Role;
+use vigie_store::{AuditEvent, DEFAULT_ORG, RunLimits};
+
+use crate::common::*;
+
+async fn prospect(app: &TestApp, contact_ref: &str, collected_at: &str) {
+    app.create(json!({"contact_ref": contact_ref, "email": format!("{contact_ref}@example.org"),
+        "audience": "consumer", "collected_at": collected_at, "informed": true, "objection_offered": true}))
+        .await;
+}
+
+both_stores! {
+    async fn policies_change_by_version_and_the_plan_counts_the_three_year_edge(app) {
+        let p = app.get("/api/v1/retention/policies").await.json();
+        assert_eq!(p["version"], 0, "{p}");
+        assert_eq!(p["policies"].as_array().unwrap().len(), 6);
+        assert!(p.to_string().contains("L123-22"), "{p}");
+        // Out of range: refused, naming the change's field; nothing recorded.
+        app.json(Method::PUT, "/api/v1/retention/policies",
+            &json!({"version": 0, "changes": [{"category": "accounting_archive", "years": 5}]}))
+            .await
+            .field_error(400, "invalid_field", "changes[0].years");
+        let a = app.json(Method::PUT, "/api/v1/retention/policies",
+            &json!({"version": 0, "changes": [{"category": "prospects", "years": 2, "legal_reference": "Décision du DPO du 1er décembre 2026"}]}))
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.json()["version"], 1);
+        // Made on a version that is no longer the latest: 409.
+        let stale = app.json(Method::PUT, "/api/v1/retention/policies",
+            &json!({"version": 0, "changes": [{"category": "prospects", "years": 1}]}))
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        let changed: Vec<_> = trail["entries"].as_array().unwrap().iter()
+            .filter(|e| e["action"] == "retention.policies").collect();
+        assert_eq!(changed.len(), 1, "{trail}");
+        assert_eq!(changed[0]["target"], "retention_policies:1");
+
+        // The plan: 3 years and a day → expired, 3 years less a day → not (the contract's rule,
+        // whatever the policy); the policy's two years erase both.
+        prospect(&app, "R-OLD", "2023-12-04T09:00:00Z").await;
+        prospect(&app, "R-NEW", "2023-12-06T09:00:00Z").await;
+        let plan = app.get("/api/v1/retention/plan?at=2026-12-05T10:00:00%2B01:00").await;
+        assert_eq!(plan.status, StatusCode::OK, "{}", plan.text);
+        let plan = plan.json();
+        assert_eq!(plan["expired_prospects"], 1, "{plan}");
+        assert_eq!(plan["erase"]["count"], 2, "{plan}");
+        assert_eq!(plan["policy_version"], 1);
+        app.get("/api/v1/retention/plan?at=yesterday").await.field_error(400, "invalid_field", "at");
+    }
+
+    async fn runs_show_their_proof_and_roles_are_respected(app) {
+        prospect(&app, "R-GONE", "2020-01-01T09:00:00Z").await;
+        assert_eq!(app.get("/api/v1/retention/runs").await.json(), json!([]));
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let run = app.store
+            .run_retention(org.id, "2026-12-05T10:00:00+01:00", RunLimits::default(),
+                AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() })
+            .await
+            .unwrap();
+        let runs = app.get("/api/v1/retention/runs").await.json();
+        assert_eq!(runs[0]["erased"], 1, "{runs}");
+        assert_eq!(runs[0]["status"], "done");
+        let digest = run.refs_sha256.unwrap();
+        assert_eq!(runs[0]["refs_sha256"], digest.as_str());
+        // The page shows the policies and the run's proof.
+        let page = app.get("/retention").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains(&digest), "{}", page.text);
+        assert!(page.text.contains("L123-22"));
+        // An auditor reads but does not change; an agent does neither.
+        let (cookie, csrf) = signed_in(&app.store, "auditor@example.org", Role::Auditor, &[DEFAULT_ORG]).await;
+        let read = app.send(app.anonymous(Method::GET, "/retention").header("cookie", &cookie)).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        assert!(!read.text.contains("name=\"years\""), "no change form for a reader");
+        let change = app.send(app.anonymous(Method::POST, "/retention/policies")
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("csrf={csrf}&version=0&category=prospects&years=2"))).await;
+        assert_eq!(change.status, StatusCode::FORBIDDEN, "{}", change.text);
+        let (agent, _) = signed_in(&app.store, "agent@example.org", Role::Agent, &[DEFAULT_ORG]).await;
+        let a = app.send(app.anonymous(Method::GET, "/api/v1/retention/policies").header("cookie", &agent)).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
+    }
+
+    async fn the_page_changes_a_period_and_names_a_wrong_one(app) {
+        let (cookie, csrf) = signed_in(&app.store, "dpo@example.org", Role::Dpo, &[DEFAULT_ORG]).await;
+        let post = |body: String| app.anonymous(Method::POST, "/retention/policies")
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        let wrong = app.send(post(format!("csrf={csrf}&version=0&category=prospects&years=7"))).await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.text);
+        assert!(wrong.text.contains("changes[0].years"), "{}", wrong.text);
+        let ok = app.send(post(format!("csrf={csrf}&version=0&category=customers&years=2&legal_reference="))).await;
+        // Redirected (and followed) to the page, which says so.
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        assert!(ok.text.contains("Nouvelle version des règles enregistrée"), "{}", ok.text);
+        let p = app.get("/api/v1/retention/policies").await.json();
+        assert_eq!(p["version"], 1);
+        let customers = p["policies"].as_array().unwrap().iter().find(|p| p["category"] == "customers").unwrap();
+        assert_eq!(customers["years"], 2);
+        assert!(customers["legal_reference"].as_str().unwrap().contains("CNIL"), "an empty reference keeps the old one");
+    }
+}

@@ -1,0 +1,338 @@
+//! Retention on both stores, the clock as an input: the plan's counts at the three-year edge,
+//! customers archived then erased at the end of the accounting hold, a run stopped after a
+//! batch that resumes without erasing anyone twice or missing anyone, policy versions, and the
+//! daily claim two servers compete for.
+
+use vigie_core::retention::PolicySet;
+use vigie_core::{Moment, PolicyChange};
+
+use super::*;
+
+const AT: &str = "2026-12-05T10:00:00+01:00";
+
+fn person(r: &str, customer: bool, collected_at: &str) -> ContactData {
+    ContactData {
+        contact_ref: ContactRef::parse(r).unwrap(),
+        email: Some(Email::parse(&format!("{}@example.org", r.to_lowercase())).unwrap()),
+        phone: None,
+        first_name: Some("Marie".into()),
+        last_name: None,
+        audience: Audience::Consumer,
+        customer,
+        customer_categories: if customer {
+            vec!["optics".into()]
+        } else {
+            vec![]
+        },
+        collected_via: Some("web_form".into()),
+        collected_at: Some(collected_at.parse().unwrap()),
+        informed: true,
+        objection_offered: true,
+        contract_active: false,
+        restricted: false,
+        time_zone: None,
+        relationship_ended_at: None,
+    }
+}
+
+fn actor() -> AuditEvent {
+    AuditEvent {
+        actor: "cli:test".into(),
+        origin: Some("cli".into()),
+        ..AuditEvent::default()
+    }
+}
+
+async fn plan(s: &Store, org: i64, at: &str) -> RetentionPlan {
+    let policies = s.retention_policies(org).await.unwrap();
+    let cut = policies.cutoffs(Moment::parse(at).unwrap());
+    s.retention_plan(org, at, &policies, &cut, 100)
+        .await
+        .unwrap()
+}
+
+async fn erased(s: &Store, org: i64, r: &str) -> bool {
+    let c = s
+        .contact(org, &ContactRef::parse(r).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    c.data.email.is_none()
+}
+
+/// Three years and a day before `AT` (09:00 UTC) is planned; three years less a day is not;
+/// a later event brings a prospect back within its period; customers and generic addresses are
+/// never expired prospects.
+async fn the_plan_counts_the_three_year_edge(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    s.create_contact(org, &person("OLD", false, "2023-12-04T09:00:00Z"))
+        .await
+        .unwrap();
+    s.create_contact(org, &person("RECENT", false, "2023-12-06T09:00:00Z"))
+        .await
+        .unwrap();
+    s.create_contact(org, &person("REVIVED", false, "2020-01-01T09:00:00Z"))
+        .await
+        .unwrap();
+    s.append_event(
+        org,
+        &ContactRef::parse("REVIVED").unwrap(),
+        &event(ChannelScope::Any, Action::Grant, "2025-01-01T09:00:00Z"),
+    )
+    .await
+    .unwrap();
+    // An event after the moment is not a sign of life at the moment.
+    s.create_contact(org, &person("LATER", false, "2020-01-01T09:00:00Z"))
+        .await
+        .unwrap();
+    s.append_event(
+        org,
+        &ContactRef::parse("LATER").unwrap(),
+        &event(ChannelScope::Any, Action::Grant, "2027-01-01T09:00:00Z"),
+    )
+    .await
+    .unwrap();
+    s.create_contact(org, &person("BUYER", true, "2020-01-01T09:00:00Z"))
+        .await
+        .unwrap();
+    let mut generic = person("INFO", false, "2020-01-01T09:00:00Z");
+    generic.audience = Audience::Generic;
+    s.create_contact(org, &generic).await.unwrap();
+
+    let p = plan(s, org, AT).await;
+    assert_eq!(p.expired_prospects, 2, "{p:?}");
+    assert_eq!(p.erase.count, 2);
+    assert_eq!(p.erase.references, vec!["OLD", "LATER"]);
+    assert_eq!(p.archive.count, 0, "a customer without an end date stays");
+    assert_eq!(p.customers_without_end_date, 1);
+    assert_eq!(p.keep, 4);
+    // A day later the recent one is not yet expired; two days later it is.
+    assert_eq!(
+        plan(s, org, "2026-12-07T10:00:00+01:00")
+            .await
+            .expired_prospects,
+        3
+    );
+}
+
+/// A customer whose relationship ended three years and a day ago is archived (restricted, kept
+/// for the accounting hold); the run at the end of the accounting period erases it.
+async fn an_archived_customer_is_erased_at_the_end_of_the_accounting_period(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    s.create_contact(org, &person("BUYER", true, "2020-01-01T09:00:00Z"))
+        .await
+        .unwrap();
+    let ended = "2023-12-04T09:00:00Z".parse::<jiff::Timestamp>().unwrap();
+    t.raw_sql(&format!(
+        "UPDATE contacts SET relationship_ended_at = {} WHERE contact_ref = 'BUYER'",
+        ended.as_microsecond()
+    ))
+    .await
+    .unwrap();
+    let p = plan(s, org, AT).await;
+    assert_eq!(p.archive.count, 1);
+    assert_eq!(p.archive.references, vec!["BUYER"]);
+    assert_eq!(p.expired_prospects, 0);
+
+    let run = s
+        .run_retention(org, AT, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    assert_eq!((run.erased, run.archived), (0, 1));
+    let c = s
+        .contact(org, &ContactRef::parse("BUYER").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(c.data.restricted, "archived means restricted");
+
+    assert!(c.data.email.is_some(), "kept for the accounting obligation");
+    // The financial year closed on 31 Dec 2023: the hold runs to the end of 31 Dec 2033.
+    let before = "2033-12-31T12:00:00+01:00";
+    assert_eq!(plan(s, org, before).await.erase.count, 0);
+    let run = s
+        .run_retention(org, before, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    assert_eq!((run.erased, run.archived), (0, 0));
+    let after = "2034-01-01T00:00:00+01:00";
+    let p = plan(s, org, after).await;
+    assert_eq!(p.erase.of_which_hold_ended, Some(1));
+    let run = s
+        .run_retention(org, after, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    assert_eq!((run.erased, run.archived), (1, 0));
+    assert!(erased(s, org, "BUYER").await);
+    // Retention does not put the person on the suppression list: they did not object.
+    assert!(!s.is_suppressed(org, "buyer@example.org").await.unwrap());
+}
+
+/// A run stopped after its first batch (as a crash would leave it) resumes: every expired
+/// prospect erased exactly once, the others kept, one tombstone each, and the proof digest
+/// over the sorted references in the audit trail.
+async fn a_stopped_run_resumes_without_erasing_twice_or_missing_anyone(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    let mut expired = Vec::new();
+    for i in 0..7 {
+        let r = format!("X{i}");
+        s.create_contact(org, &person(&r, false, "2021-01-01T09:00:00Z"))
+            .await
+            .unwrap();
+        expired.push(r);
+        s.create_contact(
+            org,
+            &person(&format!("K{i}"), false, "2025-01-01T09:00:00Z"),
+        )
+        .await
+        .unwrap();
+    }
+    let limits = RunLimits {
+        batch: 3,
+        stop_after_batches: Some(1),
+    };
+    let first = s.run_retention(org, AT, limits, actor()).await.unwrap();
+    assert_eq!(first.status, "running");
+    assert_eq!(first.erased, 3);
+    // The resumed run keeps its own moment, whatever the new call says.
+    let done = s
+        .run_retention(
+            org,
+            "2030-01-01T00:00:00Z",
+            RunLimits {
+                batch: 3,
+                stop_after_batches: None,
+            },
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert!(done.resumed);
+    assert_eq!(done.id, first.id);
+    assert_eq!(done.status, "done");
+    assert_eq!(done.at, AT);
+    assert_eq!(done.erased, 7);
+    for r in &expired {
+        assert!(erased(s, org, r).await, "{r}");
+    }
+    for i in 0..7 {
+        assert!(!erased(s, org, &format!("K{i}")).await);
+    }
+    let tombstones = s.tombstones(org, 0, 100).await.unwrap();
+    assert_eq!(tombstones.len(), 7, "one tombstone per person");
+    let mut refs: Vec<_> = tombstones
+        .iter()
+        .map(|t| t.contact_ref.clone().unwrap())
+        .collect();
+    refs.sort();
+    refs.dedup();
+    assert_eq!(refs.len(), 7);
+    let mut sorted = expired.clone();
+    sorted.sort();
+    let digest = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for r in &sorted {
+            h.update(format!("{r}\n"));
+        }
+        hex::encode(h.finalize())
+    };
+    assert_eq!(done.refs_sha256.as_deref(), Some(digest.as_str()));
+    let trail = s.audit_entries(org, 0, 100).await.unwrap();
+    let proof = trail
+        .iter()
+        .find(|e| e.action == "retention.run")
+        .expect("the run's proof is in the audit trail");
+    assert!(proof.reason.as_deref().unwrap().contains(&digest));
+    assert!(proof.reason.as_deref().unwrap().contains("erased 7"));
+    // Nothing left: a new run erases nobody.
+    let again = s
+        .run_retention(org, AT, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    assert_ne!(again.id, done.id);
+    assert_eq!(again.erased, 0);
+    assert_eq!(s.retention_runs(org, 10).await.unwrap().len(), 2);
+}
+
+/// A change of the policies is a new version, audited; a stale edit is refused.
+async fn a_policy_change_is_a_new_audited_version(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    assert_eq!(
+        s.retention_policies(org).await.unwrap(),
+        PolicySet::defaults()
+    );
+    let next = PolicySet::defaults()
+        .edited(&[PolicyChange {
+            category: "prospects".into(),
+            years: 2,
+            legal_reference: None,
+        }])
+        .unwrap();
+    let audit = AuditEvent {
+        action: "retention.policies".into(),
+        ..actor()
+    };
+    s.record_retention_policies(org, &next, audit.clone())
+        .await
+        .unwrap();
+    let stored = s.retention_policies(org).await.unwrap();
+    assert_eq!(stored, next);
+    assert_eq!(stored.version, 1);
+    assert!(matches!(
+        s.record_retention_policies(org, &next, audit).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        s.retention_policies_version(org, 0).await.unwrap(),
+        PolicySet::defaults()
+    );
+    let trail = s.audit_entries(org, 0, 100).await.unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.action == "retention.policies")
+            .count(),
+        1
+    );
+    // Two years: a prospect silent since 2024-12-04 is erased by the run, though not yet
+    // RETENTION_EXPIRED (the decision contract's three years).
+    s.create_contact(org, &person("TWO", false, "2024-12-04T09:00:00Z"))
+        .await
+        .unwrap();
+    let p = plan(s, org, AT).await;
+    assert_eq!((p.expired_prospects, p.erase.count), (0, 1));
+}
+
+/// Two servers sharing a database: one claims the day, the other does not.
+async fn the_daily_run_is_claimed_once(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    assert!(
+        s.claim_retention_day(org, "2026-12-05", "server-a")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.claim_retention_day(org, "2026-12-05", "server-b")
+            .await
+            .unwrap()
+    );
+    assert!(
+        s.claim_retention_day(org, "2026-12-06", "server-b")
+            .await
+            .unwrap()
+    );
+}
+
+both_stores! {
+    retention_the_plan_counts_the_three_year_edge => the_plan_counts_the_three_year_edge;
+    retention_an_archived_customer_is_erased_at_the_end_of_the_accounting_period => an_archived_customer_is_erased_at_the_end_of_the_accounting_period;
+    retention_a_stopped_run_resumes_without_erasing_twice_or_missing_anyone => a_stopped_run_resumes_without_erasing_twice_or_missing_anyone;
+    retention_a_policy_change_is_a_new_audited_version => a_policy_change_is_a_new_audited_version;
+    retention_the_daily_run_is_claimed_once => the_daily_run_is_claimed_once;
+}

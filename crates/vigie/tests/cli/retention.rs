@@ -1,0 +1,97 @@
+//! `vigie retention`: the plan's JSON (`expired_prospects` at the three-year edge, on the
+//! moment's own clock), a policy change refused naming its field, and a run that erases, leaves
+//! its proof in the audit trail and is listed by `runs`.
+
+use super::*;
+
+const CONTACTS: &str = "\
+contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted,relationship_ended_at
+P-OLD,old@example.org,,consumer,false,,web_form,2023-12-04T09:00:00Z,true,true,false,false,
+P-NEW,new@example.org,,consumer,false,,web_form,2023-12-06T09:00:00Z,true,true,false,false,
+C-END,buyer@example.org,,consumer,true,optics,shop,2019-01-01T09:00:00Z,true,true,false,false,2023-12-04T09:00:00Z
+";
+
+#[test]
+fn plan_run_and_policies_from_the_command_line() {
+    let v = Install::new();
+    let csv = v.data.parent().unwrap().join("contacts.csv");
+    write(&csv, CONTACTS);
+    ok(&v.run(&["import", "contacts", csv.to_str().unwrap()]));
+    let at = "2026-12-05T10:00:00+01:00";
+    let plan: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
+        "retention",
+        "plan",
+        "--at",
+        at,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(plan["expired_prospects"], 1, "{plan}");
+    assert_eq!(plan["erase"]["references"], serde_json::json!(["P-OLD"]));
+    assert_eq!(
+        plan["archive"]["references"],
+        serde_json::json!(["C-END"]),
+        "{plan}"
+    );
+    assert_eq!(plan["at"], at);
+
+    let refused = v.run(&[
+        "retention",
+        "set-policy",
+        "--category",
+        "prospects",
+        "--years",
+        "4",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("changes[0].years"),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    let run: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
+        "retention",
+        "run",
+        "--at",
+        at,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(
+        (run["erased"].as_i64(), run["archived"].as_i64()),
+        (Some(1), Some(1)),
+        "{run}"
+    );
+    let digest = run["refs_sha256"].as_str().unwrap().to_owned();
+    let listed = ok(&v.run(&["retention", "runs"]));
+    assert!(listed.contains(&digest), "{listed}");
+    let proof: String = v
+        .db()
+        .query_row(
+            "SELECT reason FROM audit_log WHERE action = 'retention.run'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(proof.contains(&digest), "{proof}");
+    // Nothing left to do at the same moment.
+    let plan: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
+        "retention",
+        "plan",
+        "--at",
+        at,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(
+        (
+            plan["expired_prospects"].as_i64(),
+            plan["archive"]["count"].as_i64()
+        ),
+        (Some(0), Some(0))
+    );
+}
