@@ -1094,7 +1094,10 @@ impl Backend for SqliteStore {
             let from = match (&q.email_bidx, &q.phone_bidx) {
                 (Some(_), _) => lookup(LOOKUP_EMAIL, "?3"),
                 (None, Some(_)) => lookup(LOOKUP_PHONE, "?4"),
-                (None, None) => "contacts c WHERE".to_owned(),
+                // A page of the list walks the rowid from `after_id` in order: without NOT
+                // INDEXED, SQLite (no statistics) picks the index on (org_id, contact_ref) and
+                // sorts every contact of the organization for each page (190 ms at 2,000,000).
+                (None, None) => "contacts c NOT INDEXED WHERE".to_owned(),
             };
             let mut filter = String::new();
             if q.email_bidx.is_some() {
