@@ -101,6 +101,13 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/", Authenticated),
     ("GET", "/contacts", ContactsRead),
     ("GET", "/contacts/{contact_ref}", ContactsRead),
+    ("POST", "/contacts/{contact_ref}/ledger", LedgerWrite),
+    ("POST", "/contacts/{contact_ref}/correction", ContactsWrite),
+    (
+        "POST",
+        "/contacts/{contact_ref}/restriction",
+        RequestsManage,
+    ),
     ("GET", "/audit", AuditRead),
     ("GET", "/requests", RequestsRead),
     ("GET", "/requests/{id}", RequestsRead),
@@ -357,6 +364,18 @@ impl Caller {
         action: &str,
         target: Option<String>,
     ) -> Result<(), ApiError> {
+        self.audit_because(state, action, target, self.reason.clone())
+            .await
+    }
+
+    /// [`Caller::audit`] with the reason given in a form rather than in `Vigie-Reason`.
+    pub async fn audit_because(
+        &self,
+        state: &AppState,
+        action: &str,
+        target: Option<String>,
+        reason: Option<String>,
+    ) -> Result<(), ApiError> {
         state
             .store()
             .audit(
@@ -370,7 +389,7 @@ impl Caller {
                     action: action.to_owned(),
                     target,
                     origin: self.origin.map(|ip| ip.to_string()),
-                    reason: self.reason.clone(),
+                    reason,
                 },
             )
             .await?;

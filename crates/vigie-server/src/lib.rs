@@ -9,6 +9,8 @@ mod admin;
 mod api;
 pub mod auth;
 pub mod calls;
+mod contact_actions;
+mod contact_ui;
 mod decisions;
 mod dto;
 pub mod error;

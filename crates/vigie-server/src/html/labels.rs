@@ -2,7 +2,7 @@
 //! `in_store`, `access`) where a person reads. Each value maps to a text of the catalogue.
 
 use vigie_core::dsar::{RequestKind, RequestStatus, Urgency};
-use vigie_core::{Action, Audience, ChannelScope, Lang, Method, Purpose, Role};
+use vigie_core::{Action, Audience, CallOutcome, ChannelScope, Lang, Method, Purpose, Role};
 
 use super::words::W;
 
@@ -129,6 +129,21 @@ impl Label for Urgency {
             Urgency::OnTrack => W::UrgencyOnTrack,
             Urgency::Paused => W::UrgencyPaused,
             Urgency::Closed => W::UrgencyClosed,
+        }
+    }
+}
+
+impl Label for CallOutcome {
+    fn word(self) -> W {
+        match self {
+            CallOutcome::Answered => W::CallAnswered,
+            CallOutcome::NoAnswer => W::CallNoAnswer,
+            CallOutcome::Busy => W::CallBusy,
+            CallOutcome::Voicemail => W::CallVoicemail,
+            CallOutcome::Refused => W::CallRefused,
+            CallOutcome::WrongNumber => W::CallWrongNumber,
+            CallOutcome::CallbackRequested => W::CallCallbackRequested,
+            CallOutcome::ConsentGiven => W::CallConsentGiven,
         }
     }
 }

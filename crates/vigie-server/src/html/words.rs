@@ -476,6 +476,95 @@ catalogue! {
         "Reason for the refusal";
     PcComplain => "Vous pouvez saisir la CNIL (www.cnil.fr) ou la justice (RGPD art. 77 et 79).",
         "You may complain to the supervisory authority (in France the CNIL, www.cnil.fr) or go to court (GDPR art. 77 and 79).";
+    // web-people: the contact's page, its actions, the contact search, filing requests
+    AllContacts => "← Tous les contacts",
+        "← All contacts";
+    Proof => "Preuve",
+        "Proof";
+    UserAgent => "Navigateur (user agent)",
+        "Browser (user agent)";
+    CallLog => "Journal des appels",
+        "Call log";
+    NoCalls => "Aucun appel enregistré.",
+        "No call recorded.";
+    CallOutcomeHead => "Issue de l'appel",
+        "Outcome";
+    Campaign => "Campagne",
+        "Campaign";
+    Agent => "Téléconseiller",
+        "Agent";
+    PersonRequests => "Demandes de la personne",
+        "The person's requests";
+    Versions => "Versions antérieures (corrections)",
+        "Earlier versions (corrections)";
+    ReplacedOn => "Remplacée le",
+        "Replaced on";
+    ContactActions => "Actions",
+        "Actions";
+    RecordEvent => "Enregistrer un consentement, un retrait ou une opposition",
+        "Record a consent, a withdrawal or an objection";
+    RecordEventHint => "Le registre ne s'efface jamais : un retrait ou une opposition s'ajoute, il ne remplace rien. Gardez la pièce (courrier, enregistrement) là où la source l'indique.",
+        "The ledger is never erased: a withdrawal or an objection is added, it replaces nothing. Keep the document (letter, recording) where the source says.";
+    ProofSource => "Source de la preuve (courrier, appel, formulaire…)",
+        "Source of the proof (letter, call, form…)";
+    ProofWording => "Texte présenté ou version de la mention d'information",
+        "Wording shown or version of the privacy notice";
+    ProofAt => "Date et heure de l'expression (heure de Paris)",
+        "Date and time it was expressed (Paris time)";
+    CorrectField => "Corriger un champ",
+        "Correct a field";
+    FieldToCorrect => "Champ",
+        "Field";
+    NewValue => "Nouvelle valeur",
+        "New value";
+    CorrectHint => "La version précédente est conservée (chiffrée avec la clé du contact) et listée ci-dessus.",
+        "The previous version is kept (encrypted with the contact's key) and listed above.";
+    Restrict => "Limiter le traitement",
+        "Restrict processing";
+    RestrictWarning => "Le contact ne sera plus sollicité sur aucun canal tant que la limitation dure ; les imports ne la lèvent pas.",
+        "The contact will not be reached on any channel while the restriction lasts; imports do not lift it.";
+    LiftRestriction => "Lever la limitation",
+        "Lift the restriction";
+    LiftWarning => "Le contact redevient sollicitable selon ses consentements ; les sous-traitants en sont avertis.",
+        "The contact may be reached again as their consents allow; processors are told.";
+    StartRequest => "Enregistrer une demande de cette personne",
+        "File a request for this person";
+    FormHasErrors => "Le formulaire contient des erreurs : voyez les champs signalés.",
+        "The form has errors: see the fields marked.";
+    EventRecorded => "Événement ajouté au registre.",
+        "Event added to the ledger.";
+    CorrectionRecorded => "Correction enregistrée ; la version précédente est conservée.",
+        "Correction recorded; the previous version is kept.";
+    RestrictionSet => "Traitement limité.",
+        "Processing restricted.";
+    RestrictionLifted => "Limitation levée.",
+        "Restriction lifted.";
+    ErasedNoChange => "Ce contact a été effacé : il ne peut plus être modifié.",
+        "This contact was erased: it can no longer be changed.";
+    ErrRequired => "Ce champ est obligatoire.",
+        "This field is required.";
+    ErrChoose => "Choisissez une valeur de la liste.",
+        "Choose a value from the list.";
+    ErrTooLong => "256 caractères au plus.",
+        "At most 256 characters.";
+    ErrControl => "Caractères de contrôle interdits.",
+        "Control characters are not allowed.";
+    ErrBadDate => "Date et heure illisibles (AAAA-MM-JJTHH:MM).",
+        "Unreadable date and time (YYYY-MM-DDTHH:MM).";
+    ErrFuture => "Cette date est dans le futur.",
+        "This date is in the future.";
+    ErrBadEmail => "Cette adresse e-mail n'est pas valable.",
+        "This e-mail address is not valid.";
+    ErrBadPhone => "Ce numéro de téléphone n'est pas valable.",
+        "This phone number is not valid.";
+    CallAnswered => "décroché", "answered";
+    CallNoAnswer => "pas de réponse", "no answer";
+    CallBusy => "occupé", "busy";
+    CallVoicemail => "messagerie", "voicemail";
+    CallRefused => "refus d'être rappelé", "refused further calls";
+    CallWrongNumber => "faux numéro", "wrong number";
+    CallCallbackRequested => "rappel demandé", "callback requested";
+    CallConsentGiven => "consentement donné pendant l'appel", "consent given during the call";
 }
 
 #[cfg(test)]

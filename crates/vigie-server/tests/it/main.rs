@@ -8,5 +8,6 @@ mod api;
 mod browser;
 mod calls;
 mod dsar;
+mod people;
 mod screenings;
 mod web;
