@@ -110,6 +110,8 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ),
     ("GET", "/audit", AuditRead),
     ("GET", "/requests", RequestsRead),
+    ("POST", "/requests", RequestsManage),
+    ("GET", "/requests/new", RequestsManage),
     ("GET", "/requests/{id}", RequestsRead),
     ("GET", "/requests/{id}/archive", RequestsManage),
     ("POST", "/requests/{id}/{step}", RequestsManage),

@@ -20,6 +20,7 @@ mod login;
 pub mod mail;
 mod openapi_doc;
 mod privacy;
+mod request_filing;
 mod requests;
 mod requests_ui;
 mod screenings;

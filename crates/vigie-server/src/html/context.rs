@@ -98,6 +98,8 @@ pub(crate) struct Params {
     pub(crate) b2b: Option<String>,
     /// Set by a redirect after a change, to say it was done.
     pub(crate) done: Option<String>,
+    /// The contact a new request is filed for (its identifier fills the form).
+    pub(crate) contact: Option<String>,
 }
 
 /// Who is looking at what: the organization, the language and the page's parameters.

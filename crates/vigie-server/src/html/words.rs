@@ -557,6 +557,86 @@ catalogue! {
         "This e-mail address is not valid.";
     ErrBadPhone => "Ce numéro de téléphone n'est pas valable.",
         "This phone number is not valid.";
+    FileRequest => "Enregistrer une demande reçue",
+        "File a request received";
+    FileRequestIntro => "Pour une demande reçue par courrier, par téléphone ou en personne. Le délai d'un mois court à partir du jour de réception ; tant que l'identité n'est pas vérifiée, il est suspendu.",
+        "For a request received by post, by phone or in person. The one-month period runs from the day of receipt; until the identity is checked, it is paused.";
+    ReceivedOnDay => "Reçue le (le délai court à partir de ce jour)",
+        "Received on (the period runs from this day)";
+    ReceivedBy => "Reçue",
+        "Received";
+    ReceivedByPost => "par courrier", "by post";
+    ReceivedByPhone => "par téléphone", "by phone";
+    ReceivedInPerson => "en personne", "in person";
+    IdentityChecked => "Identité vérifiée",
+        "Identity checked";
+    IdentityHow => "Comment l'identité a été vérifiée (pièce, question, signature…)",
+        "How the identity was checked (document, question, signature…)";
+    RectificationValues => "Rectification seulement : les bonnes valeurs",
+        "Rectification only: the right values";
+    ErrIdentifier => "Ni une adresse e-mail ni un numéro de téléphone valable.",
+        "Neither a valid e-mail address nor a valid phone number.";
+    ErrBadDay => "Date illisible (AAAA-MM-JJ).",
+        "Unreadable date (YYYY-MM-DD).";
+    ErrHowChecked => "Dites comment l'identité a été vérifiée.",
+        "Say how the identity was checked.";
+    ErrNeedsCorrection => "Une rectification indique au moins une bonne valeur.",
+        "A rectification gives at least one right value.";
+    RequestMerged => "Une demande identique était déjà ouverte : celle-ci y a été jointe.",
+        "The same request was already open: this one was joined to it.";
+    NewDueDates => "Nouvelle échéance selon la prolongation : ",
+        "New due date with the extension: ";
+    StatReceived => "Demandes reçues",
+        "Requests received";
+    StatAnsweredInTime => "Traitées dans le délai",
+        "Answered in time";
+    StatAnsweredLate => "Traitées en retard",
+        "Answered late";
+    StatExtended => "Prolongées",
+        "Extended";
+    StatOverdue => "En retard",
+        "Overdue";
+    StepFiled => "déposée", "filed";
+    StepMerged => "jointe à la demande ouverte", "joined to the open request";
+    StepVerified => "identité vérifiée", "identity verified";
+    StepPaused => "suspendue", "paused";
+    StepResumed => "reprise", "resumed";
+    StepExtended => "prolongée", "extended";
+    StepRejected => "refusée", "refused";
+    StepFulfilled => "exécutée", "fulfilled";
+    StepProcessorNotified => "sous-traitant averti", "processor notified";
+    StepExtensionSent => "prolongation annoncée à la personne", "extension told to the person";
+    StepExtensionNotSent => "prolongation non envoyée (à faire savoir autrement)", "extension not sent (tell the person another way)";
+    StepReceivedBy => "reçue", "received";
+    StepIdentityChecked => "identité vérifiée par le DPO", "identity checked by the DPO";
+    OutRejected => "Refus", "Refusal";
+    OutTombstone => "Trace d'effacement n°", "Erasure record no.";
+    OutDisposition => "Suite donnée", "What was done";
+    OutSuppressionHashes => "Empreintes ajoutées à la liste de suppression", "Hashes added to the suppression list";
+    OutIdentifierKinds => "Identifiants concernés", "Identifiers concerned";
+    OutSystems => "Systèmes connectés", "Connected systems";
+    OutProcessorsNotified => "Sous-traitants avertis", "Processors notified";
+    OutLegalHold => "Obligation de conservation", "Legal hold";
+    OutBasis => "Fondement", "Basis";
+    OutKeptUntil => "Conservées jusqu'au", "Kept until";
+    OutAnswer => "Réponse à la personne", "Answer to the person";
+    OutFields => "Champs", "Fields";
+    OutPreviousKept => "Version précédente conservée", "Previous version kept";
+    OutUntil => "Jusqu'à", "Until";
+    OutPurposes => "Finalités", "Purposes";
+    OutEventsAdded => "Événements ajoutés au registre", "Events added to the ledger";
+    OutArchive => "Archive", "Archive";
+    OutFile => "Fichier", "File";
+    OutBytes => "Octets", "Bytes";
+    OutFiles => "Fichiers", "Files";
+    OutSystem => "Système", "System";
+    OutTable => "Table", "Table";
+    OutRows => "Lignes", "Rows";
+    OutErased => "effacées", "erased";
+    OutArchivedRestricted => "archivées et limitées (obligation légale)", "archived and restricted (legal obligation)";
+    OutLifted => "sa levée", "it is lifted";
+    OutContactShredded => "clé de chiffrement détruite ; champs chiffrés et index aveugles vidés ; versions antérieures supprimées ; registre gardé sans donnée identifiante",
+        "data key destroyed; sealed fields and blind indexes cleared; earlier versions deleted; ledger kept without identifying data";
     CallAnswered => "décroché", "answered";
     CallNoAnswer => "pas de réponse", "no answer";
     CallBusy => "occupé", "busy";

@@ -204,3 +204,108 @@ both_stores! {
         assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text);
     }
 }
+
+/// Today and a day `days` before it, on the DPO queue's calendar (Paris by default).
+fn paris_day(days_before: i64) -> jiff::civil::Date {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+        .date();
+    today
+        .checked_sub(jiff::Span::new().days(days_before))
+        .unwrap()
+}
+
+/// The request id a filing redirected to.
+fn request_id_of(a: &Answer) -> i64 {
+    let at = a
+        .text
+        .find("<h1>Demande n° ")
+        .unwrap_or_else(|| panic!("{}", a.text))
+        + "<h1>Demande n° ".len();
+    a.text[at..].split('<').next().unwrap().parse().unwrap()
+}
+
+both_stores! {
+    async fn the_dpo_files_a_postal_request_from_its_day_of_receipt_then_extends_it(app) {
+        app.create(marie()).await;
+        let (cookie, csrf) = person(&app, "dpo@example.org", Role::Dpo).await;
+        let form = page_as(&app, &cookie, "/requests/new?contact=C001").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+        assert!(form.text.contains("value=\"marie.martin@orange.fr\""), "the contact's address fills the form: {}", form.text);
+        let received = paris_day(10);
+        let received_text = received.to_string();
+        let filed = post_as(&app, &cookie, "/requests", &[("csrf", &csrf), ("kind", "access"),
+            ("identifier", "marie.martin@orange.fr"), ("received_on", &received_text), ("received_by", "post"),
+            ("identity_checked", "1"), ("identity_how", "copie de la carte d'identité jointe au courrier")]).await;
+        assert_eq!(filed.status, StatusCode::OK, "{}", filed.text);
+        let due = vigie_core::dsar::due_date(received, 1);
+        assert!(filed.text.contains(&format!("Demande enregistrée : réponse due le {due}.")), "{}", filed.text);
+        for words in ["par courrier", "identité vérifiée par le DPO", "copie de la carte d'identité jointe au courrier", "Accès aux données"] {
+            assert!(filed.text.contains(words), "{words}: {}", filed.text);
+        }
+        let id = request_id_of(&filed);
+        let api = app.get(&format!("/api/v1/requests/{id}")).await.json();
+        assert_eq!(api["status"], "in_progress", "identity checked: the clock runs: {api}");
+
+        let extended_due = vigie_core::dsar::due_date(received, 3);
+        assert!(filed.text.contains(&extended_due.to_string()), "the extension's new due date is shown before confirming");
+        let extended = post_as(&app, &cookie, &format!("/requests/{id}/extend"), &[("csrf", &csrf), ("months", "2"),
+            ("reason", "demande complexe : archives papier")]).await;
+        assert_eq!(extended.status, StatusCode::OK, "{}", extended.text);
+        assert!(extended.text.contains(&format!("Délai prolongé : nouvelle échéance le {extended_due}.")), "{}", extended.text);
+
+        let queue = page_as(&app, &cookie, "/requests").await;
+        for (label, n) in [("Demandes reçues", 1), ("Prolongées", 1), ("En retard", 0), ("Traitées dans le délai", 0)] {
+            assert!(queue.text.contains(&format!("<dt>{label}</dt><dd>{n}</dd>")), "{label}: {}", queue.text);
+        }
+    }
+
+    async fn a_filing_with_errors_says_so_beside_each_field_and_files_nothing(app) {
+        let (cookie, csrf) = person(&app, "dpo@example.org", Role::Dpo).await;
+        let tomorrow = paris_day(-1).to_string();
+        let a = post_as(&app, &cookie, "/requests", &[("csrf", &csrf), ("kind", "rectification"),
+            ("identifier", "pas une adresse"), ("received_on", &tomorrow), ("received_by", "post"),
+            ("identity_checked", "1"), ("identity_how", "")]).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text);
+        for id in ["f-identifier-error", "f-received_on-error", "f-identity_how-error", "f-new_email-error"] {
+            assert!(a.text.contains(&format!("id=\"{id}\"")), "{id}: {}", a.text);
+        }
+        assert!(a.text.contains("Cette date est après aujourd'hui"), "{}", a.text);
+        assert!(a.text.contains("value=\"pas une adresse\""), "the values typed are kept");
+        assert_eq!(app.get("/api/v1/requests").await.json()["requests"].as_array().unwrap().len(), 0);
+    }
+
+    async fn only_who_manages_requests_files_them(app) {
+        let (marketer, csrf) = person(&app, "marketer@example.org", Role::Marketer).await;
+        assert_eq!(page_as(&app, &marketer, "/requests/new").await.status, StatusCode::FORBIDDEN);
+        let a = post_as(&app, &marketer, "/requests", &[("csrf", &csrf), ("kind", "access"),
+            ("identifier", "x@example.org"), ("received_on", "2026-01-01"), ("received_by", "post")]).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+        let (auditor, _) = person(&app, "auditor@example.org", Role::Auditor).await;
+        let queue = page_as(&app, &auditor, "/requests").await;
+        assert_eq!(queue.status, StatusCode::OK);
+        assert!(!queue.text.contains("/requests/new"), "an auditor files nothing: {}", queue.text);
+        let (admin, _) = person(&app, "admin@example.org", Role::Admin).await;
+        let refused = post_as(&app, &admin, "/requests", &[("kind", "access"), ("identifier", "x@example.org"),
+            ("received_on", "2026-01-01"), ("received_by", "post")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "no CSRF token");
+    }
+
+    async fn an_outcome_reads_in_words_not_json(app) {
+        app.create(marie()).await;
+        let (cookie, csrf) = person(&app, "dpo@example.org", Role::Dpo).await;
+        let today = paris_day(0).to_string();
+        let filed = post_as(&app, &cookie, "/requests", &[("csrf", &csrf), ("kind", "objection"),
+            ("identifier", "06 12 34 56 78"), ("received_on", &today), ("received_by", "phone"),
+            ("identity_checked", "1"), ("identity_how", "rappel au numéro du dossier")]).await;
+        let id = request_id_of(&filed);
+        let done = post_as(&app, &cookie, &format!("/requests/{id}/fulfil"), &[("csrf", &csrf)]).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert!(!done.text.contains("<pre>") && !done.text.contains("events_added"), "{}", done.text);
+        assert!(done.text.contains("<dt>Événements ajoutés au registre</dt>") && done.text.contains("tous canaux"), "{}", done.text);
+        assert!(done.text.contains("prospection, lettre d'information"), "purposes in words: {}", done.text);
+        // And the contact's page says the person objected.
+        let page = page_as(&app, &cookie, "/contacts/C001").await;
+        assert!(page.text.contains("opposition — ") && page.text.contains(&format!("href=\"/requests/{id}\"")), "{}", page.text);
+    }
+}
