@@ -93,6 +93,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "contact-missing", "path": "/contacts/C404", "status": 404},
         {"name": "requests", "path": "/requests"},
         {"name": "request", "path": format!("/requests/{request}")},
+        {"name": "request-new", "path": "/requests/new?contact=C001"},
         {"name": "audit", "path": "/audit"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},
     ]);
