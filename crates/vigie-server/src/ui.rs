@@ -7,14 +7,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use vigie_core::{Email, PhoneE164, Region};
-use vigie_store::{Contact, ContactQuery, DEFAULT_ORG};
+use vigie_core::{ContactRef, Email, PhoneE164, Region};
+use vigie_store::{Contact, ContactPage, ContactQuery, DEFAULT_ORG};
 
 use crate::AppState;
 use crate::auth::Who;
 use crate::contact_actions;
 use crate::contact_ui::{contact_page, full_name};
-use crate::html::components::{Field, empty, facts, pager, table};
+use crate::html::components::{Field, empty, facts, pager, select, table};
 use crate::html::{Label, Link, STYLESHEET, Section, Ui, UiError, W, page, when};
 
 pub fn routes() -> Router<AppState> {
@@ -150,12 +150,15 @@ async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, Ui
 enum Search {
     Email(Email),
     Phone(PhoneE164),
+    Reference(ContactRef),
 }
 
-/// What the search box holds: an e-mail address, else a phone number (national numbers in the
-/// organization's region).
-fn parse_search(q: &str, region: Region) -> Option<Search> {
-    if q.contains('@') {
+/// What the search box holds: with `by=ref`, a contact's reference; else an e-mail address, or
+/// a phone number (national numbers in the organization's region).
+fn parse_search(q: &str, by_reference: bool, region: Region) -> Option<Search> {
+    if by_reference {
+        ContactRef::parse(q).ok().map(Search::Reference)
+    } else if q.contains('@') {
         Email::parse(q).ok().map(Search::Email)
     } else {
         PhoneE164::parse(q, region).ok().map(Search::Phone)
@@ -180,12 +183,15 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         limit: PAGE_SIZE,
         ..ContactQuery::default()
     };
+    let by_reference = ui.params.by.as_deref() == Some("ref");
+    let mut reference = None;
     let mut search_error = None;
     if let Some(text) = &q {
         let region = state.store().org_settings(ui.org.id).await?.region;
-        match parse_search(text, region) {
+        match parse_search(text, by_reference, region) {
             Some(Search::Email(e)) => query.email = Some(e),
             Some(Search::Phone(p)) => query.phone = Some(p),
+            Some(Search::Reference(r)) => reference = Some(r),
             None => {
                 search_error = Some(format!(
                     "{}{}{}{text}{}",
@@ -203,7 +209,19 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         } else {
             "contact.list"
         };
-        let found = state.store().contacts(ui.org.id, &query).await?;
+        let found = match &reference {
+            // A reference names one contact: a keyed look-up, no page to turn.
+            Some(r) => ContactPage {
+                contacts: state
+                    .store()
+                    .contact(ui.org.id, r)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                next_after_id: None,
+            },
+            None => state.store().contacts(ui.org.id, &query).await?,
+        };
         let refs = found.contacts.iter().map(|c| c.data.contact_ref.as_str());
         ui.caller
             .audit_set(&state, action, "contacts", refs)
@@ -214,6 +232,17 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
     };
 
     let q_text = q.clone().unwrap_or_default();
+    let by = if by_reference { "ref" } else { "" };
+    // The total of an unfiltered list (the dashboard's count).
+    let total = if q.is_none() && search_error.is_none() {
+        Some(state.store().count_contacts(ui.org.id).await?)
+    } else {
+        None
+    };
+    let search_by = [
+        (String::new(), ui.t(W::ByEmailOrPhone).to_owned()),
+        ("ref".to_owned(), ui.t(W::ByReference).to_owned()),
+    ];
     let body = html! {
         h1 { (ui.t(W::Contacts)) }
         form.search method="get" action="/contacts" role="search" {
@@ -224,8 +253,12 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                 error: search_error.as_deref(),
                 ..Field::text("q", ui.t(W::SearchLabel))
             })
+            (select("by", ui.t(W::SearchBy), &search_by, by))
             button type="submit" { (ui.t(W::Search)) }
             p.hint { (ui.t(W::SearchHint)) }
+        }
+        @if let Some(n) = total {
+            p.total { (n) " " (ui.t(W::ContactsInTotal)) }
         }
         @if let Some(found) = &found {
             @if found.contacts.is_empty() {
@@ -235,8 +268,8 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
             }
             (pager(
                 ui.lang,
-                after_id.map(|_| ui.link("/contacts").q("q", q_text.clone())),
-                found.next_after_id.map(|n| ui.link("/contacts").q("q", q_text.clone()).q("after_id", n.to_string())),
+                after_id.map(|_| ui.link("/contacts").q("q", q_text.clone()).q("by", by)),
+                found.next_after_id.map(|n| ui.link("/contacts").q("q", q_text.clone()).q("by", by).q("after_id", n.to_string())),
                 W::NextPage,
             ))
         }

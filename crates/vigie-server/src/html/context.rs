@@ -100,6 +100,8 @@ pub(crate) struct Params {
     pub(crate) done: Option<String>,
     /// The contact a new request is filed for (its identifier fills the form).
     pub(crate) contact: Option<String>,
+    /// What the contact search looks for: `ref` for a reference, else an e-mail or a phone.
+    pub(crate) by: Option<String>,
 }
 
 /// Who is looking at what: the organization, the language and the page's parameters.

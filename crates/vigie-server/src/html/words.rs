@@ -637,6 +637,14 @@ catalogue! {
     OutLifted => "sa levée", "it is lifted";
     OutContactShredded => "clé de chiffrement détruite ; champs chiffrés et index aveugles vidés ; versions antérieures supprimées ; registre gardé sans donnée identifiante",
         "data key destroyed; sealed fields and blind indexes cleared; earlier versions deleted; ledger kept without identifying data";
+    SearchBy => "Rechercher par",
+        "Search by";
+    ByEmailOrPhone => "e-mail ou téléphone",
+        "e-mail or phone";
+    ByReference => "référence",
+        "reference";
+    ContactsInTotal => "contacts au total",
+        "contacts in all";
     CallAnswered => "décroché", "answered";
     CallNoAnswer => "pas de réponse", "no answer";
     CallBusy => "occupé", "busy";

@@ -309,3 +309,27 @@ both_stores! {
         assert!(page.text.contains("opposition — ") && page.text.contains(&format!("href=\"/requests/{id}\"")), "{}", page.text);
     }
 }
+
+both_stores! {
+    async fn contacts_are_found_by_reference_and_the_list_gives_its_total(app) {
+        app.create(marie()).await;
+        let mut other = marie();
+        other["contact_ref"] = json!("C002");
+        other["email"] = json!("jean.dupont@example.org");
+        other["phone"] = json!("0781234567");
+        app.create(other).await;
+        let list = app.get("/contacts").await;
+        assert!(list.text.contains("<p class=\"total\">2 contacts au total</p>"), "{}", list.text);
+        let found = app.get("/contacts?q=C002&by=ref").await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(found.text.contains("href=\"/contacts/C002\"") && !found.text.contains("href=\"/contacts/C001\""), "{}", found.text);
+        assert!(found.text.contains("<option value=\"ref\" selected>"), "the choice is kept: {}", found.text);
+        let none = app.get("/contacts?q=C404&by=ref").await;
+        assert!(none.text.contains("Aucun contact ne correspond"), "{}", none.text);
+        assert_eq!(app.get("/contacts?q=a%2Fb&by=ref").await.status, StatusCode::BAD_REQUEST, "not a reference");
+        // Without `by=ref`, a reference is not mistaken for a phone number.
+        assert_eq!(app.get("/contacts?q=C002").await.status, StatusCode::BAD_REQUEST);
+        let audit = app.get("/api/v1/audit").await.text;
+        assert!(audit.contains("contacts:C002"), "the search is audited with what it returned: {audit}");
+    }
+}
