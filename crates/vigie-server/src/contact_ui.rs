@@ -130,7 +130,9 @@ pub(crate) async fn render_contact(
         .ok_or_else(|| contact_not_found(ui))?;
     let events = store.ledger(ui.org.id, &r).await?;
     let asked = Asked::of(ui);
-    let now = crate::decisions::now();
+    // Not truncated to the second: a step taken a moment ago (an objection recorded by a
+    // request's fulfilment, at its own instant) must show in the decisions of the next page.
+    let now = jiff::Timestamp::now();
     let mut decisions = Vec::with_capacity(Channel::ALL.len());
     for channel in Channel::ALL {
         let ask = Ask {

@@ -293,6 +293,7 @@ both_stores! {
 
     async fn an_outcome_reads_in_words_not_json(app) {
         app.create(marie()).await;
+        app.event("C001", grant_email()).await;
         let (cookie, csrf) = person(&app, "dpo@example.org", Role::Dpo).await;
         let today = paris_day(0).to_string();
         let filed = post_as(&app, &cookie, "/requests", &[("csrf", &csrf), ("kind", "objection"),
@@ -307,6 +308,8 @@ both_stores! {
         // And the contact's page says the person objected.
         let page = page_as(&app, &cookie, "/contacts/C001").await;
         assert!(page.text.contains("opposition — ") && page.text.contains(&format!("href=\"/requests/{id}\"")), "{}", page.text);
+        // Read at once, within the second of the objection: the decision has changed already.
+        assert!(decision_row(&page.text, "email").contains("deny"), "{}", page.text);
     }
 }
 
