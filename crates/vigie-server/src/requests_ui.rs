@@ -431,8 +431,29 @@ fn step_words(lang: Lang, step: &str) -> &str {
     w.t(lang)
 }
 
-/// A history note in words where it is a code (how a request was received).
+/// A history note in words where it is a code (how a request was received, what was filed:
+/// the store writes "<kind> by <identifier kind>[, identity verified]").
 fn note_words(lang: Lang, step: &str, note: &str) -> String {
+    if step == "filed"
+        && let Some((kind, rest)) = note.split_once(" by ")
+        && let Ok(kind) = kind.parse::<vigie_core::dsar::RequestKind>()
+    {
+        let (id_kind, verified) = match rest.strip_suffix(", identity verified") {
+            Some(k) => (k, true),
+            None => (rest, false),
+        };
+        let id_word = match id_kind {
+            "email" => W::Email,
+            "phone" => W::Phone,
+            _ => return note.to_owned(),
+        };
+        let mut out = format!("{} ({})", kind.label(lang), id_word.t(lang));
+        if verified {
+            out.push_str(", ");
+            out.push_str(W::StepVerified.t(lang));
+        }
+        return out;
+    }
     let w = match (step, note) {
         ("received_by", "post") => W::ReceivedByPost,
         ("received_by", "phone") => W::ReceivedByPhone,

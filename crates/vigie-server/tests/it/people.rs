@@ -240,7 +240,9 @@ both_stores! {
         assert_eq!(filed.status, StatusCode::OK, "{}", filed.text);
         let due = vigie_core::dsar::due_date(received, 1);
         assert!(filed.text.contains(&format!("Demande enregistrée : réponse due le {due}.")), "{}", filed.text);
-        for words in ["par courrier", "identité vérifiée par le DPO", "copie de la carte d'identité jointe au courrier", "Accès aux données"] {
+        assert!(!filed.text.contains("access by email"), "the history speaks French: {}", filed.text);
+        for words in ["par courrier", "identité vérifiée par le DPO", "copie de la carte d'identité jointe au courrier",
+            "Accès aux données (E-mail), identité vérifiée"] {
             assert!(filed.text.contains(words), "{words}: {}", filed.text);
         }
         let id = request_id_of(&filed);
