@@ -18,6 +18,7 @@ mod error;
 mod keys;
 mod migrations;
 pub mod model;
+mod names;
 mod opposition;
 mod people;
 mod portal;
@@ -145,6 +146,13 @@ impl Store {
             match store.create_org(DEFAULT_ORG, "Default organization").await {
                 Ok(_) | Err(StoreError::Conflict(_)) => {}
                 Err(e) => return Err(e),
+            }
+        }
+        // Contacts written before the name index (migration 0024) are indexed now, once.
+        for org in store.orgs().await? {
+            let n = store.index_contact_names(org.id).await?;
+            if n > 0 {
+                tracing::info!(org = %org.slug, contacts = n, "indexed the names of earlier contacts");
             }
         }
         Ok(store)
@@ -327,15 +335,24 @@ impl Store {
         }))
     }
 
-    /// Lists contacts in id order, or finds them by exact e-mail or phone.
+    /// Lists contacts in id order, or finds them by exact e-mail or phone, or by name.
     pub async fn contacts(&self, org: OrgId, q: &ContactQuery) -> Result<ContactPage> {
         let crypto = self.org_crypto(org).await?;
         let limit = q.limit.clamp(1, MAX_PAGE);
+        let name_key = q.name.as_deref().map(vigie_core::names::name_query_key);
+        if let Some(None) = name_key {
+            // A name of nothing but spaces names no one (not everyone).
+            return Ok(ContactPage {
+                contacts: Vec::new(),
+                next_after_id: None,
+            });
+        }
         let rows = on_backend!(self.contact_rows(
             org,
             RowQuery {
                 email_bidx: q.email.as_ref().map(|e| crypto.index.email_index(e)),
                 phone_bidx: q.phone.as_ref().map(|p| crypto.index.phone_index(p)),
+                name_bidx: name_key.flatten().map(|k| crypto.index.name_index(&k)),
                 after_id: q.after_id,
                 limit: limit + 1,
             }

@@ -100,6 +100,9 @@ pub struct StoredEvent {
 pub struct ContactQuery {
     pub email: Option<Email>,
     pub phone: Option<PhoneE164>,
+    /// A name as typed: found by its whole name or one word of it, whatever the case, accents
+    /// and spaces (through a blind index: see `vigie_core::names`).
+    pub name: Option<String>,
     /// Return contacts with an id greater than this one (keyset paging).
     pub after_id: Option<i64>,
     pub limit: u32,
