@@ -136,6 +136,8 @@ pub async fn list_contacts(
             .as_deref()
             .map(|p| parse_phone("phone", p, region))
             .transpose()?,
+        // The API finds contacts by identifier; search by name is the web page's.
+        name: None,
         after_id: q.after_id,
         limit,
     };

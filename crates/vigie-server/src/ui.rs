@@ -151,17 +151,55 @@ enum Search {
     Email(Email),
     Phone(PhoneE164),
     Reference(ContactRef),
+    Name(String),
 }
 
-/// What the search box holds: with `by=ref`, a contact's reference; else an e-mail address, or
-/// a phone number (national numbers in the organization's region).
-fn parse_search(q: &str, by_reference: bool, region: Region) -> Option<Search> {
-    if by_reference {
-        ContactRef::parse(q).ok().map(Search::Reference)
-    } else if q.contains('@') {
-        Email::parse(q).ok().map(Search::Email)
-    } else {
-        PhoneE164::parse(q, region).ok().map(Search::Phone)
+/// What the search box searches by (`by`): the default box, a reference, a name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SearchBy {
+    /// An e-mail address, a phone number, or a name when it can be nothing else.
+    Identifier,
+    Reference,
+    Name,
+}
+
+impl SearchBy {
+    fn parse(by: Option<&str>) -> Self {
+        match by {
+            Some("ref") => SearchBy::Reference,
+            Some("name") => SearchBy::Name,
+            _ => SearchBy::Identifier,
+        }
+    }
+
+    fn param(self) -> &'static str {
+        match self {
+            SearchBy::Identifier => "",
+            SearchBy::Reference => "ref",
+            SearchBy::Name => "name",
+        }
+    }
+}
+
+/// What the search box holds: with `by=ref`, a contact's reference; with `by=name`, a name;
+/// else an e-mail address, or a phone number (national numbers in the organization's region),
+/// or a name when the text has letters and neither digit nor `@` (no phone number, e-mail
+/// address or usual reference looks like that: unambiguous).
+fn parse_search(q: &str, by: SearchBy, region: Region) -> Option<Search> {
+    let name = || vigie_core::names::name_query_key(q).map(|_| Search::Name(q.to_owned()));
+    match by {
+        SearchBy::Reference => ContactRef::parse(q).ok().map(Search::Reference),
+        SearchBy::Name => name(),
+        SearchBy::Identifier if q.contains('@') => Email::parse(q).ok().map(Search::Email),
+        SearchBy::Identifier => match PhoneE164::parse(q, region) {
+            Ok(p) => Some(Search::Phone(p)),
+            Err(_)
+                if q.chars().any(char::is_alphabetic) && !q.chars().any(|c| c.is_ascii_digit()) =>
+            {
+                name()
+            }
+            Err(_) => None,
+        },
     }
 }
 
@@ -183,19 +221,24 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         limit: PAGE_SIZE,
         ..ContactQuery::default()
     };
-    let by_reference = ui.params.by.as_deref() == Some("ref");
+    let search_by = SearchBy::parse(ui.params.by.as_deref());
     let mut reference = None;
     let mut search_error = None;
     if let Some(text) = &q {
         let region = state.store().org_settings(ui.org.id).await?.region;
-        match parse_search(text, by_reference, region) {
+        match parse_search(text, search_by, region) {
             Some(Search::Email(e)) => query.email = Some(e),
             Some(Search::Phone(p)) => query.phone = Some(p),
             Some(Search::Reference(r)) => reference = Some(r),
+            Some(Search::Name(n)) => query.name = Some(n),
             None => {
                 search_error = Some(format!(
                     "{}{}{}{text}{}",
-                    ui.t(W::BadSearch),
+                    ui.t(if search_by == SearchBy::Name {
+                        W::BadNameSearch
+                    } else {
+                        W::BadSearch
+                    }),
                     ui.t(W::Colon),
                     ui.t(W::OpenQuote),
                     ui.t(W::CloseQuote)
@@ -232,16 +275,17 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
     };
 
     let q_text = q.clone().unwrap_or_default();
-    let by = if by_reference { "ref" } else { "" };
+    let by = search_by.param();
     // The total of an unfiltered list (the dashboard's count).
     let total = if q.is_none() && search_error.is_none() {
         Some(state.store().count_contacts(ui.org.id).await?)
     } else {
         None
     };
-    let search_by = [
+    let by_options = [
         (String::new(), ui.t(W::ByEmailOrPhone).to_owned()),
         ("ref".to_owned(), ui.t(W::ByReference).to_owned()),
+        ("name".to_owned(), ui.t(W::ByName).to_owned()),
     ];
     let body = html! {
         h1 { (ui.t(W::Contacts)) }
@@ -251,11 +295,11 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                 kind: "search",
                 value: &q_text,
                 error: search_error.as_deref(),
-                ..Field::text("q", ui.t(W::SearchLabel))
+                ..Field::text("q", ui.t(W::ContactSearchLabel))
             })
-            (select("by", ui.t(W::SearchBy), &search_by, by))
+            (select("by", ui.t(W::SearchBy), &by_options, by))
             button type="submit" { (ui.t(W::Search)) }
-            p.hint { (ui.t(W::SearchHint)) }
+            p.hint { (ui.t(W::ContactSearchHint)) }
         }
         @if let Some(n) = total {
             p.total { (n) " " (ui.t(W::ContactsInTotal)) }

@@ -87,10 +87,6 @@ catalogue! {
         "Search";
     SearchLabel => "E-mail ou téléphone",
         "E-mail or phone";
-    SearchHint => "Recherche exacte par index aveugle : saisissez l'adresse e-mail complète ou le numéro de \
-                  téléphone (06 12 34 56 78 ou +33612345678).",
-        "Exact search through a blind index: type the whole e-mail address or phone number \
-                  (06 12 34 56 78 or +33612345678).";
     NoContacts => "Aucun contact.",
         "No contacts.";
     NoMatch => "Aucun contact ne correspond.",
@@ -639,12 +635,21 @@ catalogue! {
         "data key destroyed; sealed fields and blind indexes cleared; earlier versions deleted; ledger kept without identifying data";
     SearchBy => "Rechercher par",
         "Search by";
-    ByEmailOrPhone => "e-mail ou téléphone",
-        "e-mail or phone";
+    ByEmailOrPhone => "e-mail, téléphone ou nom",
+        "e-mail, phone or name";
     ByReference => "référence",
         "reference";
     ContactsInTotal => "contacts au total",
         "contacts in all";
+    ByName => "nom", "name";
+    ContactSearchLabel => "E-mail, téléphone ou nom", "E-mail, phone or name";
+    ContactSearchHint => "Recherche exacte par index aveugle : l'adresse e-mail complète, le numéro de \
+                  téléphone (06 12 34 56 78 ou +33612345678), ou un nom — entier ou un seul mot, sans \
+                  souci des majuscules ni des accents (« élodie », « Durand », « Élodie Durand »).",
+        "Exact search through a blind index: the whole e-mail address, the phone number \
+                  (06 12 34 56 78 or +33612345678), or a name — whole or one word of it, whatever the \
+                  case and accents (“elodie”, “Durand”, “Élodie Durand”).";
+    BadNameSearch => "Saisissez un nom, entier ou un seul mot", "Type a name, whole or one word of it";
     CallAnswered => "décroché", "answered";
     CallNoAnswer => "pas de réponse", "no answer";
     CallBusy => "occupé", "busy";

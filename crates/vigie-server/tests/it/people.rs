@@ -338,3 +338,40 @@ both_stores! {
         assert!(audit.contains("contacts:C002"), "the search is audited with what it returned: {audit}");
     }
 }
+
+both_stores! {
+    async fn contacts_are_found_by_name_typed_any_way(app) {
+        app.create(marie()).await;
+        let mut other = marie();
+        other["contact_ref"] = json!("C002");
+        other["email"] = json!("jean.dupont@example.org");
+        other["phone"] = json!("0781234567");
+        other["first_name"] = json!("Jean-Hervé");
+        other["last_name"] = json!("Dupont");
+        app.create(other).await;
+        let only = |a: &Answer, r: &str, not: &str| {
+            assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+            assert!(a.text.contains(&format!("href=\"/contacts/{r}\"")) && !a.text.contains(&format!("href=\"/contacts/{not}\"")), "{}", a.text);
+        };
+        // By name, whole or one word, whatever the case, accents and spaces.
+        only(&app.get("/contacts?q=jean-herve%20%20DUPONT&by=name").await, "C002", "C001");
+        only(&app.get("/contacts?q=Herv%C3%A9&by=name").await, "C002", "C001");
+        only(&app.get("/contacts?q=martin&by=name").await, "C001", "C002");
+        let kept = app.get("/contacts?q=martin&by=name").await;
+        assert!(kept.text.contains("<option value=\"name\" selected>"), "the choice is kept: {}", kept.text);
+        // Typed in the default box, a name is found too: it can be nothing else.
+        only(&app.get("/contacts?q=Marie%20Martin").await, "C001", "C002");
+        let none = app.get("/contacts?q=martine&by=name").await;
+        assert!(none.text.contains("Aucun contact ne correspond"), "{}", none.text);
+        assert_eq!(app.get("/contacts?q=%20&by=name").await.status, StatusCode::OK, "nothing typed: the list");
+        assert_eq!(app.get("/contacts?q=-&by=name").await.status, StatusCode::OK);
+        // A rename through the API: found by the new name, not the old.
+        let a = app.json(Method::PATCH, "/api/v1/contacts/C001", &json!({"last_name": "Lefèvre"})).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        only(&app.get("/contacts?q=lefevre&by=name").await, "C001", "C002");
+        let old = app.get("/contacts?q=martin&by=name").await;
+        assert!(old.text.contains("Aucun contact ne correspond"), "{}", old.text);
+        let audit = app.get("/api/v1/audit").await.text;
+        assert!(audit.contains("contacts:C001"), "the search is audited with what it returned: {audit}");
+    }
+}
