@@ -116,7 +116,7 @@ try {
   await browser.close();
 }
 
-// Search a contact by phone and read its decision; file an objection received by post, extend
+// Search a contact by phone, then by name, and read its decision; file an objection received by post, extend
 // it (the new due date shows), fulfil it after confirming, and see the decision change.
 async function peopleFlows(page, goto, failures) {
   const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -129,6 +129,16 @@ async function peopleFlows(page, goto, failures) {
   if ((await emailRow.getAttribute('data-code')) !== 'CONSENT') failures.push('search by phone: the e-mail decision is not the consent');
   if (!(await emailRow.textContent()).includes('autorisé')) failures.push('search by phone: the decision is not said in words');
   await shot('flow-search-phone-fr-390');
+
+  // The same contact found by name: one word, other case and accents, chosen in « Rechercher par ».
+  await goto('/contacts?lang=fr');
+  await page.fill('input[name=q]', '  MARTÎN ');
+  await page.selectOption('select[name=by]', 'name');
+  await Promise.all([page.waitForURL('**/contacts?q=**by=name**'), page.click('form.search button[type=submit]')]);
+  if ((await page.locator('a[href="/contacts/C001"]').count()) !== 1) failures.push('search by name: Marie Martin is not found by « MARTÎN »');
+  await shot('flow-search-name-fr-390');
+  await Promise.all([page.waitForURL('**/contacts/C001**'), page.click('a[href="/contacts/C001"]')]);
+  if ((await page.locator('tr[data-channel=email]').getAttribute('data-code')) !== 'CONSENT') failures.push('search by name: the e-mail decision is not the consent');
 
   await goto('/requests/new?contact=C001&lang=fr');
   await page.selectOption('select[name=kind]', 'objection');
