@@ -83,6 +83,11 @@ pub const SQLITE: &[Migration] = &[
         name: "contact_names",
         sql: include_str!("../migrations/sqlite/0024_contact_names.sql"),
     },
+    Migration {
+        version: 25,
+        name: "contacts_by_audience",
+        sql: include_str!("../migrations/sqlite/0025_contacts_by_audience.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -160,5 +165,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 24,
         name: "contact_names",
         sql: include_str!("../migrations/postgres/0024_contact_names.sql"),
+    },
+    Migration {
+        version: 25,
+        name: "contacts_by_audience",
+        sql: include_str!("../migrations/postgres/0025_contacts_by_audience.sql"),
     },
 ];

@@ -489,10 +489,19 @@ impl Backend for PgStore {
         } else {
             "$6::bytea IS NULL"
         };
+        let audience_f = match q.audience {
+            Some(_) => "c.audience = $7::text",
+            None => "$7::text IS NULL",
+        };
+        // Paging backwards reads the nearest rows first.
+        let (bound, order) = match q.before_id {
+            Some(_) => ("c.id < $2", "DESC"),
+            None => ("c.id > $2", "ASC"),
+        };
         let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c
-             WHERE c.org_id = $1 AND c.id > $2 AND {email_f} AND {phone_f} AND {name_f}
-             ORDER BY c.id LIMIT $5"
+             WHERE c.org_id = $1 AND {bound} AND {email_f} AND {phone_f} AND {name_f} AND {audience_f}
+             ORDER BY c.id {order} LIMIT $5"
         );
         let email = q.email_bidx.as_ref().map(|d| &d[..]);
         let phone = q.phone_bidx.as_ref().map(|d| &d[..]);
@@ -502,11 +511,12 @@ impl Backend for PgStore {
                 &sql,
                 &[
                     &org,
-                    &q.after_id.unwrap_or(0),
+                    &q.before_id.or(q.after_id).unwrap_or(0),
                     &email,
                     &phone,
                     &i64::from(q.limit),
                     &name,
+                    &q.audience,
                 ],
             )
             .await?;

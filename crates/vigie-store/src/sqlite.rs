@@ -1115,20 +1115,30 @@ impl Backend for SqliteStore {
                 // ?6 is bound either way: SQLite wants every bound parameter in the text.
                 filter.push_str(" AND ?6 IS NULL");
             }
+            filter.push_str(match q.audience {
+                Some(_) => " AND c.audience = ?7",
+                None => " AND ?7 IS NULL",
+            });
+            // Paging backwards reads the nearest rows first.
+            let (bound, order) = match q.before_id {
+                Some(_) => ("c.id < ?2", "DESC"),
+                None => ("c.id > ?2", "ASC"),
+            };
             let sql = format!(
-                "SELECT {CONTACT_COLUMNS} FROM {from} c.org_id = ?1 AND c.id > ?2{filter}
-                 ORDER BY c.id LIMIT ?5"
+                "SELECT {CONTACT_COLUMNS} FROM {from} c.org_id = ?1 AND {bound}{filter}
+                 ORDER BY c.id {order} LIMIT ?5"
             );
             let mut st = c.prepare_cached(&sql)?;
             let rows = st
                 .query_map(
                     params![
                         org,
-                        q.after_id.unwrap_or(0),
+                        q.before_id.or(q.after_id).unwrap_or(0),
                         q.email_bidx.as_ref().map(|d| &d[..]),
                         q.phone_bidx.as_ref().map(|d| &d[..]),
                         q.limit,
                         q.name_bidx.as_ref().map(|d| &d[..]),
+                        q.audience,
                     ],
                     contact_from_row,
                 )?

@@ -51,6 +51,20 @@ async fn name_entries(t: &TestStore, org: OrgId, r: &str) -> i64 {
     .unwrap()
 }
 
+async fn page_refs(
+    s: &Store,
+    org: OrgId,
+    q: ContactQuery,
+) -> (Vec<String>, Option<i64>, Option<i64>) {
+    let page = s.contacts(org, &q).await.unwrap();
+    let refs = page
+        .contacts
+        .iter()
+        .map(|c| c.data.contact_ref.as_str().to_owned())
+        .collect();
+    (refs, page.prev_before_id, page.next_after_id)
+}
+
 both_stores! {
     a_contact_is_found_by_its_name_folded => |t: TestStore| async move {
         let s = &t.store;
@@ -205,5 +219,43 @@ both_stores! {
         );
         // Done once: nothing left to index.
         assert_eq!(reopened.index_contact_names(org).await.unwrap(), 0);
+    };
+
+    the_list_filters_by_audience_with_its_total_and_pages_both_ways => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await.id;
+        for i in 0..7 {
+            let mut c = named(&format!("A{i}"), Some("Prénom"), Some("Nom"));
+            c.audience = if i % 2 == 0 { Audience::Professional } else { Audience::Consumer };
+            s.create_contact(org, &c).await.unwrap();
+        }
+        assert_eq!(s.count_contacts_of(org, Audience::Professional).await.unwrap(), 4);
+        assert_eq!(s.count_contacts_of(org, Audience::Consumer).await.unwrap(), 3);
+        assert_eq!(s.count_contacts_of(org, Audience::Generic).await.unwrap(), 0);
+        let pro = |after_id, before_id| ContactQuery {
+            audience: Some(Audience::Professional),
+            after_id,
+            before_id,
+            limit: 2,
+            ..Default::default()
+        };
+        let (first, prev, next) = page_refs(s, org, pro(None, None)).await;
+        assert_eq!((first, prev), (vec!["A0".to_owned(), "A2".to_owned()], None));
+        let (second, prev, next2) = page_refs(s, org, pro(next, None)).await;
+        assert_eq!(second, ["A4", "A6"]);
+        assert!(next2.is_none(), "the last page has no next");
+        // Back from the second page: the first page again, which has no previous but a next.
+        let (back, prev2, next3) = page_refs(s, org, pro(None, prev)).await;
+        assert_eq!(back, ["A0", "A2"]);
+        assert_eq!(prev2, None);
+        assert_eq!(next3, next);
+        // Filters combine with a name search.
+        let by_name = ContactQuery {
+            name: Some("nom".into()),
+            audience: Some(Audience::Consumer),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(page_refs(s, org, by_name).await.0, ["A1", "A3", "A5"]);
     };
 }
