@@ -7,14 +7,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use vigie_core::{ContactRef, Email, PhoneE164, Region};
+use vigie_core::{Audience, ContactRef, Email, PhoneE164, Region};
 use vigie_store::{Contact, ContactPage, ContactQuery, DEFAULT_ORG};
 
 use crate::AppState;
 use crate::auth::Who;
 use crate::contact_actions;
 use crate::contact_ui::{contact_page, full_name};
-use crate::html::components::{Field, empty, facts, pager, select, table};
+use crate::html::components::{Field, empty, facts, pager, pager_both_ways, select, table};
 use crate::html::{Label, Link, STYLESHEET, Section, Ui, UiError, W, page, when};
 
 pub fn routes() -> Router<AppState> {
@@ -216,8 +216,17 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         .after_id
         .as_deref()
         .and_then(|a| a.parse::<i64>().ok());
+    let before_id = ui
+        .params
+        .before_id
+        .as_deref()
+        .and_then(|b| b.parse::<i64>().ok());
+    // An audience the list does not know filters nothing (the choice shows « all »).
+    let audience: Option<Audience> = ui.params.audience.as_deref().and_then(|a| a.parse().ok());
     let mut query = ContactQuery {
         after_id,
+        before_id,
+        audience,
         limit: PAGE_SIZE,
         ..ContactQuery::default()
     };
@@ -262,6 +271,7 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                     .into_iter()
                     .collect(),
                 next_after_id: None,
+                prev_before_id: None,
             },
             None => state.store().contacts(ui.org.id, &query).await?,
         };
@@ -276,11 +286,27 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
 
     let q_text = q.clone().unwrap_or_default();
     let by = search_by.param();
-    // The total of an unfiltered list (the dashboard's count).
-    let total = if q.is_none() && search_error.is_none() {
-        Some(state.store().count_contacts(ui.org.id).await?)
-    } else {
-        None
+    // The total of the list, filtered by audience or not (a search has no total: it is a
+    // keyed look-up of a few contacts).
+    let total = match (&q, audience) {
+        (Some(_), _) => None,
+        (None, None) => Some(state.store().count_contacts(ui.org.id).await?),
+        (None, Some(a)) => Some(state.store().count_contacts_of(ui.org.id, a).await?),
+    };
+    let audience_param = audience.map_or("", Audience::as_str);
+    let audience_options: Vec<(String, String)> =
+        std::iter::once((String::new(), ui.t(W::AllAudiences).to_owned()))
+            .chain(
+                Audience::ALL
+                    .iter()
+                    .map(|a| (a.as_str().to_owned(), a.label(ui.lang).to_owned())),
+            )
+            .collect();
+    let list = || {
+        ui.link("/contacts")
+            .q("q", q_text.clone())
+            .q("by", by)
+            .q("audience", audience_param)
     };
     let by_options = [
         (String::new(), ui.t(W::ByEmailOrPhone).to_owned()),
@@ -298,6 +324,7 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                 ..Field::text("q", ui.t(W::ContactSearchLabel))
             })
             (select("by", ui.t(W::SearchBy), &by_options, by))
+            (select("audience", ui.t(W::AudienceFilter), &audience_options, audience_param))
             button type="submit" { (ui.t(W::Search)) }
             p.hint { (ui.t(W::ContactSearchHint)) }
         }
@@ -310,17 +337,19 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
             } @else {
                 (contact_table(&ui, &found.contacts))
             }
-            (pager(
+            (pager_both_ways(
                 ui.lang,
-                after_id.map(|_| ui.link("/contacts").q("q", q_text.clone()).q("by", by)),
-                found.next_after_id.map(|n| ui.link("/contacts").q("q", q_text.clone()).q("by", by).q("after_id", n.to_string())),
-                W::NextPage,
+                found.prev_before_id.map(|p| list().q("before_id", p.to_string())),
+                found.next_after_id.map(|n| list().q("after_id", n.to_string())),
             ))
         }
     };
-    let mut here = ui.link("/contacts").q("q", q_text.clone());
+    let mut here = list();
     if let Some(a) = after_id {
         here = here.q("after_id", a.to_string());
+    }
+    if let Some(b) = before_id {
+        here = here.q("before_id", b.to_string());
     }
     let mut resp = page(&ui, ui.t(W::Contacts), Some(Section::Contacts), here, body);
     if search_error.is_some() {

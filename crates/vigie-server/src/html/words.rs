@@ -643,6 +643,9 @@ catalogue! {
         "contacts in all";
     ByName => "nom", "name";
     ContactSearchLabel => "E-mail, téléphone ou nom", "E-mail, phone or name";
+    PreviousPage => "Page précédente", "Previous page";
+    AudienceFilter => "Public", "Audience";
+    AllAudiences => "tous", "all";
     ContactSearchHint => "Recherche exacte par index aveugle : l'adresse e-mail complète, le numéro de \
                   téléphone (06 12 34 56 78 ou +33612345678), ou un nom — entier ou un seul mot, sans \
                   souci des majuscules ni des accents (« élodie », « Durand », « Élodie Durand »).",

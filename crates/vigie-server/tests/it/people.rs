@@ -375,3 +375,45 @@ both_stores! {
         assert!(audit.contains("contacts:C001"), "the search is audited with what it returned: {audit}");
     }
 }
+
+both_stores! {
+    async fn the_list_filters_by_audience_with_its_total_and_pages_both_ways(app) {
+        for i in 0..56 {
+            let mut c = marie();
+            c["contact_ref"] = json!(format!("L{i:02}"));
+            c["email"] = json!(format!("l{i}@example.org"));
+            c["phone"] = Value::Null;
+            c["audience"] = json!(if i % 8 == 0 { "professional" } else { "consumer" });
+            app.create(c).await;
+        }
+        let pro = app.get("/contacts?audience=professional").await;
+        assert!(pro.text.contains("<p class=\"total\">7 contacts au total</p>"), "{}", pro.text);
+        assert!(pro.text.contains("<option value=\"professional\" selected>"), "the choice is kept: {}", pro.text);
+        assert!(pro.text.contains("href=\"/contacts/L08\"") && !pro.text.contains("href=\"/contacts/L01\""), "{}", pro.text);
+        assert!(!pro.text.contains("rel=\"next\"") && !pro.text.contains("rel=\"prev\""), "one page: {}", pro.text);
+        let all = app.get("/contacts").await;
+        assert!(all.text.contains("<p class=\"total\">56 contacts au total</p>"), "{}", all.text);
+        assert!(!all.text.contains("rel=\"prev\""), "the first page has no previous: {}", all.text);
+        let next = link_after(&all.text, "rel=\"next\"");
+        let second = app.get(&next).await;
+        assert!(second.text.contains("href=\"/contacts/L55\"") && !second.text.contains("href=\"/contacts/L00\""), "{}", second.text);
+        assert!(!second.text.contains("rel=\"next\""), "the last page has no next: {}", second.text);
+        let back = app.get(&link_after(&second.text, "rel=\"prev\"")).await;
+        assert!(back.text.contains("href=\"/contacts/L00\"") && back.text.contains("href=\"/contacts/L49\""), "{}", back.text);
+        assert!(!back.text.contains("href=\"/contacts/L50\""), "{}", back.text);
+        assert!(back.text.contains("rel=\"next\"") && !back.text.contains("rel=\"prev\""), "{}", back.text);
+    }
+}
+
+/// The `href` of the pager's link marked `rel` in a page, unescaped.
+fn link_after(html: &str, rel: &str) -> String {
+    let end = html
+        .find(rel)
+        .unwrap_or_else(|| panic!("no {rel} link: {html}"));
+    let start = html[..end].rfind("href=\"").expect("an href before rel") + 6;
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+}
