@@ -361,6 +361,44 @@ impl RequestClock {
     }
 }
 
+impl RequestClock {
+    /// Whether a closed request was answered before its due date (its pauses and extension
+    /// counted); `None` while it is open.
+    pub fn answered_in_time(&self, tz: &TimeZone) -> Option<bool> {
+        let closed = self.closed_at?;
+        Some(closed < self.due(closed, tz).at)
+    }
+}
+
+/// A day of receipt that cannot be: after today, on the organization's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request cannot have been received on {received}, after today ({today})")]
+pub struct ReceivedInFuture {
+    pub received: Date,
+    pub today: Date,
+}
+
+/// The moment a request received on day `received` (by post, by phone, in person) is filed
+/// with: the period counts from the day of receipt (art. 12(3)), so a day before today is its
+/// first instant on the organization's calendar, and today is `now`. A later day is refused.
+pub fn received_moment(
+    received: Date,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Result<Timestamp, ReceivedInFuture> {
+    let today = now.to_zoned(tz.clone()).date();
+    if received > today {
+        return Err(ReceivedInFuture { received, today });
+    }
+    if received == today {
+        return Ok(now);
+    }
+    Ok(received
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(now))
+}
+
 /// When a request is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Due {
@@ -533,6 +571,47 @@ pub const RETENTION: &[RetentionRule] = &[
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_request_received_by_post_counts_from_its_day_of_receipt() {
+        let tz = TimeZone::get("Europe/Paris").unwrap();
+        let now: Timestamp = "2026-12-05T10:00:00Z".parse().unwrap();
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        let at = received_moment(day("2026-11-30"), now, &tz).unwrap();
+        assert_eq!(
+            at,
+            "2026-11-29T23:00:00Z".parse::<Timestamp>().unwrap(),
+            "midnight in Paris"
+        );
+        let clock = RequestClock::new(at, true);
+        assert_eq!(clock.due(now, &tz).date, day("2026-12-30"));
+        assert_eq!(received_moment(day("2026-12-05"), now, &tz).unwrap(), now);
+        assert_eq!(
+            received_moment(day("2026-12-06"), now, &tz),
+            Err(ReceivedInFuture {
+                received: day("2026-12-06"),
+                today: day("2026-12-05")
+            })
+        );
+    }
+
+    #[test]
+    fn answered_in_time_reads_the_due_date_at_closing() {
+        let tz = TimeZone::get("Europe/Paris").unwrap();
+        let received: Timestamp = "2026-01-10T09:00:00Z".parse().unwrap();
+        let mut c = RequestClock::new(received, true);
+        assert_eq!(c.answered_in_time(&tz), None, "open");
+        c.complete("2026-02-10T20:00:00Z".parse().unwrap()).unwrap();
+        assert_eq!(
+            c.answered_in_time(&tz),
+            Some(true),
+            "the last day, before midnight in Paris"
+        );
+        let mut late = RequestClock::new(received, true);
+        late.complete("2026-02-11T08:00:00Z".parse().unwrap())
+            .unwrap();
+        assert_eq!(late.answered_in_time(&tz), Some(false));
+    }
+
     use super::*;
 
     fn paris() -> TimeZone {

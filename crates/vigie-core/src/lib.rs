@@ -12,6 +12,7 @@ pub mod dsar;
 pub mod ident;
 pub mod ledger;
 pub mod moment;
+pub mod names;
 mod numbering;
 pub mod opposition;
 pub mod retention;

@@ -224,6 +224,24 @@ impl Dsar {
         corrections: Option<vigie_store::Corrections>,
         by: &Actor,
     ) -> Result<vigie_store::Filed> {
+        let now = (self.now)();
+        self.file_received(org, kind, identifier, verified, corrections, now, by)
+            .await
+    }
+
+    /// Files a request received at `received_at` (by post, by phone, in person: see
+    /// [`vigie_core::dsar::received_moment`]); the deadline counts from it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn file_received(
+        &self,
+        org: &Organization,
+        kind: RequestKind,
+        identifier: Identifier,
+        verified: bool,
+        corrections: Option<vigie_store::Corrections>,
+        received_at: Timestamp,
+        by: &Actor,
+    ) -> Result<vigie_store::Filed> {
         if kind == RequestKind::Rectification && corrections.as_ref().is_none_or(|c| c.is_empty()) {
             return Err(DsarError::Invalid {
                 field: "corrections".into(),
@@ -240,7 +258,7 @@ impl Dsar {
                     kind,
                     identifier,
                     verified,
-                    received_at: (self.now)(),
+                    received_at,
                     corrections,
                 },
                 &by.name,

@@ -136,8 +136,11 @@ pub async fn list_contacts(
             .as_deref()
             .map(|p| parse_phone("phone", p, region))
             .transpose()?,
+        // The API finds contacts by identifier, forwards; name, audience and the way back are
+        // the web page's.
         after_id: q.after_id,
         limit,
+        ..ContactQuery::default()
     };
     let action = if query.email.is_some() || query.phone.is_some() {
         "contact.search"

@@ -107,8 +107,17 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/", Authenticated),
     ("GET", "/contacts", ContactsRead),
     ("GET", "/contacts/{contact_ref}", ContactsRead),
+    ("POST", "/contacts/{contact_ref}/ledger", LedgerWrite),
+    ("POST", "/contacts/{contact_ref}/correction", ContactsWrite),
+    (
+        "POST",
+        "/contacts/{contact_ref}/restriction",
+        RequestsManage,
+    ),
     ("GET", "/audit", AuditRead),
     ("GET", "/requests", RequestsRead),
+    ("POST", "/requests", RequestsManage),
+    ("GET", "/requests/new", RequestsManage),
     ("GET", "/requests/{id}", RequestsRead),
     ("GET", "/requests/{id}/archive", RequestsManage),
     ("POST", "/requests/{id}/{step}", RequestsManage),
@@ -386,10 +395,21 @@ impl Caller {
         action: &str,
         target: Option<String>,
     ) -> Result<(), ApiError> {
-        state
-            .store()
-            .audit(self.org.id, self.audit_event(action, target))
-            .await?;
+        self.audit_because(state, action, target, self.reason.clone())
+            .await
+    }
+
+    /// [`Caller::audit`] with the reason given in a form rather than in `Vigie-Reason`.
+    pub async fn audit_because(
+        &self,
+        state: &AppState,
+        action: &str,
+        target: Option<String>,
+        reason: Option<String>,
+    ) -> Result<(), ApiError> {
+        let mut event = self.audit_event(action, target);
+        event.reason = reason;
+        state.store().audit(self.org.id, event).await?;
         Ok(())
     }
 

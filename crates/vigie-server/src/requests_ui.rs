@@ -13,6 +13,7 @@ use maud::{Markup, Render, html};
 use serde::Deserialize;
 use vigie_core::dsar::{MAX_EXTENSION_MONTHS, RequestStatus, Urgency};
 use vigie_core::{Lang, Permission};
+use vigie_dsar::QueueItem;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -20,11 +21,13 @@ use crate::html::components::{
     Field, Flash, bar_chart, confirm_form, empty, facts, flash, select, step_form, table,
 };
 use crate::html::{Label, Link, Section, Ui, UiError, W, page, when};
+use crate::request_filing;
 use crate::requests::{Step, archive_download, detail, take_step};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/requests", get(queue))
+        .route("/requests", get(queue).post(request_filing::file_request))
+        .route("/requests/new", get(request_filing::new_request))
         .route("/requests/{id}", get(request_page))
         .route("/requests/{id}/archive", get(archive))
         .route("/requests/{id}/{step}", post(step))
@@ -60,12 +63,18 @@ async fn queue(State(state): State<AppState>, ui: Ui) -> Result<Response, UiErro
         ui.t(W::Due),
         ui.t(W::Urgency),
     ];
+    let tz = state.dsar().time_zone().clone();
+    let stats = QueueStats::of(&items, &tz);
     let body = html! {
         h1 { (title) }
         div.counts {
             div.overdue { strong { (count(Urgency::Overdue)) } (ui.t(W::Overdue)) }
             div.due_soon { strong { (count(Urgency::DueSoon)) } (ui.t(W::DueWithin7Days)) }
             div { strong { (open) } (ui.t(W::Open)) }
+        }
+        (stats.render(&ui))
+        @if ui.caller.may(Permission::RequestsManage) {
+            p { a.button href=(ui.link("/requests/new")) { (ui.t(W::FileRequest)) } }
         }
         p.hint {
             (ui.t(W::RequestsIntro)) " "
@@ -112,7 +121,12 @@ async fn request_page(
 }
 
 /// The steps the request's state allows, as forms; those that cannot be undone ask to confirm.
-fn steps(ui: &Ui, id: i64, c: &vigie_core::dsar::RequestClock) -> Markup {
+fn steps(
+    ui: &Ui,
+    id: i64,
+    c: &vigie_core::dsar::RequestClock,
+    extended_dues: &[(u8, jiff::civil::Date)],
+) -> Markup {
     let lang = ui.lang;
     let csrf = ui.csrf();
     let to = |step: &str| ui.link("/requests").seg(&id.to_string()).seg(step);
@@ -132,6 +146,13 @@ fn steps(ui: &Ui, id: i64, c: &vigie_core::dsar::RequestClock) -> Markup {
         }
         @if c.extension.is_none() {
             (confirm_form(lang, &to("extend"), csrf, ui.t(W::Extend), ui.t(W::ExtendWarning), html! {
+                p.hint {
+                    (ui.t(W::NewDueDates))
+                    @for (i, (m, due)) in extended_dues.iter().enumerate() {
+                        @if i > 0 { " ; " }
+                        (m) " " (ui.t(W::Months)) (ui.t(W::Colon)) strong { (due) }
+                    }
+                }
                 (select("months", ui.t(W::Months), &months, "1"))
                 (Field { required: true, ..Field::text("reason", ui.t(W::ReasonSent)) })
             }))
@@ -204,11 +225,18 @@ async fn render(
         rows.push((ui.t(W::ClosedOn), html! { (when(at)) }));
     }
     if let Some(o) = &r.outcome {
-        rows.push((
-            ui.t(W::Outcome),
-            html! { pre { (serde_json::to_string_pretty(o).unwrap_or_default()) } },
-        ));
+        rows.push((ui.t(W::Outcome), outcome_words(lang, o)));
     }
+    // What each extension would make the due date, as the core computes it.
+    let now = jiff::Timestamp::now();
+    let tz = state.dsar().time_zone();
+    let extended_dues: Vec<(u8, jiff::civil::Date)> = (1..=MAX_EXTENSION_MONTHS)
+        .filter_map(|m| {
+            let mut x = c.clone();
+            x.extend(now, m, "-", tz).ok()?;
+            Some((m, x.due(now, tz).date))
+        })
+        .collect();
     let heads = [
         "#",
         ui.t(W::When),
@@ -221,8 +249,8 @@ async fn render(
         h1 { (title) }
         @if let Some(e) = error {
             (flash(Flash::Error, e))
-        } @else if ui.params.done.is_some() {
-            (flash(Flash::Success, ui.t(W::StepRecorded)))
+        } @else if let Some(done) = ui.params.done.as_deref() {
+            (flash(Flash::Success, &done_sentence(lang, done, &shown.item.due.date)))
         }
         (facts(rows))
         @if let Some(a) = &d.archive {
@@ -232,7 +260,7 @@ async fn render(
             }
         }
         @if ui.caller.may(Permission::RequestsManage) && c.status.is_open() {
-            (steps(ui, id, c))
+            (steps(ui, id, c, &extended_dues))
         }
         h2 { (ui.t(W::History)) }
         (table("history", Some(ui.t(W::History)), &heads, html! {
@@ -241,8 +269,9 @@ async fn render(
                     td { (h.seq) }
                     td { (when(h.at)) }
                     td { (h.actor) }
-                    td { (h.step) }
-                    td { (h.note.as_deref().unwrap_or("")) }
+                    td data-code=(h.step) { (step_words(lang, &h.step)) }
+
+                    td { (h.note.as_deref().map(|n| note_words(lang, &h.step, n)).unwrap_or_default()) }
                 }
             }
         }))
@@ -316,4 +345,204 @@ async fn archive(
     archive_download(&state, &ui.caller, id)
         .await
         .map_err(|e| ui.error(e))
+}
+
+/// The queue's statistics: received, answered in time, extended, overdue (the core says what
+/// "in time" is, pauses and extensions counted).
+struct QueueStats {
+    received: usize,
+    answered_in_time: usize,
+    answered_late: usize,
+    extended: usize,
+    overdue: usize,
+}
+
+impl QueueStats {
+    fn of(items: &[QueueItem], tz: &jiff::tz::TimeZone) -> QueueStats {
+        let answered = |in_time: bool| {
+            items
+                .iter()
+                .filter(|i| {
+                    i.request.clock.status == RequestStatus::Completed
+                        && i.request.clock.answered_in_time(tz) == Some(in_time)
+                })
+                .count()
+        };
+        QueueStats {
+            received: items.len(),
+            answered_in_time: answered(true),
+            answered_late: answered(false),
+            extended: items
+                .iter()
+                .filter(|i| i.request.clock.extension.is_some())
+                .count(),
+            overdue: items
+                .iter()
+                .filter(|i| i.urgency == Urgency::Overdue)
+                .count(),
+        }
+    }
+
+    fn render(&self, ui: &Ui) -> Markup {
+        facts([
+            (ui.t(W::StatReceived), html! { (self.received) }),
+            (
+                ui.t(W::StatAnsweredInTime),
+                html! { (self.answered_in_time) },
+            ),
+            (ui.t(W::StatAnsweredLate), html! { (self.answered_late) }),
+            (ui.t(W::StatExtended), html! { (self.extended) }),
+            (ui.t(W::StatOverdue), html! { (self.overdue) }),
+        ])
+    }
+}
+
+/// What the redirect after a step says, with the due date the core computed (an extension
+/// shows its new due date).
+fn done_sentence(lang: Lang, done: &str, due: &jiff::civil::Date) -> String {
+    match (done, lang) {
+        ("extend", Lang::Fr) => format!("Délai prolongé : nouvelle échéance le {due}."),
+        ("extend", Lang::En) => format!("Period extended: now due on {due}."),
+        ("filed", Lang::Fr) => format!("Demande enregistrée : réponse due le {due}."),
+        ("filed", Lang::En) => format!("Request filed: answer due on {due}."),
+        ("merged", _) => W::RequestMerged.t(lang).to_owned(),
+        _ => W::StepRecorded.t(lang).to_owned(),
+    }
+}
+
+/// A history step in words (its code stays in `data-code`).
+fn step_words(lang: Lang, step: &str) -> &str {
+    let w = match step {
+        "filed" => W::StepFiled,
+        "merged" => W::StepMerged,
+        "verified" => W::StepVerified,
+        "paused" => W::StepPaused,
+        "resumed" => W::StepResumed,
+        "extended" => W::StepExtended,
+        "rejected" => W::StepRejected,
+        "fulfilled" => W::StepFulfilled,
+        "processor_notified" => W::StepProcessorNotified,
+        "extension_sent" => W::StepExtensionSent,
+        "extension_not_sent" => W::StepExtensionNotSent,
+        "received_by" => W::StepReceivedBy,
+        "identity_checked" => W::StepIdentityChecked,
+        _ => return step,
+    };
+    w.t(lang)
+}
+
+/// A history note in words where it is a code (how a request was received, what was filed:
+/// the store writes "<kind> by <identifier kind>[, identity verified]").
+fn note_words(lang: Lang, step: &str, note: &str) -> String {
+    if step == "filed"
+        && let Some((kind, rest)) = note.split_once(" by ")
+        && let Ok(kind) = kind.parse::<vigie_core::dsar::RequestKind>()
+    {
+        let (id_kind, verified) = match rest.strip_suffix(", identity verified") {
+            Some(k) => (k, true),
+            None => (rest, false),
+        };
+        let id_word = match id_kind {
+            "email" => W::Email,
+            "phone" => W::Phone,
+            _ => return note.to_owned(),
+        };
+        let mut out = format!("{} ({})", kind.label(lang), id_word.t(lang));
+        if verified {
+            out.push_str(", ");
+            out.push_str(W::StepVerified.t(lang));
+        }
+        return out;
+    }
+    let w = match (step, note) {
+        ("received_by", "post") => W::ReceivedByPost,
+        ("received_by", "phone") => W::ReceivedByPhone,
+        ("received_by", "in_person") => W::ReceivedInPerson,
+        _ => return note.to_owned(),
+    };
+    w.t(lang).to_owned()
+}
+
+/// A fulfilment's outcome in words: its keys named, its codes and booleans said, nested
+/// records as nested lists. Never raw JSON.
+fn outcome_words(lang: Lang, v: &serde_json::Value) -> Markup {
+    use serde_json::Value;
+    let key = |k: &str| -> String {
+        let w = match k {
+            "rejected" => W::OutRejected,
+            "erasure" => W::KindErasure,
+            "tombstone" => W::OutTombstone,
+            "disposition" => W::OutDisposition,
+            "contact" => W::Contact,
+            "suppression_hashes_added" => W::OutSuppressionHashes,
+            "identifier_kinds" => W::OutIdentifierKinds,
+            "systems" => W::OutSystems,
+            "processors_notified" => W::OutProcessorsNotified,
+            "legal_hold" => W::OutLegalHold,
+            "basis" => W::OutBasis,
+            "kept_until" => W::OutKeptUntil,
+            "answer_fr" => W::OutAnswer,
+            "rectification" => W::KindRectification,
+            "fields" => W::OutFields,
+            "previous_version_kept" => W::OutPreviousKept,
+            "restriction" => W::KindRestriction,
+            "restricted" => W::Restricted,
+            "until" => W::OutUntil,
+            "objection" => W::KindObjection,
+            "channel" => W::Channel,
+            "purposes" => W::OutPurposes,
+            "events_added" => W::OutEventsAdded,
+            "archive" => W::OutArchive,
+            "file" => W::OutFile,
+            "bytes" => W::OutBytes,
+            "files" => W::OutFiles,
+            "system" => W::OutSystem,
+            "table" => W::OutTable,
+            "rows" => W::OutRows,
+            _ => return k.replace('_', " "),
+        };
+        w.t(lang).to_owned()
+    };
+    let text = |s: &str| -> String {
+        let w = match s {
+            "erased" => W::OutErased,
+            "archived_and_restricted" => W::OutArchivedRestricted,
+            "lifted" => W::OutLifted,
+            "email" => W::Email,
+            "phone" => W::Phone,
+            "any" => W::ChannelAny,
+            s if s.starts_with("data key destroyed") => W::OutContactShredded,
+            s => {
+                if let Ok(p) = s.parse::<vigie_core::Purpose>() {
+                    return p.label(lang).to_owned();
+                }
+                return s.to_owned();
+            }
+        };
+        w.t(lang).to_owned()
+    };
+    fn walk(
+        v: &Value,
+        key: &dyn Fn(&str) -> String,
+        text: &dyn Fn(&str) -> String,
+        lang: Lang,
+    ) -> Markup {
+        match v {
+            Value::Object(m) => html! {
+                dl.outcome {
+                    @for (k, v) in m { dt { (key(k)) } dd { (walk(v, key, text, lang)) } }
+                }
+            },
+            Value::Array(a) if a.is_empty() => html! { "—" },
+            Value::Array(a) if a.iter().all(|x| !x.is_object()) => html! {
+                @for (i, x) in a.iter().enumerate() { @if i > 0 { ", " } (walk(x, key, text, lang)) }
+            },
+            Value::Array(a) => html! { ul { @for x in a { li { (walk(x, key, text, lang)) } } } },
+            Value::Bool(b) => html! { (if *b { W::Yes.t(lang) } else { W::No.t(lang) }) },
+            Value::String(s) => html! { (text(s)) },
+            Value::Number(n) => html! { (n) },
+            Value::Null => html! { "—" },
+        }
+    }
+    walk(v, &key, &text, lang)
 }

@@ -2,27 +2,37 @@
 //! its data, then renders through [`crate::html`].
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use maud::{Markup, html};
-use vigie_core::{
-    Campaign, Channel, Decision, Email, Jurisdiction, Moment, PhoneE164, Purpose, Region, Zone,
-};
-use vigie_store::{Contact, ContactQuery, DEFAULT_ORG, StoredEvent};
+use vigie_core::{Audience, ContactRef, Email, PhoneE164, Region};
+use vigie_store::{Contact, ContactPage, ContactQuery, DEFAULT_ORG};
 
 use crate::AppState;
-use crate::decisions::{Ask, MissingIdentifier, decide_stored};
-use crate::html::components::{Field, empty, facts, pager, select, table};
-use crate::html::labels::collected_via;
-use crate::html::{Label, Link, STYLESHEET, Section, Ui, UiError, W, page, when};
+use crate::contact_actions;
+use crate::contact_ui::{contact_page, full_name};
+use crate::html::components::{Field, empty, pager, pager_both_ways, select, table};
+use crate::html::{Label, STYLESHEET, Section, Ui, UiError, W, page, when};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(crate::dashboard_ui::dashboard))
         .route("/contacts", get(contacts))
         .route("/contacts/{contact_ref}", get(contact_page))
+        .route(
+            "/contacts/{contact_ref}/ledger",
+            post(contact_actions::record_event),
+        )
+        .route(
+            "/contacts/{contact_ref}/correction",
+            post(contact_actions::correct),
+        )
+        .route(
+            "/contacts/{contact_ref}/restriction",
+            post(contact_actions::restriction),
+        )
         .route("/audit", get(audit_page))
         .route("/static/vigie.css", get(stylesheet))
 }
@@ -30,7 +40,7 @@ pub fn routes() -> Router<AppState> {
 const PAGE_SIZE: u32 = 50;
 
 /// The hidden input that carries the organization through a GET form.
-fn org_field(ui: &Ui) -> Markup {
+pub(crate) fn org_field(ui: &Ui) -> Markup {
     html! {
         @if ui.org.slug != DEFAULT_ORG { input type="hidden" name="org" value=(ui.org.slug); }
     }
@@ -99,15 +109,56 @@ async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, U
 enum Search {
     Email(Email),
     Phone(PhoneE164),
+    Reference(ContactRef),
+    Name(String),
 }
 
-/// What the search box holds: an e-mail address, else a phone number (national numbers in the
-/// organization's region).
-fn parse_search(q: &str, region: Region) -> Option<Search> {
-    if q.contains('@') {
-        Email::parse(q).ok().map(Search::Email)
-    } else {
-        PhoneE164::parse(q, region).ok().map(Search::Phone)
+/// What the search box searches by (`by`): the default box, a reference, a name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SearchBy {
+    /// An e-mail address, a phone number, or a name when it can be nothing else.
+    Identifier,
+    Reference,
+    Name,
+}
+
+impl SearchBy {
+    fn parse(by: Option<&str>) -> Self {
+        match by {
+            Some("ref") => SearchBy::Reference,
+            Some("name") => SearchBy::Name,
+            _ => SearchBy::Identifier,
+        }
+    }
+
+    fn param(self) -> &'static str {
+        match self {
+            SearchBy::Identifier => "",
+            SearchBy::Reference => "ref",
+            SearchBy::Name => "name",
+        }
+    }
+}
+
+/// What the search box holds: with `by=ref`, a contact's reference; with `by=name`, a name;
+/// else an e-mail address, or a phone number (national numbers in the organization's region),
+/// or a name when the text has letters and neither digit nor `@` (no phone number, e-mail
+/// address or usual reference looks like that: unambiguous).
+fn parse_search(q: &str, by: SearchBy, region: Region) -> Option<Search> {
+    let name = || vigie_core::names::name_query_key(q).map(|_| Search::Name(q.to_owned()));
+    match by {
+        SearchBy::Reference => ContactRef::parse(q).ok().map(Search::Reference),
+        SearchBy::Name => name(),
+        SearchBy::Identifier if q.contains('@') => Email::parse(q).ok().map(Search::Email),
+        SearchBy::Identifier => match PhoneE164::parse(q, region) {
+            Ok(p) => Some(Search::Phone(p)),
+            Err(_)
+                if q.chars().any(char::is_alphabetic) && !q.chars().any(|c| c.is_ascii_digit()) =>
+            {
+                name()
+            }
+            Err(_) => None,
+        },
     }
 }
 
@@ -124,21 +175,38 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         .after_id
         .as_deref()
         .and_then(|a| a.parse::<i64>().ok());
+    let before_id = ui
+        .params
+        .before_id
+        .as_deref()
+        .and_then(|b| b.parse::<i64>().ok());
+    // An audience the list does not know filters nothing (the choice shows « all »).
+    let audience: Option<Audience> = ui.params.audience.as_deref().and_then(|a| a.parse().ok());
     let mut query = ContactQuery {
         after_id,
+        before_id,
+        audience,
         limit: PAGE_SIZE,
         ..ContactQuery::default()
     };
+    let search_by = SearchBy::parse(ui.params.by.as_deref());
+    let mut reference = None;
     let mut search_error = None;
     if let Some(text) = &q {
         let region = state.store().org_settings(ui.org.id).await?.region;
-        match parse_search(text, region) {
+        match parse_search(text, search_by, region) {
             Some(Search::Email(e)) => query.email = Some(e),
             Some(Search::Phone(p)) => query.phone = Some(p),
+            Some(Search::Reference(r)) => reference = Some(r),
+            Some(Search::Name(n)) => query.name = Some(n),
             None => {
                 search_error = Some(format!(
                     "{}{}{}{text}{}",
-                    ui.t(W::BadSearch),
+                    ui.t(if search_by == SearchBy::Name {
+                        W::BadNameSearch
+                    } else {
+                        W::BadSearch
+                    }),
                     ui.t(W::Colon),
                     ui.t(W::OpenQuote),
                     ui.t(W::CloseQuote)
@@ -152,7 +220,20 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         } else {
             "contact.list"
         };
-        let found = state.store().contacts(ui.org.id, &query).await?;
+        let found = match &reference {
+            // A reference names one contact: a keyed look-up, no page to turn.
+            Some(r) => ContactPage {
+                contacts: state
+                    .store()
+                    .contact(ui.org.id, r)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                next_after_id: None,
+                prev_before_id: None,
+            },
+            None => state.store().contacts(ui.org.id, &query).await?,
+        };
         let refs = found.contacts.iter().map(|c| c.data.contact_ref.as_str());
         ui.caller
             .audit_set(&state, action, "contacts", refs)
@@ -163,6 +244,34 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
     };
 
     let q_text = q.clone().unwrap_or_default();
+    let by = search_by.param();
+    // The total of the list, filtered by audience or not (a search has no total: it is a
+    // keyed look-up of a few contacts).
+    let total = match (&q, audience) {
+        (Some(_), _) => None,
+        (None, None) => Some(state.store().count_contacts(ui.org.id).await?),
+        (None, Some(a)) => Some(state.store().count_contacts_of(ui.org.id, a).await?),
+    };
+    let audience_param = audience.map_or("", Audience::as_str);
+    let audience_options: Vec<(String, String)> =
+        std::iter::once((String::new(), ui.t(W::AllAudiences).to_owned()))
+            .chain(
+                Audience::ALL
+                    .iter()
+                    .map(|a| (a.as_str().to_owned(), a.label(ui.lang).to_owned())),
+            )
+            .collect();
+    let list = || {
+        ui.link("/contacts")
+            .q("q", q_text.clone())
+            .q("by", by)
+            .q("audience", audience_param)
+    };
+    let by_options = [
+        (String::new(), ui.t(W::ByEmailOrPhone).to_owned()),
+        ("ref".to_owned(), ui.t(W::ByReference).to_owned()),
+        ("name".to_owned(), ui.t(W::ByName).to_owned()),
+    ];
     let body = html! {
         h1 { (ui.t(W::Contacts)) }
         form.search method="get" action="/contacts" role="search" {
@@ -171,10 +280,15 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                 kind: "search",
                 value: &q_text,
                 error: search_error.as_deref(),
-                ..Field::text("q", ui.t(W::SearchLabel))
+                ..Field::text("q", ui.t(W::ContactSearchLabel))
             })
+            (select("by", ui.t(W::SearchBy), &by_options, by))
+            (select("audience", ui.t(W::AudienceFilter), &audience_options, audience_param))
             button type="submit" { (ui.t(W::Search)) }
-            p.hint { (ui.t(W::SearchHint)) }
+            p.hint { (ui.t(W::ContactSearchHint)) }
+        }
+        @if let Some(n) = total {
+            p.total { (n) " " (ui.t(W::ContactsInTotal)) }
         }
         @if let Some(found) = &found {
             @if found.contacts.is_empty() {
@@ -182,17 +296,19 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
             } @else {
                 (contact_table(&ui, &found.contacts))
             }
-            (pager(
+            (pager_both_ways(
                 ui.lang,
-                after_id.map(|_| ui.link("/contacts").q("q", q_text.clone())),
-                found.next_after_id.map(|n| ui.link("/contacts").q("q", q_text.clone()).q("after_id", n.to_string())),
-                W::NextPage,
+                found.prev_before_id.map(|p| list().q("before_id", p.to_string())),
+                found.next_after_id.map(|n| list().q("after_id", n.to_string())),
             ))
         }
     };
-    let mut here = ui.link("/contacts").q("q", q_text.clone());
+    let mut here = list();
     if let Some(a) = after_id {
         here = here.q("after_id", a.to_string());
+    }
+    if let Some(b) = before_id {
+        here = here.q("before_id", b.to_string());
     }
     let mut resp = page(&ui, ui.t(W::Contacts), Some(Section::Contacts), here, body);
     if search_error.is_some() {
@@ -228,231 +344,6 @@ fn contact_table(ui: &Ui, contacts: &[Contact]) -> Markup {
             }
         },
     )
-}
-
-fn full_name(c: &Contact) -> String {
-    let d = &c.data;
-    match (&d.first_name, &d.last_name) {
-        (Some(f), Some(l)) => format!("{f} {l}"),
-        (Some(n), None) | (None, Some(n)) => n.clone(),
-        (None, None) => String::new(),
-    }
-}
-
-/// A contact's decision on one channel, or why there is none.
-struct ChannelDecision {
-    channel: Channel,
-    outcome: Result<crate::decisions::StoredDecision, MissingIdentifier>,
-}
-
-async fn contact_page(
-    State(state): State<AppState>,
-    ui: Ui,
-    Path(contact_ref): Path<String>,
-) -> Result<Response, UiError> {
-    let not_found = || UiError {
-        status: StatusCode::NOT_FOUND,
-        lang: ui.lang,
-        title: Some(ui.t(W::Contacts).to_owned()),
-        message: ui.t(W::ContactNotFound).to_owned(),
-    };
-    let Ok(r) = vigie_core::ContactRef::parse(&contact_ref) else {
-        return Err(not_found());
-    };
-    ui.caller
-        .audit(
-            &state,
-            "contact.read",
-            Some(format!("contact:{}", r.as_str())),
-        )
-        .await?;
-    let store = state.store();
-    let contact = store.contact(ui.org.id, &r).await?.ok_or_else(not_found)?;
-    let events = store.ledger(ui.org.id, &r).await?;
-
-    // The campaign the decisions are asked for (a GET form on the page).
-    let category = ui
-        .params
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_owned);
-    let jurisdiction = ui
-        .params
-        .jurisdiction
-        .as_deref()
-        .and_then(|j| j.parse::<Jurisdiction>().ok())
-        .unwrap_or(Jurisdiction::Fr);
-    let b2b = ui
-        .params
-        .b2b
-        .as_deref()
-        .is_some_and(|v| v == "1" || v == "on" || v == "true");
-    let now = crate::decisions::now();
-    let mut decisions = Vec::with_capacity(Channel::ALL.len());
-    for channel in Channel::ALL {
-        let ask = Ask {
-            jurisdiction,
-            at: Moment::from(now),
-            channel: *channel,
-            purpose: Purpose::Marketing,
-            campaign: Campaign {
-                product_category: category.clone(),
-                relates_to_profession: b2b,
-                commercial: true,
-                press: false,
-            },
-        };
-        let outcome = decide_stored(&state, ui.org.id, &contact, &events, ask, ui.lang).await?;
-        decisions.push(ChannelDecision {
-            channel: *channel,
-            outcome,
-        });
-    }
-
-    let d = &contact.data;
-    let name = full_name(&contact);
-    let title = if name.is_empty() {
-        d.contact_ref.as_str().to_owned()
-    } else {
-        name
-    };
-    let yes_no = |b: bool| ui.t(if b { W::Yes } else { W::No });
-    let opt = |s: Option<&str>| s.unwrap_or("—").to_owned();
-    let text = |s: String| html! { (s) };
-    let body = html! {
-        h1 { (title) }
-        h2 { (ui.t(W::Fields)) }
-        (facts([
-            (ui.t(W::ContactRef), text(d.contact_ref.as_str().to_owned())),
-            (ui.t(W::Email), text(opt(d.email.as_ref().map(Email::as_str)))),
-            (ui.t(W::Phone), text(opt(d.phone.as_ref().map(PhoneE164::as_str)))),
-            (ui.t(W::FirstName), text(opt(d.first_name.as_deref()))),
-            (ui.t(W::LastName), text(opt(d.last_name.as_deref()))),
-            (ui.t(W::Audience), text(d.audience.label(ui.lang).to_owned())),
-            (ui.t(W::Customer), text(yes_no(d.customer).to_owned())),
-            (ui.t(W::Categories), text(if d.customer_categories.is_empty() { "—".into() } else { d.customer_categories.join(", ") })),
-            (ui.t(W::CollectedVia), text(opt(d.collected_via.as_deref().map(|v| collected_via(v, ui.lang))))),
-            (ui.t(W::CollectedAt), text(d.collected_at.map(when).unwrap_or_else(|| "—".into()))),
-            (ui.t(W::Informed), text(yes_no(d.informed).to_owned())),
-            (ui.t(W::ObjectionOffered), text(yes_no(d.objection_offered).to_owned())),
-            (ui.t(W::ContractActive), text(yes_no(d.contract_active).to_owned())),
-            (ui.t(W::Restricted), text(yes_no(d.restricted).to_owned())),
-            (ui.t(W::RecordedTimeZone), text(opt(d.time_zone.map(Zone::name)))),
-            (ui.t(W::CreatedAt), text(when(contact.created_at))),
-            (ui.t(W::UpdatedAt), text(when(contact.updated_at))),
-        ]))
-        (ledger_table(&ui, &events))
-        (decisions_section(&ui, &contact, &decisions, category.as_deref(), jurisdiction, b2b, now))
-    };
-    let here = ui.link("/contacts").seg(d.contact_ref.as_str());
-    Ok(page(&ui, &title, Some(Section::Contacts), here, body))
-}
-
-fn ledger_table(ui: &Ui, events: &[StoredEvent]) -> Markup {
-    let heads = [
-        ui.t(W::Date),
-        ui.t(W::Channel),
-        ui.t(W::Purpose),
-        ui.t(W::Action),
-        ui.t(W::Method),
-        ui.t(W::NoticeVersion),
-        ui.t(W::Source),
-        ui.t(W::Ip),
-        ui.t(W::RecordedAt),
-    ];
-    html! {
-        h2 { (ui.t(W::Ledger)) }
-        @if events.is_empty() {
-            (empty(ui.t(W::EmptyLedger)))
-        } @else {
-            (table("ledger", Some(ui.t(W::Ledger)), &heads, html! {
-                @for e in events {
-                    @let n = &e.new;
-                    tr class=(n.event.action.as_str()) {
-                        td { (when(n.event.at)) }
-                        td { (n.event.scope.label(ui.lang)) }
-                        td { (n.event.purpose.label(ui.lang)) }
-                        td { (n.event.action.label(ui.lang)) }
-                        td data-code=(n.event.method.as_str()) { (n.event.method.label(ui.lang)) }
-                        td { (n.notice_version.as_deref().unwrap_or("")) }
-                        td { (n.source.as_deref().unwrap_or("")) }
-                        td { (n.ip.as_deref().unwrap_or("")) }
-                        td { (when(e.recorded_at)) }
-                    }
-                }
-            }))
-            p.hint { (ui.t(W::TimeZoneNote)) }
-        }
-    }
-}
-
-fn decisions_section(
-    ui: &Ui,
-    contact: &Contact,
-    decisions: &[ChannelDecision],
-    category: Option<&str>,
-    jurisdiction: Jurisdiction,
-    b2b: bool,
-    now: jiff::Timestamp,
-) -> Markup {
-    let jurisdictions: Vec<(String, String)> = Jurisdiction::ALL
-        .iter()
-        .map(|j| (j.as_str().to_owned(), j.as_str().to_owned()))
-        .collect();
-    let heads = [
-        ui.t(W::Channel),
-        ui.t(W::Decision),
-        ui.t(W::Code),
-        ui.t(W::Explanation),
-        ui.t(W::References),
-    ];
-    let pack = decisions
-        .iter()
-        .find_map(|d| d.outcome.as_ref().ok().map(|o| o.rule_pack));
-    html! {
-        h2 { (ui.t(W::Decisions)) }
-        p { (ui.t(W::DecisionsIntro)) }
-        form.campaign method="get" action=(Link::new("/contacts").seg(contact.data.contact_ref.as_str())) {
-            (org_field(ui))
-            (Field { value: category.unwrap_or(""), ..Field::text("category", ui.t(W::ProductCategory)) })
-            (select("jurisdiction", ui.t(W::Jurisdiction), &jurisdictions, jurisdiction.as_str()))
-            div.field.check {
-                input #f-b2b type="checkbox" name="b2b" value="1" checked[b2b];
-                label for="f-b2b" { (ui.t(W::RelatesToProfession)) }
-            }
-            button type="submit" { (ui.t(W::Decide)) }
-        }
-        (table("decisions", Some(ui.t(W::Decisions)), &heads, html! {
-            @for d in decisions {
-                @let label = d.channel.label(ui.lang);
-                @match &d.outcome {
-                    Ok(o) => {
-                        @let allow = o.response.decision == Decision::Allow;
-                        tr.allow[allow].deny[!allow] {
-                            th scope="row" { (label) }
-                            td { strong { (ui.t(if allow { W::Allow } else { W::Deny })) } }
-                            td { code { (o.response.code.as_str()) } }
-                            td { (o.response.explanation) }
-                            td { (o.response.references.join(" ; ")) }
-                        }
-                    }
-                    Err(missing) => {
-                        tr.none {
-                            th scope="row" { (label) }
-                            td colspan="4" {
-                                (ui.t(match missing { MissingIdentifier::Email => W::NoEmail, MissingIdentifier::Phone => W::NoPhone }))
-                            }
-                        }
-                    }
-                }
-            }
-        }))
-        @if let Some(p) = pack {
-            p.hint { (ui.t(W::RulePack)) (ui.t(W::Colon)) code { (p) } " · " (when(now)) }
-        }
-    }
 }
 
 async fn stylesheet() -> Response {

@@ -21,7 +21,13 @@ pub enum ImportMsg<T> {
 pub struct RowQuery {
     pub email_bidx: Option<Digest16>,
     pub phone_bidx: Option<Digest16>,
+    /// One search key of a name (whole name or a word), hashed.
+    pub name_bidx: Option<Digest16>,
+    /// `contacts.audience`.
+    pub audience: Option<&'static str>,
     pub after_id: Option<i64>,
+    /// Rows before this id, the nearest first (descending ids).
+    pub before_id: Option<i64>,
     pub limit: u32,
 }
 

@@ -1169,6 +1169,7 @@ impl SqliteStore {
                     .execute(rusqlite::params![org, kind, &b[..], contact_id])?;
                 }
             }
+            crate::names::sqlite_set_name_lookups(tx, org, contact_id, &c.name_bidx)?;
             tx.prepare_cached("UPDATE organizations SET data_version = data_version + 1 WHERE id = ?1")?
                 .execute([org])?;
             Ok(())
@@ -1491,6 +1492,7 @@ impl PgStore {
             ],
         )
         .await?;
+        crate::names::pg_set_names(&tx, org, contact_id, &c.name_bidx).await?;
         tx.execute(
             "UPDATE organizations SET data_version = data_version + 1 WHERE id = $1",
             &[&org],
@@ -1537,6 +1539,7 @@ fn sqlite_delete_lookups(
         ))?
         .execute(rusqlite::params![org, contact_id, kind])?;
     }
+    crate::names::sqlite_delete_name_lookups(tx, org, contact_id)?;
     Ok(())
 }
 
@@ -1562,7 +1565,7 @@ pub(crate) fn sqlite_erase(tx: &rusqlite::Transaction<'_>, org: OrgId, e: &Erasu
         sqlite_delete_lookups(tx, org, id)?;
         // The data key goes with the row's other sealed fields: crypto-shredding.
         tx.prepare_cached(
-            "UPDATE contacts SET pii = X'', email_bidx = NULL, phone_bidx = NULL, erased_at = ?3,
+            "UPDATE contacts SET pii = X'', email_bidx = NULL, phone_bidx = NULL, name_bidx = X'', erased_at = ?3,
                  row_digest = X'', updated_at = ?3, wrapped_dek = NULL
              WHERE org_id = ?1 AND id = ?2",
         )?
@@ -1631,10 +1634,15 @@ pub(crate) async fn pg_erase(
     if let Some(id) = contact_id {
         // The data key goes with the row's other sealed fields: crypto-shredding.
         tx.execute(
-            "UPDATE contacts SET pii = ''::bytea, email_bidx = NULL, phone_bidx = NULL, erased_at = $3,
-                 row_digest = ''::bytea, updated_at = $3, wrapped_dek = NULL
+            "UPDATE contacts SET pii = ''::bytea, email_bidx = NULL, phone_bidx = NULL, name_bidx = ''::bytea,
+                 erased_at = $3, row_digest = ''::bytea, updated_at = $3, wrapped_dek = NULL
              WHERE org_id = $1 AND id = $2",
             &[&org, &id, &e.at],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM contact_names WHERE org_id = $1 AND contact_id = $2",
+            &[&org, &id],
         )
         .await?;
         tx.execute(

@@ -21,8 +21,10 @@ mod import_runs;
 mod keys;
 mod migrations;
 pub mod model;
+mod names;
 mod opposition;
 mod overview;
+mod people;
 mod portal;
 mod postgres;
 mod retention;
@@ -45,7 +47,7 @@ use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use tokio::sync::mpsc::Receiver;
-use vigie_core::{ContactRef, PhoneE164};
+use vigie_core::{Audience, ContactRef, PhoneE164};
 
 pub use accounts::{
     ApiToken, MIN_PASSWORD_LEN, Membership, NewToken, RECOVERY_CODES, SETUP_LINK_TTL, Session,
@@ -65,6 +67,7 @@ pub use keys::RewrapReport;
 pub use model::*;
 pub use opposition::{ListReplaced, OppositionList};
 pub use overview::{AuditVerification, DashboardFigures};
+pub use people::{ContactCall, ContactErasure};
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
 pub use retention::{PlanAction, RetentionPlan};
@@ -156,6 +159,13 @@ impl Store {
             match store.create_org(DEFAULT_ORG, "Default organization").await {
                 Ok(_) | Err(StoreError::Conflict(_)) => {}
                 Err(e) => return Err(e),
+            }
+        }
+        // Contacts written before the name index (migration 0024) are indexed now, once.
+        for org in store.orgs().await? {
+            let n = store.index_contact_names(org.id).await?;
+            if n > 0 {
+                tracing::info!(org = %org.slug, contacts = n, "indexed the names of earlier contacts");
             }
         }
         Ok(store)
@@ -340,6 +350,17 @@ impl Store {
         on_backend!(self.count_contacts(org))
     }
 
+    /// How many contacts of an audience the organization has (migration 0025's index).
+    pub async fn count_contacts_of(&self, org: OrgId, audience: Audience) -> Result<u64> {
+        let row = self
+            .sql_row(
+                "SELECT count(*) FROM contacts WHERE org_id = $1 AND audience = $2",
+                sql::sql_params![org, audience.as_str()],
+            )
+            .await?;
+        Ok(row.map(|r| r[0].int()).transpose()?.unwrap_or(0) as u64)
+    }
+
     pub async fn contact(&self, org: OrgId, contact_ref: &ContactRef) -> Result<Option<Contact>> {
         let Some(row) = on_backend!(self.contact_row_by_ref(org, contact_ref.as_str()))? else {
             return Ok(None);
@@ -354,22 +375,60 @@ impl Store {
         }))
     }
 
-    /// Lists contacts in id order, or finds them by exact e-mail or phone.
+    /// Lists contacts in id order, or finds them by exact e-mail or phone, or by name.
     pub async fn contacts(&self, org: OrgId, q: &ContactQuery) -> Result<ContactPage> {
         let crypto = self.org_crypto(org).await?;
         let limit = q.limit.clamp(1, MAX_PAGE);
-        let rows = on_backend!(self.contact_rows(
-            org,
-            RowQuery {
-                email_bidx: q.email.as_ref().map(|e| crypto.index.email_index(e)),
-                phone_bidx: q.phone.as_ref().map(|p| crypto.index.phone_index(p)),
-                after_id: q.after_id,
-                limit: limit + 1,
-            }
-        ))?;
+        let name_key = q.name.as_deref().map(vigie_core::names::name_query_key);
+        if let Some(None) = name_key {
+            // A name of nothing but spaces names no one (not everyone).
+            return Ok(ContactPage {
+                contacts: Vec::new(),
+                next_after_id: None,
+                prev_before_id: None,
+            });
+        }
+        let rows_query = RowQuery {
+            email_bidx: q.email.as_ref().map(|e| crypto.index.email_index(e)),
+            phone_bidx: q.phone.as_ref().map(|p| crypto.index.phone_index(p)),
+            name_bidx: name_key.flatten().map(|k| crypto.index.name_index(&k)),
+            audience: q.audience.map(Audience::as_str),
+            after_id: q.after_id,
+            before_id: q.before_id,
+            limit: limit + 1,
+        };
+        let mut rows = on_backend!(self.contact_rows(org, rows_query.clone()))?;
         let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let backwards = q.before_id.is_some();
+        if backwards {
+            rows.reverse();
+        }
+        // Whether a page lies beyond the given edge: one keyed row of look-ahead the other way.
+        let beyond = |after_id: Option<i64>, before_id: Option<i64>| {
+            let probe = RowQuery {
+                after_id,
+                before_id,
+                limit: 1,
+                ..rows_query.clone()
+            };
+            async move { Ok::<_, StoreError>(!on_backend!(self.contact_rows(org, probe))?.is_empty()) }
+        };
+        let (first, last) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id));
+        let next_after_id = match (backwards, last) {
+            (false, last) if more => last,
+            (true, Some(last)) if beyond(Some(last), None).await? => Some(last),
+            _ => None,
+        };
+        let prev_before_id = match (backwards, first) {
+            (true, first) if more => first,
+            (false, Some(first)) if q.after_id.is_some() && beyond(None, Some(first)).await? => {
+                Some(first)
+            }
+            _ => None,
+        };
         let mut contacts = Vec::with_capacity(rows.len().min(limit as usize));
-        for row in rows.iter().take(limit as usize) {
+        for row in &rows {
             let (data, created_at, updated_at) = crypto.open_contact(row)?;
             contacts.push(Contact {
                 id: row.id,
@@ -378,14 +437,10 @@ impl Store {
                 updated_at,
             });
         }
-        let next_after_id = if more {
-            contacts.last().map(|c| c.id)
-        } else {
-            None
-        };
         Ok(ContactPage {
             contacts,
             next_after_id,
+            prev_before_id,
         })
     }
 

@@ -94,6 +94,16 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0022_import_runs.sql"),
     },
     Migration {
+        version: 24,
+        name: "contact_names",
+        sql: include_str!("../migrations/sqlite/0024_contact_names.sql"),
+    },
+    Migration {
+        version: 25,
+        name: "contacts_by_audience",
+        sql: include_str!("../migrations/sqlite/0025_contacts_by_audience.sql"),
+    },
+    Migration {
         version: 26,
         name: "overview",
         sql: include_str!("../migrations/sqlite/0026_overview.sql"),
@@ -185,6 +195,16 @@ pub const POSTGRES: &[Migration] = &[
         version: 22,
         name: "import_runs",
         sql: include_str!("../migrations/postgres/0022_import_runs.sql"),
+    },
+    Migration {
+        version: 24,
+        name: "contact_names",
+        sql: include_str!("../migrations/postgres/0024_contact_names.sql"),
+    },
+    Migration {
+        version: 25,
+        name: "contacts_by_audience",
+        sql: include_str!("../migrations/postgres/0025_contacts_by_audience.sql"),
     },
     Migration {
         version: 26,

@@ -106,8 +106,16 @@ pub struct StoredEvent {
 pub struct ContactQuery {
     pub email: Option<Email>,
     pub phone: Option<PhoneE164>,
+    /// A name as typed: found by its whole name or one word of it, whatever the case, accents
+    /// and spaces (through a blind index: see `vigie_core::names`).
+    pub name: Option<String>,
+    /// Only the contacts of this audience (an index keyed by organization serves it).
+    pub audience: Option<Audience>,
     /// Return contacts with an id greater than this one (keyset paging).
     pub after_id: Option<i64>,
+    /// Return the last contacts with an id smaller than this one (the previous page); wins over
+    /// `after_id`.
+    pub before_id: Option<i64>,
     pub limit: u32,
 }
 
@@ -116,6 +124,9 @@ pub struct ContactPage {
     pub contacts: Vec<Contact>,
     /// Pass as `after_id` to read the next page; absent on the last page.
     pub next_after_id: Option<i64>,
+    /// Pass as `before_id` to read the previous page; absent on the first page.
+    #[serde(skip)]
+    pub prev_before_id: Option<i64>,
 }
 
 /// Counts of a bulk import.

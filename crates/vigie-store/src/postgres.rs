@@ -102,14 +102,16 @@ async fn upsert_contacts_batch(
     let deks: Vec<&[u8]> = rows.iter().map(|r| r.wrapped_dek.as_slice()).collect();
     let zones: Vec<Option<&str>> = rows.iter().map(|r| r.time_zone).collect();
     let ended: Vec<Option<i64>> = rows.iter().map(|r| r.relationship_ended_at).collect();
+    let names: Vec<&[u8]> = rows.iter().map(|r| r.name_bidx.as_flattened()).collect();
     let changed = c
         .query(
             "INSERT INTO contacts AS c (org_id, contact_ref, email_bidx, phone_bidx, pii, audience, customer,
                  customer_categories, collected_via, collected_at, informed, objection_offered, contract_active,
-                 restricted, row_digest, wrapped_dek, time_zone, relationship_ended_at, created_at, updated_at)
+                 restricted, row_digest, wrapped_dek, time_zone, relationship_ended_at, name_bidx, created_at,
+                 updated_at)
              SELECT $1, t.* , $16, $16 FROM UNNEST($2::text[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[],
                  $7::bool[], $8::text[], $9::text[], $10::int8[], $11::bool[], $12::bool[], $13::bool[], $14::bool[],
-                 $15::bytea[], $17::bytea[], $18::text[], $19::int8[]) AS t
+                 $15::bytea[], $17::bytea[], $18::text[], $19::int8[], $20::bytea[]) AS t
              ON CONFLICT (org_id, contact_ref) DO UPDATE SET email_bidx = EXCLUDED.email_bidx,
                  phone_bidx = EXCLUDED.phone_bidx, pii = EXCLUDED.pii, audience = EXCLUDED.audience,
                  customer = EXCLUDED.customer, customer_categories = EXCLUDED.customer_categories,
@@ -120,18 +122,31 @@ async fn upsert_contacts_batch(
                  restricted = EXCLUDED.restricted OR c.restriction_held,
                  row_digest = EXCLUDED.row_digest, wrapped_dek = EXCLUDED.wrapped_dek,
                  time_zone = EXCLUDED.time_zone, relationship_ended_at = EXCLUDED.relationship_ended_at,
+                 name_bidx = EXCLUDED.name_bidx,
                  updated_at = EXCLUDED.updated_at, erased_at = NULL, erased_by_retention = FALSE
                -- Erased at the person's request: stays erased. Erased by retention: comes back only
                -- when collected again since the erasure (migration 0019).
                WHERE c.row_digest <> EXCLUDED.row_digest AND (c.erased_at IS NULL
                    OR (c.erased_by_retention AND EXCLUDED.collected_at > c.erased_at))
-             RETURNING (xmax = 0) AS inserted",
+             RETURNING (xmax = 0) AS inserted, id, name_bidx",
             &[
                 &org, &refs, &email, &phone, &pii, &audience, &customer, &cats, &via, &at, &informed, &objection,
-                &contract, &restricted, &digest, &now, &deks, &zones, &ended,
+                &contract, &restricted, &digest, &now, &deks, &zones, &ended, &names,
             ],
         )
         .await?;
+    crate::names::pg_replace_names(
+        c,
+        org,
+        changed.iter().map(|r| {
+            (
+                r.get::<_, i64>(1),
+                r.get::<_, bool>(0),
+                r.get::<_, Option<&[u8]>>(2),
+            )
+        }),
+    )
+    .await?;
     let mut counts = ImportCounts::default();
     for r in &changed {
         if r.get::<_, bool>(0) {
@@ -479,22 +494,43 @@ impl Backend for PgStore {
         // A plain equality when an identifier is given, so that its index is used whatever
         // plan the server caches.
         let (email_f, phone_f) = identifier_filters(&q, "$3::bytea", "$4::bytea");
+        // A name is found through `contact_names` (organization, hash), and the contact must
+        // still hold that hash in `name_bidx` (an entry left behind never returns it).
+        let name_f = if q.name_bidx.is_some() {
+            "EXISTS (SELECT 1 FROM contact_names n
+                     WHERE n.org_id = $1 AND n.name_bidx = $6::bytea AND n.contact_id = c.id)
+             AND (position($6::bytea IN c.name_bidx) - 1) % 16 = 0"
+        } else {
+            "$6::bytea IS NULL"
+        };
+        let audience_f = match q.audience {
+            Some(_) => "c.audience = $7::text",
+            None => "$7::text IS NULL",
+        };
+        // Paging backwards reads the nearest rows first.
+        let (bound, order) = match q.before_id {
+            Some(_) => ("c.id < $2", "DESC"),
+            None => ("c.id > $2", "ASC"),
+        };
         let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c
-             WHERE c.org_id = $1 AND c.id > $2 AND {email_f} AND {phone_f}
-             ORDER BY c.id LIMIT $5"
+             WHERE c.org_id = $1 AND {bound} AND {email_f} AND {phone_f} AND {name_f} AND {audience_f}
+             ORDER BY c.id {order} LIMIT $5"
         );
         let email = q.email_bidx.as_ref().map(|d| &d[..]);
         let phone = q.phone_bidx.as_ref().map(|d| &d[..]);
+        let name = q.name_bidx.as_ref().map(|d| &d[..]);
         let rows = c
             .query(
                 &sql,
                 &[
                     &org,
-                    &q.after_id.unwrap_or(0),
+                    &q.before_id.or(q.after_id).unwrap_or(0),
                     &email,
                     &phone,
                     &i64::from(q.limit),
+                    &name,
+                    &q.audience,
                 ],
             )
             .await?;

@@ -32,6 +32,8 @@ pub struct SealedContact {
     pub contact_ref: String,
     pub email_bidx: Option<Digest16>,
     pub phone_bidx: Option<Digest16>,
+    /// Blind indexes of the name's search keys (whole name, each word), without duplicates.
+    pub name_bidx: Vec<Digest16>,
     pub pii: Vec<u8>,
     pub wrapped_dek: Vec<u8>,
     pub audience: &'static str,
@@ -48,6 +50,16 @@ pub struct SealedContact {
     pub relationship_ended_at: Option<i64>,
     /// Keyed digest of every field: equal digests mean an upsert changes nothing.
     pub row_digest: Digest16,
+}
+
+/// The name hashes of a `contacts.name_bidx` value, which keeps them end to end, 16 bytes each
+/// (none for NULL or the empty value).
+pub fn split_name_bidx(joined: Option<&[u8]>) -> Vec<Digest16> {
+    joined
+        .unwrap_or_default()
+        .chunks_exact(16)
+        .map(|c| c.try_into().expect("chunks of 16"))
+        .collect()
 }
 
 /// A contact row as read back.
@@ -199,6 +211,7 @@ impl OrgCrypto {
             contact_ref: contact_ref.to_owned(),
             email_bidx: c.email.as_ref().map(|e| self.index.email_index(e)),
             phone_bidx: c.phone.as_ref().map(|p| self.index.phone_index(p)),
+            name_bidx: self.name_indexes(c.first_name.as_deref(), c.last_name.as_deref()),
             pii: sealed,
             wrapped_dek,
             audience: c.audience.as_str(),
@@ -214,6 +227,36 @@ impl OrgCrypto {
             relationship_ended_at,
             row_digest,
         }
+    }
+
+    /// The blind indexes of a name's search keys, sorted and without duplicates.
+    pub fn name_indexes(&self, first_name: Option<&str>, last_name: Option<&str>) -> Vec<Digest16> {
+        let mut hashes: Vec<Digest16> = vigie_core::names::name_search_keys(first_name, last_name)
+            .iter()
+            .map(|k| self.index.name_index(k))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
+    }
+
+    /// The name indexes of a sealed contact, opened for the purpose (the backfill of the name
+    /// index): none for an erased contact.
+    pub fn open_name_indexes(
+        &self,
+        contact_ref: &str,
+        pii: &[u8],
+        wrapped_dek: Option<&[u8]>,
+    ) -> Result<Vec<Digest16>, RowError> {
+        if wrapped_dek.is_none() && pii.is_empty() {
+            return Ok(Vec::new());
+        }
+        let plain = self
+            .data_key(contact_ref, wrapped_dek)?
+            .open(pii, &self.pii_aad(contact_ref))?;
+        let pii: Pii<'_> =
+            serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(e.to_string()))?;
+        Ok(self.name_indexes(pii.first_name.as_deref(), pii.last_name.as_deref()))
     }
 
     /// Unwraps a contact's data key, as the raw key (to seal a new version of the contact with it).

@@ -63,6 +63,35 @@ impl TestStore {
     }
 }
 
+impl TestStore {
+    /// The single integer a raw SQL query returns (a count), behind the store's back.
+    pub async fn raw_count(&self, sql: &str) -> Result<i64, String> {
+        match (&self.sqlite_file, &self.pg) {
+            (Some(file), _) => {
+                let conn = rusqlite::Connection::open(file).map_err(|e| e.to_string())?;
+                conn.query_row(sql, [], |r| r.get(0))
+                    .map_err(|e| e.to_string())
+            }
+            (None, Some((url, schema))) => {
+                let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::spawn(conn);
+                client
+                    .batch_execute(&format!("SET search_path = {schema}"))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let row = client
+                    .query_one(sql, &[])
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(row.get(0))
+            }
+            _ => unreachable!("a test store is SQLite or PostgreSQL"),
+        }
+    }
+}
+
 /// The fixed master key of test stores.
 pub fn test_vault() -> Vault {
     Vault::new(SecretKey::from_bytes([42u8; 32]))

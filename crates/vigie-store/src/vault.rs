@@ -467,6 +467,11 @@ impl IndexKey {
         self.digest(b"phone", &[phone.as_str().as_bytes()])
     }
 
+    /// Blind index of one search key of a name (see `vigie_core::names`: already folded).
+    pub fn name_index(&self, folded: &str) -> Digest16 {
+        self.digest(b"name", &[folded.as_bytes()])
+    }
+
     /// Keyed digest of a record's canonical content (re-imports that change nothing are detected
     /// without decrypting anything, and without exposing the content to guessing).
     pub fn content_digest(&self, domain: &[u8], parts: &[&[u8]]) -> Digest16 {

@@ -24,6 +24,8 @@ mod dsar;
 mod import_runs;
 #[path = "store/keys.rs"]
 mod keys;
+#[path = "store/names.rs"]
+mod names;
 #[path = "store/overview.rs"]
 mod overview;
 #[path = "store/retention.rs"]

@@ -42,6 +42,18 @@ pub(crate) fn pager(lang: Lang, first: Option<Link>, next: Option<Link>, next_wo
     }
 }
 
+/// Links to the previous and to the next page of a list paged both ways.
+pub(crate) fn pager_both_ways(lang: Lang, previous: Option<Link>, next: Option<Link>) -> Markup {
+    html! {
+        @if previous.is_some() || next.is_some() {
+            nav.pager aria-label=(W::Pages.t(lang)) {
+                @if let Some(p) = previous { a href=(p) rel="prev" { (W::PreviousPage.t(lang)) } }
+                @if let Some(n) = next { a href=(n) rel="next" { (W::NextPage.t(lang)) } }
+            }
+        }
+    }
+}
+
 /// A form field: its label, the input, and its error beside it (tied by `aria-describedby`).
 pub(crate) struct Field<'a> {
     pub(crate) name: &'a str,

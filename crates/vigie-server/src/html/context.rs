@@ -100,6 +100,14 @@ pub(crate) struct Params {
     pub(crate) done: Option<String>,
     /// A moment other than now (RFC 3339 with offset), for the pages that decide at one.
     pub(crate) at: Option<String>,
+    /// The contact a new request is filed for (its identifier fills the form).
+    pub(crate) contact: Option<String>,
+    /// What the contact search looks for: `ref` for a reference, `name` for a name, else an
+    /// e-mail, a phone or a name.
+    pub(crate) by: Option<String>,
+    /// The contacts list's audience filter, and its previous page's edge.
+    pub(crate) audience: Option<String>,
+    pub(crate) before_id: Option<String>,
 }
 
 /// Who is looking at what: the organization, the language and the page's parameters.

@@ -2,7 +2,7 @@
 //! `in_store`, `access`) where a person reads. Each value maps to a text of the catalogue.
 
 use vigie_core::dsar::{RequestKind, RequestStatus, Urgency};
-use vigie_core::{Action, Audience, ChannelScope, Lang, Method, Purpose, Role};
+use vigie_core::{Action, Audience, CallOutcome, ChannelScope, Lang, Method, Purpose, Role};
 
 use super::words::W;
 
@@ -133,9 +133,9 @@ impl Label for Urgency {
     }
 }
 
-impl Label for vigie_core::CallOutcome {
+impl Label for CallOutcome {
     fn word(self) -> W {
-        use vigie_core::CallOutcome as O;
+        use CallOutcome as O;
         match self {
             O::Answered => W::OutcomeAnswered,
             O::NoAnswer => W::OutcomeNoAnswer,

@@ -87,10 +87,6 @@ catalogue! {
         "Search";
     SearchLabel => "E-mail ou téléphone",
         "E-mail or phone";
-    SearchHint => "Recherche exacte par index aveugle : saisissez l'adresse e-mail complète ou le numéro de \
-                  téléphone (06 12 34 56 78 ou +33612345678).",
-        "Exact search through a blind index: type the whole e-mail address or phone number \
-                  (06 12 34 56 78 or +33612345678).";
     NoContacts => "Aucun contact.",
         "No contacts.";
     NoMatch => "Aucun contact ne correspond.",
@@ -890,6 +886,183 @@ catalogue! {
         "done";
     RetUnfinished => "interrompu (sera repris)",
         "stopped (will resume)";
+    // web-people: the contact's page, its actions, the contact search, filing requests
+    AllContacts => "← Tous les contacts",
+        "← All contacts";
+    UserAgent => "Navigateur (user agent)",
+        "Browser (user agent)";
+    CallLog => "Journal des appels",
+        "Call log";
+    NoCalls => "Aucun appel enregistré.",
+        "No call recorded.";
+    CallOutcomeHead => "Issue de l'appel",
+        "Outcome";
+    Campaign => "Campagne",
+        "Campaign";
+    CallAgent => "Téléconseiller",
+        "Agent";
+    PersonRequests => "Demandes de la personne",
+        "The person's requests";
+    Versions => "Versions antérieures (corrections)",
+        "Earlier versions (corrections)";
+    ReplacedOn => "Remplacée le",
+        "Replaced on";
+    ContactActions => "Actions",
+        "Actions";
+    RecordEvent => "Enregistrer un consentement, un retrait ou une opposition",
+        "Record a consent, a withdrawal or an objection";
+    RecordEventHint => "Le registre ne s'efface jamais : un retrait ou une opposition s'ajoute, il ne remplace rien. Gardez la pièce (courrier, enregistrement) là où la source l'indique.",
+        "The ledger is never erased: a withdrawal or an objection is added, it replaces nothing. Keep the document (letter, recording) where the source says.";
+    ProofSource => "Source de la preuve (courrier, appel, formulaire…)",
+        "Source of the proof (letter, call, form…)";
+    ProofWording => "Texte présenté ou version de la mention d'information",
+        "Wording shown or version of the privacy notice";
+    ProofAt => "Date et heure de l'expression (heure de Paris)",
+        "Date and time it was expressed (Paris time)";
+    CorrectField => "Corriger un champ",
+        "Correct a field";
+    FieldToCorrect => "Champ",
+        "Field";
+    NewValue => "Nouvelle valeur",
+        "New value";
+    CorrectHint => "La version précédente est conservée (chiffrée avec la clé du contact) et listée ci-dessus.",
+        "The previous version is kept (encrypted with the contact's key) and listed above.";
+    Restrict => "Limiter le traitement",
+        "Restrict processing";
+    RestrictWarning => "Le contact ne sera plus sollicité sur aucun canal tant que la limitation dure ; les imports ne la lèvent pas.",
+        "The contact will not be reached on any channel while the restriction lasts; imports do not lift it.";
+    LiftRestriction => "Lever la limitation",
+        "Lift the restriction";
+    LiftWarning => "Le contact redevient sollicitable selon ses consentements ; les sous-traitants en sont avertis.",
+        "The contact may be reached again as their consents allow; processors are told.";
+    StartRequest => "Enregistrer une demande de cette personne",
+        "File a request for this person";
+    EventRecorded => "Événement ajouté au registre.",
+        "Event added to the ledger.";
+    CorrectionRecorded => "Correction enregistrée ; la version précédente est conservée.",
+        "Correction recorded; the previous version is kept.";
+    RestrictionSet => "Traitement limité.",
+        "Processing restricted.";
+    RestrictionLifted => "Limitation levée.",
+        "Restriction lifted.";
+    ErasedNoChange => "Ce contact a été effacé : il ne peut plus être modifié.",
+        "This contact was erased: it can no longer be changed.";
+    ErrRequired => "Ce champ est obligatoire.",
+        "This field is required.";
+    ErrChoose => "Choisissez une valeur de la liste.",
+        "Choose a value from the list.";
+    ErrTooLong => "256 caractères au plus.",
+        "At most 256 characters.";
+    ErrControl => "Caractères de contrôle interdits.",
+        "Control characters are not allowed.";
+    ErrBadDate => "Date et heure illisibles (AAAA-MM-JJTHH:MM).",
+        "Unreadable date and time (YYYY-MM-DDTHH:MM).";
+    ErrFuture => "Cette date est dans le futur.",
+        "This date is in the future.";
+    ErrBadEmail => "Cette adresse e-mail n'est pas valable.",
+        "This e-mail address is not valid.";
+    ErrBadPhone => "Ce numéro de téléphone n'est pas valable.",
+        "This phone number is not valid.";
+    FileRequest => "Enregistrer une demande reçue",
+        "File a request received";
+    FileRequestIntro => "Pour une demande reçue par courrier, par téléphone ou en personne. Le délai d'un mois court à partir du jour de réception ; tant que l'identité n'est pas vérifiée, il est suspendu.",
+        "For a request received by post, by phone or in person. The one-month period runs from the day of receipt; until the identity is checked, it is paused.";
+    ReceivedOnDay => "Reçue le (le délai court à partir de ce jour)",
+        "Received on (the period runs from this day)";
+    ReceivedBy => "Reçue",
+        "Received";
+    ReceivedByPost => "par courrier", "by post";
+    ReceivedByPhone => "par téléphone", "by phone";
+    ReceivedInPerson => "en personne", "in person";
+    IdentityChecked => "Identité vérifiée",
+        "Identity checked";
+    IdentityHow => "Comment l'identité a été vérifiée (pièce, question, signature…)",
+        "How the identity was checked (document, question, signature…)";
+    RectificationValues => "Rectification seulement : les bonnes valeurs",
+        "Rectification only: the right values";
+    ErrIdentifier => "Ni une adresse e-mail ni un numéro de téléphone valable.",
+        "Neither a valid e-mail address nor a valid phone number.";
+    ErrBadDay => "Date illisible (AAAA-MM-JJ).",
+        "Unreadable date (YYYY-MM-DD).";
+    ErrHowChecked => "Dites comment l'identité a été vérifiée.",
+        "Say how the identity was checked.";
+    ErrNeedsCorrection => "Une rectification indique au moins une bonne valeur.",
+        "A rectification gives at least one right value.";
+    RequestMerged => "Une demande identique était déjà ouverte : celle-ci y a été jointe.",
+        "The same request was already open: this one was joined to it.";
+    NewDueDates => "Nouvelle échéance selon la prolongation : ",
+        "New due date with the extension: ";
+    StatReceived => "Demandes reçues",
+        "Requests received";
+    StatAnsweredInTime => "Traitées dans le délai",
+        "Answered in time";
+    StatAnsweredLate => "Traitées en retard",
+        "Answered late";
+    StatExtended => "Prolongées",
+        "Extended";
+    StatOverdue => "En retard",
+        "Overdue";
+    StepFiled => "déposée", "filed";
+    StepMerged => "jointe à la demande ouverte", "joined to the open request";
+    StepVerified => "identité vérifiée", "identity verified";
+    StepPaused => "suspendue", "paused";
+    StepResumed => "reprise", "resumed";
+    StepExtended => "prolongée", "extended";
+    StepRejected => "refusée", "refused";
+    StepFulfilled => "exécutée", "fulfilled";
+    StepProcessorNotified => "sous-traitant averti", "processor notified";
+    StepExtensionSent => "prolongation annoncée à la personne", "extension told to the person";
+    StepExtensionNotSent => "prolongation non envoyée (à faire savoir autrement)", "extension not sent (tell the person another way)";
+    StepReceivedBy => "reçue", "received";
+    StepIdentityChecked => "identité vérifiée par le DPO", "identity checked by the DPO";
+    OutRejected => "Refus", "Refusal";
+    OutTombstone => "Trace d'effacement n°", "Erasure record no.";
+    OutDisposition => "Suite donnée", "What was done";
+    OutSuppressionHashes => "Empreintes ajoutées à la liste de suppression", "Hashes added to the suppression list";
+    OutIdentifierKinds => "Identifiants concernés", "Identifiers concerned";
+    OutSystems => "Systèmes connectés", "Connected systems";
+    OutProcessorsNotified => "Sous-traitants avertis", "Processors notified";
+    OutLegalHold => "Obligation de conservation", "Legal hold";
+    OutBasis => "Fondement", "Basis";
+    OutKeptUntil => "Conservées jusqu'au", "Kept until";
+    OutAnswer => "Réponse à la personne", "Answer to the person";
+    OutFields => "Champs", "Fields";
+    OutPreviousKept => "Version précédente conservée", "Previous version kept";
+    OutUntil => "Jusqu'à", "Until";
+    OutPurposes => "Finalités", "Purposes";
+    OutEventsAdded => "Événements ajoutés au registre", "Events added to the ledger";
+    OutArchive => "Archive", "Archive";
+    OutFile => "Fichier", "File";
+    OutBytes => "Octets", "Bytes";
+    OutFiles => "Fichiers", "Files";
+    OutSystem => "Système", "System";
+    OutTable => "Table", "Table";
+    OutRows => "Lignes", "Rows";
+    OutErased => "effacées", "erased";
+    OutArchivedRestricted => "archivées et limitées (obligation légale)", "archived and restricted (legal obligation)";
+    OutLifted => "sa levée", "it is lifted";
+    OutContactShredded => "clé de chiffrement détruite ; champs chiffrés et index aveugles vidés ; versions antérieures supprimées ; registre gardé sans donnée identifiante",
+        "data key destroyed; sealed fields and blind indexes cleared; earlier versions deleted; ledger kept without identifying data";
+    SearchBy => "Rechercher par",
+        "Search by";
+    ByEmailOrPhone => "e-mail, téléphone ou nom",
+        "e-mail, phone or name";
+    ByReference => "référence",
+        "reference";
+    ContactsInTotal => "contacts au total",
+        "contacts in all";
+    ByName => "nom", "name";
+    ContactSearchLabel => "E-mail, téléphone ou nom", "E-mail, phone or name";
+    PreviousPage => "Page précédente", "Previous page";
+    AudienceFilter => "Public", "Audience";
+    AllAudiences => "tous", "all";
+    ContactSearchHint => "Recherche exacte par index aveugle : l'adresse e-mail complète, le numéro de \
+                  téléphone (06 12 34 56 78 ou +33612345678), ou un nom — entier ou un seul mot, sans \
+                  souci des majuscules ni des accents (« élodie », « Durand », « Élodie Durand »).",
+        "Exact search through a blind index: the whole e-mail address, the phone number \
+                  (06 12 34 56 78 or +33612345678), or a name — whole or one word of it, whatever the \
+                  case and accents (“elodie”, “Durand”, “Élodie Durand”).";
+    BadNameSearch => "Saisissez un nom, entier ou un seul mot", "Type a name, whole or one word of it";
 }
 
 #[cfg(test)]

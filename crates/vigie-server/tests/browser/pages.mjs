@@ -155,8 +155,60 @@ try {
     const { run } = await import(new URL(flow, import.meta.url).href);
     await run({ page, goto, check, failures, shots });
   }
+  // web-people: the flows of the people pages, as a DPO works (each step saves a screenshot).
+  await peopleFlows(page, goto, failures);
 } finally {
   await browser.close();
+}
+
+// Search a contact by phone, then by name, and read its decision; file an objection received by post, extend
+// it (the new due date shows), fulfil it after confirming, and see the decision change.
+async function peopleFlows(page, goto, failures) {
+  const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 900 });
+  await goto('/contacts?lang=fr');
+  await page.fill('input[name=q]', '06 12 34 56 78');
+  await Promise.all([page.waitForURL('**/contacts?q=**'), page.click('form.search button[type=submit]')]);
+  await Promise.all([page.waitForURL('**/contacts/C001**'), page.click('a[href="/contacts/C001"]')]);
+  const emailRow = page.locator('tr[data-channel=email]');
+  if ((await emailRow.getAttribute('data-code')) !== 'CONSENT') failures.push('search by phone: the e-mail decision is not the consent');
+  if (!(await emailRow.textContent()).includes('autorisé')) failures.push('search by phone: the decision is not said in words');
+  await shot('flow-search-phone-fr-390');
+
+  // The same contact found by name: one word, other case and accents, chosen in « Rechercher par ».
+  await goto('/contacts?lang=fr');
+  await page.fill('input[name=q]', '  MARTÎN ');
+  await page.selectOption('select[name=by]', 'name');
+  await Promise.all([page.waitForURL('**/contacts?q=**by=name**'), page.click('form.search button[type=submit]')]);
+  if ((await page.locator('a[href="/contacts/C001"]').count()) !== 1) failures.push('search by name: Marie Martin is not found by « MARTÎN »');
+  await shot('flow-search-name-fr-390');
+  await Promise.all([page.waitForURL('**/contacts/C001**'), page.click('a[href="/contacts/C001"]')]);
+  if ((await page.locator('tr[data-channel=email]').getAttribute('data-code')) !== 'CONSENT') failures.push('search by name: the e-mail decision is not the consent');
+
+  await goto('/requests/new?contact=C001&lang=fr');
+  await page.selectOption('select[name=kind]', 'objection');
+  await page.fill('input[name=identifier]', '06 12 34 56 78');
+  await page.selectOption('select[name=received_by]', 'post');
+  await page.check('input[name=identity_checked]');
+  await page.fill('input[name=identity_how]', 'signature comparée au contrat');
+  await shot('flow-file-request-fr-390');
+  await Promise.all([page.waitForURL('**/requests/*?done=filed**'), page.click('form.filing button[type=submit]')]);
+  if (!(await page.textContent('main')).includes('Demande enregistrée')) failures.push('filing: no confirmation');
+  const extend = page.locator('details.confirm', { hasText: 'Prolonger' });
+  await extend.locator('summary').click();
+  await extend.locator('select[name=months]').selectOption('2');
+  await extend.locator('input[name=reason]').fill('courrier à vérifier auprès du siège');
+  await Promise.all([page.waitForURL('**done=extend**'), extend.locator('button.danger').click()]);
+  if (!(await page.textContent('main')).includes('nouvelle échéance le')) failures.push('extension: the new due date is not shown');
+  await shot('flow-extended-fr-390');
+  const fulfil = page.locator('details.confirm', { hasText: 'Exécuter' });
+  await fulfil.locator('summary').click();
+  await Promise.all([page.waitForURL('**done=fulfil**'), fulfil.locator('button.danger').click()]);
+  await shot('flow-fulfilled-fr-390');
+  await goto('/contacts/C001?lang=fr');
+  const after = page.locator('tr[data-channel=email]');
+  if (!(await after.getAttribute('class')).includes('deny')) failures.push('after the objection, the e-mail decision did not change');
+  await shot('flow-objection-decision-fr-390');
 }
 if (failures.length) {
   console.error(failures.join('\n'));

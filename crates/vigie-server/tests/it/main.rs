@@ -12,6 +12,7 @@ mod dsar;
 mod imports_web;
 mod metrics;
 mod overview;
+mod people;
 mod retention;
 mod screenings;
 mod screenings_web;
