@@ -5,6 +5,7 @@
 //! reads the clock: time is always an input. See ARCHITECTURE.md at the repository root.
 
 pub mod access;
+pub mod assess;
 pub mod calendar;
 pub mod calls;
 pub mod decision;

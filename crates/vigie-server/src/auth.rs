@@ -64,6 +64,8 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
         ContactReach,
     ),
     ("POST", "/api/v1/decide", Decide),
+    // register assessments (no stored data)
+    ("POST", "/api/v1/assess", Authenticated),
     // call log
     ("POST", "/api/v1/calls", CallsLog),
     ("GET", "/api/v1/calls/check", ContactReach),

@@ -7,6 +7,7 @@
 
 mod admin;
 mod api;
+mod assess;
 pub mod auth;
 pub mod calls;
 mod decisions;
@@ -263,6 +264,7 @@ impl AppState {
         (name = "contacts", description = "Contacts and their facts; identifiers are encrypted at rest and found by exact blind index"),
         (name = "consent ledger", description = "Append-only consent events (grant, withdraw, object) with their proof"),
         (name = "decisions", description = "The decision engine"),
+        (name = "assessments", description = "The computations behind the registers' flags: lawful transfer, impact assessment required, breach deadline, request due date"),
         (name = "screening", description = "Bulk screening of campaign lists: upload, follow, download the decisions; every run recorded as proof"),
         (name = "server", description = "Liveness and the API description"),
         (name = "access", description = "Who you are, the organization's members and API tokens"),
@@ -363,6 +365,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api::append_event, api::list_events))
         .routes(routes!(api::contact_decision))
         .routes(routes!(api::decide))
+        .routes(routes!(assess::assess))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))

@@ -1,5 +1,6 @@
 //! The `vigie` command: one binary for the server, the demo and every batch job.
 
+mod assess;
 mod cli_access;
 mod cli_audit;
 mod cli_dsar;
@@ -64,6 +65,9 @@ enum Command {
     Keys(cli_keys::KeysCommand),
     /// Decide one request (or a stream with --jsonl) of the decision contract, without a store.
     Decide(decide::DecideArgs),
+    /// Assess a transfer, an impact assessment's need, a breach's deadline or a request's due date.
+    #[command(long_about = assess::LONG_ABOUT)]
+    Assess(assess::AssessArgs),
     /// Serve the HTTP API and the admin UI.
     Serve(serve::ServeArgs),
     /// Load a generated demo base (organization "demo") and serve it: `cargo run --release -- demo`.
@@ -94,6 +98,7 @@ fn main() -> std::process::ExitCode {
             Command::Token(cmd) => cli_access::run_token(&cli.store, cmd).await,
             Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,
             Command::Decide(args) => decide::run(args),
+            Command::Assess(args) => assess::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Demo(args) => demo::run(&cli.store, args).await,
         }

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/assess.rs"]
+mod assess;
 #[path = "cli/decide.rs"]
 mod decide;
 #[path = "cli/dsar.rs"]

@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod api;
+mod assess;
 mod browser;
 mod calls;
 mod dsar;
