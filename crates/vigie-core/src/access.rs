@@ -66,6 +66,8 @@ impl Role {
                         | AuditRead
                         | RequestsRead
                         | RequestsManage
+                        | RegistersRead
+                        | RegistersWrite
                 ),
                 Role::Marketer => matches!(
                     p,
@@ -77,6 +79,7 @@ impl Role {
                         | Decide
                         | ScreeningRun
                         | ScreeningRead
+                        | RegistersRead
                 ),
                 // The agent asks before a call and logs how it ended.
                 Role::Agent => matches!(p, ContactReach | Decide | CallsLog),
@@ -91,6 +94,7 @@ impl Role {
                         | ScreeningRead
                         | AuditRead
                         | RequestsRead
+                        | RegistersRead
                 ),
             },
         }
@@ -181,10 +185,15 @@ pub enum Permission {
     CallsLog,
     /// Read and change the organization's settings (region, time zone, language, lists).
     OrgSettings,
+    /// Read the registers: processing activities, processors, impact assessments, breaches,
+    /// notices, and their exports.
+    RegistersRead,
+    /// Change the registers (the profile, records, breaches, notices), by form, API or YAML.
+    RegistersWrite,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 19] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -202,6 +211,8 @@ impl Permission {
         Permission::RequestsManage,
         Permission::CallsLog,
         Permission::OrgSettings,
+        Permission::RegistersRead,
+        Permission::RegistersWrite,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -225,6 +236,8 @@ impl Permission {
             Permission::RequestsManage => "requests:manage",
             Permission::CallsLog => "calls:log",
             Permission::OrgSettings => "org:settings",
+            Permission::RegistersRead => "registers:read",
+            Permission::RegistersWrite => "registers:write",
         }
     }
 
@@ -378,6 +391,16 @@ mod tests {
             "requests:manage".parse::<Permission>(),
             Ok(Permission::RequestsManage)
         );
+    }
+
+    #[test]
+    fn dpos_change_the_registers_auditors_and_marketers_read_them() {
+        for role in Role::ALL {
+            let writes = matches!(role, Role::Admin | Role::Dpo);
+            assert_eq!(role.grants(Permission::RegistersWrite), writes, "{role}");
+            let reads = writes || matches!(role, Role::Auditor | Role::Marketer);
+            assert_eq!(role.grants(Permission::RegistersRead), reads, "{role}");
+        }
     }
 
     #[test]

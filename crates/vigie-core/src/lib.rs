@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod moment;
 mod numbering;
 pub mod opposition;
+pub mod registers;
 pub mod settings;
 pub mod spreadsheet;
 pub mod vocab;
