@@ -78,6 +78,11 @@ pub const SQLITE: &[Migration] = &[
         name: "call_log_shredding",
         sql: include_str!("../migrations/sqlite/0014_call_log_shredding.sql"),
     },
+    Migration {
+        version: 15,
+        name: "registers",
+        sql: include_str!("../migrations/sqlite/0015_registers.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -150,5 +155,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 14,
         name: "call_log_shredding",
         sql: include_str!("../migrations/postgres/0014_call_log_shredding.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "registers",
+        sql: include_str!("../migrations/postgres/0015_registers.sql"),
     },
 ];

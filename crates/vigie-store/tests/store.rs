@@ -20,6 +20,8 @@ mod calls;
 mod dsar;
 #[path = "store/keys.rs"]
 mod keys;
+#[path = "store/registers.rs"]
+mod registers;
 #[path = "store/round_trip.rs"]
 mod round_trip;
 
