@@ -19,6 +19,7 @@ mod login;
 pub mod mail;
 mod openapi_doc;
 mod privacy;
+pub mod registers_export;
 mod requests;
 mod requests_ui;
 mod screenings;

@@ -6,6 +6,7 @@ mod cli_audit;
 mod cli_dsar;
 mod cli_import;
 mod cli_keys;
+mod cli_registers;
 mod cli_screen;
 mod config;
 mod decide;
@@ -60,6 +61,9 @@ enum Command {
     Token(cli_access::TokenCommand),
     /// Data subject requests: file, follow, extend and fulfil them (GDPR art. 12-21).
     Dsar(cli_dsar::DsarArgs),
+    /// The registers of GDPR art. 28-35 as code: apply a YAML file, export (yaml, json, csv), check the gaps.
+    #[command(subcommand)]
+    Registers(cli_registers::RegistersCommand),
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
@@ -94,6 +98,7 @@ fn main() -> std::process::ExitCode {
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
             Command::Audit(cmd) => cli_audit::run(&cli.store, cmd).await,
             Command::Keys(cmd) => cli_keys::run(&cli.store, cmd).await,
+            Command::Registers(cmd) => cli_registers::run(&cli.store, cmd).await,
             Command::User(cmd) => cli_access::run_user(&cli.store, cmd).await,
             Command::Token(cmd) => cli_access::run_token(&cli.store, cmd).await,
             Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,

@@ -9,6 +9,8 @@ mod assess;
 mod decide;
 #[path = "cli/dsar.rs"]
 mod dsar;
+#[path = "cli/registers.rs"]
+mod registers;
 
 const KEY_HEX: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
 

@@ -6,13 +6,14 @@
 //! typed [`Registers`] and checked as a whole ([`Registers::check`]); an invalid file is refused
 //! whole, with the field path (and the line, when the YAML reader knows it).
 
+pub mod export;
 mod flags;
 mod model;
 
 use std::collections::HashSet;
 use std::fmt;
 
-pub use flags::{Flag, Issue, RecordRef, flags};
+pub use flags::{Flag, Issue, RecordRef, clause_fr, flags};
 pub use model::*;
 
 /// A register that cannot be read or does not hold together: where, and why.
