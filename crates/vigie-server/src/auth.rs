@@ -66,6 +66,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/api/v1/decide", Decide),
     // register assessments (no stored data)
     ("POST", "/api/v1/assess", Authenticated),
+    // registers (issue 13)
+    ("GET", "/api/v1/registers", RegistersRead),
+    ("PUT", "/api/v1/registers", RegistersWrite),
+    ("PUT", "/api/v1/registers/activities/{id}", RegistersWrite),
+    ("PUT", "/api/v1/registers/processors/{id}", RegistersWrite),
+    ("GET", "/api/v1/registers/export", RegistersRead),
     // call log
     ("POST", "/api/v1/calls", CallsLog),
     ("GET", "/api/v1/calls/check", ContactReach),
@@ -361,22 +367,24 @@ impl Caller {
     ) -> Result<(), ApiError> {
         state
             .store()
-            .audit(
-                self.org.id,
-                AuditEvent {
-                    actor: self.actor(),
-                    role: self
-                        .role()
-                        .map(|r| r.as_str().to_owned())
-                        .or_else(|| Some("token".into())),
-                    action: action.to_owned(),
-                    target,
-                    origin: self.origin.map(|ip| ip.to_string()),
-                    reason: self.reason.clone(),
-                },
-            )
+            .audit(self.org.id, self.audit_event(action, target))
             .await?;
         Ok(())
+    }
+
+    /// The audit entry of an action by this caller, for a store call that records it itself.
+    pub fn audit_event(&self, action: &str, target: Option<String>) -> AuditEvent {
+        AuditEvent {
+            actor: self.actor(),
+            role: self
+                .role()
+                .map(|r| r.as_str().to_owned())
+                .or_else(|| Some("token".into())),
+            action: action.to_owned(),
+            target,
+            origin: self.origin.map(|ip| ip.to_string()),
+            reason: self.reason.clone(),
+        }
     }
 }
 

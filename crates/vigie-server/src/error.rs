@@ -219,6 +219,11 @@ pub fn from_assess_error(e: &vigie_core::assess::AssessError) -> ApiError {
     from_field_error(e.path(), e.message(), &e.to_string())
 }
 
+/// Registers that cannot be read or do not hold together (vigie-core), naming the field.
+pub fn from_registers_error(e: &vigie_core::registers::RegistersError) -> ApiError {
+    from_field_error(&e.path, &e.message, &e.to_string())
+}
+
 /// A reader's error at `path` (empty: the whole document), coded by what its message says.
 fn from_field_error(path: &str, message: &str, full: &str) -> ApiError {
     let code = if message.starts_with("invalid JSON") {

@@ -19,6 +19,7 @@ mod login;
 pub mod mail;
 mod openapi_doc;
 mod privacy;
+mod registers_api;
 pub mod registers_export;
 mod requests;
 mod requests_ui;
@@ -265,6 +266,7 @@ impl AppState {
         (name = "contacts", description = "Contacts and their facts; identifiers are encrypted at rest and found by exact blind index"),
         (name = "consent ledger", description = "Append-only consent events (grant, withdraw, object) with their proof"),
         (name = "decisions", description = "The decision engine"),
+        (name = "registers", description = "The registers of GDPR art. 28-35: the organization's profile, processing activities (art. 30), processors (art. 28), impact assessments (art. 35), with their gaps flagged; versioned, every change audited"),
         (name = "assessments", description = "The computations behind the registers' flags: lawful transfer, impact assessment required, breach deadline, request due date"),
         (name = "screening", description = "Bulk screening of campaign lists: upload, follow, download the decisions; every run recorded as proof"),
         (name = "server", description = "Liveness and the API description"),
@@ -367,6 +369,13 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api::contact_decision))
         .routes(routes!(api::decide))
         .routes(routes!(assess::assess))
+        .routes(routes!(
+            registers_api::get_registers,
+            registers_api::put_registers
+        ))
+        .routes(routes!(registers_api::put_activity))
+        .routes(routes!(registers_api::put_processor))
+        .routes(routes!(registers_api::export_registers))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))

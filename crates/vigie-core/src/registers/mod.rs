@@ -101,6 +101,19 @@ pub fn from_json(text: &str) -> Result<Registers, RegistersError> {
     Ok(registers)
 }
 
+/// Reads one record (an activity, a processor, the profile) from JSON, with the field path.
+pub fn record_from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, RegistersError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let record: T = serde_path_to_error::deserialize(&mut de).map_err(|e| RegistersError {
+        path: clean_path(&e.path().to_string()),
+        line: None,
+        message: without_position(&e.into_inner().to_string()),
+    })?;
+    de.end()
+        .map_err(|e| invalid(String::new(), e.to_string()))?;
+    Ok(record)
+}
+
 /// The registers as YAML: what `from_yaml` reads back to the same value.
 pub fn to_yaml(registers: &Registers) -> String {
     serde_yaml_ng::to_string(registers).expect("the registers serialize")
@@ -269,6 +282,50 @@ impl Registers {
             }
         }
         Ok(())
+    }
+
+    /// Replaces the activity with the same id, or adds it; the registers are checked again and
+    /// left unchanged when the result does not hold together.
+    pub fn put_activity(&mut self, activity: Activity) -> Result<(), RegistersError> {
+        let mut next = self.clone();
+        match next.activities.iter_mut().find(|a| a.id == activity.id) {
+            Some(a) => *a = activity,
+            None => next.activities.push(activity),
+        }
+        next.check()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Replaces the processor with the same id, or adds it (checked as [`Self::put_activity`]).
+    pub fn put_processor(&mut self, processor: Processor) -> Result<(), RegistersError> {
+        let mut next = self.clone();
+        match next.processors.iter_mut().find(|p| p.id == processor.id) {
+            Some(p) => *p = processor,
+            None => next.processors.push(processor),
+        }
+        next.check()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Replaces the profile (checked as [`Self::put_activity`]).
+    pub fn put_profile(&mut self, profile: Profile) -> Result<(), RegistersError> {
+        let mut next = self.clone();
+        next.profile = profile;
+        next.check()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Empty registers around a profile: where an organization starts.
+    pub fn new(profile: Profile) -> Registers {
+        Registers {
+            profile,
+            activities: Vec::new(),
+            processors: Vec::new(),
+            dpias: Vec::new(),
+        }
     }
 
     pub fn activity(&self, id: &str) -> Option<&Activity> {

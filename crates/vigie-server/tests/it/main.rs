@@ -9,5 +9,6 @@ mod assess;
 mod browser;
 mod calls;
 mod dsar;
+mod registers;
 mod screenings;
 mod web;
