@@ -21,6 +21,7 @@ mod openapi_doc;
 mod privacy;
 mod registers_api;
 pub mod registers_export;
+mod registers_ui;
 mod requests;
 mod requests_ui;
 mod screenings;
@@ -423,6 +424,7 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(privacy::routes())
         .merge(requests_ui::routes())
+        .merge(registers_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

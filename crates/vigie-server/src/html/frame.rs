@@ -19,14 +19,16 @@ pub(crate) enum Section {
     Dashboard,
     Contacts,
     Requests,
+    Registers,
     Audit,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 5] = [
         Section::Dashboard,
         Section::Contacts,
         Section::Requests,
+        Section::Registers,
         Section::Audit,
     ];
 
@@ -35,6 +37,7 @@ impl Section {
             Section::Dashboard => "/",
             Section::Contacts => "/contacts",
             Section::Requests => "/requests",
+            Section::Registers => "/registers",
             Section::Audit => "/audit",
         }
     }
@@ -44,6 +47,7 @@ impl Section {
             Section::Dashboard => W::Dashboard,
             Section::Contacts => W::Contacts,
             Section::Requests => W::Requests,
+            Section::Registers => W::Registers,
             Section::Audit => W::Audit,
         }
     }
@@ -53,6 +57,7 @@ impl Section {
             Section::Dashboard => Permission::Authenticated,
             Section::Contacts => Permission::ContactsRead,
             Section::Requests => Permission::RequestsRead,
+            Section::Registers => Permission::RegistersRead,
             Section::Audit => Permission::AuditRead,
         }
     }

@@ -57,6 +57,25 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .await
         .unwrap();
     let request = filed.request.id;
+    // The demo's registers, for the registers' pages.
+    let registers = vigie_core::registers::from_yaml(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../vigie/src/demo_registers.yaml"
+    )))
+    .unwrap();
+    app.store
+        .save_registers(
+            org.id,
+            &registers,
+            None,
+            vigie_store::AuditEvent {
+                actor: "test".into(),
+                action: "registers.apply".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
 
     // A DPO with a password and a second factor; the code for signing in is the next step's
     // (the enrolment used this one, and a code works once).
@@ -94,6 +113,13 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "requests", "path": "/requests"},
         {"name": "request", "path": format!("/requests/{request}")},
         {"name": "audit", "path": "/audit"},
+        {"name": "registers", "path": "/registers"},
+        {"name": "registers-activity", "path": "/registers/activities/prospecting-phone"},
+        {"name": "registers-processor", "path": "/registers/processors/callcentre"},
+        {"name": "registers-dpia", "path": "/registers/dpias/dpia-phone"},
+        {"name": "registers-profile-form", "path": "/registers/profile/edit"},
+        {"name": "registers-activity-form", "path": "/registers/activities/prospecting-email/edit"},
+        {"name": "registers-processor-form", "path": "/registers/processors/new"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},
     ]);
     let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR"))

@@ -10,5 +10,6 @@ mod browser;
 mod calls;
 mod dsar;
 mod registers;
+mod registers_web;
 mod screenings;
 mod web;
