@@ -72,6 +72,11 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/v1/registers/activities/{id}", RegistersWrite),
     ("PUT", "/api/v1/registers/processors/{id}", RegistersWrite),
     ("GET", "/api/v1/registers/export", RegistersRead),
+    ("GET", "/api/v1/breaches", RegistersRead),
+    ("POST", "/api/v1/breaches", RegistersWrite),
+    ("GET", "/api/v1/breaches/{id}", RegistersRead),
+    ("PUT", "/api/v1/breaches/{id}", RegistersWrite),
+    ("POST", "/api/v1/breaches/{id}/count", RegistersWrite),
     // call log
     ("POST", "/api/v1/calls", CallsLog),
     ("GET", "/api/v1/calls/check", ContactReach),
@@ -127,6 +132,10 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/registers/processors/{id}", RegistersRead),
     ("GET", "/registers/processors/{id}/edit", RegistersWrite),
     ("GET", "/registers/dpias/{id}", RegistersRead),
+    ("GET", "/registers/breaches", RegistersRead),
+    ("POST", "/registers/breaches", RegistersWrite),
+    ("GET", "/registers/breaches/{id}", RegistersRead),
+    ("POST", "/registers/breaches/{id}/{step}", RegistersWrite),
     ("GET", "/static/vigie.css", Public),
     // signing in: public, each handler checks the session state it needs
     ("GET", "/login", Public),

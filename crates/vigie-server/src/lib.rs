@@ -9,6 +9,8 @@ mod admin;
 mod api;
 mod assess;
 pub mod auth;
+mod breaches;
+mod breaches_ui;
 pub mod calls;
 mod decisions;
 mod dto;
@@ -377,6 +379,9 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(registers_api::put_activity))
         .routes(routes!(registers_api::put_processor))
         .routes(routes!(registers_api::export_registers))
+        .routes(routes!(breaches::list_breaches, breaches::record_breach))
+        .routes(routes!(breaches::get_breach, breaches::put_breach))
+        .routes(routes!(breaches::count_breach))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))
@@ -425,6 +430,7 @@ pub fn router(state: AppState) -> Router {
         .merge(privacy::routes())
         .merge(requests_ui::routes())
         .merge(registers_ui::routes())
+        .merge(breaches_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

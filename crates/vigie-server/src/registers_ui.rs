@@ -185,6 +185,7 @@ async fn overview(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
             }))
         }
         @if may_write { p { a href=(ui.link("/registers/processors/new")) { (ui.t(W::AddProcessor)) } } }
+        p { a href=(ui.link("/registers/breaches")) { (ui.t(W::Breaches)) } }
         h2 { (ui.t(W::Dpias)) }
         @if r.dpias.is_empty() { (empty("—")) } @else {
             ul {

@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod audit_anchor;
 mod backend;
+mod breaches;
 mod calls;
 mod dsar;
 mod error;

@@ -83,6 +83,11 @@ pub const SQLITE: &[Migration] = &[
         name: "registers",
         sql: include_str!("../migrations/sqlite/0015_registers.sql"),
     },
+    Migration {
+        version: 16,
+        name: "breaches",
+        sql: include_str!("../migrations/sqlite/0016_breaches.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -160,5 +165,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 15,
         name: "registers",
         sql: include_str!("../migrations/postgres/0015_registers.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "breaches",
+        sql: include_str!("../migrations/postgres/0016_breaches.sql"),
     },
 ];

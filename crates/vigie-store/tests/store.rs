@@ -14,6 +14,8 @@ use vigie_store::*;
 mod accounts;
 #[path = "store/audit.rs"]
 mod audit;
+#[path = "store/breaches.rs"]
+mod breaches;
 #[path = "store/calls.rs"]
 mod calls;
 #[path = "store/dsar.rs"]

@@ -6,6 +6,7 @@
 //! typed [`Registers`] and checked as a whole ([`Registers::check`]); an invalid file is refused
 //! whole, with the field path (and the line, when the YAML reader knows it).
 
+pub mod breach;
 pub mod export;
 mod flags;
 mod model;

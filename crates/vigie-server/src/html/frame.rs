@@ -157,6 +157,14 @@ pub(crate) fn page(
                         }
                     }
                 }
+                @for a in &ui.alerts {
+                    // A breach's 72-hour clock, on every page until it is notified or decided.
+                    p.breach-banner role="alert" {
+                        a href=(ui.link("/registers/breaches").seg(&a.id.to_string())) { (W::BreachNumber.t(lang)) (a.id) }
+                        (W::Colon.t(lang)) (W::NotifyBy.t(lang)) " " (super::when(a.deadline))
+                        " (" (W::TimeLeft.t(lang)) " " (crate::breaches::remaining_text(a.remaining)) ")"
+                    }
+                }
                 main #main tabindex="-1" { (body) }
                 (footer(lang))
             }

@@ -620,6 +620,44 @@ catalogue! {
     DataSuppression => "liste de suppression", "suppression list";
     DataRequests => "demandes d'exercice des droits", "data subject requests";
     DataAudit => "journal d'audit", "audit trail";
+    BreachNumber => "Violation de données n° ", "Personal data breach #";
+    NotifyBy => "notifier la CNIL au plus tard le", "notify the supervisory authority by";
+    TimeLeft => "reste", "time left";
+    Breaches => "Violations de données", "Personal data breaches";
+    BreachesIntro => "Le registre des violations (art. 33(5)) : chacune avec ses faits, ses effets et les mesures prises. Le délai de 72 heures court depuis la prise de connaissance jusqu'à la notification, ou jusqu'à la décision motivée de ne pas notifier.",
+        "The breach register (art. 33(5)): each breach with its facts, effects and remedial action. The 72 hours run from awareness until the notification, or until the reasoned decision not to notify.";
+    NoBreaches => "Aucune violation enregistrée.", "No breach recorded.";
+    RecordBreach => "Enregistrer une violation", "Record a breach";
+    AwareAt => "Prise de connaissance", "Became aware";
+    AwareAtHint => "Date et heure avec le décalage, par exemple 2026-03-27T15:00:00+01:00.", "Date and time with the offset, e.g. 2026-03-27T15:00:00+01:00.";
+    Nature => "Nature", "Nature";
+    NatureConfidentiality => "confidentialité", "confidentiality";
+    NatureIntegrity => "intégrité", "integrity";
+    NatureAvailability => "disponibilité", "availability";
+    Description => "Description", "Description";
+    RiskLevel => "Risque pour les personnes", "Risk to the persons";
+    RiskUnlikely => "improbable", "unlikely";
+    RiskPresent => "risque", "risk";
+    RiskHigh => "risque élevé", "high risk";
+    Consequences => "Conséquences probables", "Likely consequences";
+    MeasuresTaken => "Mesures prises ou proposées", "Measures taken or proposed";
+    PersonsConcerned => "Personnes concernées", "Persons concerned";
+    Deadline => "Échéance", "Deadline";
+    NotifiedAt => "Notifiée le", "Notified on";
+    NotNotifiedReason => "Motif de la non-notification", "Reason for not notifying";
+    MarkNotified => "Notification faite maintenant", "Notified now";
+    DecideNotToNotify => "Décider de ne pas notifier", "Decide not to notify";
+    DecideNotToNotifyWarning => "La décision et son motif sont consignés au registre ; le délai cesse de courir.", "The decision and its reason are recorded in the register; the clock stops.";
+    NotificationDraft => "Contenu de la notification (art. 33(3))", "Content of the notification (art. 33(3))";
+    CountAffected => "Compter les contacts concernés", "Count the contacts concerned";
+    CountHint => "Références des contacts, une par ligne ; ou une période de collecte.", "Contact references, one per line; or a period of collection.";
+    CollectedFrom => "Collectés depuis (date et heure avec décalage)", "Collected from (date and time with offset)";
+    CollectedUntil => "jusqu'à (exclu)", "until (excluded)";
+    InformPersons => "Informer les personnes (art. 34)", "Inform the persons (art. 34)";
+    InformDecision => "Décision sur l'information des personnes", "Decision on informing the persons";
+    MessageToPersons => "Message aux personnes", "Message to the persons";
+    Inform => "Informer", "Inform";
+    DoNotInform => "Ne pas informer", "Do not inform";
 }
 
 #[cfg(test)]

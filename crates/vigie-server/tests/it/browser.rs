@@ -76,6 +76,25 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         )
         .await
         .unwrap();
+    // A breach whose clock runs: its page, and the banner on every page.
+    let breach: vigie_core::registers::breach::Breach = serde_json::from_value(json!({
+        "aware_at": (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(5)).to_string(),
+        "nature": ["confidentiality"], "description": "Export envoyé au mauvais destinataire",
+        "categories_of_persons": ["Prospects"], "categories_of_data": ["E-mail"], "risk": "high",
+        "consequences": "Sollicitations non désirées", "measures": "Suppression demandée"}))
+    .unwrap();
+    app.store
+        .record_breach(
+            org.id,
+            &breach,
+            vigie_store::AuditEvent {
+                actor: "test".into(),
+                action: "breach.record".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
 
     // A DPO with a password and a second factor; the code for signing in is the next step's
     // (the enrolment used this one, and a code works once).
@@ -120,6 +139,8 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "registers-profile-form", "path": "/registers/profile/edit"},
         {"name": "registers-activity-form", "path": "/registers/activities/prospecting-email/edit"},
         {"name": "registers-processor-form", "path": "/registers/processors/new"},
+        {"name": "registers-breaches", "path": "/registers/breaches"},
+        {"name": "registers-breach", "path": "/registers/breaches/1"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},
     ]);
     let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR"))

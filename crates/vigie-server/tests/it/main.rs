@@ -6,6 +6,7 @@ mod common;
 mod access;
 mod api;
 mod assess;
+mod breaches;
 mod browser;
 mod calls;
 mod dsar;
