@@ -23,6 +23,7 @@ mod openapi_doc;
 mod privacy;
 mod registers_api;
 pub mod registers_export;
+mod registers_pdf;
 mod registers_ui;
 mod requests;
 mod requests_ui;

@@ -312,18 +312,19 @@ pub async fn put_processor(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `yaml` (default), `json` or `csv`.
-    #[param(pattern = "^(yaml|json|csv)$")]
+    /// `yaml` (default), `json`, `csv` or `pdf`.
+    #[param(pattern = "^(yaml|json|csv|pdf)$")]
     pub format: Option<String>,
 }
 
-/// Export the registers: YAML (registers as code), JSON (with the gaps flagged today) or CSV
-/// (one row per activity, every field of GDPR art. 30, formula-safe).
+/// Export the registers: YAML (registers as code), JSON (with the gaps flagged today), CSV
+/// (one row per activity, every field of GDPR art. 30, formula-safe) or PDF (printable, laid
+/// out like the CNIL's template).
 #[utoipa::path(get, path = "/api/v1/registers/export", tag = TAG_REGISTERS,
     params(OrgHeader, ExportQuery),
     responses(
         (status = 200, description = "The export", content(
-            (String = "application/yaml"), (Object = "application/json"), (String = "text/csv"))),
+            (String = "application/yaml"), (Object = "application/json"), (String = "text/csv"), (String = "application/pdf"))),
         (status = 404, description = "No registers yet, or unknown organization", body = ErrorBody),
     ))]
 pub async fn export_registers(

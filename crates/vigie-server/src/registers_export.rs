@@ -1,7 +1,7 @@
 //! The registers' exports, for `vigie registers export` and `GET /api/v1/registers/export`:
 //! YAML (registers as code, re-appliable), JSON (the registers with their version and the gaps
 //! flagged on the day), CSV (one row per activity, every art. 30 field; vigie-core lays the
-//! rows out and makes them formula-safe).
+//! rows out and makes them formula-safe), PDF (printable, [`crate::registers_pdf`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,16 +18,19 @@ pub enum ExportFormat {
     Yaml,
     Json,
     Csv,
+    /// Printable, laid out like the CNIL's register template.
+    Pdf,
 }
 
 impl ExportFormat {
-    pub const NAMES: &'static str = "yaml, json, csv";
+    pub const NAMES: &'static str = "yaml, json, csv, pdf";
 
     pub fn content_type(self) -> &'static str {
         match self {
             ExportFormat::Yaml => "application/yaml; charset=utf-8",
             ExportFormat::Json => "application/json",
             ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Pdf => "application/pdf",
         }
     }
 
@@ -36,6 +39,7 @@ impl ExportFormat {
             ExportFormat::Yaml => "yaml",
             ExportFormat::Json => "json",
             ExportFormat::Csv => "csv",
+            ExportFormat::Pdf => "pdf",
         }
     }
 }
@@ -47,6 +51,7 @@ impl FromStr for ExportFormat {
             "yaml" => Ok(ExportFormat::Yaml),
             "json" => Ok(ExportFormat::Json),
             "csv" => Ok(ExportFormat::Csv),
+            "pdf" => Ok(ExportFormat::Pdf),
             _ => Err(format!(
                 "unknown format {s:?} (expected one of: {})",
                 ExportFormat::NAMES
@@ -118,5 +123,6 @@ pub fn render(
             }
             w.into_inner().expect("writing to memory")
         }
+        ExportFormat::Pdf => crate::registers_pdf::render_pdf(r, org, stored.version, lang),
     }
 }

@@ -27,17 +27,18 @@ pub enum RegistersCommand {
         org: String,
     },
     /// Write the registers: yaml (to keep in version control and apply again), json (with the
-    /// gaps flagged today), csv (one row per activity, every field of GDPR art. 30).
+    /// gaps flagged today), csv (one row per activity, every field of GDPR art. 30), pdf (a
+    /// printable register laid out like the CNIL's template).
     Export {
         #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
         org: String,
-        /// yaml, json or csv.
+        /// yaml, json, csv or pdf.
         #[arg(long, default_value = "yaml")]
         format: ExportFormat,
         /// The file to write; standard output when absent or `-`.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Language of the gaps' explanations (json).
+        /// Language of the gaps' explanations (json) and of the PDF's headings.
         #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
         lang: String,
     },

@@ -205,3 +205,80 @@ fn registers_apply_is_idempotent_and_exports_every_art_30_field() {
     let out = v.run(&["registers", "check", "--org", "acme", "--on", "2026-11-30"]);
     assert!(!text(&out.stdout).contains("REVIEW_OVERDUE"));
 }
+
+#[test]
+fn the_pdf_register_renders_and_holds_the_organization_and_every_art_30_heading() {
+    let v = Install::new();
+    ok(&v.run(&["org", "add", "acme"]));
+    let dir = v.data.parent().unwrap();
+    let file = dir.join("registers.yaml");
+    write(&file, DEMO);
+    ok(&v.run(&[
+        "registers",
+        "apply",
+        "--org",
+        "acme",
+        file.to_str().unwrap(),
+    ]));
+    let pdf = dir.join("registers.pdf");
+    ok(&v.run(&[
+        "registers",
+        "export",
+        "--org",
+        "acme",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // Page 1 renders to an image.
+    let png = dir.join("page");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .output()
+        .expect("pdftoppm (Debian poppler-utils) runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let image = std::fs::read(dir.join("page.png")).unwrap();
+    assert!(
+        image.starts_with(b"\x89PNG") && image.len() > 2000,
+        "{} bytes",
+        image.len()
+    );
+    // Page 1 names the organization and its DPO; the sheets carry every art. 30 heading.
+    let extract = |first: &str, last: &str| {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-f", first, "-l", last, "-enc", "UTF-8"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        assert!(out.status.success());
+        text(&out.stdout)
+    };
+    let first = extract("1", "1");
+    assert!(
+        first.contains("Optique Horizon SAS") && first.contains("Julien Marchand"),
+        "{first}"
+    );
+    let sheets = extract("2", "99");
+    for heading in [
+        "Finalités",
+        "Base légale",
+        "Catégories de personnes concernées",
+        "Données concernées",
+        "Destinataires",
+        "Sous-traitants",
+        "Transferts hors de l'EEE",
+        "Durées de conservation",
+        "Mesures de sécurité",
+        "Analyse d'impact",
+        "Prospection commerciale par téléphone",
+        "Atlas Contact SARL (TN)",
+    ] {
+        assert!(sheets.contains(heading), "{heading} missing:\n{sheets}");
+    }
+}
