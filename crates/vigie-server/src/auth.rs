@@ -77,6 +77,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/api/v1/breaches/{id}", RegistersRead),
     ("PUT", "/api/v1/breaches/{id}", RegistersWrite),
     ("POST", "/api/v1/breaches/{id}/count", RegistersWrite),
+    ("GET", "/api/v1/notices", RegistersRead),
+    ("POST", "/api/v1/notices", RegistersWrite),
+    ("POST", "/api/v1/notices/{version}/publish", RegistersWrite),
+    // privacy notices, public at a stable address per organization and version
+    ("GET", "/privacy/{org}/notice", Public),
+    ("GET", "/privacy/{org}/notice/{version}", Public),
     // call log
     ("POST", "/api/v1/calls", CallsLog),
     ("GET", "/api/v1/calls/check", ContactReach),

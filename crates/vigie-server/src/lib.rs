@@ -19,6 +19,7 @@ mod extract;
 mod html;
 mod login;
 pub mod mail;
+mod notices;
 mod openapi_doc;
 mod privacy;
 mod registers_api;
@@ -383,6 +384,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(breaches::list_breaches, breaches::record_breach))
         .routes(routes!(breaches::get_breach, breaches::put_breach))
         .routes(routes!(breaches::count_breach))
+        .routes(routes!(notices::list_notices, notices::write_notice))
+        .routes(routes!(notices::publish_notice))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))
@@ -432,6 +435,7 @@ pub fn router(state: AppState) -> Router {
         .merge(requests_ui::routes())
         .merge(registers_ui::routes())
         .merge(breaches_ui::routes())
+        .merge(notices::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -19,6 +19,7 @@ mod error;
 mod keys;
 mod migrations;
 pub mod model;
+mod notices;
 mod opposition;
 mod portal;
 mod postgres;
@@ -58,6 +59,7 @@ pub use dsar::{
 pub use error::{Result, StoreError};
 pub use keys::RewrapReport;
 pub use model::*;
+pub use notices::Notice;
 pub use opposition::{ListReplaced, OppositionList};
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;

@@ -88,6 +88,11 @@ pub const SQLITE: &[Migration] = &[
         name: "breaches",
         sql: include_str!("../migrations/sqlite/0016_breaches.sql"),
     },
+    Migration {
+        version: 17,
+        name: "notices",
+        sql: include_str!("../migrations/sqlite/0017_notices.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -170,5 +175,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 16,
         name: "breaches",
         sql: include_str!("../migrations/postgres/0016_breaches.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "notices",
+        sql: include_str!("../migrations/postgres/0017_notices.sql"),
     },
 ];

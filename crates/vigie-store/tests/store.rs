@@ -22,6 +22,8 @@ mod calls;
 mod dsar;
 #[path = "store/keys.rs"]
 mod keys;
+#[path = "store/notices.rs"]
+mod notices;
 #[path = "store/registers.rs"]
 mod registers;
 #[path = "store/round_trip.rs"]

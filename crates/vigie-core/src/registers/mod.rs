@@ -10,6 +10,7 @@ pub mod breach;
 pub mod export;
 mod flags;
 mod model;
+pub mod notice;
 
 use std::collections::HashSet;
 use std::fmt;

@@ -658,6 +658,7 @@ catalogue! {
     MessageToPersons => "Message aux personnes", "Message to the persons";
     Inform => "Informer", "Inform";
     DoNotInform => "Ne pas informer", "Do not inform";
+    PrivacyNotice => "Politique de confidentialité", "Privacy notice";
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod breaches;
 mod browser;
 mod calls;
 mod dsar;
+mod notices;
 mod registers;
 mod registers_web;
 mod screenings;
