@@ -38,49 +38,58 @@ pub async fn assess(headers: HeaderMap, JsonBytes(body): JsonBytes) -> Response 
     }
 }
 
-/// One assessment request.
+/// One assessment request: `kind` says which, and which fields it takes (ASSESSMENTS.md):
+/// `transfer` (`at`, `country`, `safeguard`, `dpf_certified`), `dpia` (`criteria`,
+/// `on_authority_list`), `breach` (`aware_at`, `risk`, `notified_at`), `dsar_deadline`
+/// (`received_on`, `extension_months`). A field another kind takes is refused (400).
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-#[serde(untagged)]
-pub enum AssessRequestDoc {
-    Transfer(TransferDoc),
-    Dpia(DpiaDoc),
-    Breach(BreachDoc),
-    DsarDeadline(DsarDeadlineDoc),
-}
-
-/// Is a transfer to this country lawful on this day (GDPR chapter V)?
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct TransferDoc {
-    #[schema(pattern = "^transfer$")]
-    kind: String,
-    /// The day of the transfer.
-    #[schema(format = Date, example = "2026-12-04")]
-    at: String,
-    /// ISO 3166-1 alpha-2 (`GB` for the United Kingdom).
-    #[schema(pattern = "^[A-Z]{2}$", example = "TN")]
-    country: String,
-    /// `scc`, `bcr`, `code_or_certification`, `derogation` or null.
+pub struct AssessRequestDoc {
+    kind: AssessKind,
+    /// transfer: the day of the transfer.
+    #[schema(format = Date, example = "2026-12-04", nullable = false)]
+    at: Option<String>,
+    /// transfer: ISO 3166-1 alpha-2 (`GB` for the United Kingdom).
+    #[schema(pattern = "^[A-Z]{2}$", example = "TN", nullable = false)]
+    country: Option<String>,
+    /// transfer: `scc`, `bcr`, `code_or_certification`, `derogation` or null.
     #[schema(pattern = "^(scc|bcr|code_or_certification|derogation)$")]
     safeguard: Option<String>,
-    /// A United States recipient certified under the EU-US Data Privacy Framework. Default false.
+    /// transfer: a United States recipient certified under the EU-US Data Privacy Framework.
     #[schema(nullable = false)]
     dpf_certified: Option<bool>,
-}
-
-/// Is an impact assessment required (GDPR art. 35)?
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DpiaDoc {
-    #[schema(pattern = "^dpia$")]
-    kind: String,
-    /// Among the nine EDPB criteria (WP248 rev.01); one named twice counts once.
-    #[schema(example = json!(["evaluation_or_scoring", "large_scale"]))]
-    criteria: Vec<CriterionDoc>,
-    /// On the supervisory authority's list. Default false.
+    /// dpia: among the nine EDPB criteria (WP248 rev.01); one named twice counts once.
+    #[schema(nullable = false, example = json!(["evaluation_or_scoring", "large_scale"]))]
+    criteria: Option<Vec<CriterionDoc>>,
+    /// dpia: on the supervisory authority's list.
     #[schema(nullable = false)]
     on_authority_list: Option<bool>,
+    /// breach: when the controller became aware, RFC 3339 with offset.
+    #[schema(format = DateTime, example = "2026-03-27T15:00:00+01:00", nullable = false)]
+    aware_at: Option<String>,
+    /// breach: `unlikely`, `risk` or `high`.
+    #[schema(pattern = "^(unlikely|risk|high)$", nullable = false)]
+    risk: Option<String>,
+    /// breach: when the authority was notified, if it was.
+    #[schema(format = DateTime)]
+    notified_at: Option<String>,
+    /// dsar_deadline: the day the request was received.
+    #[schema(format = Date, example = "2026-01-31", nullable = false)]
+    received_on: Option<String>,
+    /// dsar_deadline: 0, 1 or 2. Default 0.
+    #[schema(minimum = 0, maximum = 2, nullable = false)]
+    extension_months: Option<u8>,
+}
+
+/// The kind of assessment.
+#[derive(ToSchema)]
+#[allow(dead_code, non_camel_case_types)]
+pub enum AssessKind {
+    transfer,
+    dpia,
+    breach,
+    dsar_deadline,
 }
 
 /// One of the nine EDPB criteria.
@@ -96,36 +105,6 @@ pub enum CriterionDoc {
     vulnerable_subjects,
     innovative_technology,
     prevents_exercising_rights,
-}
-
-/// Whom to notify about a breach, and by when (GDPR art. 33, 34)?
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct BreachDoc {
-    #[schema(pattern = "^breach$")]
-    kind: String,
-    /// When the controller became aware, RFC 3339 with offset.
-    #[schema(format = DateTime, example = "2026-03-27T15:00:00+01:00")]
-    aware_at: String,
-    /// `unlikely`, `risk` or `high`.
-    #[schema(pattern = "^(unlikely|risk|high)$")]
-    risk: String,
-    /// When the authority was notified, if it was.
-    #[schema(format = DateTime)]
-    notified_at: Option<String>,
-}
-
-/// When is a data subject request due (GDPR art. 12(3))?
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DsarDeadlineDoc {
-    #[schema(pattern = "^dsar_deadline$")]
-    kind: String,
-    #[schema(format = Date, example = "2026-01-31")]
-    received_on: String,
-    /// 0, 1 or 2. Default 0.
-    #[schema(minimum = 0, maximum = 2, nullable = false)]
-    extension_months: Option<u8>,
 }
 
 /// The answer; its fields depend on the request's kind.
@@ -183,3 +162,4 @@ pub struct DsarDeadlineAnswerDoc {
     explanation: String,
     references: Vec<String>,
 }
+

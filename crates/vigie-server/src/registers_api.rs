@@ -214,6 +214,7 @@ pub async fn put_registers(
 #[into_params(parameter_in = Path)]
 pub struct RecordId {
     /// The record's `id`.
+    #[param(pattern = "^[a-z0-9][a-z0-9_-]{0,63}$")]
     pub id: String,
 }
 

@@ -61,3 +61,4 @@ both_stores! {
         assert!(doc["paths"]["/api/v1/assess"]["post"].is_object());
     }
 }
+
