@@ -162,4 +162,3 @@ pub struct DsarDeadlineAnswerDoc {
     explanation: String,
     references: Vec<String>,
 }
-

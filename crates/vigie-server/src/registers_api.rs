@@ -325,7 +325,7 @@ pub struct ExportQuery {
     params(OrgHeader, ExportQuery),
     responses(
         (status = 200, description = "The export", content(
-            (String = "application/yaml"), (Object = "application/json"), (String = "text/csv"), (String = "application/pdf"))),
+            (Object = "application/yaml"), (Object = "application/json"), (String = "text/csv"), (String = "application/pdf"))),
         (status = 404, description = "No registers yet, or unknown organization", body = ErrorBody),
     ))]
 pub async fn export_registers(

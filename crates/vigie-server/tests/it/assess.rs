@@ -61,4 +61,3 @@ both_stores! {
         assert!(doc["paths"]["/api/v1/assess"]["post"].is_object());
     }
 }
-
