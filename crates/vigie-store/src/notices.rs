@@ -80,12 +80,12 @@ impl Store {
                 "{version:?} is not a notice version (1-32 of letters, digits, '.', '-', '_')"
             )));
         }
-        if let Some(n) = self.notice(org, version).await? {
-            if n.published_at.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "notice {version} is published: it cannot change; write a new version"
-                )));
-            }
+        if let Some(n) = self.notice(org, version).await?
+            && n.published_at.is_some()
+        {
+            return Err(StoreError::Conflict(format!(
+                "notice {version} is published: it cannot change; write a new version"
+            )));
         }
         if self.notice_referenced(org, version).await? {
             return Err(StoreError::Conflict(format!(
