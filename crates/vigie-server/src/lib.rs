@@ -24,6 +24,7 @@ mod openapi_doc;
 mod privacy;
 mod registers_api;
 pub mod registers_export;
+mod registers_forms;
 mod registers_pdf;
 mod registers_ui;
 mod requests;
