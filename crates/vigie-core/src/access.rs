@@ -68,6 +68,8 @@ impl Role {
                         | RequestsManage
                         | RetentionRead
                         | RetentionManage
+                        | RegistersRead
+                        | RegistersWrite
                 ),
                 Role::Marketer => matches!(
                     p,
@@ -79,6 +81,7 @@ impl Role {
                         | Decide
                         | ScreeningRun
                         | ScreeningRead
+                        | RegistersRead
                 ),
                 // The agent asks before a call and logs how it ended.
                 Role::Agent => matches!(p, ContactReach | Decide | CallsLog),
@@ -94,6 +97,7 @@ impl Role {
                         | AuditRead
                         | RequestsRead
                         | RetentionRead
+                        | RegistersRead
                 ),
             },
         }
@@ -191,10 +195,15 @@ pub enum Permission {
     RetentionRead,
     /// Change the retention policies.
     RetentionManage,
+    /// Read the registers: processing activities, processors, impact assessments, breaches,
+    /// notices, and their exports.
+    RegistersRead,
+    /// Change the registers (the profile, records, breaches, notices), by form, API or YAML.
+    RegistersWrite,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 22] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -215,6 +224,8 @@ impl Permission {
         Permission::Metrics,
         Permission::RetentionRead,
         Permission::RetentionManage,
+        Permission::RegistersRead,
+        Permission::RegistersWrite,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -241,6 +252,8 @@ impl Permission {
             Permission::Metrics => "metrics",
             Permission::RetentionRead => "retention:read",
             Permission::RetentionManage => "retention:manage",
+            Permission::RegistersRead => "registers:read",
+            Permission::RegistersWrite => "registers:write",
         }
     }
 
@@ -399,6 +412,16 @@ mod tests {
             "requests:manage".parse::<Permission>(),
             Ok(Permission::RequestsManage)
         );
+    }
+
+    #[test]
+    fn dpos_change_the_registers_auditors_and_marketers_read_them() {
+        for role in Role::ALL {
+            let writes = matches!(role, Role::Admin | Role::Dpo);
+            assert_eq!(role.grants(Permission::RegistersWrite), writes, "{role}");
+            let reads = writes || matches!(role, Role::Auditor | Role::Marketer);
+            assert_eq!(role.grants(Permission::RegistersRead), reads, "{role}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! reads the clock: time is always an input. See ARCHITECTURE.md at the repository root.
 
 pub mod access;
+pub mod assess;
 pub mod calendar;
 pub mod calls;
 pub mod decision;
@@ -15,6 +16,7 @@ pub mod moment;
 pub mod names;
 mod numbering;
 pub mod opposition;
+pub mod registers;
 pub mod retention;
 pub mod settings;
 pub mod spreadsheet;

@@ -65,6 +65,25 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
         ContactReach,
     ),
     ("POST", "/api/v1/decide", Decide),
+    // register assessments (no stored data)
+    ("POST", "/api/v1/assess", Authenticated),
+    // registers (issue 13)
+    ("GET", "/api/v1/registers", RegistersRead),
+    ("PUT", "/api/v1/registers", RegistersWrite),
+    ("PUT", "/api/v1/registers/activities/{id}", RegistersWrite),
+    ("PUT", "/api/v1/registers/processors/{id}", RegistersWrite),
+    ("GET", "/api/v1/registers/export", RegistersRead),
+    ("GET", "/api/v1/breaches", RegistersRead),
+    ("POST", "/api/v1/breaches", RegistersWrite),
+    ("GET", "/api/v1/breaches/{id}", RegistersRead),
+    ("PUT", "/api/v1/breaches/{id}", RegistersWrite),
+    ("POST", "/api/v1/breaches/{id}/count", RegistersWrite),
+    ("GET", "/api/v1/notices", RegistersRead),
+    ("POST", "/api/v1/notices", RegistersWrite),
+    ("POST", "/api/v1/notices/{version}/publish", RegistersWrite),
+    // privacy notices, public at a stable address per organization and version
+    ("GET", "/privacy/{org}/notice", Public),
+    ("GET", "/privacy/{org}/notice/{version}", Public),
     // call log
     ("POST", "/api/v1/calls", CallsLog),
     ("GET", "/api/v1/calls/check", ContactReach),
@@ -144,6 +163,23 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/imports/{id}/rejects", ContactsWrite),
     ("GET", "/retention", RetentionRead),
     ("POST", "/retention/policies", RetentionManage),
+    // registers' pages (issue 13)
+    ("GET", "/registers", RegistersRead),
+    ("GET", "/registers/profile/edit", RegistersWrite),
+    ("POST", "/registers/profile", RegistersWrite),
+    ("GET", "/registers/activities/new", RegistersWrite),
+    ("POST", "/registers/activities", RegistersWrite),
+    ("GET", "/registers/activities/{id}", RegistersRead),
+    ("GET", "/registers/activities/{id}/edit", RegistersWrite),
+    ("GET", "/registers/processors/new", RegistersWrite),
+    ("POST", "/registers/processors", RegistersWrite),
+    ("GET", "/registers/processors/{id}", RegistersRead),
+    ("GET", "/registers/processors/{id}/edit", RegistersWrite),
+    ("GET", "/registers/dpias/{id}", RegistersRead),
+    ("GET", "/registers/breaches", RegistersRead),
+    ("POST", "/registers/breaches", RegistersWrite),
+    ("GET", "/registers/breaches/{id}", RegistersRead),
+    ("POST", "/registers/breaches/{id}/{step}", RegistersWrite),
     ("GET", "/static/vigie.css", Public),
     // signing in: public, each handler checks the session state it needs
     ("GET", "/login", Public),
@@ -414,7 +450,7 @@ impl Caller {
     }
 
     /// The audit entry of an action by this caller, for the store functions that write it in
-    /// their own step (a change of the retention policies with its new version).
+    /// their own step (a change of the retention policies with its new version, of the registers).
     pub fn audit_event(&self, action: &str, target: Option<String>) -> AuditEvent {
         AuditEvent {
             actor: self.actor(),

@@ -211,7 +211,21 @@ pub fn from_json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiE
 
 /// An unreadable decision request (vigie-core's reader), as an error naming the field.
 pub fn from_request_error(e: &vigie_core::RequestError) -> ApiError {
-    let message = e.message();
+    from_field_error(e.path(), e.message(), &e.to_string())
+}
+
+/// An unreadable assessment request (vigie-core's `assess` reader), as an error naming the field.
+pub fn from_assess_error(e: &vigie_core::assess::AssessError) -> ApiError {
+    from_field_error(e.path(), e.message(), &e.to_string())
+}
+
+/// Registers that cannot be read or do not hold together (vigie-core), naming the field.
+pub fn from_registers_error(e: &vigie_core::registers::RegistersError) -> ApiError {
+    from_field_error(&e.path, &e.message, &e.to_string())
+}
+
+/// A reader's error at `path` (empty: the whole document), coded by what its message says.
+fn from_field_error(path: &str, message: &str, full: &str) -> ApiError {
     let code = if message.starts_with("invalid JSON") {
         "invalid_json"
     } else if message.starts_with("missing field") {
@@ -221,10 +235,10 @@ pub fn from_request_error(e: &vigie_core::RequestError) -> ApiError {
     } else {
         "invalid_field"
     };
-    if e.path().is_empty() {
-        ApiError::bad_request(code, e.to_string())
+    if path.is_empty() {
+        ApiError::bad_request(code, full)
     } else {
-        ApiError::field(code, e.path(), e.to_string())
+        ApiError::field(code, path, full)
     }
 }
 

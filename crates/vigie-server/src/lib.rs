@@ -9,7 +9,10 @@ mod admin;
 mod admin_ui;
 mod agent_ui;
 mod api;
+mod assess;
 pub mod auth;
+mod breaches;
+mod breaches_ui;
 pub mod calls;
 mod contact_actions;
 mod contact_ui;
@@ -22,10 +25,16 @@ mod html;
 mod imports_ui;
 mod login;
 pub mod mail;
+mod notices;
 mod openapi_doc;
 mod overview;
 mod privacy;
 mod prometheus;
+mod registers_api;
+pub mod registers_export;
+mod registers_forms;
+mod registers_pdf;
+mod registers_ui;
 mod request_filing;
 mod requests;
 mod requests_ui;
@@ -302,6 +311,8 @@ impl AppState {
         (name = "contacts", description = "Contacts and their facts; identifiers are encrypted at rest and found by exact blind index"),
         (name = "consent ledger", description = "Append-only consent events (grant, withdraw, object) with their proof"),
         (name = "decisions", description = "The decision engine"),
+        (name = "registers", description = "The registers of GDPR art. 28-35: the organization's profile, processing activities (art. 30), processors (art. 28), impact assessments (art. 35), with their gaps flagged; versioned, every change audited"),
+        (name = "assessments", description = "The computations behind the registers' flags: lawful transfer, impact assessment required, breach deadline, request due date"),
         (name = "screening", description = "Bulk screening of campaign lists: upload, follow, download the decisions; every run recorded as proof"),
         (name = "server", description = "Liveness and the API description"),
         (name = "access", description = "Who you are, the organization's members and API tokens"),
@@ -403,6 +414,19 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api::append_event, api::list_events))
         .routes(routes!(api::contact_decision))
         .routes(routes!(api::decide))
+        .routes(routes!(assess::assess))
+        .routes(routes!(
+            registers_api::get_registers,
+            registers_api::put_registers
+        ))
+        .routes(routes!(registers_api::put_activity))
+        .routes(routes!(registers_api::put_processor))
+        .routes(routes!(registers_api::export_registers))
+        .routes(routes!(breaches::list_breaches, breaches::record_breach))
+        .routes(routes!(breaches::get_breach, breaches::put_breach))
+        .routes(routes!(breaches::count_breach))
+        .routes(routes!(notices::list_notices, notices::write_notice))
+        .routes(routes!(notices::publish_notice))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))
@@ -459,6 +483,9 @@ pub fn router(state: AppState) -> Router {
         .merge(screenings_ui::routes())
         .merge(imports_ui::routes(state.imports().limit))
         .merge(retention_ui::routes())
+        .merge(registers_ui::routes())
+        .merge(breaches_ui::routes())
+        .merge(notices::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -79,6 +79,21 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0014_call_log_shredding.sql"),
     },
     Migration {
+        version: 15,
+        name: "registers",
+        sql: include_str!("../migrations/sqlite/0015_registers.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "breaches",
+        sql: include_str!("../migrations/sqlite/0016_breaches.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "notices",
+        sql: include_str!("../migrations/sqlite/0017_notices.sql"),
+    },
+    Migration {
         version: 18,
         name: "retention",
         sql: include_str!("../migrations/sqlite/0018_retention.sql"),
@@ -180,6 +195,21 @@ pub const POSTGRES: &[Migration] = &[
         version: 14,
         name: "call_log_shredding",
         sql: include_str!("../migrations/postgres/0014_call_log_shredding.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "registers",
+        sql: include_str!("../migrations/postgres/0015_registers.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "breaches",
+        sql: include_str!("../migrations/postgres/0016_breaches.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "notices",
+        sql: include_str!("../migrations/postgres/0017_notices.sql"),
     },
     Migration {
         version: 18,

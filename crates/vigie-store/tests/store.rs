@@ -14,6 +14,8 @@ use vigie_store::*;
 mod accounts;
 #[path = "store/audit.rs"]
 mod audit;
+#[path = "store/breaches.rs"]
+mod breaches;
 #[path = "store/calls.rs"]
 mod calls;
 #[path = "store/distribution.rs"]
@@ -26,8 +28,12 @@ mod import_runs;
 mod keys;
 #[path = "store/names.rs"]
 mod names;
+#[path = "store/notices.rs"]
+mod notices;
 #[path = "store/overview.rs"]
 mod overview;
+#[path = "store/registers.rs"]
+mod registers;
 #[path = "store/retention.rs"]
 mod retention;
 #[path = "store/round_trip.rs"]

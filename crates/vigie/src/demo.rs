@@ -48,6 +48,7 @@ pub const DEMO_ADMIN: &str = "admin@demo.example";
 pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = store_args.open().await?;
     let org = demo_org(&store).await?;
+    demo_registers(&store, &org).await?;
     let started = std::time::Instant::now();
     let base = generate(args.contacts);
     let counts = load(&store, &org, &base).await?;
@@ -143,6 +144,28 @@ async fn demo_org(store: &Store) -> anyhow::Result<Organization> {
         Err(StoreError::Conflict(_)) => Ok(store.require_org(DEMO_ORG).await?),
         Err(e) => Err(e).context("creating the demo organization"),
     }
+}
+
+/// The demo's registers (demo_registers.yaml: a French optician prospecting by e-mail and
+/// telephone, a call centre in Tunisia under standard contractual clauses, an e-mail service, a
+/// CRM), stored once: a DPO's later edits are kept.
+pub const DEMO_REGISTERS: &str = include_str!("demo_registers.yaml");
+
+async fn demo_registers(store: &Store, org: &Organization) -> anyhow::Result<()> {
+    if store.registers(org.id).await?.is_some() {
+        return Ok(());
+    }
+    let registers =
+        vigie_core::registers::from_yaml(DEMO_REGISTERS).context("the demo's registers")?;
+    store
+        .save_registers(
+            org.id,
+            &registers,
+            Some(0),
+            crate::config::cli_audit("registers.apply", format!("registers:{}", org.slug)),
+        )
+        .await?;
+    Ok(())
 }
 
 // ------------------------------------------------------------------------------ the base

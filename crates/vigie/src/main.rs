@@ -1,11 +1,13 @@
 //! The `vigie` command: one binary for the server, the demo and every batch job.
 
+mod assess;
 mod cli_access;
 mod cli_audit;
 mod cli_backup;
 mod cli_dsar;
 mod cli_import;
 mod cli_keys;
+mod cli_registers;
 mod cli_retention;
 mod cli_screen;
 mod config;
@@ -67,6 +69,9 @@ enum Command {
     Dsar(cli_dsar::DsarArgs),
     /// Retention: policies, what a run would do (plan) and the run (erase, archive).
     Retention(cli_retention::RetentionArgs),
+    /// The registers of GDPR art. 28-35 as code: apply a YAML file, export (yaml, json, csv), check the gaps.
+    #[command(subcommand)]
+    Registers(cli_registers::RegistersCommand),
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
@@ -78,6 +83,9 @@ enum Command {
     Restore(cli_backup::RestoreArgs),
     /// Decide one request (or a stream with --jsonl) of the decision contract, without a store.
     Decide(decide::DecideArgs),
+    /// Assess a transfer, an impact assessment's need, a breach's deadline or a request's due date.
+    #[command(long_about = assess::LONG_ABOUT)]
+    Assess(assess::AssessArgs),
     /// Serve the HTTP API and the admin UI.
     ///
     /// Settings come from the flags, their environment variables, a TOML file (--config) and the
@@ -111,6 +119,7 @@ fn main() -> std::process::ExitCode {
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
             Command::Audit(cmd) => cli_audit::run(&cli.store, cmd).await,
             Command::Keys(cmd) => cli_keys::run(&cli.store, cmd).await,
+            Command::Registers(cmd) => cli_registers::run(&cli.store, cmd).await,
             Command::User(cmd) => cli_access::run_user(&cli.store, cmd).await,
             Command::Token(cmd) => cli_access::run_token(&cli.store, cmd).await,
             Command::Dsar(args) => cli_dsar::run(&cli.store, args).await,
@@ -118,6 +127,7 @@ fn main() -> std::process::ExitCode {
             Command::Restore(args) => cli_backup::restore(&cli.store, args).await,
             Command::Retention(args) => cli_retention::run(&cli.store, args).await,
             Command::Decide(args) => decide::run(args),
+            Command::Assess(args) => assess::run(args),
             Command::Serve(args) => serve::run(&cli.store, args).await,
             Command::Config(cmd) => {
                 serve_config::run(&cli.store, &cli.log, cmd, &sources);

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/assess.rs"]
+mod assess;
 #[path = "cli/backup.rs"]
 mod backup;
 #[path = "cli/config.rs"]
@@ -11,6 +13,8 @@ mod config;
 mod decide;
 #[path = "cli/dsar.rs"]
 mod dsar;
+#[path = "cli/registers.rs"]
+mod registers;
 #[path = "cli/retention.rs"]
 mod retention;
 

@@ -207,6 +207,116 @@ pub(crate) fn bar_chart(lang: Lang, title: &str, bars: &[(&str, u64)]) -> Markup
     }
 }
 
+/// A multi-line field (one entry per line, say): its label, a hint tied by `aria-describedby`.
+pub(crate) fn text_area(name: &str, label: &str, hint: Option<&str>, value: &str) -> Markup {
+    let id = format!("f-{name}");
+    let hint_id = format!("{id}-hint");
+    html! {
+        div.field.wide {
+            label for=(id) { (label) }
+            @if let Some(h) = hint { span.hint id=(hint_id) { (h) } }
+            textarea id=(id) name=(name) rows="4" aria-describedby=[hint.map(|_| hint_id.as_str())] { (value) }
+        }
+    }
+}
+
+/// A group of checkboxes under a legend: (name, label, checked).
+pub(crate) fn checkboxes(legend: &str, boxes: &[(String, &str, bool)]) -> Markup {
+    html! {
+        fieldset.checks {
+            legend { (legend) }
+            @for (name, label, checked) in boxes {
+                @let id = format!("f-{name}");
+                div.field.check {
+                    input id=(id) type="checkbox" name=(name) value="on" checked[*checked];
+                    label for=(id) { (label) }
+                }
+            }
+        }
+    }
+}
+
+/// A risk on the heat map: its number, and where it stands (severity, likelihood, 1 to 4)
+/// before and after the planned controls.
+pub(crate) struct MapRisk<'a> {
+    pub(crate) label: &'a str,
+    pub(crate) before: (u8, u8),
+    pub(crate) after: (u8, u8),
+}
+
+/// The CNIL method's risk map drawn as SVG: likelihood across, severity up, four levels each;
+/// each risk as a hollow mark before controls and a filled one after. The numbers follow as a
+/// table (the drawing is hidden from screen readers).
+pub(crate) fn heat_map(
+    lang: Lang,
+    title: &str,
+    levels: [&str; 4],
+    axes: (&str, &str),
+    phases: (&str, &str),
+    risks: &[MapRisk<'_>],
+) -> Markup {
+    const CELL: u32 = 70;
+    const LEFT: u32 = 110;
+    const TOP: u32 = 10;
+    let size = 4 * CELL;
+    let (width, height) = (LEFT + size + 10, TOP + size + 70);
+    // Green where both are low, red where both are high (the CNIL's zones).
+    let fill = |severity: u32, likelihood: u32| match severity + likelihood {
+        0..=4 => "#cfe8d5",
+        5 => "#fbe3b5",
+        _ => "#f4c2bd",
+    };
+    let centre = |severity: u8, likelihood: u8| {
+        (
+            LEFT + (u32::from(likelihood) - 1) * CELL + CELL / 2,
+            TOP + (4 - u32::from(severity)) * CELL + CELL / 2,
+        )
+    };
+    html! {
+        figure.chart.heat-map {
+            figcaption { (title) }
+            svg viewBox=(format!("0 0 {width} {height}")) width=(width) height=(height) aria-hidden="true" focusable="false" {
+                @for severity in 1..=4u32 {
+                    @for likelihood in 1..=4u32 {
+                        rect x=(LEFT + (likelihood - 1) * CELL) y=(TOP + (4 - severity) * CELL) width=(CELL) height=(CELL)
+                            fill=(fill(severity, likelihood)) stroke="#ffffff" stroke-width="2" {}
+                    }
+                    text x=(LEFT - 6) y=(TOP + (4 - severity) * CELL + CELL / 2 + 4) text-anchor="end" class="chart-label" { (levels[severity as usize - 1]) }
+                }
+                @for likelihood in 1..=4u32 {
+                    text x=(LEFT + (likelihood - 1) * CELL + CELL / 2) y=(TOP + size + 16) text-anchor="middle" class="chart-label" { (levels[likelihood as usize - 1]) }
+                }
+                text x=(LEFT + size / 2) y=(TOP + size + 40) text-anchor="middle" class="chart-label" { (axes.1) " →" }
+                text x="4" y=(TOP + 12) class="chart-label" { "↑ " (axes.0) }
+                @for (i, r) in risks.iter().enumerate() {
+                    @let offset = (i as u32 % 3) * 16;
+                    @let (bx, by) = centre(r.before.0, r.before.1);
+                    @let (ax, ay) = centre(r.after.0, r.after.1);
+                    circle cx=(bx - 16 + offset) cy=(by - 12) r="10" fill="#ffffff" stroke="#1d2430" stroke-width="2" {}
+                    text x=(bx - 16 + offset) y=(by - 8) text-anchor="middle" font-size="11" { (i + 1) }
+                    circle cx=(ax - 16 + offset) cy=(ay + 12) r="10" fill="#1d2430" {}
+                    text x=(ax - 16 + offset) y=(ay + 16) text-anchor="middle" font-size="11" fill="#ffffff" { (i + 1) }
+                }
+            }
+            div.visually-hidden {
+                table {
+                    caption { (W::ChartNumbers.t(lang)) }
+                    thead { tr { th scope="col" { "#" } th scope="col" { (phases.0) } th scope="col" { (phases.1) } } }
+                    tbody {
+                        @for (i, r) in risks.iter().enumerate() {
+                            tr {
+                                th scope="row" { (i + 1) ". " (r.label) }
+                                td { (levels[r.before.0 as usize - 1]) " × " (levels[r.before.1 as usize - 1]) }
+                                td { (levels[r.after.0 as usize - 1]) " × " (levels[r.after.1 as usize - 1]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,5 +375,29 @@ mod tests {
         );
         let a = html! { a href=(l) {} }.into_string();
         assert!(a.contains("?q=a%26b%40c.fr&amp;org=x"), "{a}");
+    }
+
+    #[test]
+    fn the_heat_map_places_each_risk_before_and_after() {
+        let m = heat_map(
+            Lang::En,
+            "Risk map",
+            ["negligible", "limited", "significant", "maximum"],
+            ("Severity", "Likelihood"),
+            ("before", "after"),
+            &[MapRisk {
+                label: "illegitimate access",
+                before: (3, 3),
+                after: (3, 2),
+            }],
+        )
+        .into_string();
+        // 16 cells, one risk drawn twice, its numbers in a table.
+        assert_eq!(m.matches("<rect").count(), 16, "{m}");
+        assert_eq!(m.matches("<circle").count(), 2, "{m}");
+        assert!(
+            m.contains("<td>significant × significant</td><td>significant × limited</td>"),
+            "{m}"
+        );
     }
 }

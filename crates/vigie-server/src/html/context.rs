@@ -116,6 +116,41 @@ pub(crate) struct Ui {
     pub(crate) caller: Caller,
     pub(crate) lang: Lang,
     pub(crate) params: Params,
+    /// Breaches whose 72-hour clock runs, for the frame's banner (DPOs and admins only).
+    pub(crate) alerts: Vec<BreachAlert>,
+}
+
+/// A breach awaiting its notification: its number, deadline and the time left.
+pub(crate) struct BreachAlert {
+    pub(crate) id: i64,
+    pub(crate) deadline: Timestamp,
+    pub(crate) remaining: jiff::SignedDuration,
+}
+
+/// The running breach clocks of the organization, when the caller may act on them.
+async fn breach_alerts(state: &AppState, caller: &Caller) -> Vec<BreachAlert> {
+    if !caller.may(vigie_core::Permission::RegistersWrite) {
+        return Vec::new();
+    }
+    let now = Timestamp::now();
+    // A failing read must not take every page down: the breach page still shows the clock.
+    let awaiting = state
+        .store()
+        .breaches_awaiting(caller.org.id)
+        .await
+        .unwrap_or_default();
+    awaiting
+        .into_iter()
+        .filter_map(|(id, b)| {
+            let clock = b.clock(now, Lang::En);
+            let deadline = clock.assessment.deadline?;
+            Some(BreachAlert {
+                id,
+                deadline,
+                remaining: clock.remaining?,
+            })
+        })
+        .collect()
 }
 
 impl Ui {
@@ -166,11 +201,13 @@ impl FromRequestParts<AppState> for Ui {
                 lang,
                 ..UiError::from(e)
             })?;
+        let alerts = breach_alerts(state, &caller).await;
         Ok(Ui {
             org: caller.org.clone(),
             caller,
             lang,
             params,
+            alerts,
         })
     }
 }

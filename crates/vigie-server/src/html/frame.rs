@@ -20,6 +20,7 @@ pub(crate) enum Section {
     Contacts,
     Requests,
     Retention,
+    Registers,
     Audit,
     Agent,
     Screenings,
@@ -28,7 +29,7 @@ pub(crate) enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 9] = [
+    const ALL: [Section; 10] = [
         Section::Dashboard,
         Section::Agent,
         Section::Contacts,
@@ -36,6 +37,7 @@ impl Section {
         Section::Screenings,
         Section::Requests,
         Section::Retention,
+        Section::Registers,
         Section::Audit,
         Section::Admin,
     ];
@@ -46,6 +48,7 @@ impl Section {
             Section::Contacts => "/contacts",
             Section::Requests => "/requests",
             Section::Retention => "/retention",
+            Section::Registers => "/registers",
             Section::Audit => "/audit",
             Section::Admin => "/admin",
             Section::Agent => "/agent",
@@ -60,6 +63,7 @@ impl Section {
             Section::Contacts => W::Contacts,
             Section::Requests => W::Requests,
             Section::Retention => W::Retention,
+            Section::Registers => W::Registers,
             Section::Audit => W::Audit,
             Section::Admin => W::Admin,
             Section::Agent => W::Agent,
@@ -74,6 +78,7 @@ impl Section {
             Section::Contacts => Permission::ContactsRead,
             Section::Requests => Permission::RequestsRead,
             Section::Retention => Permission::RetentionRead,
+            Section::Registers => Permission::RegistersRead,
             Section::Audit => Permission::AuditRead,
             Section::Admin => Permission::UsersManage,
             // Those who log calls: checking alone is also open to the roles that read decisions.
@@ -190,6 +195,14 @@ pub(crate) fn refreshing_page(
                                 }
                             }
                         }
+                    }
+                }
+                @for a in &ui.alerts {
+                    // A breach's 72-hour clock, on every page until it is notified or decided.
+                    p.breach-banner role="alert" {
+                        a href=(ui.link("/registers/breaches").seg(&a.id.to_string())) { (W::BreachNumber.t(lang)) (a.id) }
+                        (W::Colon.t(lang)) (W::NotifyBy.t(lang)) " " (super::when(a.deadline))
+                        " (" (W::TimeLeft.t(lang)) " " (crate::breaches::remaining_text(a.remaining)) ")"
                     }
                 }
                 main #main tabindex="-1" { (body) }

@@ -57,6 +57,44 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .await
         .unwrap();
     let request = filed.request.id;
+    // The demo's registers, for the registers' pages.
+    let registers = vigie_core::registers::from_yaml(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../vigie/src/demo_registers.yaml"
+    )))
+    .unwrap();
+    app.store
+        .save_registers(
+            org.id,
+            &registers,
+            None,
+            vigie_store::AuditEvent {
+                actor: "test".into(),
+                action: "registers.apply".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // A breach whose clock runs: its page, and the banner on every page.
+    let breach: vigie_core::registers::breach::Breach = serde_json::from_value(json!({
+        "aware_at": (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(5)).to_string(),
+        "nature": ["confidentiality"], "description": "Export envoyé au mauvais destinataire",
+        "categories_of_persons": ["Prospects"], "categories_of_data": ["E-mail"], "risk": "high",
+        "consequences": "Sollicitations non désirées", "measures": "Suppression demandée"}))
+    .unwrap();
+    app.store
+        .record_breach(
+            org.id,
+            &breach,
+            vigie_store::AuditEvent {
+                actor: "test".into(),
+                action: "breach.record".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
 
     // An administrator: every page, the administration's included.
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;

@@ -1,0 +1,226 @@
+//! Privacy notices (GDPR art. 13 and 14, issue 13): generated from the registers in French and
+//! English (vigie-core), kept by version, published at a stable public address per organization
+//! and version — `/privacy/{org}/notice` (the version in force) and
+//! `/privacy/{org}/notice/{version}` — and frozen once published or named by consent events.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::html;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use vigie_core::Lang;
+use vigie_core::registers::notice::notice_text;
+use vigie_store::Notice;
+
+use crate::AppState;
+use crate::api::OrgHeader;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath};
+use crate::html::lang::PageLang;
+use crate::html::{W, bare_page, store_error_page};
+use crate::registers_api::{TAG_REGISTERS, current};
+
+#[derive(Serialize, ToSchema)]
+pub struct NoticeOut {
+    pub version: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: jiff::Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub published_at: Option<jiff::Timestamp>,
+    pub text_fr: String,
+    pub text_en: String,
+    /// The public address of this version.
+    pub address: String,
+}
+
+fn out(org: &str, n: Notice) -> NoticeOut {
+    NoticeOut {
+        address: format!("/privacy/{org}/notice/{}", n.version),
+        version: n.version,
+        created_at: n.created_at,
+        published_at: n.published_at,
+        text_fr: n.text_fr,
+        text_en: n.text_en,
+    }
+}
+
+/// The organization's notice versions, newest first.
+#[utoipa::path(get, path = "/api/v1/notices", tag = TAG_REGISTERS,
+    params(OrgHeader),
+    responses((status = 200, description = "The versions", body = Vec<NoticeOut>)))]
+pub async fn list_notices(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<NoticeOut>>> {
+    let notices = state.store().notices(caller.org.id).await?;
+    Ok(Json(
+        notices
+            .into_iter()
+            .map(|n| out(&caller.org.slug, n))
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeInput {
+    /// The version's name (`v4`, `2026-12`): 1-32 of letters, digits, `.`, `-`, `_`.
+    #[schema(example = "v4", pattern = "^[A-Za-z0-9._-]{1,32}$")]
+    pub version: String,
+}
+
+/// Write a draft notice from the registers as they are now (French and English). A draft may
+/// be written again; a published version, or one named by consent events, is refused (409).
+#[utoipa::path(post, path = "/api/v1/notices", tag = TAG_REGISTERS,
+    params(OrgHeader),
+    request_body = NoticeInput,
+    responses(
+        (status = 201, description = "The draft", body = NoticeOut),
+        (status = 404, description = "No registers yet", body = ErrorBody),
+        (status = 409, description = "The version is published or named by consent events", body = ErrorBody),
+    ))]
+pub async fn write_notice(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<NoticeInput>,
+) -> ApiResult<(StatusCode, Json<NoticeOut>)> {
+    if !vigie_core::registers::notice::valid_version(&input.version) {
+        return Err(ApiError::field(
+            "invalid_field",
+            "version",
+            "1-32 of letters, digits, '.', '-', '_'",
+        ));
+    }
+    let registers = current(&state, caller.org.id).await?.registers;
+    let store = state.store();
+    store
+        .write_notice(
+            caller.org.id,
+            &input.version,
+            &notice_text(&registers, Lang::Fr),
+            &notice_text(&registers, Lang::En),
+            caller.audit_event("notice.write", None),
+        )
+        .await?;
+    let n = store
+        .notice(caller.org.id, &input.version)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such notice"))?;
+    Ok((StatusCode::CREATED, Json(out(&caller.org.slug, n))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct NoticeVersion {
+    pub version: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Published {
+    pub notice: NoticeOut,
+    /// Contacts whose consent events name another version: the people to inform of the change.
+    pub contacts_to_inform: u64,
+}
+
+/// Publish a draft: it then never changes, and is served at its public address.
+#[utoipa::path(post, path = "/api/v1/notices/{version}/publish", tag = TAG_REGISTERS,
+    params(OrgHeader, NoticeVersion),
+    responses(
+        (status = 200, description = "Published", body = Published),
+        (status = 404, description = "No such version", body = ErrorBody),
+        (status = 409, description = "Already published", body = ErrorBody),
+    ))]
+pub async fn publish_notice(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(path): ApiPath<NoticeVersion>,
+) -> ApiResult<Json<Published>> {
+    let store = state.store();
+    store
+        .publish_notice(
+            caller.org.id,
+            &path.version,
+            caller.audit_event("notice.publish", None),
+        )
+        .await?;
+    let n = store
+        .notice(caller.org.id, &path.version)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such notice"))?;
+    let contacts_to_inform = store
+        .contacts_under_other_notices(caller.org.id, &path.version)
+        .await?;
+    Ok(Json(Published {
+        notice: out(&caller.org.slug, n),
+        contacts_to_inform,
+    }))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/privacy/{org}/notice", get(public_current))
+        .route("/privacy/{org}/notice/{version}", get(public_version))
+}
+
+fn public_page(lang: Lang, n: Option<Notice>) -> Response {
+    let Some(n) = n.filter(|n| n.published_at.is_some()) else {
+        return bare_page(
+            lang,
+            StatusCode::NOT_FOUND,
+            W::NotFound.t(lang),
+            html! { p { (W::NotFound.t(lang)) } },
+        );
+    };
+    let text = if lang == Lang::Fr {
+        &n.text_fr
+    } else {
+        &n.text_en
+    };
+    let title = format!("{} ({})", W::PrivacyNotice.t(lang), n.version);
+    let body = html! {
+        @for line in text.lines() {
+            @if let Some(h) = line.strip_prefix("## ") { h2 { (h) } }
+            @else if !line.is_empty() { p { (line) } }
+        }
+    };
+    bare_page(lang, StatusCode::OK, &title, body)
+}
+
+async fn public_current(
+    State(state): State<AppState>,
+    lang: Option<axum::Extension<PageLang>>,
+    Path(org): Path<String>,
+) -> Response {
+    let store = state.store();
+    let found = match store.org(&org).await {
+        Ok(Some(o)) => store.published_notice(o.id).await,
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(n) => public_page(lang.map_or(Lang::Fr, |e| e.0.lang), n),
+        Err(e) => store_error_page(e),
+    }
+}
+
+async fn public_version(
+    State(state): State<AppState>,
+    lang: Option<axum::Extension<PageLang>>,
+    Path((org, version)): Path<(String, String)>,
+) -> Response {
+    let store = state.store();
+    let found = match store.org(&org).await {
+        Ok(Some(o)) => store.notice(o.id, &version).await,
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(n) => public_page(lang.map_or(Lang::Fr, |e| e.0.lang), n).into_response(),
+        Err(e) => store_error_page(e),
+    }
+}

@@ -1,0 +1,678 @@
+//! The registers' forms (issue 13): the organization's profile, and adding or changing an
+//! activity or a processor. Lists are one entry per line; vocabularies are selects and
+//! checkboxes. A form saves through the store as the API does — the next version of the
+//! registers, one audit entry, a conflict when someone saved since the form was read — and a
+//! refusal shows the form again with the field named.
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use vigie_core::Lang;
+use vigie_core::assess::{Country, Criterion, Safeguard};
+use vigie_core::registers::{
+    Activity, Art28Clause, DataCategory, DataKind, DpiaScreening, LegalBasis, OrgRole, Party,
+    Processor, Profile, Registers, SpecialCondition, SubProcessor, Transfer, VigieData,
+};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::html::components::{Field, Flash, checkboxes, csrf_field, flash, select, text_area};
+use crate::html::{Label, Link, Section, Ui, UiError, W, page};
+use crate::registers_ui::{back, require, stored};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/registers/profile/edit", get(profile_form))
+        .route("/registers/profile", post(save_profile))
+        .route("/registers/activities/new", get(new_activity))
+        .route("/registers/activities", post(save_activity))
+        .route("/registers/activities/{id}/edit", get(edit_activity))
+        .route("/registers/processors/new", get(new_processor))
+        .route("/registers/processors", post(save_processor))
+        .route("/registers/processors/{id}/edit", get(edit_processor))
+}
+
+/// A submitted form: its fields as pairs (checkboxes appear only when ticked).
+struct Submitted(Vec<(String, String)>);
+
+impl Submitted {
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+            .trim()
+    }
+    fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name).to_owned()).filter(|v| !v.is_empty())
+    }
+    fn checked(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+    fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+    fn version(&self) -> i64 {
+        self.get("version").parse().unwrap_or(0)
+    }
+}
+
+fn parse_vocab<T: std::str::FromStr>(value: &str, field: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    value.parse().map_err(|e: T::Err| format!("{field}: {e}"))
+}
+
+fn opt_vocab<T: std::str::FromStr>(value: &str, field: &str) -> Result<Option<T>, String>
+where
+    T::Err: std::fmt::Display,
+{
+    if value.is_empty() {
+        Ok(None)
+    } else {
+        parse_vocab(value, field).map(Some)
+    }
+}
+
+/// A line `name ; CC ; safeguard` of a transfer or sub-processor: the safeguard may be a
+/// safeguard's name, `dpf` (a certified US recipient) or nothing.
+fn ground(
+    cells: &[&str],
+    field: &str,
+    line: usize,
+) -> Result<(Country, Option<Safeguard>, bool), String> {
+    let country: Country = parse_vocab(
+        cells.get(1).copied().unwrap_or(""),
+        &format!("{field}, line {line}"),
+    )?;
+    let (safeguard, dpf) = match cells.get(2).copied().unwrap_or("") {
+        "" => (None, false),
+        "dpf" => (None, true),
+        s => (
+            Some(parse_vocab(s, &format!("{field}, line {line}"))?),
+            false,
+        ),
+    };
+    Ok((country, safeguard, dpf))
+}
+
+/// Renders an edit form page, with an error when the last submission was refused.
+fn form_page(
+    ui: &Ui,
+    title: &str,
+    here: Link,
+    action: Link,
+    version: i64,
+    error: Option<&str>,
+    fields: Markup,
+) -> Response {
+    let body = html! {
+        (back(ui))
+        h1 { (title) }
+        @if let Some(e) = error { (flash(Flash::Error, e)) }
+        form method="post" action=(action) {
+            (csrf_field(ui.csrf()))
+            input type="hidden" name="version" value=(version);
+            (fields)
+            button type="submit" { (ui.t(W::Save)) }
+        }
+    };
+    let mut resp = page(ui, title, Some(Section::Registers), here, body);
+    if error.is_some() {
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    resp
+}
+
+/// Saves changed registers as the form's version's successor and goes back to `to`.
+async fn save(
+    state: &AppState,
+    ui: &Ui,
+    registers: &Registers,
+    version: i64,
+    action: &str,
+    target: String,
+    to: Link,
+) -> Result<Response, String> {
+    state
+        .store()
+        .save_registers(
+            ui.org.id,
+            registers,
+            Some(version),
+            ui.caller.audit_event(action, Some(target)),
+        )
+        .await
+        .map_err(|e| ApiError::from(e).message)?;
+    Ok(Redirect::to(&to.q("done", "saved").to_string()).into_response())
+}
+
+fn profile_fields(ui: &Ui, p: Option<&Profile>) -> Markup {
+    let v = |f: fn(&Profile) -> String| p.map(f).unwrap_or_default();
+    let rep = p.and_then(|p| p.representative.clone());
+    let dpo = p.and_then(|p| p.dpo.clone());
+    let roles: Vec<(String, &str, bool)> = OrgRole::ALL
+        .iter()
+        .map(|r| {
+            (
+                format!("role_{}", r.as_str()),
+                r.label(ui.lang),
+                p.is_some_and(|p| p.roles.contains(r)),
+            )
+        })
+        .collect();
+    html! {
+        (Field { required: true, value: &v(|p| p.legal_name.clone()), ..Field::text("legal_name", ui.t(W::LegalName)) })
+        (Field { value: &v(|p| p.registration_number.clone().unwrap_or_default()), ..Field::text("registration_number", ui.t(W::RegistrationNumber)) })
+        (Field { required: true, value: &v(|p| p.address.clone()), ..Field::text("address", ui.t(W::Address)) })
+        (Field { value: rep.as_ref().map_or("", |r| r.name.as_str()), ..Field::text("representative_name", ui.t(W::Representative)) })
+        (Field { value: rep.as_ref().map_or("", |r| r.contact.as_str()), ..Field::text("representative_contact", ui.t(W::RepresentativeContact)) })
+        (Field { value: dpo.as_ref().map_or("", |r| r.name.as_str()), ..Field::text("dpo_name", ui.t(W::Dpo)) })
+        (Field { value: dpo.as_ref().map_or("", |r| r.contact.as_str()), ..Field::text("dpo_contact", ui.t(W::DpoContact)) })
+        (checkboxes(ui.t(W::OrgRoles), &roles))
+        (text_area("clients", ui.t(W::Clients), Some(ui.t(W::OnePerLine)), &p.map(|p| p.clients.join("\n")).unwrap_or_default()))
+        (text_area("joint_controllers", ui.t(W::JointControllers), Some(ui.t(W::OnePerLine)), &p.map(|p| p.joint_controllers.join("\n")).unwrap_or_default()))
+    }
+}
+
+async fn profile_form(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
+    let s = stored(&state, &ui).await?;
+    let version = s.as_ref().map_or(0, |s| s.version);
+    let fields = profile_fields(&ui, s.as_ref().map(|s| &s.registers.profile));
+    Ok(form_page(
+        &ui,
+        ui.t(W::EditProfile),
+        ui.link("/registers/profile/edit"),
+        ui.link("/registers/profile"),
+        version,
+        None,
+        fields,
+    ))
+}
+
+fn party_of(name: Option<String>, contact: Option<String>) -> Option<Party> {
+    match (name, contact) {
+        (None, None) => None,
+        (name, contact) => Some(Party {
+            name: name.unwrap_or_default(),
+            contact: contact.unwrap_or_default(),
+        }),
+    }
+}
+
+async fn save_profile(
+    State(state): State<AppState>,
+    ui: Ui,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, UiError> {
+    let f = Submitted(pairs);
+    let profile = Profile {
+        legal_name: f.get("legal_name").to_owned(),
+        registration_number: f.opt("registration_number"),
+        address: f.get("address").to_owned(),
+        representative: party_of(
+            f.opt("representative_name"),
+            f.opt("representative_contact"),
+        ),
+        dpo: party_of(f.opt("dpo_name"), f.opt("dpo_contact")),
+        roles: OrgRole::ALL
+            .iter()
+            .copied()
+            .filter(|r| f.checked(&format!("role_{}", r.as_str())))
+            .collect(),
+        clients: f.lines("clients"),
+        joint_controllers: f.lines("joint_controllers"),
+    };
+    let current = stored(&state, &ui).await?;
+    let mut registers = current
+        .map(|s| s.registers)
+        .unwrap_or_else(|| Registers::new(profile.clone()));
+    let result = match registers.put_profile(profile.clone()) {
+        Ok(()) => {
+            save(
+                &state,
+                &ui,
+                &registers,
+                f.version(),
+                "registers.profile.update",
+                format!("registers:{}", ui.org.slug),
+                ui.link("/registers"),
+            )
+            .await
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    match result {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            let fields = profile_fields(&ui, Some(&profile));
+            Ok(form_page(
+                &ui,
+                ui.t(W::EditProfile),
+                ui.link("/registers/profile/edit"),
+                ui.link("/registers/profile"),
+                f.version(),
+                Some(&e),
+                fields,
+            ))
+        }
+    }
+}
+
+fn vocab_options<T: Label + Copy>(
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+    lang: Lang,
+    none: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = none
+        .map(|n| (String::new(), n.to_owned()))
+        .into_iter()
+        .collect();
+    options.extend(
+        all.iter()
+            .map(|v| (as_str(*v).to_owned(), v.label(lang).to_owned())),
+    );
+    options
+}
+
+fn activity_fields(ui: &Ui, a: Option<&Activity>) -> Markup {
+    let lang = ui.lang;
+    let join = |f: fn(&Activity) -> Vec<String>| a.map(|a| f(a).join("\n")).unwrap_or_default();
+    let data = |kind: DataKind| {
+        a.map(|a| {
+            a.categories_of_data
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+    };
+    let transfers = a
+        .map(|a| {
+            a.transfers
+                .iter()
+                .map(|t| {
+                    let g = match (t.safeguard, t.dpf_certified) {
+                        (Some(s), _) => s.as_str(),
+                        (None, true) => "dpf",
+                        (None, false) => "",
+                    };
+                    format!("{} ; {} ; {g}", t.recipient, t.country)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    let criteria: Vec<(String, &str, bool)> = Criterion::ALL
+        .iter()
+        .map(|c| {
+            (
+                format!("crit_{}", c.as_str()),
+                c.label(lang),
+                a.is_some_and(|a| a.dpia.criteria.contains(c)),
+            )
+        })
+        .chain(std::iter::once((
+            "on_authority_list".to_owned(),
+            ui.t(W::OnAuthorityList),
+            a.is_some_and(|a| a.dpia.on_authority_list),
+        )))
+        .collect();
+    let vigie: Vec<(String, &str, bool)> = VigieData::ALL
+        .iter()
+        .map(|v| {
+            (
+                format!("vd_{}", v.as_str()),
+                v.label(lang),
+                a.is_some_and(|a| a.vigie_data.contains(v)),
+            )
+        })
+        .collect();
+    let id = a.map_or("", |a| a.id.as_str());
+    html! {
+        div.field {
+            label for="f-id" { (ui.t(W::RecordId)) }
+            span.hint id="f-id-hint" { (ui.t(W::RecordIdHint)) }
+            input id="f-id" type="text" name="id" value=(id) required readonly[a.is_some()] aria-describedby="f-id-hint" pattern="[a-z0-9][a-z0-9_\\-]{0,63}";
+        }
+        (Field { required: true, value: a.map_or("", |a| a.name.as_str()), ..Field::text("name", ui.t(W::Name)) })
+        (Field { value: a.and_then(|a| a.on_behalf_of.as_deref()).unwrap_or(""), ..Field::text("on_behalf_of", ui.t(W::OnBehalfOf)) })
+        (text_area("purposes", ui.t(W::Purposes), Some(ui.t(W::OnePerLine)), &join(|a| a.purposes.clone())))
+        (select("legal_basis", ui.t(W::LegalBasis), &vocab_options(LegalBasis::ALL, LegalBasis::as_str, lang, None), a.map_or("consent", |a| a.legal_basis.as_str())))
+        (Field { value: a.and_then(|a| a.legal_basis_detail.as_deref()).unwrap_or(""), ..Field::text("legal_basis_detail", ui.t(W::LegalBasisDetail)) })
+        (select("special_condition", ui.t(W::SpecialCondition), &vocab_options(SpecialCondition::ALL, SpecialCondition::as_str, lang, Some(ui.t(W::NoneWord))), a.and_then(|a| a.special_condition).map_or("", |c| c.as_str())))
+        (text_area("categories_of_persons", ui.t(W::CategoriesOfPersons), Some(ui.t(W::OnePerLine)), &join(|a| a.categories_of_persons.clone())))
+        (text_area("general_data", ui.t(W::GeneralData), Some(ui.t(W::OnePerLine)), &data(DataKind::General)))
+        (text_area("sensitive_data", ui.t(W::SensitiveData), Some(ui.t(W::OnePerLine)), &data(DataKind::Sensitive)))
+        (text_area("criminal_data", ui.t(W::CriminalData), Some(ui.t(W::OnePerLine)), &data(DataKind::Criminal)))
+        (text_area("recipients", ui.t(W::Recipients), Some(ui.t(W::OnePerLine)), &join(|a| a.recipients.clone())))
+        (text_area("processors", ui.t(W::Processors), Some(ui.t(W::ProcessorsIdsHint)), &join(|a| a.processors.clone())))
+        (text_area("transfers", ui.t(W::Transfers), Some(ui.t(W::TransfersHint)), &transfers))
+        (text_area("retention", ui.t(W::RetentionPeriods), Some(ui.t(W::OnePerLine)), &join(|a| a.retention.clone())))
+        (text_area("security_measures", ui.t(W::SecurityMeasures), Some(ui.t(W::OnePerLine)), &join(|a| a.security_measures.clone())))
+        (checkboxes(ui.t(W::EdpbCriteria), &criteria))
+        (checkboxes(ui.t(W::VigieDataCovered), &vigie))
+    }
+}
+
+fn activity_of(f: &Submitted) -> Result<Activity, String> {
+    let mut categories_of_data = Vec::new();
+    for (field, kind) in [
+        ("general_data", DataKind::General),
+        ("sensitive_data", DataKind::Sensitive),
+        ("criminal_data", DataKind::Criminal),
+    ] {
+        categories_of_data.extend(
+            f.lines(field)
+                .into_iter()
+                .map(|name| DataCategory { name, kind }),
+        );
+    }
+    let mut transfers = Vec::new();
+    for (i, line) in f.lines("transfers").iter().enumerate() {
+        let cells: Vec<&str> = line.split(';').map(str::trim).collect();
+        let (country, safeguard, dpf_certified) = ground(&cells, "transfers", i + 1)?;
+        transfers.push(Transfer {
+            recipient: cells[0].to_owned(),
+            country,
+            safeguard,
+            dpf_certified,
+        });
+    }
+    Ok(Activity {
+        id: f.get("id").to_owned(),
+        name: f.get("name").to_owned(),
+        on_behalf_of: f.opt("on_behalf_of"),
+        purposes: f.lines("purposes"),
+        legal_basis: parse_vocab(f.get("legal_basis"), "legal_basis")?,
+        legal_basis_detail: f.opt("legal_basis_detail"),
+        special_condition: opt_vocab(f.get("special_condition"), "special_condition")?,
+        categories_of_persons: f.lines("categories_of_persons"),
+        categories_of_data,
+        recipients: f.lines("recipients"),
+        processors: f.lines("processors"),
+        transfers,
+        retention: f.lines("retention"),
+        security_measures: f.lines("security_measures"),
+        dpia: DpiaScreening {
+            criteria: Criterion::ALL
+                .iter()
+                .copied()
+                .filter(|c| f.checked(&format!("crit_{}", c.as_str())))
+                .collect(),
+            on_authority_list: f.checked("on_authority_list"),
+        },
+        vigie_data: VigieData::ALL
+            .iter()
+            .copied()
+            .filter(|v| f.checked(&format!("vd_{}", v.as_str())))
+            .collect(),
+    })
+}
+
+async fn new_activity(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
+    let s = require(&state, &ui).await?;
+    Ok(form_page(
+        &ui,
+        ui.t(W::AddActivity),
+        ui.link("/registers/activities/new"),
+        ui.link("/registers/activities"),
+        s.version,
+        None,
+        activity_fields(&ui, None),
+    ))
+}
+
+async fn edit_activity(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
+    let s = require(&state, &ui).await?;
+    let a = s
+        .registers
+        .activity(&id)
+        .ok_or_else(|| ui.error(ApiError::not_found("no such activity")))?;
+    Ok(form_page(
+        &ui,
+        &a.name,
+        ui.link("/registers/activities").seg(&id).seg("edit"),
+        ui.link("/registers/activities"),
+        s.version,
+        None,
+        activity_fields(&ui, Some(a)),
+    ))
+}
+
+async fn save_activity(
+    State(state): State<AppState>,
+    ui: Ui,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, UiError> {
+    let f = Submitted(pairs);
+    let mut registers = require(&state, &ui).await?.registers;
+    let parsed = activity_of(&f);
+    let result = match &parsed {
+        Ok(a) => match registers.put_activity(a.clone()) {
+            Ok(()) => {
+                save(
+                    &state,
+                    &ui,
+                    &registers,
+                    f.version(),
+                    "registers.activity.update",
+                    format!("activity:{}", a.id),
+                    ui.link("/registers/activities").seg(&a.id),
+                )
+                .await
+            }
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.clone()),
+    };
+    result.or_else(|e| {
+        let shown = parsed.ok();
+        Ok(form_page(
+            &ui,
+            ui.t(W::AddActivity),
+            ui.link("/registers/activities/new"),
+            ui.link("/registers/activities"),
+            f.version(),
+            Some(&e),
+            activity_fields(&ui, shown.as_ref()),
+        ))
+    })
+}
+
+fn processor_fields(ui: &Ui, x: Option<&Processor>) -> Markup {
+    let lang = ui.lang;
+    let join = |f: fn(&Processor) -> Vec<String>| x.map(|x| f(x).join("\n")).unwrap_or_default();
+    let subs = x
+        .map(|x| {
+            x.sub_processors
+                .iter()
+                .map(|s| {
+                    let g = match (s.safeguard, s.dpf_certified) {
+                        (Some(g), _) => g.as_str(),
+                        (None, true) => "dpf",
+                        (None, false) => "",
+                    };
+                    format!(
+                        "{} ; {} ; {g} ; {}",
+                        s.name,
+                        s.country,
+                        s.services.join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    let clauses: Vec<(String, &str, bool)> = Art28Clause::ALL
+        .iter()
+        .map(|c| {
+            (
+                format!("clause_{}", c.as_str()),
+                c.label(lang),
+                x.is_some_and(|x| x.clauses.contains(c)),
+            )
+        })
+        .collect();
+    let review = x
+        .and_then(|x| x.next_review)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let id = x.map_or("", |x| x.id.as_str());
+    let dpf = [(
+        "dpf_certified".to_owned(),
+        ui.t(W::DpfCertified),
+        x.is_some_and(|x| x.dpf_certified),
+    )];
+    html! {
+        div.field {
+            label for="f-id" { (ui.t(W::RecordId)) }
+            span.hint id="f-id-hint" { (ui.t(W::RecordIdHint)) }
+            input id="f-id" type="text" name="id" value=(id) required readonly[x.is_some()] aria-describedby="f-id-hint" pattern="[a-z0-9][a-z0-9_\\-]{0,63}";
+        }
+        (Field { required: true, value: x.map_or("", |x| x.name.as_str()), ..Field::text("name", ui.t(W::Name)) })
+        (text_area("services", ui.t(W::Services), Some(ui.t(W::OnePerLine)), &join(|x| x.services.clone())))
+        (text_area("data", ui.t(W::DataConcerned), Some(ui.t(W::OnePerLine)), &join(|x| x.data.clone())))
+        (Field { required: true, value: x.map_or("", |x| x.country.as_str()), ..Field::text("country", ui.t(W::CountryCode)) })
+        (select("safeguard", ui.t(W::Safeguard), &vocab_options(Safeguard::ALL, Safeguard::as_str, lang, Some(ui.t(W::NoneWord))), x.and_then(|x| x.safeguard).map_or("", |s| s.as_str())))
+        (checkboxes(ui.t(W::DpfCertified), &dpf))
+        (text_area("sub_processors", ui.t(W::SubProcessors), Some(ui.t(W::SubProcessorsHint)), &subs))
+        (checkboxes(ui.t(W::Clauses), &clauses))
+        (text_area("certifications", ui.t(W::Certifications), Some(ui.t(W::OnePerLine)), &join(|x| x.certifications.clone())))
+        (Field { kind: "date", value: &review, ..Field::text("next_review", ui.t(W::NextReview)) })
+    }
+}
+
+fn processor_of(f: &Submitted) -> Result<Processor, String> {
+    let mut sub_processors = Vec::new();
+    for (i, line) in f.lines("sub_processors").iter().enumerate() {
+        let cells: Vec<&str> = line.split(';').map(str::trim).collect();
+        let (country, safeguard, dpf_certified) = ground(&cells, "sub_processors", i + 1)?;
+        let services = cells.get(3).map_or_else(Vec::new, |s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        });
+        sub_processors.push(SubProcessor {
+            name: cells[0].to_owned(),
+            services,
+            country,
+            safeguard,
+            dpf_certified,
+        });
+    }
+    let next_review = match f.get("next_review") {
+        "" => None,
+        d => Some(d.parse().map_err(|e| format!("next_review: {e}"))?),
+    };
+    Ok(Processor {
+        id: f.get("id").to_owned(),
+        name: f.get("name").to_owned(),
+        services: f.lines("services"),
+        data: f.lines("data"),
+        country: parse_vocab(f.get("country"), "country")?,
+        safeguard: opt_vocab(f.get("safeguard"), "safeguard")?,
+        dpf_certified: f.checked("dpf_certified"),
+        sub_processors,
+        clauses: Art28Clause::ALL
+            .iter()
+            .copied()
+            .filter(|c| f.checked(&format!("clause_{}", c.as_str())))
+            .collect(),
+        certifications: f.lines("certifications"),
+        next_review,
+    })
+}
+
+async fn new_processor(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
+    let s = require(&state, &ui).await?;
+    Ok(form_page(
+        &ui,
+        ui.t(W::AddProcessor),
+        ui.link("/registers/processors/new"),
+        ui.link("/registers/processors"),
+        s.version,
+        None,
+        processor_fields(&ui, None),
+    ))
+}
+
+async fn edit_processor(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
+    let s = require(&state, &ui).await?;
+    let x = s
+        .registers
+        .processor(&id)
+        .ok_or_else(|| ui.error(ApiError::not_found("no such processor")))?;
+    Ok(form_page(
+        &ui,
+        &x.name,
+        ui.link("/registers/processors").seg(&id).seg("edit"),
+        ui.link("/registers/processors"),
+        s.version,
+        None,
+        processor_fields(&ui, Some(x)),
+    ))
+}
+
+async fn save_processor(
+    State(state): State<AppState>,
+    ui: Ui,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, UiError> {
+    let f = Submitted(pairs);
+    let mut registers = require(&state, &ui).await?.registers;
+    let parsed = processor_of(&f);
+    let result = match &parsed {
+        Ok(x) => match registers.put_processor(x.clone()) {
+            Ok(()) => {
+                save(
+                    &state,
+                    &ui,
+                    &registers,
+                    f.version(),
+                    "registers.processor.update",
+                    format!("processor:{}", x.id),
+                    ui.link("/registers/processors").seg(&x.id),
+                )
+                .await
+            }
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.clone()),
+    };
+    result.or_else(|e| {
+        let shown = parsed.ok();
+        Ok(form_page(
+            &ui,
+            ui.t(W::AddProcessor),
+            ui.link("/registers/processors/new"),
+            ui.link("/registers/processors"),
+            f.version(),
+            Some(&e),
+            processor_fields(&ui, shown.as_ref()),
+        ))
+    })
+}

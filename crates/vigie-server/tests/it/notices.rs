@@ -1,0 +1,46 @@
+//! Privacy notices: generated from the registers in both languages, published at a stable
+//! public address per version, frozen once published or named by a consent event.
+
+use crate::common::*;
+
+const DEMO: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../vigie/src/demo_registers.yaml"
+));
+
+both_stores! {
+    async fn notices_are_generated_published_and_frozen(app) {
+        app.json(Method::POST, "/api/v1/notices", &json!({"version": "v4"})).await.error(404, "not_found");
+        let registers = serde_json::to_value(vigie_core::registers::from_yaml(DEMO).unwrap()).unwrap();
+        assert_eq!(app.json(Method::PUT, "/api/v1/registers", &registers).await.status, StatusCode::OK);
+        let a = app.json(Method::POST, "/api/v1/notices", &json!({"version": "v4"})).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        let n = a.json();
+        assert!(n["text_fr"].as_str().unwrap().contains("Délégué à la protection des données : Julien Marchand"), "{}", n["text_fr"]);
+        assert!(n["text_en"].as_str().unwrap().contains("Data protection officer: Julien Marchand"));
+        assert_eq!(n["address"], "/privacy/default/notice/v4");
+        // Not public until published.
+        assert_eq!(app.send(app.anonymous(Method::GET, "/privacy/default/notice/v4")).await.status, StatusCode::NOT_FOUND);
+        // A contact who consented under v3.
+        app.create(json!({"contact_ref": "C001", "email": "a@example.org", "audience": "consumer",
+            "collected_at": "2026-03-02T10:00:00Z", "informed": true, "objection_offered": true})).await;
+        let e = app.event("C001", json!({"channel": "email", "purpose": "marketing", "action": "grant",
+            "at": "2026-01-10T08:00:00Z", "method": "double_opt_in", "notice_version": "v3"})).await;
+        assert_eq!(e.status, StatusCode::CREATED, "{}", e.text);
+        // A version named by a consent event cannot be written.
+        app.json(Method::POST, "/api/v1/notices", &json!({"version": "v3"})).await.error(409, "conflict");
+        let a = app.json(Method::POST, "/api/v1/notices/v4/publish", &json!({})).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        assert_eq!(a.json()["contacts_to_inform"], 1);
+        // Published: public at its address and as the current notice; frozen.
+        for path in ["/privacy/default/notice/v4", "/privacy/default/notice"] {
+            let page = app.send(app.anonymous(Method::GET, path).header("accept-language", "en")).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert!(page.text.contains("Julien Marchand") && page.text.contains("Privacy notice (v4)"), "{}", page.text);
+        }
+        app.json(Method::POST, "/api/v1/notices", &json!({"version": "v4"})).await.error(409, "conflict");
+        app.json(Method::POST, "/api/v1/notices/v4/publish", &json!({})).await.error(409, "conflict");
+        app.json(Method::POST, "/api/v1/notices", &json!({"version": "v 5"})).await.field_error(400, "invalid_field", "version");
+        assert_eq!(app.get("/api/v1/notices").await.json().as_array().unwrap().len(), 1);
+    }
+}

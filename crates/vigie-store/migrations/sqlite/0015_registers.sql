@@ -1,0 +1,13 @@
+-- The registers of issue 13 (profile, processing activities, processors, impact assessments):
+-- one versioned document per organization. They are small, always read and checked as a whole
+-- (references between records, the gaps flagged), and an audit asks what they said on a given
+-- day: each change is a new version, none is rewritten. The document is vigie-core's
+-- `Registers` as JSON.
+CREATE TABLE registers (
+    org_id      INTEGER NOT NULL,
+    version     INTEGER NOT NULL,
+    document    TEXT    NOT NULL,
+    written_at  INTEGER NOT NULL,
+    written_by  TEXT    NOT NULL,
+    PRIMARY KEY (org_id, version)
+) WITHOUT ROWID;

@@ -1,0 +1,184 @@
+//! `vigie registers`: the registers as code. `apply` reads a YAML (or JSON) file of the whole
+//! set, refuses it whole when it is invalid (naming the field and line), and stores it as the
+//! next version unless it changes nothing; `export` writes them as YAML, JSON or CSV; `check`
+//! lists the gaps on a day.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use vigie_core::Lang;
+use vigie_core::registers::{flags, from_json, from_yaml};
+use vigie_server::registers_export::{ExportFormat, render};
+use vigie_store::{DEFAULT_ORG, RegistersSaved};
+
+use crate::config::{StoreArgs, cli_audit};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RegistersCommand {
+    /// Store a YAML (or .json) file as the organization's registers: the whole set, checked as
+    /// a whole. Applying the same file twice changes nothing and records nothing the second
+    /// time. See crates/vigie/src/demo_registers.yaml for a complete example.
+    Apply {
+        /// The registers (YAML; JSON when the name ends in .json).
+        file: PathBuf,
+        #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
+        org: String,
+    },
+    /// Write the registers: yaml (to keep in version control and apply again), json (with the
+    /// gaps flagged today), csv (one row per activity, every field of GDPR art. 30), pdf (a
+    /// printable register laid out like the CNIL's template).
+    Export {
+        #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
+        org: String,
+        /// yaml, json, csv or pdf.
+        #[arg(long, default_value = "yaml")]
+        format: ExportFormat,
+        /// The file to write; standard output when absent or `-`.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Language of the gaps' explanations (json) and of the PDF's headings.
+        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
+        lang: String,
+    },
+    /// List the gaps: transfers without lawful basis, missing art. 28(3) clauses, overdue
+    /// reviews, impact assessments required but absent or unsigned. Exit code 1 when any.
+    Check {
+        #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
+        org: String,
+        /// The day to check on (YYYY-MM-DD); default: today on the organization's clock.
+        #[arg(long)]
+        on: Option<jiff::civil::Date>,
+        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
+        lang: String,
+    },
+}
+
+/// Today on the organization's calendar.
+async fn today(
+    store: &vigie_store::Store,
+    org: vigie_store::OrgId,
+) -> anyhow::Result<jiff::civil::Date> {
+    let settings = store.org_settings(org).await?;
+    let tz =
+        jiff::tz::TimeZone::get(&settings.time_zone).context("the organization's time zone")?;
+    Ok(jiff::Timestamp::now().to_zoned(tz).date())
+}
+
+pub async fn run(store_args: &StoreArgs, cmd: RegistersCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        RegistersCommand::Apply { file, org } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let json = file.extension().is_some_and(|e| e == "json");
+            let parsed = if json {
+                from_json(&text)
+            } else {
+                from_yaml(&text)
+            };
+            let registers = match parsed {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {}: {e}", file.display());
+                    eprintln!("nothing was stored");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let store = store_args.open().await?;
+            let org = store.require_org(&org).await?;
+            let saved = store
+                .save_registers(
+                    org.id,
+                    &registers,
+                    None,
+                    cli_audit("registers.apply", format!("registers:{}", org.slug)),
+                )
+                .await?;
+            match saved {
+                RegistersSaved::Changed { version } => println!(
+                    "registers of {} stored as version {version}: {} activities, {} processors, {} impact assessments",
+                    org.slug,
+                    registers.activities.len(),
+                    registers.processors.len(),
+                    registers.dpias.len()
+                ),
+                RegistersSaved::Unchanged { version } => {
+                    println!("registers of {} unchanged (version {version})", org.slug)
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistersCommand::Export {
+            org,
+            format,
+            output,
+            lang,
+        } => {
+            let store = store_args.open().await?;
+            let org = store.require_org(&org).await?;
+            let stored = store.registers(org.id).await?.with_context(|| {
+                format!("{} has no registers yet: vigie registers apply", org.slug)
+            })?;
+            let lang: Lang = lang.parse().expect("clap checked the language");
+            let bytes = render(
+                format,
+                &org.slug,
+                &stored,
+                today(&store, org.id).await?,
+                lang,
+            );
+            match output.as_ref().filter(|p| p.as_os_str() != "-") {
+                Some(p) => std::fs::write(p, &bytes)
+                    .with_context(|| format!("cannot write {}", p.display()))?,
+                None => std::io::stdout().lock().write_all(&bytes)?,
+            }
+            store
+                .audit(
+                    org.id,
+                    cli_audit(
+                        "registers.export",
+                        format!("registers:{}:{format}", org.slug),
+                    ),
+                )
+                .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistersCommand::Check { org, on, lang } => {
+            let store = store_args.open().await?;
+            let org = store.require_org(&org).await?;
+            let stored = store.registers(org.id).await?.with_context(|| {
+                format!("{} has no registers yet: vigie registers apply", org.slug)
+            })?;
+            let day = match on {
+                Some(d) => d,
+                None => today(&store, org.id).await?,
+            };
+            let lang: Lang = lang.parse().expect("clap checked the language");
+            let gaps = flags(&stored.registers, day);
+            for f in &gaps {
+                let (kind, id) = match &f.record {
+                    vigie_core::registers::RecordRef::Activity(id) => ("activity", id),
+                    vigie_core::registers::RecordRef::Processor(id) => ("processor", id),
+                    vigie_core::registers::RecordRef::Dpia(id) => ("dpia", id),
+                };
+                println!(
+                    "{}\t{kind}:{id}\t{}\t{}",
+                    f.issue.code(),
+                    f.field,
+                    f.issue.explain(lang)
+                );
+            }
+            println!(
+                "{} gap(s) on {day} (version {})",
+                gaps.len(),
+                stored.version
+            );
+            Ok(if gaps.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}
