@@ -123,6 +123,11 @@ pub const SQLITE: &[Migration] = &[
         name: "overview",
         sql: include_str!("../migrations/sqlite/0026_overview.sql"),
     },
+    Migration {
+        version: 27,
+        name: "audit_verifications_key",
+        sql: include_str!("../migrations/sqlite/0027_audit_verifications_key.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -240,5 +245,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 26,
         name: "overview",
         sql: include_str!("../migrations/postgres/0026_overview.sql"),
+    },
+    Migration {
+        version: 27,
+        name: "audit_verifications_key",
+        sql: include_str!("../migrations/postgres/0027_audit_verifications_key.sql"),
     },
 ];
