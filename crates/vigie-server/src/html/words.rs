@@ -1063,6 +1063,9 @@ catalogue! {
                   (06 12 34 56 78 or +33612345678), or a name — whole or one word of it, whatever the \
                   case and accents (“elodie”, “Durand”, “Élodie Durand”).";
     BadNameSearch => "Saisissez un nom, entier ou un seul mot", "Type a name, whole or one word of it";
+    // web-finish
+    DashImports => "Derniers imports", "Latest imports";
+    DashSeeImports => "Voir tous les imports", "See every import";
 }
 
 #[cfg(test)]
