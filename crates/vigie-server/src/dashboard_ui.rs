@@ -2,7 +2,7 @@
 //! what it sums up; every figure is read from something kept up to date elsewhere, never by
 //! scanning the base on a view: the census and the consent trend from the stored figures
 //! ([`crate::overview`]), open requests from the request queue, the latest screenings from
-//! their proof records, the audit chain from its checkpoint file and its last verification.
+//! their proof records, the latest imports from their record, the audit chain from its checkpoint file and its last verification.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -16,10 +16,13 @@ use crate::auth::Who;
 use crate::html::charts::{lines, stacked_bars};
 use crate::html::components::{empty, facts, table};
 use crate::html::{Label, Link, Section, Ui, UiError, W, page, when};
+use crate::imports_ui::runs_table;
 use crate::overview::{self, Figures};
 
 /// Screenings listed.
 const RECENT_SCREENINGS: u32 = 5;
+/// Imports listed.
+const RECENT_IMPORTS: u32 = 5;
 
 pub(crate) async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
     // The agent's landing page is the call check: the overview is not theirs to read.
@@ -49,6 +52,12 @@ pub(crate) async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<R
     };
     let screenings = if ui.caller.may(Permission::ScreeningRead) {
         Some(store.screening_runs(ui.org.id, RECENT_SCREENINGS).await?)
+    } else {
+        None
+    };
+    // The imports page's own permission: who may not import does not read its runs either.
+    let imports = if ui.caller.may(Permission::ContactsWrite) {
+        Some(store.import_runs(ui.org.id, RECENT_IMPORTS).await?)
     } else {
         None
     };
@@ -103,6 +112,11 @@ pub(crate) async fn dashboard(State(state): State<AppState>, ui: Ui) -> Result<R
             @if let Some((head, verification)) = &audit {
                 (audit_part(&ui, *head, verification.as_ref()))
             }
+        }
+        @if let Some(runs) = &imports {
+            h2 { (ui.t(W::DashImports)) }
+            (runs_table(&ui, runs, W::DashImports))
+            p { a href=(ui.link("/imports")) { (ui.t(W::DashSeeImports)) } }
         }
         @if let Some(runs) = &screenings {
             (screenings_part(&ui, runs))

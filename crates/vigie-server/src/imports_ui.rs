@@ -375,7 +375,7 @@ async fn render_list(
             }
         }
         h2 { (ui.t(W::PastImports)) }
-        (runs_table(ui, &runs))
+        (runs_table(ui, &runs, W::PastImports))
     };
     let mut resp = page(
         ui,
@@ -398,7 +398,9 @@ fn outcome_word(outcome: &str) -> W {
     }
 }
 
-fn runs_table(ui: &Ui, runs: &[ImportRun]) -> Markup {
+/// The recorded imports as a table captioned `caption`; each row carries the anchor
+/// `run-{id}` on the imports page, where the dashboard's recent imports link to.
+pub(crate) fn runs_table(ui: &Ui, runs: &[ImportRun], caption: W) -> Markup {
     if runs.is_empty() {
         return empty(ui.t(W::NoImports));
     }
@@ -416,13 +418,13 @@ fn runs_table(ui: &Ui, runs: &[ImportRun]) -> Markup {
     ];
     table(
         "runs",
-        Some(ui.t(W::PastImports)),
+        Some(ui.t(caption)),
         &heads,
         html! {
             @for r in runs {
                 @let run = &r.run;
-                tr {
-                    td { (when(run.finished_at)) }
+                tr id=(format!("run-{}", r.id)) {
+                    td { a href=(format!("{}#run-{}", ui.link("/imports"), r.id)) { (when(run.finished_at)) } }
                     td { (kind_named(&run.kind).map(|k| ui.t(kind_word(k))).unwrap_or(&run.kind)) }
                     td { (run.file_name.as_deref().unwrap_or("—")) }
                     td { (run.actor) }

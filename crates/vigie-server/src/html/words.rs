@@ -1245,6 +1245,9 @@ catalogue! {
     Inform => "Informer", "Inform";
     DoNotInform => "Ne pas informer", "Do not inform";
     PrivacyNotice => "Politique de confidentialité", "Privacy notice";
+    // web-finish
+    DashImports => "Derniers imports", "Latest imports";
+    DashSeeImports => "Voir tous les imports", "See every import";
 }
 
 #[cfg(test)]

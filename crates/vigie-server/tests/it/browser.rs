@@ -1,8 +1,10 @@
 //! Every page in headless Chromium (tests/browser/pages.mjs, playwright-core and axe-core from
 //! npm, installed by scripts/test): signed in with a password and a TOTP code, in French and in
 //! English, at 1280 and 390 px; no serious or critical accessibility violation, nothing wider
-//! than the window; screenshots under target/screenshots/. One browser for the whole run, on
-//! SQLite (the pages do not depend on the store).
+//! than the window; screenshots under target/screenshots/. The whole page list once, on SQLite
+//! (the pages' markup does not depend on the store); the journeys, which write through the
+//! store, on both stores (PostgreSQL's screenshots under target/screenshots/postgres/). One
+//! browser per test.
 
 use std::path::Path;
 
@@ -95,6 +97,29 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         )
         .await
         .unwrap();
+    // An import on record: the dashboard lists it (checked by axe and at 390 px with the rest).
+    let at = jiff::Timestamp::now();
+    app.store
+        .record_import_run(
+            org.id,
+            &vigie_store::NewImportRun {
+                kind: "contacts".into(),
+                file_name: Some("clients-2026.csv".into()),
+                actor: "user:admin@example.org".into(),
+                started_at: at,
+                finished_at: at,
+                outcome: "done".into(),
+                rows: 1,
+                inserted: 1,
+                updated: 0,
+                unchanged: 0,
+                removed: 0,
+                rejected: 0,
+                message: None,
+            },
+        )
+        .await
+        .unwrap();
 
     // An administrator: every page, the administration's included.
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
@@ -121,7 +146,16 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "agent-unknown", "path": "/agent?q=06%2099%2099%2099%2099"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},
     ]);
-    run_pages(&app, modules, &pages, &[], "admin@example.org", login_code).await;
+    run_pages(
+        &app,
+        modules,
+        &pages,
+        &[],
+        "admin@example.org",
+        login_code,
+        &screenshots(),
+    )
+    .await;
     for shot in [
         "setup-link-fr-1280.png",
         "token-secret-fr-390.png",
@@ -172,7 +206,7 @@ fn screenshots() -> std::path::PathBuf {
 }
 
 /// Runs tests/browser/pages.mjs signed in as `email`: every page of `pages`, then the
-/// journeys of `flows` (modules beside it).
+/// journeys of `flows` (modules beside it); screenshots into `shots`.
 async fn run_pages(
     app: &TestApp,
     modules: std::ffi::OsString,
@@ -180,6 +214,7 @@ async fn run_pages(
     flows: &[&str],
     email: &str,
     login_code: String,
+    shots: &Path,
 ) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/pages.mjs");
     let mut command = std::process::Command::new("node");
@@ -187,7 +222,7 @@ async fn run_pages(
         .arg(script)
         .env("VIGIE_WEB_TEST_MODULES", modules)
         .env("VIGIE_BASE", &app.base)
-        .env("VIGIE_SCREENSHOTS", screenshots())
+        .env("VIGIE_SCREENSHOTS", shots)
         .env("VIGIE_PAGES", pages.to_string())
         .env("VIGIE_FLOWS", json!(flows).to_string())
         .env("VIGIE_EMAIL", email)
@@ -204,20 +239,48 @@ async fn run_pages(
     );
 }
 
-/// The work pages' journeys (tests/browser/work.flow.mjs), as an administrator, who may do all
-/// three: import a file and watch it finish; screen a campaign and download the decisions with
-/// the identifiers; check a number, log a refusal, and read « N'appelez pas ».
+/// The journeys on SQLite.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_work_pages_journeys_in_a_browser() {
-    let Some(modules) = std::env::var_os("VIGIE_WEB_TEST_MODULES") else {
+async fn the_journeys_in_a_browser_on_sqlite() {
+    if let Some(modules) = web_test_modules() {
+        journeys(TestApp::sqlite().await, modules, screenshots()).await;
+    }
+}
+
+/// The same journeys on PostgreSQL: every write they make (import, ledger, call log, request)
+/// goes through the other store's SQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_journeys_in_a_browser_on_postgres() {
+    if let Some(modules) = web_test_modules() {
+        journeys(
+            TestApp::postgres().await,
+            modules,
+            screenshots().join("postgres"),
+        )
+        .await;
+    }
+}
+
+/// The browser test's npm modules; `None` (skip) only outside CI.
+fn web_test_modules() -> Option<std::ffi::OsString> {
+    let modules = std::env::var_os("VIGIE_WEB_TEST_MODULES");
+    if modules.is_none() {
         assert!(
             !matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0"),
             "CI: VIGIE_WEB_TEST_MODULES is not set"
         );
         eprintln!("skipped: VIGIE_WEB_TEST_MODULES is not set");
-        return;
-    };
-    let app = TestApp::sqlite().await;
+    }
+    modules
+}
+
+/// The journeys, as an administrator, who may do them all: the work pages'
+/// (tests/browser/work.flow.mjs: import a file and watch it finish; screen a campaign and
+/// download the decisions with the identifiers; check a number, log a refusal, and read
+/// « N'appelez pas ») and the people pages' (pages.mjs: search by phone and by name and read
+/// the decision; file a postal objection, extend it, fulfil it, see the decision change),
+/// after signing in with TOTP and switching language.
+async fn journeys(app: TestApp, modules: std::ffi::OsString, shots: std::path::PathBuf) {
     app.create(
         json!({"contact_ref": "C001", "email": "marie.martin@orange.fr", "phone": "0612345678",
         "first_name": "Marie", "last_name": "Martin", "audience": "consumer",
@@ -255,17 +318,15 @@ async fn the_work_pages_journeys_in_a_browser() {
         &["work.flow.mjs"],
         "admin@example.org",
         login_code,
+        &shots,
     )
     .await;
     for shot in [
         "import-done-fr-390.png",
         "screening-done-en-1280.png",
         "agent-refused-fr-390.png",
+        "flow-search-name-fr-390.png",
     ] {
-        assert!(
-            screenshots().join(shot).exists(),
-            "{shot} in {}",
-            screenshots().display()
-        );
+        assert!(shots.join(shot).exists(), "{shot} in {}", shots.display());
     }
 }

@@ -196,4 +196,51 @@ both_stores! {
         assert_eq!(page(&app, &cookie, "/admin").await.status, StatusCode::FORBIDDEN);
         assert_eq!(page(&app, &cookie, "/admin/tokens").await.status, StatusCode::FORBIDDEN);
     }
+
+    async fn the_dashboard_lists_the_latest_imports_to_who_may_import(app) {
+        let at = jiff::Timestamp::now();
+        let run = |file: &str, outcome: &str, inserted: u64, rejected: u64| vigie_store::NewImportRun {
+            kind: "contacts".into(),
+            file_name: Some(file.into()),
+            actor: "user:marketer@example.org".into(),
+            started_at: at,
+            finished_at: at,
+            outcome: outcome.into(),
+            rows: inserted + rejected,
+            inserted,
+            updated: 0,
+            unchanged: 0,
+            removed: 0,
+            rejected,
+            message: None,
+        };
+        let org = app.store.org(DEFAULT_ORG).await.unwrap().unwrap().id;
+        let first = app.store.record_import_run(org, &run("clients-janvier.csv", "done", 41, 0)).await.unwrap();
+        let second = app.store.record_import_run(org, &run("clients-fevrier.csv", "refused", 0, 3)).await.unwrap();
+
+        let (cookie, _) = signed_in(&app.store, "marketer@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
+        let dash = page(&app, &cookie, "/").await;
+        assert_eq!(dash.status, StatusCode::OK, "{}", dash.text);
+        let part = dash.text.split_once("<h2>Derniers imports</h2>").expect("the imports part").1;
+        let part = part.split_once("</table>").expect("their table").0;
+        // Most recent first, each with its kind, file, who, outcome and counts, linked to the
+        // imports page's row.
+        let (newer, older) = part.split_once("clients-janvier.csv").expect("the first import");
+        assert!(newer.contains("clients-fevrier.csv"), "{part}");
+        assert!(newer.contains(&format!("href=\"/imports#run-{second}\"")), "{part}");
+        assert!(newer.contains("user:marketer@example.org"), "{part}");
+        assert!(newer.contains("<td>0</td><td>0</td><td>0</td><td>3</td>"), "{part}");
+        assert!(part.contains(&format!("href=\"/imports#run-{first}\"")), "{part}");
+        assert!(older.contains("<td>41</td><td>41</td><td>0</td><td>0</td><td>0</td>"), "{part}");
+        // The row the link points to exists on the imports page.
+        let imports = page(&app, &cookie, "/imports").await;
+        assert!(imports.text.contains(&format!("id=\"run-{first}\"")), "{}", imports.text);
+
+        // An auditor may not import: the dashboard does not list the imports.
+        let (cookie, _) = signed_in(&app.store, "auditor@example.org", Role::Auditor, &[DEFAULT_ORG]).await;
+        let dash = page(&app, &cookie, "/").await;
+        assert_eq!(dash.status, StatusCode::OK, "{}", dash.text);
+        assert!(!dash.text.contains("Derniers imports"), "{}", dash.text);
+        assert!(!dash.text.contains("clients-janvier.csv"), "{}", dash.text);
+    }
 }
