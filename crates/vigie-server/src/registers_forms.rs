@@ -28,12 +28,167 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/registers/profile/edit", get(profile_form))
         .route("/registers/profile", post(save_profile))
-        .route("/registers/activities/new", get(new_activity))
-        .route("/registers/activities", post(save_activity))
-        .route("/registers/activities/{id}/edit", get(edit_activity))
-        .route("/registers/processors/new", get(new_processor))
-        .route("/registers/processors", post(save_processor))
-        .route("/registers/processors/{id}/edit", get(edit_processor))
+        .route("/registers/activities/new", get(new_record::<Activity>))
+        .route("/registers/activities", post(save_record::<Activity>))
+        .route(
+            "/registers/activities/{id}/edit",
+            get(edit_record::<Activity>),
+        )
+        .route("/registers/processors/new", get(new_record::<Processor>))
+        .route("/registers/processors", post(save_record::<Processor>))
+        .route(
+            "/registers/processors/{id}/edit",
+            get(edit_record::<Processor>),
+        )
+}
+
+/// A kind of record edited through its own form (an activity, a processor): where its pages
+/// are, how its fields are drawn and read, and how it enters the registers. One set of
+/// handlers serves every kind.
+trait RecordForm: Clone + Sized + Send + 'static {
+    /// The records' pages, `/registers/activities` for instance.
+    const PATH: &'static str;
+    /// The audit action of a change.
+    const ACTION: &'static str;
+    /// The audit target's kind (`activity:ID`).
+    const KIND: &'static str;
+    /// The title of a new record's form.
+    const ADD: W;
+    fn id(&self) -> &str;
+    fn name(&self) -> &str;
+    fn find<'r>(registers: &'r Registers, id: &str) -> Option<&'r Self>;
+    fn put(self, registers: &mut Registers) -> Result<(), String>;
+    fn fields(ui: &Ui, record: Option<&Self>) -> Markup;
+    fn parse(f: &Submitted) -> Result<Self, String>;
+}
+
+impl RecordForm for Activity {
+    const PATH: &'static str = "/registers/activities";
+    const ACTION: &'static str = "registers.activity.update";
+    const KIND: &'static str = "activity";
+    const ADD: W = W::AddActivity;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn find<'r>(registers: &'r Registers, id: &str) -> Option<&'r Self> {
+        registers.activity(id)
+    }
+    fn put(self, registers: &mut Registers) -> Result<(), String> {
+        registers.put_activity(self).map_err(|e| e.to_string())
+    }
+    fn fields(ui: &Ui, record: Option<&Self>) -> Markup {
+        activity_fields(ui, record)
+    }
+    fn parse(f: &Submitted) -> Result<Self, String> {
+        activity_of(f)
+    }
+}
+
+impl RecordForm for Processor {
+    const PATH: &'static str = "/registers/processors";
+    const ACTION: &'static str = "registers.processor.update";
+    const KIND: &'static str = "processor";
+    const ADD: W = W::AddProcessor;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn find<'r>(registers: &'r Registers, id: &str) -> Option<&'r Self> {
+        registers.processor(id)
+    }
+    fn put(self, registers: &mut Registers) -> Result<(), String> {
+        registers.put_processor(self).map_err(|e| e.to_string())
+    }
+    fn fields(ui: &Ui, record: Option<&Self>) -> Markup {
+        processor_fields(ui, record)
+    }
+    fn parse(f: &Submitted) -> Result<Self, String> {
+        processor_of(f)
+    }
+}
+
+/// The empty form of a new record.
+async fn new_record<R: RecordForm>(
+    State(state): State<AppState>,
+    ui: Ui,
+) -> Result<Response, UiError> {
+    let s = require(&state, &ui).await?;
+    Ok(form_page(
+        &ui,
+        ui.t(R::ADD),
+        ui.link(R::PATH).seg("new"),
+        ui.link(R::PATH),
+        s.version,
+        None,
+        R::fields(&ui, None),
+    ))
+}
+
+/// The form of a recorded one, filled.
+async fn edit_record<R: RecordForm>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
+    let s = require(&state, &ui).await?;
+    let record = R::find(&s.registers, &id)
+        .ok_or_else(|| ui.error(ApiError::not_found(format!("no such {}", R::KIND))))?;
+    Ok(form_page(
+        &ui,
+        record.name(),
+        ui.link(R::PATH).seg(&id).seg("edit"),
+        ui.link(R::PATH),
+        s.version,
+        None,
+        R::fields(&ui, Some(record)),
+    ))
+}
+
+/// Saves a submitted record (new or changed); a refused one comes back with its error and the
+/// values typed.
+async fn save_record<R: RecordForm>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, UiError> {
+    let f = Submitted(pairs);
+    let mut registers = require(&state, &ui).await?.registers;
+    let parsed = R::parse(&f);
+    let result = match &parsed {
+        Ok(record) => match record.clone().put(&mut registers) {
+            Ok(()) => {
+                save(
+                    &state,
+                    &ui,
+                    &registers,
+                    f.version(),
+                    R::ACTION,
+                    format!("{}:{}", R::KIND, record.id()),
+                    ui.link(R::PATH).seg(record.id()),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e.clone()),
+    };
+    result.or_else(|e| {
+        let shown = parsed.ok();
+        Ok(form_page(
+            &ui,
+            ui.t(R::ADD),
+            ui.link(R::PATH).seg("new"),
+            ui.link(R::PATH),
+            f.version(),
+            Some(&e),
+            R::fields(&ui, shown.as_ref()),
+        ))
+    })
 }
 
 /// A submitted form: its fields as pairs (checkboxes appear only when ticked).
@@ -423,80 +578,6 @@ fn activity_of(f: &Submitted) -> Result<Activity, String> {
     })
 }
 
-async fn new_activity(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
-    let s = require(&state, &ui).await?;
-    Ok(form_page(
-        &ui,
-        ui.t(W::AddActivity),
-        ui.link("/registers/activities/new"),
-        ui.link("/registers/activities"),
-        s.version,
-        None,
-        activity_fields(&ui, None),
-    ))
-}
-
-async fn edit_activity(
-    State(state): State<AppState>,
-    ui: Ui,
-    Path(id): Path<String>,
-) -> Result<Response, UiError> {
-    let s = require(&state, &ui).await?;
-    let a = s
-        .registers
-        .activity(&id)
-        .ok_or_else(|| ui.error(ApiError::not_found("no such activity")))?;
-    Ok(form_page(
-        &ui,
-        &a.name,
-        ui.link("/registers/activities").seg(&id).seg("edit"),
-        ui.link("/registers/activities"),
-        s.version,
-        None,
-        activity_fields(&ui, Some(a)),
-    ))
-}
-
-async fn save_activity(
-    State(state): State<AppState>,
-    ui: Ui,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, UiError> {
-    let f = Submitted(pairs);
-    let mut registers = require(&state, &ui).await?.registers;
-    let parsed = activity_of(&f);
-    let result = match &parsed {
-        Ok(a) => match registers.put_activity(a.clone()) {
-            Ok(()) => {
-                save(
-                    &state,
-                    &ui,
-                    &registers,
-                    f.version(),
-                    "registers.activity.update",
-                    format!("activity:{}", a.id),
-                    ui.link("/registers/activities").seg(&a.id),
-                )
-                .await
-            }
-            Err(e) => Err(e.to_string()),
-        },
-        Err(e) => Err(e.clone()),
-    };
-    result.or_else(|e| {
-        let shown = parsed.ok();
-        Ok(form_page(
-            &ui,
-            ui.t(W::AddActivity),
-            ui.link("/registers/activities/new"),
-            ui.link("/registers/activities"),
-            f.version(),
-            Some(&e),
-            activity_fields(&ui, shown.as_ref()),
-        ))
-    })
-}
-
 fn processor_fields(ui: &Ui, x: Option<&Processor>) -> Markup {
     let lang = ui.lang;
     let join = |f: fn(&Processor) -> Vec<String>| x.map(|x| f(x).join("\n")).unwrap_or_default();
@@ -600,79 +681,5 @@ fn processor_of(f: &Submitted) -> Result<Processor, String> {
             .collect(),
         certifications: f.lines("certifications"),
         next_review,
-    })
-}
-
-async fn new_processor(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
-    let s = require(&state, &ui).await?;
-    Ok(form_page(
-        &ui,
-        ui.t(W::AddProcessor),
-        ui.link("/registers/processors/new"),
-        ui.link("/registers/processors"),
-        s.version,
-        None,
-        processor_fields(&ui, None),
-    ))
-}
-
-async fn edit_processor(
-    State(state): State<AppState>,
-    ui: Ui,
-    Path(id): Path<String>,
-) -> Result<Response, UiError> {
-    let s = require(&state, &ui).await?;
-    let x = s
-        .registers
-        .processor(&id)
-        .ok_or_else(|| ui.error(ApiError::not_found("no such processor")))?;
-    Ok(form_page(
-        &ui,
-        &x.name,
-        ui.link("/registers/processors").seg(&id).seg("edit"),
-        ui.link("/registers/processors"),
-        s.version,
-        None,
-        processor_fields(&ui, Some(x)),
-    ))
-}
-
-async fn save_processor(
-    State(state): State<AppState>,
-    ui: Ui,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, UiError> {
-    let f = Submitted(pairs);
-    let mut registers = require(&state, &ui).await?.registers;
-    let parsed = processor_of(&f);
-    let result = match &parsed {
-        Ok(x) => match registers.put_processor(x.clone()) {
-            Ok(()) => {
-                save(
-                    &state,
-                    &ui,
-                    &registers,
-                    f.version(),
-                    "registers.processor.update",
-                    format!("processor:{}", x.id),
-                    ui.link("/registers/processors").seg(&x.id),
-                )
-                .await
-            }
-            Err(e) => Err(e.to_string()),
-        },
-        Err(e) => Err(e.clone()),
-    };
-    result.or_else(|e| {
-        let shown = parsed.ok();
-        Ok(form_page(
-            &ui,
-            ui.t(W::AddProcessor),
-            ui.link("/registers/processors/new"),
-            ui.link("/registers/processors"),
-            f.version(),
-            Some(&e),
-            processor_fields(&ui, shown.as_ref()),
-        ))
     })
 }
