@@ -236,30 +236,18 @@ pub async fn put_activity(
     ApiQuery(q): ApiQuery<BasedOn>,
     JsonBytes(body): JsonBytes,
 ) -> ApiResult<Json<RegistersOut>> {
-    let activity: Activity =
-        record_from_json(utf8(&body)?).map_err(|e| from_registers_error(&e))?;
-    if activity.id != path.id {
-        return Err(ApiError::field(
-            "invalid_field",
-            "id",
-            "the activity's id differs from the path's",
-        ));
-    }
-    let mut stored = current(&state, caller.org.id).await?;
-    stored
-        .registers
-        .put_activity(activity)
-        .map_err(|e| from_registers_error(&e))?;
-    let based_on = q.version.or(u32::try_from(stored.version).ok());
-    let target = format!("activity:{}", path.id);
-    save(
+    put_record(
         &state,
         &caller,
-        &stored.registers,
-        based_on,
-        "registers.activity.update",
-        target,
-        lang_of(&headers),
+        &headers,
+        &path.id,
+        q.version,
+        &body,
+        RecordKind {
+            name: "activity",
+            id: |a: &Activity| &a.id,
+            put: Registers::put_activity,
+        },
     )
     .await
 }
@@ -282,30 +270,60 @@ pub async fn put_processor(
     ApiQuery(q): ApiQuery<BasedOn>,
     JsonBytes(body): JsonBytes,
 ) -> ApiResult<Json<RegistersOut>> {
-    let processor: Processor =
-        record_from_json(utf8(&body)?).map_err(|e| from_registers_error(&e))?;
-    if processor.id != path.id {
+    put_record(
+        &state,
+        &caller,
+        &headers,
+        &path.id,
+        q.version,
+        &body,
+        RecordKind {
+            name: "processor",
+            id: |p: &Processor| &p.id,
+            put: Registers::put_processor,
+        },
+    )
+    .await
+}
+
+/// A kind of record replaced one at a time through the API.
+struct RecordKind<R> {
+    /// `activity`, `processor`: the audit action's and target's word.
+    name: &'static str,
+    id: fn(&R) -> &str,
+    put: fn(&mut Registers, R) -> Result<(), vigie_core::registers::RegistersError>,
+}
+
+/// Reads one record from the body, checks its `id` against the path's, puts it into the stored
+/// registers and saves them (one version, one audit entry).
+async fn put_record<R: serde::de::DeserializeOwned>(
+    state: &AppState,
+    caller: &Caller,
+    headers: &axum::http::HeaderMap,
+    path_id: &str,
+    version: Option<u32>,
+    body: &[u8],
+    kind: RecordKind<R>,
+) -> ApiResult<Json<RegistersOut>> {
+    let record: R = record_from_json(utf8(body)?).map_err(|e| from_registers_error(&e))?;
+    if (kind.id)(&record) != path_id {
         return Err(ApiError::field(
             "invalid_field",
             "id",
-            "the processor's id differs from the path's",
+            format!("the {}'s id differs from the path's", kind.name),
         ));
     }
-    let mut stored = current(&state, caller.org.id).await?;
-    stored
-        .registers
-        .put_processor(processor)
-        .map_err(|e| from_registers_error(&e))?;
-    let based_on = q.version.or(u32::try_from(stored.version).ok());
-    let target = format!("processor:{}", path.id);
+    let mut stored = current(state, caller.org.id).await?;
+    (kind.put)(&mut stored.registers, record).map_err(|e| from_registers_error(&e))?;
+    let based_on = version.or(u32::try_from(stored.version).ok());
     save(
-        &state,
-        &caller,
+        state,
+        caller,
         &stored.registers,
         based_on,
-        "registers.processor.update",
-        target,
-        lang_of(&headers),
+        &format!("registers.{}.update", kind.name),
+        format!("{}:{path_id}", kind.name),
+        lang_of(headers),
     )
     .await
 }
