@@ -175,24 +175,29 @@ pub async fn put_breach(
     JsonBytes(body): JsonBytes,
 ) -> ApiResult<Json<BreachOut>> {
     let b = parse(&body)?;
+    update(&state, &caller, &headers, path.id, b, "breach.update").await
+}
+
+/// Replaces a breach's record (the change audited as `action`) and answers the breach now.
+async fn update(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    id: u32,
+    b: Breach,
+    action: &str,
+) -> ApiResult<Json<BreachOut>> {
     state
         .store()
         .update_breach(
             caller.org.id,
-            i64::from(path.id),
+            i64::from(id),
             &b,
-            caller.audit_event("breach.update", None),
+            caller.audit_event(action, None),
         )
         .await?;
     Ok(Json(
-        breach_out(
-            &state,
-            caller.org.id,
-            i64::from(path.id),
-            b,
-            lang_of(&headers),
-        )
-        .await?,
+        breach_out(state, caller.org.id, i64::from(id), b, lang_of(headers)).await?,
     ))
 }
 
@@ -277,25 +282,7 @@ pub async fn count_breach(
     let (n, from) = count_selection(&state, caller.org.id, &selection).await?;
     b.persons_concerned = Some(n);
     b.persons_counted_from = Some(from);
-    state
-        .store()
-        .update_breach(
-            caller.org.id,
-            i64::from(path.id),
-            &b,
-            caller.audit_event("breach.count", None),
-        )
-        .await?;
-    Ok(Json(
-        breach_out(
-            &state,
-            caller.org.id,
-            i64::from(path.id),
-            b,
-            lang_of(&headers),
-        )
-        .await?,
-    ))
+    update(&state, &caller, &headers, path.id, b, "breach.count").await
 }
 
 /// Time left as people read it: `47 h 12 min`, or `-3 h 05 min` once past.
