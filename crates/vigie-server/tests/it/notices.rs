@@ -44,3 +44,22 @@ both_stores! {
         assert_eq!(app.get("/api/v1/notices").await.json().as_array().unwrap().len(), 1);
     }
 }
+
+both_stores! {
+    async fn the_privacy_centre_names_the_dpo_from_the_registers(app) {
+        let centre = |lang: &'static str| app.anonymous(Method::GET, "/privacy/default").header("accept-language", lang);
+        // No registers: the organization's name only, no controller or DPO line.
+        let page = app.send(centre("fr")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(!page.text.contains("Délégué à la protection des données"), "{}", page.text);
+        assert!(!page.text.contains("Responsable du traitement"), "{}", page.text);
+        let registers = serde_json::to_value(vigie_core::registers::from_yaml(DEMO).unwrap()).unwrap();
+        assert_eq!(app.json(Method::PUT, "/api/v1/registers", &registers).await.status, StatusCode::OK);
+        let page = app.send(centre("fr")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains("Responsable du traitement : Optique Horizon SAS"), "{}", page.text);
+        assert!(page.text.contains("Délégué à la protection des données : Julien Marchand — dpo@optique-horizon.example"), "{}", page.text);
+        let page = app.send(centre("en")).await;
+        assert!(page.text.contains("Data protection officer: Julien Marchand — dpo@optique-horizon.example"), "{}", page.text);
+    }
+}
