@@ -124,7 +124,8 @@ pub struct NoticeVersion {
 #[derive(Serialize, ToSchema)]
 pub struct Published {
     pub notice: NoticeOut,
-    /// Contacts whose consent events name another version: the people to inform of the change.
+    /// Contacts not erased whose consent events name another version: the people to inform of
+    /// the change, listed by `GET /api/v1/notices/{version}/recipients`.
     pub contacts_to_inform: u64,
 }
 
