@@ -26,6 +26,8 @@ mod imports_ui;
 mod login;
 pub mod mail;
 mod notices;
+/// The recipients file of a notice version, for `vigie registers notice-recipients`.
+pub use notices::recipients_csv;
 mod openapi_doc;
 mod overview;
 mod privacy;

@@ -204,7 +204,7 @@ pub async fn notice_recipients(
 }
 
 /// The recipients file: a header, then one formula-safe row per contact.
-fn recipients_csv(contacts: &[vigie_store::Contact]) -> String {
+pub fn recipients_csv(contacts: &[vigie_store::Contact]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let opt = |v: &Option<String>| formula_safe(v.as_deref().unwrap_or("")).into_owned();
     w.write_record(["contact_ref", "email", "first_name", "last_name"])
