@@ -81,6 +81,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/api/v1/notices", RegistersRead),
     ("POST", "/api/v1/notices", RegistersWrite),
     ("POST", "/api/v1/notices/{version}/publish", RegistersWrite),
+    // personal data of every person to inform: the register's writers only
+    (
+        "GET",
+        "/api/v1/notices/{version}/recipients",
+        RegistersWrite,
+    ),
     // privacy notices, public at a stable address per organization and version
     ("GET", "/privacy/{org}/notice", Public),
     ("GET", "/privacy/{org}/notice/{version}", Public),

@@ -26,6 +26,8 @@ mod imports_ui;
 mod login;
 pub mod mail;
 mod notices;
+/// The recipients file of a notice version, for `vigie registers notice-recipients`.
+pub use notices::recipients_csv;
 mod openapi_doc;
 mod overview;
 mod privacy;
@@ -427,6 +429,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(breaches::count_breach))
         .routes(routes!(notices::list_notices, notices::write_notice))
         .routes(routes!(notices::publish_notice))
+        .routes(routes!(notices::notice_recipients))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))

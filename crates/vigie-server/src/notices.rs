@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::html;
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigie_core::Lang;
 use vigie_core::registers::notice::notice_text;
+use vigie_core::spreadsheet::formula_safe;
 use vigie_store::Notice;
 
 use crate::AppState;
@@ -123,7 +124,8 @@ pub struct NoticeVersion {
 #[derive(Serialize, ToSchema)]
 pub struct Published {
     pub notice: NoticeOut,
-    /// Contacts whose consent events name another version: the people to inform of the change.
+    /// Contacts not erased whose consent events name another version: the people to inform of
+    /// the change, listed by `GET /api/v1/notices/{version}/recipients`.
     pub contacts_to_inform: u64,
 }
 
@@ -159,6 +161,65 @@ pub async fn publish_notice(
         notice: out(&caller.org.slug, n),
         contacts_to_inform,
     }))
+}
+
+/// The people to inform of a version, as a CSV for the e-mail service (the source documents
+/// ask for that e-mail): one row per contact not erased whose consent events name another
+/// version — the people the publication counted. Cells are formula-safe; the export is recorded
+/// in the audit trail as a bulk read naming every reference.
+#[utoipa::path(get, path = "/api/v1/notices/{version}/recipients", tag = TAG_REGISTERS,
+    params(OrgHeader, NoticeVersion),
+    responses(
+        (status = 200, description = "contact_ref,email,first_name,last_name — one row per contact to inform",
+            content_type = "text/csv", body = String),
+        (status = 404, description = "No such version", body = ErrorBody),
+    ))]
+pub async fn notice_recipients(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(path): ApiPath<NoticeVersion>,
+) -> ApiResult<Response> {
+    let store = state.store();
+    store
+        .notice(caller.org.id, &path.version)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such notice"))?;
+    let contacts = store
+        .contacts_to_inform(caller.org.id, &path.version)
+        .await?;
+    let refs = contacts.iter().map(|c| c.data.contact_ref.as_str());
+    caller
+        .audit_set(&state, "notice.recipients.export", "contacts", refs)
+        .await?;
+    let csv = recipients_csv(&contacts);
+    let name = format!("attachment; filename=\"a-informer-{}.csv\"", path.version);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The recipients file: a header, then one formula-safe row per contact.
+pub fn recipients_csv(contacts: &[vigie_store::Contact]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let opt = |v: &Option<String>| formula_safe(v.as_deref().unwrap_or("")).into_owned();
+    w.write_record(["contact_ref", "email", "first_name", "last_name"])
+        .expect("writing to memory");
+    for c in contacts {
+        let d = &c.data;
+        w.write_record([
+            formula_safe(d.contact_ref.as_str()).into_owned(),
+            formula_safe(d.email.as_ref().map_or("", |e| e.as_str())).into_owned(),
+            opt(&d.first_name),
+            opt(&d.last_name),
+        ])
+        .expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 cells")
 }
 
 pub fn routes() -> Router<AppState> {

@@ -30,6 +30,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use sha2::Digest as _;
 use vigie_core::dsar::{RequestKind, RequestStatus};
+use vigie_core::registers::Profile;
 use vigie_core::{Email, Lang, PhoneE164, Region};
 use vigie_dsar::{Actor, DsarError};
 use vigie_store::{CodeCheck, Corrections, Identifier, Organization};
@@ -184,6 +185,38 @@ async fn centre_org(state: &AppState, slug: &str, lang: Lang) -> Result<Organiza
     }
 }
 
+/// The organization's profile from its registers (legal name, DPO), when registers are
+/// recorded: read once by the handler, so the page itself never touches the store.
+async fn centre_profile(
+    state: &AppState,
+    org: &Organization,
+    lang: Lang,
+) -> Result<Option<Profile>, Response> {
+    match state.store().registers(org.id).await {
+        Ok(r) => Ok(r.map(|r| r.registers.profile)),
+        Err(e) => {
+            tracing::error!(error = %e, "privacy centre: store");
+            Err(failure(lang))
+        }
+    }
+}
+
+/// Who answers for the data (art. 13(1)(a)-(b)): the legal name and the DPO as the registers
+/// record them. Without registers, nothing beyond the organization's name in the title: the
+/// page must not name a controller or a DPO nobody recorded.
+fn controller_block(profile: Option<&Profile>, lang: Lang) -> Markup {
+    let Some(p) = profile else { return html! {} };
+    html! {
+        p.controller {
+            (W::PcController.t(lang)) (W::Colon.t(lang)) (p.legal_name)
+            @if let Some(d) = &p.dpo {
+                br;
+                (W::Dpo.t(lang)) (W::Colon.t(lang)) (d.name) " — " (d.contact)
+            }
+        }
+    }
+}
+
 /// The rate-limit key of a client: its address as the gate sees it (behind a trusted proxy,
 /// from `X-Forwarded-For`).
 fn client_key(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
@@ -213,9 +246,11 @@ struct FileForm {
     new_last_name: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn centre_page(
     state: &AppState,
     org: &Organization,
+    profile: Option<&Profile>,
     lang: Lang,
     csrf: &str,
     status: StatusCode,
@@ -227,9 +262,11 @@ fn centre_page(
         Lang::En => format!("Your data at {}", org.name),
     };
     let intro = W::PcIntro.t(lang);
+    let controller = controller_block(profile, lang);
     if state.mailer().is_none() {
         let body = html! {
             p { (intro) }
+            (controller)
             (flash(Flash::Error, W::PcNoMailer.t(lang)))
         };
         return page(lang, status, &title, body);
@@ -253,6 +290,7 @@ fn centre_page(
     ];
     let body = html! {
         p { (intro) }
+        (controller)
         @if let Some(e) = error { (flash(Flash::Error, e)) }
         form method="post" action=(centre_link(org, &["requests"], lang)) {
             (hidden("csrf", csrf))
@@ -298,11 +336,16 @@ async fn centre(
         Ok(o) => o,
         Err(page) => return page,
     };
+    let profile = match centre_profile(&state, &org, lang).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
     let (csrf, set) = prelogin_token(&headers);
     with_cookie(
         centre_page(
             &state,
             &org,
+            profile.as_ref(),
             lang,
             &csrf,
             StatusCode::OK,
@@ -368,12 +411,17 @@ async fn file(
         Ok(o) => o,
         Err(page) => return page,
     };
+    let profile = match centre_profile(&state, &org, lang).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
     let (csrf, set) = prelogin_token(&headers);
     if set.is_some() || form.csrf != csrf {
         return with_cookie(
             centre_page(
                 &state,
                 &org,
+                profile.as_ref(),
                 lang,
                 &csrf,
                 StatusCode::FORBIDDEN,
@@ -387,6 +435,7 @@ async fn file(
         return centre_page(
             &state,
             &org,
+            profile.as_ref(),
             lang,
             &csrf,
             StatusCode::SERVICE_UNAVAILABLE,
@@ -400,6 +449,7 @@ async fn file(
             return centre_page(
                 &state,
                 &org,
+                profile.as_ref(),
                 lang,
                 &csrf,
                 StatusCode::BAD_REQUEST,
@@ -445,6 +495,7 @@ async fn file(
             return centre_page(
                 &state,
                 &org,
+                profile.as_ref(),
                 lang,
                 &csrf,
                 StatusCode::BAD_REQUEST,

@@ -5,9 +5,10 @@
 use jiff::Timestamp;
 
 use crate::error::{Result, StoreError};
-use crate::model::{OrgId, from_micros};
+use crate::model::{Contact, OrgId, from_micros};
 use crate::sql::{Val, sql_params};
 use crate::{AuditEvent, Store, now_micros};
+use vigie_core::ContactRef;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -147,17 +148,44 @@ impl Store {
     }
 }
 
+/// The contacts to inform of a new notice version: not erased (an erased person is no longer
+/// written to), with a consent event naming another version. The count and the list share it,
+/// so the e-mail service gets exactly the people the publication counted.
+const TO_INFORM: &str = "FROM contacts c WHERE c.org_id = $1 AND c.erased_at IS NULL
+     AND EXISTS (SELECT 1 FROM consent_events e WHERE e.org_id = c.org_id
+                 AND e.contact_id = c.id AND e.notice_version IS NOT NULL
+                 AND e.notice_version <> $2)";
+
 impl Store {
-    /// How many contacts have consent events naming a notice version other than `version`:
-    /// the people to tell about a new version.
+    /// How many contacts are to be told about `version` (see [`TO_INFORM`]).
     pub async fn contacts_under_other_notices(&self, org: OrgId, version: &str) -> Result<u64> {
-        let row = self
-            .sql_row(
-                "SELECT COUNT(DISTINCT contact_id) FROM consent_events
-                 WHERE org_id = $1 AND notice_version IS NOT NULL AND notice_version <> $2",
+        let rows = self
+            .sql_rows(
+                format!("SELECT COUNT(*) {TO_INFORM}"),
                 sql_params![org, version],
             )
             .await?;
-        Ok(row.map_or(Ok(0), |r| r[0].int())? as u64)
+        Ok(rows.first().map_or(Ok(0), |r| r[0].int())? as u64)
+    }
+
+    /// The contacts to tell about `version` (see [`TO_INFORM`]), decrypted through the usual
+    /// read path, in reference order.
+    pub async fn contacts_to_inform(&self, org: OrgId, version: &str) -> Result<Vec<Contact>> {
+        let rows = self
+            .sql_rows(
+                format!("SELECT c.contact_ref {TO_INFORM} ORDER BY c.contact_ref"),
+                sql_params![org, version],
+            )
+            .await?;
+        let mut contacts = Vec::with_capacity(rows.len());
+        for r in rows {
+            let reference = ContactRef::from_stored(&r[0].text()?)
+                .map_err(|e| StoreError::Other(format!("stored contact_ref: {e}")))?;
+            // Erased in between: no longer to be informed.
+            if let Some(c) = self.contact(org, &reference).await? {
+                contacts.push(c);
+            }
+        }
+        Ok(contacts)
     }
 }

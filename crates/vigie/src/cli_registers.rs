@@ -53,6 +53,19 @@ pub enum RegistersCommand {
         #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
         lang: String,
     },
+    /// Write the people to inform of a notice version, as a CSV for the e-mail service
+    /// (contact_ref,email,first_name,last_name): the contacts not erased whose consent events
+    /// name another version. Recorded in the audit trail with every reference.
+    NoticeRecipients {
+        /// The notice version (as in `POST /api/v1/notices`).
+        #[arg(value_name = "VERSION")]
+        notice: String,
+        #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
+        org: String,
+        /// The file to write; standard output when absent or `-`.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Today on the organization's calendar.
@@ -142,6 +155,41 @@ pub async fn run(store_args: &StoreArgs, cmd: RegistersCommand) -> anyhow::Resul
                     ),
                 )
                 .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistersCommand::NoticeRecipients {
+            notice: version,
+            org,
+            output,
+        } => {
+            let store = store_args.open().await?;
+            let org = store.require_org(&org).await?;
+            store
+                .notice(org.id, &version)
+                .await?
+                .with_context(|| format!("{} has no notice version {version}", org.slug))?;
+            let contacts = store.contacts_to_inform(org.id, &version).await?;
+            let refs: Vec<&str> = contacts
+                .iter()
+                .map(|c| c.data.contact_ref.as_str())
+                .collect();
+            // Recorded before anything is written: no personal data leaves unrecorded.
+            store
+                .audit(
+                    org.id,
+                    cli_audit(
+                        "notice.recipients.export",
+                        format!("contacts:{}", refs.join(",")),
+                    ),
+                )
+                .await?;
+            let csv = vigie_server::recipients_csv(&contacts);
+            match output.as_ref().filter(|p| p.as_os_str() != "-") {
+                Some(p) => std::fs::write(p, &csv)
+                    .with_context(|| format!("cannot write {}", p.display()))?,
+                None => std::io::stdout().lock().write_all(csv.as_bytes())?,
+            }
+            eprintln!("{} contact(s) to inform of {version}", contacts.len());
             Ok(ExitCode::SUCCESS)
         }
         RegistersCommand::Check { org, on, lang } => {

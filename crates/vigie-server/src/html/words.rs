@@ -1248,6 +1248,8 @@ catalogue! {
     // web-finish
     DashImports => "Derniers imports", "Latest imports";
     DashSeeImports => "Voir tous les imports", "See every import";
+    // reg-finish
+    PcController => "Responsable du traitement", "Controller";
 }
 
 #[cfg(test)]

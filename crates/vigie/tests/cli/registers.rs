@@ -282,3 +282,52 @@ fn the_pdf_register_renders_and_holds_the_organization_and_every_art_30_heading(
         assert!(sheets.contains(heading), "{heading} missing:\n{sheets}");
     }
 }
+
+#[test]
+fn notice_recipients_lists_the_people_consenting_under_another_version_and_is_audited() {
+    let v = Install::new();
+    let dir = v.data.parent().unwrap();
+    let contacts = dir.join("contacts.csv");
+    write(
+        &contacts,
+        "contact_ref,email,phone,first_name,last_name,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted\n\
+         C1,a@example.org,,@Anne,Martin,consumer,false,,web_form,2026-03-02T10:00:00Z,true,true,false,false\n\
+         C2,b@example.org,,Bruno,Durand,consumer,false,,web_form,2026-03-02T10:00:00Z,true,true,false,false\n",
+    );
+    ok(&v.run(&["import", "contacts", contacts.to_str().unwrap()]));
+    let consents = dir.join("consents.csv");
+    write(
+        &consents,
+        "contact_ref,channel,purpose,action,at,method,notice_version,source\n\
+         C1,email,marketing,grant,2026-03-02T10:00:00Z,double_opt_in,v3,form\n\
+         C2,email,marketing,grant,2026-03-02T10:00:00Z,double_opt_in,v4,form\n",
+    );
+    ok(&v.run(&["import", "consents", consents.to_str().unwrap()]));
+    let missing = v.run(&["registers", "notice-recipients", "v4"]);
+    assert!(
+        !missing.status.success() && text(&missing.stderr).contains("no notice version v4"),
+        "{}",
+        text(&missing.stderr)
+    );
+    v.db()
+        .execute(
+            "INSERT INTO notices (org_id, version, text_fr, text_en, created_at)
+             SELECT id, 'v4', 'fr', 'en', 0 FROM organizations WHERE slug = 'default'",
+            [],
+        )
+        .unwrap();
+    let out = ok(&v.run(&["registers", "notice-recipients", "v4"]));
+    assert_eq!(
+        out,
+        "contact_ref,email,first_name,last_name\nC1,a@example.org,'@Anne,Martin\n"
+    );
+    let target: String = v
+        .db()
+        .query_row(
+            "SELECT target FROM audit_log WHERE action = 'notice.recipients.export'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(target, "contacts:C1");
+}
