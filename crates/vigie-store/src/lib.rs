@@ -25,6 +25,7 @@ mod opposition;
 mod overview;
 mod portal;
 mod postgres;
+mod requalification;
 mod retention;
 mod retention_run;
 mod screening;
@@ -67,6 +68,10 @@ pub use opposition::{ListReplaced, OppositionList};
 pub use overview::{AuditVerification, DashboardFigures};
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
+pub use requalification::{
+    DEFAULT_WINDOW_DAYS, NewRequalification, RequalificationCampaign, RequalificationLink,
+    RequalificationProgress, RequalificationTarget,
+};
 pub use retention::{PlanAction, RetentionPlan};
 pub use retention_run::{RetentionRun, RunLimits};
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
@@ -264,6 +269,7 @@ impl Store {
             index: IndexKey::new(&key),
             chain: ChainKey::new(&key.derive(b"vigie/audit-chain/v1")),
             requests: DataKey::new(&key.derive(b"vigie/dsar-identifiers/v1")),
+            links: ChainKey::new(&key.derive(b"vigie/requalification-links/v1")),
         };
         self.crypto
             .lock()

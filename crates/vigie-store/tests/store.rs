@@ -26,6 +26,8 @@ mod import_runs;
 mod keys;
 #[path = "store/overview.rs"]
 mod overview;
+#[path = "store/requalification.rs"]
+mod requalification;
 #[path = "store/retention.rs"]
 mod retention;
 #[path = "store/round_trip.rs"]
