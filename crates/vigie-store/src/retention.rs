@@ -62,13 +62,17 @@ macro_rules! prospect_past_at {
 pub(crate) use {no_event_since, prospect_past, prospect_past_at};
 
 /// A prospect asked by a requalification campaign whose window closed at or before the moment
-/// `$2`, who did not answer yes: erased (the answer, a grant, would be a sign of life anyway).
+/// `$2`, who did not answer yes, nor granted again any other way (a form…) since the campaign
+/// began: erased.
 macro_rules! requalification_unconfirmed {
     () => {
         "(NOT c.customer AND EXISTS (SELECT 1 FROM requalification_members m
              JOIN requalification_campaigns k ON k.org_id = m.org_id AND k.id = m.campaign_id
              WHERE m.org_id = c.org_id AND m.contact_id = c.id AND k.closes_at <= $2
-               AND (m.answer IS NULL OR m.answer <> 'yes')))"
+               AND (m.answer IS NULL OR m.answer <> 'yes')
+               AND NOT EXISTS (SELECT 1 FROM consent_events e
+                   WHERE e.org_id = c.org_id AND e.contact_id = c.id AND e.action = 'grant'
+                     AND e.at >= k.starts_at AND e.at <= $2)))"
     };
 }
 

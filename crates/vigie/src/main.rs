@@ -6,6 +6,7 @@ mod cli_backup;
 mod cli_dsar;
 mod cli_import;
 mod cli_keys;
+mod cli_requalify;
 mod cli_retention;
 mod cli_screen;
 mod config;

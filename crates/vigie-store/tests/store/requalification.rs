@@ -65,13 +65,13 @@ async fn run_at(s: &Store, org: i64, days: i64) {
 
 /// The whole life of a campaign: the prospects whose period ends within 90 days are asked
 /// (not those already past, not the fresh ones, not customers); a yes is a grant with its
-/// proof, a no a withdrawal; after the 30-day window the run erases the no and the silent one
+/// proof, a no a withdrawal, a grant through a form counts as a yes; after the 30-day window the run erases the no and the silent one
 /// (whose period has not yet ended: only the campaign erases them), not before.
 async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: TestStore) {
     let s = &t.store;
     let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
     // The prospects' period (3 years) ends on 2027-02-01 for these: within 90 days of AT.
-    for r in ["YES1", "NO1", "SILENT1"] {
+    for r in ["YES1", "NO1", "SILENT1", "FORM1"] {
         s.create_contact(org, &prospect(r, false, "2024-02-01T09:00:00Z"))
             .await
             .unwrap();
@@ -99,10 +99,10 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
     assert_eq!(
         campaign.progress,
         RequalificationProgress {
-            asked: 3,
+            asked: 4,
             confirmed: 0,
             refused: 0,
-            silent: 3
+            silent: 4
         }
     );
     assert_eq!(campaign.closes_at, days_after_at(30));
@@ -112,7 +112,7 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
         .unwrap();
     let mut refs: Vec<_> = links.iter().map(|l| l.contact_ref.as_str()).collect();
     refs.sort_unstable();
-    assert_eq!(refs, ["NO1", "SILENT1", "YES1"]);
+    assert_eq!(refs, ["FORM1", "NO1", "SILENT1", "YES1"]);
     let link = |r: &str| {
         links
             .iter()
@@ -193,16 +193,36 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
     assert_eq!(
         progress,
         RequalificationProgress {
-            asked: 3,
+            asked: 4,
             confirmed: 1,
             refused: 1,
-            silent: 1
+            silent: 2
         }
     );
+    // FORM1 does not use the link but subscribes again through a form during the window.
+    s.append_event(
+        org,
+        &ContactRef::parse("FORM1").unwrap(),
+        &NewConsentEvent {
+            event: vigie_core::ConsentEvent {
+                scope: vigie_core::ChannelScope::Email,
+                purpose: vigie_core::Purpose::Marketing,
+                action: Action::Grant,
+                at: days_after_at(2),
+                method: Method::DoubleOptIn,
+            },
+            notice_version: None,
+            source: Some("newsletter form".into()),
+            ip: None,
+            user_agent: None,
+        },
+    )
+    .await
+    .unwrap();
 
     // Before the window closes, the run leaves them all.
     run_at(s, org, 29).await;
-    for r in ["YES1", "NO1", "SILENT1", "FRESH", "BUYER"] {
+    for r in ["YES1", "NO1", "SILENT1", "FORM1", "FRESH", "BUYER"] {
         assert!(
             !erased(s, org, r).await,
             "{r} erased before the window closed"
@@ -211,6 +231,10 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
     // After it, the no and the silent one are erased, with the reason in their tombstone.
     run_at(s, org, 31).await;
     assert!(!erased(s, org, "YES1").await);
+    assert!(
+        !erased(s, org, "FORM1").await,
+        "a grant by other means keeps her"
+    );
     assert!(erased(s, org, "NO1").await);
     assert!(erased(s, org, "SILENT1").await);
     assert!(!erased(s, org, "FRESH").await);
