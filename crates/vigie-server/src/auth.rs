@@ -152,6 +152,9 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/privacy/{org}/verify/{handle}", Public),
     ("POST", "/privacy/{org}/verify/{handle}", Public),
     ("GET", "/privacy/{org}/status/{token}", Public),
+    // a requalification link's page: the signed link is the authority; rate-limited again
+    ("GET", "/requalify/{org}/{token}", Public),
+    ("POST", "/requalify/{org}/{token}", Public),
 ];
 
 /// The permission a route requires, if it is declared.
@@ -894,6 +897,7 @@ mod tests {
             ("ui.rs", include_str!("ui.rs")),
             ("login.rs", include_str!("login.rs")),
             ("privacy.rs", include_str!("privacy.rs")),
+            ("requalify.rs", include_str!("requalify.rs")),
             ("requests_ui.rs", include_str!("requests_ui.rs")),
             ("lib.rs", include_str!("lib.rs")),
             ("screenings/mod.rs", include_str!("screenings/mod.rs")),

@@ -24,6 +24,7 @@ mod openapi_doc;
 mod overview;
 mod privacy;
 mod prometheus;
+mod requalify;
 mod requests;
 mod requests_ui;
 mod retention;
@@ -450,6 +451,7 @@ pub fn router(state: AppState) -> Router {
     api.merge(ui::routes())
         .merge(login::routes())
         .merge(privacy::routes())
+        .merge(requalify::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
         .merge(agent_ui::routes())
