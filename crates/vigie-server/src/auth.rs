@@ -76,6 +76,16 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/v1/retention/policies", RetentionManage),
     ("GET", "/api/v1/retention/plan", RetentionRead),
     ("GET", "/api/v1/retention/runs", RetentionRead),
+    (
+        "POST",
+        "/api/v1/retention/requalifications",
+        RetentionManage,
+    ),
+    (
+        "GET",
+        "/api/v1/retention/requalifications/{id}",
+        RetentionRead,
+    ),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
     ("GET", "/api/v1/screenings", ScreeningRead),

@@ -28,6 +28,7 @@ mod requalify;
 mod requests;
 mod requests_ui;
 mod retention;
+mod retention_requalify;
 mod retention_ui;
 mod screenings;
 mod screenings_ui;
@@ -407,6 +408,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(retention::get_policies, retention::put_policies))
         .routes(routes!(retention::get_plan))
         .routes(routes!(retention::get_runs))
+        .routes(routes!(retention_requalify::create_requalification))
+        .routes(routes!(retention_requalify::get_requalification))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()

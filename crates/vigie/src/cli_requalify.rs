@@ -39,7 +39,7 @@ pub enum RequalifyCommand {
         /// The campaign's name (shown to the people asked).
         #[arg(long)]
         name: String,
-        /// The channel the consent is asked for: email, sms, whatsapp, phone, automated_call, fax…
+        /// The channel the consent is asked for: email, sms, whatsapp, phone, automated_call, fax, postal.
         #[arg(long, default_value = "email")]
         channel: Channel,
         /// Ask the prospects whose period ends within this many days.

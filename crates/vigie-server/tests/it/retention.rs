@@ -185,3 +185,38 @@ both_stores! {
         assert_eq!((progress.confirmed, progress.refused, progress.silent), (1, 0, 0));
     }
 }
+
+// A campaign over the API: created (201) with who it asks, audited; read back with its
+// progress; an unknown campaign 404; an invalid field refused naming it, nothing created.
+both_stores! {
+    async fn a_requalification_campaign_over_the_api(app) {
+        prospect(&app, "RQ-SOON", "2024-02-01T09:00:00Z").await;
+        prospect(&app, "RQ-FRESH", "2025-06-01T09:00:00Z").await;
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance", "channel": "pigeon", "within_days": 90}))
+            .await
+            .field_error(400, "invalid_field", "channel");
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance", "within_days": 90, "at": "yesterday"}))
+            .await
+            .field_error(400, "invalid_field", "at");
+        let created = app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance 2026", "within_days": 90, "at": "2026-12-05T10:00:00+01:00"}))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let created = created.json();
+        assert_eq!(created["progress"]["asked"], 1, "{created}");
+        assert_eq!(created["channel"], "email");
+        assert_eq!(created["closes_at"], "2027-01-04T09:00:00Z", "{created}");
+        let id = created["id"].as_i64().unwrap();
+        let shown = app.get(&format!("/api/v1/retention/requalifications/{id}")).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+        assert_eq!(shown.json()["progress"]["silent"], 1);
+        let missing = app.get(&format!("/api/v1/retention/requalifications/{}", id + 100)).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        let made: Vec<_> = trail["entries"].as_array().unwrap().iter()
+            .filter(|e| e["action"] == "retention.requalification.create").collect();
+        assert_eq!(made.len(), 1, "{trail}");
+    }
+}
