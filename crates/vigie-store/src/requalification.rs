@@ -255,6 +255,27 @@ impl Store {
         }))
     }
 
+    /// The latest campaigns (at most `limit`), latest first, with their progress.
+    pub async fn requalifications(
+        &self,
+        org: OrgId,
+        limit: u32,
+    ) -> Result<Vec<RequalificationCampaign>> {
+        let ids = self
+            .sql_rows(
+                "SELECT id FROM requalification_campaigns WHERE org_id = $1 ORDER BY id DESC LIMIT $2",
+                sql_params![org, i64::from(limit)],
+            )
+            .await?;
+        let mut campaigns = Vec::with_capacity(ids.len());
+        for r in ids {
+            if let Some(c) = self.requalification(org, r[0].int()?).await? {
+                campaigns.push(c);
+            }
+        }
+        Ok(campaigns)
+    }
+
     /// Every member's signed link, valid until `expires`, with the address to send it to.
     pub async fn requalification_links(
         &self,

@@ -916,6 +916,26 @@ catalogue! {
         "This link has expired.";
     RqChoose => "Choisissez « oui » ou « non ».",
         "Choose “yes” or “no”.";
+    RqCampaigns => "Campagnes de requalification",
+        "Requalification campaigns";
+    RqCampaignsIntro => "Les prospects dont la durée de conservation arrive à échéance reçoivent un lien signé pour confirmer leur accord. Après la fenêtre de réponse, le prochain passage efface ceux qui n'ont pas répondu « oui » (sans les inscrire sur la liste d'opposition). Création et export des liens : vigie retention requalify.",
+        "Prospects whose retention period is ending receive a signed link to confirm their consent. After the response window, the next run erases those who did not answer “yes” (without adding them to the suppression list). Creation and export of the links: vigie retention requalify.";
+    RqNoCampaigns => "Aucune campagne pour l'instant.",
+        "No campaign yet.";
+    RqName => "Nom",
+        "Name";
+    RqChannel => "Canal",
+        "Channel";
+    RqCloses => "Fin de la fenêtre",
+        "Window closes";
+    RqAsked => "Sollicités",
+        "Asked";
+    RqConfirmed => "Confirmés",
+        "Confirmed";
+    RqRefused => "Refus",
+        "Refused";
+    RqSilent => "Sans réponse",
+        "Silent";
 }
 
 #[cfg(test)]

@@ -187,7 +187,8 @@ both_stores! {
 }
 
 // A campaign over the API: created (201) with who it asks, audited; read back with its
-// progress; an unknown campaign 404; an invalid field refused naming it, nothing created.
+// progress, also on the retention page; an unknown campaign 404; an invalid field refused
+// naming it.
 both_stores! {
     async fn a_requalification_campaign_over_the_api(app) {
         prospect(&app, "RQ-SOON", "2024-02-01T09:00:00Z").await;
@@ -218,5 +219,10 @@ both_stores! {
         let made: Vec<_> = trail["entries"].as_array().unwrap().iter()
             .filter(|e| e["action"] == "retention.requalification.create").collect();
         assert_eq!(made.len(), 1, "{trail}");
+        // The retention page shows the campaign's progress.
+        let page = app.get("/retention").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Campagnes de requalification"), "{}", page.text);
+        assert!(page.text.contains("<td>Relance 2026</td>"), "{}", page.text);
     }
 }
