@@ -147,6 +147,8 @@ try {
     await Promise.all([page.waitForLoadState('load'), revoke.click()]);
     if (!(await page.textContent('main')).includes('Jeton révoqué')) failures.push('the revocation is not confirmed');
     await check('token-revoked', 'fr', 1280);
+  }
+
   // Journeys of other pages (modules beside this one, named in VIGIE_FLOWS), signed in, with the
   // same checks.
   for (const flow of JSON.parse(process.env.VIGIE_FLOWS || '[]')) {
