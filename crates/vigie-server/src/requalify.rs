@@ -23,8 +23,8 @@ use vigie_core::Lang;
 use vigie_store::{Organization, RequalificationTarget, StoreError};
 
 use crate::AppState;
-use crate::html::W;
 use crate::html::components::{Flash, flash};
+use crate::html::{Label, W};
 use crate::login::hidden;
 use crate::privacy::{LangParam, centre_org, client_key, failure, lang_of, too_many};
 
@@ -93,20 +93,18 @@ async fn show(
     if target.answer.is_some() {
         return page(&org, lang, StatusCode::OK, answered(&org, lang, &target));
     }
+    let channel = vigie_core::ChannelScope::from(target.channel).label(lang);
     let question = match lang {
         Lang::Fr => format!(
             "{} souhaite savoir si vous voulez continuer à recevoir ses messages ({}). Sans réponse \
-             « oui » de votre part avant la fin de la campagne « {} », vos données seront effacées.",
-            org.name,
-            target.channel.as_str(),
-            target.campaign_name
+             «\u{a0}oui\u{a0}» de votre part avant la fin de la campagne «\u{a0}{}\u{a0}», vos \
+             données seront effacées.",
+            org.name, channel, target.campaign_name
         ),
         Lang::En => format!(
             "{} would like to know whether you still want to receive its messages ({}). Without a \
              “yes” from you before the end of the campaign “{}”, your data will be erased.",
-            org.name,
-            target.channel.as_str(),
-            target.campaign_name
+            org.name, channel, target.campaign_name
         ),
     };
     let body = html! {

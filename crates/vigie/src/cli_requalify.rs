@@ -32,7 +32,8 @@ ANSWERS
 EXAMPLES
   vigie retention requalify create --org acme --name \"Relance 2026\" --within-days 60
   vigie retention requalify show --org acme --campaign 1
-  vigie retention requalify export --org acme --campaign 1 --expires-days 30 --out links.csv")]
+  vigie retention requalify export --org acme --campaign 1 --expires-days 30 \\
+      --base-url https://vigie.example.org --out links.csv")]
 pub enum RequalifyCommand {
     /// Create a campaign: select the people to ask, open the response window.
     Create {
@@ -57,14 +58,19 @@ pub enum RequalifyCommand {
         #[arg(long)]
         campaign: i64,
     },
-    /// Each person's reference, e-mail address and signed link token, as CSV for the e-mail
-    /// service (cells that a spreadsheet would run as formulas are neutralized).
+    /// Each person's reference, e-mail address and signed link (the page where they answer), as
+    /// CSV for the e-mail service (cells that a spreadsheet would run as formulas are
+    /// neutralized). Audited.
     Export {
         #[arg(long)]
         campaign: i64,
         /// The links expire after this many days.
         #[arg(long, default_value_t = vigie_store::DEFAULT_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=365))]
         expires_days: u32,
+        /// The server's public address (e.g. https://vigie.example.org): the `link` column is
+        /// then the full address of each person's page, <base-url>/requalify/<org>/<token>.
+        #[arg(long)]
+        base_url: Option<String>,
         /// Where to write the CSV; standard output by default.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -114,8 +120,10 @@ pub async fn run(
         RequalifyCommand::Export {
             campaign,
             expires_days,
+            base_url,
             out,
         } => {
+            let base = base_url.as_deref().unwrap_or("").trim_end_matches('/');
             let expires =
                 Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(expires_days));
             let links = store
@@ -129,14 +137,16 @@ pub async fn run(
                 None => Box::new(std::io::stdout().lock()),
             };
             let mut w = csv::Writer::from_writer(sink);
-            w.write_record(["contact_ref", "email", "token", "expires"])?;
+            w.write_record(["contact_ref", "email", "link", "token", "expires"])?;
             let expires = expires.to_string();
             for l in &links {
                 let email = l.email.as_ref().map_or("", |e| e.as_str());
+                let link = format!("{base}/requalify/{}/{}", org.slug, l.token);
                 w.write_record(
                     [
                         l.contact_ref.as_str(),
                         email,
+                        link.as_str(),
                         l.token.as_str(),
                         expires.as_str(),
                     ]

@@ -146,17 +146,25 @@ P-NEW,new@example.org,,consumer,false,,web_form,2025-06-01T09:00:00Z,true,true,f
         "export",
         "--campaign",
         &id,
+        "--base-url",
+        "https://vigie.example.org/",
         "--out",
         out.to_str().unwrap(),
     ]));
     let exported = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = exported.lines().collect();
     assert_eq!(lines.len(), 2, "{exported}");
-    assert_eq!(lines[0], "contact_ref,email,token,expires");
+    assert_eq!(lines[0], "contact_ref,email,link,token,expires");
     let cells: Vec<&str> = lines[1].split(',').collect();
     assert_eq!(&cells[..2], ["P-SOON", "soon@example.org"], "{exported}");
-    assert_eq!(cells[2].split('.').count(), 4, "{exported}");
-    assert!(cells[2].starts_with(&format!("{id}.")), "{exported}");
+    let token = cells[3];
+    assert_eq!(token.split('.').count(), 4, "{exported}");
+    assert!(token.starts_with(&format!("{id}.")), "{exported}");
+    assert_eq!(
+        cells[2],
+        format!("https://vigie.example.org/requalify/default/{token}"),
+        "{exported}"
+    );
 
     let missing = v.run(&["retention", "requalify", "show", "--campaign", "999"]);
     assert!(!missing.status.success());
