@@ -33,12 +33,14 @@ pub struct RequalificationIn {
     pub channel: String,
     /// The campaign's moment (RFC 3339 with its offset); now when left out.
     #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime, example = "2026-12-05T10:00:00+01:00")]
     pub at: Option<String>,
     /// Ask the prospects whose period ends within this many days of `at`.
     #[schema(example = 30, minimum = 0, maximum = 3650)]
+    #[serde(deserialize_with = "crate::dto::whole")]
     pub within_days: u32,
     /// How many days the people have to answer (30 when left out).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::optional_whole")]
     #[schema(example = 30, minimum = 1, maximum = 365)]
     pub window_days: Option<u32>,
 }
