@@ -101,6 +101,16 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/v1/retention/policies", RetentionManage),
     ("GET", "/api/v1/retention/plan", RetentionRead),
     ("GET", "/api/v1/retention/runs", RetentionRead),
+    (
+        "POST",
+        "/api/v1/retention/requalifications",
+        RetentionManage,
+    ),
+    (
+        "GET",
+        "/api/v1/retention/requalifications/{id}",
+        RetentionRead,
+    ),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
     ("GET", "/api/v1/screenings", ScreeningRead),
@@ -203,6 +213,9 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/privacy/{org}/verify/{handle}", Public),
     ("POST", "/privacy/{org}/verify/{handle}", Public),
     ("GET", "/privacy/{org}/status/{token}", Public),
+    // a requalification link's page: the signed link is the authority; rate-limited again
+    ("GET", "/requalify/{org}/{token}", Public),
+    ("POST", "/requalify/{org}/{token}", Public),
 ];
 
 /// The permission a route requires, if it is declared.
@@ -956,6 +969,7 @@ mod tests {
             ("ui.rs", include_str!("ui.rs")),
             ("login.rs", include_str!("login.rs")),
             ("privacy.rs", include_str!("privacy.rs")),
+            ("requalify.rs", include_str!("requalify.rs")),
             ("requests_ui.rs", include_str!("requests_ui.rs")),
             ("lib.rs", include_str!("lib.rs")),
             ("screenings/mod.rs", include_str!("screenings/mod.rs")),

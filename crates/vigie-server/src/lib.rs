@@ -37,10 +37,12 @@ pub mod registers_export;
 mod registers_forms;
 mod registers_pdf;
 mod registers_ui;
+mod requalify;
 mod request_filing;
 mod requests;
 mod requests_ui;
 mod retention;
+mod retention_requalify;
 mod retention_ui;
 mod screenings;
 mod screenings_ui;
@@ -436,6 +438,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(retention::get_policies, retention::put_policies))
         .routes(routes!(retention::get_plan))
         .routes(routes!(retention::get_runs))
+        .routes(routes!(retention_requalify::create_requalification))
+        .routes(routes!(retention_requalify::get_requalification))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()
@@ -480,6 +484,7 @@ pub fn router(state: AppState) -> Router {
     api.merge(ui::routes())
         .merge(login::routes())
         .merge(privacy::routes())
+        .merge(requalify::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
         .merge(agent_ui::routes())

@@ -80,11 +80,11 @@ impl Default for PrivacyConfig {
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct LangParam {
+pub(crate) struct LangParam {
     lang: Option<String>,
 }
 
-fn lang_of(p: &LangParam, headers: &HeaderMap) -> Lang {
+pub(crate) fn lang_of(p: &LangParam, headers: &HeaderMap) -> Lang {
     p.lang
         .as_deref()
         .and_then(|l| l.parse().ok())
@@ -148,7 +148,7 @@ fn unknown_org(lang: Lang) -> Response {
     )
 }
 
-fn failure(lang: Lang) -> Response {
+pub(crate) fn failure(lang: Lang) -> Response {
     message(
         lang,
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -157,7 +157,7 @@ fn failure(lang: Lang) -> Response {
     )
 }
 
-fn too_many(lang: Lang, wait: Duration) -> Response {
+pub(crate) fn too_many(lang: Lang, wait: Duration) -> Response {
     let mins = wait.as_secs().div_ceil(60).max(1);
     let text = match lang {
         Lang::Fr => format!("Trop de demandes depuis votre connexion : réessayez dans {mins} min."),
@@ -174,7 +174,11 @@ fn too_many(lang: Lang, wait: Duration) -> Response {
 
 /// The organization of a privacy centre address, or the page to answer instead (unknown
 /// organization, or the store failing).
-async fn centre_org(state: &AppState, slug: &str, lang: Lang) -> Result<Organization, Response> {
+pub(crate) async fn centre_org(
+    state: &AppState,
+    slug: &str,
+    lang: Lang,
+) -> Result<Organization, Response> {
     match state.org(slug).await {
         Ok(Some(org)) => Ok(org),
         Ok(None) => Err(unknown_org(lang)),
@@ -219,7 +223,7 @@ fn controller_block(profile: Option<&Profile>, lang: Lang) -> Markup {
 
 /// The rate-limit key of a client: its address as the gate sees it (behind a trusted proxy,
 /// from `X-Forwarded-For`).
-fn client_key(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
+pub(crate) fn client_key(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
     crate::auth::client_ip(state.auth_config(), Some(peer.ip()), headers)
         .map_or_else(|| peer.ip().to_string(), |ip| ip.to_string())
 }

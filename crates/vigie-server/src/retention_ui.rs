@@ -67,6 +67,10 @@ async fn render(
         .retention_runs(ui.org.id, 20)
         .await
         .map_err(|e| ui.error(e))?;
+    let campaigns = store
+        .requalifications(ui.org.id, 20)
+        .await
+        .map_err(|e| ui.error(e))?;
     let title = ui.t(W::RetentionTitle);
     let may_change = ui.caller.may(Permission::RetentionManage);
     let categories: Vec<(String, String)> = DataCategory::ALL
@@ -120,6 +124,29 @@ async fn render(
                         td { (r.archived) }
                         td { @if let Some(f) = r.finished_at { (when(f)) } }
                         td { @if let Some(h) = &r.refs_sha256 { code.digest { (h) } } }
+                    }
+                }
+            }))
+        }
+        h2 { (ui.t(W::RqCampaigns)) }
+        p.hint { (ui.t(W::RqCampaignsIntro)) }
+        @if campaigns.is_empty() {
+            (empty(ui.t(W::RqNoCampaigns)))
+        } @else {
+            (table("requalification-campaigns", Some(ui.t(W::RqCampaigns)), &[
+                "#", ui.t(W::RqName), ui.t(W::RqChannel), ui.t(W::RqCloses), ui.t(W::RqAsked),
+                ui.t(W::RqConfirmed), ui.t(W::RqRefused), ui.t(W::RqSilent),
+            ], html! {
+                @for c in &campaigns {
+                    tr {
+                        th scope="row" { (c.id) }
+                        td { (c.name) }
+                        td { (c.channel.as_str()) }
+                        td { (when(c.closes_at)) }
+                        td { (c.progress.asked) }
+                        td { (c.progress.confirmed) }
+                        td { (c.progress.refused) }
+                        td { (c.progress.silent) }
                     }
                 }
             }))

@@ -414,6 +414,25 @@ pub(crate) struct Erasure {
     pub(crate) actions: String,
 }
 
+impl Erasure {
+    /// Writes this erasure to the journal before it commits (write-ahead) and returns the
+    /// line's id, for its cancellation should the erasure not commit.
+    pub(crate) fn journal_ahead(&self, org: OrgId, journal: &ErasureJournal) -> Result<String> {
+        let id = hex::encode(rand::random::<[u8; 8]>());
+        journal.append(&JournalLine::Erasure(JournalErasure {
+            id: id.clone(),
+            at: self.at,
+            org,
+            contact_ref: self.contact_ref.clone(),
+            request_id: self.request_id,
+            retention_run: self.retention_run,
+            suppress: self.suppress.iter().map(hex::encode).collect(),
+            bidx: self.bidx.iter().map(hex::encode).collect(),
+        }))?;
+        Ok(id)
+    }
+}
+
 impl Store {
     // --- requests ------------------------------------------------------------------------
 
@@ -619,19 +638,7 @@ impl Store {
         // Write-ahead: the journal holds the erasure before it commits, and a cancellation when
         // it does not.
         let journaled = match &self.erasure_journal {
-            Some(journal) => {
-                let line = JournalErasure {
-                    id: hex::encode(rand::random::<[u8; 8]>()),
-                    at: erasure.at,
-                    org,
-                    contact_ref: erasure.contact_ref.clone(),
-                    request_id,
-                    suppress: erasure.suppress.iter().map(hex::encode).collect(),
-                    bidx: erasure.bidx.iter().map(hex::encode).collect(),
-                };
-                journal.append(&JournalLine::Erasure(line.clone()))?;
-                Some((journal, line.id))
-            }
+            Some(journal) => Some((journal, erasure.journal_ahead(org, journal)?)),
             None => None,
         };
         let erased = match &self.backend {
@@ -725,13 +732,15 @@ impl Store {
                 // erase: the suppression and the requests still are.
                 contact_ref: e.contact_ref.clone().filter(|_| holds_data.is_some()),
                 request_id: e.request_id,
-                // The journal holds the requests' erasures (retention's are not written to it yet).
-                retention_run: None,
+                // A retention erasure's line carries no suppression hash: replayed, it leaves
+                // the suppression list alone and marks the contact erased by retention.
+                retention_run: e.retention_run,
                 suppress,
                 bidx,
                 at: e.at,
                 actions: serde_json::json!({
                     "disposition": "erased",
+                    "by": if e.retention_run.is_some() { "retention" } else { "request" },
                     "replayed_from_erasure_journal": e.id,
                 })
                 .to_string(),
@@ -746,6 +755,7 @@ impl Store {
                 org: org.slug.clone(),
                 contact_ref: e.contact_ref.clone(),
                 request_id: e.request_id,
+                retention_run: e.retention_run,
                 suppressions_added: missing,
             });
         }
@@ -1570,6 +1580,13 @@ pub(crate) fn sqlite_erase(tx: &rusqlite::Transaction<'_>, org: OrgId, e: &Erasu
              WHERE org_id = ?1 AND id = ?2",
         )?
         .execute(rusqlite::params![org, id, e.at])?;
+        if e.retention_run.is_some() {
+            // A later import of the row reports it rather than bringing it back (migration 0019).
+            tx.prepare_cached(
+                "UPDATE contacts SET erased_by_retention = 1 WHERE org_id = ?1 AND id = ?2",
+            )?
+            .execute(rusqlite::params![org, id])?;
+        }
         tx.prepare_cached("DELETE FROM contact_versions WHERE org_id = ?1 AND contact_id = ?2")?
             .execute(rusqlite::params![org, id])?;
         tx.prepare_cached(
@@ -1640,6 +1657,13 @@ pub(crate) async fn pg_erase(
             &[&org, &id, &e.at],
         )
         .await?;
+        if e.retention_run.is_some() {
+            tx.execute(
+                "UPDATE contacts SET erased_by_retention = TRUE WHERE org_id = $1 AND id = $2",
+                &[&org, &id],
+            )
+            .await?;
+        }
         tx.execute(
             "DELETE FROM contact_names WHERE org_id = $1 AND contact_id = $2",
             &[&org, &id],

@@ -40,7 +40,13 @@ pub struct JournalErasure {
     pub at: i64,
     pub org: OrgId,
     pub contact_ref: Option<String>,
+    /// The request erasing; 0 for an erasure by retention.
     pub request_id: i64,
+    /// The retention run erasing (absent from a request's line, and from lines written before
+    /// retention erasures were journaled). Such a line carries no suppression hash: the person
+    /// did not object, and the replay must not put her on the suppression list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_run: Option<i64>,
     /// SHA-256 of the normalized identifiers, hex.
     pub suppress: Vec<String>,
     /// Blind indexes of the identifiers, hex.
@@ -148,6 +154,8 @@ pub struct Replayed {
     pub org: String,
     pub contact_ref: Option<String>,
     pub request_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_run: Option<i64>,
     /// Suppression hashes put back on the list.
     pub suppressions_added: usize,
 }

@@ -30,6 +30,7 @@ mod people;
 mod portal;
 mod postgres;
 mod registers;
+mod requalification;
 mod retention;
 mod retention_run;
 mod screening;
@@ -75,6 +76,10 @@ pub use people::{ContactCall, ContactErasure};
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
 pub use registers::{RegistersSaved, StoredRegisters};
+pub use requalification::{
+    DEFAULT_WINDOW_DAYS, NewRequalification, RequalificationCampaign, RequalificationLink,
+    RequalificationProgress, RequalificationTarget,
+};
 pub use retention::{PlanAction, RetentionPlan};
 pub use retention_run::{RetentionRun, RunLimits};
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
@@ -279,6 +284,7 @@ impl Store {
             index: IndexKey::new(&key),
             chain: ChainKey::new(&key.derive(b"vigie/audit-chain/v1")),
             requests: DataKey::new(&key.derive(b"vigie/dsar-identifiers/v1")),
+            links: ChainKey::new(&key.derive(b"vigie/requalification-links/v1")),
         };
         self.crypto
             .lock()

@@ -104,6 +104,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0019_retention_erasure_mark.sql"),
     },
     Migration {
+        version: 20,
+        name: "requalification",
+        sql: include_str!("../migrations/sqlite/0020_requalification.sql"),
+    },
+    Migration {
         version: 22,
         name: "import_runs",
         sql: include_str!("../migrations/sqlite/0022_import_runs.sql"),
@@ -225,6 +230,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 19,
         name: "retention_erasure_mark",
         sql: include_str!("../migrations/postgres/0019_retention_erasure_mark.sql"),
+    },
+    Migration {
+        version: 20,
+        name: "requalification",
+        sql: include_str!("../migrations/postgres/0020_requalification.sql"),
     },
     Migration {
         version: 22,

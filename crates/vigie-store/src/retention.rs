@@ -53,6 +53,29 @@ macro_rules! no_event_since_set {
     };
 }
 
+/// A prospect past its period at the cut-off `$cut`, the moment being `$2`.
+macro_rules! prospect_past_at {
+    ($cut:literal) => {
+        $crate::retention::prospect_past!($cut, $crate::retention::no_event_since!($cut))
+    };
+}
+pub(crate) use {no_event_since, prospect_past, prospect_past_at};
+
+/// A prospect asked by a requalification campaign whose window closed at or before the moment
+/// `$2`, who did not answer yes, nor granted again any other way (a form…) since the campaign
+/// began: erased.
+macro_rules! requalification_unconfirmed {
+    () => {
+        "(NOT c.customer AND EXISTS (SELECT 1 FROM requalification_members m
+             JOIN requalification_campaigns k ON k.org_id = m.org_id AND k.id = m.campaign_id
+             WHERE m.org_id = c.org_id AND m.contact_id = c.id AND k.closes_at <= $2
+               AND (m.answer IS NULL OR m.answer <> 'yes')
+               AND NOT EXISTS (SELECT 1 FROM consent_events e
+                   WHERE e.org_id = c.org_id AND e.contact_id = c.id AND e.action = 'grant'
+                     AND e.at >= k.starts_at AND e.at <= $2)))"
+    };
+}
+
 /// A customer past the marketing period, not yet archived, with no contract in force.
 macro_rules! customer_past {
     () => {
@@ -96,11 +119,14 @@ const PLAN_COUNTS_PG: &str = plan_counts!(
 );
 
 /// The contacts a run acts on, after the cursor `$6`, in id order, at most `$7`; what to do with
-/// each: why it is concerned (`hold_ended`, `prospect_period_ended`, `customer_period_ended`). Parameters as for the plan ($3 unused, but bound so that both stores number them alike).
+/// each: why it is concerned (`hold_ended`, `prospect_period_ended`, `customer_period_ended`,
+/// `requalification_unconfirmed`). Parameters as for the plan ($3 unused, but bound so that both stores number them alike).
 pub(crate) const RUN_CANDIDATES: &str = concat!(
     "SELECT c.id, c.contact_ref, c.relationship_ended_at,
          CASE WHEN c.retention_hold_until IS NOT NULL THEN 'hold_ended'
-              WHEN NOT c.customer THEN 'prospect_period_ended' ELSE 'customer_period_ended' END
+              WHEN c.customer THEN 'customer_period_ended'
+              WHEN ", requalification_unconfirmed!(), " THEN 'requalification_unconfirmed'
+              ELSE 'prospect_period_ended' END
      FROM contacts c
      WHERE c.org_id = $1 AND c.erased_at IS NULL AND c.id > $6 AND CAST($3 AS BIGINT) IS NOT NULL AND (",
     hold_ended!(),
@@ -108,6 +134,8 @@ pub(crate) const RUN_CANDIDATES: &str = concat!(
     prospect_past!("$4", no_event_since!("$4")),
     " OR ",
     customer_past!(),
+    " OR ",
+    requalification_unconfirmed!(),
     ") ORDER BY c.id LIMIT $7"
 );
 

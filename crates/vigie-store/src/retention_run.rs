@@ -4,7 +4,11 @@
 //! to whom in `retention_run_items`, and moves the run's cursor, all in one transaction: a run
 //! killed between two batches resumes after the last committed one, and nobody is handled
 //! twice or missed. The finished run's proof (policy version, moment, counts, SHA-256 of the
-//! sorted references) goes into the audit trail.
+//! sorted references) goes into the audit trail. Each erasure is written to the erasure
+//! journal before its batch commits (write-ahead, as a request's), and cancelled there when the
+//! batch does not commit, so that a restored backup replays it.
+
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -14,6 +18,7 @@ use vigie_core::Moment;
 use vigie_core::retention::{Cutoffs, PolicySet};
 
 use crate::dsar::Erasure;
+use crate::erasure_journal::{ErasureJournal, JournalLine};
 use crate::error::{Result, StoreError};
 use crate::model::{OrgId, from_micros};
 use crate::retention::{RUN_CANDIDATES, sqlite_text};
@@ -85,6 +90,9 @@ struct BatchInput {
     zone: TimeZone,
     cursor: i64,
     batch: u32,
+    journal: Option<Arc<ErasureJournal>>,
+    /// The journal lines the batch under way wrote: cancelled if it does not commit.
+    journaled: Arc<Mutex<Vec<String>>>,
 }
 
 impl BatchInput {
@@ -127,6 +135,34 @@ impl BatchInput {
                 "suppression": "not added: the person did not object",
             })
             .to_string(),
+        }
+    }
+
+    /// Journals the erasure ahead of its batch's commit.
+    fn journal_ahead(&self, erasure: &Erasure) -> Result<()> {
+        if let Some(journal) = &self.journal {
+            let id = erasure.journal_ahead(self.org, journal)?;
+            self.journaled
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(id);
+        }
+        Ok(())
+    }
+
+    /// The batch committed (`true`) or not: its journal lines stay, or are cancelled.
+    fn settle_journal(&self, committed: bool) {
+        let ids = std::mem::take(&mut *self.journaled.lock().unwrap_or_else(|e| e.into_inner()));
+        if committed {
+            return;
+        }
+        let Some(journal) = &self.journal else {
+            return;
+        };
+        for id in ids {
+            if let Err(e) = journal.append(&JournalLine::Cancelled { id }) {
+                tracing::error!(error = %e, "a retention batch failed and its journal line could not be cancelled");
+            }
         }
     }
 
@@ -197,6 +233,8 @@ impl Store {
             zone,
             cursor: self.retention_run_cursor(org, run.id).await?,
             batch: limits.batch.max(1),
+            journal: self.erasure_journal.clone(),
+            journaled: Arc::default(),
         };
         let mut batches = 0u32;
         loop {
@@ -206,16 +244,12 @@ impl Store {
             let handled = match &self.backend {
                 Backends::Sqlite(b) => {
                     let input = input.clone();
-                    b.write(move |tx| sqlite_batch(tx, &input)).await?
+                    b.write(move |tx| sqlite_batch(tx, &input)).await
                 }
-                Backends::Postgres(b) => {
-                    let mut c = b.client().await?;
-                    let tx = c.transaction().await?;
-                    let next = pg_batch(&tx, &input).await?;
-                    tx.commit().await?;
-                    next
-                }
+                Backends::Postgres(b) => pg_batch_committed(b, &input).await,
             };
+            input.settle_journal(handled.is_ok());
+            let handled = handled?;
             batches += 1;
             match handled {
                 Some(last) => input.cursor = last,
@@ -354,12 +388,10 @@ fn sqlite_batch(tx: &rusqlite::Transaction<'_>, input: &BatchInput) -> Result<Op
     for (id, contact_ref, ended, reason) in rows {
         let item = input.item(id, contact_ref, ended, reason);
         if item.action == "erase" {
-            crate::dsar::sqlite_erase(tx, input.org, &input.erasure(&item))?;
-            // A later import of the row reports it rather than bringing it back (migration 0019).
-            tx.prepare_cached(
-                "UPDATE contacts SET erased_by_retention = 1 WHERE org_id = ?1 AND id = ?2",
-            )?
-            .execute(rusqlite::params![input.org, item.contact_id])?;
+            let erasure = input.erasure(&item);
+            input.journal_ahead(&erasure)?;
+            // Also marks the contact erased by retention (migration 0019).
+            crate::dsar::sqlite_erase(tx, input.org, &erasure)?;
             erased += 1;
         } else {
             // Restricted and held: marketing never reaches the person, imports keep it so.
@@ -402,6 +434,18 @@ fn sqlite_batch(tx: &rusqlite::Transaction<'_>, input: &BatchInput) -> Result<Op
     Ok(Some(last))
 }
 
+/// One batch on PostgreSQL in its own transaction, committed.
+async fn pg_batch_committed(
+    b: &crate::postgres::PgStore,
+    input: &BatchInput,
+) -> Result<Option<i64>> {
+    let mut c = b.client().await?;
+    let tx = c.transaction().await?;
+    let next = pg_batch(&tx, input).await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
 /// One batch on PostgreSQL, in the caller's transaction.
 async fn pg_batch(
     tx: &deadpool_postgres::Transaction<'_>,
@@ -421,12 +465,9 @@ async fn pg_batch(
     for r in rows {
         let item = input.item(r.get(0), r.get(1), r.get(2), r.get(3));
         if item.action == "erase" {
-            crate::dsar::pg_erase(tx, input.org, &input.erasure(&item)).await?;
-            tx.execute(
-                "UPDATE contacts SET erased_by_retention = TRUE WHERE org_id = $1 AND id = $2",
-                &[&input.org, &item.contact_id],
-            )
-            .await?;
+            let erasure = input.erasure(&item);
+            input.journal_ahead(&erasure)?;
+            crate::dsar::pg_erase(tx, input.org, &erasure).await?;
             erased += 1;
         } else {
             tx.execute(

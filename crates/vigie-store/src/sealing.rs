@@ -134,6 +134,8 @@ pub struct OrgCrypto {
     /// Seals the identifiers named by data subject requests (see `dsar.rs`): a request may name
     /// someone who is not a contact, so it cannot use a contact's key.
     pub requests: DataKey,
+    /// Signs the per-person links of requalification campaigns (see `requalification.rs`).
+    pub links: ChainKey,
 }
 
 /// A row read back from the store could not be turned into the model.
@@ -150,6 +152,11 @@ fn bool_byte(b: bool) -> &'static [u8] {
 }
 
 impl OrgCrypto {
+    /// The MAC of a signed link's message.
+    pub(crate) fn link_mac(&self, message: &str) -> [u8; 32] {
+        self.links.link(&[0; 32], &[message.as_bytes()])
+    }
+
     fn pii_aad(&self, contact_ref: &str) -> Vec<u8> {
         format!("vigie/pii/{}/{}", self.org_id, contact_ref).into_bytes()
     }

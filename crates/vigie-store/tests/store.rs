@@ -34,6 +34,8 @@ mod notices;
 mod overview;
 #[path = "store/registers.rs"]
 mod registers;
+#[path = "store/requalification.rs"]
+mod requalification;
 #[path = "store/retention.rs"]
 mod retention;
 #[path = "store/round_trip.rs"]

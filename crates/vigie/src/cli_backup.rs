@@ -93,9 +93,13 @@ pub async fn restore(store: &StoreArgs, args: RestoreArgs) -> anyhow::Result<Exi
             .contact_ref
             .as_deref()
             .map_or_else(|| "no contact".to_owned(), |c| format!("contact {c}"));
+        let by = r.retention_run.map_or_else(
+            || format!("request {}", r.request_id),
+            |run| format!("retention run {run}"),
+        );
         println!(
-            "  {} organization {}, {who}, request {}, erased at {} ({} suppression hash(es) put back)",
-            r.journal_id, r.org, r.request_id, r.at, r.suppressions_added
+            "  {} organization {}, {who}, {by}, erased at {} ({} suppression hash(es) put back)",
+            r.journal_id, r.org, r.at, r.suppressions_added
         );
         let org = opened.require_org(&r.org).await?;
         opened

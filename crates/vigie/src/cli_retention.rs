@@ -39,7 +39,8 @@ EXAMPLES
   vigie retention plan --org acme --at 2026-12-05T10:00:00+01:00 --format json
   vigie retention run --org acme
   vigie retention policies --org acme
-  vigie retention set-policy --org acme --category prospects --years 2")]
+  vigie retention set-policy --org acme --category prospects --years 2
+  vigie retention requalify create --org acme --name \"Relance 2026\" --within-days 60")]
 pub struct RetentionArgs {
     /// The organization.
     #[arg(long, global = true, default_value = vigie_store::DEFAULT_ORG)]
@@ -81,6 +82,12 @@ pub enum RetentionCommand {
     Runs {
         #[arg(long, default_value_t = 20)]
         limit: u32,
+    },
+    /// Requalification campaigns: ask the prospects near the end of their period whether
+    /// they still consent; the run erases those who do not say yes.
+    Requalify {
+        #[command(subcommand)]
+        command: crate::cli_requalify::RequalifyCommand,
     },
     /// The policies in force (version, period and legal reference of each category).
     Policies,
@@ -140,6 +147,9 @@ pub async fn run(store_args: &StoreArgs, args: RetentionArgs) -> anyhow::Result<
         }
         RetentionCommand::Runs { limit } => {
             print_runs(args.format, &store.retention_runs(org.id, limit).await?)?;
+        }
+        RetentionCommand::Requalify { command } => {
+            return crate::cli_requalify::run(&store, &org, args.format, command).await;
         }
         RetentionCommand::Policies => {
             print_policies(args.format, &store.retention_policies(org.id).await?)?;

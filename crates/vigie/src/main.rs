@@ -8,6 +8,7 @@ mod cli_dsar;
 mod cli_import;
 mod cli_keys;
 mod cli_registers;
+mod cli_requalify;
 mod cli_retention;
 mod cli_screen;
 mod config;

@@ -216,6 +216,18 @@ pub(crate) fn refreshing_page(
 /// A page without navigation (sign-in, set-up, privacy centre, errors): `title` is also the
 /// page's `h1`.
 pub(crate) fn bare_page(lang: Lang, status: StatusCode, title: &str, body: Markup) -> Response {
+    public_page(lang, status, "Vigie", title, body)
+}
+
+/// A page outside the application, under the name `brand` (the organization's, on the pages a
+/// person receives a link to).
+pub(crate) fn public_page(
+    lang: Lang,
+    status: StatusCode,
+    brand: &str,
+    title: &str,
+    body: Markup,
+) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.as_str()) {
@@ -223,7 +235,7 @@ pub(crate) fn bare_page(lang: Lang, status: StatusCode, title: &str, body: Marku
             body {
                 header.site {
                     div.row {
-                        a.brand href="/" { "Vigie" }
+                        a.brand href="/" { (brand) }
                         (lang_switch(lang, None))
                     }
                 }

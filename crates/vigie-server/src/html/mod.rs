@@ -13,7 +13,7 @@ pub(crate) mod register_labels;
 pub(crate) mod words;
 
 pub(crate) use context::{Link, Ui, UiError, error_page, pct, store_error_page, when};
-pub(crate) use frame::{Section, bare_page, page, refreshing_page};
+pub(crate) use frame::{Section, bare_page, page, public_page, refreshing_page};
 pub(crate) use labels::Label;
 pub(crate) use words::W;
 

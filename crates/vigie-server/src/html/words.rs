@@ -1250,6 +1250,52 @@ catalogue! {
     DashSeeImports => "Voir tous les imports", "See every import";
     // reg-finish
     PcController => "Responsable du traitement", "Controller";
+
+    // retention-2: the public page of a requalification link
+    RqTitle => "Voulez-vous continuer à recevoir nos messages ?",
+        "Do you still want to hear from us?";
+    RqQuestion => "Votre réponse",
+        "Your answer";
+    RqYes => "Oui, je souhaite continuer à les recevoir",
+        "Yes, I want to keep receiving them";
+    RqNo => "Non, effacez mes données",
+        "No, erase my data";
+    RqProof => "Votre réponse est enregistrée avec sa date, votre adresse IP et votre navigateur, pour en garder la preuve.",
+        "Your answer is recorded with its time, your IP address and your browser, as its proof.";
+    RqThanksYes => "Merci : votre accord est enregistré. Vous pouvez le retirer à tout moment, par le lien de désinscription de chaque message.",
+        "Thank you: your consent is recorded. You can withdraw it at any time, through the unsubscribe link of each message.";
+    RqThanksNo => "C'est noté : vous ne recevrez plus nos messages, et vos données seront effacées à la fin de la campagne.",
+        "Noted: you will no longer receive our messages, and your data will be erased at the end of the campaign.";
+    RqContact => "Pour toute question sur vos données, ou pour joindre notre délégué à la protection des données, passez par notre",
+        "For any question about your data, or to reach our data protection officer, use our";
+    RqPrivacyCentre => "espace « Vos données »",
+        "privacy centre";
+    RqInvalid => "Ce lien n'est pas valide : il a peut-être été mal copié. Utilisez le lien reçu, tel quel.",
+        "This link is not valid: it may have been copied wrongly. Use the link you received, as it is.";
+    RqExpired => "Ce lien a expiré.",
+        "This link has expired.";
+    RqChoose => "Choisissez « oui » ou « non ».",
+        "Choose “yes” or “no”.";
+    RqCampaigns => "Campagnes de requalification",
+        "Requalification campaigns";
+    RqCampaignsIntro => "Les prospects dont la durée de conservation arrive à échéance reçoivent un lien signé pour confirmer leur accord. Après la fenêtre de réponse, le prochain passage efface ceux qui n'ont pas répondu « oui » (sans les inscrire sur la liste d'opposition). Création et export des liens : vigie retention requalify.",
+        "Prospects whose retention period is ending receive a signed link to confirm their consent. After the response window, the next run erases those who did not answer “yes” (without adding them to the suppression list). Creation and export of the links: vigie retention requalify.";
+    RqNoCampaigns => "Aucune campagne pour l'instant.",
+        "No campaign yet.";
+    RqName => "Nom",
+        "Name";
+    RqChannel => "Canal",
+        "Channel";
+    RqCloses => "Fin de la fenêtre",
+        "Window closes";
+    RqAsked => "Sollicités",
+        "Asked";
+    RqConfirmed => "Confirmés",
+        "Confirmed";
+    RqRefused => "Refus",
+        "Refused";
+    RqSilent => "Sans réponse",
+        "Silent";
 }
 
 #[cfg(test)]

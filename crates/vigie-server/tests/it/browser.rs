@@ -121,12 +121,51 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .await
         .unwrap();
 
+    // A requalification campaign asking one prospect: its table on /retention, and the public
+    // page of the person's link.
+    app.create(
+        json!({"contact_ref": "P001", "email": "paul.prospect@example.org",
+        "audience": "consumer", "collected_at": "2025-06-01T09:00:00Z", "informed": true,
+        "objection_offered": true}),
+    )
+    .await;
+    let campaign = app
+        .store
+        .create_requalification(
+            org.id,
+            &vigie_store::NewRequalification {
+                name: "Relance 2026".into(),
+                channel: vigie_core::Channel::Email,
+                at: jiff::Timestamp::now().to_string(),
+                within_days: 3650,
+                window_days: 30,
+            },
+            vigie_store::AuditEvent {
+                actor: "cli:test".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let requalify = app
+        .store
+        .requalification_links(
+            org.id,
+            campaign.id,
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+        )
+        .await
+        .unwrap()
+        .remove(0)
+        .token;
+
     // An administrator: every page, the administration's included.
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
 
     let pages = json!([
         {"name": "login", "path": "/login", "public": true},
         {"name": "privacy", "path": "/privacy/default", "public": true},
+        {"name": "requalify", "path": format!("/requalify/default/{requalify}"), "public": true},
         {"name": "dashboard", "path": "/"},
         {"name": "contacts", "path": "/contacts"},
         {"name": "contacts-bad-search", "path": "/contacts?q=n0t-a-number", "status": 400},

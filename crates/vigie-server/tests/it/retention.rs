@@ -107,3 +107,122 @@ both_stores! {
         assert!(customers["legal_reference"].as_str().unwrap().contains("CNIL"), "an empty reference keeps the old one");
     }
 }
+
+// The public page of a requalification link: it names the organization; reading it changes
+// nothing; an altered link is refused (404) and an expired one is gone (410); the submitted
+// form — no session, no CSRF token: the signed link is the authority — records the grant with
+// the client's address as proof; the first answer counts.
+both_stores! {
+    async fn a_requalification_link_page_records_the_answer_only_when_submitted(app) {
+        prospect(&app, "RQ-1", "2025-06-01T09:00:00Z").await;
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let campaign = app
+            .store
+            .create_requalification(
+                org.id,
+                &vigie_store::NewRequalification {
+                    name: "Relance".into(),
+                    channel: vigie_core::Channel::Email,
+                    at: jiff::Timestamp::now().to_string(),
+                    within_days: 3650,
+                    window_days: 30,
+                },
+                AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() },
+            )
+            .await
+            .unwrap();
+        assert_eq!(campaign.progress.asked, 1);
+        let link = |expires: jiff::Timestamp| {
+            let store = app.store.clone();
+            async move {
+                store.requalification_links(org.id, campaign.id, expires).await.unwrap().remove(0).token
+            }
+        };
+        let token = link(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)).await;
+        let path = format!("/requalify/default/{token}");
+        let page = app.send(app.anonymous(Method::GET, &path)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains(&format!("href=\"/\">{}</a>", org.name)), "{}", page.text);
+        assert!(page.text.contains("value=\"yes\""), "{}", page.text);
+        assert!(page.text.contains("Voulez-vous continuer"), "{}", page.text);
+        let rq = vigie_core::ContactRef::parse("RQ-1").unwrap();
+        assert!(app.store.ledger(org.id, &rq).await.unwrap().is_empty(), "a GET changes nothing");
+
+        let flipped = if token.ends_with('0') { '1' } else { '0' };
+        let altered = format!("/requalify/default/{}{flipped}", &token[..token.len() - 1]);
+        for method in [Method::GET, Method::POST] {
+            let refused = app
+                .send(app.anonymous(method, &altered).header("content-type", "application/x-www-form-urlencoded").body("answer=yes"))
+                .await;
+            assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text);
+        }
+        let expired = link(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).await;
+        let gone = app.send(app.anonymous(Method::GET, &format!("/requalify/default/{expired}"))).await;
+        assert_eq!(gone.status, StatusCode::GONE, "{}", gone.text);
+        assert!(app.store.ledger(org.id, &rq).await.unwrap().is_empty());
+
+        let yes = app
+            .send(app.anonymous(Method::POST, &path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("user-agent", "TestBrowser/1")
+                .body("answer=yes&lang=fr"))
+            .await;
+        assert_eq!(yes.status, StatusCode::OK, "{}", yes.text);
+        assert!(yes.text.contains("votre accord est enregistré"), "{}", yes.text);
+        let ledger = app.store.ledger(org.id, &rq).await.unwrap();
+        assert_eq!(ledger.len(), 1);
+        assert_eq!(ledger[0].new.event.action, vigie_core::Action::Grant);
+        assert!(ledger[0].new.ip.is_some());
+        assert_eq!(ledger[0].new.user_agent.as_deref(), Some("TestBrowser/1"));
+        let again = app
+            .send(app.anonymous(Method::POST, &path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("answer=no"))
+            .await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+        assert_eq!(app.store.ledger(org.id, &rq).await.unwrap().len(), 1, "the first answer counts");
+        let progress = app.store.requalification(org.id, campaign.id).await.unwrap().unwrap().progress;
+        assert_eq!((progress.confirmed, progress.refused, progress.silent), (1, 0, 0));
+    }
+}
+
+// A campaign over the API: created (201) with who it asks, audited; read back with its
+// progress, also on the retention page; an unknown campaign 404; an invalid field refused
+// naming it.
+both_stores! {
+    async fn a_requalification_campaign_over_the_api(app) {
+        prospect(&app, "RQ-SOON", "2024-02-01T09:00:00Z").await;
+        prospect(&app, "RQ-FRESH", "2025-06-01T09:00:00Z").await;
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance", "channel": "pigeon", "within_days": 90}))
+            .await
+            .field_error(400, "invalid_field", "channel");
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance", "within_days": 90, "at": "yesterday"}))
+            .await
+            .field_error(400, "invalid_field", "at");
+        let created = app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance 2026", "within_days": 90, "at": "2026-12-05T10:00:00+01:00"}))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let created = created.json();
+        assert_eq!(created["progress"]["asked"], 1, "{created}");
+        assert_eq!(created["channel"], "email");
+        assert_eq!(created["closes_at"], "2027-01-04T09:00:00Z", "{created}");
+        let id = created["id"].as_i64().unwrap();
+        let shown = app.get(&format!("/api/v1/retention/requalifications/{id}")).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+        assert_eq!(shown.json()["progress"]["silent"], 1);
+        let missing = app.get(&format!("/api/v1/retention/requalifications/{}", id + 100)).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        let made: Vec<_> = trail["entries"].as_array().unwrap().iter()
+            .filter(|e| e["action"] == "retention.requalification.create").collect();
+        assert_eq!(made.len(), 1, "{trail}");
+        // The retention page shows the campaign's progress.
+        let page = app.get("/retention").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Campagnes de requalification"), "{}", page.text);
+        assert!(page.text.contains("<td>Relance 2026</td>"), "{}", page.text);
+    }
+}

@@ -335,4 +335,83 @@ both_stores! {
     retention_a_stopped_run_resumes_without_erasing_twice_or_missing_anyone => a_stopped_run_resumes_without_erasing_twice_or_missing_anyone;
     retention_a_policy_change_is_a_new_audited_version => a_policy_change_is_a_new_audited_version;
     retention_the_daily_run_is_claimed_once => the_daily_run_is_claimed_once;
+    retention_a_run_erasure_after_a_backup_is_replayed_on_restore => a_run_erasure_after_a_backup_is_replayed_on_restore;
+}
+
+/// A retention run writes each erasure to the erasure journal, with no suppression hash and no
+/// blind index; replayed on an older copy of the store (a backup restored after the run), it
+/// erases the person there too, leaves the suppression list alone and marks her erased by
+/// retention (a re-import of the same row leaves her erased); a second replay does nothing.
+async fn a_run_erasure_after_a_backup_is_replayed_on_restore(t: TestStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("master.key.erasures.jsonl");
+    let s = t.store.clone().with_erasure_journal(&journal);
+    // The backup: another store of the same kind and key, holding the same people.
+    let older = match s.kind() {
+        "sqlite" => vigie_store::testing::sqlite_store().await,
+        _ => vigie_store::testing::postgres_store().await,
+    };
+    let expired = person("OLD1", false, "2021-01-01T09:00:00Z");
+    let kept = person("NEW1", false, "2025-01-01T09:00:00Z");
+    let mut orgs = Vec::new();
+    for store in [&s, &older.store] {
+        let org = store.require_org(DEFAULT_ORG).await.unwrap().id;
+        for p in [&expired, &kept] {
+            store.create_contact(org, p).await.unwrap();
+        }
+        orgs.push(org);
+    }
+    assert_eq!(orgs[0], orgs[1]);
+    let org = orgs[0];
+    let run = s
+        .run_retention(org, AT, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    assert_eq!(run.erased, 1);
+
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let line: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(line["kind"], "erasure");
+    assert_eq!(line["contact_ref"], "OLD1");
+    assert_eq!(line["request_id"], 0);
+    assert_eq!(line["retention_run"], run.id);
+    assert_eq!(line["suppress"], serde_json::json!([]), "{text}");
+    assert_eq!(line["bidx"], serde_json::json!([]), "{text}");
+    assert!(
+        !text.contains("example.org") && !text.contains("Marie"),
+        "{text}"
+    );
+
+    assert!(!erased(&older.store, org, "OLD1").await);
+    let replayed = older.store.replay_erasures(&journal).await.unwrap();
+    assert_eq!(replayed.len(), 1, "{replayed:?}");
+    assert_eq!(replayed[0].contact_ref.as_deref(), Some("OLD1"));
+    assert_eq!(replayed[0].retention_run, Some(run.id));
+    assert_eq!(replayed[0].suppressions_added, 0);
+    assert!(erased(&older.store, org, "OLD1").await);
+    assert!(!erased(&older.store, org, "NEW1").await);
+    assert!(
+        !older
+            .store
+            .is_suppressed(org, "old1@example.org")
+            .await
+            .unwrap(),
+        "a retention erasure puts nobody on the suppression list"
+    );
+    // Marked erased by retention, as the run marks it: the same row imported again stays erased.
+    let (_, outcome) = older.store.upsert_contact(org, &expired).await.unwrap();
+    assert_eq!(outcome, UpsertOutcome::LeftErased);
+    let tombstones = older.store.tombstones(org, 0, 10).await.unwrap();
+    assert_eq!(tombstones.len(), 1);
+    assert_eq!(tombstones[0].request_id, 0);
+    assert!(
+        older
+            .store
+            .replay_erasures(&journal)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.replay_erasures(&journal).await.unwrap().is_empty());
 }

@@ -95,3 +95,91 @@ fn plan_run_and_policies_from_the_command_line() {
         (Some(0), Some(0))
     );
 }
+
+/// `vigie retention requalify`: a campaign created at a moment asks the prospect whose period
+/// ends within the days given (not the one already past, not the fresh one), `show` reports its
+/// progress, `export` writes each person's address and signed link token as CSV, and both are
+/// in the audit trail.
+#[test]
+fn a_requalification_campaign_from_the_command_line() {
+    let v = Install::new();
+    let csv = v.data.parent().unwrap().join("contacts.csv");
+    write(
+        &csv,
+        "\
+contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted,relationship_ended_at
+P-SOON,soon@example.org,,consumer,false,,web_form,2024-02-01T09:00:00Z,true,true,false,false,
+P-OLD,old@example.org,,consumer,false,,web_form,2021-01-01T09:00:00Z,true,true,false,false,
+P-NEW,new@example.org,,consumer,false,,web_form,2025-06-01T09:00:00Z,true,true,false,false,
+",
+    );
+    ok(&v.run(&["import", "contacts", csv.to_str().unwrap()]));
+    let created: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
+        "retention",
+        "requalify",
+        "create",
+        "--name",
+        "Relance 2026",
+        "--within-days",
+        "90",
+        "--at",
+        "2026-12-05T10:00:00+01:00",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(created["progress"]["asked"], 1, "{created}");
+    assert_eq!(created["progress"]["silent"], 1, "{created}");
+    assert_eq!(created["channel"], "email");
+    let id = created["id"].as_i64().unwrap().to_string();
+
+    let shown = ok(&v.run(&["retention", "requalify", "show", "--campaign", &id]));
+    assert!(
+        shown.contains("asked 1, confirmed 0, refused 0, silent 1"),
+        "{shown}"
+    );
+
+    let out = v.data.parent().unwrap().join("links.csv");
+    ok(&v.run(&[
+        "retention",
+        "requalify",
+        "export",
+        "--campaign",
+        &id,
+        "--base-url",
+        "https://vigie.example.org/",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let exported = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = exported.lines().collect();
+    assert_eq!(lines.len(), 2, "{exported}");
+    assert_eq!(lines[0], "contact_ref,email,link,token,expires");
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(&cells[..2], ["P-SOON", "soon@example.org"], "{exported}");
+    let token = cells[3];
+    assert_eq!(token.split('.').count(), 4, "{exported}");
+    assert!(token.starts_with(&format!("{id}.")), "{exported}");
+    assert_eq!(
+        cells[2],
+        format!("https://vigie.example.org/requalify/default/{token}"),
+        "{exported}"
+    );
+
+    let missing = v.run(&["retention", "requalify", "show", "--campaign", "999"]);
+    assert!(!missing.status.success());
+    for action in [
+        "retention.requalification.create",
+        "retention.requalification.export",
+    ] {
+        let n: i64 = v
+            .db()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = ?1",
+                [action],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "{action}");
+    }
+}

@@ -1,0 +1,461 @@
+//! Requalification campaigns (migration 0020): the prospects whose period ends within a few days
+//! are asked, through a signed per-person link, whether they still want to hear from the
+//! organization. A yes is a grant in the ledger on the campaign's channel (its proof: the
+//! method, the campaign as source, the time, the IP and user agent sealed as the ledger seals
+//! them), which is a sign of life: the period starts again. A no is a withdrawal. When the
+//! window has closed, the retention run erases whoever did not answer yes (`RUN_CANDIDATES`).
+//!
+//! The link is the authority: `<campaign>.<contact id>.<expiry, Unix seconds>.<MAC>`, the MAC
+//! an HMAC-SHA-256 under a key derived from the organization's key (`OrgCrypto::links`). A link
+//! forged, altered or past its expiry is refused before anything is read or written.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use vigie_core::{
+    Action, Channel, ChannelScope, ConsentEvent, ContactRef, Email, Method, Moment, Purpose,
+};
+
+use crate::error::{Result, StoreError};
+use crate::model::{NewConsentEvent, OrgId, from_micros};
+use crate::retention::sqlite_text;
+use crate::sql::sql_params;
+use crate::{AuditEvent, Backends, Store, now_micros};
+
+/// The response window when none is given.
+pub const DEFAULT_WINDOW_DAYS: u32 = 30;
+
+/// A campaign to create.
+#[derive(Debug, Clone)]
+pub struct NewRequalification {
+    pub name: String,
+    /// The channel the grant is asked for.
+    pub channel: Channel,
+    /// The moment the campaign selects for (RFC 3339): its window opens then.
+    pub at: String,
+    /// Selects the prospects whose period ends after `at` and within this many days of it.
+    pub within_days: u32,
+    /// How long the people have to answer.
+    pub window_days: u32,
+}
+
+/// A campaign and its progress.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequalificationCampaign {
+    pub id: i64,
+    pub name: String,
+    pub channel: Channel,
+    pub within_days: i64,
+    pub starts_at: Timestamp,
+    pub closes_at: Timestamp,
+    pub actor: String,
+    pub created_at: Timestamp,
+    pub progress: RequalificationProgress,
+}
+
+/// How many were asked, and what they answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RequalificationProgress {
+    pub asked: i64,
+    pub confirmed: i64,
+    pub refused: i64,
+    pub silent: i64,
+}
+
+/// A person's link, for the e-mail service.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequalificationLink {
+    pub contact_ref: String,
+    pub email: Option<Email>,
+    pub token: String,
+}
+
+/// What a valid link names.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequalificationTarget {
+    pub campaign_id: i64,
+    pub campaign_name: String,
+    pub channel: Channel,
+    pub contact_ref: String,
+    pub expires: Timestamp,
+    /// `yes` or `no` once answered.
+    pub answer: Option<String>,
+}
+
+/// A parsed link, its MAC checked.
+struct Token {
+    campaign: i64,
+    contact: i64,
+    expires: i64,
+}
+
+impl Token {
+    fn message(campaign: i64, contact: i64, expires: i64) -> String {
+        format!("requalification/{campaign}/{contact}/{expires}")
+    }
+}
+
+impl Store {
+    /// Creates a campaign asking the prospects whose period ends after `new.at` and within
+    /// `new.within_days` of it (the organization's current policies, the core's cut-offs); the
+    /// campaign and its members in one transaction; audited.
+    pub async fn create_requalification(
+        &self,
+        org: OrgId,
+        new: &NewRequalification,
+        audit: AuditEvent,
+    ) -> Result<RequalificationCampaign> {
+        let name = new.name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("name: a campaign needs a name".into()));
+        }
+        if new.window_days == 0 {
+            return Err(StoreError::Invalid(
+                "window_days: the window must last at least one day".into(),
+            ));
+        }
+        let at = Moment::parse(&new.at).map_err(|e| StoreError::Invalid(format!("at: {e}")))?;
+        let later = Moment::new(
+            at.instant() + SignedDuration::from_hours(24 * i64::from(new.within_days)),
+            at.offset(),
+        );
+        let policies = self.retention_policies(org).await?;
+        let now_cut = policies.cutoffs(at).prospects.as_microsecond();
+        let later_cut = policies.cutoffs(later).prospects.as_microsecond();
+        let starts = at.instant().as_microsecond();
+        let closes = (at.instant() + SignedDuration::from_hours(24 * i64::from(new.window_days)))
+            .as_microsecond();
+        let campaign = (
+            name.to_owned(),
+            new.channel.as_str().to_owned(),
+            i64::from(new.within_days),
+            starts,
+            closes,
+            audit.actor.clone(),
+            now_micros(),
+        );
+        let params = [org, later.instant().as_microsecond(), now_cut, later_cut];
+        let id = match &self.backend {
+            Backends::Sqlite(b) => {
+                b.write(move |tx| {
+                    let id: i64 = tx.query_row(
+                        "INSERT INTO requalification_campaigns (org_id, name, channel, within_days,
+                             starts_at, closes_at, actor, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                        rusqlite::params![
+                            org, campaign.0, campaign.1, campaign.2, campaign.3, campaign.4,
+                            campaign.5, campaign.6
+                        ],
+                        |r| r.get(0),
+                    )?;
+                    tx.execute(
+                        &sqlite_text(SELECT_MEMBERS),
+                        rusqlite::params![params[0], params[1], params[2], params[3], id],
+                    )?;
+                    Ok(id)
+                })
+                .await?
+            }
+            Backends::Postgres(b) => {
+                let mut c = b.client().await?;
+                let tx = c.transaction().await?;
+                let id: i64 = tx
+                    .query_one(
+                        "INSERT INTO requalification_campaigns (org_id, name, channel, within_days,
+                             starts_at, closes_at, actor, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                        &[
+                            &org,
+                            &campaign.0,
+                            &campaign.1,
+                            &campaign.2,
+                            &campaign.3,
+                            &campaign.4,
+                            &campaign.5,
+                            &campaign.6,
+                        ],
+                    )
+                    .await?
+                    .get(0);
+                tx.execute(
+                    SELECT_MEMBERS,
+                    &[&params[0], &params[1], &params[2], &params[3], &id],
+                )
+                .await?;
+                tx.commit().await?;
+                id
+            }
+        };
+        let created = self
+            .requalification(org, id)
+            .await?
+            .ok_or_else(|| StoreError::Other("campaign vanished".into()))?;
+        self.audit(
+            org,
+            AuditEvent {
+                action: "retention.requalification.create".into(),
+                target: Some(format!("requalification:{id}")),
+                reason: Some(format!(
+                    "{name:?} on {}: {} prospect(s) whose period ends within {} day(s) of {}; window closes {}",
+                    new.channel.as_str(),
+                    created.progress.asked,
+                    new.within_days,
+                    new.at,
+                    created.closes_at
+                )),
+                ..audit
+            },
+        )
+        .await?;
+        Ok(created)
+    }
+
+    /// A campaign with its progress.
+    pub async fn requalification(
+        &self,
+        org: OrgId,
+        id: i64,
+    ) -> Result<Option<RequalificationCampaign>> {
+        let Some(r) = self
+            .sql_row(
+                "SELECT k.id, k.name, k.channel, k.within_days, k.starts_at, k.closes_at, k.actor,
+                     k.created_at,
+                     (SELECT count(*) FROM requalification_members m
+                      WHERE m.org_id = k.org_id AND m.campaign_id = k.id),
+                     (SELECT count(*) FROM requalification_members m
+                      WHERE m.org_id = k.org_id AND m.campaign_id = k.id AND m.answer = 'yes'),
+                     (SELECT count(*) FROM requalification_members m
+                      WHERE m.org_id = k.org_id AND m.campaign_id = k.id AND m.answer = 'no')
+                 FROM requalification_campaigns k WHERE k.org_id = $1 AND k.id = $2",
+                sql_params![org, id],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let channel = r[2]
+            .text()?
+            .parse::<Channel>()
+            .map_err(|e| StoreError::Other(format!("stored campaign {id}: {e}")))?;
+        let (asked, confirmed, refused) = (r[8].int()?, r[9].int()?, r[10].int()?);
+        Ok(Some(RequalificationCampaign {
+            id: r[0].int()?,
+            name: r[1].text()?,
+            channel,
+            within_days: r[3].int()?,
+            starts_at: from_micros(r[4].int()?),
+            closes_at: from_micros(r[5].int()?),
+            actor: r[6].text()?,
+            created_at: from_micros(r[7].int()?),
+            progress: RequalificationProgress {
+                asked,
+                confirmed,
+                refused,
+                silent: asked - confirmed - refused,
+            },
+        }))
+    }
+
+    /// The latest campaigns (at most `limit`), latest first, with their progress.
+    pub async fn requalifications(
+        &self,
+        org: OrgId,
+        limit: u32,
+    ) -> Result<Vec<RequalificationCampaign>> {
+        let ids = self
+            .sql_rows(
+                "SELECT id FROM requalification_campaigns WHERE org_id = $1 ORDER BY id DESC LIMIT $2",
+                sql_params![org, i64::from(limit)],
+            )
+            .await?;
+        let mut campaigns = Vec::with_capacity(ids.len());
+        for r in ids {
+            if let Some(c) = self.requalification(org, r[0].int()?).await? {
+                campaigns.push(c);
+            }
+        }
+        Ok(campaigns)
+    }
+
+    /// Every member's signed link, valid until `expires`, with the address to send it to.
+    pub async fn requalification_links(
+        &self,
+        org: OrgId,
+        id: i64,
+        expires: Timestamp,
+    ) -> Result<Vec<RequalificationLink>> {
+        if self.requalification(org, id).await?.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "requalification campaign {id}"
+            )));
+        }
+        let crypto = self.org_crypto(org).await?;
+        let members = self
+            .sql_rows(
+                "SELECT contact_id, contact_ref FROM requalification_members
+                 WHERE org_id = $1 AND campaign_id = $2 ORDER BY contact_id",
+                sql_params![org, id],
+            )
+            .await?;
+        let mut links = Vec::with_capacity(members.len());
+        for m in members {
+            let (contact, contact_ref) = (m[0].int()?, m[1].text()?);
+            let email = match ContactRef::parse(&contact_ref) {
+                Ok(r) => self.contact(org, &r).await?.and_then(|c| c.data.email),
+                Err(_) => None,
+            };
+            let expires = expires.as_second();
+            let mac = crypto.link_mac(&Token::message(id, contact, expires));
+            links.push(RequalificationLink {
+                contact_ref,
+                email,
+                token: format!("{id}.{contact}.{expires}.{}", hex::encode(mac)),
+            });
+        }
+        Ok(links)
+    }
+
+    /// What the link `token` names, at `now`, changing nothing; a forged, altered or expired
+    /// link is an error.
+    pub async fn requalification_target(
+        &self,
+        org: OrgId,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<RequalificationTarget> {
+        let t = self.verified_token(org, token, now).await?;
+        let r = self
+            .sql_row(
+                "SELECT k.name, k.channel, m.contact_ref, m.answer
+                 FROM requalification_members m JOIN requalification_campaigns k
+                     ON k.org_id = m.org_id AND k.id = m.campaign_id
+                 WHERE m.org_id = $1 AND m.campaign_id = $2 AND m.contact_id = $3",
+                sql_params![org, t.campaign, t.contact],
+            )
+            .await?
+            .ok_or_else(|| StoreError::NotFound("requalification link: no such person".into()))?;
+        Ok(RequalificationTarget {
+            campaign_id: t.campaign,
+            campaign_name: r[0].text()?,
+            channel: r[1]
+                .text()?
+                .parse()
+                .map_err(|e| StoreError::Other(format!("stored campaign: {e}")))?,
+            contact_ref: r[2].text()?,
+            expires: Timestamp::from_second(t.expires)
+                .map_err(|e| StoreError::Other(e.to_string()))?,
+            answer: r[3].opt_text()?,
+        })
+    }
+
+    /// Records the answer of the person the link names, at `now`: a yes is a grant on the
+    /// campaign's channel for marketing, a no a withdrawal, each with its proof (the IP and
+    /// user agent sealed with the person's key). The first answer counts; a second one changes
+    /// nothing and returns the target as it stands.
+    pub async fn answer_requalification(
+        &self,
+        org: OrgId,
+        token: &str,
+        yes: bool,
+        now: Timestamp,
+        ip: Option<String>,
+        user_agent: Option<String>,
+    ) -> Result<RequalificationTarget> {
+        let target = self.requalification_target(org, token, now).await?;
+        if target.answer.is_some() {
+            return Ok(target);
+        }
+        let contact_ref = ContactRef::parse(&target.contact_ref)
+            .map_err(|e| StoreError::Other(format!("stored member: {e}")))?;
+        let event = NewConsentEvent {
+            event: ConsentEvent {
+                scope: ChannelScope::from(target.channel),
+                purpose: Purpose::Marketing,
+                action: if yes { Action::Grant } else { Action::Withdraw },
+                at: now,
+                method: Method::PrivacyCentre,
+            },
+            notice_version: None,
+            source: Some(format!("requalification:{}", target.campaign_id)),
+            ip,
+            user_agent,
+        };
+        // The event first: appending it again is a no-op, so a failure between the two
+        // statements leaves a retry that completes.
+        self.append_event(org, &contact_ref, &event).await?;
+        let answer = if yes { "yes" } else { "no" };
+        self.sql_exec(
+            "UPDATE requalification_members SET answer = $1, answered_at = $2
+             WHERE org_id = $3 AND campaign_id = $4 AND contact_ref = $5 AND answer IS NULL",
+            sql_params![
+                answer,
+                now.as_microsecond(),
+                org,
+                target.campaign_id,
+                target.contact_ref.as_str()
+            ],
+        )
+        .await?;
+        self.audit(
+            org,
+            AuditEvent {
+                actor: "public".into(),
+                action: "retention.requalification.answer".into(),
+                target: Some(format!("contact:{}", target.contact_ref)),
+                reason: Some(format!("campaign {}: {answer}", target.campaign_id)),
+                ..AuditEvent::default()
+            },
+        )
+        .await?;
+        Ok(RequalificationTarget {
+            answer: Some(answer.into()),
+            ..target
+        })
+    }
+
+    async fn verified_token(&self, org: OrgId, token: &str, now: Timestamp) -> Result<Token> {
+        let refused = || StoreError::Invalid("requalification link: forged or altered".into());
+        let parts: Vec<&str> = token.trim().split('.').collect();
+        let [campaign, contact, expires, mac] = parts.as_slice() else {
+            return Err(refused());
+        };
+        let (Ok(campaign), Ok(contact), Ok(expires), Ok(mac)) = (
+            campaign.parse::<i64>(),
+            contact.parse::<i64>(),
+            expires.parse::<i64>(),
+            hex::decode(mac),
+        ) else {
+            return Err(refused());
+        };
+        let crypto = self.org_crypto(org).await?;
+        let expected = crypto.link_mac(&Token::message(campaign, contact, expires));
+        let differs = expected.len() != mac.len()
+            || expected
+                .iter()
+                .zip(&mac)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                != 0;
+        if differs {
+            return Err(refused());
+        }
+        if now.as_second() >= expires {
+            return Err(StoreError::Invalid("requalification link: expired".into()));
+        }
+        Ok(Token {
+            campaign,
+            contact,
+            expires,
+        })
+    }
+}
+
+/// The members of a new campaign: the prospects past their period at the later moment (`$2`,
+/// its cut-off `$4`) but not at the campaign's moment (cut-off `$3`). Parameters: $1 org, $5 the
+/// campaign.
+const SELECT_MEMBERS: &str = concat!(
+    "INSERT INTO requalification_members (org_id, campaign_id, contact_id, contact_ref)
+     SELECT c.org_id, CAST($5 AS BIGINT), c.id, c.contact_ref FROM contacts c
+     WHERE c.org_id = $1 AND c.erased_at IS NULL AND ",
+    crate::retention::prospect_past_at!("$4"),
+    " AND NOT ",
+    crate::retention::prospect_past_at!("$3")
+);

@@ -1,0 +1,336 @@
+//! Requalification campaigns on both stores, the clock as an input: who a campaign asks, the
+//! signed links (forged, altered or expired refused; reading one changes nothing), a yes
+//! recorded as a grant with its proof, a no as a withdrawal, and the silent erased by the
+//! retention run once the window has closed, not before.
+
+use jiff::{SignedDuration, Timestamp};
+use vigie_core::{Action, Channel, Method, Moment};
+
+use super::*;
+
+const AT: &str = "2026-12-05T10:00:00+01:00";
+
+fn prospect(r: &str, customer: bool, collected_at: &str) -> ContactData {
+    ContactData {
+        contact_ref: ContactRef::parse(r).unwrap(),
+        email: Some(Email::parse(&format!("{}@example.org", r.to_lowercase())).unwrap()),
+        phone: None,
+        first_name: Some("Marie".into()),
+        last_name: None,
+        audience: Audience::Consumer,
+        customer,
+        customer_categories: vec![],
+        collected_via: Some("web_form".into()),
+        collected_at: Some(collected_at.parse().unwrap()),
+        informed: true,
+        objection_offered: true,
+        contract_active: false,
+        restricted: false,
+        time_zone: None,
+        relationship_ended_at: None,
+    }
+}
+
+fn actor() -> AuditEvent {
+    AuditEvent {
+        actor: "cli:test".into(),
+        origin: Some("cli".into()),
+        ..AuditEvent::default()
+    }
+}
+
+fn days_after_at(days: i64) -> Timestamp {
+    Moment::parse(AT).unwrap().instant() + SignedDuration::from_hours(24 * days)
+}
+
+async fn erased(s: &Store, org: i64, r: &str) -> bool {
+    let c = s
+        .contact(org, &ContactRef::parse(r).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    c.data.email.is_none()
+}
+
+async fn run_at(s: &Store, org: i64, days: i64) {
+    s.run_retention(
+        org,
+        &days_after_at(days).to_string(),
+        RunLimits::default(),
+        actor(),
+    )
+    .await
+    .unwrap();
+}
+
+/// The whole life of a campaign: the prospects whose period ends within 90 days are asked
+/// (not those already past, not the fresh ones, not customers); a yes is a grant with its
+/// proof, a no a withdrawal, a grant through a form counts as a yes; after the 30-day window the run erases the no and the silent one
+/// (whose period has not yet ended: only the campaign erases them), not before.
+async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    // The prospects' period (3 years) ends on 2027-02-01 for these: within 90 days of AT.
+    for r in ["YES1", "NO1", "SILENT1", "FORM1"] {
+        s.create_contact(org, &prospect(r, false, "2024-02-01T09:00:00Z"))
+            .await
+            .unwrap();
+    }
+    s.create_contact(org, &prospect("FRESH", false, "2025-06-01T09:00:00Z"))
+        .await
+        .unwrap();
+    s.create_contact(org, &prospect("BUYER", true, "2024-02-01T09:00:00Z"))
+        .await
+        .unwrap();
+    let campaign = s
+        .create_requalification(
+            org,
+            &NewRequalification {
+                name: "Relance 2026".into(),
+                channel: Channel::Email,
+                at: AT.into(),
+                within_days: 90,
+                window_days: DEFAULT_WINDOW_DAYS,
+            },
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        campaign.progress,
+        RequalificationProgress {
+            asked: 4,
+            confirmed: 0,
+            refused: 0,
+            silent: 4
+        }
+    );
+    assert_eq!(campaign.closes_at, days_after_at(30));
+    let links = s
+        .requalification_links(org, campaign.id, days_after_at(30))
+        .await
+        .unwrap();
+    let mut refs: Vec<_> = links.iter().map(|l| l.contact_ref.as_str()).collect();
+    refs.sort_unstable();
+    assert_eq!(refs, ["FORM1", "NO1", "SILENT1", "YES1"]);
+    let link = |r: &str| {
+        links
+            .iter()
+            .find(|l| l.contact_ref == r)
+            .unwrap()
+            .token
+            .clone()
+    };
+    assert_eq!(
+        links
+            .iter()
+            .find(|l| l.contact_ref == "YES1")
+            .unwrap()
+            .email
+            .as_ref()
+            .map(|e| e.as_str().to_owned()),
+        Some("yes1@example.org".to_owned())
+    );
+
+    // Reading the link changes nothing.
+    let now = days_after_at(1);
+    let seen = s
+        .requalification_target(org, &link("YES1"), now)
+        .await
+        .unwrap();
+    assert_eq!(seen.campaign_name, "Relance 2026");
+    assert_eq!(seen.answer, None);
+    let yes_ref = ContactRef::parse("YES1").unwrap();
+    assert!(s.ledger(org, &yes_ref).await.unwrap().is_empty());
+
+    let yes = s
+        .answer_requalification(
+            org,
+            &link("YES1"),
+            true,
+            now,
+            Some("203.0.113.9".into()),
+            Some("Firefox".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(yes.answer.as_deref(), Some("yes"));
+    let ledger = s.ledger(org, &yes_ref).await.unwrap();
+    assert_eq!(ledger.len(), 1);
+    let grant = &ledger[0].new;
+    assert_eq!(grant.event.action, Action::Grant);
+    assert_eq!(grant.event.method, Method::PrivacyCentre);
+    assert_eq!(grant.event.at, now);
+    assert_eq!(
+        grant.source.as_deref(),
+        Some(format!("requalification:{}", campaign.id).as_str())
+    );
+    assert_eq!(grant.ip.as_deref(), Some("203.0.113.9"));
+    assert_eq!(grant.user_agent.as_deref(), Some("Firefox"));
+    // The first answer counts.
+    let again = s
+        .answer_requalification(org, &link("YES1"), false, now, None, None)
+        .await
+        .unwrap();
+    assert_eq!(again.answer.as_deref(), Some("yes"));
+    assert_eq!(s.ledger(org, &yes_ref).await.unwrap().len(), 1);
+
+    s.answer_requalification(org, &link("NO1"), false, now, None, None)
+        .await
+        .unwrap();
+    let refusal = s
+        .ledger(org, &ContactRef::parse("NO1").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(refusal.len(), 1);
+    assert_eq!(refusal[0].new.event.action, Action::Withdraw);
+    let progress = s
+        .requalification(org, campaign.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .progress;
+    assert_eq!(
+        progress,
+        RequalificationProgress {
+            asked: 4,
+            confirmed: 1,
+            refused: 1,
+            silent: 2
+        }
+    );
+    // FORM1 does not use the link but subscribes again through a form during the window.
+    s.append_event(
+        org,
+        &ContactRef::parse("FORM1").unwrap(),
+        &NewConsentEvent {
+            event: vigie_core::ConsentEvent {
+                scope: vigie_core::ChannelScope::Email,
+                purpose: vigie_core::Purpose::Marketing,
+                action: Action::Grant,
+                at: days_after_at(2),
+                method: Method::DoubleOptIn,
+            },
+            notice_version: None,
+            source: Some("newsletter form".into()),
+            ip: None,
+            user_agent: None,
+        },
+    )
+    .await
+    .unwrap();
+
+    // Before the window closes, the run leaves them all.
+    run_at(s, org, 29).await;
+    for r in ["YES1", "NO1", "SILENT1", "FORM1", "FRESH", "BUYER"] {
+        assert!(
+            !erased(s, org, r).await,
+            "{r} erased before the window closed"
+        );
+    }
+    // After it, the no and the silent one are erased, with the reason in their tombstone.
+    run_at(s, org, 31).await;
+    assert!(!erased(s, org, "YES1").await);
+    assert!(
+        !erased(s, org, "FORM1").await,
+        "a grant by other means keeps her"
+    );
+    assert!(erased(s, org, "NO1").await);
+    assert!(erased(s, org, "SILENT1").await);
+    assert!(!erased(s, org, "FRESH").await);
+    assert!(!erased(s, org, "BUYER").await);
+    let tombstones = s.tombstones(org, 0, 10).await.unwrap();
+    assert_eq!(tombstones.len(), 2);
+    assert!(
+        tombstones
+            .iter()
+            .all(|t| t.actions["reason"] == "requalification_unconfirmed"),
+        "{tombstones:?}"
+    );
+    assert!(!s.is_suppressed(org, "silent1@example.org").await.unwrap());
+}
+
+/// A link forged, altered in any part, or past its expiry is refused, and refusing it writes
+/// nothing.
+async fn a_forged_altered_or_expired_link_is_refused(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    s.create_contact(org, &prospect("ASKED", false, "2024-02-01T09:00:00Z"))
+        .await
+        .unwrap();
+    let campaign = s
+        .create_requalification(
+            org,
+            &NewRequalification {
+                name: "Relance".into(),
+                channel: Channel::Email,
+                at: AT.into(),
+                within_days: 90,
+                window_days: 30,
+            },
+            actor(),
+        )
+        .await
+        .unwrap();
+    let expires = days_after_at(10);
+    let token = s
+        .requalification_links(org, campaign.id, expires)
+        .await
+        .unwrap()
+        .remove(0)
+        .token;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 4, "{token}");
+    let mut flipped_mac = parts[3].to_owned();
+    let last = if flipped_mac.ends_with('0') { "1" } else { "0" };
+    flipped_mac.replace_range(flipped_mac.len() - 1.., last);
+    let later_expiry = (expires.as_second() + 86_400).to_string();
+    let other_contact = (parts[1].parse::<i64>().unwrap() + 1).to_string();
+    let forged = [
+        format!("{}.{}.{}.{flipped_mac}", parts[0], parts[1], parts[2]),
+        format!("{}.{}.{later_expiry}.{}", parts[0], parts[1], parts[3]),
+        format!("{}.{other_contact}.{}.{}", parts[0], parts[2], parts[3]),
+        format!("{}.{}.{}.{}", parts[0], parts[1], parts[2], "00".repeat(32)),
+        "not-a-link".to_owned(),
+        String::new(),
+    ];
+    let now = days_after_at(1);
+    for f in &forged {
+        let e = s
+            .answer_requalification(org, f, true, now, None, None)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("forged or altered"), "{f}: {e}");
+    }
+    let e = s
+        .answer_requalification(org, &token, true, expires, None, None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("expired"), "{e}");
+    assert!(
+        s.requalification_target(org, &token, expires)
+            .await
+            .is_err()
+    );
+    let asked = ContactRef::parse("ASKED").unwrap();
+    assert!(s.ledger(org, &asked).await.unwrap().is_empty());
+    assert_eq!(
+        s.requalification(org, campaign.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .progress
+            .silent,
+        1
+    );
+    // The genuine link, in time, works.
+    s.answer_requalification(org, &token, true, now, None, None)
+        .await
+        .unwrap();
+    assert_eq!(s.ledger(org, &asked).await.unwrap().len(), 1);
+}
+
+both_stores! {
+    requalification_a_campaign_keeps_the_yes_and_erases_the_others_after_the_window => a_campaign_keeps_the_yes_and_erases_the_others_after_the_window;
+    requalification_a_forged_altered_or_expired_link_is_refused => a_forged_altered_or_expired_link_is_refused;
+}

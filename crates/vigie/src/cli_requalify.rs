@@ -1,0 +1,196 @@
+//! `vigie retention requalify`: requalification campaigns — create one (who is asked, for how
+//! long), show its progress, export each person's signed link for the e-mail service.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use vigie_core::{Channel, Timestamp};
+use vigie_store::{NewRequalification, RequalificationCampaign, Store};
+
+use crate::cli_retention::Format;
+use crate::config::cli_audit;
+
+#[derive(Debug, clap::Subcommand)]
+#[command(after_long_help = "\
+WHO IS ASKED
+  The prospects (not customers, not generic addresses) whose period (the organization's policy,
+  default 3 calendar years from the latest sign of life) ends after the campaign's moment and
+  within --within-days of it. Those already past their period are not asked: the next run
+  erases them.
+
+ANSWERS
+  Each person gets a signed link (HMAC-SHA-256 under a key of the organization; it names the
+  campaign, the person and an expiry, and cannot be altered). A yes records a grant on the
+  campaign's channel for marketing (method privacy_centre, source requalification:<id>, the
+  time, the IP address and user agent sealed with the person's key): a sign of life, the
+  period starts again. A no records a withdrawal. Once the window has closed, the next
+  `vigie retention run` (or the daily run) erases whoever did not answer yes and did not grant
+  again any other way since the campaign began — without adding them to the suppression list.
+
+EXAMPLES
+  vigie retention requalify create --org acme --name \"Relance 2026\" --within-days 60
+  vigie retention requalify show --org acme --campaign 1
+  vigie retention requalify export --org acme --campaign 1 --expires-days 30 \\
+      --base-url https://vigie.example.org --out links.csv")]
+pub enum RequalifyCommand {
+    /// Create a campaign: select the people to ask, open the response window.
+    Create {
+        /// The campaign's name (shown to the people asked).
+        #[arg(long)]
+        name: String,
+        /// The channel the consent is asked for: email, sms, whatsapp, phone, automated_call, fax, postal.
+        #[arg(long, default_value = "email")]
+        channel: Channel,
+        /// Ask the prospects whose period ends within this many days.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
+        within_days: u32,
+        /// How many days the people have to answer.
+        #[arg(long, default_value_t = vigie_store::DEFAULT_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=365))]
+        window_days: u32,
+        /// The campaign's moment (RFC 3339 with its offset); now by default.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// A campaign's progress: asked, confirmed (yes), refused (no), silent.
+    Show {
+        #[arg(long)]
+        campaign: i64,
+    },
+    /// Each person's reference, e-mail address and signed link (the page where they answer), as
+    /// CSV for the e-mail service (cells that a spreadsheet would run as formulas are
+    /// neutralized). Audited.
+    Export {
+        #[arg(long)]
+        campaign: i64,
+        /// The links expire after this many days.
+        #[arg(long, default_value_t = vigie_store::DEFAULT_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=365))]
+        expires_days: u32,
+        /// The server's public address (e.g. https://vigie.example.org): the `link` column is
+        /// then the full address of each person's page, <base-url>/requalify/<org>/<token>.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Where to write the CSV; standard output by default.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+pub async fn run(
+    store: &Store,
+    org: &vigie_store::Organization,
+    format: Format,
+    command: RequalifyCommand,
+) -> anyhow::Result<ExitCode> {
+    match command {
+        RequalifyCommand::Create {
+            name,
+            channel,
+            within_days,
+            window_days,
+            at,
+        } => {
+            let new = NewRequalification {
+                name,
+                channel,
+                at: at.unwrap_or_else(|| Timestamp::now().to_string()),
+                within_days,
+                window_days,
+            };
+            let created = store
+                .create_requalification(
+                    org.id,
+                    &new,
+                    cli_audit(
+                        "retention.requalification.create",
+                        format!("org:{}", org.slug),
+                    ),
+                )
+                .await
+                .context("creating the requalification campaign")?;
+            print_campaign(format, &created)?;
+        }
+        RequalifyCommand::Show { campaign } => {
+            let Some(found) = store.requalification(org.id, campaign).await? else {
+                anyhow::bail!("no requalification campaign {campaign} in {}", org.slug);
+            };
+            print_campaign(format, &found)?;
+        }
+        RequalifyCommand::Export {
+            campaign,
+            expires_days,
+            base_url,
+            out,
+        } => {
+            let base = base_url.as_deref().unwrap_or("").trim_end_matches('/');
+            let expires =
+                Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(expires_days));
+            let links = store
+                .requalification_links(org.id, campaign, expires)
+                .await?;
+            let sink: Box<dyn Write> = match &out {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut w = csv::Writer::from_writer(sink);
+            w.write_record(["contact_ref", "email", "link", "token", "expires"])?;
+            let expires = expires.to_string();
+            for l in &links {
+                let email = l.email.as_ref().map_or("", |e| e.as_str());
+                let link = format!("{base}/requalify/{}/{}", org.slug, l.token);
+                w.write_record(
+                    [
+                        l.contact_ref.as_str(),
+                        email,
+                        link.as_str(),
+                        l.token.as_str(),
+                        expires.as_str(),
+                    ]
+                    .map(vigie_core::spreadsheet::formula_safe)
+                    .iter()
+                    .map(|c| c.as_bytes()),
+                )?;
+            }
+            w.flush()?;
+            store
+                .audit(
+                    org.id,
+                    cli_audit(
+                        "retention.requalification.export",
+                        format!("requalification:{campaign}"),
+                    ),
+                )
+                .await?;
+            if let Some(path) = out {
+                eprintln!("{} link(s) written to {}", links.len(), path.display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_campaign(format: Format, c: &RequalificationCampaign) -> anyhow::Result<()> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(c)?),
+        Format::Text => {
+            let p = &c.progress;
+            println!(
+                "requalification campaign {} {:?} on {}: window {} → {}",
+                c.id,
+                c.name,
+                c.channel.as_str(),
+                c.starts_at,
+                c.closes_at
+            );
+            println!(
+                "  asked {}, confirmed {}, refused {}, silent {}",
+                p.asked, p.confirmed, p.refused, p.silent
+            );
+        }
+    }
+    Ok(())
+}
