@@ -14,8 +14,9 @@ use maud::{Markup, html};
 use vigie_core::Lang;
 use vigie_core::assess::{Country, Criterion, Safeguard};
 use vigie_core::registers::{
-    Activity, Art28Clause, DataCategory, DataKind, DpiaScreening, LegalBasis, OrgRole, Party,
-    Processor, Profile, Registers, SpecialCondition, SubProcessor, Transfer, VigieData,
+    Activity, Art28Clause, DataCategory, DataKind, Dpia, DpiaScreening, LegalBasis, Level, OrgRole,
+    Party, Processor, Profile, Registers, Risk, RiskKind, SignOff, SpecialCondition, SubProcessor,
+    Transfer, VigieData,
 };
 
 use crate::AppState;
@@ -40,6 +41,9 @@ pub fn routes() -> Router<AppState> {
             "/registers/processors/{id}/edit",
             get(edit_record::<Processor>),
         )
+        .route("/registers/dpias/new", get(new_record::<Dpia>))
+        .route("/registers/dpias", post(save_record::<Dpia>))
+        .route("/registers/dpias/{id}/edit", get(edit_record::<Dpia>))
 }
 
 /// A kind of record edited through its own form (an activity, a processor): where its pages
@@ -58,7 +62,8 @@ trait RecordForm: Clone + Sized + Send + 'static {
     fn name(&self) -> &str;
     fn find<'r>(registers: &'r Registers, id: &str) -> Option<&'r Self>;
     fn put(self, registers: &mut Registers) -> Result<(), String>;
-    fn fields(ui: &Ui, record: Option<&Self>) -> Markup;
+    /// The fields, filled from `record`; `registers` gives the choices (the activities).
+    fn fields(ui: &Ui, registers: &Registers, record: Option<&Self>) -> Markup;
     fn parse(f: &Submitted) -> Result<Self, String>;
 }
 
@@ -79,7 +84,7 @@ impl RecordForm for Activity {
     fn put(self, registers: &mut Registers) -> Result<(), String> {
         registers.put_activity(self).map_err(|e| e.to_string())
     }
-    fn fields(ui: &Ui, record: Option<&Self>) -> Markup {
+    fn fields(ui: &Ui, _: &Registers, record: Option<&Self>) -> Markup {
         activity_fields(ui, record)
     }
     fn parse(f: &Submitted) -> Result<Self, String> {
@@ -104,11 +109,36 @@ impl RecordForm for Processor {
     fn put(self, registers: &mut Registers) -> Result<(), String> {
         registers.put_processor(self).map_err(|e| e.to_string())
     }
-    fn fields(ui: &Ui, record: Option<&Self>) -> Markup {
+    fn fields(ui: &Ui, _: &Registers, record: Option<&Self>) -> Markup {
         processor_fields(ui, record)
     }
     fn parse(f: &Submitted) -> Result<Self, String> {
         processor_of(f)
+    }
+}
+
+impl RecordForm for Dpia {
+    const PATH: &'static str = "/registers/dpias";
+    const ACTION: &'static str = "registers.dpia.update";
+    const KIND: &'static str = "dpia";
+    const ADD: W = W::AddDpia;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.id
+    }
+    fn find<'r>(registers: &'r Registers, id: &str) -> Option<&'r Self> {
+        registers.dpia(id)
+    }
+    fn put(self, registers: &mut Registers) -> Result<(), String> {
+        registers.put_dpia(self).map_err(|e| e.to_string())
+    }
+    fn fields(ui: &Ui, registers: &Registers, record: Option<&Self>) -> Markup {
+        dpia_fields(ui, registers, record)
+    }
+    fn parse(f: &Submitted) -> Result<Self, String> {
+        dpia_of(f)
     }
 }
 
@@ -125,7 +155,7 @@ async fn new_record<R: RecordForm>(
         ui.link(R::PATH),
         s.version,
         None,
-        R::fields(&ui, None),
+        R::fields(&ui, &s.registers, None),
     ))
 }
 
@@ -145,7 +175,7 @@ async fn edit_record<R: RecordForm>(
         ui.link(R::PATH),
         s.version,
         None,
-        R::fields(&ui, Some(record)),
+        R::fields(&ui, &s.registers, Some(record)),
     ))
 }
 
@@ -186,7 +216,7 @@ async fn save_record<R: RecordForm>(
             ui.link(R::PATH),
             f.version(),
             Some(&e),
-            R::fields(&ui, shown.as_ref()),
+            R::fields(&ui, &registers, shown.as_ref()),
         ))
     })
 }
@@ -681,5 +711,106 @@ fn processor_of(f: &Submitted) -> Result<Processor, String> {
             .collect(),
         certifications: f.lines("certifications"),
         next_review,
+    })
+}
+
+/// The form's fields of one feared event (`illegitimate_access_severity`…).
+fn risk_field(kind: RiskKind, part: &str) -> String {
+    format!("{}_{part}", kind.as_str())
+}
+
+fn dpia_fields(ui: &Ui, registers: &Registers, d: Option<&Dpia>) -> Markup {
+    let lang = ui.lang;
+    let activities: Vec<(String, String)> = registers
+        .activities
+        .iter()
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
+    let levels = vocab_options(Level::ALL, Level::as_str, lang, Some(ui.t(W::NotAssessed)));
+    let id = d.map_or("", |d| d.id.as_str());
+    let signed_by = d
+        .and_then(|d| d.signed_off.as_ref())
+        .map_or("", |s| s.by.as_str());
+    let signed_on = d
+        .and_then(|d| d.signed_off.as_ref())
+        .map(|s| s.on.to_string())
+        .unwrap_or_default();
+    let review = d
+        .and_then(|d| d.review_on)
+        .map(|r| r.to_string())
+        .unwrap_or_default();
+    html! {
+        div.field {
+            label for="f-id" { (ui.t(W::RecordId)) }
+            span.hint id="f-id-hint" { (ui.t(W::RecordIdHint)) }
+            input id="f-id" type="text" name="id" value=(id) required readonly[d.is_some()] aria-describedby="f-id-hint" pattern="[a-z0-9][a-z0-9_\\-]{0,63}";
+        }
+        (select("activity", ui.t(W::Activity), &activities, d.map_or("", |d| d.activity.as_str())))
+        p.hint { (ui.t(W::DpiaCriteriaOnActivity)) }
+        @for kind in RiskKind::ALL {
+            @let risk = d.and_then(|d| d.risks.iter().find(|r| r.kind == *kind));
+            @let level = |f: fn(&Risk) -> Level| risk.map_or("", |r| f(r).as_str());
+            fieldset {
+                legend { (kind.label(lang)) }
+                (select(&risk_field(*kind, "severity"), &format!("{} ({})", ui.t(W::Severity), ui.t(W::BeforeControls)), &levels, level(|r| r.severity)))
+                (select(&risk_field(*kind, "likelihood"), &format!("{} ({})", ui.t(W::Likelihood), ui.t(W::BeforeControls)), &levels, level(|r| r.likelihood)))
+                (text_area(&risk_field(*kind, "controls"), ui.t(W::Controls), Some(ui.t(W::OnePerLine)), &risk.map(|r| r.controls.join("\n")).unwrap_or_default()))
+                (select(&risk_field(*kind, "residual_severity"), &format!("{} ({})", ui.t(W::Severity), ui.t(W::AfterControls)), &levels, level(|r| r.residual_severity)))
+                (select(&risk_field(*kind, "residual_likelihood"), &format!("{} ({})", ui.t(W::Likelihood), ui.t(W::AfterControls)), &levels, level(|r| r.residual_likelihood)))
+            }
+        }
+        (Field { value: signed_by, ..Field::text("signed_off_by", ui.t(W::SignedOffBy)) })
+        (Field { kind: "date", value: &signed_on, ..Field::text("signed_off_on", ui.t(W::SignedOffOn)) })
+        (Field { kind: "date", value: &review, ..Field::text("review_on", ui.t(W::ReviewOn)) })
+    }
+}
+
+/// A date field, empty for none.
+fn opt_date(f: &Submitted, field: &str) -> Result<Option<jiff::civil::Date>, String> {
+    match f.get(field) {
+        "" => Ok(None),
+        d => d.parse().map(Some).map_err(|e| format!("{field}: {e}")),
+    }
+}
+
+/// An impact assessment: a feared event is assessed when its severity is chosen, and then
+/// its four levels are required; a sign-off needs both who and when.
+fn dpia_of(f: &Submitted) -> Result<Dpia, String> {
+    let mut risks = Vec::new();
+    for kind in RiskKind::ALL.iter().copied() {
+        let parts = [
+            "severity",
+            "likelihood",
+            "residual_severity",
+            "residual_likelihood",
+        ];
+        if parts.iter().all(|p| f.get(&risk_field(kind, p)).is_empty()) {
+            continue;
+        }
+        let level = |part: &str| {
+            let field = risk_field(kind, part);
+            parse_vocab::<Level>(f.get(&field), &field)
+        };
+        risks.push(Risk {
+            kind,
+            severity: level("severity")?,
+            likelihood: level("likelihood")?,
+            controls: f.lines(&risk_field(kind, "controls")),
+            residual_severity: level("residual_severity")?,
+            residual_likelihood: level("residual_likelihood")?,
+        });
+    }
+    let signed_off = match (f.opt("signed_off_by"), opt_date(f, "signed_off_on")?) {
+        (None, None) => None,
+        (Some(by), Some(on)) => Some(SignOff { by, on }),
+        (Some(_), None) => return Err(format!("signed_off_on: {}", "required with signed_off_by")),
+        (None, Some(_)) => return Err(format!("signed_off_by: {}", "required with signed_off_on")),
+    };
+    Ok(Dpia {
+        id: f.get("id").to_owned(),
+        activity: f.get("activity").to_owned(),
+        risks,
+        signed_off,
+        review_on: opt_date(f, "review_on")?,
     })
 }

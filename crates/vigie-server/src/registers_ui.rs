@@ -184,6 +184,7 @@ async fn overview(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                 }
             }
         }
+        @if may_write { p { a href=(ui.link("/registers/dpias/new")) { (ui.t(W::AddDpia)) } } }
     };
     Ok(page(
         &ui,
@@ -384,6 +385,7 @@ async fn dpia_page(
     let body = html! {
         (back(&ui))
         h1 { (title) }
+        @if ui.params.done.is_some() { (flash(Flash::Success, ui.t(W::RegisterSaved))) }
         (facts([
             (ui.t(W::Activity), html! { a href=(ui.link("/registers/activities").seg(&d.activity)) { (activity.map_or(d.activity.as_str(), |a| a.name.as_str())) } }),
             (ui.t(W::EdpbCriteria), html! { @if let Some(a) = activity { (labels(&a.dpia.criteria, lang)) @if a.dpia.on_authority_list { " · " (ui.t(W::OnAuthorityList)) } } }),
@@ -405,6 +407,9 @@ async fn dpia_page(
             }
         }))
         (gaps(&ui, r, today, Some(&RecordRef::Dpia(d.id.clone()))))
+        @if ui.caller.may(Permission::RegistersWrite) {
+            p { a href=(ui.link("/registers/dpias").seg(&d.id).seg("edit")) { (ui.t(W::Edit)) } }
+        }
     };
     Ok(page(
         &ui,

@@ -311,6 +311,19 @@ impl Registers {
         Ok(())
     }
 
+    /// Replaces the impact assessment with the same id, or adds it (checked as
+    /// [`Self::put_activity`]).
+    pub fn put_dpia(&mut self, dpia: Dpia) -> Result<(), RegistersError> {
+        let mut next = self.clone();
+        match next.dpias.iter_mut().find(|d| d.id == dpia.id) {
+            Some(d) => *d = dpia,
+            None => next.dpias.push(dpia),
+        }
+        next.check()?;
+        *self = next;
+        Ok(())
+    }
+
     /// Replaces the profile (checked as [`Self::put_activity`]).
     pub fn put_profile(&mut self, profile: Profile) -> Result<(), RegistersError> {
         let mut next = self.clone();

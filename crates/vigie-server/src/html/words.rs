@@ -1296,6 +1296,12 @@ catalogue! {
         "Refused";
     RqSilent => "Sans réponse",
         "Silent";
+    // dpia-forms
+    AddDpia => "Ajouter une analyse d'impact", "Add an impact assessment";
+    NotAssessed => "Non évalué", "Not assessed";
+    SignedOffBy => "Validée par", "Signed off by";
+    SignedOffOn => "Validée le", "Signed off on";
+    DpiaCriteriaOnActivity => "Les critères du CEPD et l'inscription sur la liste de la CNIL se renseignent sur la fiche de l'activité.", "The EDPB criteria and the authority's list are recorded on the activity's sheet.";
 }
 
 #[cfg(test)]

@@ -184,6 +184,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "screenings", "path": "/screenings"},
         {"name": "agent-unknown", "path": "/agent?q=06%2099%2099%2099%2099"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},
+        {"name": "dpia-edit", "path": "/registers/dpias/dpia-phone/edit"},
     ]);
     run_pages(
         &app,

@@ -91,4 +91,70 @@ both_stores! {
         assert_eq!(get("/registers/activities/new").await.status, StatusCode::FORBIDDEN);
         assert_eq!(get("/registers/activities/nowhere").await.status, StatusCode::NOT_FOUND);
     }
+
+    async fn a_dpo_records_a_dpia_through_the_form_and_the_flags_follow(app) {
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let mut r = vigie_core::registers::from_yaml(DEMO).unwrap();
+        r.dpias.clear();
+        app.store.save_registers(org.id, &r, None, vigie_store::AuditEvent { actor: "test".into(), action: "registers.apply".into(), ..Default::default() }).await.unwrap();
+        let (cookie, csrf) = signed_in(&app.store, "dpo@example.org", Role::Dpo, &[DEFAULT_ORG]).await;
+        let get = |path: &str| app.send(app.anonymous(Method::GET, path).header("cookie", cookie.clone()));
+        let post = |form: Vec<(&str, &str)>| {
+            let mut form = form;
+            form.push(("csrf", csrf.as_str()));
+            app.send(app.anonymous(Method::POST, "/registers/dpias").header("cookie", cookie.clone()).form(&form))
+        };
+        let overview = get("/registers").await.text;
+        assert!(overview.contains("/registers/dpias/new"), "{overview}");
+        assert!(get("/registers/activities/prospecting-phone").await.text.contains("DPIA_MISSING"));
+        let form = get("/registers/dpias/new").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.text.contains("name=\"illegitimate_access_severity\"") && form.text.contains("value=\"prospecting-phone\""), "{}", form.text);
+        let mut fields = vec![("version", "1"), ("id", "dpia-phone"), ("activity", "prospecting-phone"),
+            ("illegitimate_access_severity", "significant"), ("illegitimate_access_likelihood", "significant"),
+            ("illegitimate_access_controls", "Chiffrement\nHabilitations"),
+            ("illegitimate_access_residual_severity", "limited"), ("illegitimate_access_residual_likelihood", "limited"),
+            ("signed_off_by", "Julien Marchand"), ("review_on", "2027-06-30")];
+        // A bad date: refused with its field named, nothing saved.
+        fields.push(("signed_off_on", "2026-13-45"));
+        let a = post(fields.clone()).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        assert!(a.text.contains("signed_off_on"), "{}", a.text);
+        let stored = app.store.registers(org.id).await.unwrap().unwrap();
+        assert!(stored.registers.dpias.is_empty() && stored.version == 1);
+        // A risk half assessed: refused, the missing level named.
+        fields.pop();
+        fields.push(("signed_off_on", "2026-12-01"));
+        let mut half = fields.clone();
+        half.push(("disappearance_severity", "limited"));
+        let a = post(half).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        assert!(a.text.contains("disappearance_likelihood"), "{}", a.text);
+        // Signed: saved, and the activity is no longer flagged.
+        let a = post(fields).await;
+        assert!(a.status == StatusCode::OK && a.text.contains("Registre enregistré."), "{}", a.text);
+        let stored = app.store.registers(org.id).await.unwrap().unwrap();
+        let d = stored.registers.dpia("dpia-phone").unwrap();
+        assert_eq!((d.risks.len(), d.signed_off.as_ref().unwrap().by.as_str()), (1, "Julien Marchand"));
+        assert_eq!(d.risks[0].controls, ["Chiffrement", "Habilitations"]);
+        let sheet = get("/registers/activities/prospecting-phone").await.text;
+        assert!(!sheet.contains("DPIA_MISSING") && !sheet.contains("DPIA_UNSIGNED"), "{sheet}");
+        let page = get("/registers/dpias/dpia-phone").await.text;
+        assert!(page.contains("/registers/dpias/dpia-phone/edit") && page.matches("<circle").count() == 2, "{page}");
+        let edit = get("/registers/dpias/dpia-phone/edit").await;
+        assert!(edit.status == StatusCode::OK && edit.text.contains("Julien Marchand"), "{}", edit.text);
+
+        // An auditor reads the assessment but gets no form.
+        let (cookie, csrf) = signed_in(&app.store, "auditor@example.org", Role::Auditor, &[DEFAULT_ORG]).await;
+        let get = |path: &str| app.send(app.anonymous(Method::GET, path).header("cookie", cookie.clone()));
+        let page = get("/registers/dpias/dpia-phone").await;
+        assert!(page.status == StatusCode::OK && !page.text.contains("/registers/dpias/dpia-phone/edit"), "{}", page.text);
+        assert!(!get("/registers").await.text.contains("/registers/dpias/new"));
+        assert_eq!(get("/registers/dpias/new").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(get("/registers/dpias/dpia-phone/edit").await.status, StatusCode::FORBIDDEN);
+        let a = app.send(app.anonymous(Method::POST, "/registers/dpias").header("cookie", cookie.clone())
+            .form(&[("version", "2"), ("id", "dpia-x"), ("activity", "prospecting-phone"), ("csrf", csrf.as_str())])).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.store.registers(org.id).await.unwrap().unwrap().version, 2);
+    }
 }
