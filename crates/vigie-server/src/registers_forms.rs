@@ -1,6 +1,6 @@
 //! The registers' forms (issue 13): the organization's profile, and adding or changing an
-//! activity or a processor. Lists are one entry per line; vocabularies are selects and
-//! checkboxes. A form saves through the store as the API does — the next version of the
+//! activity, a processor or an impact assessment. Lists are one entry per line; vocabularies
+//! are selects and checkboxes. A form saves through the store as the API does — the next version of the
 //! registers, one audit entry, a conflict when someone saved since the form was read — and a
 //! refusal shows the form again with the field named.
 
@@ -803,8 +803,8 @@ fn dpia_of(f: &Submitted) -> Result<Dpia, String> {
     let signed_off = match (f.opt("signed_off_by"), opt_date(f, "signed_off_on")?) {
         (None, None) => None,
         (Some(by), Some(on)) => Some(SignOff { by, on }),
-        (Some(_), None) => return Err(format!("signed_off_on: {}", "required with signed_off_by")),
-        (None, Some(_)) => return Err(format!("signed_off_by: {}", "required with signed_off_on")),
+        (Some(_), None) => return Err("signed_off_on: required with signed_off_by".to_owned()),
+        (None, Some(_)) => return Err("signed_off_by: required with signed_off_on".to_owned()),
     };
     Ok(Dpia {
         id: f.get("id").to_owned(),
