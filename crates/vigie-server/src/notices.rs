@@ -264,14 +264,15 @@ fn public_page(lang: Lang, n: Option<Notice>) -> Response {
         &n.text_en
     };
     let title = format!("{} ({})", W::PrivacyNotice.t(lang), n.version);
-    bare_page(lang, StatusCode::OK, &title, notice_markup(text))
+    bare_page(lang, StatusCode::OK, &title, notice_markup(text, false))
 }
 
-/// A notice's text as markup: its `## ` lines as headings, the others as paragraphs.
-pub(crate) fn notice_markup(text: &str) -> Markup {
+/// A notice's text as markup: its `## ` lines as headings (a level down when `nested` under a
+/// page's own `h2`), the others as paragraphs.
+pub(crate) fn notice_markup(text: &str, nested: bool) -> Markup {
     html! {
         @for line in text.lines() {
-            @if let Some(h) = line.strip_prefix("## ") { h2 { (h) } }
+            @if let Some(h) = line.strip_prefix("## ") { @if nested { h3 { (h) } } @else { h2 { (h) } } }
             @else if !line.is_empty() { p { (line) } }
         }
     }

@@ -175,11 +175,11 @@ async fn version_page(
         }
         section lang="fr" {
             h2 { (ui.t(W::NpTextFr)) }
-            div.notice-text { (notice_markup(&n.text_fr)) }
+            div.notice-text { (notice_markup(&n.text_fr, true)) }
         }
         section lang="en" {
             h2 { (ui.t(W::NpTextEn)) }
-            div.notice-text { (notice_markup(&n.text_en)) }
+            div.notice-text { (notice_markup(&n.text_en, true)) }
         }
     };
     Ok(page(&ui, &title, Some(Section::Registers), here, body))

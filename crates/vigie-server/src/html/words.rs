@@ -1307,7 +1307,7 @@ catalogue! {
     NpNamed => "Citée par des consentements", "Named by consent events";
     NpNotNamed => "Citée par aucun consentement", "Named by no consent event";
     NpGenerate => "Rédiger un brouillon à partir du registre", "Write a draft from the register";
-    NpGenerateHint => "De 1 à 32 lettres, chiffres, « . », « - » ou « _ » (par exemple « v4 »). Un brouillon du même nom est réécrit ; une version publiée est refusée.",
+    NpGenerateHint => "De 1 à 32 lettres, chiffres, «\u{a0}.\u{a0}», «\u{a0}-\u{a0}» ou «\u{a0}_\u{a0}» (par exemple «\u{a0}v4\u{a0}»). Un brouillon du même nom est réécrit\u{a0}; une version publiée est refusée.",
         "1 to 32 letters, digits, '.', '-' or '_' (for example 'v4'). A draft of the same name is written again; a published version is refused.";
     NpDraftDone => "Brouillon enregistré.", "Draft saved.";
     NpPublish => "Publier", "Publish";
