@@ -199,6 +199,19 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/registers/breaches", RegistersWrite),
     ("GET", "/registers/breaches/{id}", RegistersRead),
     ("POST", "/registers/breaches/{id}/{step}", RegistersWrite),
+    ("GET", "/registers/notices", RegistersRead),
+    ("POST", "/registers/notices", RegistersWrite),
+    ("GET", "/registers/notices/{version}", RegistersRead),
+    (
+        "POST",
+        "/registers/notices/{version}/publish",
+        RegistersWrite,
+    ),
+    (
+        "GET",
+        "/registers/notices/{version}/recipients",
+        RegistersWrite,
+    ),
     ("GET", "/static/vigie.css", Public),
     // signing in: public, each handler checks the session state it needs
     ("GET", "/login", Public),

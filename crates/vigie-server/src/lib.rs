@@ -26,6 +26,7 @@ mod imports_ui;
 mod login;
 pub mod mail;
 mod notices;
+mod notices_ui;
 /// The recipients file of a notice version, for `vigie registers notice-recipients`.
 pub use notices::recipients_csv;
 mod openapi_doc;
@@ -493,6 +494,7 @@ pub fn router(state: AppState) -> Router {
         .merge(retention_ui::routes())
         .merge(registers_ui::routes())
         .merge(breaches_ui::routes())
+        .merge(notices_ui::routes())
         .merge(notices::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

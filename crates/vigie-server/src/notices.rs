@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use maud::html;
+use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vigie_core::Lang;
@@ -90,29 +90,35 @@ pub async fn write_notice(
     caller: Caller,
     ApiJson(input): ApiJson<NoticeInput>,
 ) -> ApiResult<(StatusCode, Json<NoticeOut>)> {
-    if !vigie_core::registers::notice::valid_version(&input.version) {
+    let n = write_draft(&state, &caller, &input.version).await?;
+    Ok((StatusCode::CREATED, Json(out(&caller.org.slug, n))))
+}
+
+/// Writes the draft `version` from the registers as they are now, in French and English, and
+/// returns it: the API's and the DPO's page's one way to write a draft.
+pub async fn write_draft(state: &AppState, caller: &Caller, version: &str) -> ApiResult<Notice> {
+    if !vigie_core::registers::notice::valid_version(version) {
         return Err(ApiError::field(
             "invalid_field",
             "version",
             "1-32 of letters, digits, '.', '-', '_'",
         ));
     }
-    let registers = current(&state, caller.org.id).await?.registers;
+    let registers = current(state, caller.org.id).await?.registers;
     let store = state.store();
     store
         .write_notice(
             caller.org.id,
-            &input.version,
+            version,
             &notice_text(&registers, Lang::Fr),
             &notice_text(&registers, Lang::En),
             caller.audit_event("notice.write", None),
         )
         .await?;
-    let n = store
-        .notice(caller.org.id, &input.version)
+    store
+        .notice(caller.org.id, version)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such notice"))?;
-    Ok((StatusCode::CREATED, Json(out(&caller.org.slug, n))))
+        .ok_or_else(|| ApiError::not_found("no such notice"))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -142,25 +148,32 @@ pub async fn publish_notice(
     caller: Caller,
     ApiPath(path): ApiPath<NoticeVersion>,
 ) -> ApiResult<Json<Published>> {
-    let store = state.store();
-    store
-        .publish_notice(
-            caller.org.id,
-            &path.version,
-            caller.audit_event("notice.publish", None),
-        )
-        .await?;
-    let n = store
-        .notice(caller.org.id, &path.version)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such notice"))?;
-    let contacts_to_inform = store
-        .contacts_under_other_notices(caller.org.id, &path.version)
-        .await?;
+    let (n, contacts_to_inform) = publish(&state, &caller, &path.version).await?;
     Ok(Json(Published {
         notice: out(&caller.org.slug, n),
         contacts_to_inform,
     }))
+}
+
+/// Publishes the draft `version`; returns it with the number of people to inform (contacts not
+/// erased whose consent events name another version).
+pub async fn publish(state: &AppState, caller: &Caller, version: &str) -> ApiResult<(Notice, u64)> {
+    let store = state.store();
+    store
+        .publish_notice(
+            caller.org.id,
+            version,
+            caller.audit_event("notice.publish", None),
+        )
+        .await?;
+    let n = store
+        .notice(caller.org.id, version)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such notice"))?;
+    let contacts_to_inform = store
+        .contacts_under_other_notices(caller.org.id, version)
+        .await?;
+    Ok((n, contacts_to_inform))
 }
 
 /// The people to inform of a version, as a CSV for the e-mail service (the source documents
@@ -179,20 +192,28 @@ pub async fn notice_recipients(
     caller: Caller,
     ApiPath(path): ApiPath<NoticeVersion>,
 ) -> ApiResult<Response> {
+    recipients_download(&state, &caller, &path.version).await
+}
+
+/// The CSV download of the people to inform of `version`, recorded in the audit trail as a
+/// bulk read naming every reference (the API's and the DPO's page's one way to get it).
+pub async fn recipients_download(
+    state: &AppState,
+    caller: &Caller,
+    version: &str,
+) -> ApiResult<Response> {
     let store = state.store();
     store
-        .notice(caller.org.id, &path.version)
+        .notice(caller.org.id, version)
         .await?
         .ok_or_else(|| ApiError::not_found("no such notice"))?;
-    let contacts = store
-        .contacts_to_inform(caller.org.id, &path.version)
-        .await?;
+    let contacts = store.contacts_to_inform(caller.org.id, version).await?;
     let refs = contacts.iter().map(|c| c.data.contact_ref.as_str());
     caller
-        .audit_set(&state, "notice.recipients.export", "contacts", refs)
+        .audit_set(state, "notice.recipients.export", "contacts", refs)
         .await?;
     let csv = recipients_csv(&contacts);
-    let name = format!("attachment; filename=\"a-informer-{}.csv\"", path.version);
+    let name = format!("attachment; filename=\"a-informer-{version}.csv\"");
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -243,13 +264,18 @@ fn public_page(lang: Lang, n: Option<Notice>) -> Response {
         &n.text_en
     };
     let title = format!("{} ({})", W::PrivacyNotice.t(lang), n.version);
-    let body = html! {
+    bare_page(lang, StatusCode::OK, &title, notice_markup(text, false))
+}
+
+/// A notice's text as markup: its `## ` lines as headings (a level down when `nested` under a
+/// page's own `h2`), the others as paragraphs.
+pub(crate) fn notice_markup(text: &str, nested: bool) -> Markup {
+    html! {
         @for line in text.lines() {
-            @if let Some(h) = line.strip_prefix("## ") { h2 { (h) } }
+            @if let Some(h) = line.strip_prefix("## ") { @if nested { h3 { (h) } } @else { h2 { (h) } } }
             @else if !line.is_empty() { p { (line) } }
         }
-    };
-    bare_page(lang, StatusCode::OK, &title, body)
+    }
 }
 
 async fn public_current(

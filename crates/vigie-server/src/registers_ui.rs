@@ -172,6 +172,7 @@ async fn overview(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         }
         @if may_write { p { a href=(ui.link("/registers/processors/new")) { (ui.t(W::AddProcessor)) } } }
         p { a href=(ui.link("/registers/breaches")) { (ui.t(W::Breaches)) } }
+        p { a href=(ui.link("/registers/notices")) { (ui.t(W::NpNotices)) } }
         h2 { (ui.t(W::Dpias)) }
         @if r.dpias.is_empty() { (empty("—")) } @else {
             ul {

@@ -1302,6 +1302,31 @@ catalogue! {
     SignedOffBy => "Validée par", "Signed off by";
     SignedOffOn => "Validée le", "Signed off on";
     DpiaCriteriaOnActivity => "Les critères du CEPD et l'inscription sur la liste de la CNIL se renseignent sur la fiche de l'activité.", "The EDPB criteria and the authority's list are recorded on the activity's sheet.";
+    // notices-page
+    NpNotices => "Notices d'information", "Privacy notices";
+    NpIntro => "Chaque version de la notice d'information (art. 13 et 14), rédigée à partir du registre en français et en anglais. Une version publiée, ou citée par des consentements, ne change plus.",
+        "Every version of the privacy notice (art. 13 and 14), written from the register in French and English. A version published, or named by consent events, never changes.";
+    NpNone => "Aucune notice pour l'instant.", "No notice yet.";
+    NpDraft => "Brouillon", "Draft";
+    NpPublishedOn => "Publiée le", "Published on";
+    NpConsents => "Consentements", "Consent events";
+    NpNamed => "Citée par des consentements", "Named by consent events";
+    NpNotNamed => "Citée par aucun consentement", "Named by no consent event";
+    NpGenerate => "Rédiger un brouillon à partir du registre", "Write a draft from the register";
+    NpGenerateHint => "De 1 à 32 lettres, chiffres, «\u{a0}.\u{a0}», «\u{a0}-\u{a0}» ou «\u{a0}_\u{a0}» (par exemple «\u{a0}v4\u{a0}»). Un brouillon du même nom est réécrit\u{a0}; une version publiée est refusée.",
+        "1 to 32 letters, digits, '.', '-' or '_' (for example 'v4'). A draft of the same name is written again; a published version is refused.";
+    NpDraftDone => "Brouillon enregistré.", "Draft saved.";
+    NpPublish => "Publier", "Publish";
+    NpPublishWarning => "Une fois publiée, cette version ne change plus et devient la notice en vigueur à son adresse publique.",
+        "Once published, this version never changes and becomes the notice in force at its public address.";
+    NpPublishedDone => "Notice publiée.", "Notice published.";
+    NpPublicAddress => "Adresse publique", "Public address";
+    NpToInform => "Personnes à informer", "People to inform";
+    NpToInformHint => "contact(s) non effacé(s) dont les consentements citent une autre version.",
+        "contact(s) not erased whose consent events name another version.";
+    NpDownload => "Télécharger leur liste (CSV)", "Download their list (CSV)";
+    NpTextFr => "Texte en français", "French text";
+    NpTextEn => "Texte en anglais", "English text";
 }
 
 #[cfg(test)]

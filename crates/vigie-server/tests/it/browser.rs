@@ -78,6 +78,35 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         )
         .await
         .unwrap();
+    // The notices page: v1 published (count and download), v2 a draft (« Publier »).
+    for version in ["v1", "v2"] {
+        app.store
+            .write_notice(
+                org.id,
+                version,
+                &vigie_core::registers::notice::notice_text(&registers, vigie_core::Lang::Fr),
+                &vigie_core::registers::notice::notice_text(&registers, vigie_core::Lang::En),
+                vigie_store::AuditEvent {
+                    actor: "test".into(),
+                    action: "notice.write".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    app.store
+        .publish_notice(
+            org.id,
+            "v1",
+            vigie_store::AuditEvent {
+                actor: "test".into(),
+                action: "notice.publish".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     // A breach whose clock runs: its page, and the banner on every page.
     let breach: vigie_core::registers::breach::Breach = serde_json::from_value(json!({
         "aware_at": (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(5)).to_string(),
@@ -176,6 +205,9 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "request", "path": format!("/requests/{request}")},
         {"name": "request-new", "path": "/requests/new?contact=C001"},
         {"name": "retention", "path": "/retention"},
+        {"name": "notices", "path": "/registers/notices"},
+        {"name": "notice-published", "path": "/registers/notices/v1"},
+        {"name": "notice-draft", "path": "/registers/notices/v2"},
         {"name": "audit", "path": "/audit"},
         {"name": "admin-members", "path": "/admin"},
         {"name": "admin-tokens", "path": "/admin/tokens"},
