@@ -289,45 +289,29 @@ impl Registers {
     /// Replaces the activity with the same id, or adds it; the registers are checked again and
     /// left unchanged when the result does not hold together.
     pub fn put_activity(&mut self, activity: Activity) -> Result<(), RegistersError> {
-        let mut next = self.clone();
-        match next.activities.iter_mut().find(|a| a.id == activity.id) {
-            Some(a) => *a = activity,
-            None => next.activities.push(activity),
-        }
-        next.check()?;
-        *self = next;
-        Ok(())
+        self.change(|r| upsert_by_id(&mut r.activities, activity, |a| &a.id))
     }
 
     /// Replaces the processor with the same id, or adds it (checked as [`Self::put_activity`]).
     pub fn put_processor(&mut self, processor: Processor) -> Result<(), RegistersError> {
-        let mut next = self.clone();
-        match next.processors.iter_mut().find(|p| p.id == processor.id) {
-            Some(p) => *p = processor,
-            None => next.processors.push(processor),
-        }
-        next.check()?;
-        *self = next;
-        Ok(())
+        self.change(|r| upsert_by_id(&mut r.processors, processor, |p| &p.id))
     }
 
     /// Replaces the impact assessment with the same id, or adds it (checked as
     /// [`Self::put_activity`]).
     pub fn put_dpia(&mut self, dpia: Dpia) -> Result<(), RegistersError> {
-        let mut next = self.clone();
-        match next.dpias.iter_mut().find(|d| d.id == dpia.id) {
-            Some(d) => *d = dpia,
-            None => next.dpias.push(dpia),
-        }
-        next.check()?;
-        *self = next;
-        Ok(())
+        self.change(|r| upsert_by_id(&mut r.dpias, dpia, |d| &d.id))
     }
 
     /// Replaces the profile (checked as [`Self::put_activity`]).
     pub fn put_profile(&mut self, profile: Profile) -> Result<(), RegistersError> {
+        self.change(|r| r.profile = profile)
+    }
+
+    /// Applies `edit` to a copy, checks the copy, and keeps it only when it holds together.
+    fn change(&mut self, edit: impl FnOnce(&mut Registers)) -> Result<(), RegistersError> {
         let mut next = self.clone();
-        next.profile = profile;
+        edit(&mut next);
         next.check()?;
         *self = next;
         Ok(())
@@ -353,5 +337,13 @@ impl Registers {
 
     pub fn dpia(&self, id: &str) -> Option<&Dpia> {
         self.dpias.iter().find(|d| d.id == id)
+    }
+}
+
+/// Replaces the record of `records` with the same id as `record`, or adds it at the end.
+fn upsert_by_id<T>(records: &mut Vec<T>, record: T, id: impl Fn(&T) -> &str) {
+    match records.iter().position(|r| id(r) == id(&record)) {
+        Some(i) => records[i] = record,
+        None => records.push(record),
     }
 }
