@@ -1,5 +1,5 @@
 //! Every case of the assessments contract (tests/fixtures/assessments.jsonl, a copy of
-//! ../shared/contract/assessments.jsonl) and of Vigie's own cases (assessments_more.jsonl),
+//! the contract's assessments.jsonl) and of Vigie's own cases (assessments_more.jsonl),
 //! through the core's reader and assessments; and the adequacy table, day by day.
 
 use jiff::ToSpan;

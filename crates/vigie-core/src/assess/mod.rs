@@ -1,4 +1,4 @@
-//! The assessments behind the registers' flags (../shared/contract/ASSESSMENTS.md): is a
+//! The assessments behind the registers' flags (the contract ASSESSMENTS.md): is a
 //! transfer lawful, is an impact assessment required, when must a breach be notified, when is a
 //! data subject request due. `vigie assess`, `POST /api/v1/assess` and the registers call these
 //! functions; nothing else computes them.

@@ -1,6 +1,6 @@
 //! The test data, kept in the repository (tests/fixtures/, gzipped): a 20,000-contact base
 //! written by the bench kit's gen_dataset.py, the campaigns screened, and reference_screen.py's
-//! outputs for them (`--contract 2`). The tests read only these files: no python, no ../shared.
+//! outputs for them (`--contract 2`). The tests read only these files: no python, no bench kit.
 //! `scripts/refresh-fixtures` rewrites them from the kit when it changes (the ignored test
 //! `refresh::refresh_fixtures_from_the_bench_kit`). The base is unpacked once into the target
 //! directory (keyed by the committed files, so a refresh unpacks again) and shared by every test

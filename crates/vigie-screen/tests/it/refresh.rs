@@ -12,16 +12,15 @@ use crate::fixture::{
 };
 use crate::reference::{VARIANTS, variant_dir};
 
-/// The bench kit: `VIGIE_SHARED_DIR`, else `shared/` beside the repository.
+/// The bench kit's folder, named by `scripts/refresh-fixtures` (the one place that knows where
+/// the kit lives) in `VIGIE_FIXTURE_KIT`.
 fn kit() -> PathBuf {
-    let shared = std::env::var_os("VIGIE_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let kit = shared.join("bench");
+    let kit = PathBuf::from(std::env::var_os("VIGIE_FIXTURE_KIT").expect(
+        "VIGIE_FIXTURE_KIT is not set: run scripts/refresh-fixtures, which names the bench kit",
+    ));
     assert!(
         kit.join("gen_dataset.py").is_file() && kit.join("reference_screen.py").is_file(),
-        "the bench kit is missing: no gen_dataset.py / reference_screen.py in {} \
-         (set VIGIE_SHARED_DIR to the shared/ folder)",
+        "the bench kit is missing: no gen_dataset.py / reference_screen.py in {}",
         kit.display()
     );
     kit
