@@ -20,6 +20,7 @@ pub mod erasure_journal;
 mod error;
 mod import_runs;
 mod keys;
+mod links;
 mod migrations;
 pub mod model;
 mod names;
@@ -68,6 +69,7 @@ pub use dsar::{
 pub use error::{Result, StoreError};
 pub use import_runs::{ImportRun, NewImportRun};
 pub use keys::RewrapReport;
+pub use links::{LinkKind, LinkRefusal, LinkSigner, VerifiedLink};
 pub use model::*;
 pub use notices::Notice;
 pub use opposition::{ListReplaced, OppositionList};

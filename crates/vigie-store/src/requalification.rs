@@ -16,6 +16,7 @@ use vigie_core::{
 };
 
 use crate::error::{Result, StoreError};
+use crate::links::{LinkKind, LinkRefusal};
 use crate::model::{NewConsentEvent, OrgId, from_micros};
 use crate::retention::sqlite_text;
 use crate::sql::sql_params;
@@ -86,12 +87,6 @@ struct Token {
     campaign: i64,
     contact: i64,
     expires: i64,
-}
-
-impl Token {
-    fn message(campaign: i64, contact: i64, expires: i64) -> String {
-        format!("requalification/{campaign}/{contact}/{expires}")
-    }
 }
 
 impl Store {
@@ -288,7 +283,7 @@ impl Store {
                 "requalification campaign {id}"
             )));
         }
-        let crypto = self.org_crypto(org).await?;
+        let signer = self.link_signer(org).await?;
         let members = self
             .sql_rows(
                 "SELECT contact_id, contact_ref FROM requalification_members
@@ -303,12 +298,15 @@ impl Store {
                 Ok(r) => self.contact(org, &r).await?.and_then(|c| c.data.email),
                 Err(_) => None,
             };
-            let expires = expires.as_second();
-            let mac = crypto.link_mac(&Token::message(id, contact, expires));
+            let token = signer.sign(
+                LinkKind::Requalification,
+                &[&id.to_string(), &contact.to_string()],
+                expires,
+            );
             links.push(RequalificationLink {
                 contact_ref,
                 email,
-                token: format!("{id}.{contact}.{expires}.{}", hex::encode(mac)),
+                token,
             });
         }
         Ok(links)
@@ -413,38 +411,22 @@ impl Store {
     }
 
     async fn verified_token(&self, org: OrgId, token: &str, now: Timestamp) -> Result<Token> {
-        let refused = || StoreError::Invalid("requalification link: forged or altered".into());
-        let parts: Vec<&str> = token.trim().split('.').collect();
-        let [campaign, contact, expires, mac] = parts.as_slice() else {
-            return Err(refused());
-        };
-        let (Ok(campaign), Ok(contact), Ok(expires), Ok(mac)) = (
-            campaign.parse::<i64>(),
-            contact.parse::<i64>(),
-            expires.parse::<i64>(),
-            hex::decode(mac),
-        ) else {
-            return Err(refused());
-        };
-        let crypto = self.org_crypto(org).await?;
-        let expected = crypto.link_mac(&Token::message(campaign, contact, expires));
-        let differs = expected.len() != mac.len()
-            || expected
-                .iter()
-                .zip(&mac)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                != 0;
-        if differs {
-            return Err(refused());
+        const KIND: LinkKind = LinkKind::Requalification;
+        let signer = self.link_signer(org).await?;
+        let link = signer
+            .verify(KIND, token, now)
+            .map_err(|r| r.into_error(KIND))?;
+        match link.parts.as_slice() {
+            [campaign, contact] => match (campaign.parse(), contact.parse()) {
+                (Ok(campaign), Ok(contact)) => Ok(Token {
+                    campaign,
+                    contact,
+                    expires: link.expires.as_second(),
+                }),
+                _ => Err(LinkRefusal::Forged.into_error(KIND)),
+            },
+            _ => Err(LinkRefusal::Forged.into_error(KIND)),
         }
-        if now.as_second() >= expires {
-            return Err(StoreError::Invalid("requalification link: expired".into()));
-        }
-        Ok(Token {
-            campaign,
-            contact,
-            expires,
-        })
     }
 }
 

@@ -26,6 +26,8 @@ mod dsar;
 mod import_runs;
 #[path = "store/keys.rs"]
 mod keys;
+#[path = "store/links.rs"]
+mod links;
 #[path = "store/names.rs"]
 mod names;
 #[path = "store/notices.rs"]
