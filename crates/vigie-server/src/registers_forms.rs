@@ -21,7 +21,7 @@ use vigie_core::registers::{
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::html::components::{Field, Flash, checkboxes, csrf_field, flash, select, text_area};
+use crate::html::components::{Field, checkboxes, csrf_field, field_error, select, text_area};
 use crate::html::{Label, Link, Section, Ui, UiError, W, page};
 use crate::registers_ui::{back, require, stored};
 
@@ -62,8 +62,8 @@ trait RecordForm: Clone + Sized + Send + 'static {
     fn name(&self) -> &str;
     fn find<'r>(registers: &'r Registers, id: &str) -> Option<&'r Self>;
     fn put(self, registers: &mut Registers) -> Result<(), String>;
-    /// The fields, filled from `record`; `registers` gives the choices (the activities).
-    fn fields(ui: &Ui, registers: &Registers, record: Option<&Self>) -> Markup;
+    /// The fields, filled from `values`; `registers` gives the choices (the activities).
+    fn fields(ui: &Ui, registers: &Registers, values: &Values<Self>) -> Markup;
     fn parse(f: &Submitted) -> Result<Self, String>;
 }
 
@@ -84,8 +84,8 @@ impl RecordForm for Activity {
     fn put(self, registers: &mut Registers) -> Result<(), String> {
         registers.put_activity(self).map_err(|e| e.to_string())
     }
-    fn fields(ui: &Ui, _: &Registers, record: Option<&Self>) -> Markup {
-        activity_fields(ui, record)
+    fn fields(ui: &Ui, _: &Registers, values: &Values<Self>) -> Markup {
+        activity_fields(ui, values)
     }
     fn parse(f: &Submitted) -> Result<Self, String> {
         activity_of(f)
@@ -109,8 +109,8 @@ impl RecordForm for Processor {
     fn put(self, registers: &mut Registers) -> Result<(), String> {
         registers.put_processor(self).map_err(|e| e.to_string())
     }
-    fn fields(ui: &Ui, _: &Registers, record: Option<&Self>) -> Markup {
-        processor_fields(ui, record)
+    fn fields(ui: &Ui, _: &Registers, values: &Values<Self>) -> Markup {
+        processor_fields(ui, values)
     }
     fn parse(f: &Submitted) -> Result<Self, String> {
         processor_of(f)
@@ -134,8 +134,8 @@ impl RecordForm for Dpia {
     fn put(self, registers: &mut Registers) -> Result<(), String> {
         registers.put_dpia(self).map_err(|e| e.to_string())
     }
-    fn fields(ui: &Ui, registers: &Registers, record: Option<&Self>) -> Markup {
-        dpia_fields(ui, registers, record)
+    fn fields(ui: &Ui, registers: &Registers, values: &Values<Self>) -> Markup {
+        dpia_fields(ui, registers, values)
     }
     fn parse(f: &Submitted) -> Result<Self, String> {
         dpia_of(f)
@@ -155,7 +155,7 @@ async fn new_record<R: RecordForm>(
         ui.link(R::PATH),
         s.version,
         None,
-        R::fields(&ui, &s.registers, None),
+        R::fields(&ui, &s.registers, &Values::Stored(None)),
     ))
 }
 
@@ -175,7 +175,7 @@ async fn edit_record<R: RecordForm>(
         ui.link(R::PATH),
         s.version,
         None,
-        R::fields(&ui, &s.registers, Some(record)),
+        R::fields(&ui, &s.registers, &Values::Stored(Some(record))),
     ))
 }
 
@@ -191,40 +191,157 @@ async fn save_record<R: RecordForm>(
     let parsed = R::parse(&f);
     let result = match &parsed {
         Ok(record) => match record.clone().put(&mut registers) {
-            Ok(()) => {
-                save(
-                    &state,
-                    &ui,
-                    &registers,
-                    f.version(),
-                    R::ACTION,
-                    format!("{}:{}", R::KIND, record.id()),
-                    ui.link(R::PATH).seg(record.id()),
-                )
-                .await
-            }
-            Err(e) => Err(e),
+            Ok(()) => save(
+                &state,
+                &ui,
+                &registers,
+                f.version(),
+                R::ACTION,
+                format!("{}:{}", R::KIND, record.id()),
+                ui.link(R::PATH).seg(record.id()),
+            )
+            .await
+            .map_err(Refusal::unplaced),
+            Err(e) => Err(Refusal::of(e)),
         },
-        Err(e) => Err(e.clone()),
+        Err(e) => Err(Refusal::of(e.clone())),
     };
-    result.or_else(|e| {
-        let shown = parsed.ok();
+    result.or_else(|refusal| {
+        let editing = R::find(&registers, f.get("id")).is_some();
         Ok(form_page(
             &ui,
             ui.t(R::ADD),
             ui.link(R::PATH).seg("new"),
             ui.link(R::PATH),
             f.version(),
-            Some(&e),
-            R::fields(&ui, &registers, shown.as_ref()),
+            Some(&refusal),
+            R::fields(
+                &ui,
+                &registers,
+                &Values::Typed {
+                    f: &f,
+                    refusal: &refusal,
+                    editing,
+                },
+            ),
         ))
     })
+}
+
+/// Why a submission was refused, and the field it names (the input's name), when it names one:
+/// the form's own reading says `field: …` or `field, line N: …`; the registers' checks give a
+/// path such as `activities[2].transfers[0].country`, whose field is the record's (`transfers`).
+#[derive(Debug)]
+struct Refusal {
+    field: Option<String>,
+    message: String,
+}
+
+impl Refusal {
+    /// A refusal that names no field of the form (a conflict with another change).
+    fn unplaced(message: String) -> Refusal {
+        Refusal {
+            field: None,
+            message,
+        }
+    }
+
+    fn of(message: String) -> Refusal {
+        let is_name = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        };
+        let head = message.split([':', ',']).next().unwrap_or("").trim();
+        let field = if is_name(head) {
+            Some(head.to_owned())
+        } else {
+            // A registers path: its record's field is the segment after the record.
+            let path = message
+                .split(": ")
+                .find(|p| p.contains('.') || p.contains('['));
+            path.and_then(|p| {
+                let mut segments = p.split('.');
+                let record = segments.next()?;
+                let field = if record == "profile" || record.contains('[') {
+                    segments.next()
+                } else {
+                    None
+                }?;
+                let field = field.split('[').next()?;
+                is_name(field).then(|| field.to_owned())
+            })
+        };
+        Refusal { field, message }
+    }
+}
+
+/// Where a form's fields take their values: the stored record (none for a new one), or, after
+/// a refusal, what was typed (every field as it was sent, the refusal beside its field), so that
+/// nothing typed is lost to one mistake.
+enum Values<'a, R> {
+    Stored(Option<&'a R>),
+    Typed {
+        f: &'a Submitted,
+        refusal: &'a Refusal,
+        /// Whether the record exists already (its identifier cannot change).
+        editing: bool,
+    },
+}
+
+impl<R> Values<'_, R> {
+    /// A field's text: typed, or the stored record's, or `new` for a new record.
+    fn text(&self, name: &str, new: &str, stored: impl FnOnce(&R) -> String) -> String {
+        match self {
+            Values::Stored(Some(r)) => stored(r),
+            Values::Stored(None) => new.to_owned(),
+            Values::Typed { f, .. } => f.raw(name).to_owned(),
+        }
+    }
+
+    /// Whether a checkbox is ticked.
+    fn checked(&self, name: &str, stored: impl FnOnce(&R) -> bool) -> bool {
+        match self {
+            Values::Stored(r) => r.is_some_and(stored),
+            Values::Typed { f, .. } => f.checked(name),
+        }
+    }
+
+    /// Whether the record exists (its identifier is read-only).
+    fn editing(&self) -> bool {
+        match self {
+            Values::Stored(r) => r.is_some(),
+            Values::Typed { editing, .. } => *editing,
+        }
+    }
+
+    /// The refusal's message when it names this field.
+    fn error(&self, name: &str) -> Option<&str> {
+        match self {
+            Values::Typed { refusal, .. } if refusal.field.as_deref() == Some(name) => {
+                Some(&refusal.message)
+            }
+            _ => None,
+        }
+    }
+
+    /// The refusal beside its field, when it names this one.
+    fn beside(&self, name: &str) -> Markup {
+        field_error(name, self.error(name))
+    }
 }
 
 /// A submitted form: its fields as pairs (checkboxes appear only when ticked).
 struct Submitted(Vec<(String, String)>);
 
 impl Submitted {
+    /// A field as sent (untrimmed: shown again as typed).
+    fn raw(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
     fn get(&self, name: &str) -> &str {
         self.0
             .iter()
@@ -298,13 +415,20 @@ fn form_page(
     here: Link,
     action: Link,
     version: i64,
-    error: Option<&str>,
+    error: Option<&Refusal>,
     fields: Markup,
 ) -> Response {
     let body = html! {
         (back(ui))
         h1 { (title) }
-        @if let Some(e) = error { (flash(Flash::Error, e)) }
+        @if let Some(e) = error {
+            p.flash.error role="alert" {
+                (e.message)
+                @if let Some(field) = &e.field {
+                    " " a href=(format!("#f-{field}")) { (ui.t(W::GoToField)) }
+                }
+            }
+        }
         form method="post" action=(action) {
             (csrf_field(ui.csrf()))
             input type="hidden" name="version" value=(version);
@@ -342,38 +466,59 @@ async fn save(
     Ok(Redirect::to(&to.q("done", "saved").to_string()).into_response())
 }
 
-fn profile_fields(ui: &Ui, p: Option<&Profile>) -> Markup {
-    let v = |f: fn(&Profile) -> String| p.map(f).unwrap_or_default();
-    let rep = p.and_then(|p| p.representative.clone());
-    let dpo = p.and_then(|p| p.dpo.clone());
+fn profile_fields(ui: &Ui, v: &Values<Profile>) -> Markup {
+    let party = |field: fn(&Profile) -> Option<Party>, part: fn(Party) -> String| {
+        move |p: &Profile| field(p).map(part).unwrap_or_default()
+    };
     let roles: Vec<(String, &str, bool)> = OrgRole::ALL
         .iter()
         .map(|r| {
-            (
-                format!("role_{}", r.as_str()),
-                r.label(ui.lang),
-                p.is_some_and(|p| p.roles.contains(r)),
-            )
+            let name = format!("role_{}", r.as_str());
+            let checked = v.checked(&name, |p| p.roles.contains(r));
+            (name, r.label(ui.lang), checked)
         })
         .collect();
+    let legal_name = v.text("legal_name", "", |p| p.legal_name.clone());
+    let number = v.text("registration_number", "", |p| {
+        p.registration_number.clone().unwrap_or_default()
+    });
+    let address = v.text("address", "", |p| p.address.clone());
+    let rep_name = v.text(
+        "representative_name",
+        "",
+        party(|p| p.representative.clone(), |r| r.name),
+    );
+    let rep_contact = v.text(
+        "representative_contact",
+        "",
+        party(|p| p.representative.clone(), |r| r.contact),
+    );
+    let dpo_name = v.text("dpo_name", "", party(|p| p.dpo.clone(), |r| r.name));
+    let dpo_contact = v.text("dpo_contact", "", party(|p| p.dpo.clone(), |r| r.contact));
     html! {
-        (Field { required: true, value: &v(|p| p.legal_name.clone()), ..Field::text("legal_name", ui.t(W::LegalName)) })
-        (Field { value: &v(|p| p.registration_number.clone().unwrap_or_default()), ..Field::text("registration_number", ui.t(W::RegistrationNumber)) })
-        (Field { required: true, value: &v(|p| p.address.clone()), ..Field::text("address", ui.t(W::Address)) })
-        (Field { value: rep.as_ref().map_or("", |r| r.name.as_str()), ..Field::text("representative_name", ui.t(W::Representative)) })
-        (Field { value: rep.as_ref().map_or("", |r| r.contact.as_str()), ..Field::text("representative_contact", ui.t(W::RepresentativeContact)) })
-        (Field { value: dpo.as_ref().map_or("", |r| r.name.as_str()), ..Field::text("dpo_name", ui.t(W::Dpo)) })
-        (Field { value: dpo.as_ref().map_or("", |r| r.contact.as_str()), ..Field::text("dpo_contact", ui.t(W::DpoContact)) })
+        (Field { required: true, value: &legal_name, error: v.error("legal_name"), ..Field::text("legal_name", ui.t(W::LegalName)) })
+        (Field { value: &number, error: v.error("registration_number"), ..Field::text("registration_number", ui.t(W::RegistrationNumber)) })
+        (Field { required: true, value: &address, error: v.error("address"), ..Field::text("address", ui.t(W::Address)) })
+        (Field { value: &rep_name, error: v.error("representative"), ..Field::text("representative_name", ui.t(W::Representative)) })
+        (Field { value: &rep_contact, ..Field::text("representative_contact", ui.t(W::RepresentativeContact)) })
+        (Field { value: &dpo_name, error: v.error("dpo"), ..Field::text("dpo_name", ui.t(W::Dpo)) })
+        (Field { value: &dpo_contact, ..Field::text("dpo_contact", ui.t(W::DpoContact)) })
         (checkboxes(ui.t(W::OrgRoles), &roles))
-        (text_area("clients", ui.t(W::Clients), Some(ui.t(W::OnePerLine)), &p.map(|p| p.clients.join("\n")).unwrap_or_default()))
-        (text_area("joint_controllers", ui.t(W::JointControllers), Some(ui.t(W::OnePerLine)), &p.map(|p| p.joint_controllers.join("\n")).unwrap_or_default()))
+        (v.beside("roles"))
+        (text_area("clients", ui.t(W::Clients), Some(ui.t(W::OnePerLine)), &v.text("clients", "", |p| p.clients.join("\n"))))
+        (v.beside("clients"))
+        (text_area("joint_controllers", ui.t(W::JointControllers), Some(ui.t(W::OnePerLine)), &v.text("joint_controllers", "", |p| p.joint_controllers.join("\n"))))
+        (v.beside("joint_controllers"))
     }
 }
 
 async fn profile_form(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
     let s = stored(&state, &ui).await?;
     let version = s.as_ref().map_or(0, |s| s.version);
-    let fields = profile_fields(&ui, s.as_ref().map(|s| &s.registers.profile));
+    let fields = profile_fields(
+        &ui,
+        &Values::Stored(s.as_ref().map(|s| &s.registers.profile)),
+    );
     Ok(form_page(
         &ui,
         ui.t(W::EditProfile),
@@ -423,31 +568,37 @@ async fn save_profile(
         .map(|s| s.registers)
         .unwrap_or_else(|| Registers::new(profile.clone()));
     let result = match registers.put_profile(profile.clone()) {
-        Ok(()) => {
-            save(
-                &state,
-                &ui,
-                &registers,
-                f.version(),
-                "registers.profile.update",
-                format!("registers:{}", ui.org.slug),
-                ui.link("/registers"),
-            )
-            .await
-        }
-        Err(e) => Err(e.to_string()),
+        Ok(()) => save(
+            &state,
+            &ui,
+            &registers,
+            f.version(),
+            "registers.profile.update",
+            format!("registers:{}", ui.org.slug),
+            ui.link("/registers"),
+        )
+        .await
+        .map_err(Refusal::unplaced),
+        Err(e) => Err(Refusal::of(e.to_string())),
     };
     match result {
         Ok(r) => Ok(r),
-        Err(e) => {
-            let fields = profile_fields(&ui, Some(&profile));
+        Err(refusal) => {
+            let fields = profile_fields(
+                &ui,
+                &Values::Typed {
+                    f: &f,
+                    refusal: &refusal,
+                    editing: true,
+                },
+            );
             Ok(form_page(
                 &ui,
                 ui.t(W::EditProfile),
                 ui.link("/registers/profile/edit"),
                 ui.link("/registers/profile"),
                 f.version(),
-                Some(&e),
+                Some(&refusal),
                 fields,
             ))
         }
@@ -471,11 +622,11 @@ fn vocab_options<T: Label + Copy>(
     options
 }
 
-fn activity_fields(ui: &Ui, a: Option<&Activity>) -> Markup {
+fn activity_fields(ui: &Ui, v: &Values<Activity>) -> Markup {
     let lang = ui.lang;
-    let join = |f: fn(&Activity) -> Vec<String>| a.map(|a| f(a).join("\n")).unwrap_or_default();
-    let data = |kind: DataKind| {
-        a.map(|a| {
+    let lines = |name: &str, f: fn(&Activity) -> Vec<String>| v.text(name, "", |a| f(a).join("\n"));
+    let data = |name: &str, kind: DataKind| {
+        v.text(name, "", |a| {
             a.categories_of_data
                 .iter()
                 .filter(|c| c.kind == kind)
@@ -483,73 +634,105 @@ fn activity_fields(ui: &Ui, a: Option<&Activity>) -> Markup {
                 .collect::<Vec<_>>()
                 .join("\n")
         })
-        .unwrap_or_default()
     };
-    let transfers = a
-        .map(|a| {
-            a.transfers
-                .iter()
-                .map(|t| {
-                    let g = match (t.safeguard, t.dpf_certified) {
-                        (Some(s), _) => s.as_str(),
-                        (None, true) => "dpf",
-                        (None, false) => "",
-                    };
-                    format!("{} ; {} ; {g}", t.recipient, t.country)
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default();
+    let transfers = v.text("transfers", "", |a| {
+        a.transfers
+            .iter()
+            .map(|t| {
+                let g = match (t.safeguard, t.dpf_certified) {
+                    (Some(s), _) => s.as_str(),
+                    (None, true) => "dpf",
+                    (None, false) => "",
+                };
+                format!("{} ; {} ; {g}", t.recipient, t.country)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     let criteria: Vec<(String, &str, bool)> = Criterion::ALL
         .iter()
         .map(|c| {
-            (
-                format!("crit_{}", c.as_str()),
-                c.label(lang),
-                a.is_some_and(|a| a.dpia.criteria.contains(c)),
-            )
+            let name = format!("crit_{}", c.as_str());
+            let checked = v.checked(&name, |a| a.dpia.criteria.contains(c));
+            (name, c.label(lang), checked)
         })
         .chain(std::iter::once((
             "on_authority_list".to_owned(),
             ui.t(W::OnAuthorityList),
-            a.is_some_and(|a| a.dpia.on_authority_list),
+            v.checked("on_authority_list", |a| a.dpia.on_authority_list),
         )))
         .collect();
     let vigie: Vec<(String, &str, bool)> = VigieData::ALL
         .iter()
-        .map(|v| {
-            (
-                format!("vd_{}", v.as_str()),
-                v.label(lang),
-                a.is_some_and(|a| a.vigie_data.contains(v)),
-            )
+        .map(|d| {
+            let name = format!("vd_{}", d.as_str());
+            let checked = v.checked(&name, |a| a.vigie_data.contains(d));
+            (name, d.label(lang), checked)
         })
         .collect();
-    let id = a.map_or("", |a| a.id.as_str());
+    let name = v.text("name", "", |a| a.name.clone());
+    let on_behalf_of = v.text("on_behalf_of", "", |a| {
+        a.on_behalf_of.clone().unwrap_or_default()
+    });
+    let legal_basis = v.text("legal_basis", "consent", |a| {
+        a.legal_basis.as_str().to_owned()
+    });
+    let detail = v.text("legal_basis_detail", "", |a| {
+        a.legal_basis_detail.clone().unwrap_or_default()
+    });
+    let condition = v.text("special_condition", "", |a| {
+        a.special_condition.map_or("", |c| c.as_str()).to_owned()
+    });
     html! {
-        div.field {
+        (record_id(ui, v, |a| a.id.clone()))
+        (Field { required: true, value: &name, error: v.error("name"), ..Field::text("name", ui.t(W::Name)) })
+        (Field { value: &on_behalf_of, error: v.error("on_behalf_of"), ..Field::text("on_behalf_of", ui.t(W::OnBehalfOf)) })
+        (text_area("purposes", ui.t(W::Purposes), Some(ui.t(W::OnePerLine)), &lines("purposes", |a| a.purposes.clone())))
+        (v.beside("purposes"))
+        (select("legal_basis", ui.t(W::LegalBasis), &vocab_options(LegalBasis::ALL, LegalBasis::as_str, lang, None), &legal_basis))
+        (v.beside("legal_basis"))
+        (Field { value: &detail, error: v.error("legal_basis_detail"), ..Field::text("legal_basis_detail", ui.t(W::LegalBasisDetail)) })
+        (select("special_condition", ui.t(W::SpecialCondition), &vocab_options(SpecialCondition::ALL, SpecialCondition::as_str, lang, Some(ui.t(W::NoneWord))), &condition))
+        (v.beside("special_condition"))
+        (text_area("categories_of_persons", ui.t(W::CategoriesOfPersons), Some(ui.t(W::OnePerLine)), &lines("categories_of_persons", |a| a.categories_of_persons.clone())))
+        (v.beside("categories_of_persons"))
+        (text_area("general_data", ui.t(W::GeneralData), Some(ui.t(W::OnePerLine)), &data("general_data", DataKind::General)))
+        (text_area("sensitive_data", ui.t(W::SensitiveData), Some(ui.t(W::OnePerLine)), &data("sensitive_data", DataKind::Sensitive)))
+        (text_area("criminal_data", ui.t(W::CriminalData), Some(ui.t(W::OnePerLine)), &data("criminal_data", DataKind::Criminal)))
+        (v.beside("categories_of_data"))
+        (text_area("recipients", ui.t(W::Recipients), Some(ui.t(W::OnePerLine)), &lines("recipients", |a| a.recipients.clone())))
+        (v.beside("recipients"))
+        (text_area("processors", ui.t(W::Processors), Some(ui.t(W::ProcessorsIdsHint)), &lines("processors", |a| a.processors.clone())))
+        (v.beside("processors"))
+        (text_area("transfers", ui.t(W::Transfers), Some(ui.t(W::TransfersHint)), &transfers))
+        (v.beside("transfers"))
+        (text_area("retention", ui.t(W::RetentionPeriods), Some(ui.t(W::OnePerLine)), &lines("retention", |a| a.retention.clone())))
+        (v.beside("retention"))
+        (text_area("security_measures", ui.t(W::SecurityMeasures), Some(ui.t(W::OnePerLine)), &lines("security_measures", |a| a.security_measures.clone())))
+        (v.beside("security_measures"))
+        (checkboxes(ui.t(W::EdpbCriteria), &criteria))
+        (v.beside("dpia"))
+        (checkboxes(ui.t(W::VigieDataCovered), &vigie))
+        (v.beside("vigie_data"))
+    }
+}
+
+/// A record's identifier: typed once, read-only afterwards (other records name it).
+fn record_id<R>(ui: &Ui, v: &Values<R>, stored: impl FnOnce(&R) -> String) -> Markup {
+    let id = v.text("id", "", stored);
+    let error = v.error("id");
+    let described = if error.is_some() {
+        "f-id-hint f-id-error"
+    } else {
+        "f-id-hint"
+    };
+    html! {
+        div.field.invalid[error.is_some()] {
             label for="f-id" { (ui.t(W::RecordId)) }
             span.hint id="f-id-hint" { (ui.t(W::RecordIdHint)) }
-            input id="f-id" type="text" name="id" value=(id) required readonly[a.is_some()] aria-describedby="f-id-hint" pattern="[a-z0-9][a-z0-9_\\-]{0,63}";
+            input id="f-id" type="text" name="id" value=(id) required readonly[v.editing()] aria-describedby=(described) aria-invalid=[error.map(|_| "true")] pattern="[a-z0-9][a-z0-9_\\-]{0,63}";
+            @if let Some(e) = error { p.field-error id="f-id-error" { (e) } }
         }
-        (Field { required: true, value: a.map_or("", |a| a.name.as_str()), ..Field::text("name", ui.t(W::Name)) })
-        (Field { value: a.and_then(|a| a.on_behalf_of.as_deref()).unwrap_or(""), ..Field::text("on_behalf_of", ui.t(W::OnBehalfOf)) })
-        (text_area("purposes", ui.t(W::Purposes), Some(ui.t(W::OnePerLine)), &join(|a| a.purposes.clone())))
-        (select("legal_basis", ui.t(W::LegalBasis), &vocab_options(LegalBasis::ALL, LegalBasis::as_str, lang, None), a.map_or("consent", |a| a.legal_basis.as_str())))
-        (Field { value: a.and_then(|a| a.legal_basis_detail.as_deref()).unwrap_or(""), ..Field::text("legal_basis_detail", ui.t(W::LegalBasisDetail)) })
-        (select("special_condition", ui.t(W::SpecialCondition), &vocab_options(SpecialCondition::ALL, SpecialCondition::as_str, lang, Some(ui.t(W::NoneWord))), a.and_then(|a| a.special_condition).map_or("", |c| c.as_str())))
-        (text_area("categories_of_persons", ui.t(W::CategoriesOfPersons), Some(ui.t(W::OnePerLine)), &join(|a| a.categories_of_persons.clone())))
-        (text_area("general_data", ui.t(W::GeneralData), Some(ui.t(W::OnePerLine)), &data(DataKind::General)))
-        (text_area("sensitive_data", ui.t(W::SensitiveData), Some(ui.t(W::OnePerLine)), &data(DataKind::Sensitive)))
-        (text_area("criminal_data", ui.t(W::CriminalData), Some(ui.t(W::OnePerLine)), &data(DataKind::Criminal)))
-        (text_area("recipients", ui.t(W::Recipients), Some(ui.t(W::OnePerLine)), &join(|a| a.recipients.clone())))
-        (text_area("processors", ui.t(W::Processors), Some(ui.t(W::ProcessorsIdsHint)), &join(|a| a.processors.clone())))
-        (text_area("transfers", ui.t(W::Transfers), Some(ui.t(W::TransfersHint)), &transfers))
-        (text_area("retention", ui.t(W::RetentionPeriods), Some(ui.t(W::OnePerLine)), &join(|a| a.retention.clone())))
-        (text_area("security_measures", ui.t(W::SecurityMeasures), Some(ui.t(W::OnePerLine)), &join(|a| a.security_measures.clone())))
-        (checkboxes(ui.t(W::EdpbCriteria), &criteria))
-        (checkboxes(ui.t(W::VigieDataCovered), &vigie))
     }
 }
 
@@ -608,66 +791,68 @@ fn activity_of(f: &Submitted) -> Result<Activity, String> {
     })
 }
 
-fn processor_fields(ui: &Ui, x: Option<&Processor>) -> Markup {
+fn processor_fields(ui: &Ui, v: &Values<Processor>) -> Markup {
     let lang = ui.lang;
-    let join = |f: fn(&Processor) -> Vec<String>| x.map(|x| f(x).join("\n")).unwrap_or_default();
-    let subs = x
-        .map(|x| {
-            x.sub_processors
-                .iter()
-                .map(|s| {
-                    let g = match (s.safeguard, s.dpf_certified) {
-                        (Some(g), _) => g.as_str(),
-                        (None, true) => "dpf",
-                        (None, false) => "",
-                    };
-                    format!(
-                        "{} ; {} ; {g} ; {}",
-                        s.name,
-                        s.country,
-                        s.services.join(", ")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default();
+    let lines =
+        |name: &str, f: fn(&Processor) -> Vec<String>| v.text(name, "", |x| f(x).join("\n"));
+    let subs = v.text("sub_processors", "", |x| {
+        x.sub_processors
+            .iter()
+            .map(|s| {
+                let g = match (s.safeguard, s.dpf_certified) {
+                    (Some(g), _) => g.as_str(),
+                    (None, true) => "dpf",
+                    (None, false) => "",
+                };
+                format!(
+                    "{} ; {} ; {g} ; {}",
+                    s.name,
+                    s.country,
+                    s.services.join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     let clauses: Vec<(String, &str, bool)> = Art28Clause::ALL
         .iter()
         .map(|c| {
-            (
-                format!("clause_{}", c.as_str()),
-                c.label(lang),
-                x.is_some_and(|x| x.clauses.contains(c)),
-            )
+            let name = format!("clause_{}", c.as_str());
+            let checked = v.checked(&name, |x| x.clauses.contains(c));
+            (name, c.label(lang), checked)
         })
         .collect();
-    let review = x
-        .and_then(|x| x.next_review)
-        .map(|d| d.to_string())
-        .unwrap_or_default();
-    let id = x.map_or("", |x| x.id.as_str());
+    let review = v.text("next_review", "", |x| {
+        x.next_review.map(|d| d.to_string()).unwrap_or_default()
+    });
     let dpf = [(
         "dpf_certified".to_owned(),
         ui.t(W::DpfCertified),
-        x.is_some_and(|x| x.dpf_certified),
+        v.checked("dpf_certified", |x| x.dpf_certified),
     )];
+    let name = v.text("name", "", |x| x.name.clone());
+    let country = v.text("country", "", |x| x.country.as_str().to_owned());
+    let safeguard = v.text("safeguard", "", |x| {
+        x.safeguard.map_or("", |s| s.as_str()).to_owned()
+    });
     html! {
-        div.field {
-            label for="f-id" { (ui.t(W::RecordId)) }
-            span.hint id="f-id-hint" { (ui.t(W::RecordIdHint)) }
-            input id="f-id" type="text" name="id" value=(id) required readonly[x.is_some()] aria-describedby="f-id-hint" pattern="[a-z0-9][a-z0-9_\\-]{0,63}";
-        }
-        (Field { required: true, value: x.map_or("", |x| x.name.as_str()), ..Field::text("name", ui.t(W::Name)) })
-        (text_area("services", ui.t(W::Services), Some(ui.t(W::OnePerLine)), &join(|x| x.services.clone())))
-        (text_area("data", ui.t(W::DataConcerned), Some(ui.t(W::OnePerLine)), &join(|x| x.data.clone())))
-        (Field { required: true, value: x.map_or("", |x| x.country.as_str()), ..Field::text("country", ui.t(W::CountryCode)) })
-        (select("safeguard", ui.t(W::Safeguard), &vocab_options(Safeguard::ALL, Safeguard::as_str, lang, Some(ui.t(W::NoneWord))), x.and_then(|x| x.safeguard).map_or("", |s| s.as_str())))
+        (record_id(ui, v, |x| x.id.clone()))
+        (Field { required: true, value: &name, error: v.error("name"), ..Field::text("name", ui.t(W::Name)) })
+        (text_area("services", ui.t(W::Services), Some(ui.t(W::OnePerLine)), &lines("services", |x| x.services.clone())))
+        (v.beside("services"))
+        (text_area("data", ui.t(W::DataConcerned), Some(ui.t(W::OnePerLine)), &lines("data", |x| x.data.clone())))
+        (v.beside("data"))
+        (Field { required: true, value: &country, error: v.error("country"), ..Field::text("country", ui.t(W::CountryCode)) })
+        (select("safeguard", ui.t(W::Safeguard), &vocab_options(Safeguard::ALL, Safeguard::as_str, lang, Some(ui.t(W::NoneWord))), &safeguard))
+        (v.beside("safeguard"))
         (checkboxes(ui.t(W::DpfCertified), &dpf))
         (text_area("sub_processors", ui.t(W::SubProcessors), Some(ui.t(W::SubProcessorsHint)), &subs))
+        (v.beside("sub_processors"))
         (checkboxes(ui.t(W::Clauses), &clauses))
-        (text_area("certifications", ui.t(W::Certifications), Some(ui.t(W::OnePerLine)), &join(|x| x.certifications.clone())))
-        (Field { kind: "date", value: &review, ..Field::text("next_review", ui.t(W::NextReview)) })
+        (v.beside("clauses"))
+        (text_area("certifications", ui.t(W::Certifications), Some(ui.t(W::OnePerLine)), &lines("certifications", |x| x.certifications.clone())))
+        (v.beside("certifications"))
+        (Field { kind: "date", value: &review, error: v.error("next_review"), ..Field::text("next_review", ui.t(W::NextReview)) })
     }
 }
 
@@ -719,7 +904,7 @@ fn risk_field(kind: RiskKind, part: &str) -> String {
     format!("{}_{part}", kind.as_str())
 }
 
-fn dpia_fields(ui: &Ui, registers: &Registers, d: Option<&Dpia>) -> Markup {
+fn dpia_fields(ui: &Ui, registers: &Registers, v: &Values<Dpia>) -> Markup {
     let lang = ui.lang;
     let activities: Vec<(String, String)> = registers
         .activities
@@ -727,41 +912,57 @@ fn dpia_fields(ui: &Ui, registers: &Registers, d: Option<&Dpia>) -> Markup {
         .map(|a| (a.id.clone(), a.name.clone()))
         .collect();
     let levels = vocab_options(Level::ALL, Level::as_str, lang, Some(ui.t(W::NotAssessed)));
-    let id = d.map_or("", |d| d.id.as_str());
-    let signed_by = d
-        .and_then(|d| d.signed_off.as_ref())
-        .map_or("", |s| s.by.as_str());
-    let signed_on = d
-        .and_then(|d| d.signed_off.as_ref())
-        .map(|s| s.on.to_string())
-        .unwrap_or_default();
-    let review = d
-        .and_then(|d| d.review_on)
-        .map(|r| r.to_string())
-        .unwrap_or_default();
+    let signed_by = v.text("signed_off_by", "", |d| {
+        d.signed_off
+            .as_ref()
+            .map(|s| s.by.clone())
+            .unwrap_or_default()
+    });
+    let signed_on = v.text("signed_off_on", "", |d| {
+        d.signed_off
+            .as_ref()
+            .map(|s| s.on.to_string())
+            .unwrap_or_default()
+    });
+    let review = v.text("review_on", "", |d| {
+        d.review_on.map(|r| r.to_string()).unwrap_or_default()
+    });
+    let activity = v.text("activity", "", |d| d.activity.clone());
     html! {
-        div.field {
-            label for="f-id" { (ui.t(W::RecordId)) }
-            span.hint id="f-id-hint" { (ui.t(W::RecordIdHint)) }
-            input id="f-id" type="text" name="id" value=(id) required readonly[d.is_some()] aria-describedby="f-id-hint" pattern="[a-z0-9][a-z0-9_\\-]{0,63}";
-        }
-        (select("activity", ui.t(W::Activity), &activities, d.map_or("", |d| d.activity.as_str())))
+        (record_id(ui, v, |d| d.id.clone()))
+        (select("activity", ui.t(W::Activity), &activities, &activity))
+        (v.beside("activity"))
         p.hint { (ui.t(W::DpiaCriteriaOnActivity)) }
         @for kind in RiskKind::ALL {
-            @let risk = d.and_then(|d| d.risks.iter().find(|r| r.kind == *kind));
-            @let level = |f: fn(&Risk) -> Level| risk.map_or("", |r| f(r).as_str());
+            @let risk = |d: &Dpia| d.risks.iter().find(|r| r.kind == *kind).cloned();
+            @let level = |part: &str, f: fn(&Risk) -> Level| {
+                let name = risk_field(*kind, part);
+                let value = v.text(&name, "", |d| risk(d).map_or("", |r| f(&r).as_str()).to_owned());
+                (name, value)
+            };
+            @let parts = [
+                (level("severity", |r| r.severity), W::Severity, W::BeforeControls),
+                (level("likelihood", |r| r.likelihood), W::Likelihood, W::BeforeControls),
+                (level("residual_severity", |r| r.residual_severity), W::Severity, W::AfterControls),
+                (level("residual_likelihood", |r| r.residual_likelihood), W::Likelihood, W::AfterControls),
+            ];
+            @let controls = risk_field(*kind, "controls");
             fieldset {
                 legend { (kind.label(lang)) }
-                (select(&risk_field(*kind, "severity"), &format!("{} ({})", ui.t(W::Severity), ui.t(W::BeforeControls)), &levels, level(|r| r.severity)))
-                (select(&risk_field(*kind, "likelihood"), &format!("{} ({})", ui.t(W::Likelihood), ui.t(W::BeforeControls)), &levels, level(|r| r.likelihood)))
-                (text_area(&risk_field(*kind, "controls"), ui.t(W::Controls), Some(ui.t(W::OnePerLine)), &risk.map(|r| r.controls.join("\n")).unwrap_or_default()))
-                (select(&risk_field(*kind, "residual_severity"), &format!("{} ({})", ui.t(W::Severity), ui.t(W::AfterControls)), &levels, level(|r| r.residual_severity)))
-                (select(&risk_field(*kind, "residual_likelihood"), &format!("{} ({})", ui.t(W::Likelihood), ui.t(W::AfterControls)), &levels, level(|r| r.residual_likelihood)))
+                @for ((name, value), what, when) in &parts[..2] {
+                    (select(name, &format!("{} ({})", ui.t(*what), ui.t(*when)), &levels, value))
+                    (v.beside(name))
+                }
+                (text_area(&controls, ui.t(W::Controls), Some(ui.t(W::OnePerLine)), &v.text(&controls, "", |d| risk(d).map(|r| r.controls.join("\n")).unwrap_or_default())))
+                @for ((name, value), what, when) in &parts[2..] {
+                    (select(name, &format!("{} ({})", ui.t(*what), ui.t(*when)), &levels, value))
+                    (v.beside(name))
+                }
             }
         }
-        (Field { value: signed_by, ..Field::text("signed_off_by", ui.t(W::SignedOffBy)) })
-        (Field { kind: "date", value: &signed_on, ..Field::text("signed_off_on", ui.t(W::SignedOffOn)) })
-        (Field { kind: "date", value: &review, ..Field::text("review_on", ui.t(W::ReviewOn)) })
+        (Field { value: &signed_by, error: v.error("signed_off_by").or(v.error("signed_off")), ..Field::text("signed_off_by", ui.t(W::SignedOffBy)) })
+        (Field { kind: "date", value: &signed_on, error: v.error("signed_off_on"), ..Field::text("signed_off_on", ui.t(W::SignedOffOn)) })
+        (Field { kind: "date", value: &review, error: v.error("review_on"), ..Field::text("review_on", ui.t(W::ReviewOn)) })
     }
 }
 
@@ -813,4 +1014,57 @@ fn dpia_of(f: &Submitted) -> Result<Dpia, String> {
         signed_off,
         review_on: opt_date(f, "review_on")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_names_the_field_of_the_form() {
+        let field = |m: &str| Refusal::of(m.to_owned()).field;
+        // The form's own reading.
+        assert_eq!(
+            field("transfers, line 2: unknown country \"TUN\"").as_deref(),
+            Some("transfers")
+        );
+        assert_eq!(
+            field("signed_off_on: required with signed_off_by").as_deref(),
+            Some("signed_off_on")
+        );
+        // The registers' checks: the record's field.
+        assert_eq!(
+            field("activities[2].transfers[0].recipient: must not be empty").as_deref(),
+            Some("transfers")
+        );
+        assert_eq!(
+            field("processors[0].name: must not be empty").as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            field("profile.dpo.contact: must not be empty").as_deref(),
+            Some("dpo")
+        );
+        assert_eq!(
+            field("profile.roles: must list at least one of controller").as_deref(),
+            Some("roles")
+        );
+        assert_eq!(
+            field("dpias[0].activity: no activity has the id \"a.b\"").as_deref(),
+            Some("activity")
+        );
+        // Nothing to point at.
+        assert_eq!(
+            field("Le registre a changé depuis l'ouverture du formulaire."),
+            None
+        );
+        assert_eq!(
+            field("activities[3].id: \"x\" is used twice").as_deref(),
+            Some("id")
+        );
+        assert_eq!(
+            Refusal::unplaced("conflict: saved since".into()).field,
+            None
+        );
+    }
 }

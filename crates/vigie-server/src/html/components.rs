@@ -93,6 +93,13 @@ impl Render for Field<'_> {
     }
 }
 
+/// A refusal beside the field it names (`f-NAME-error`; the form's alert links to the field).
+pub(crate) fn field_error(name: &str, error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(e) = error { p.field-error id=(format!("f-{name}-error")) { (e) } }
+    }
+}
+
 /// A select among (value, label) options.
 pub(crate) fn select(
     name: &str,

@@ -1139,6 +1139,7 @@ catalogue! {
     RecordId => "Identifiant", "Identifier";
     RecordIdHint => "Lettres minuscules, chiffres et tirets ; il ne change plus ensuite.",
         "Lower-case letters, digits and hyphens; it does not change afterwards.";
+    GoToField => "Aller au champ", "Go to the field";
     ExportAs => "Exporter", "Export";
     AllRegisters => "Tous les registres", "All registers";
     RegisterVersion => "Version", "Version";

@@ -59,6 +59,12 @@ both_stores! {
             ("retention", "3 ans"), ("security_measures", "Chiffrement"), ("crit_large_scale", "on"), ("crit_systematic_monitoring", "on")]).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST);
         assert!(a.text.contains("transfers, line 1"), "{}", a.text);
+        // The form comes back as typed, the refusal beside its field and the alert leading to it.
+        assert!(a.text.contains("value=\"Prospection téléphonique\"") && a.text.contains(">Atlas ; TUN ; scc</textarea>")
+            && a.text.contains("name=\"crit_large_scale\" value=\"on\" checked"), "{}", a.text);
+        assert!(a.text.contains("id=\"f-transfers-error\"") && a.text.contains("href=\"#f-transfers\""), "{}", a.text);
+        // A new record's identifier can still be changed.
+        assert!(!a.text.contains("readonly"), "{}", a.text);
         let a = post("/registers/activities", vec![("version", "3"), ("id", "prospecting-phone"), ("name", "Prospection téléphonique"),
             ("purposes", "Prendre des rendez-vous"), ("legal_basis", "legitimate_interests"), ("categories_of_persons", "Prospects"),
             ("general_data", "Nom\nTéléphone"), ("processors", "callcentre"), ("transfers", "Atlas ; TN ; scc"),
@@ -120,6 +126,8 @@ both_stores! {
         let a = post(fields.clone()).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST);
         assert!(a.text.contains("signed_off_on"), "{}", a.text);
+        assert!(a.text.contains("id=\"f-signed_off_on-error\"") && a.text.contains("value=\"Julien Marchand\"")
+            && a.text.contains("Chiffrement\nHabilitations</textarea>"), "typed values kept: {}", a.text);
         let stored = app.store.registers(org.id).await.unwrap().unwrap();
         assert!(stored.registers.dpias.is_empty() && stored.version == 1);
         // A risk half assessed: refused, the missing level named.
