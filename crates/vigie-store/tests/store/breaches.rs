@@ -77,6 +77,10 @@ both_stores! {
         assert_eq!(s.count_contacts_by_refs(org.id, &refs).await.unwrap(), 2);
         let n = s.count_contacts_collected(org.id, "2026-03-01T00:00:00Z".parse().unwrap(), "2026-04-01T00:00:00Z".parse().unwrap()).await.unwrap();
         assert_eq!(n, 2);
+        // Thousands of references, looked up in chunks: the contacts are found past the first ones.
+        let mut many: Vec<ContactRef> = (0..1200).map(|i| ContactRef::parse(&format!("A{i:04}")).unwrap()).collect();
+        many.extend(refs.iter().cloned());
+        assert_eq!(s.count_contacts_by_refs(org.id, &many).await.unwrap(), 2);
         let other = s.create_org("other", "Other").await.unwrap();
         assert_eq!(s.count_contacts_by_refs(other.id, &refs).await.unwrap(), 0);
     };
