@@ -370,6 +370,41 @@ impl RequestClock {
     }
 }
 
+/// How an organization kept the deadlines of one kind of request: what an auditor asks for
+/// (ISO/IEC 27701, GDPR art. 12(3)). Requests answered late and open ones past their due date
+/// are counted apart; a paused request is waiting for the person, not late.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DeadlinesKept {
+    pub received: u64,
+    /// Closed (fulfilled or refused) before the due date.
+    pub answered_in_time: u64,
+    pub answered_late: u64,
+    /// Open, the clock running, before the due date.
+    pub open_in_time: u64,
+    pub open_overdue: u64,
+    /// Open, waiting for the person (identity not proven, or paused).
+    pub waiting_for_the_person: u64,
+    /// Extended once by one or two months (art. 12(3)).
+    pub extended: u64,
+}
+
+impl DeadlinesKept {
+    /// Counts one request as it stands at `now`.
+    pub fn count(&mut self, clock: &RequestClock, now: Timestamp, tz: &TimeZone) {
+        self.received += 1;
+        self.extended += u64::from(clock.extension.is_some());
+        match clock.answered_in_time(tz) {
+            Some(true) => self.answered_in_time += 1,
+            Some(false) => self.answered_late += 1,
+            None => match clock.urgency(now, tz) {
+                Urgency::Overdue => self.open_overdue += 1,
+                Urgency::Paused => self.waiting_for_the_person += 1,
+                Urgency::DueSoon | Urgency::OnTrack | Urgency::Closed => self.open_in_time += 1,
+            },
+        }
+    }
+}
+
 /// A day of receipt that cannot be: after today, on the organization's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the request cannot have been received on {received}, after today ({today})")]
@@ -571,6 +606,41 @@ pub const RETENTION: &[RetentionRule] = &[
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn deadlines_kept_count_each_request_once_where_it_stands() {
+        let tz = TimeZone::get("Europe/Paris").unwrap();
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let mut in_time = RequestClock::new(t("2026-01-05T10:00:00Z"), true);
+        in_time.complete(t("2026-01-20T10:00:00Z")).unwrap();
+        let mut late = RequestClock::new(t("2026-01-05T10:00:00Z"), true);
+        late.complete(t("2026-03-01T10:00:00Z")).unwrap();
+        let overdue = RequestClock::new(t("2026-01-05T10:00:00Z"), true);
+        let running = RequestClock::new(t("2026-03-20T10:00:00Z"), true);
+        let waiting = RequestClock::new(t("2026-01-05T10:00:00Z"), false);
+        let mut extended = RequestClock::new(t("2026-02-20T10:00:00Z"), true);
+        extended
+            .extend(t("2026-03-01T10:00:00Z"), 2, "Demande complexe", &tz)
+            .unwrap();
+        let now = t("2026-03-25T10:00:00Z");
+        let mut k = DeadlinesKept::default();
+        for c in [&in_time, &late, &overdue, &running, &waiting, &extended] {
+            k.count(c, now, &tz);
+        }
+        assert_eq!(
+            k,
+            DeadlinesKept {
+                received: 6,
+                answered_in_time: 1,
+                answered_late: 1,
+                open_in_time: 2,
+                open_overdue: 1,
+                waiting_for_the_person: 1,
+                extended: 1,
+            }
+        );
+    }
+
     #[test]
     fn a_request_received_by_post_counts_from_its_day_of_receipt() {
         let tz = TimeZone::get("Europe/Paris").unwrap();

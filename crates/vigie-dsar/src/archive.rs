@@ -412,21 +412,26 @@ pub fn build(d: &Dossier) -> Result<Archive, DsarError> {
     };
     files.push(("manifest.json".into(), json(&manifest)?));
 
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let zerr = |e: zip::result::ZipError| DsarError::Archive(e.to_string());
-    for (name, bytes) in &files {
-        zip.start_file(name.as_str(), options).map_err(zerr)?;
-        zip.write_all(bytes)
-            .map_err(|e| DsarError::Archive(e.to_string()))?;
-    }
-    let bytes = zip.finish().map_err(zerr)?.into_inner();
+    let bytes = zip_files(&files).map_err(DsarError::Archive)?;
     Ok(Archive {
         sha256: hex::encode(Sha256::digest(&bytes)),
         files: files.into_iter().map(|(n, _)| n).collect(),
         file_name: format!("vigie-{}-request-{}.zip", d.organization.slug, d.request.id),
         bytes,
     })
+}
+
+/// A zip (deflated) of named files, in the order given: the access archive's container, and
+/// the registers' evidence pack's.
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| e.to_string())?;
+        zip.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(zip.finish().map_err(|e| e.to_string())?.into_inner())
 }
 
 #[cfg(test)]

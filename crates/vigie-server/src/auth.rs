@@ -73,6 +73,7 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/v1/registers/activities/{id}", RegistersWrite),
     ("PUT", "/api/v1/registers/processors/{id}", RegistersWrite),
     ("GET", "/api/v1/registers/export", RegistersRead),
+    ("GET", "/api/v1/registers/evidence", RegistersRead),
     ("GET", "/api/v1/breaches", RegistersRead),
     ("POST", "/api/v1/breaches", RegistersWrite),
     ("GET", "/api/v1/breaches/{id}", RegistersRead),

@@ -20,6 +20,7 @@ mod dashboard_ui;
 mod decisions;
 mod dto;
 pub mod error;
+pub mod evidence;
 mod extract;
 mod html;
 mod imports_ui;
@@ -427,6 +428,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(registers_api::put_activity))
         .routes(routes!(registers_api::put_processor))
         .routes(routes!(registers_api::export_registers))
+        .routes(routes!(registers_api::evidence))
         .routes(routes!(breaches::list_breaches, breaches::record_breach))
         .routes(routes!(breaches::get_breach, breaches::put_breach))
         .routes(routes!(breaches::count_breach))

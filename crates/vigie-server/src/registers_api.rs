@@ -383,3 +383,60 @@ pub async fn export_registers(
     )
         .into_response())
 }
+
+/// The evidence pack for an auditor (ISO/IEC 27701, GDPR art. 5(2)): one zip with the registers
+/// (YAML, JSON, CSV, PDF), the breach register, the notices' versions, the last screenings'
+/// proof records, the deadlines kept on data subject requests (counted, without the persons) and
+/// the audit chain's verification (recorded as the organization's latest), each file's SHA-256
+/// in `manifest.json`.
+#[utoipa::path(get, path = "/api/v1/registers/evidence", tag = TAG_REGISTERS,
+    params(OrgHeader),
+    responses(
+        (status = 200, description = "The pack (a zip file)", content((String = "application/zip"))),
+        (status = 404, description = "Unknown organization", body = ErrorBody),
+    ))]
+pub async fn evidence(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Response> {
+    let settings = state.store().org_settings(caller.org.id).await?;
+    let tz = jiff::tz::TimeZone::get(&settings.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let checkpoint = match state.audit_checkpoint() {
+        Some(path) => vigie_store::AuditCheckpoint::read_file(path)?,
+        None => None,
+    };
+    caller
+        .audit(
+            &state,
+            "registers.evidence",
+            Some(format!("registers:{}", caller.org.slug)),
+        )
+        .await?;
+    let pack = crate::evidence::evidence_pack(
+        state.store(),
+        &caller.org,
+        jiff::Timestamp::now(),
+        &tz,
+        lang_of(&headers),
+        checkpoint.as_ref(),
+        &caller.actor(),
+    )
+    .await
+    .map_err(|e| match e {
+        crate::evidence::EvidenceError::Store(e) => ApiError::from(e),
+        other => {
+            tracing::error!(error = %other, "evidence pack");
+            ApiError::internal()
+        }
+    })?;
+    let disposition = format!("attachment; filename=\"{}\"", pack.file_name);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pack.bytes,
+    )
+        .into_response())
+}

@@ -132,7 +132,9 @@ async fn overview(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
             (ui.t(W::RegisterVersion)) (ui.t(W::Colon)) (s.version) " · " (when(s.written_at)) " · " (s.written_by)
             " · " (ui.t(W::ExportAs)) (ui.t(W::Colon))
             a href=(export("yaml")) { "YAML" } " · " a href=(export("json")) { "JSON" } " · " a href=(export("csv")) { "CSV" }
+            " · " a href=(export("pdf")) { "PDF" }
         }
+        p { a href=(Link::new("/api/v1/registers/evidence")) download { (ui.t(W::EvidencePackLink)) } }
         (gaps(&ui, r, today, None))
         h2 { (ui.t(W::Profile)) }
         (facts([

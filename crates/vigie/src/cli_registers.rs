@@ -53,6 +53,21 @@ pub enum RegistersCommand {
         #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
         lang: String,
     },
+    /// Write the evidence pack for an auditor (ISO/IEC 27701, GDPR art. 5(2)): a zip with the
+    /// registers (YAML, JSON, CSV, PDF), the breach register, the notices' versions, the last
+    /// screenings' proof records, the deadlines kept on data subject requests (without the
+    /// persons) and the audit chain's verification, with every file's SHA-256 in manifest.json.
+    /// Exit code 1 when the audit chain does not verify (the pack says where it breaks).
+    Evidence {
+        #[arg(long, env = "VIGIE_ORG", default_value = DEFAULT_ORG)]
+        org: String,
+        /// The zip file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Language of the pack's descriptions and of the PDF's headings.
+        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
+        lang: String,
+    },
     /// Write the people to inform of a notice version, as a CSV for the e-mail service
     /// (contact_ref,email,first_name,last_name): the contacts not erased whose consent events
     /// name another version. Recorded in the audit trail with every reference.
@@ -156,6 +171,48 @@ pub async fn run(store_args: &StoreArgs, cmd: RegistersCommand) -> anyhow::Resul
                 )
                 .await?;
             Ok(ExitCode::SUCCESS)
+        }
+        RegistersCommand::Evidence { org, output, lang } => {
+            let store = store_args.open().await?;
+            let org = store.require_org(&org).await?;
+            let settings = store.org_settings(org.id).await?;
+            let tz = jiff::tz::TimeZone::get(&settings.time_zone)
+                .context("the organization's time zone")?;
+            let checkpoint = match store_args.audit_checkpoint_file() {
+                Some(path) => vigie_store::AuditCheckpoint::read_file(&path)?,
+                None => None,
+            };
+            let lang: Lang = lang.parse().expect("clap checked the language");
+            store
+                .audit(
+                    org.id,
+                    cli_audit("registers.evidence", format!("registers:{}", org.slug)),
+                )
+                .await?;
+            let pack = vigie_server::evidence::evidence_pack(
+                &store,
+                &org,
+                jiff::Timestamp::now(),
+                &tz,
+                lang,
+                checkpoint.as_ref(),
+                "cli",
+            )
+            .await?;
+            std::fs::write(&output, &pack.bytes)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "evidence pack of {} written to {} ({} bytes)",
+                org.slug,
+                output.display(),
+                pack.bytes.len()
+            );
+            if pack.chain_intact {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("the audit chain does not verify: see audit-chain.json in the pack");
+                Ok(ExitCode::FAILURE)
+            }
         }
         RegistersCommand::NoticeRecipients {
             notice: version,

@@ -1140,6 +1140,31 @@ catalogue! {
     RecordIdHint => "Lettres minuscules, chiffres et tirets ; il ne change plus ensuite.",
         "Lower-case letters, digits and hyphens; it does not change afterwards.";
     GoToField => "Aller au champ", "Go to the field";
+    EvidencePackLink => "Dossier de preuves pour l'auditeur (ZIP)", "Evidence pack for the auditor (ZIP)";
+    EvidenceIntro => "Dossier de preuves (RGPD art. 5.2 et 24, ISO/IEC 27701) : ce que fait l'organisation des données personnelles et comment elle le démontre. Chaque fichier est décrit ci-dessous ; son empreinte SHA-256 figure dans manifest.json. Aucun fichier n'identifie une personne.",
+        "Evidence pack (GDPR art. 5(2) and 24, ISO/IEC 27701): what the organization does with personal data and how it shows it. Each file is described below; its SHA-256 digest is in manifest.json. No file identifies a person.";
+    EvidenceRegistersYaml => "Les registres tels qu'enregistrés (à conserver en gestion de versions et à réappliquer).",
+        "The registers as recorded (to keep in version control and apply again).";
+    EvidenceRegistersJson => "Les registres, avec les écarts relevés ce jour (transferts sans base, clauses manquantes, revues en retard, AIPD requises).",
+        "The registers, with the gaps flagged today (transfers without basis, missing clauses, overdue reviews, required DPIAs).";
+    EvidenceRegistersCsv => "Le registre des activités de traitement (art. 30), une ligne par activité.",
+        "The record of processing activities (art. 30), one row per activity.";
+    EvidenceRegistersPdf => "Le registre imprimable, sur le modèle de la CNIL.",
+        "The printable register, laid out like the CNIL's template.";
+    EvidenceNoRegisters => "Aucun registre n'est encore enregistré pour cette organisation.",
+        "No registers are recorded for this organization yet.";
+    EvidenceBreaches => "Le registre des violations de données (art. 33.5) : constat, notification ou décision de ne pas notifier, information des personnes.",
+        "The register of personal data breaches (art. 33(5)): awareness, notification or the decision not to notify, information of the persons.";
+    EvidenceNotices => "Les versions des notices d'information (art. 13 et 14), publiées et brouillons.",
+        "The versions of the privacy notices (art. 13 and 14), published and drafts.";
+    EvidenceScreenings => "Les preuves des derniers filtrages de campagnes : qui, quand, règles appliquées, empreintes des fichiers, décomptes par décision.",
+        "The proof records of the latest campaign screenings: who, when, rules applied, digests of the files, counts per decision.";
+    EvidenceRequests => "Les demandes d'exercice des droits : délais tenus et dépassés, par type, et chaque demande (numéro, type, dates), sans le demandeur.",
+        "Data subject requests: deadlines kept and missed, by kind, and each request (number, kind, dates), without the requester.";
+    EvidenceChain => "La vérification de la chaîne du journal d'audit à la date du dossier.",
+        "The verification of the audit trail's chain at the pack's date.";
+    EvidenceManifest => "Le nom, l'empreinte SHA-256 et l'objet de chaque fichier.",
+        "Each file's name, SHA-256 digest and purpose.";
     ExportAs => "Exporter", "Export";
     AllRegisters => "Tous les registres", "All registers";
     RegisterVersion => "Version", "Version";

@@ -95,6 +95,61 @@ both_stores! {
         app.get("/api/v1/registers/export?format=doc").await.field_error(400, "invalid_field", "format");
     }
 
+    async fn the_evidence_pack_holds_every_proof_an_auditor_asks_for_and_no_person(app) {
+        assert_eq!(app.json(Method::PUT, "/api/v1/registers", &demo_json()).await.status, StatusCode::OK);
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        // One request answered, one still open: counted, the person never named.
+        let dsar = vigie_dsar::Dsar::new(app.store.clone());
+        for email in ["marie.curie@example.org", "paul.langevin@example.org"] {
+            dsar.file(&org, vigie_core::dsar::RequestKind::Access,
+                vigie_store::Identifier::Email(vigie_core::Email::parse(email).unwrap()),
+                true, None, &vigie_dsar::Actor::public(None)).await.unwrap();
+        }
+        let resp = reqwest::Client::new().get(format!("{}/api/v1/registers/evidence", app.base))
+            .bearer_auth(&app.token).header("accept-language", "en").send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()["content-type"], "application/zip");
+        assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("evidence-default-"));
+        let bytes = resp.bytes().await.unwrap().to_vec();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut read = |name: &str| {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}")), &mut out).unwrap();
+            out
+        };
+        let manifest: Value = serde_json::from_slice(&read("manifest.json")).unwrap();
+        let files = manifest["files"].as_array().unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
+        for name in ["registers/registers.yaml", "registers/registers.json", "registers/registers.csv", "registers/registers.pdf",
+            "breaches.json", "notices.json", "screenings.json", "requests.json", "audit-chain.json"] {
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+        // Every digest is the file's.
+        for f in files {
+            let body = read(f["name"].as_str().unwrap());
+            assert_eq!(f["sha256"], hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&body)), "{f}");
+            assert!(f["what"].as_str().is_some_and(|w| !w.is_empty()));
+            let text = String::from_utf8_lossy(&body);
+            assert!(!text.contains("marie.curie") && !text.contains("paul.langevin"), "{}: names a person", f["name"]);
+        }
+        assert!(read("registers/registers.pdf").starts_with(b"%PDF"));
+        assert!(String::from_utf8(read("README.txt")).unwrap().contains("No file identifies a person"));
+        let requests: Value = serde_json::from_slice(&read("requests.json")).unwrap();
+        assert_eq!(requests["total"]["received"], 2, "{requests}");
+        assert_eq!(requests["by_kind"]["access"]["open_in_time"], 2, "{requests}");
+        assert_eq!(requests["requests"].as_array().unwrap().len(), 2);
+        let chain: Value = serde_json::from_slice(&read("audit-chain.json")).unwrap();
+        assert_eq!(chain["intact"], true, "{chain}");
+        // The download is in the audit trail, and the verification is the organization's latest.
+        let audit = app.get("/api/v1/audit").await.text;
+        assert!(audit.contains("registers.evidence"), "{audit}");
+        assert!(app.store.last_audit_verification(org.id).await.unwrap().is_some_and(|v| v.intact));
+        // The registers' page leads to it.
+        let (cookie, _) = signed_in(&app.store, "auditor@example.org", Role::Auditor, &[DEFAULT_ORG]).await;
+        let page = app.send(app.anonymous(Method::GET, "/registers").header("cookie", cookie)).await.text;
+        assert!(page.contains("/api/v1/registers/evidence") && page.contains("format=pdf"), "{page}");
+    }
+
     async fn registers_are_read_by_auditors_and_marketers_changed_by_dpos(app) {
         assert_eq!(app.json(Method::PUT, "/api/v1/registers", &demo_json()).await.status, StatusCode::OK);
         for role in [Role::Auditor, Role::Marketer] {

@@ -331,3 +331,51 @@ fn notice_recipients_lists_the_people_consenting_under_another_version_and_is_au
         .unwrap();
     assert_eq!(target, "contacts:C1");
 }
+
+#[test]
+fn registers_evidence_writes_the_auditors_pack() {
+    let v = Install::new();
+    ok(&v.run(&["org", "add", "acme"]));
+    let dir = v.data.parent().unwrap();
+    let file = dir.join("registers.yaml");
+    write(&file, DEMO);
+    ok(&v.run(&[
+        "registers",
+        "apply",
+        "--org",
+        "acme",
+        file.to_str().unwrap(),
+    ]));
+    let pack = dir.join("pack.zip");
+    let out = ok(&v.run(&[
+        "registers",
+        "evidence",
+        "--org",
+        "acme",
+        "--lang",
+        "en",
+        "-o",
+        pack.to_str().unwrap(),
+    ]));
+    assert!(out.contains("evidence pack of acme"), "{out}");
+    let zip = zip::ZipArchive::new(std::fs::File::open(&pack).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    for name in [
+        "README.txt",
+        "manifest.json",
+        "registers/registers.pdf",
+        "requests.json",
+        "audit-chain.json",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    let recorded: i64 = v
+        .db()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'registers.evidence'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(recorded, 1);
+}
