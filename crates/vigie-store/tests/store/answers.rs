@@ -14,11 +14,11 @@ fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-async fn a_request(s: &Store, org: OrgId, email: &str) -> i64 {
+async fn a_request(s: &Store, org: OrgId, kind: RequestKind, email: &str) -> i64 {
     s.file_request(
         org,
         &NewRequest {
-            kind: RequestKind::Access,
+            kind,
             identifier: Identifier::Email(Email::parse(email).unwrap()),
             verified: true,
             received_at: at("2026-01-31T10:00:00Z"),
@@ -35,7 +35,7 @@ async fn a_request(s: &Store, org: OrgId, email: &str) -> i64 {
 async fn an_answer_is_queued_once_claimed_by_one_sender_and_final_once(t: TestStore) {
     let s = &t.store;
     let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
-    let id = a_request(s, org, "lea.fontaine@example.org").await;
+    let id = a_request(s, org, RequestKind::Access, "lea.fontaine@example.org").await;
     // The language filed in is kept.
     assert_eq!(s.request_lang(org, id).await.unwrap(), None);
     s.set_request_lang(org, id, Lang::En).await.unwrap();
@@ -131,7 +131,7 @@ async fn an_archive_is_kept_sealed_until_its_time_limit_and_erasure_takes_it(t: 
     let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
     let c = super::contact("A-1", "noe.vasseur@example.org", "06 11 22 33 44");
     s.upsert_contact(org, &c).await.unwrap();
-    let id = a_request(s, org, "noe.vasseur@example.org").await;
+    let id = a_request(s, org, RequestKind::Access, "noe.vasseur@example.org").await;
     let made = at("2026-02-01T09:00:00Z");
     let until = at("2026-03-03T09:00:00Z");
     let zip = b"PK zip bytes naming noe.vasseur@example.org".to_vec();
@@ -169,7 +169,8 @@ async fn an_archive_is_kept_sealed_until_its_time_limit_and_erasure_takes_it(t: 
     assert_eq!(availability, ArchiveAvailability::Expired, "cleared bytes never come back");
 
     // Another archive, then the person is erased: it is gone.
-    let id2 = a_request(s, org, "noe.vasseur@example.org").await;
+    let id2 = a_request(s, org, RequestKind::Portability, "noe.vasseur@example.org").await;
+    assert_ne!(id, id2);
     s.keep_archive(org, id2, Some(&c.contact_ref), "b.zip", "def", &zip, made, until)
         .await
         .unwrap();
