@@ -425,7 +425,9 @@ async fn compose(
         .store()
         .kept_archive(org.id, claimed.request_id, now)
         .await?;
-    let status_link = match state.public_url() {
+    // `to_string`: the public address is whatever `AppState::public_url` holds (its Display
+    // is the bare `scheme://host[:port]`).
+    let status_link = match state.public_url().map(|u| u.to_string()) {
         Some(base) => {
             let signer = state.store().link_signer(org.id).await?;
             let token = signer.sign(

@@ -41,7 +41,7 @@ async fn app(
         let s = s
             .with_mailer(mailer)
             .with_dsar(dsar)
-            .with_public_url(PUBLIC.into())
+            .with_public_url(PUBLIC.parse().unwrap())
             .with_privacy(PrivacyConfig {
                 answer_retry_every: retry,
                 ..PrivacyConfig::default()
