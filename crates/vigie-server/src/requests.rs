@@ -319,9 +319,16 @@ pub(crate) async fn take_step(
     };
     let mut done = Done::default();
     if let Some(kind) = answer {
-        // The step is taken whatever happens to the mail.
-        let state_now = crate::answers::deliver(state, org, id, kind).await?;
-        done.person_told = Some(state_now == Some(vigie_store::AnswerState::Sent));
+        // The step is taken whatever happens to the mail: an answer that could not be handled
+        // now stays pending, and the retry loop sends it.
+        let sent = match crate::answers::deliver(state, org, id, kind).await {
+            Ok(now) => now == Some(vigie_store::AnswerState::Sent),
+            Err(e) => {
+                tracing::error!(error = %e, request = id, "answers: delivery failed; retried later");
+                false
+            }
+        };
+        done.person_told = Some(sent);
     }
     Ok(done)
 }

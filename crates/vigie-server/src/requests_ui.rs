@@ -430,7 +430,7 @@ fn answers_block(ui: &Ui, answers: &[vigie_store::Answer]) -> Markup {
                                 (when(a.next_attempt_at))
                                 @if let Some(f) = &a.failure {
                                     " — " (ui.t(answers::failure_words(f)))
-                                    " (" (a.attempts) ")"
+                                    " (" (ui.t(W::AnsAttempts)) (ui.t(W::Colon)) (a.attempts) ")"
                                 }
                             }
                             AnswerState::Unsent => {

@@ -1373,7 +1373,8 @@ catalogue! {
     AnsNotVerified => "l'adresse n'a pas été vérifiée", "the address was not verified";
     AnsNoRelay => "aucun serveur de messagerie n'est configuré", "no mail relay is configured";
     AnsGaveUp => "le serveur de messagerie a échoué à chaque essai", "the mail relay failed at every attempt";
-    AnsRelayFailed => "le serveur de messagerie a échoué (essais)", "the mail relay failed (attempts)";
+    AnsRelayFailed => "le serveur de messagerie a échoué", "the mail relay failed";
+    AnsAttempts => "essais", "attempts";
     StepAnswerSent => "réponse envoyée à la personne", "answer e-mailed to the person";
     StepAnswerNotSent => "réponse non envoyée (à faire savoir autrement)", "answer not sent (tell the person another way)";
     StepAnswerFailed => "envoi de la réponse échoué (nouvel essai prévu)", "answer could not be sent (tried again later)";

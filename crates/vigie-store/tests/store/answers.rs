@@ -59,12 +59,21 @@ async fn an_answer_is_queued_once_claimed_by_one_sender_and_final_once(t: TestSt
 
     // One sender claims it; another finds nothing while the lease runs.
     let lease = Duration::from_secs(120);
-    let claimed = s.claim_answer(org, id, kind, now, lease).await.unwrap().unwrap();
+    let claimed = s
+        .claim_answer(org, id, kind, now, lease)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (claimed.to.as_str(), claimed.lang, claimed.attempt),
         ("lea.fontaine@example.org", Lang::En, 1)
     );
-    assert!(s.claim_answer(org, id, kind, now, lease).await.unwrap().is_none());
+    assert!(
+        s.claim_answer(org, id, kind, now, lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(s.answers_due(org, now, 10).await.unwrap().is_empty());
 
     // A failure sets the next attempt; the answer is due again then, claimed again.
@@ -73,7 +82,11 @@ async fn an_answer_is_queued_once_claimed_by_one_sender_and_final_once(t: TestSt
         .await
         .unwrap();
     assert!(s.answers_due(org, now, 10).await.unwrap().is_empty());
-    let again = s.claim_answer(org, id, kind, later, lease).await.unwrap().unwrap();
+    let again = s
+        .claim_answer(org, id, kind, later, lease)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(again.attempt, 2);
 
     // Sent: final, the address cleared, never claimed nor changed again.
@@ -88,7 +101,12 @@ async fn an_answer_is_queued_once_claimed_by_one_sender_and_final_once(t: TestSt
             .unwrap()
     );
     let far = at("2026-03-01T00:00:00Z");
-    assert!(s.claim_answer(org, id, kind, far, lease).await.unwrap().is_none());
+    assert!(
+        s.claim_answer(org, id, kind, far, lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let answers = s.request_answers(org, id).await.unwrap();
     assert_eq!(answers.len(), 1);
     assert_eq!(
@@ -105,9 +123,16 @@ async fn an_answer_is_queued_once_claimed_by_one_sender_and_final_once(t: TestSt
 
     // No address: recorded unsent at once, with why.
     assert!(
-        s.queue_answer(org, id, AnswerKind::Rejection, Lang::Fr, Err("no_email_address"), now)
-            .await
-            .unwrap()
+        s.queue_answer(
+            org,
+            id,
+            AnswerKind::Rejection,
+            Lang::Fr,
+            Err("no_email_address"),
+            now
+        )
+        .await
+        .unwrap()
     );
     let unsent = s
         .request_answers(org, id)
@@ -123,7 +148,12 @@ async fn an_answer_is_queued_once_claimed_by_one_sender_and_final_once(t: TestSt
     // Another organization sees none of it.
     let other = s.create_org("answers-other", "Other").await.unwrap().id;
     assert!(s.request_answers(other, id).await.unwrap().is_empty());
-    assert!(s.claim_answer(other, id, kind, far, lease).await.unwrap().is_none());
+    assert!(
+        s.claim_answer(other, id, kind, far, lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn an_archive_is_kept_sealed_until_its_time_limit_and_erasure_takes_it(t: TestStore) {
@@ -166,19 +196,34 @@ async fn an_archive_is_kept_sealed_until_its_time_limit_and_erasure_takes_it(t: 
     assert_eq!(s.clear_expired_archives(org, until).await.unwrap(), 1);
     assert_eq!(t.raw_count(sealed).await.unwrap(), 0);
     let (_, availability) = s.kept_archive(org, id, before).await.unwrap().unwrap();
-    assert_eq!(availability, ArchiveAvailability::Expired, "cleared bytes never come back");
+    assert_eq!(
+        availability,
+        ArchiveAvailability::Expired,
+        "cleared bytes never come back"
+    );
 
     // Another archive, then the person is erased: it is gone.
     let id2 = a_request(s, org, RequestKind::Portability, "noe.vasseur@example.org").await;
     assert_ne!(id, id2);
-    s.keep_archive(org, id2, Some(&c.contact_ref), "b.zip", "def", &zip, made, until)
-        .await
-        .unwrap();
+    s.keep_archive(
+        org,
+        id2,
+        Some(&c.contact_ref),
+        "b.zip",
+        "def",
+        &zip,
+        made,
+        until,
+    )
+    .await
+    .unwrap();
     assert!(s.open_archive(org, id2, before).await.unwrap().is_some());
     s.erase_person(
         org,
         Some(&c.contact_ref),
-        &[Identifier::Email(Email::parse("noe.vasseur@example.org").unwrap())],
+        &[Identifier::Email(
+            Email::parse("noe.vasseur@example.org").unwrap(),
+        )],
         id2,
         &serde_json::json!({}),
     )
