@@ -392,6 +392,28 @@ async fn extension_and_rejection(kind: &'static str) {
     }
     assert_eq!(sink.count(), 3, "the code, the extension, the refusal");
 
+    // Filed in the privacy centre but never verified: refused without telling an address
+    // nobody proved.
+    let verify = file(&mut person, "objection", "someone.else@example.org").await;
+    assert!(verify.starts_with("/privacy/default/verify/"));
+    assert_eq!(sink.count(), 4, "the code only");
+    let unverified = request_of(&app, 1).await["id"].as_i64().unwrap();
+    let a = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/requests/{unverified}/reject"),
+            &json!({"reason": "never verified"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let out = a.json();
+    assert_eq!(out["person_told"], false, "{out}");
+    assert_eq!(
+        out["request"]["answers"][0]["failure"], "identity_not_verified",
+        "{out}"
+    );
+    assert_eq!(sink.count(), 4, "nothing sent");
+
     // Filed by the DPO with a checked address: refused in French.
     let other = "marc.olivier@example.org";
     let id = file_verified(&app, "erasure", email(other)).await;
@@ -439,7 +461,7 @@ async fn extension_and_rejection(kind: &'static str) {
         steps(&out["request"]).contains(&"rejection_not_sent".to_owned()),
         "{out}"
     );
-    assert_eq!(sink.count(), 4);
+    assert_eq!(sink.count(), 5);
     let (cookie, _) = signed_in(&app.store, "dpo@acme.example", Role::Dpo, &[DEFAULT_ORG]).await;
     let mut dpo = Browser::new(&app, &cookie);
     let staff = dpo.get(&format!("/requests/{id}")).await;

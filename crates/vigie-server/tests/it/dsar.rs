@@ -428,6 +428,15 @@ async fn end_to_end(kind: &'static str) {
     assert_eq!(out["request"]["identifier"], Value::Null, "{out}");
     assert!(!a.text.contains(EMAIL), "{}", a.text);
 
+    // The access archive went with the erasure: the status page no longer offers it.
+    let status = person.get(&link).await;
+    assert_eq!(status.status, 200, "{}", status.text);
+    assert!(
+        !status.text.contains("Télécharger l'archive"),
+        "{}",
+        status.text
+    );
+
     // Re-importing the person's row leaves them erased.
     let put = app
         .json(
