@@ -23,8 +23,8 @@ use vigie_core::dsar::{
 };
 use vigie_core::{Action, ChannelScope, ConsentEvent, ContactRef, Method, Purpose};
 use vigie_store::{
-    AuditEvent, Contact, HistoryStep, Identifier, NewConsentEvent, NewRequest, Organization,
-    Request, RequestQuery, Store, StoreError,
+    AnswerKind, AuditEvent, Contact, HistoryStep, Identifier, NewConsentEvent, NewRequest,
+    Organization, Request, RequestQuery, Store, StoreError,
 };
 
 pub use archive::Archive;
@@ -32,6 +32,22 @@ pub use systems::Systems;
 
 /// The time zone deadlines are counted in when none is configured.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Paris";
+
+/// How long the person may download their access or portability archive from the privacy
+/// centre's status page after fulfilment: 30 days, long enough to be away for a holiday and
+/// short enough that a forgotten archive does not linger (it is kept sealed meanwhile, see
+/// `vigie_store::access_archives`).
+pub const ARCHIVE_DOWNLOAD_PERIOD: std::time::Duration =
+    std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// Why an answer is not e-mailed to the person (kept as the answer's `failure`).
+pub mod unsent {
+    /// The request names a phone number, or its identifier was cleared.
+    pub const NO_EMAIL: &str = "no_email_address";
+    /// Nobody proved the address is the person's (the request was refused before it was
+    /// verified): telling a stranger that someone asked would disclose it.
+    pub const NOT_VERIFIED: &str = "identity_not_verified";
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DsarError {
@@ -118,6 +134,7 @@ pub struct Dsar {
     tz: TimeZone,
     systems: Arc<Systems>,
     now: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    archive_period: std::time::Duration,
 }
 
 impl std::fmt::Debug for Dsar {
@@ -142,7 +159,14 @@ impl Dsar {
             tz: TimeZone::get(DEFAULT_TIME_ZONE).expect("bundled time zone database"),
             systems: Arc::default(),
             now: Arc::new(Timestamp::now),
+            archive_period: ARCHIVE_DOWNLOAD_PERIOD,
         }
+    }
+
+    /// Offers access archives for `period` instead of [`ARCHIVE_DOWNLOAD_PERIOD`] (tests).
+    pub fn with_archive_period(mut self, period: std::time::Duration) -> Dsar {
+        self.archive_period = period;
+        self
     }
 
     /// Counts deadlines on the organization's calendar in `tz`.
@@ -336,10 +360,13 @@ impl Dsar {
         by: &Actor,
     ) -> Result<Request> {
         let note = format!("{months} month(s)");
-        self.step(org, id, by, "extended", Some(note), |r, now, tz| {
-            r.clock.extend(now, months, reason, tz)
-        })
-        .await
+        let r = self
+            .step(org, id, by, "extended", Some(note), |r, now, tz| {
+                r.clock.extend(now, months, reason, tz)
+            })
+            .await?;
+        self.queue_answer(org, &r, AnswerKind::Extension).await?;
+        Ok(r)
     }
 
     /// Refuses the request with a reason (art. 12(4), 12(5)).
@@ -350,20 +377,62 @@ impl Dsar {
         reason: &str,
         by: &Actor,
     ) -> Result<Request> {
-        let r = reason.to_owned();
-        self.step(
-            org,
-            id,
-            by,
-            "rejected",
-            Some(reason.to_owned()),
-            move |req, now, _| {
-                req.clock.reject(now, &r)?;
-                req.outcome = Some(json!({"rejected": r}));
-                Ok(())
-            },
-        )
-        .await
+        let reason_kept = reason.to_owned();
+        let r = self
+            .step(
+                org,
+                id,
+                by,
+                "rejected",
+                Some(reason.to_owned()),
+                move |req, now, _| {
+                    req.clock.reject(now, &reason_kept)?;
+                    req.outcome = Some(json!({"rejected": reason_kept}));
+                    Ok(())
+                },
+            )
+            .await?;
+        self.queue_answer(org, &r, AnswerKind::Rejection).await?;
+        Ok(r)
+    }
+
+    /// Queues the e-mail telling the person of `answer` (sent once: a second call writes
+    /// nothing), to the request's e-mail address once the person's identity was proven, in
+    /// the language they filed in (else the organization's). Without such an address, the
+    /// answer is recorded as not sent, in the history too, so the staff tell the person by
+    /// other means. `r` is the request as it named the person before the step (an erasure
+    /// clears its identifier).
+    async fn queue_answer(
+        &self,
+        org: &Organization,
+        r: &Request,
+        answer: AnswerKind,
+    ) -> Result<()> {
+        let to = match &r.identifier {
+            Some(Identifier::Email(e)) if r.clock.verified_at.is_some() => Ok(e),
+            Some(Identifier::Email(_)) => Err(unsent::NOT_VERIFIED),
+            _ => Err(unsent::NO_EMAIL),
+        };
+        let lang = match self.store.request_lang(org.id, r.id).await? {
+            Some(l) => l,
+            None => self.store.org_settings(org.id).await?.lang,
+        };
+        let queued = self
+            .store
+            .queue_answer(org.id, r.id, answer, lang, to, (self.now)())
+            .await?;
+        if queued && let Err(reason) = to {
+            self.store
+                .record_request_step(
+                    org.id,
+                    r.id,
+                    "vigie",
+                    &format!("{}_not_sent", answer.as_str()),
+                    Some(format!("{reason}: tell the person by other means")),
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     /// The organization's requests with their deadlines, most urgent first (overdue, due soon,
@@ -503,12 +572,32 @@ impl Dsar {
             .complete((self.now)())
             .map_err(|source| DsarError::Transition { id, source })?;
         done.outcome = Some(outcome);
+        if let Some(a) = &archive {
+            // Offered to the person on the status page for a limited time.
+            let now = (self.now)();
+            let until = now
+                .checked_add(self.archive_period)
+                .map_err(|e| DsarError::Archive(e.to_string()))?;
+            self.store
+                .keep_archive(
+                    org.id,
+                    id,
+                    contact.as_ref().map(|c| &c.data.contact_ref),
+                    &a.file_name,
+                    &a.sha256,
+                    &a.bytes,
+                    now,
+                    until,
+                )
+                .await?;
+        }
         let note = Some(format!("{} fulfilled", r.kind));
         let done = self
             .store
             .update_request(org.id, &done, &by.name, "fulfilled", note)
             .await?;
         self.audit(org, by, "dsar.fulfil", target(id), None).await?;
+        self.queue_answer(org, &r, AnswerKind::Fulfilment).await?;
         Ok(Fulfilment {
             request: done,
             archive,

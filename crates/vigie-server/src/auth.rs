@@ -230,6 +230,8 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/privacy/{org}/verify/{handle}", Public),
     ("POST", "/privacy/{org}/verify/{handle}", Public),
     ("GET", "/privacy/{org}/status/{token}", Public),
+    // the person's access archive, through their status link (a POST: a click, not a scanner)
+    ("POST", "/privacy/{org}/status/{token}/archive", Public),
     // a requalification link's page: the signed link is the authority; rate-limited again
     ("GET", "/requalify/{org}/{token}", Public),
     ("POST", "/requalify/{org}/{token}", Public),

@@ -8,6 +8,7 @@
 mod admin;
 mod admin_ui;
 mod agent_ui;
+pub mod answers;
 mod api;
 mod assess;
 pub mod auth;
@@ -104,9 +105,9 @@ struct Inner {
     audit_checkpoint: Option<std::path::PathBuf>,
     /// Imports started from the pages, and the largest file they accept.
     imports: imports_ui::ImportJobs,
-    /// Access archives just made, kept in memory for [`requests::ARCHIVE_TTL`] to be downloaded
-    /// (never written to disk).
-    archives: requests::Archives,
+    /// The address people reach the server at (`https://vigie.example.org`): the links of
+    /// the e-mails sent to them are built on it.
+    public_url: Option<String>,
     /// The dashboard figures being computed, per organization.
     refreshes: overview::Refreshes,
 }
@@ -156,7 +157,7 @@ impl AppState {
                 limits: Limits::default(),
                 mailer: None,
                 privacy: PrivacyConfig::default(),
-                archives: requests::Archives::default(),
+                public_url: None,
                 imports: imports_ui::ImportJobs::new(imports_ui::DEFAULT_IMPORT_LIMIT),
                 audit_checkpoint: None,
                 refreshes: overview::Refreshes::default(),
@@ -229,8 +230,14 @@ impl AppState {
         self.inner.screenings.cache()
     }
 
-    pub(crate) fn archives(&self) -> &requests::Archives {
-        &self.inner.archives
+    /// Builds the links of the e-mails sent to people on `url` (`https://host[:port]`).
+    pub fn with_public_url(mut self, url: String) -> Self {
+        self.configure().public_url = Some(url);
+        self
+    }
+
+    pub(crate) fn public_url(&self) -> Option<&str> {
+        self.inner.public_url.as_deref()
     }
 
     pub(crate) fn privacy(&self) -> &PrivacyConfig {
@@ -658,12 +665,17 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    // Answers to data subjects left pending (a mail failure, a step taken from the command
+    // line) are sent again while the server runs.
+    let retries = tokio::spawn(answers::retry_loop(state.clone()));
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    retries.abort();
+    served
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -3,18 +3,14 @@
 //! through [`vigie_dsar::Dsar`], which writes the request's history and the audit trail. The
 //! admin UI's pages (`requests_ui.rs`) call the same functions.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use vigie_dsar::{Actor, Archive, DsarError, QueueItem, Shown};
-use vigie_store::{Identifier, OrgId, Request};
+use vigie_dsar::{Actor, DsarError, QueueItem, Shown};
+use vigie_store::{AnswerKind, ArchiveAvailability, Identifier, OrgId, Request};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -22,32 +18,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
 pub const TAG_REQUESTS: &str = "data subject requests";
-
-/// How long an access archive stays available for download after fulfilment.
-pub const ARCHIVE_TTL: Duration = Duration::from_secs(60 * 60);
-
-/// An archive and when it was made.
-type Kept = (Arc<Archive>, Instant);
-
-/// Access archives just made, by organization and request, in memory only.
-#[derive(Debug, Default)]
-pub(crate) struct Archives {
-    by_request: Mutex<HashMap<(OrgId, i64), Kept>>,
-}
-
-impl Archives {
-    pub(crate) fn put(&self, org: OrgId, id: i64, a: Archive) {
-        let mut m = self.by_request.lock().expect("archives");
-        m.retain(|_, (_, at)| at.elapsed() < ARCHIVE_TTL);
-        m.insert((org, id), (Arc::new(a), Instant::now()));
-    }
-
-    pub(crate) fn get(&self, org: OrgId, id: i64) -> Option<Arc<Archive>> {
-        let m = self.by_request.lock().expect("archives");
-        let (a, at) = m.get(&(org, id))?;
-        (at.elapsed() < ARCHIVE_TTL).then(|| a.clone())
-    }
-}
 
 /// The steps' actor: the caller, with role and address.
 pub(crate) fn actor(caller: &Caller) -> Actor {
@@ -187,18 +157,42 @@ pub struct RequestDetailOut {
     pub history: Vec<StepOut>,
     /// Access and portability, once fulfilled: the archive, while it can still be downloaded.
     pub archive: Option<ArchiveOut>,
+    /// The e-mails answering the request (fulfilled, extended, refused) and where each stands.
+    pub answers: Vec<AnswerOut>,
 }
 
-/// An access archive (zip), downloadable for an hour after fulfilment, never stored.
+/// An access archive (zip), kept sealed for 30 days after fulfilment for the person to download
+/// from the privacy centre's status page.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArchiveOut {
     pub file_name: String,
     pub sha256: String,
-    pub files: Vec<String>,
-    pub bytes: usize,
+    /// The last instant it can be downloaded.
+    pub expires_at: String,
     /// `GET` it for the zip.
     #[schema(example = "/api/v1/requests/12/archive")]
     pub download: String,
+}
+
+/// An e-mail answering the request. No address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerOut {
+    /// fulfilment, extension, rejection
+    #[schema(example = "fulfilment")]
+    pub answer: String,
+    /// The language it is written in (the one the person filed in), `fr` or `en`.
+    pub lang: String,
+    /// pending (to send, or to try again at `next_attempt_at`), sent, unsent (never: tell the
+    /// person by other means)
+    #[schema(example = "sent")]
+    pub state: String,
+    pub attempts: u32,
+    /// Why it is not sent, or why the last attempt failed: no_email_address,
+    /// identity_not_verified, no_mail_relay, mail_relay_failed, gave_up.
+    pub failure: Option<String>,
+    pub next_attempt_at: Option<String>,
+    /// When it was sent or given up.
+    pub done_at: Option<String>,
 }
 
 fn identifier_text(r: &Request) -> Option<String> {
@@ -208,9 +202,40 @@ fn identifier_text(r: &Request) -> Option<String> {
     })
 }
 
-pub(crate) fn detail(state: &AppState, org: OrgId, s: &Shown) -> RequestDetailOut {
+/// A request's detail: `s` with the archive kept for it and its answers, read from the store.
+pub(crate) async fn detail(
+    state: &AppState,
+    org: OrgId,
+    s: &Shown,
+) -> Result<RequestDetailOut, ApiError> {
     let r = &s.item.request;
-    RequestDetailOut {
+    let now = jiff::Timestamp::now();
+    let archive = match state.store().kept_archive(org, r.id, now).await? {
+        Some((a, ArchiveAvailability::Available)) => Some(ArchiveOut {
+            file_name: a.file_name,
+            sha256: a.sha256,
+            expires_at: a.expires_at.to_string(),
+            download: format!("/api/v1/requests/{}/archive", r.id),
+        }),
+        _ => None,
+    };
+    let answers = state
+        .store()
+        .request_answers(org, r.id)
+        .await?
+        .into_iter()
+        .map(|a| AnswerOut {
+            answer: a.kind.as_str().to_owned(),
+            lang: a.lang.as_str().to_owned(),
+            state: a.state.as_str().to_owned(),
+            attempts: a.attempts,
+            failure: a.failure,
+            next_attempt_at: (a.state == vigie_store::AnswerState::Pending)
+                .then(|| a.next_attempt_at.to_string()),
+            done_at: a.done_at.map(|t| t.to_string()),
+        })
+        .collect();
+    Ok(RequestDetailOut {
         request: RequestOut::of(&s.item),
         identifier: identifier_text(r),
         identifier_kind: r.identifier_kind.clone(),
@@ -230,14 +255,9 @@ pub(crate) fn detail(state: &AppState, org: OrgId, s: &Shown) -> RequestDetailOu
                 note: h.note.clone(),
             })
             .collect(),
-        archive: state.archives().get(org, r.id).map(|a| ArchiveOut {
-            file_name: a.file_name.clone(),
-            sha256: a.sha256.clone(),
-            files: a.files.clone(),
-            bytes: a.bytes.len(),
-            download: format!("/api/v1/requests/{}/archive", r.id),
-        }),
-    }
+        archive,
+        answers,
+    })
 }
 
 // ------------------------------------------------------------------------------ steps
@@ -256,12 +276,12 @@ pub(crate) enum Step {
 /// What a step did beyond the request itself.
 #[derive(Debug, Default)]
 pub(crate) struct Done {
-    /// Extension: whether the reason was e-mailed to the person.
+    /// Fulfilment, extension, rejection: whether the answer was e-mailed to the person.
     pub person_told: Option<bool>,
 }
 
-/// Takes a step through `Dsar` (history and audit trail), then what follows from it: an access
-/// archive is kept for download, an extension's reason is e-mailed to the person (art. 12(3)).
+/// Takes a step through `Dsar` (history, audit trail, the answer to the person queued), then
+/// sends that answer at once: a failure leaves it pending, retried by [`crate::answers`].
 pub(crate) async fn take_step(
     state: &AppState,
     caller: &Caller,
@@ -271,104 +291,46 @@ pub(crate) async fn take_step(
     let org = &caller.org;
     let by = actor(caller);
     let dsar = state.dsar();
-    let mut done = Done::default();
-    match step {
+    let answer = match step {
         Step::Verify => {
             dsar.verify(org, id, &by).await?;
+            None
         }
         Step::Pause { reason } => {
             dsar.pause(org, id, reason, &by).await?;
+            None
         }
         Step::Resume => {
             dsar.resume(org, id, &by).await?;
+            None
         }
         Step::Extend { months, reason } => {
-            let r = dsar.extend(org, id, months, &reason, &by).await?;
-            done.person_told = Some(tell_extension(state, caller, &r, months, &reason).await?);
+            dsar.extend(org, id, months, &reason, &by).await?;
+            Some(AnswerKind::Extension)
         }
         Step::Reject { reason } => {
             dsar.reject(org, id, &reason, &by).await?;
+            Some(AnswerKind::Rejection)
         }
         Step::Fulfil => {
-            let f = dsar.fulfil(org, id, &by).await?;
-            if let Some(a) = f.archive {
-                state.archives().put(org.id, id, a);
-            }
+            dsar.fulfil(org, id, &by).await?;
+            Some(AnswerKind::Fulfilment)
         }
+    };
+    let mut done = Done::default();
+    if let Some(kind) = answer {
+        // The step is taken whatever happens to the mail: an answer that could not be handled
+        // now stays pending, and the retry loop sends it.
+        let sent = match crate::answers::deliver(state, org, id, kind).await {
+            Ok(now) => now == Some(vigie_store::AnswerState::Sent),
+            Err(e) => {
+                tracing::error!(error = %e, request = id, "answers: delivery failed; retried later");
+                false
+            }
+        };
+        done.person_told = Some(sent);
     }
     Ok(done)
-}
-
-/// E-mails the reason of an extension to the person (art. 12(3)); records in the history
-/// whether it went (no address in the note). `false` when there is no mailer or no e-mail.
-async fn tell_extension(
-    state: &AppState,
-    caller: &Caller,
-    r: &Request,
-    months: u8,
-    reason: &str,
-) -> Result<bool, ApiError> {
-    let org = &caller.org;
-    let (Some(mailer), Some(Identifier::Email(to))) = (state.mailer(), &r.identifier) else {
-        state
-            .store()
-            .record_request_step(
-                org.id,
-                r.id,
-                &caller.actor(),
-                "extension_not_sent",
-                Some("no e-mail to send it to: tell the person by other means".into()),
-            )
-            .await?;
-        return Ok(false);
-    };
-    let due = state
-        .dsar()
-        .show(org, r.id)
-        .await
-        .map(|s| s.item.due.date.to_string())
-        .unwrap_or_default();
-    let body = format!(
-        "Bonjour,\n\n\
-         Le délai de réponse à votre demande ({kind_fr}) auprès de {name} est prolongé de {months} mois \
-         (RGPD art. 12(3)) : nous vous répondrons au plus tard le {due}.\n\
-         Raison : {reason}\n\n\
-         ---\n\n\
-         Hello,\n\n\
-         The period to answer your request ({kind_en}) to {name} is extended by {months} month(s) \
-         (GDPR art. 12(3)): we will answer by {due} at the latest.\n\
-         Reason: {reason}\n",
-        kind_fr = crate::privacy::kind_label(r.kind, vigie_core::Lang::Fr),
-        kind_en = crate::privacy::kind_label(r.kind, vigie_core::Lang::En),
-        name = org.name,
-    );
-    let sent = mailer
-        .send(
-            to.as_str(),
-            &format!("{} : délai prolongé / period extended", org.name),
-            body,
-        )
-        .await
-        .is_ok();
-    state
-        .store()
-        .record_request_step(
-            org.id,
-            r.id,
-            &caller.actor(),
-            if sent {
-                "extension_sent"
-            } else {
-                "extension_not_sent"
-            },
-            Some(if sent {
-                "reason e-mailed to the person".into()
-            } else {
-                "the e-mail could not be sent: tell the person by other means".into()
-            }),
-        )
-        .await?;
-    Ok(sent)
 }
 
 /// Sends an archive as a zip download and records it in the audit trail.
@@ -377,12 +339,16 @@ pub(crate) async fn archive_download(
     caller: &Caller,
     id: i64,
 ) -> Result<Response, ApiError> {
-    let a = state.archives().get(caller.org.id, id).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "no archive for request {id}: archives are kept in memory for an hour after an access \
-             or portability request is fulfilled, and never stored"
-        ))
-    })?;
+    let (a, bytes) = state
+        .store()
+        .open_archive(caller.org.id, id, jiff::Timestamp::now())
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "no archive for request {id}: archives are kept sealed for 30 days after an \
+                 access or portability request is fulfilled, and gone once the person is erased"
+            ))
+        })?;
     caller
         .audit(
             state,
@@ -390,15 +356,20 @@ pub(crate) async fn archive_download(
             Some(format!("request:{id}")),
         )
         .await?;
+    Ok(zip_response(&a, bytes))
+}
+
+/// A zip download of an archive, with its name and SHA-256 in the headers.
+pub(crate) fn zip_response(a: &vigie_store::KeptArchive, bytes: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", a.file_name);
-    let mut r = ([(header::CONTENT_TYPE, "application/zip")], a.bytes.clone()).into_response();
+    let mut r = ([(header::CONTENT_TYPE, "application/zip")], bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     if let Ok(v) = HeaderValue::from_str(&a.sha256) {
         r.headers_mut().insert("vigie-archive-sha256", v);
     }
-    Ok(r)
+    r
 }
 
 // ------------------------------------------------------------------------------ handlers
@@ -459,7 +430,7 @@ pub async fn get_request(
     caller
         .audit(&state, "dsar.read", Some(format!("request:{id}")))
         .await?;
-    Ok(Json(detail(&state, caller.org.id, &shown)))
+    Ok(Json(detail(&state, caller.org.id, &shown).await?))
 }
 
 async fn after_step(
@@ -471,7 +442,7 @@ async fn after_step(
     let done = take_step(state, caller, id, step).await?;
     let shown = state.dsar().show(&caller.org, id).await?;
     Ok(Json(StepOut2 {
-        request: detail(state, caller.org.id, &shown),
+        request: detail(state, caller.org.id, &shown).await?,
         person_told: done.person_told,
     }))
 }
@@ -480,7 +451,8 @@ async fn after_step(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StepOut2 {
     pub request: RequestDetailOut,
-    /// Extension: whether the reason was e-mailed to the person (art. 12(3)).
+    /// Fulfilment, extension, rejection: whether the answer was e-mailed to the person
+    /// (art. 12(3), 12(4)); when not, `request.answers` says why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person_told: Option<bool>,
 }
@@ -610,7 +582,7 @@ pub async fn reject_request(
 }
 
 /// Carries the request out according to its kind (access and portability: an archive, to
-/// download within the hour; erasure: crypto-shredding and suppression, or archive and
+/// download for 30 days, also by the person from the status page; erasure: crypto-shredding and suppression, or archive and
 /// restriction under a legal hold; …) and completes it. Needs `requests:manage`.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/fulfil", tag = TAG_REQUESTS,
     params(("id" = i64, Path, description = "The request")),
@@ -627,13 +599,13 @@ pub async fn fulfil_request(
     after_step(&state, &caller, id, Step::Fulfil).await
 }
 
-/// The access archive (zip) of a fulfilled access or portability request, within the hour
-/// after fulfilment (never stored). Needs `requests:manage`; recorded in the audit trail.
+/// The access archive (zip) of a fulfilled access or portability request, for 30 days after
+/// fulfilment (kept sealed with the contact's key; gone once the person is erased). Needs `requests:manage`; recorded in the audit trail.
 #[utoipa::path(get, path = "/api/v1/requests/{id}/archive", tag = TAG_REQUESTS,
     params(("id" = i64, Path, description = "The request")),
     responses(
         (status = 200, description = "The zip; its SHA-256 in `Vigie-Archive-Sha256`", content_type = "application/zip"),
-        (status = 404, description = "No archive (not fulfilled, not an access request, or over an hour ago)", body = ErrorBody),
+        (status = 404, description = "No archive (not fulfilled, not an access request, past 30 days, or the person erased)", body = ErrorBody),
     ))]
 pub async fn get_archive(
     State(state): State<AppState>,

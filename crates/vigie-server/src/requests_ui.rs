@@ -15,7 +15,6 @@ use vigie_core::dsar::{MAX_EXTENSION_MONTHS, RequestStatus, Urgency};
 use vigie_core::{Lang, Permission};
 use vigie_dsar::QueueItem;
 
-use crate::AppState;
 use crate::error::ApiError;
 use crate::html::components::{
     Field, Flash, bar_chart, confirm_form, empty, facts, flash, select, step_form, table,
@@ -23,6 +22,7 @@ use crate::html::components::{
 use crate::html::{Label, Link, Section, Ui, UiError, W, page, when};
 use crate::request_filing;
 use crate::requests::{Step, archive_download, detail, take_step};
+use crate::{AppState, answers};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -180,7 +180,14 @@ async fn render(
         .audit(state, "dsar.read", Some(format!("request:{id}")))
         .await
         .map_err(|e| ui.error(e))?;
-    let d = detail(state, ui.org.id, &shown);
+    let d = detail(state, ui.org.id, &shown)
+        .await
+        .map_err(|e| ui.error(e))?;
+    let answers = state
+        .store()
+        .request_answers(ui.org.id, id)
+        .await
+        .map_err(|e| ui.error(e))?;
     let r = &shown.item.request;
     let c = &r.clock;
     let title = match lang {
@@ -259,6 +266,7 @@ async fn render(
                 " " code { (a.file_name) } " · SHA-256 " code { (a.sha256) }
             }
         }
+        (answers_block(ui, &answers))
         @if ui.caller.may(Permission::RequestsManage) && c.status.is_open() {
             (steps(ui, id, c, &extended_dues))
         }
@@ -397,6 +405,48 @@ impl QueueStats {
     }
 }
 
+/// The e-mails answering the request and where each stands: the staff see at once that one
+/// is waiting for the mail relay or will never go (then they tell the person otherwise).
+fn answers_block(ui: &Ui, answers: &[vigie_store::Answer]) -> Markup {
+    use vigie_store::AnswerState;
+    html! {
+        h2 { (ui.t(W::AnsTitle)) }
+        @if answers.is_empty() {
+            p { (ui.t(W::AnsNone)) }
+        } @else {
+            ul.answers {
+                @for a in answers {
+                    li data-state=(a.state.as_str()) data-answer=(a.kind.as_str()) {
+                        strong { (ui.t(answers::kind_words(a.kind))) }
+                        (ui.t(W::Colon))
+                        @match a.state {
+                            AnswerState::Sent => {
+                                (ui.t(W::AnsSentOn)) " "
+                                (a.done_at.map(when).unwrap_or_default())
+                                " (" (a.lang.as_str()) ")"
+                            }
+                            AnswerState::Pending => {
+                                (ui.t(W::AnsPending)) " "
+                                (when(a.next_attempt_at))
+                                @if let Some(f) = &a.failure {
+                                    " — " (ui.t(answers::failure_words(f)))
+                                    " (" (ui.t(W::AnsAttempts)) (ui.t(W::Colon)) (a.attempts) ")"
+                                }
+                            }
+                            AnswerState::Unsent => {
+                                strong { (ui.t(W::AnsUnsent)) }
+                                @if let Some(f) = &a.failure {
+                                    " — " (ui.t(answers::failure_words(f)))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// What the redirect after a step says, with the due date the core computed (an extension
 /// shows its new due date).
 fn done_sentence(lang: Lang, done: &str, due: &jiff::civil::Date) -> String {
@@ -424,6 +474,10 @@ fn step_words(lang: Lang, step: &str) -> &str {
         "processor_notified" => W::StepProcessorNotified,
         "extension_sent" => W::StepExtensionSent,
         "extension_not_sent" => W::StepExtensionNotSent,
+        "fulfilment_sent" | "rejection_sent" => W::StepAnswerSent,
+        "fulfilment_not_sent" | "rejection_not_sent" => W::StepAnswerNotSent,
+        "fulfilment_failed" | "extension_failed" | "rejection_failed" => W::StepAnswerFailed,
+        "archive_downloaded" => W::StepArchiveDownloaded,
         "received_by" => W::StepReceivedBy,
         "identity_checked" => W::StepIdentityChecked,
         _ => return step,

@@ -635,6 +635,10 @@ impl Store {
             at: now_micros(),
             actions: actions.to_string(),
         };
+        // The archives kept for the person go first: should the erasure then fail, it is asked
+        // again, and no archive outlives it.
+        self.delete_archives_of(org, contact_ref, &erasure.bidx)
+            .await?;
         // Write-ahead: the journal holds the erasure before it commits, and a cancellation when
         // it does not.
         let journaled = match &self.erasure_journal {
@@ -847,7 +851,7 @@ impl Store {
             .ok_or_else(|| StoreError::Other("contact vanished after rewrite".into()))
     }
 
-    async fn contact_row(
+    pub(crate) async fn contact_row(
         &self,
         org: OrgId,
         contact_ref: &str,

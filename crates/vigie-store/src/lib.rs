@@ -8,7 +8,9 @@
 //! numbers and names are encrypted with a per-contact data key before they reach SQL, and are
 //! found again through keyed blind indexes ([`vault`]).
 
+mod access_archives;
 mod accounts;
+mod answers;
 mod audit;
 mod audit_anchor;
 mod backend;
@@ -54,10 +56,12 @@ use jiff::Timestamp;
 use tokio::sync::mpsc::Receiver;
 use vigie_core::{Audience, ContactRef, PhoneE164};
 
+pub use access_archives::{ArchiveAvailability, KeptArchive};
 pub use accounts::{
     ApiToken, MIN_PASSWORD_LEN, Membership, NewToken, RECOVERY_CODES, SETUP_LINK_TTL, Session,
     SessionPolicy, TotpEnrolment, User, check_new_password, parse_login, totp_code,
 };
+pub use answers::{Answer, AnswerKind, AnswerState, ClaimedAnswer};
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
 pub use backend::{ImportMsg, UnknownRefs};

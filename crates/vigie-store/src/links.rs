@@ -26,6 +26,8 @@ pub enum LinkKind {
     Preferences,
     /// One-click unsubscribe (RFC 8058).
     Unsubscribe,
+    /// A data subject request's status page, from the e-mail answering it: parts (request).
+    RequestStatus,
 }
 
 impl LinkKind {
@@ -35,6 +37,7 @@ impl LinkKind {
             LinkKind::FormConfirmation => "form-confirmation",
             LinkKind::Preferences => "preferences",
             LinkKind::Unsubscribe => "unsubscribe",
+            LinkKind::RequestStatus => "request-status",
         }
     }
 }

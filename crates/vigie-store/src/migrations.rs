@@ -133,6 +133,11 @@ pub const SQLITE: &[Migration] = &[
         name: "audit_verifications_key",
         sql: include_str!("../migrations/sqlite/0027_audit_verifications_key.sql"),
     },
+    Migration {
+        version: 35,
+        name: "dsar_answers",
+        sql: include_str!("../migrations/sqlite/0035_dsar_answers.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -260,5 +265,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 27,
         name: "audit_verifications_key",
         sql: include_str!("../migrations/postgres/0027_audit_verifications_key.sql"),
+    },
+    Migration {
+        version: 35,
+        name: "dsar_answers",
+        sql: include_str!("../migrations/postgres/0035_dsar_answers.sql"),
     },
 ];

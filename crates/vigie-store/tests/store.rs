@@ -12,6 +12,8 @@ use vigie_store::*;
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/answers.rs"]
+mod answers;
 #[path = "store/audit.rs"]
 mod audit;
 #[path = "store/breaches.rs"]

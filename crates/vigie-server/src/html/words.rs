@@ -1353,6 +1353,58 @@ catalogue! {
     NpDownload => "Télécharger leur liste (CSV)", "Download their list (CSV)";
     NpTextFr => "Texte en français", "French text";
     NpTextEn => "Texte en anglais", "English text";
+    // answers (branch answers, issue 15): the e-mails answering a request, the archive on the
+    // status page, their state on the staff's request page
+    MailHello => "Bonjour,", "Hello,";
+    MailSubjectFulfilment => "votre demande a été traitée", "your request has been carried out";
+    MailSubjectExtension => "le délai de réponse à votre demande est prolongé",
+        "the period to answer your request is extended";
+    MailSubjectRejection => "réponse à votre demande", "answer to your request";
+    MailFulfilledLead => "Votre demande a été traitée.", "Your request has been carried out.";
+    MailExtendedLead => "Nous avons besoin de plus de temps pour répondre à votre demande : le délai de réponse est prolongé, comme le permet le RGPD (art. 12, paragraphe 3).",
+        "We need more time to answer your request: the period to answer it is extended, as the GDPR allows (art. 12(3)).";
+    MailRejectedLead => "Nous ne pouvons pas donner suite à votre demande, pour le motif indiqué ci-dessous (RGPD art. 12, paragraphe 4).",
+        "We cannot act on your request, for the reason given below (GDPR art. 12(4)).";
+    MailFulfilledOn => "Traitée le", "Carried out on";
+    MailArchiveReady => "Vos données sont prêtes : téléchargez l'archive depuis la page de suivi de votre demande.",
+        "Your data is ready: download the archive from your request's status page.";
+    MailStatusFromFiling => "La page de suivi est celle dont le lien vous a été donné lors du dépôt de votre demande.",
+        "The status page is the one whose link you were given when you filed your request.";
+    MailMonths => "mois", "month(s)";
+    MailReason => "Motif", "Reason";
+    MailComplain => "Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la CNIL (Commission nationale de l'informatique et des libertés, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07 ; www.cnil.fr/fr/plaintes) et former un recours devant la justice (RGPD art. 77 et 79).",
+        "If you consider that your rights are not respected, you may lodge a complaint with the CNIL (Commission nationale de l'informatique et des libertés, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, France; www.cnil.fr/fr/plaintes), or with the supervisory authority of the country where you live, and go to court (GDPR art. 77 and 79).";
+    MailStatusPage => "Suivi de votre demande", "Your request's status";
+    PcArchive => "Vos données", "Your data";
+    PcLinkExpired => "Ce lien a expiré. Le lien de suivi donné lors du dépôt de votre demande reste valable.",
+        "This link has expired. The status link given when you filed your request remains valid.";
+    PcArchiveHint => "L'archive (zip) contient vos données en JSON et en CSV et un fichier LISEZMOI qui les explique. Son téléchargement est consigné.",
+        "The archive (zip) holds your data as JSON and CSV and a README file that explains them. Its download is recorded.";
+    PcArchiveUntil => "Téléchargement possible jusqu'au", "Download possible until";
+    PcArchiveDownload => "Télécharger l'archive", "Download the archive";
+    PcArchiveExpired => "Le délai de téléchargement de l'archive est passé. Déposez une nouvelle demande d'accès pour en obtenir une autre.",
+        "The time to download the archive has passed. File a new access request to get another one.";
+    PcArchiveErased => "L'archive n'existe plus : vos données ont été effacées depuis.",
+        "The archive no longer exists: your data has been erased since.";
+    AnsTitle => "Réponses à la personne", "Answers to the person";
+    AnsNone => "Aucune réponse à envoyer pour l'instant.", "No answer to send yet.";
+    AnsFulfilment => "Demande traitée", "Request carried out";
+    AnsExtension => "Prolongation", "Extension";
+    AnsRejection => "Refus", "Refusal";
+    AnsSentOn => "envoyée par courriel le", "e-mailed on";
+    AnsPending => "à envoyer, prochain essai le", "to send, next attempt on";
+    AnsUnsent => "non envoyée : prévenez la personne par un autre moyen",
+        "not sent: tell the person by other means";
+    AnsNoEmail => "la demande ne donne pas d'adresse électronique", "the request gives no e-mail address";
+    AnsNotVerified => "l'adresse n'a pas été vérifiée", "the address was not verified";
+    AnsNoRelay => "aucun serveur de messagerie n'est configuré", "no mail relay is configured";
+    AnsGaveUp => "le serveur de messagerie a échoué à chaque essai", "the mail relay failed at every attempt";
+    AnsRelayFailed => "le serveur de messagerie a échoué", "the mail relay failed";
+    AnsAttempts => "essais", "attempts";
+    StepAnswerSent => "réponse envoyée à la personne", "answer e-mailed to the person";
+    StepAnswerNotSent => "réponse non envoyée (à faire savoir autrement)", "answer not sent (tell the person another way)";
+    StepAnswerFailed => "envoi de la réponse échoué (nouvel essai prévu)", "answer could not be sent (tried again later)";
+    StepArchiveDownloaded => "archive téléchargée par la personne", "archive downloaded by the person";
 }
 
 #[cfg(test)]

@@ -188,6 +188,33 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .remove(0)
         .token;
 
+    // An access request fulfilled: its archive offered on the person's status page (reached
+    // by the signed link of the e-mail answering it), its answer on the staff page.
+    let dsar = vigie_dsar::Dsar::new(app.store.clone());
+    let access = dsar
+        .file(
+            &org,
+            vigie_core::dsar::RequestKind::Access,
+            vigie_store::Identifier::Email(
+                vigie_core::Email::parse("marie.martin@orange.fr").unwrap(),
+            ),
+            true,
+            None,
+            &vigie_dsar::Actor::public(None),
+        )
+        .await
+        .unwrap()
+        .request
+        .id;
+    dsar.fulfil(&org, access, &vigie_dsar::Actor::public(None))
+        .await
+        .unwrap();
+    let status_token = app.store.link_signer(org.id).await.unwrap().sign(
+        vigie_store::LinkKind::RequestStatus,
+        &[&access.to_string()],
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+    );
+
     // An administrator: every page, the administration's included.
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
 
@@ -195,6 +222,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "login", "path": "/login", "public": true},
         {"name": "privacy", "path": "/privacy/default", "public": true},
         {"name": "requalify", "path": format!("/requalify/default/{requalify}"), "public": true},
+        {"name": "privacy-status-archive", "path": format!("/privacy/default/status/{status_token}"), "public": true},
         {"name": "dashboard", "path": "/"},
         {"name": "contacts", "path": "/contacts"},
         {"name": "contacts-bad-search", "path": "/contacts?q=n0t-a-number", "status": 400},
@@ -204,6 +232,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "requests", "path": "/requests"},
         {"name": "request", "path": format!("/requests/{request}")},
         {"name": "request-new", "path": "/requests/new?contact=C001"},
+        {"name": "request-answered", "path": format!("/requests/{access}")},
         {"name": "retention", "path": "/retention"},
         {"name": "notices", "path": "/registers/notices"},
         {"name": "notice-published", "path": "/registers/notices/v1"},

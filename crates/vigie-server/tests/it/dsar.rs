@@ -14,26 +14,31 @@ use vigie_store::DEFAULT_ORG;
 
 use crate::common::*;
 
-const EMAIL: &str = "ines.baradel@example.org";
+pub(crate) const EMAIL: &str = "ines.baradel@example.org";
 
 // ------------------------------------------------------------------------- an SMTP sink
 
-/// A tiny SMTP server on 127.0.0.1: accepts every message and keeps its DATA.
+/// A tiny SMTP server on 127.0.0.1: accepts every message and keeps its DATA, except that it
+/// refuses the next `refuse` messages with a temporary failure (a relay that is down).
 #[derive(Clone)]
-struct Sink {
-    url: String,
-    messages: Arc<Mutex<Vec<String>>>,
+pub(crate) struct Sink {
+    pub(crate) url: String,
+    pub(crate) messages: Arc<Mutex<Vec<String>>>,
+    pub(crate) refuse: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Sink {
-    async fn start() -> Sink {
+    pub(crate) async fn start() -> Sink {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let messages = Arc::new(Mutex::new(Vec::new()));
+        let refuse = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let kept = messages.clone();
+        let refusals = refuse.clone();
         tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let kept = kept.clone();
+                let refusals = refusals.clone();
                 tokio::spawn(async move {
                     let (r, mut w) = tcp.into_split();
                     let mut lines = BufReader::new(r).lines();
@@ -56,8 +61,19 @@ impl Sink {
                                     data.push_str(&l);
                                     data.push('\n');
                                 }
-                                kept.lock().unwrap().push(data);
-                                b"250 kept\r\n"
+                                let refused = refusals
+                                    .fetch_update(
+                                        std::sync::atomic::Ordering::SeqCst,
+                                        std::sync::atomic::Ordering::SeqCst,
+                                        |n| n.checked_sub(1),
+                                    )
+                                    .is_ok();
+                                if refused {
+                                    b"451 try again later\r\n"
+                                } else {
+                                    kept.lock().unwrap().push(data);
+                                    b"250 kept\r\n"
+                                }
                             }
                             "QUIT" => {
                                 let _ = w.write_all(b"221 bye\r\n").await;
@@ -70,15 +86,19 @@ impl Sink {
                 });
             }
         });
-        Sink { url, messages }
+        Sink {
+            url,
+            messages,
+            refuse,
+        }
     }
 
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.messages.lock().unwrap().len()
     }
 
     /// The code of the latest message (its English line is plain ASCII).
-    fn last_code(&self) -> String {
+    pub(crate) fn last_code(&self) -> String {
         let m = self.messages.lock().unwrap();
         let text = m.last().expect("a message was sent");
         let at =
@@ -100,26 +120,26 @@ async fn app_with_mail(kind: &'static str, sink: &Sink, privacy: PrivacyConfig) 
 // ------------------------------------------------------------------------ a browser
 
 /// A browser without JavaScript: keeps the pre-login cookie, follows nothing by itself.
-struct Browser {
+pub(crate) struct Browser {
     client: reqwest::Client,
     base: String,
     cookie: String,
 }
 
-struct Page {
-    status: u16,
-    location: String,
-    text: String,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) location: String,
+    pub(crate) text: String,
 }
 
 /// The value of the hidden `csrf` field of a page.
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     html[at..].split('"').next().unwrap().to_owned()
 }
 
 impl Browser {
-    fn new(app: &TestApp, cookie: &str) -> Browser {
+    pub(crate) fn new(app: &TestApp, cookie: &str) -> Browser {
         Browser {
             client: reqwest::Client::builder()
                 .no_proxy()
@@ -160,18 +180,36 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let req = self.client.get(format!("{}{path}", self.base));
         self.answer(req).await
     }
 
-    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Page {
         let req = self
             .client
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(form_body(pairs));
         self.answer(req).await
+    }
+
+    /// Posts a form and reads the answer as bytes (a download).
+    pub(crate) async fn post_bytes(
+        &mut self,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> (u16, Vec<u8>) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(pairs))
+            .send()
+            .await
+            .unwrap();
+        (resp.status().as_u16(), resp.bytes().await.unwrap().to_vec())
     }
 
     async fn bytes(&mut self, path: &str) -> (u16, Vec<u8>) {
@@ -187,7 +225,7 @@ impl Browser {
 }
 
 /// Files a request in the privacy centre; returns the code form's path.
-async fn file(person: &mut Browser, kind: &str, email: &str) -> String {
+pub(crate) async fn file(person: &mut Browser, kind: &str, email: &str) -> String {
     let page = person.get("/privacy/default").await;
     assert_eq!(page.status, 200, "{}", page.text);
     assert!(page.text.contains("Vos données chez"), "{}", page.text);
@@ -218,7 +256,7 @@ async fn file(person: &mut Browser, kind: &str, email: &str) -> String {
 }
 
 /// Gives `code` on the code form at `path`.
-async fn give_code(person: &mut Browser, path: &str, code: &str) -> Page {
+pub(crate) async fn give_code(person: &mut Browser, path: &str, code: &str) -> Page {
     let form = person.get(path).await;
     assert_eq!(form.status, 200, "{}", form.text);
     let csrf = csrf_of(&form.text);
@@ -227,7 +265,7 @@ async fn give_code(person: &mut Browser, path: &str, code: &str) -> Page {
         .await
 }
 
-fn status_link(html: &str) -> String {
+pub(crate) fn status_link(html: &str) -> String {
     let at = html
         .find("href=\"/privacy/default/status/")
         .expect("a status link")
@@ -243,7 +281,7 @@ fn in_files(file: &std::path::Path, needle: &str) -> bool {
     })
 }
 
-async fn request_of(app: &TestApp, n: usize) -> Value {
+pub(crate) async fn request_of(app: &TestApp, n: usize) -> Value {
     let a = app.get("/api/v1/requests").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     let list = a.json()["requests"].as_array().unwrap().clone();
@@ -389,6 +427,15 @@ async fn end_to_end(kind: &'static str) {
     );
     assert_eq!(out["request"]["identifier"], Value::Null, "{out}");
     assert!(!a.text.contains(EMAIL), "{}", a.text);
+
+    // The access archive went with the erasure: the status page no longer offers it.
+    let status = person.get(&link).await;
+    assert_eq!(status.status, 200, "{}", status.text);
+    assert!(
+        !status.text.contains("Télécharger l'archive"),
+        "{}",
+        status.text
+    );
 
     // Re-importing the person's row leaves them erased.
     let put = app

@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod agent;
+mod answers;
 mod api;
 mod assess;
 mod breaches;
