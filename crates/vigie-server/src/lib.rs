@@ -31,6 +31,8 @@ mod notices_ui;
 pub use notices::recipients_csv;
 mod openapi_doc;
 mod overview;
+pub mod person_links;
+mod preferences;
 mod privacy;
 mod prometheus;
 mod registers_api;
@@ -49,6 +51,7 @@ mod screenings;
 mod screenings_ui;
 mod settings;
 mod ui;
+mod unsubscribe;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -108,6 +111,8 @@ struct Inner {
     archives: requests::Archives,
     /// The dashboard figures being computed, per organization.
     refreshes: overview::Refreshes,
+    /// The server's public address, for the links a page gives a person (`--public-url`).
+    public_url: Option<person_links::PublicUrl>,
 }
 
 /// Rate limits and sign-in throttles, in memory (per server process).
@@ -159,6 +164,7 @@ impl AppState {
                 imports: imports_ui::ImportJobs::new(imports_ui::DEFAULT_IMPORT_LIMIT),
                 audit_checkpoint: None,
                 refreshes: overview::Refreshes::default(),
+                public_url: None,
             }),
         }
     }
@@ -209,6 +215,16 @@ impl AppState {
     pub fn with_privacy(mut self, privacy: PrivacyConfig) -> Self {
         self.configure().privacy = privacy;
         self
+    }
+
+    /// Builds the links people receive (unsubscribe, preferences) on `url`.
+    pub fn with_public_url(mut self, url: person_links::PublicUrl) -> Self {
+        self.configure().public_url = Some(url);
+        self
+    }
+
+    pub(crate) fn public_url(&self) -> Option<&person_links::PublicUrl> {
+        self.inner.public_url.as_ref()
     }
 
     pub(crate) fn dsar(&self) -> &vigie_dsar::Dsar {
@@ -486,6 +502,8 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(privacy::routes())
         .merge(requalify::routes())
+        .merge(unsubscribe::routes())
+        .merge(preferences::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
         .merge(agent_ui::routes())
