@@ -17,7 +17,6 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
-use jiff::Timestamp;
 use maud::{Markup, html};
 use vigie_core::preferences::PreferenceChange;
 use vigie_core::{Channel, Lang, Purpose};
@@ -81,7 +80,7 @@ async fn render(
     notice: Option<(Flash, W)>,
 ) -> Response {
     let store = state.store();
-    let now = Timestamp::now();
+    let now = crate::decisions::now();
     let (shown, signer) = match (
         store.preferences_of(org.id, token, now).await,
         store.link_signer(org.id).await,
@@ -224,7 +223,7 @@ async fn change(
     let proof = person_proof(&state, peer, &headers);
     match state
         .store()
-        .change_preferences(org.id, &token, &change, Timestamp::now(), proof)
+        .change_preferences(org.id, &token, &change, crate::decisions::now(), proof)
         .await
     {
         Ok(0) => {

@@ -16,7 +16,7 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use maud::html;
 use vigie_core::Lang;
 use vigie_store::{Organization, PersonProof, UnsubscribeTarget};
@@ -57,7 +57,7 @@ async fn preferences_link(
     let Ok(signer) = state.store().link_signer(org.id).await else {
         return html! {};
     };
-    let expires = Timestamp::now() + SignedDuration::from_hours(24 * 7);
+    let expires = crate::decisions::now() + SignedDuration::from_hours(24 * 7);
     let token = signer.preferences_token(t.contact_id, expires);
     let href = format!(
         "/preferences/{}/{token}{}",
@@ -81,7 +81,7 @@ async fn show(
     };
     let target = match state
         .store()
-        .unsubscribe_target(org.id, &token, Timestamp::now())
+        .unsubscribe_target(org.id, &token, crate::decisions::now())
         .await
     {
         Ok(t) => t,
@@ -155,7 +155,7 @@ async fn unsubscribe(
     let proof: PersonProof = person_proof(&state, peer, &headers);
     match state
         .store()
-        .unsubscribe(org.id, &token, Timestamp::now(), proof)
+        .unsubscribe(org.id, &token, crate::decisions::now(), proof)
         .await
     {
         Ok(done) => {

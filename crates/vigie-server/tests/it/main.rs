@@ -15,6 +15,7 @@ mod imports_web;
 mod metrics;
 mod notices;
 mod overview;
+mod person_links;
 mod people;
 mod registers;
 mod registers_web;
