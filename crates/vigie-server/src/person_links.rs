@@ -6,8 +6,8 @@
 use std::fmt;
 
 use jiff::Timestamp;
-use vigie_core::Purpose;
-use vigie_store::{LinkSigner, Organization, Store, StoreError};
+use vigie_core::{Email, Purpose};
+use vigie_store::{LinkSigner, LinkedPerson, Organization, Store, StoreError};
 
 /// `List-Unsubscribe-Post`'s one value (RFC 8058 §3.1), also the body a one-click POST carries.
 pub const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
@@ -94,23 +94,28 @@ impl PersonLinks {
         })
     }
 
-    /// The one-click unsubscribe URL of a contact for a purpose (and campaign); `None` when
+    /// The person a list's e-mail address names (its blind index: one HMAC).
+    pub fn person_of_email(&self, email: &Email) -> LinkedPerson {
+        self.signer.person_of_email(email)
+    }
+
+    /// The one-click unsubscribe URL of a person for a purpose (and campaign); `None` when
     /// the campaign's name is too long for a link (`vigie_store::MAX_LINK_CAMPAIGN`).
     pub fn unsubscribe(
         &self,
-        contact_id: i64,
+        person: LinkedPerson,
         purpose: Purpose,
         campaign: Option<&str>,
     ) -> Option<String> {
         let token = self
             .signer
-            .unsubscribe_token(contact_id, purpose, campaign, self.expires)?;
+            .unsubscribe_token(person, purpose, campaign, self.expires)?;
         Some(format!("{}/unsubscribe/{}/{token}", self.base, self.slug))
     }
 
-    /// The preference centre URL of a contact.
-    pub fn preferences(&self, contact_id: i64) -> String {
-        let token = self.signer.preferences_token(contact_id, self.expires);
+    /// The preference centre URL of a person.
+    pub fn preferences(&self, person: LinkedPerson) -> String {
+        let token = self.signer.preferences_token(person, self.expires);
         format!("{}/preferences/{}/{token}", self.base, self.slug)
     }
 }

@@ -58,7 +58,7 @@ async fn preferences_link(
         return html! {};
     };
     let expires = crate::decisions::now() + SignedDuration::from_hours(24 * 7);
-    let token = signer.preferences_token(t.contact_id, expires);
+    let token = signer.preferences_token(vigie_store::LinkedPerson::Contact(t.contact_id), expires);
     let href = format!(
         "/preferences/{}/{token}{}",
         org.slug,

@@ -77,7 +77,7 @@ pub use opposition::{ListReplaced, OppositionList};
 pub use overview::{AuditVerification, DashboardFigures};
 pub use people::{ContactCall, ContactErasure};
 pub use person_links::{
-    MAX_LINK_CAMPAIGN, PersonProof, PreferencesOf, UnsubscribeTarget, Unsubscribed,
+    LinkedPerson, MAX_LINK_CAMPAIGN, PersonProof, PreferencesOf, UnsubscribeTarget, Unsubscribed,
 };
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;

@@ -151,6 +151,11 @@ impl LinkSigner {
 }
 
 impl LinkSigner {
+    /// The organization's keys (the person links name a contact by its e-mail's blind index).
+    pub(crate) fn crypto(&self) -> &OrgCrypto {
+        &self.crypto
+    }
+
     /// The token a page reached by a `kind` link puts in its forms: bound to the link (a form
     /// posted with another link's token is refused) without a session or cookie. Its message,
     /// `form:<kind>/<link token>`, cannot be a link's, which starts with the kind's name.

@@ -4,23 +4,56 @@
 //! change writes is the core's (`vigie_core::preferences`); every change is a ledger event with
 //! its proof (IP address and user agent sealed) and an audit entry by `public`.
 //!
-//! Unsubscribe parts: `<contact id>.<purpose>[.<campaign in base64url, 64 characters a
-//! part>…]`; preferences parts: `<contact id>`.
+//! Unsubscribe parts: `<person>.<purpose>[.<campaign in base64url, 64 characters a
+//! part>…]`; preferences parts: `<person>`. A person is a contact id (`vigie links`), or `e`
+//! and the hex blind index of an e-mail address (a screening export, which knows the list's
+//! addresses but not the contacts' ids: the link then names the contact that address finds,
+//! as screening does).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use vigie_core::preferences::{self, Preference, PreferenceChange};
-use vigie_core::{Channel, ConsentEvent, ContactRef, Purpose};
+use vigie_core::{Channel, ConsentEvent, ContactRef, Email, Purpose};
 
+use crate::backend::{Backend, RowQuery};
 use crate::error::{Result, StoreError};
+use crate::vault::Digest16;
 use crate::links::{LinkKind, LinkRefusal, LinkSigner};
 use crate::model::{NewConsentEvent, OrgId};
 use crate::sql::sql_params;
-use crate::{AuditEvent, Store};
+use crate::{AuditEvent, Backends, Store};
 
 /// The longest campaign name a link carries (in UTF-8 bytes): four token parts.
 pub const MAX_LINK_CAMPAIGN: usize = 192;
+
+/// Who a person link names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkedPerson {
+    /// A contact, by id.
+    Contact(i64),
+    /// The contact an e-mail address finds, by the address's blind index.
+    Email(Digest16),
+}
+
+impl LinkedPerson {
+    fn part(self) -> String {
+        match self {
+            LinkedPerson::Contact(id) => id.to_string(),
+            LinkedPerson::Email(bidx) => format!("e{}", hex::encode(bidx)),
+        }
+    }
+
+    fn parse(part: &str) -> Option<Self> {
+        match part.strip_prefix('e') {
+            Some(h) => hex::decode(h)
+                .ok()
+                .and_then(|b| Digest16::try_from(b.as_slice()).ok())
+                .map(LinkedPerson::Email),
+            None => part.parse().ok().map(LinkedPerson::Contact),
+        }
+    }
+}
 
 /// What a genuine unsubscribe link names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,16 +90,21 @@ pub struct PersonProof {
 }
 
 impl LinkSigner {
-    /// The token of a one-click unsubscribe link for a contact, purpose and campaign: one HMAC.
+    /// The person an e-mail address finds: its blind index (one HMAC).
+    pub fn person_of_email(&self, email: &Email) -> LinkedPerson {
+        LinkedPerson::Email(self.crypto().index.email_index(email))
+    }
+
+    /// The token of a one-click unsubscribe link for a person, purpose and campaign: one HMAC.
     /// `None` when the campaign's name is longer than [`MAX_LINK_CAMPAIGN`] bytes.
     pub fn unsubscribe_token(
         &self,
-        contact_id: i64,
+        person: LinkedPerson,
         purpose: Purpose,
         campaign: Option<&str>,
         expires: Timestamp,
     ) -> Option<String> {
-        let id = contact_id.to_string();
+        let id = person.part();
         let encoded = match campaign.filter(|c| !c.is_empty()) {
             Some(c) if c.len() > MAX_LINK_CAMPAIGN => return None,
             Some(c) => URL_SAFE_NO_PAD.encode(c),
@@ -80,13 +118,9 @@ impl LinkSigner {
         Some(self.sign(LinkKind::Unsubscribe, &parts, expires))
     }
 
-    /// The token of a contact's preference centre link.
-    pub fn preferences_token(&self, contact_id: i64, expires: Timestamp) -> String {
-        self.sign(
-            LinkKind::Preferences,
-            &[contact_id.to_string().as_str()],
-            expires,
-        )
+    /// The token of a person's preference centre link.
+    pub fn preferences_token(&self, person: LinkedPerson, expires: Timestamp) -> String {
+        self.sign(LinkKind::Preferences, &[person.part().as_str()], expires)
     }
 }
 
@@ -95,18 +129,47 @@ fn forged(kind: LinkKind) -> StoreError {
 }
 
 impl Store {
-    /// The reference of a contact named by a link, if it exists and is not erased.
-    async fn linked_contact(&self, org: OrgId, id: i64, kind: LinkKind) -> Result<ContactRef> {
-        let row = self
-            .sql_row(
-                "SELECT contact_ref FROM contacts
-                 WHERE org_id = $1 AND id = $2 AND erased_at IS NULL",
-                sql_params![org, id],
-            )
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("{kind:?} link: no such person")))?;
-        ContactRef::parse(&row[0].text()?)
-            .map_err(|e| StoreError::Other(format!("stored contact: {e}")))
+    /// The id and reference of the contact a link names, if it exists and is not erased.
+    async fn linked_contact(
+        &self,
+        org: OrgId,
+        person: LinkedPerson,
+        kind: LinkKind,
+    ) -> Result<(i64, ContactRef)> {
+        let none = || StoreError::NotFound(format!("{kind:?} link: no such person"));
+        let (id, contact_ref) = match person {
+            LinkedPerson::Contact(id) => {
+                let row = self
+                    .sql_row(
+                        "SELECT contact_ref FROM contacts
+                         WHERE org_id = $1 AND id = $2 AND erased_at IS NULL",
+                        sql_params![org, id],
+                    )
+                    .await?
+                    .ok_or_else(none)?;
+                (id, row[0].text()?)
+            }
+            LinkedPerson::Email(bidx) => {
+                // The first contact by id, as screening finds it; erasure clears the index.
+                let q = RowQuery {
+                    email_bidx: Some(bidx),
+                    limit: 1,
+                    ..RowQuery::default()
+                };
+                let rows = match &self.backend {
+                    Backends::Sqlite(b) => b.contact_rows(org, q).await?,
+                    Backends::Postgres(b) => b.contact_rows(org, q).await?,
+                };
+                let row = rows
+                    .into_iter()
+                    .next()
+                    .ok_or_else(none)?;
+                (row.id, row.contact_ref)
+            }
+        };
+        let contact_ref = ContactRef::parse(&contact_ref)
+            .map_err(|e| StoreError::Other(format!("stored contact: {e}")))?;
+        Ok((id, contact_ref))
     }
 
     /// The contact, purpose and campaign of a genuine, unexpired unsubscribe token. Reads
@@ -125,7 +188,8 @@ impl Store {
         let [id, purpose, campaign @ ..] = link.parts.as_slice() else {
             return Err(forged(KIND));
         };
-        let (Ok(contact_id), Ok(purpose)) = (id.parse::<i64>(), purpose.parse::<Purpose>()) else {
+        let (Some(person), Ok(purpose)) = (LinkedPerson::parse(id), purpose.parse::<Purpose>())
+        else {
             return Err(forged(KIND));
         };
         let campaign = if campaign.is_empty() {
@@ -136,7 +200,7 @@ impl Store {
                 .map_err(|_| forged(KIND))?;
             Some(String::from_utf8(bytes).map_err(|_| forged(KIND))?)
         };
-        let contact_ref = self.linked_contact(org, contact_id, KIND).await?;
+        let (contact_id, contact_ref) = self.linked_contact(org, person, KIND).await?;
         Ok(UnsubscribeTarget {
             contact_id,
             contact_ref,
@@ -223,8 +287,8 @@ impl Store {
         let [id] = link.parts.as_slice() else {
             return Err(forged(KIND));
         };
-        let contact_id = id.parse::<i64>().map_err(|_| forged(KIND))?;
-        let contact_ref = self.linked_contact(org, contact_id, KIND).await?;
+        let person = LinkedPerson::parse(id).ok_or_else(|| forged(KIND))?;
+        let (contact_id, contact_ref) = self.linked_contact(org, person, KIND).await?;
         let contact = self
             .contact(org, &contact_ref)
             .await?

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use jiff::{SignedDuration, Timestamp};
 use vigie_core::{ContactRef, Purpose};
+use vigie_store::LinkedPerson;
 use vigie_server::person_links::{
     DEFAULT_LINK_DAYS, ONE_CLICK, PersonLinks, PublicUrl, list_unsubscribe,
 };
@@ -99,7 +100,7 @@ pub async fn run(store_args: &StoreArgs, command: LinksCommand) -> anyhow::Resul
             headers,
             ..
         } => {
-            let Some(url) = links.unsubscribe(contact.id, *purpose, campaign.as_deref()) else {
+            let Some(url) = links.unsubscribe(LinkedPerson::Contact(contact.id), *purpose, campaign.as_deref()) else {
                 bail!(
                     "--campaign: at most {} bytes in a link",
                     vigie_store::MAX_LINK_CAMPAIGN
@@ -116,7 +117,7 @@ pub async fn run(store_args: &StoreArgs, command: LinksCommand) -> anyhow::Resul
             ("links.unsubscribe", out)
         }
         LinksCommand::Preferences { .. } => {
-            ("links.preferences", format!("{}\n", links.preferences(contact.id)))
+            ("links.preferences", format!("{}\n", links.preferences(LinkedPerson::Contact(contact.id))))
         }
     };
     // Who handed out a link that lets someone change a person's consent, and until when.

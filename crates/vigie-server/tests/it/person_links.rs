@@ -3,7 +3,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use vigie_server::person_links::{ONE_CLICK, PersonLinks, PublicUrl};
-use vigie_store::DEFAULT_ORG;
+use vigie_store::{DEFAULT_ORG, LinkedPerson};
 
 use crate::common::*;
 
@@ -61,7 +61,7 @@ both_stores! {
         let email = "channel=email&purpose=marketing";
         assert_eq!(code(&app, "U-1", email).await, "CONSENT");
         let links = links(&app, tomorrow()).await;
-        let url = links.unsubscribe(id, vigie_core::Purpose::Marketing, Some("Soldes d'hiver")).unwrap();
+        let url = links.unsubscribe(LinkedPerson::Contact(id), vigie_core::Purpose::Marketing, Some("Soldes d'hiver")).unwrap();
         assert!(url.starts_with(&format!("{}/unsubscribe/default/", app.base)), "{url}");
         let path = path_of(&app, &url).to_owned();
 
@@ -114,7 +114,7 @@ both_stores! {
 
         // A POST without the one-click body unsubscribes nobody.
         let other = subscriber(&app, "U-2").await;
-        let url2 = links.unsubscribe(other, vigie_core::Purpose::Marketing, None).unwrap();
+        let url2 = links.unsubscribe(LinkedPerson::Contact(other), vigie_core::Purpose::Marketing, None).unwrap();
         let path2 = path_of(&app, &url2).to_owned();
         let empty = app.send(app.anonymous(Method::POST, &path2).header("content-type", ONE_CLICK_FORM).body("")).await;
         assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.text);
@@ -123,7 +123,8 @@ both_stores! {
 
     async fn forged_and_expired_unsubscribe_links_are_refused(app) {
         let id = subscriber(&app, "U-3").await;
-        let good = links(&app, tomorrow()).await.unsubscribe(id, vigie_core::Purpose::Marketing, None).unwrap();
+        let good = links(&app, tomorrow()).await
+            .unsubscribe(LinkedPerson::Contact(id), vigie_core::Purpose::Marketing, None).unwrap();
         let good = path_of(&app, &good).to_owned();
         // Another contact named in the token, the MAC left as it was: forged.
         let forged = good.replacen(&format!("/{id}."), &format!("/{}.", id + 1), 1);
@@ -138,13 +139,14 @@ both_stores! {
             }
         }
         let expired = links(&app, Timestamp::now() - SignedDuration::from_hours(1)).await
-            .unsubscribe(id, vigie_core::Purpose::Marketing, None).unwrap();
+            
+            .unsubscribe(LinkedPerson::Contact(id), vigie_core::Purpose::Marketing, None).unwrap();
         let expired = path_of(&app, &expired).to_owned();
         let gone = app.send(app.anonymous(Method::POST, &expired).header("content-type", ONE_CLICK_FORM).body(ONE_CLICK)).await;
         assert_eq!(gone.status, StatusCode::GONE, "{}", gone.text);
         assert!(gone.text.contains("expiré"), "{}", gone.text);
         // A preference centre token is not an unsubscribe token.
-        let prefs = links(&app, tomorrow()).await.preferences(id);
+        let prefs = links(&app, tomorrow()).await.preferences(LinkedPerson::Contact(id));
         let token = prefs.rsplit('/').next().unwrap();
         let moved = app.send(app.anonymous(Method::POST, &format!("/unsubscribe/default/{token}"))
             .header("content-type", ONE_CLICK_FORM).body(ONE_CLICK)).await;
@@ -155,7 +157,7 @@ both_stores! {
 
     async fn the_preference_centre_changes_decisions_as_the_person_asks(app) {
         let id = subscriber(&app, "P-1").await;
-        let url = links(&app, tomorrow()).await.preferences(id);
+        let url = links(&app, tomorrow()).await.preferences(LinkedPerson::Contact(id));
         let path = path_of(&app, &url).to_owned();
         let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
 
@@ -218,7 +220,7 @@ both_stores! {
         let flipped = if path.ends_with('0') { '1' } else { '0' };
         let altered = format!("{}{flipped}", &path[..path.len() - 1]);
         assert_eq!(app.send(app.anonymous(Method::GET, &altered)).await.status, StatusCode::NOT_FOUND);
-        let expired = links(&app, Timestamp::now() - SignedDuration::from_hours(1)).await.preferences(id);
+        let expired = links(&app, Timestamp::now() - SignedDuration::from_hours(1)).await.preferences(LinkedPerson::Contact(id));
         let gone = app.send(app.anonymous(Method::GET, path_of(&app, &expired))).await;
         assert_eq!(gone.status, StatusCode::GONE, "{}", gone.text);
     }
