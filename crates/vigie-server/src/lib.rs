@@ -73,6 +73,7 @@ pub use auth::{AuthConfig, ROUTES};
 pub use extract::ORG_HEADER;
 pub use mail::{MailError, Mailer};
 pub use privacy::PrivacyConfig;
+pub use screenings::join::{RowLinks, write_download};
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
 
 use crate::error::ApiError;

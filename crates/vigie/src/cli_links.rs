@@ -3,7 +3,7 @@
 //! built on the server's public address (`public_url`: the flag, VIGIE_PUBLIC_URL, or the key
 //! of the configuration file given by --config / VIGIE_CONFIG).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -63,28 +63,30 @@ pub struct Who {
     config: Option<PathBuf>,
 }
 
-impl Who {
-    fn public_url(&self) -> anyhow::Result<PublicUrl> {
-        if let Some(u) = &self.public_url {
-            return Ok(u.clone());
-        }
-        if let Some(path) = &self.config
-            && let Some(u) = crate::serve_config::ConfigFile::load(path)?.public_url()
-        {
-            return u.parse().with_context(|| format!("configuration file {}", path.display()));
-        }
-        bail!(
-            "public_url is not set: pass --public-url, set VIGIE_PUBLIC_URL, or set public_url in \
-             the configuration file (--config / VIGIE_CONFIG)"
-        )
+/// The server's public address for a command that builds person links: the flag (or
+/// VIGIE_PUBLIC_URL), else the configuration file's `public_url`, else a clear error.
+pub fn public_url(flag: Option<&PublicUrl>, config: Option<&Path>) -> anyhow::Result<PublicUrl> {
+    if let Some(u) = flag {
+        return Ok(u.clone());
     }
+    if let Some(path) = config
+        && let Some(u) = crate::serve_config::ConfigFile::load(path)?.public_url()
+    {
+        return u
+            .parse()
+            .with_context(|| format!("configuration file {}", path.display()));
+    }
+    bail!(
+        "public_url is not set: pass --public-url, set VIGIE_PUBLIC_URL, or set public_url in the \
+         configuration file (--config / VIGIE_CONFIG)"
+    )
 }
 
 pub async fn run(store_args: &StoreArgs, command: LinksCommand) -> anyhow::Result<ExitCode> {
     let who = match &command {
         LinksCommand::Unsubscribe { who, .. } | LinksCommand::Preferences { who } => who,
     };
-    let public = who.public_url()?;
+    let public = public_url(who.public_url.as_ref(), who.config.as_deref())?;
     let contact_ref = ContactRef::parse(&who.contact).map_err(|e| anyhow::anyhow!("--contact: {e}"))?;
     let store = store_args.open().await?;
     let org = store.require_org(&who.org).await?;

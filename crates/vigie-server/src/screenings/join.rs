@@ -19,13 +19,22 @@ use crate::person_links::{ONE_CLICK, PersonLinks, list_unsubscribe};
 /// The links added to the allowed rows of an e-mail campaign's download: signed here, per row,
 /// after screening (the screening itself is untouched): the address's blind index, then one
 /// HMAC for each link.
-pub(crate) struct RowLinks {
-    pub(crate) links: PersonLinks,
-    pub(crate) purpose: Purpose,
-    pub(crate) campaign: Option<String>,
+pub struct RowLinks {
+    links: PersonLinks,
+    purpose: Purpose,
+    campaign: Option<String>,
 }
 
 impl RowLinks {
+    /// The links of `spec`'s allowed rows (its purpose, its name as the campaign).
+    pub fn new(links: PersonLinks, spec: &CampaignSpec) -> Self {
+        RowLinks {
+            links,
+            purpose: spec.purpose,
+            campaign: spec.name.clone(),
+        }
+    }
+
     /// The three cells of a row: `List-Unsubscribe`, `List-Unsubscribe-Post` and the
     /// preference centre's URL; empty for an address that does not parse.
     fn cells(&self, email: &[u8]) -> [String; 3] {
@@ -93,6 +102,20 @@ pub(crate) fn reasons(spec: &CampaignSpec, lang: Lang) -> HashMap<String, String
 
 fn invalid(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_owned())
+}
+
+/// The download of a screening for people, as the screening page gives it (identifiers, decision,
+/// code, reason in `lang`, and `links` on allowed rows): `vigie screen --unsubscribe-links`
+/// writes it too.
+pub fn write_download(
+    targets: &Path,
+    decisions: &Path,
+    out: &Path,
+    spec: &CampaignSpec,
+    lang: Lang,
+    links: Option<&RowLinks>,
+) -> io::Result<u64> {
+    write_joined(targets, decisions, out, &reasons(spec, lang), links)
 }
 
 /// Writes `out` from the list `targets` and its decisions (`row,decision,code`, one line per

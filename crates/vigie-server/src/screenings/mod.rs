@@ -38,7 +38,7 @@ use vigie_screen::{
 };
 use vigie_store::OrgId;
 
-mod join;
+pub(crate) mod join;
 mod wire;
 
 pub use wire::*;
@@ -643,11 +643,7 @@ pub(crate) async fn start_job(
             let links =
                 crate::person_links::PersonLinks::new(state.store(), &caller.org, url, expires)
                     .await?;
-            Some(Arc::new(join::RowLinks {
-                links,
-                purpose: spec.purpose,
-                campaign: spec.name.clone(),
-            }))
+            Some(Arc::new(join::RowLinks::new(links, &spec)))
         }
         _ => None,
     };

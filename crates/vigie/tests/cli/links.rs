@@ -159,3 +159,69 @@ fn public_url_comes_from_the_configuration_file_or_is_asked_for() {
     let unknown = v.run(&["links", "unsubscribe", "--org", "default", "--contact", "NOBODY", "--public-url", "https://x.example"]);
     assert!(text(&unknown.stderr).contains("--contact: no contact NOBODY"), "{}", text(&unknown.stderr));
 }
+
+/// `vigie screen --unsubscribe-links`: the decisions with the list's identifiers and, on the
+/// allowed row only, the two headers and the preference link; the decisions file (the proof)
+/// is unchanged; refused for a campaign that is not by e-mail, and without a public address.
+#[test]
+fn screening_writes_the_allowed_rows_links() {
+    let v = Install::new();
+    subscriber(&v);
+    let dir = v.data.parent().unwrap();
+    let consents = dir.join("consents.csv");
+    write(
+        &consents,
+        "contact_ref,channel,purpose,action,at,method,notice_version,source\n\
+         L-1,email,marketing,grant,2026-01-02T09:10:00Z,double_opt_in,v4,footer\n",
+    );
+    ok(&v.run(&["import", "consents", consents.to_str().unwrap()]));
+    let campaign = dir.join("campaign.json");
+    write(
+        &campaign,
+        r#"{"jurisdiction": "FR", "purpose": "marketing", "channel": "email", "at": "2026-11-24T10:30:00+01:00", "name": "Winter"}"#,
+    );
+    let targets = dir.join("targets.csv");
+    write(&targets, "email\nl1@example.org\nnobody@example.org\n");
+    let (decisions, links) = (dir.join("decisions.csv"), dir.join("links.csv"));
+    let screen = |extra: &[&str]| {
+        let mut args = vec![
+            "screen",
+            "--campaign",
+            campaign.to_str().unwrap(),
+            targets.to_str().unwrap(),
+            "-o",
+            decisions.to_str().unwrap(),
+            "--unsubscribe-links",
+            links.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        v.run(&args)
+    };
+    let unset = screen(&[]);
+    assert!(text(&unset.stderr).contains("public_url is not set"), "{}", text(&unset.stderr));
+    assert!(!links.exists());
+    ok(&screen(&["--public-url", "https://vigie.example.org"]));
+    assert_eq!(
+        std::fs::read_to_string(&decisions).unwrap(),
+        "row,decision,code\n1,allow,CONSENT\n2,deny,UNKNOWN_CONTACT\n"
+    );
+    let written = std::fs::read_to_string(&links).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        lines[0],
+        "row,email,decision,code,reason,list_unsubscribe,list_unsubscribe_post,preferences_url"
+    );
+    assert!(
+        lines[1].starts_with("1,l1@example.org,allow,CONSENT,")
+            && lines[1].contains(",<https://vigie.example.org/unsubscribe/default/")
+            && lines[1].contains(">,List-Unsubscribe=One-Click,https://vigie.example.org/preferences/default/"),
+        "{written}"
+    );
+    assert!(lines[2].starts_with("2,nobody@example.org,deny,UNKNOWN_CONTACT,") && lines[2].ends_with(",,,"), "{written}");
+    write(
+        &campaign,
+        r#"{"jurisdiction": "FR", "purpose": "marketing", "channel": "sms", "at": "2026-11-24T10:30:00+01:00"}"#,
+    );
+    let sms = screen(&["--public-url", "https://vigie.example.org"]);
+    assert!(text(&sms.stderr).contains("only for an e-mail campaign"), "{}", text(&sms.stderr));
+}
