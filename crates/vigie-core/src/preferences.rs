@@ -25,7 +25,11 @@ impl Preference {
 }
 
 /// Every (channel, purpose) of `channels` × every purpose, as the ledger says at `at`.
-pub fn preferences(events: &[ConsentEvent], channels: &[Channel], at: Timestamp) -> Vec<Preference> {
+pub fn preferences(
+    events: &[ConsentEvent],
+    channels: &[Channel],
+    at: Timestamp,
+) -> Vec<Preference> {
     channels
         .iter()
         .flat_map(|&channel| {
@@ -138,18 +142,33 @@ mod tests {
 
     #[test]
     fn preferences_read_the_ledger_per_channel_and_purpose() {
-        let events = [grant(ChannelScope::Email, Purpose::Newsletter, "2026-01-01T00:00:00Z")];
-        let p = preferences(&events, &[Channel::Email, Channel::Sms], at("2026-02-01T00:00:00Z"));
+        let events = [grant(
+            ChannelScope::Email,
+            Purpose::Newsletter,
+            "2026-01-01T00:00:00Z",
+        )];
+        let p = preferences(
+            &events,
+            &[Channel::Email, Channel::Sms],
+            at("2026-02-01T00:00:00Z"),
+        );
         assert_eq!(p.len(), 2 * Purpose::ALL.len());
         let agreed: Vec<_> = p.iter().filter(|p| p.agreed()).collect();
         assert_eq!(agreed.len(), 1);
-        assert_eq!((agreed[0].channel, agreed[0].purpose), (Channel::Email, Purpose::Newsletter));
+        assert_eq!(
+            (agreed[0].channel, agreed[0].purpose),
+            (Channel::Email, Purpose::Newsletter)
+        );
     }
 
     #[test]
     fn only_changed_boxes_write_events() {
         let now = at("2026-02-01T00:00:00Z");
-        let events = [grant(ChannelScope::Email, Purpose::Newsletter, "2026-01-01T00:00:00Z")];
+        let events = [grant(
+            ChannelScope::Email,
+            Purpose::Newsletter,
+            "2026-01-01T00:00:00Z",
+        )];
         let shown = preferences(&events, &[Channel::Email], now);
         // Keep the newsletter, add marketing.
         let change = PreferenceChange::Choose(vec![
@@ -173,7 +192,11 @@ mod tests {
     #[test]
     fn withdraw_all_and_object_reach_every_channel() {
         let now = at("2026-02-01T00:00:00Z");
-        let events = [grant(ChannelScope::Sms, Purpose::Marketing, "2026-01-01T00:00:00Z")];
+        let events = [grant(
+            ChannelScope::Sms,
+            Purpose::Marketing,
+            "2026-01-01T00:00:00Z",
+        )];
         for (change, code) in [
             (PreferenceChange::WithdrawAll, Action::Withdraw),
             (PreferenceChange::Object, Action::Object),
@@ -191,7 +214,11 @@ mod tests {
     #[test]
     fn unsubscribing_twice_writes_once() {
         let now = at("2026-02-01T00:00:00Z");
-        let mut events = vec![grant(ChannelScope::Email, Purpose::Marketing, "2026-01-01T00:00:00Z")];
+        let mut events = vec![grant(
+            ChannelScope::Email,
+            Purpose::Marketing,
+            "2026-01-01T00:00:00Z",
+        )];
         let first = unsubscribe_event(&events, Purpose::Marketing, now).expect("a withdrawal");
         assert_eq!(first.method, Method::UnsubscribeLink);
         events.push(first);

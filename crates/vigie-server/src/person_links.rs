@@ -135,7 +135,13 @@ mod tests {
         assert_eq!(u.to_string(), "https://vigie.example.org");
         let u: PublicUrl = "http://127.0.0.1:8080/base//".parse().unwrap();
         assert_eq!(u.to_string(), "http://127.0.0.1:8080/base");
-        for bad in ["vigie.example.org", "https://", "https://x/?a=1", "https://a b", "ftp://x"] {
+        for bad in [
+            "vigie.example.org",
+            "https://",
+            "https://x/?a=1",
+            "https://a b",
+            "ftp://x",
+        ] {
             let e = bad.parse::<PublicUrl>().unwrap_err().to_string();
             assert!(e.starts_with("public_url"), "{e}");
         }

@@ -27,8 +27,7 @@ use crate::html::components::{Flash, checkboxes, flash};
 use crate::html::{Label, W};
 use crate::login::hidden;
 use crate::privacy::{
-    LangParam, centre_org, centre_profile, client_key, controller_block, failure, lang_of,
-    too_many,
+    LangParam, centre_org, centre_profile, client_key, controller_block, failure, lang_of, too_many,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -261,7 +260,10 @@ mod tests {
             parse_change(&form(&[("step", "object")])),
             Some(PreferenceChange::Object)
         );
-        assert_eq!(parse_change(&form(&[("step", "choose"), ("c-email-x", "on")])), None);
+        assert_eq!(
+            parse_change(&form(&[("step", "choose"), ("c-email-x", "on")])),
+            None
+        );
         assert_eq!(parse_change(&form(&[("step", "erase")])), None);
         assert_eq!(parse_change(&form(&[])), None);
     }

@@ -18,10 +18,10 @@ use vigie_core::{Channel, ConsentEvent, ContactRef, Email, Purpose};
 
 use crate::backend::{Backend, RowQuery};
 use crate::error::{Result, StoreError};
-use crate::vault::Digest16;
 use crate::links::{LinkKind, LinkRefusal, LinkSigner};
 use crate::model::{NewConsentEvent, OrgId};
 use crate::sql::sql_params;
+use crate::vault::Digest16;
 use crate::{AuditEvent, Backends, Store};
 
 /// The longest campaign name a link carries (in UTF-8 bytes): four token parts.
@@ -112,9 +112,12 @@ impl LinkSigner {
         };
         let mut parts = vec![id.as_str(), purpose.as_str()];
         // base64url is ASCII: splitting at every 64th byte is a character boundary.
-        parts.extend(encoded.as_bytes().chunks(64).map(|c| {
-            std::str::from_utf8(c).expect("base64url is ASCII")
-        }));
+        parts.extend(
+            encoded
+                .as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).expect("base64url is ASCII")),
+        );
         Some(self.sign(LinkKind::Unsubscribe, &parts, expires))
     }
 
@@ -160,10 +163,7 @@ impl Store {
                     Backends::Sqlite(b) => b.contact_rows(org, q).await?,
                     Backends::Postgres(b) => b.contact_rows(org, q).await?,
                 };
-                let row = rows
-                    .into_iter()
-                    .next()
-                    .ok_or_else(none)?;
+                let row = rows.into_iter().next().ok_or_else(none)?;
                 (row.id, row.contact_ref)
             }
         };
@@ -353,7 +353,10 @@ impl Store {
                     actor: "public".into(),
                     action: "ledger.preferences".into(),
                     target: Some(format!("contact:{}", shown.contact_ref)),
-                    reason: Some(format!("preference centre: {what}, {} event(s)", events.len())),
+                    reason: Some(format!(
+                        "preference centre: {what}, {} event(s)",
+                        events.len()
+                    )),
                     ..AuditEvent::default()
                 },
             )

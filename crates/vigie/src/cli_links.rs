@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use jiff::{SignedDuration, Timestamp};
 use vigie_core::{ContactRef, Purpose};
-use vigie_store::LinkedPerson;
 use vigie_server::person_links::{
     DEFAULT_LINK_DAYS, ONE_CLICK, PersonLinks, PublicUrl, list_unsubscribe,
 };
+use vigie_store::LinkedPerson;
 
 use crate::config::{StoreArgs, cli_audit};
 
@@ -87,7 +87,8 @@ pub async fn run(store_args: &StoreArgs, command: LinksCommand) -> anyhow::Resul
         LinksCommand::Unsubscribe { who, .. } | LinksCommand::Preferences { who } => who,
     };
     let public = public_url(who.public_url.as_ref(), who.config.as_deref())?;
-    let contact_ref = ContactRef::parse(&who.contact).map_err(|e| anyhow::anyhow!("--contact: {e}"))?;
+    let contact_ref =
+        ContactRef::parse(&who.contact).map_err(|e| anyhow::anyhow!("--contact: {e}"))?;
     let store = store_args.open().await?;
     let org = store.require_org(&who.org).await?;
     let Some(contact) = store.contact(org.id, &contact_ref).await? else {
@@ -102,7 +103,11 @@ pub async fn run(store_args: &StoreArgs, command: LinksCommand) -> anyhow::Resul
             headers,
             ..
         } => {
-            let Some(url) = links.unsubscribe(LinkedPerson::Contact(contact.id), *purpose, campaign.as_deref()) else {
+            let Some(url) = links.unsubscribe(
+                LinkedPerson::Contact(contact.id),
+                *purpose,
+                campaign.as_deref(),
+            ) else {
                 bail!(
                     "--campaign: at most {} bytes in a link",
                     vigie_store::MAX_LINK_CAMPAIGN
@@ -118,9 +123,10 @@ pub async fn run(store_args: &StoreArgs, command: LinksCommand) -> anyhow::Resul
             };
             ("links.unsubscribe", out)
         }
-        LinksCommand::Preferences { .. } => {
-            ("links.preferences", format!("{}\n", links.preferences(LinkedPerson::Contact(contact.id))))
-        }
+        LinksCommand::Preferences { .. } => (
+            "links.preferences",
+            format!("{}\n", links.preferences(LinkedPerson::Contact(contact.id))),
+        ),
     };
     // Who handed out a link that lets someone change a person's consent, and until when.
     let mut audit = cli_audit(kind, format!("contact:{contact_ref}"));

@@ -104,7 +104,10 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
     // The links' address is checked before anything is screened.
     let public_url = match (&args.unsubscribe_links, &spec) {
         (Some(_), Some(spec)) if spec.channel != vigie_core::Channel::Email => {
-            anyhow::bail!("--unsubscribe-links: only for an e-mail campaign ({})", spec.channel)
+            anyhow::bail!(
+                "--unsubscribe-links: only for an e-mail campaign ({})",
+                spec.channel
+            )
         }
         (Some(_), _) => Some(crate::cli_links::public_url(
             args.public_url.as_ref(),
@@ -213,8 +216,8 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
                 + jiff::SignedDuration::from_hours(
                     24 * vigie_server::person_links::DEFAULT_LINK_DAYS,
                 );
-            let links = vigie_server::person_links::PersonLinks::new(&store, &org, public, expires)
-                .await?;
+            let links =
+                vigie_server::person_links::PersonLinks::new(&store, &org, public, expires).await?;
             let links = vigie_server::RowLinks::new(links, &spec);
             let rows = vigie_server::write_download(
                 &targets,
@@ -425,6 +428,9 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             list: false,
             limit: 20,
             json: false,
+            unsubscribe_links: None,
+            public_url: None,
+            config: None,
         }
     }
 

@@ -60,7 +60,11 @@ impl RowLinks {
 }
 
 /// The columns `RowLinks` adds.
-const LINK_COLUMNS: [&str; 3] = ["list_unsubscribe", "list_unsubscribe_post", "preferences_url"];
+const LINK_COLUMNS: [&str; 3] = [
+    "list_unsubscribe",
+    "list_unsubscribe_post",
+    "preferences_url",
+];
 
 /// Whether a column of the list is one a person finds the row by: its e-mail, its phone, a
 /// reference or an id. Other columns (names, addresses…) are not copied.

@@ -198,7 +198,12 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
     )
     .await
     .unwrap();
-    let prospect = app.store.contact(org.id, &vigie_core::ContactRef::parse("P001").unwrap()).await.unwrap().unwrap();
+    let prospect = app
+        .store
+        .contact(org.id, &vigie_core::ContactRef::parse("P001").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let person = vigie_store::LinkedPerson::Contact(prospect.id);
     let unsubscribe = person_links
         .unsubscribe(person, vigie_core::Purpose::Marketing, Some("Relance 2026"))

@@ -12,24 +12,33 @@ const ONE_CLICK_FORM: &str = "application/x-www-form-urlencoded";
 /// A consumer who gave consent by e-mail for marketing (and the newsletter), with a phone.
 async fn subscriber(app: &TestApp, contact_ref: &str) -> i64 {
     let c = app
-        .create(json!({"contact_ref": contact_ref, "email": format!("{contact_ref}@example.org"),
+        .create(
+            json!({"contact_ref": contact_ref, "email": format!("{contact_ref}@example.org"),
             "phone": "+33612345678", "audience": "consumer", "collected_at": "2026-01-02T10:00:00Z",
-            "informed": true, "objection_offered": true}))
+            "informed": true, "objection_offered": true}),
+        )
         .await;
     for purpose in ["marketing", "newsletter"] {
         let a = app
-            .event(contact_ref, json!({"channel": "email", "purpose": purpose, "action": "grant",
-                "at": "2026-01-02T10:00:00Z", "method": "double_opt_in"}))
+            .event(
+                contact_ref,
+                json!({"channel": "email", "purpose": purpose, "action": "grant",
+                "at": "2026-01-02T10:00:00Z", "method": "double_opt_in"}),
+            )
             .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     }
-    c["id"].as_i64().unwrap_or_else(|| panic!("a contact id: {c}"))
+    c["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a contact id: {c}"))
 }
 
 async fn links(app: &TestApp, expires: Timestamp) -> PersonLinks {
     let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
     let public: PublicUrl = app.base.parse().unwrap();
-    PersonLinks::new(&app.store, &org, &public, expires).await.unwrap()
+    PersonLinks::new(&app.store, &org, &public, expires)
+        .await
+        .unwrap()
 }
 
 fn tomorrow() -> Timestamp {
@@ -52,7 +61,8 @@ async fn ledger_len(app: &TestApp, contact_ref: &str) -> usize {
 
 /// The path of a full URL of the test server.
 fn path_of<'u>(app: &TestApp, url: &'u str) -> &'u str {
-    url.strip_prefix(app.base.as_str()).unwrap_or_else(|| panic!("{url}"))
+    url.strip_prefix(app.base.as_str())
+        .unwrap_or_else(|| panic!("{url}"))
 }
 
 both_stores! {
@@ -139,7 +149,7 @@ both_stores! {
             }
         }
         let expired = links(&app, Timestamp::now() - SignedDuration::from_hours(1)).await
-            
+
             .unsubscribe(LinkedPerson::Contact(id), vigie_core::Purpose::Marketing, None).unwrap();
         let expired = path_of(&app, &expired).to_owned();
         let gone = app.send(app.anonymous(Method::POST, &expired).header("content-type", ONE_CLICK_FORM).body(ONE_CLICK)).await;

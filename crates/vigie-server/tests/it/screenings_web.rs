@@ -73,15 +73,30 @@ pas-une-adresse,R-3,Zoe\n";
 /// runs) to its end; the job's id and its last page.
 async fn screen_to_the_end(app: &TestApp, cookie: &str, csrf: &str) -> (String, Answer) {
     // The upload answers with the job's page (after a redirect).
-    let started = post(app, cookie, &format!("?csrf={csrf}"), form("2026-03-10", LIST)).await;
+    let started = post(
+        app,
+        cookie,
+        &format!("?csrf={csrf}"),
+        form("2026-03-10", LIST),
+    )
+    .await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.text);
-    let id = started.text.split("/screenings/").nth(1).and_then(|s| s.get(..32)).map(str::to_owned);
+    let id = started
+        .text
+        .split("/screenings/")
+        .nth(1)
+        .and_then(|s| s.get(..32))
+        .map(str::to_owned);
     let mut page = started;
     for _ in 0..600 {
         if page.text.contains("Terminé.") || page.text.contains("Échec.") {
             break;
         }
-        assert!(page.text.contains("http-equiv=\"refresh\""), "a running job's page reloads itself: {}", page.text);
+        assert!(
+            page.text.contains("http-equiv=\"refresh\""),
+            "a running job's page reloads itself: {}",
+            page.text
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
         let id = id.as_deref().expect("the job's id in its page");
         page = get(app, cookie, &format!("/screenings/{id}")).await;
@@ -157,10 +172,12 @@ both_stores! {
 /// link works (the test follows it) and withdraws the consent the row was allowed by. Without
 /// the address, the page says why the links are missing.
 async fn the_download_carries_the_person_links(kind: &'static str) {
-    let public: vigie_server::person_links::PublicUrl = "https://vigie.example.org".parse().unwrap();
+    let public: vigie_server::person_links::PublicUrl =
+        "https://vigie.example.org".parse().unwrap();
     let app = TestApp::with(kind, move |s| s.with_public_url(public)).await;
     seed(&app).await;
-    let (cookie, csrf) = signed_in(&app.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
+    let (cookie, csrf) =
+        signed_in(&app.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
     let (id, page) = screen_to_the_end(&app, &cookie, &csrf).await;
     assert!(!page.text.contains("public_url"), "{}", page.text);
     let d = get(&app, &cookie, &format!("/screenings/{id}/decisions")).await;
@@ -169,41 +186,78 @@ async fn the_download_carries_the_person_links(kind: &'static str) {
     let head: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         head,
-        ["row", "email", "contact_ref", "decision", "code", "reason", "list_unsubscribe",
-         "list_unsubscribe_post", "preferences_url"],
+        [
+            "row",
+            "email",
+            "contact_ref",
+            "decision",
+            "code",
+            "reason",
+            "list_unsubscribe",
+            "list_unsubscribe_post",
+            "preferences_url"
+        ],
     );
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3);
     let allowed = &rows[0];
     assert_eq!(&allowed[3], "allow");
     let header = &allowed[6];
-    assert!(header.starts_with("<https://vigie.example.org/unsubscribe/default/") && header.ends_with('>'), "{header}");
+    assert!(
+        header.starts_with("<https://vigie.example.org/unsubscribe/default/")
+            && header.ends_with('>'),
+        "{header}"
+    );
     assert_eq!(&allowed[7], "List-Unsubscribe=One-Click");
-    assert!(allowed[8].starts_with("https://vigie.example.org/preferences/default/"), "{}", &allowed[8]);
+    assert!(
+        allowed[8].starts_with("https://vigie.example.org/preferences/default/"),
+        "{}",
+        &allowed[8]
+    );
     for denied in &rows[1..] {
-        assert_eq!((&denied[6], &denied[7], &denied[8]), ("", "", ""), "{denied:?}");
+        assert_eq!(
+            (&denied[6], &denied[7], &denied[8]),
+            ("", "", ""),
+            "{denied:?}"
+        );
     }
     // The link works: one click withdraws the consent of the campaign's purpose.
-    let path = header.trim_start_matches("<https://vigie.example.org").trim_end_matches('>');
+    let path = header
+        .trim_start_matches("<https://vigie.example.org")
+        .trim_end_matches('>');
     let done = app
-        .send(app.anonymous(Method::POST, path)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("List-Unsubscribe=One-Click"))
+        .send(
+            app.anonymous(Method::POST, path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click"),
+        )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
-    let decision = app.get("/api/v1/contacts/C-S1/decision?channel=email&purpose=marketing").await.json();
+    let decision = app
+        .get("/api/v1/contacts/C-S1/decision?channel=email&purpose=marketing")
+        .await
+        .json();
     assert_eq!(decision["code"], "WITHDRAWN", "{decision}");
-    let prefs = app.send(app.anonymous(Method::GET, allowed[8].trim_start_matches("https://vigie.example.org"))).await;
+    let prefs = app
+        .send(app.anonymous(
+            Method::GET,
+            allowed[8].trim_start_matches("https://vigie.example.org"),
+        ))
+        .await;
     assert_eq!(prefs.status, StatusCode::OK, "{}", prefs.text);
 
     // Without a public address: no link columns, and the page says why.
     let bare = TestApp::with(kind, |s| s).await;
     seed(&bare).await;
-    let (cookie, csrf) = signed_in(&bare.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
+    let (cookie, csrf) =
+        signed_in(&bare.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
     let (id, page) = screen_to_the_end(&bare, &cookie, &csrf).await;
     assert!(page.text.contains("public_url"), "{}", page.text);
     let d = get(&bare, &cookie, &format!("/screenings/{id}/decisions")).await;
-    assert_eq!(d.text.lines().next(), Some("row,email,contact_ref,decision,code,reason"));
+    assert_eq!(
+        d.text.lines().next(),
+        Some("row,email,contact_ref,decision,code,reason")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

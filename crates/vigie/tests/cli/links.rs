@@ -86,18 +86,37 @@ fn the_unsubscribe_link_printed_by_the_cli_works() {
         &base,
     ]));
     let url = url.trim();
-    assert!(url.starts_with(&format!("{base}/unsubscribe/default/")), "{url}");
+    assert!(
+        url.starts_with(&format!("{base}/unsubscribe/default/")),
+        "{url}"
+    );
     let headers = ok(&v.run(&[
-        "links", "unsubscribe", "--org", "default", "--contact", "L-1", "--headers",
-        "--public-url", &base,
+        "links",
+        "unsubscribe",
+        "--org",
+        "default",
+        "--contact",
+        "L-1",
+        "--headers",
+        "--public-url",
+        &base,
     ]));
     let lines: Vec<&str> = headers.lines().collect();
     assert_eq!(lines.len(), 2, "{headers}");
-    assert!(lines[0].starts_with(&format!("List-Unsubscribe: <{base}/unsubscribe/default/")), "{headers}");
+    assert!(
+        lines[0].starts_with(&format!("List-Unsubscribe: <{base}/unsubscribe/default/")),
+        "{headers}"
+    );
     assert!(lines[0].ends_with('>'));
-    assert_eq!(lines[1], "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    assert_eq!(
+        lines[1],
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+    );
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let client = reqwest::Client::new();
     let (get, post) = runtime.block_on(async {
         let get = client.get(url).send().await.unwrap().status();
@@ -120,7 +139,14 @@ fn the_unsubscribe_link_printed_by_the_cli_works() {
 
     // The preference centre's link opens the person's page.
     let prefs = ok(&v.run(&[
-        "links", "preferences", "--org", "default", "--contact", "L-1", "--public-url", &base,
+        "links",
+        "preferences",
+        "--org",
+        "default",
+        "--contact",
+        "L-1",
+        "--public-url",
+        &base,
     ]));
     let page = runtime.block_on(async { client.get(prefs.trim()).send().await.unwrap() });
     assert_eq!(page.status().as_u16(), 200);
@@ -141,7 +167,14 @@ fn the_unsubscribe_link_printed_by_the_cli_works() {
 fn public_url_comes_from_the_configuration_file_or_is_asked_for() {
     let v = Install::new();
     subscriber(&v);
-    let args = ["links", "preferences", "--org", "default", "--contact", "L-1"];
+    let args = [
+        "links",
+        "preferences",
+        "--org",
+        "default",
+        "--contact",
+        "L-1",
+    ];
     let unset = v.run(&args);
     assert!(!unset.status.success());
     let err = text(&unset.stderr);
@@ -151,13 +184,29 @@ fn public_url_comes_from_the_configuration_file_or_is_asked_for() {
     let mut with_file = args.to_vec();
     with_file.extend(["--config", config.to_str().unwrap()]);
     let url = ok(&v.run(&with_file));
-    assert!(url.starts_with("https://vigie.example.org/preferences/default/"), "{url}");
+    assert!(
+        url.starts_with("https://vigie.example.org/preferences/default/"),
+        "{url}"
+    );
     write(&config, "public_url = \"vigie.example.org\"\n");
     let bad = v.run(&with_file);
     let err = text(&bad.stderr);
     assert!(!bad.status.success() && err.contains("public_url"), "{err}");
-    let unknown = v.run(&["links", "unsubscribe", "--org", "default", "--contact", "NOBODY", "--public-url", "https://x.example"]);
-    assert!(text(&unknown.stderr).contains("--contact: no contact NOBODY"), "{}", text(&unknown.stderr));
+    let unknown = v.run(&[
+        "links",
+        "unsubscribe",
+        "--org",
+        "default",
+        "--contact",
+        "NOBODY",
+        "--public-url",
+        "https://x.example",
+    ]);
+    assert!(
+        text(&unknown.stderr).contains("--contact: no contact NOBODY"),
+        "{}",
+        text(&unknown.stderr)
+    );
 }
 
 /// `vigie screen --unsubscribe-links`: the decisions with the list's identifiers and, on the
@@ -198,7 +247,11 @@ fn screening_writes_the_allowed_rows_links() {
         v.run(&args)
     };
     let unset = screen(&[]);
-    assert!(text(&unset.stderr).contains("public_url is not set"), "{}", text(&unset.stderr));
+    assert!(
+        text(&unset.stderr).contains("public_url is not set"),
+        "{}",
+        text(&unset.stderr)
+    );
     assert!(!links.exists());
     ok(&screen(&["--public-url", "https://vigie.example.org"]));
     assert_eq!(
@@ -214,14 +267,24 @@ fn screening_writes_the_allowed_rows_links() {
     assert!(
         lines[1].starts_with("1,l1@example.org,allow,CONSENT,")
             && lines[1].contains(",<https://vigie.example.org/unsubscribe/default/")
-            && lines[1].contains(">,List-Unsubscribe=One-Click,https://vigie.example.org/preferences/default/"),
+            && lines[1].contains(
+                ">,List-Unsubscribe=One-Click,https://vigie.example.org/preferences/default/"
+            ),
         "{written}"
     );
-    assert!(lines[2].starts_with("2,nobody@example.org,deny,UNKNOWN_CONTACT,") && lines[2].ends_with(",,,"), "{written}");
+    assert!(
+        lines[2].starts_with("2,nobody@example.org,deny,UNKNOWN_CONTACT,")
+            && lines[2].ends_with(",,,"),
+        "{written}"
+    );
     write(
         &campaign,
         r#"{"jurisdiction": "FR", "purpose": "marketing", "channel": "sms", "at": "2026-11-24T10:30:00+01:00"}"#,
     );
     let sms = screen(&["--public-url", "https://vigie.example.org"]);
-    assert!(text(&sms.stderr).contains("only for an e-mail campaign"), "{}", text(&sms.stderr));
+    assert!(
+        text(&sms.stderr).contains("only for an e-mail campaign"),
+        "{}",
+        text(&sms.stderr)
+    );
 }
