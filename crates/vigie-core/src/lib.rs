@@ -16,6 +16,7 @@ pub mod moment;
 pub mod names;
 mod numbering;
 pub mod opposition;
+pub mod preferences;
 pub mod registers;
 pub mod retention;
 pub mod settings;

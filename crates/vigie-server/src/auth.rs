@@ -235,6 +235,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // a requalification link's page: the signed link is the authority; rate-limited again
     ("GET", "/requalify/{org}/{token}", Public),
     ("POST", "/requalify/{org}/{token}", Public),
+    // the links in every message (signed, no session, no CSRF: RFC 8058 forbids any context
+    // in the one-click POST; the preference centre's forms carry a token bound to the link)
+    ("GET", "/unsubscribe/{org}/{token}", Public),
+    ("POST", "/unsubscribe/{org}/{token}", Public),
+    ("GET", "/preferences/{org}/{token}", Public),
+    ("POST", "/preferences/{org}/{token}", Public),
 ];
 
 /// The permission a route requires, if it is declared.
@@ -989,6 +995,8 @@ mod tests {
             ("login.rs", include_str!("login.rs")),
             ("privacy.rs", include_str!("privacy.rs")),
             ("requalify.rs", include_str!("requalify.rs")),
+            ("unsubscribe.rs", include_str!("unsubscribe.rs")),
+            ("preferences.rs", include_str!("preferences.rs")),
             ("requests_ui.rs", include_str!("requests_ui.rs")),
             ("lib.rs", include_str!("lib.rs")),
             ("screenings/mod.rs", include_str!("screenings/mod.rs")),

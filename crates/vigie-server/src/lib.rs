@@ -33,6 +33,8 @@ mod notices_ui;
 pub use notices::recipients_csv;
 mod openapi_doc;
 mod overview;
+pub mod person_links;
+mod preferences;
 mod privacy;
 mod prometheus;
 mod registers_api;
@@ -51,6 +53,7 @@ mod screenings;
 mod screenings_ui;
 mod settings;
 mod ui;
+mod unsubscribe;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -72,6 +75,7 @@ pub use auth::{AuthConfig, ROUTES};
 pub use extract::ORG_HEADER;
 pub use mail::{MailError, Mailer};
 pub use privacy::PrivacyConfig;
+pub use screenings::join::{RowLinks, write_download};
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
 
 use crate::error::ApiError;
@@ -105,11 +109,10 @@ struct Inner {
     audit_checkpoint: Option<std::path::PathBuf>,
     /// Imports started from the pages, and the largest file they accept.
     imports: imports_ui::ImportJobs,
-    /// The address people reach the server at (`https://vigie.example.org`): the links of
-    /// the e-mails sent to them are built on it.
-    public_url: Option<String>,
     /// The dashboard figures being computed, per organization.
     refreshes: overview::Refreshes,
+    /// The server's public address, for the links a page gives a person (`--public-url`).
+    public_url: Option<person_links::PublicUrl>,
 }
 
 /// Rate limits and sign-in throttles, in memory (per server process).
@@ -157,10 +160,10 @@ impl AppState {
                 limits: Limits::default(),
                 mailer: None,
                 privacy: PrivacyConfig::default(),
-                public_url: None,
                 imports: imports_ui::ImportJobs::new(imports_ui::DEFAULT_IMPORT_LIMIT),
                 audit_checkpoint: None,
                 refreshes: overview::Refreshes::default(),
+                public_url: None,
             }),
         }
     }
@@ -213,6 +216,16 @@ impl AppState {
         self
     }
 
+    /// Builds the links people receive (unsubscribe, preferences) on `url`.
+    pub fn with_public_url(mut self, url: person_links::PublicUrl) -> Self {
+        self.configure().public_url = Some(url);
+        self
+    }
+
+    pub(crate) fn public_url(&self) -> Option<&person_links::PublicUrl> {
+        self.inner.public_url.as_ref()
+    }
+
     pub(crate) fn dsar(&self) -> &vigie_dsar::Dsar {
         &self.inner.dsar
     }
@@ -228,16 +241,6 @@ impl AppState {
     /// The screening snapshots (the dashboard's figures are computed from them too).
     pub(crate) fn snapshot_cache(&self) -> &vigie_screen::SnapshotCache {
         self.inner.screenings.cache()
-    }
-
-    /// Builds the links of the e-mails sent to people on `url` (`https://host[:port]`).
-    pub fn with_public_url(mut self, url: String) -> Self {
-        self.configure().public_url = Some(url);
-        self
-    }
-
-    pub(crate) fn public_url(&self) -> Option<&str> {
-        self.inner.public_url.as_deref()
     }
 
     pub(crate) fn privacy(&self) -> &PrivacyConfig {
@@ -495,6 +498,8 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(privacy::routes())
         .merge(requalify::routes())
+        .merge(unsubscribe::routes())
+        .merge(preferences::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
         .merge(agent_ui::routes())

@@ -386,6 +386,10 @@ async fn job_page(
         (progress(&ui, &job))
         @if let Some(s) = &job.summary {
             (summary(&ui, &job, s, reasons.as_deref()))
+            // Say where the person links are missing (issue 15): no public address configured.
+            @if job.channel == "email" && reasons.is_some() && state.public_url().is_none() {
+                p.hint { (ui.t(W::PfNoPublicUrl)) }
+            }
         }
         @if let Some(e) = &job.error {
             (flash(Flash::Error, &format!("{}{}{}", ui.t(W::ScreeningFailed), ui.t(W::Colon), e.message)))

@@ -30,6 +30,7 @@ mod notices;
 mod opposition;
 mod overview;
 mod people;
+mod person_links;
 mod portal;
 mod postgres;
 mod registers;
@@ -79,6 +80,9 @@ pub use notices::Notice;
 pub use opposition::{ListReplaced, OppositionList};
 pub use overview::{AuditVerification, DashboardFigures};
 pub use people::{ContactCall, ContactErasure};
+pub use person_links::{
+    LinkedPerson, MAX_LINK_CAMPAIGN, PersonProof, PreferencesOf, UnsubscribeTarget, Unsubscribed,
+};
 pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
 pub use registers::{RegistersSaved, StoredRegisters};

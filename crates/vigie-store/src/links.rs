@@ -153,6 +153,32 @@ impl LinkSigner {
     }
 }
 
+impl LinkSigner {
+    /// The organization's keys (the person links name a contact by its e-mail's blind index).
+    pub(crate) fn crypto(&self) -> &OrgCrypto {
+        &self.crypto
+    }
+
+    /// The token a page reached by a `kind` link puts in its forms: bound to the link (a form
+    /// posted with another link's token is refused) without a session or cookie. Its message,
+    /// `form:<kind>/<link token>`, cannot be a link's, which starts with the kind's name.
+    pub fn form_token(&self, kind: LinkKind, link_token: &str) -> String {
+        let message = format!("form:{}/{}", kind.name(), link_token.trim());
+        hex::encode(self.crypto.link_mac(&message))
+    }
+
+    /// Whether `given` is the form token of `link_token` (compared in constant time).
+    pub fn check_form_token(&self, kind: LinkKind, link_token: &str, given: &str) -> bool {
+        let expected = self.form_token(kind, link_token);
+        expected.len() == given.len()
+            && expected
+                .bytes()
+                .zip(given.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
 impl Store {
     /// The signer of `org`'s links.
     pub async fn link_signer(&self, org: OrgId) -> Result<LinkSigner> {

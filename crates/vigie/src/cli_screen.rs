@@ -75,6 +75,18 @@ pub struct ScreenArgs {
     /// --list as JSON (one array of runs).
     #[arg(long, requires = "list")]
     pub json: bool,
+    /// Also write, for an e-mail campaign, the decisions with the list's identifiers and, on
+    /// each allowed row, the message's `List-Unsubscribe` and `List-Unsubscribe-Post` headers
+    /// and the preference centre link (columns list_unsubscribe, list_unsubscribe_post,
+    /// preferences_url), built on the server's public address.
+    #[arg(long, value_name = "LINKS.csv", requires = "output")]
+    pub unsubscribe_links: Option<PathBuf>,
+    /// The server's public address for --unsubscribe-links (else `public_url` of --config).
+    #[arg(long, env = "VIGIE_PUBLIC_URL")]
+    pub public_url: Option<vigie_server::person_links::PublicUrl>,
+    /// The configuration file of `vigie serve`, read for its `public_url`.
+    #[arg(long, env = "VIGIE_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<ExitCode> {
@@ -88,6 +100,20 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
             }
         },
         _ => None,
+    };
+    // The links' address is checked before anything is screened.
+    let public_url = match (&args.unsubscribe_links, &spec) {
+        (Some(_), Some(spec)) if spec.channel != vigie_core::Channel::Email => {
+            anyhow::bail!(
+                "--unsubscribe-links: only for an e-mail campaign ({})",
+                spec.channel
+            )
+        }
+        (Some(_), _) => Some(crate::cli_links::public_url(
+            args.public_url.as_ref(),
+            args.config.as_deref(),
+        )?),
+        (None, _) => None,
     };
     let store = store_args.open().await?;
     let org = store.require_org(&args.org).await?;
@@ -183,6 +209,29 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
     };
     let elapsed = started.elapsed();
     std::fs::rename(&tmp, &output).with_context(|| format!("cannot write {}", output.display()))?;
+    let links_written = match (&args.unsubscribe_links, &public_url) {
+        (Some(path), Some(public)) => {
+            let started = Instant::now();
+            let expires = jiff::Timestamp::now()
+                + jiff::SignedDuration::from_hours(
+                    24 * vigie_server::person_links::DEFAULT_LINK_DAYS,
+                );
+            let links =
+                vigie_server::person_links::PersonLinks::new(&store, &org, public, expires).await?;
+            let links = vigie_server::RowLinks::new(links, &spec);
+            let rows = vigie_server::write_download(
+                &targets,
+                &output,
+                path,
+                &spec,
+                vigie_core::Lang::Fr,
+                Some(&links),
+            )
+            .with_context(|| format!("cannot write {}", path.display()))?;
+            Some((path.clone(), rows, started.elapsed()))
+        }
+        _ => None,
+    };
     let run = record_run(
         &store,
         org.id,
@@ -202,6 +251,14 @@ pub async fn run(store_args: &StoreArgs, args: ScreenArgs) -> anyhow::Result<Exi
     let mut out = std::io::stdout().lock();
     if let Some(report) = &screened.built {
         print_build(&mut out, report)?;
+    }
+    if let Some((path, rows, took)) = &links_written {
+        writeln!(
+            out,
+            "Wrote {rows} rows with the allowed rows' unsubscribe and preference links to {} in {:.2} s",
+            path.display(),
+            took.as_secs_f64()
+        )?;
     }
     let s = &screened.summary;
     writeln!(
@@ -371,6 +428,9 @@ C2,contact@company2.fr,07 31 22 33 44,generic,false,,trade_show,2026-05-02T11:00
             list: false,
             limit: 20,
             json: false,
+            unsubscribe_links: None,
+            public_url: None,
+            config: None,
         }
     }
 

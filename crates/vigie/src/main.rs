@@ -7,6 +7,7 @@ mod cli_backup;
 mod cli_dsar;
 mod cli_import;
 mod cli_keys;
+mod cli_links;
 mod cli_registers;
 mod cli_requalify;
 mod cli_retention;
@@ -73,6 +74,9 @@ enum Command {
     /// The registers of GDPR art. 28-35 as code: apply a YAML file, export (yaml, json, csv), check the gaps.
     #[command(subcommand)]
     Registers(cli_registers::RegistersCommand),
+    /// A person's signed links: one-click unsubscribe (RFC 8058) and the preference centre.
+    #[command(subcommand)]
+    Links(cli_links::LinksCommand),
     /// Show or rotate the master keys.
     #[command(subcommand)]
     Keys(cli_keys::KeysCommand),
@@ -120,6 +124,7 @@ fn main() -> std::process::ExitCode {
             Command::Org(cmd) => org::run(&cli.store, cmd).await,
             Command::Audit(cmd) => cli_audit::run(&cli.store, cmd).await,
             Command::Keys(cmd) => cli_keys::run(&cli.store, cmd).await,
+            Command::Links(cmd) => cli_links::run(&cli.store, cmd).await,
             Command::Registers(cmd) => cli_registers::run(&cli.store, cmd).await,
             Command::User(cmd) => cli_access::run_user(&cli.store, cmd).await,
             Command::Token(cmd) => cli_access::run_token(&cli.store, cmd).await,

@@ -37,6 +37,11 @@ pub struct ServeArgs {
     /// retention run`); off when not given. Servers sharing a database run it once a day.
     #[arg(long, env = "VIGIE_RETENTION_HOUR", value_parser = clap::value_parser!(i8).range(0..=23))]
     pub retention_hour: Option<i8>,
+    /// The server's public address, as people reach it (e.g. https://vigie.example.org): the
+    /// base of every link a person receives (one-click unsubscribe, preference centre), in the
+    /// screening downloads and `vigie links`. Without it, downloads carry no such links.
+    #[arg(long, env = "VIGIE_PUBLIC_URL")]
+    pub public_url: Option<vigie_server::person_links::PublicUrl>,
 }
 
 /// Data subject requests: mail for the privacy centre, connected systems, the calendar.
@@ -142,6 +147,16 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
     let auth = args.auth.config();
     let state = AppState::with_config(store.clone(), screening, auth);
     let state = args.requests.apply(state, &store)?;
+    let state = match args.public_url {
+        Some(url) => state.with_public_url(url),
+        None => {
+            tracing::warn!(
+                "no --public-url (public_url): screening downloads carry no unsubscribe or \
+                 preference links"
+            );
+            state
+        }
+    };
     let state = match store_args.audit_checkpoint_file() {
         Some(path) => {
             tokio::spawn(keep_audit_checkpoint(store.clone(), path.clone()));

@@ -41,6 +41,7 @@ pub struct ConfigFile {
     dsar_systems: Option<PathBuf>,
     time_zone: Option<String>,
     log_format: Option<crate::config::LogFormat>,
+    public_url: Option<String>,
 }
 
 /// How a value is written back in `vigie config show`.
@@ -55,7 +56,7 @@ enum Shape {
 
 /// Every key, in the order `config show` prints them, with the clap argument it sets (the
 /// field name of the flag) and its shape.
-const KEYS: [(&str, Shape); 19] = [
+const KEYS: [(&str, Shape); 20] = [
     ("data_dir", Shape::Text),
     ("database_url", Shape::SecretUrl),
     ("database_url_file", Shape::Text),
@@ -75,6 +76,7 @@ const KEYS: [(&str, Shape); 19] = [
     ("dsar_systems", Shape::Text),
     ("time_zone", Shape::Text),
     ("log_format", Shape::Text),
+    ("public_url", Shape::Text),
 ];
 
 impl ConfigFile {
@@ -85,6 +87,12 @@ impl ConfigFile {
             // toml's message names the line, the column and the key; the file is ours to add.
             anyhow::anyhow!("configuration file {}: {e}", path.display())
         })
+    }
+
+    /// The server's public address, as written (`vigie links` reads it; `serve` parses it as
+    /// its flag).
+    pub fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
     }
 
     /// The values the file sets, each as the command-line words that say it.
@@ -124,6 +132,7 @@ impl ConfigFile {
             ("dsar_systems", path(&self.dsar_systems)),
             ("time_zone", one(&self.time_zone)),
             ("log_format", one(&self.log_format)),
+            ("public_url", one(&self.public_url)),
         ];
         all.into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -377,6 +386,10 @@ impl ShowValues {
         v.insert("mail_from", req.mail_from.iter().cloned().collect());
         v.insert("dsar_systems", path(&req.dsar_systems));
         v.insert("time_zone", vec![req.time_zone.clone()]);
+        v.insert(
+            "public_url",
+            serve.public_url.iter().map(|u| u.to_string()).collect(),
+        );
         ShowValues(v)
     }
 }

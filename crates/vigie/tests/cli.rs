@@ -13,6 +13,8 @@ mod config;
 mod decide;
 #[path = "cli/dsar.rs"]
 mod dsar;
+#[path = "cli/links.rs"]
+mod links;
 #[path = "cli/registers.rs"]
 mod registers;
 #[path = "cli/retention.rs"]

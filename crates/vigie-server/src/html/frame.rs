@@ -90,7 +90,8 @@ impl Section {
 }
 
 /// The `<head>`, shared by both frames.
-fn head(lang: Lang, title: &str, public: bool, refresh: Option<u32>) -> Markup {
+/// `site` ends the window title: Vigie, or the organization whose public page it is.
+fn head(lang: Lang, title: &str, site: &str, public: bool, refresh: Option<u32>) -> Markup {
     html! {
         head {
             meta charset="utf-8";
@@ -98,7 +99,7 @@ fn head(lang: Lang, title: &str, public: bool, refresh: Option<u32>) -> Markup {
             @if let Some(s) = refresh { meta http-equiv="refresh" content=(s); }
             meta name="viewport" content="width=device-width, initial-scale=1";
             @if public { meta name="robots" content="noindex"; }
-            title { (title) " · Vigie" }
+            title { (title) " · " (site) }
             link rel="stylesheet" href="/static/vigie.css";
         }
         a.skip href="#main" { (W::SkipToContent.t(lang)) }
@@ -162,7 +163,7 @@ pub(crate) fn refreshing_page(
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.as_str()) {
-            (head(lang, title, false, refresh))
+            (head(lang, title, "Vigie", false, refresh))
             body {
                 header.site {
                     // Where one is and as whom, then the way around.
@@ -231,7 +232,7 @@ pub(crate) fn public_page(
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.as_str()) {
-            (head(lang, title, true, None))
+            (head(lang, title, brand, true, None))
             body {
                 header.site {
                     div.row {

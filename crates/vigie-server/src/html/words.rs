@@ -1405,6 +1405,41 @@ catalogue! {
     StepAnswerNotSent => "réponse non envoyée (à faire savoir autrement)", "answer not sent (tell the person another way)";
     StepAnswerFailed => "envoi de la réponse échoué (nouvel essai prévu)", "answer could not be sent (tried again later)";
     StepArchiveDownloaded => "archive téléchargée par la personne", "archive downloaded by the person";
+    // --- prefs (issue 15): one-click unsubscribe and the preference centre
+    UsTitle => "Se désinscrire", "Unsubscribe";
+    UsQuestion => "Vous ne recevrez plus de messages par e-mail pour la finalité suivante\u{a0}:",
+        "You will no longer receive e-mail messages for this purpose:";
+    UsCampaign => "Message reçu dans le cadre de la campagne", "Message received as part of the campaign";
+    UsButton => "Me désinscrire", "Unsubscribe me";
+    UsDone => "C'est fait\u{a0}: vous êtes désinscrit(e). Vous ne recevrez plus ces messages par e-mail.",
+        "Done: you are unsubscribed. You will no longer receive these messages by e-mail.";
+    UsNeedsBody => "Pour vous désinscrire, utilisez le bouton de la page du lien.",
+        "To unsubscribe, use the button on the link's page.";
+    UsMore => "Choisir plus finement ce que vous acceptez de recevoir\u{a0}:",
+        "Choose in more detail what you agree to receive:";
+    PfTitle => "Vos préférences de contact", "Your contact preferences";
+    PfIntro => "Cochez ce que vous acceptez de recevoir, canal par canal\u{a0}; décochez ce que vous ne voulez plus. Une case cochée correspond à un accord déjà enregistré.",
+        "Tick what you agree to receive, channel by channel; untick what you no longer want. A ticked box is a consent already recorded.";
+    PfSave => "Enregistrer mes choix", "Save my choices";
+    PfSaved => "Vos choix sont enregistrés.", "Your choices are saved.";
+    PfNothingChanged => "Rien n'a changé\u{a0}: vos choix étaient déjà ceux-là.",
+        "Nothing changed: these were already your choices.";
+    PfStopTitle => "Tout arrêter", "Stop everything";
+    PfStopText => "Retire tous vos accords, sur tous les canaux et pour toutes les finalités.",
+        "Withdraws all your consents, on every channel and for every purpose.";
+    PfStopButton => "Retirer tous mes accords", "Withdraw all my consents";
+    PfObjectTitle => "Vous opposer à la prospection (article 21 du RGPD)",
+        "Object to direct marketing (GDPR article 21)";
+    PfObjectText => "Vous pouvez vous opposer à tout moment, gratuitement et sans motif, à l'utilisation de vos données pour la prospection, y compris le profilage qui s'y rattache. Votre opposition vaut pour tous les canaux.",
+        "You may object at any time, free of charge and without giving a reason, to the use of your data for direct marketing, including related profiling. Your objection covers every channel.";
+    PfObjectButton => "Je m'oppose à toute prospection", "I object to all direct marketing";
+    PfProof => "Chaque changement est enregistré avec sa date, votre adresse IP et votre navigateur, pour en garder la preuve.",
+        "Each change is recorded with its date, your IP address and your browser, as proof.";
+    PfStaleForm => "Ce formulaire ne correspond pas à votre lien\u{a0}: rouvrez le lien reçu et recommencez.",
+        "This form does not match your link: open the link you received again and start over.";
+    PfBadChoice => "Ce choix n'est pas proposé sur cette page.", "This choice is not offered on this page.";
+    PfNoPublicUrl => "L'adresse publique du serveur n'est pas configurée (public_url)\u{a0}: les liens de désinscription ne peuvent pas être ajoutés.",
+        "The server's public address is not configured (public_url): unsubscribe links cannot be added.";
 }
 
 #[cfg(test)]

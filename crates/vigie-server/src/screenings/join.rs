@@ -1,7 +1,9 @@
 //! The decisions with the list's identifiers joined back, for people: each line carries the
 //! input row's e-mail, phone and reference columns next to its decision, code and reason, so a
 //! marketer never matches `row` numbers by hand. Written while the upload still exists (it is
-//! deleted when the job ends), kept as long as the decisions file, cells formula-safe.
+//! deleted when the job ends), kept as long as the decisions file, cells formula-safe. For an
+//! e-mail campaign on a server that knows its public address, each allowed row also carries the
+//! message's two RFC 8058 headers and the preference centre link (`RowLinks`).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -9,8 +11,60 @@ use std::io::{self, BufReader, BufWriter};
 use std::path::Path;
 
 use vigie_core::spreadsheet::formula_safe;
-use vigie_core::{Code, DecisionContext, Lang, Outcome};
+use vigie_core::{Code, DecisionContext, Email, Lang, Outcome, Purpose};
 use vigie_screen::CampaignSpec;
+
+use crate::person_links::{ONE_CLICK, PersonLinks, list_unsubscribe};
+
+/// The links added to the allowed rows of an e-mail campaign's download: signed here, per row,
+/// after screening (the screening itself is untouched): the address's blind index, then one
+/// HMAC for each link.
+pub struct RowLinks {
+    links: PersonLinks,
+    purpose: Purpose,
+    campaign: Option<String>,
+}
+
+impl RowLinks {
+    /// The links of `spec`'s allowed rows (its purpose, its name as the campaign).
+    pub fn new(links: PersonLinks, spec: &CampaignSpec) -> Self {
+        RowLinks {
+            links,
+            purpose: spec.purpose,
+            campaign: spec.name.clone(),
+        }
+    }
+
+    /// The three cells of a row: `List-Unsubscribe`, `List-Unsubscribe-Post` and the
+    /// preference centre's URL; empty for an address that does not parse.
+    fn cells(&self, email: &[u8]) -> [String; 3] {
+        let Ok(email) = std::str::from_utf8(email).map(|e| Email::parse(e.trim())) else {
+            return Default::default();
+        };
+        let Ok(email) = email else {
+            return Default::default();
+        };
+        let person = self.links.person_of_email(&email);
+        let Some(url) = self
+            .links
+            .unsubscribe(person, self.purpose, self.campaign.as_deref())
+        else {
+            return Default::default();
+        };
+        [
+            list_unsubscribe(&url),
+            ONE_CLICK.to_owned(),
+            self.links.preferences(person),
+        ]
+    }
+}
+
+/// The columns `RowLinks` adds.
+const LINK_COLUMNS: [&str; 3] = [
+    "list_unsubscribe",
+    "list_unsubscribe_post",
+    "preferences_url",
+];
 
 /// Whether a column of the list is one a person finds the row by: its e-mail, its phone, a
 /// reference or an id. Other columns (names, addresses…) are not copied.
@@ -54,14 +108,29 @@ fn invalid(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_owned())
 }
 
+/// The download of a screening for people, as the screening page gives it (identifiers, decision,
+/// code, reason in `lang`, and `links` on allowed rows): `vigie screen --unsubscribe-links`
+/// writes it too.
+pub fn write_download(
+    targets: &Path,
+    decisions: &Path,
+    out: &Path,
+    spec: &CampaignSpec,
+    lang: Lang,
+    links: Option<&RowLinks>,
+) -> io::Result<u64> {
+    write_joined(targets, decisions, out, &reasons(spec, lang), links)
+}
+
 /// Writes `out` from the list `targets` and its decisions (`row,decision,code`, one line per
-/// data row in input order; blank lines of the list are skipped by both readers). Returns the
-/// rows written.
+/// data row in input order; blank lines of the list are skipped by both readers), with `links`
+/// on the allowed rows when given. Returns the rows written.
 pub(crate) fn write_joined(
     targets: &Path,
     decisions: &Path,
     out: &Path,
     reasons: &HashMap<String, String>,
+    links: Option<&RowLinks>,
 ) -> io::Result<u64> {
     let mut input = csv::ReaderBuilder::new()
         .flexible(true)
@@ -80,11 +149,19 @@ pub(crate) fn write_joined(
         })
         .filter(|(_, h)| carried(h))
         .collect();
+    let email_column = columns
+        .iter()
+        .find(|(_, h)| h.trim().eq_ignore_ascii_case("email"))
+        .map(|(i, _)| *i);
+    let links = links.zip(email_column);
     let mut decided = csv::Reader::from_reader(BufReader::new(File::open(decisions)?));
     let mut writer = csv::Writer::from_writer(BufWriter::new(super::private_file_sync(out)?));
     let mut head: Vec<&str> = vec!["row"];
     head.extend(columns.iter().map(|(_, h)| h.as_str()));
     head.extend(["decision", "code", "reason"]);
+    if links.is_some() {
+        head.extend(LINK_COLUMNS);
+    }
     writer.write_record(head.iter().map(|h| formula_safe(h).into_owned()))?;
     let mut row = csv::ByteRecord::new();
     let mut decision = csv::StringRecord::new();
@@ -105,6 +182,13 @@ pub(crate) fn write_joined(
         line.push(decision.get(1).unwrap_or("").to_owned());
         line.push(code.to_owned());
         line.push(formula_safe(reasons.get(code).map(String::as_str).unwrap_or("")).into_owned());
+        if let Some((links, column)) = links {
+            if decision.get(1) == Some("allow") {
+                line.extend(links.cells(row.get(column).unwrap_or(b"")));
+            } else {
+                line.extend(std::iter::repeat_n(String::new(), LINK_COLUMNS.len()));
+            }
+        }
         writer.write_record(&line)?;
         written += 1;
     }
@@ -153,7 +237,7 @@ mod tests {
         .unwrap();
         let reasons = HashMap::from([("CONSENT".to_owned(), "=oui".to_owned())]);
         assert_eq!(
-            write_joined(&targets, &decisions, &out, &reasons).unwrap(),
+            write_joined(&targets, &decisions, &out, &reasons, None).unwrap(),
             2
         );
         let text = std::fs::read_to_string(&out).unwrap();

@@ -38,7 +38,7 @@ use vigie_screen::{
 };
 use vigie_store::OrgId;
 
-mod join;
+pub(crate) mod join;
 mod wire;
 
 pub use wire::*;
@@ -252,6 +252,9 @@ pub(crate) type Reasons = Arc<HashMap<String, String>>;
 struct Joined {
     path: PathBuf,
     reasons: Reasons,
+    /// The person links of an e-mail campaign's allowed rows, when the server knows its public
+    /// address.
+    links: Option<Arc<join::RowLinks>>,
 }
 
 struct JobState {
@@ -448,9 +451,10 @@ async fn screen_job(
     if let Some(joined) = &job.joined {
         // While the upload still exists: it is deleted when the job ends.
         let (targets, decisions) = (targets.to_owned(), job.output.clone());
-        let (joined, reasons) = (joined.path.clone(), joined.reasons.clone());
+        let (path, reasons) = (joined.path.clone(), joined.reasons.clone());
+        let links = joined.links.clone();
         let written = tokio::task::spawn_blocking(move || {
-            join::write_joined(&targets, &decisions, &joined, &reasons)
+            join::write_joined(&targets, &decisions, &path, &reasons, links.as_deref())
         })
         .await;
         if let Err(e) = written
@@ -632,11 +636,23 @@ pub(crate) async fn start_job(
     caller
         .audit(state, "screening.run", Some(format!("screening:{id}")))
         .await?;
+    let links = match (joined, spec.channel, state.public_url()) {
+        (Some(_), vigie_core::Channel::Email, Some(url)) => {
+            let expires = Timestamp::now()
+                + jiff::SignedDuration::from_hours(24 * crate::person_links::DEFAULT_LINK_DAYS);
+            let links =
+                crate::person_links::PersonLinks::new(state.store(), &caller.org, url, expires)
+                    .await?;
+            Some(Arc::new(join::RowLinks::new(links, &spec)))
+        }
+        _ => None,
+    };
     let job = Arc::new(Job {
         output: dir.join(format!("screening-{id}.decisions.csv")),
         joined: joined.map(|lang| Joined {
             path: dir.join(format!("screening-{id}.joined.csv")),
             reasons: Arc::new(join::reasons(&spec, lang)),
+            links,
         }),
         id: id.clone(),
         org: caller.org.id,

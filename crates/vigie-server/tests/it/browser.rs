@@ -214,6 +214,28 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         &[&access.to_string()],
         jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
     );
+    // The links in every message (prefs, issue 15): the unsubscribe page and the preference
+    // centre of that prospect.
+    let person_links = vigie_server::person_links::PersonLinks::new(
+        &app.store,
+        &org,
+        &app.base.parse().unwrap(),
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+    )
+    .await
+    .unwrap();
+    let prospect = app
+        .store
+        .contact(org.id, &vigie_core::ContactRef::parse("P001").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let person = vigie_store::LinkedPerson::Contact(prospect.id);
+    let unsubscribe = person_links
+        .unsubscribe(person, vigie_core::Purpose::Marketing, Some("Relance 2026"))
+        .unwrap()
+        .replace(&app.base, "");
+    let preferences = person_links.preferences(person).replace(&app.base, "");
 
     // An administrator: every page, the administration's included.
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
@@ -223,6 +245,8 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "privacy", "path": "/privacy/default", "public": true},
         {"name": "requalify", "path": format!("/requalify/default/{requalify}"), "public": true},
         {"name": "privacy-status-archive", "path": format!("/privacy/default/status/{status_token}"), "public": true},
+        {"name": "unsubscribe", "path": unsubscribe, "public": true},
+        {"name": "preferences", "path": preferences, "public": true},
         {"name": "dashboard", "path": "/"},
         {"name": "contacts", "path": "/contacts"},
         {"name": "contacts-bad-search", "path": "/contacts?q=n0t-a-number", "status": 400},

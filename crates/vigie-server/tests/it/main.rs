@@ -17,6 +17,7 @@ mod metrics;
 mod notices;
 mod overview;
 mod people;
+mod person_links;
 mod registers;
 mod registers_web;
 mod retention;

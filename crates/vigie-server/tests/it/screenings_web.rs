@@ -69,6 +69,43 @@ marie.martin@example.org,C-S1,Marie\n\
 inconnu@example.org,=HYPERLINK(\"http://x\"),Paul\n\
 pas-une-adresse,R-3,Zoe\n";
 
+/// Uploads [`LIST`] from the form and follows the job's page (it reloads itself while the job
+/// runs) to its end; the job's id and its last page.
+async fn screen_to_the_end(app: &TestApp, cookie: &str, csrf: &str) -> (String, Answer) {
+    // The upload answers with the job's page (after a redirect).
+    let started = post(
+        app,
+        cookie,
+        &format!("?csrf={csrf}"),
+        form("2026-03-10", LIST),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text);
+    let id = started
+        .text
+        .split("/screenings/")
+        .nth(1)
+        .and_then(|s| s.get(..32))
+        .map(str::to_owned);
+    let mut page = started;
+    for _ in 0..600 {
+        if page.text.contains("Terminé.") || page.text.contains("Échec.") {
+            break;
+        }
+        assert!(
+            page.text.contains("http-equiv=\"refresh\""),
+            "a running job's page reloads itself: {}",
+            page.text
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let id = id.as_deref().expect("the job's id in its page");
+        page = get(app, cookie, &format!("/screenings/{id}")).await;
+    }
+    let id = id.unwrap();
+    assert!(page.text.contains("Terminé."), "{}", page.text);
+    (id, page)
+}
+
 both_stores! {
     async fn a_marketer_screens_from_the_form_and_downloads_the_decisions_with_identifiers(app) {
         seed(&app).await;
@@ -78,22 +115,7 @@ both_stores! {
         assert!(list.text.contains("enctype=\"multipart/form-data\"") && list.text.contains("type=\"file\""), "{}", list.text);
         assert!(!list.text.contains("\"campaign\""), "no JSON to write: {}", list.text);
 
-        // The upload answers with the job's page (after a redirect).
-        let started = post(&app, &cookie, &format!("?csrf={csrf}"), form("2026-03-10", LIST)).await;
-        assert_eq!(started.status, StatusCode::OK, "{}", started.text);
-        let id = started.text.split("/screenings/").nth(1).and_then(|s| s.get(..32)).map(str::to_owned);
-        let mut page = started;
-        for _ in 0..600 {
-            if page.text.contains("Terminé.") || page.text.contains("Échec.") {
-                break;
-            }
-            assert!(page.text.contains("http-equiv=\"refresh\""), "a running job's page reloads itself: {}", page.text);
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            let id = id.as_deref().expect("the job's id in its page");
-            page = get(&app, &cookie, &format!("/screenings/{id}")).await;
-        }
-        let id = id.unwrap();
-        assert!(page.text.contains("Terminé."), "{}", page.text);
+        let (id, page) = screen_to_the_end(&app, &cookie, &csrf).await;
         assert!(!page.text.contains("http-equiv=\"refresh\""), "{}", page.text);
         // The summary by code, in words; the proof.
         assert!(page.text.contains("UNKNOWN_CONTACT") && page.text.contains("INVALID_IDENTIFIER"), "{}", page.text);
@@ -143,4 +165,107 @@ both_stores! {
         assert_eq!(a.status, StatusCode::OK, "{}", a.text);
         assert!(!a.text.contains("type=\"file\""), "{}", a.text);
     }
+}
+
+/// On a server that knows its public address, an e-mail campaign's download carries, on each
+/// allowed row only, the two RFC 8058 headers and the preference centre link; the unsubscribe
+/// link works (the test follows it) and withdraws the consent the row was allowed by. Without
+/// the address, the page says why the links are missing.
+async fn the_download_carries_the_person_links(kind: &'static str) {
+    let public: vigie_server::person_links::PublicUrl =
+        "https://vigie.example.org".parse().unwrap();
+    let app = TestApp::with(kind, move |s| s.with_public_url(public)).await;
+    seed(&app).await;
+    let (cookie, csrf) =
+        signed_in(&app.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
+    let (id, page) = screen_to_the_end(&app, &cookie, &csrf).await;
+    assert!(!page.text.contains("public_url"), "{}", page.text);
+    let d = get(&app, &cookie, &format!("/screenings/{id}/decisions")).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    let mut rows = csv::Reader::from_reader(d.text.as_bytes());
+    let head: Vec<String> = rows.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        head,
+        [
+            "row",
+            "email",
+            "contact_ref",
+            "decision",
+            "code",
+            "reason",
+            "list_unsubscribe",
+            "list_unsubscribe_post",
+            "preferences_url"
+        ],
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    let allowed = &rows[0];
+    assert_eq!(&allowed[3], "allow");
+    let header = &allowed[6];
+    assert!(
+        header.starts_with("<https://vigie.example.org/unsubscribe/default/")
+            && header.ends_with('>'),
+        "{header}"
+    );
+    assert_eq!(&allowed[7], "List-Unsubscribe=One-Click");
+    assert!(
+        allowed[8].starts_with("https://vigie.example.org/preferences/default/"),
+        "{}",
+        &allowed[8]
+    );
+    for denied in &rows[1..] {
+        assert_eq!(
+            (&denied[6], &denied[7], &denied[8]),
+            ("", "", ""),
+            "{denied:?}"
+        );
+    }
+    // The link works: one click withdraws the consent of the campaign's purpose.
+    let path = header
+        .trim_start_matches("<https://vigie.example.org")
+        .trim_end_matches('>');
+    let done = app
+        .send(
+            app.anonymous(Method::POST, path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click"),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let decision = app
+        .get("/api/v1/contacts/C-S1/decision?channel=email&purpose=marketing")
+        .await
+        .json();
+    assert_eq!(decision["code"], "WITHDRAWN", "{decision}");
+    let prefs = app
+        .send(app.anonymous(
+            Method::GET,
+            allowed[8].trim_start_matches("https://vigie.example.org"),
+        ))
+        .await;
+    assert_eq!(prefs.status, StatusCode::OK, "{}", prefs.text);
+
+    // Without a public address: no link columns, and the page says why.
+    let bare = TestApp::with(kind, |s| s).await;
+    seed(&bare).await;
+    let (cookie, csrf) =
+        signed_in(&bare.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
+    let (id, page) = screen_to_the_end(&bare, &cookie, &csrf).await;
+    assert!(page.text.contains("public_url"), "{}", page.text);
+    let d = get(&bare, &cookie, &format!("/screenings/{id}/decisions")).await;
+    assert_eq!(
+        d.text.lines().next(),
+        Some("row,email,contact_ref,decision,code,reason")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_download_carries_the_person_links_sqlite() {
+    the_download_carries_the_person_links("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_download_carries_the_person_links_postgres() {
+    the_download_carries_the_person_links("postgres").await;
 }
