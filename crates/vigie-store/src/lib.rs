@@ -28,6 +28,7 @@ mod notices;
 mod opposition;
 mod overview;
 mod people;
+mod pg_bulk;
 mod portal;
 mod postgres;
 mod registers;
