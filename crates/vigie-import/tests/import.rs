@@ -7,6 +7,8 @@ use vigie_import::{ImportError, ImportKind, ImportOptions, import_file};
 use vigie_store::testing::TestStore;
 use vigie_store::{ContactQuery, DEFAULT_ORG, Organization, Store, both_stores};
 
+#[path = "import/bulk_load.rs"]
+mod bulk_load;
 #[path = "import/fuzz.rs"]
 mod fuzz;
 #[path = "import/malformed.rs"]

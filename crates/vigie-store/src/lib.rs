@@ -31,6 +31,7 @@ mod opposition;
 mod overview;
 mod people;
 mod person_links;
+mod pg_bulk;
 mod portal;
 mod postgres;
 mod registers;

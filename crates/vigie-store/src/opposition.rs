@@ -120,12 +120,9 @@ impl Store {
                     .collect::<Result<Vec<_>>>()?;
                 let (added, left, replaced) = diff(current, &extract);
                 let keys = |v: &[Digest16]| v.iter().map(|p| p.to_vec()).collect::<Vec<Vec<u8>>>();
-                tx.execute(
-                    "INSERT INTO opposition (org_id, phone_bidx, list, added_at)
-                     SELECT $1, h, $3, $4 FROM UNNEST($2::bytea[]) AS h",
-                    &[&org, &keys(&added), &name, &now],
-                )
-                .await?;
+                // The numbers new to the list, known absent: copied straight in (a first
+                // extract is a bulk load).
+                crate::pg_bulk::copy_opposition_entries(&tx, org, &name, &added, now).await?;
                 tx.execute(
                     "DELETE FROM opposition WHERE org_id = $1 AND list = $3 AND phone_bidx = ANY($2::bytea[])",
                     &[&org, &keys(&left), &name],

@@ -1,7 +1,7 @@
-//! The production store: PostgreSQL through a connection pool. Bulk imports send rows in batches
-//! as arrays (`UNNEST`) inside one transaction: a batch costs one round trip, not one per row.
+//! The production store: PostgreSQL through a connection pool. Bulk imports of files go through
+//! binary `COPY` into a staging table (`pg_bulk`); the small writes of the API and the demo's
+//! lists send their rows as arrays (`UNNEST`).
 
-use std::collections::HashMap;
 use std::str::FromStr;
 
 use deadpool_postgres::GenericClient;
@@ -70,7 +70,7 @@ pub(crate) async fn bump_version(c: &impl GenericClient, org: OrgId) -> Result<(
 }
 
 /// Upserts a batch of contacts; returns the count of each outcome.
-async fn upsert_contacts_batch(
+pub(crate) async fn upsert_contacts_batch(
     c: &impl GenericClient,
     org: OrgId,
     rows: &[SealedContact],
@@ -314,30 +314,6 @@ impl PgStore {
         bump_version(&tx, org).await?;
         tx.commit().await?;
         Ok(counts)
-    }
-
-    /// Receives a streamed import inside one transaction; `batch` writes one batch.
-    async fn import_stream<T, F>(
-        &self,
-        org: OrgId,
-        mut rx: Receiver<ImportMsg<T>>,
-        mut batch: F,
-    ) -> Result<()>
-    where
-        F: AsyncFnMut(&deadpool_postgres::Transaction<'_>, Vec<T>) -> Result<()>,
-    {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        loop {
-            match rx.recv().await {
-                Some(ImportMsg::Batch(rows)) => batch(&tx, rows).await?,
-                Some(ImportMsg::Commit) => break,
-                None => return Err(StoreError::ImportAborted),
-            }
-        }
-        bump_version(&tx, org).await?;
-        tx.commit().await?;
-        Ok(())
     }
 }
 
@@ -619,17 +595,7 @@ impl Backend for PgStore {
         rx: Receiver<ImportMsg<SealedContact>>,
         now: i64,
     ) -> Result<ImportCounts> {
-        let mut counts = ImportCounts::default();
-        self.import_stream(org, rx, async |tx, rows: Vec<SealedContact>| {
-            let c = upsert_contacts_batch(tx, org, &rows, now).await?;
-            counts.inserted += c.inserted;
-            counts.updated += c.updated;
-            counts.unchanged += c.unchanged;
-            counts.left_erased += c.left_erased;
-            Ok(())
-        })
-        .await?;
-        Ok(counts)
+        self.copy_contacts(org, rx, now).await
     }
 
     async fn import_events(
@@ -639,36 +605,7 @@ impl Backend for PgStore {
         skip_unknown: bool,
         now: i64,
     ) -> Result<(ImportCounts, UnknownRefs)> {
-        let mut counts = ImportCounts::default();
-        let mut unknown = UnknownRefs::new();
-        self.import_stream(org, rx, async |tx, rows: Vec<SealedEvent>| {
-            let mut refs: Vec<&str> = rows.iter().map(|e| e.contact_ref.as_str()).collect();
-            refs.sort_unstable();
-            refs.dedup();
-            let found = tx
-                .query("SELECT contact_ref, id FROM contacts WHERE org_id = $1 AND contact_ref = ANY($2)", &[&org, &refs])
-                .await?;
-            let ids: HashMap<String, i64> = found.iter().map(|r| (r.get(0), r.get(1))).collect();
-            let mut resolved = Vec::with_capacity(rows.len());
-            for e in &rows {
-                match ids.get(&e.contact_ref) {
-                    Some(id) => resolved.push((*id, e)),
-                    None => {
-                        unknown.push((e.line, e.contact_ref.clone()));
-                        counts.rejected += 1;
-                    }
-                }
-            }
-            if !skip_unknown && !unknown.is_empty() {
-                return Err(StoreError::UnknownContacts(std::mem::take(&mut unknown)));
-            }
-            let (n, _) = insert_events_batch(tx, org, &resolved, now).await?;
-            counts.inserted += n;
-            counts.unchanged += resolved.len() as u64 - n;
-            Ok(())
-        })
-        .await?;
-        Ok((counts, unknown))
+        self.copy_events(org, rx, skip_unknown, now).await
     }
 
     async fn import_suppression(
@@ -677,9 +614,7 @@ impl Backend for PgStore {
         hashes: Vec<[u8; 32]>,
         now: i64,
     ) -> Result<ImportCounts> {
-        let sql = "INSERT INTO suppression (org_id, sha256, added_at)
-                   SELECT $1, h, $3 FROM UNNEST($2::bytea[]) AS h ON CONFLICT DO NOTHING";
-        self.insert_list(org, sql, hashes, now).await
+        self.copy_suppression(org, hashes, now).await
     }
 
     async fn import_opposition(

@@ -15,6 +15,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use vigie_core::{Audience, CallOutcome, ConsentEvent, Zone};
 
+use futures_util::StreamExt;
+use tokio_postgres::binary_copy::BinaryCopyOutStream;
+use tokio_postgres::types::Type;
+
 use crate::error::{Result, StoreError};
 use crate::model::{OrgId, from_micros, to_micros};
 use crate::postgres::PgStore;
@@ -432,9 +436,6 @@ fn call_outcome(text: &str) -> Result<CallOutcome> {
 
 // --- PostgreSQL --------------------------------------------------------------------------------
 
-/// Rows fetched per round trip of a scan.
-const PG_SCAN_BATCH: i32 = 20_000;
-
 impl PgStore {
     pub(crate) async fn scan_screening<S: ScreeningSink>(
         &self,
@@ -442,7 +443,7 @@ impl PgStore {
         mut sink: S,
     ) -> Result<(S, i64)> {
         let mut client = self.client().await?;
-        // One snapshot for the four scans and the version.
+        // One snapshot for the five scans and the version.
         let tx = client
             .build_transaction()
             .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
@@ -457,49 +458,65 @@ impl PgStore {
             .await?
             .get(0);
 
-        // Each scan reads through a portal, a batch of rows per round trip: memory stays flat.
+        // Each scan streams its rows in PostgreSQL's binary copy format: the server sends
+        // without waiting for the client to ask for the next batch, and memory stays flat.
+        // (`org` is an integer: written into the query, which COPY cannot take parameters for.)
         macro_rules! scan {
-            ($sql:expr, |$r:ident| $body:block) => {{
-                let st = tx.prepare($sql).await?;
-                let portal = tx.bind(&st, &[&org]).await?;
-                loop {
-                    let rows = tx.query_portal(&portal, PG_SCAN_BATCH).await?;
-                    if rows.is_empty() {
-                        break;
-                    }
-                    for $r in &rows $body
+            ($sql:expr, [$($ty:expr),+], |$r:ident| $body:block) => {{
+                let copy = format!("COPY ({}) TO STDOUT (FORMAT binary)", format!($sql, org = org));
+                let stream = tx.copy_out(&copy).await?;
+                let mut rows = std::pin::pin!(BinaryCopyOutStream::new(stream, &[$($ty),+]));
+                while let Some($r) = rows.next().await {
+                    let $r = $r?;
+                    $body
                 }
             }};
         }
 
         scan!(
-            "SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = $1",
+            "SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = {org}",
+            [Type::BYTEA],
             |r| {
-                sink.opposition(digest16(
-                    "opposition.phone_bidx",
-                    r.try_get::<_, &[u8]>(0)?,
-                )?)?;
+                sink.opposition(digest16("opposition.phone_bidx", r.try_get::<&[u8]>(0)?)?)?;
             }
         );
-        scan!("SELECT sha256 FROM suppression WHERE org_id = $1", |r| {
-            sink.suppression(sha256(r.try_get::<_, &[u8]>(0)?)?)?;
-        });
+        scan!(
+            "SELECT sha256 FROM suppression WHERE org_id = {org}",
+            [Type::BYTEA],
+            |r| {
+                sink.suppression(sha256(r.try_get::<&[u8]>(0)?)?)?;
+            }
+        );
         scan!(
             "SELECT id, email_bidx, phone_bidx, audience, customer, customer_categories, collected_at,
                     informed, objection_offered, contract_active, restricted, time_zone
-             FROM contacts WHERE org_id = $1 ORDER BY id",
+             FROM contacts WHERE org_id = {org} ORDER BY id",
+            [
+                Type::INT8,
+                Type::BYTEA,
+                Type::BYTEA,
+                Type::TEXT,
+                Type::BOOL,
+                Type::TEXT,
+                Type::INT8,
+                Type::BOOL,
+                Type::BOOL,
+                Type::BOOL,
+                Type::BOOL,
+                Type::TEXT
+            ],
             |r| {
                 let bidx = |i: usize, what: &str| -> Result<Option<Digest16>> {
-                    r.try_get::<_, Option<&[u8]>>(i)?.map(|b| digest16(what, b)).transpose()
+                    r.try_get::<Option<&[u8]>>(i)?.map(|b| digest16(what, b)).transpose()
                 };
                 let contact = ScreeningContact {
                     id: r.try_get(0)?,
                     email_bidx: bidx(1, "contacts.email_bidx")?,
                     phone_bidx: bidx(2, "contacts.phone_bidx")?,
-                    audience: r.try_get::<_, &str>(3)?.parse().map_err(|e| corrupt("audience", e))?,
+                    audience: r.try_get::<&str>(3)?.parse().map_err(|e| corrupt("audience", e))?,
                     customer: r.try_get(4)?,
                     customer_categories: r.try_get(5)?,
-                    collected_at: r.try_get::<_, Option<i64>>(6)?.map(from_micros),
+                    collected_at: r.try_get::<Option<i64>>(6)?.map(from_micros),
                     informed: r.try_get(7)?,
                     objection_offered: r.try_get(8)?,
                     contract_active: r.try_get(9)?,
@@ -511,7 +528,15 @@ impl PgStore {
         );
         scan!(
             "SELECT contact_id, channel, purpose, action, at, method
-             FROM consent_events WHERE org_id = $1 ORDER BY id",
+             FROM consent_events WHERE org_id = {org} ORDER BY id",
+            [
+                Type::INT8,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::INT8,
+                Type::TEXT
+            ],
             |r| {
                 let event = event_from(
                     r.try_get(1)?,
@@ -524,7 +549,8 @@ impl PgStore {
             }
         );
         scan!(
-            "SELECT contact_id, at, outcome FROM calls WHERE org_id = $1 ORDER BY contact_id, at",
+            "SELECT contact_id, at, outcome FROM calls WHERE org_id = {org} ORDER BY contact_id, at",
+            [Type::INT8, Type::INT8, Type::TEXT],
             |r| {
                 sink.call(
                     r.try_get(0)?,

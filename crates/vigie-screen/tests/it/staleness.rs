@@ -5,7 +5,7 @@ use std::path::Path;
 use vigie_core::Code;
 use vigie_import::ImportKind;
 use vigie_screen::{CampaignSpec, Freshness, SnapshotCache};
-use vigie_store::testing::sqlite_store;
+use vigie_store::testing::{TestStore, sqlite_store};
 
 use crate::fixture::{default_org, import, screen};
 
@@ -50,10 +50,11 @@ fn codes(output: &[u8]) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_import_that_changes_the_base_is_seen_by_the_next_screening() {
+// On both stores: PostgreSQL loads through COPY and a staging table, SQLite row by row; a
+// screening right after either sees what was imported, never a stale snapshot.
+vigie_store::both_stores! {
+an_import_that_changes_the_base_is_seen_by_the_next_screening => |t: TestStore| async move {
     let dir = tempfile::tempdir().unwrap();
-    let t = sqlite_store().await;
     let s = &t.store;
     import(
         s,
@@ -110,6 +111,15 @@ async fn an_import_that_changes_the_base_is_seen_by_the_next_screening() {
     assert_eq!(codes(&after.output)[3], "SUPPRESSED");
     assert!(after.data_version > first.data_version);
 
+    // The same list again changes nothing: the snapshot stays current, nothing to rebuild.
+    import(
+        s,
+        ImportKind::Suppression,
+        &write(dir.path(), "suppression-again.csv", "email\nlea.roux@free.fr\n"),
+    )
+    .await;
+    assert_eq!(cache.freshness(s, &crypto).await.unwrap(), Freshness::Fresh);
+
     // A contact restricted, a consent withdrawn: both seen.
     let restricted = CONTACTS.replace("true,true,false,false\nC2", "true,true,false,true\nC2");
     import(
@@ -140,6 +150,7 @@ async fn an_import_that_changes_the_base_is_seen_by_the_next_screening() {
             "INVALID_IDENTIFIER"
         ]
     );
+};
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
