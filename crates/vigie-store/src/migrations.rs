@@ -133,6 +133,16 @@ pub const SQLITE: &[Migration] = &[
         name: "audit_verifications_key",
         sql: include_str!("../migrations/sqlite/0027_audit_verifications_key.sql"),
     },
+    Migration {
+        version: 33,
+        name: "webhooks",
+        sql: include_str!("../migrations/sqlite/0033_webhooks.sql"),
+    },
+    Migration {
+        version: 34,
+        name: "inbound_events",
+        sql: include_str!("../migrations/sqlite/0034_inbound_events.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -260,5 +270,15 @@ pub const POSTGRES: &[Migration] = &[
         version: 27,
         name: "audit_verifications_key",
         sql: include_str!("../migrations/postgres/0027_audit_verifications_key.sql"),
+    },
+    Migration {
+        version: 33,
+        name: "webhooks",
+        sql: include_str!("../migrations/postgres/0033_webhooks.sql"),
+    },
+    Migration {
+        version: 34,
+        name: "inbound_events",
+        sql: include_str!("../migrations/postgres/0034_inbound_events.sql"),
     },
 ];
