@@ -49,6 +49,7 @@ mod screenings;
 mod screenings_ui;
 mod settings;
 mod ui;
+pub mod webhook_delivery;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -71,6 +72,7 @@ pub use extract::ORG_HEADER;
 pub use mail::{MailError, Mailer};
 pub use privacy::PrivacyConfig;
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
+pub use webhook_delivery::{DeliveryConfig, DeliveryWorker};
 
 use crate::error::ApiError;
 

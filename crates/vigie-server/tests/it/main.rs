@@ -22,3 +22,4 @@ mod retention;
 mod screenings;
 mod screenings_web;
 mod web;
+mod webhooks;
