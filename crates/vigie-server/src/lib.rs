@@ -23,6 +23,7 @@ pub mod error;
 mod extract;
 mod html;
 mod imports_ui;
+mod inbound;
 mod login;
 pub mod mail;
 mod notices;
@@ -50,6 +51,7 @@ mod screenings_ui;
 mod settings;
 mod ui;
 pub mod webhook_delivery;
+mod webhooks_api;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -325,6 +327,7 @@ impl AppState {
         (name = "access", description = "Who you are, the organization's members and API tokens"),
         (name = "audit", description = "The tamper-evident audit trail: every read of personal data and every change"),
         (name = "data subject requests", description = "Requests of people under GDPR art. 15-21: the queue with the deadlines of art. 12(3), each request's history, its steps (verify, pause, resume, extend, reject, fulfil) and access archives"),
+        (name = "webhooks", description = "Outbound webhooks: every consent change, objection, restriction and erasure POSTed to the organization's endpoints as JSON signed with `Vigie-Signature: t=<unix seconds>,v1=<hex HMAC-SHA-256 of \"<t>.<body>\">` from a durable outbox (in order per contact and endpoint, retried with backoff); and inbound e-mail events (unsubscribe, complaint, hard bounce) signed the same way"),
     ),
     components(schemas(error::ErrorBody))
 )]
@@ -464,6 +467,23 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::reject_request))
         .routes(routes!(requests::fulfil_request))
         .routes(routes!(requests::get_archive))
+        // outbox (issue 15)
+        .routes(routes!(
+            webhooks_api::list_webhooks,
+            webhooks_api::create_webhook
+        ))
+        .routes(routes!(
+            webhooks_api::patch_webhook,
+            webhooks_api::delete_webhook
+        ))
+        .routes(routes!(webhooks_api::list_outbox))
+        .routes(routes!(webhooks_api::retry_webhook))
+        .routes(routes!(
+            webhooks_api::list_sources,
+            webhooks_api::create_source
+        ))
+        .routes(routes!(webhooks_api::delete_source))
+        .routes(routes!(inbound::receive))
         .split_for_parts();
     utoipa::Modify::modify(&Security, &mut doc);
     openapi_doc::complete_responses(&mut doc);

@@ -49,7 +49,8 @@ pub enum InboundOutcome {
 }
 
 impl InboundOutcome {
-    fn as_str(self) -> &'static str {
+    /// The outcome's name in the API and the table.
+    pub fn as_str(self) -> &'static str {
         match self {
             InboundOutcome::Recorded { .. } => "recorded",
             InboundOutcome::Suppressed => "suppressed",
