@@ -188,3 +188,148 @@ vigie_store::both_stores! {
         assert_eq!((counts.pending, counts.delivered, counts.failed), (0, 8, 0));
     };
 }
+
+mod api {
+    use crate::common::*;
+
+    fn signed(secret: &str, t: i64, body: &str) -> String {
+        vigie_dsar::notify::sign(secret.as_bytes(), t, body.as_bytes())
+    }
+
+    async fn post_inbound(app: &TestApp, path: &str, signature: &str, body: &str) -> Answer {
+        app.send(
+            app.anonymous(Method::POST, path)
+                .header("content-type", "application/json")
+                .header("vigie-signature", signature)
+                .body(body.to_owned()),
+        )
+        .await
+    }
+
+    fn audit_actions(trail: &Value) -> Vec<String> {
+        trail["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    crate::common::both_stores! {
+        async fn endpoints_are_created_checked_paused_and_their_outbox_listed(app) {
+            let created = app.json(Method::POST, "/api/v1/webhooks", &json!({
+                "name": "crm", "url": "https://crm.example/hooks", "events": ["consent.withdraw", "contact.erased"]})).await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+            let body = created.json();
+            assert_eq!(body["secret"].as_str().unwrap().len(), 64);
+            assert_eq!(body["webhook"]["events"], json!(["consent.withdraw", "contact.erased"]));
+            let id = body["webhook"]["id"].as_i64().unwrap();
+            app.json(Method::POST, "/api/v1/webhooks", &json!({"name": "x", "url": "http://crm.example/", "events": ["consent.grant"]}))
+                .await.field_error(400, "invalid_field", "url");
+            app.json(Method::POST, "/api/v1/webhooks", &json!({"name": "x", "url": "https://crm.example/", "events": ["consent.grant", "consent.maybe"]}))
+                .await.field_error(400, "invalid_field", "events[1]");
+            app.json(Method::POST, "/api/v1/webhooks", &json!({"name": "Bad Name", "url": "https://crm.example/", "events": ["consent.grant"]}))
+                .await.field_error(400, "invalid_field", "name");
+            app.json(Method::POST, "/api/v1/webhooks", &json!({"name": "crm", "url": "https://crm.example/", "events": ["consent.grant"]}))
+                .await.error(409, "conflict");
+            let listed = app.get("/api/v1/webhooks").await.json();
+            assert_eq!(listed.as_array().unwrap().len(), 1);
+            assert!(!listed.to_string().contains(body["secret"].as_str().unwrap()), "the secret is shown once");
+
+            app.create(json!({"contact_ref": "C1", "email": "marie@example.org", "audience": "consumer"})).await;
+            for action in ["grant", "withdraw"] {
+                let a = app.event("C1", json!({"channel": "email", "purpose": "marketing", "action": action,
+                    "at": "2026-01-10T08:00:00Z", "method": "api"})).await;
+                assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+            }
+            let outbox = app.get("/api/v1/webhooks/outbox").await.json();
+            assert_eq!(outbox["counts"]["pending"], 1, "{outbox}");
+            let row = &outbox["rows"][0];
+            assert_eq!(row["status"], "pending");
+            assert_eq!(row["webhook"], "crm");
+            assert_eq!(row["payload"]["type"], "consent.withdraw");
+            assert_eq!(row["payload"]["contact_ref"], "C1");
+            assert!(!outbox.to_string().contains("marie@example.org"));
+            let none = app.get("/api/v1/webhooks/outbox?status=failed").await.json();
+            assert_eq!(none["rows"], json!([]));
+            app.get("/api/v1/webhooks/outbox?status=lost").await.field_error(400, "invalid_field", "status");
+
+            let paused = app.json(Method::PATCH, &format!("/api/v1/webhooks/{id}"), &json!({"active": false})).await;
+            assert_eq!(paused.status, StatusCode::NO_CONTENT, "{}", paused.text);
+            assert_eq!(app.get("/api/v1/webhooks").await.json()[0]["active"], false);
+            let retried = app.json(Method::POST, &format!("/api/v1/webhooks/{id}/retry"), &json!({})).await;
+            assert_eq!(retried.json()["requeued"], 0);
+            app.json(Method::POST, "/api/v1/webhooks/999/retry", &json!({})).await.error(404, "not_found");
+            let deleted = app.send(app.req(Method::DELETE, &format!("/api/v1/webhooks/{id}"))).await;
+            assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+            app.send(app.req(Method::DELETE, &format!("/api/v1/webhooks/{id}"))).await.error(404, "not_found");
+
+            let trail = app.get("/api/v1/audit?limit=1000").await.json();
+            let actions = audit_actions(&trail);
+            for a in ["webhook.create", "webhook.pause", "webhook.retry", "webhook.delete"] {
+                assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
+            }
+
+            // Not for a marketer's token.
+            let org = app.store.require_org("default").await.unwrap();
+            let marketer = app.store.create_token(org.id, "m", &[vigie_core::Permission::ContactsRead], None, "test").await.unwrap().secret;
+            let refused = app.send(app.anonymous(Method::GET, "/api/v1/webhooks").bearer_auth(marketer)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+        }
+
+        async fn inbound_events_are_signed_fresh_applied_once_and_all_or_nothing(app) {
+            app.create(json!({"contact_ref": "C1", "email": "marie@example.org", "audience": "consumer"})).await;
+            let created = app.json(Method::POST, "/api/v1/inbound-sources", &json!({"name": "emailing"})).await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+            let created = created.json();
+            assert_eq!(created["path"], "/inbound/default/emailing");
+            let secret = created["secret"].as_str().unwrap().to_owned();
+            let path = "/inbound/default/emailing";
+            let now = jiff::Timestamp::now().as_second();
+            let body = json!({"events": [
+                {"id": "e1", "type": "unsubscribe", "email": "Marie@Example.org", "at": "2026-03-01T10:00:00Z", "purpose": "marketing"},
+                {"id": "e2", "type": "hard_bounce", "email": "gone@example.org", "at": "2026-03-01T10:05:00Z"}
+            ]}).to_string();
+
+            // Forged, stale, unknown source: refused, nothing applied.
+            post_inbound(&app, path, &signed("not the secret", now, &body), &body).await.error(401, "bad_signature");
+            post_inbound(&app, path, &signed(&secret, now - 600, &body), &body).await.error(401, "stale_signature");
+            post_inbound(&app, "/inbound/default/other", &signed(&secret, now, &body), &body).await.error(401, "bad_signature");
+            post_inbound(&app, "/inbound/nowhere/emailing", &signed(&secret, now, &body), &body).await.error(401, "bad_signature");
+            assert!(app.get("/api/v1/contacts/C1/events").await.json()["events"].as_array().unwrap().is_empty());
+
+            // One bad event: nothing applied, the field named.
+            let bad = json!({"events": [
+                {"id": "e1", "type": "unsubscribe", "email": "marie@example.org", "at": "2026-03-01T10:00:00Z"},
+                {"id": "e3", "type": "complaint", "email": "not an address", "at": "2026-03-01T10:00:00Z"}
+            ]}).to_string();
+            post_inbound(&app, path, &signed(&secret, now, &bad), &bad).await.field_error(400, "invalid_field", "events[1].email");
+            assert!(app.get("/api/v1/contacts/C1/events").await.json()["events"].as_array().unwrap().is_empty());
+
+            let ok = post_inbound(&app, path, &signed(&secret, now, &body), &body).await;
+            assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+            assert_eq!(ok.json()["results"], json!([{"id": "e1", "outcome": "recorded"}, {"id": "e2", "outcome": "suppressed"}]));
+            let ledger = app.get("/api/v1/contacts/C1/events").await.json();
+            let events = ledger["events"].as_array().unwrap();
+            assert_eq!(events.len(), 1, "{events:?}");
+            assert_eq!(events[0]["action"], "withdraw");
+            assert_eq!(events[0]["channel"], "email");
+            assert_eq!(events[0]["method"], "unsubscribe_link");
+            assert_eq!(events[0]["source"], "inbound:emailing:e1");
+            // The same delivery again (the service retries): nothing new.
+            let again = post_inbound(&app, path, &signed(&secret, now, &body), &body).await;
+            assert_eq!(again.json()["results"], json!([{"id": "e1", "outcome": "duplicate"}, {"id": "e2", "outcome": "duplicate"}]));
+            assert_eq!(app.get("/api/v1/contacts/C1/events").await.json()["events"].as_array().unwrap().len(), 1);
+            let org = app.store.require_org("default").await.unwrap();
+            assert!(app.store.is_suppressed(org.id, "gone@example.org").await.unwrap());
+
+            let trail = app.get("/api/v1/audit?limit=1000").await.json();
+            let actions = audit_actions(&trail);
+            assert!(actions.iter().any(|a| a == "inbound.create"), "{actions:?}");
+            assert_eq!(actions.iter().filter(|a| *a == "inbound.events").count(), 1, "{actions:?}");
+            let removed = app.send(app.req(Method::DELETE, "/api/v1/inbound-sources/emailing")).await;
+            assert_eq!(removed.status, StatusCode::NO_CONTENT);
+            post_inbound(&app, path, &signed(&secret, now, &body), &body).await.error(401, "bad_signature");
+        }
+    }
+}
