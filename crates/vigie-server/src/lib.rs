@@ -52,6 +52,7 @@ mod settings;
 mod ui;
 pub mod webhook_delivery;
 mod webhooks_api;
+mod webhooks_ui;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -518,6 +519,7 @@ pub fn router(state: AppState) -> Router {
         .merge(breaches_ui::routes())
         .merge(notices_ui::routes())
         .merge(notices::routes())
+        .merge(webhooks_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -563,20 +563,4 @@ impl Store {
         .await?;
         Ok(())
     }
-
-    /// The backlog of every organization: pending rows, and the oldest one's creation (for
-    /// `/metrics`: no organization or person is named).
-    pub async fn outbox_backlog(&self) -> Result<(u64, Option<Timestamp>)> {
-        let mut pending = 0;
-        let mut oldest: Option<Timestamp> = None;
-        for org in self.orgs().await? {
-            let c = self.outbox_counts(org.id).await?;
-            pending += c.pending;
-            oldest = match (oldest, c.oldest_pending) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
-        Ok((pending, oldest))
-    }
 }

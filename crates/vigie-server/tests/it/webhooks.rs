@@ -250,6 +250,10 @@ mod api {
             assert_eq!(row["payload"]["type"], "consent.withdraw");
             assert_eq!(row["payload"]["contact_ref"], "C1");
             assert!(!outbox.to_string().contains("marie@example.org"));
+            let scrape = app.get("/metrics").await.text;
+            assert!(scrape.contains("\nvigie_webhook_outbox_pending 1\n"), "{scrape}");
+            assert!(scrape.contains("\nvigie_webhook_outbox_oldest_pending_seconds "), "{scrape}");
+            assert!(!scrape.contains("crm"), "no endpoint named in the scrape");
             let none = app.get("/api/v1/webhooks/outbox?status=failed").await.json();
             assert_eq!(none["rows"], json!([]));
             app.get("/api/v1/webhooks/outbox?status=lost").await.field_error(400, "invalid_field", "status");
@@ -330,6 +334,75 @@ mod api {
             let removed = app.send(app.req(Method::DELETE, "/api/v1/inbound-sources/emailing")).await;
             assert_eq!(removed.status, StatusCode::NO_CONTENT);
             post_inbound(&app, path, &signed(&secret, now, &body), &body).await.error(401, "bad_signature");
+        }
+    }
+}
+
+mod page {
+    use crate::common::*;
+    use vigie_store::DEFAULT_ORG;
+
+    crate::common::both_stores! {
+        async fn the_admin_adds_pauses_and_retries_endpoints_and_sources_from_the_page(app) {
+            let (cookie, csrf) = signed_in(&app.store, "admin@example.org", vigie_core::Role::Admin, &[DEFAULT_ORG]).await;
+            let get = |path: &str| app.send(app.anonymous(Method::GET, path).header("cookie", cookie.clone()));
+            let post = |path: &str, form: Vec<(&str, &str)>| {
+                let mut form = form;
+                form.push(("csrf", csrf.as_str()));
+                app.send(app.anonymous(Method::POST, path).header("cookie", cookie.clone()).form(&form))
+            };
+            let page = get("/admin/webhooks").await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            assert!(page.text.contains("Aucune adresse pour l&#39;instant.") || page.text.contains("Aucune adresse pour l'instant."), "{}", page.text);
+            assert!(page.text.contains("href=\"/admin/webhooks\""), "the administration pages lead to it");
+
+            let bad = post("/admin/webhooks", vec![("name", "crm"), ("url", "http://crm.example/h"), ("event", "consent.withdraw")]).await;
+            assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text);
+            assert!(bad.text.contains("Une adresse https://"), "{}", bad.text);
+            assert!(bad.text.contains("value=\"http://crm.example/h\""), "the form keeps what was typed");
+            let none = post("/admin/webhooks", vec![("name", "crm"), ("url", "https://crm.example/h")]).await;
+            assert!(none.text.contains("Cochez au moins un événement."), "{}", none.text);
+            let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+            assert!(app.store.webhooks(org.id).await.unwrap().is_empty());
+
+            let created = post("/admin/webhooks", vec![("name", "crm"), ("url", "https://crm.example/h"),
+                ("event", "consent.withdraw"), ("event", "contact.erased")]).await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+            let secret = created.text.split("id=\"webhook-secret\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+            assert_eq!(secret.len(), 64, "{}", created.text);
+            let hooks = app.store.webhooks(org.id).await.unwrap();
+            assert_eq!(hooks[0].events.len(), 2);
+            let again = get("/admin/webhooks").await;
+            assert!(!again.text.contains(&secret), "shown once");
+            assert!(again.text.contains("consent.withdraw, contact.erased"), "{}", again.text);
+
+            let id = hooks[0].id;
+            let paused = post(&format!("/admin/webhooks/{id}/pause"), vec![]).await;
+            assert!(paused.text.contains("Adresse mise en pause"), "{}", paused.text);
+            assert!(!app.store.webhooks(org.id).await.unwrap()[0].active);
+            let retried = post(&format!("/admin/webhooks/{id}/retry"), vec![]).await;
+            assert!(retried.text.contains("remis en file"), "{}", retried.text);
+
+            let source = post("/admin/inbound-sources", vec![("source", "emailing")]).await;
+            assert_eq!(source.status, StatusCode::CREATED, "{}", source.text);
+            assert!(source.text.contains("/inbound/default/emailing"), "{}", source.text);
+            let taken = post("/admin/inbound-sources", vec![("source", "emailing")]).await;
+            assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.text);
+            let removed = post("/admin/inbound-sources/emailing/remove", vec![]).await;
+            assert!(removed.text.contains("Source retirée."), "{}", removed.text);
+            let deleted = post(&format!("/admin/webhooks/{id}/delete"), vec![]).await;
+            assert!(deleted.text.contains("Adresse supprimée."), "{}", deleted.text);
+
+            let trail = app.get("/api/v1/audit?limit=1000").await.json();
+            let actions: Vec<&str> = trail["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+            for a in ["webhook.create", "webhook.pause", "webhook.retry", "webhook.delete", "inbound.create", "inbound.delete"] {
+                assert!(actions.contains(&a), "{a} missing from {actions:?}");
+            }
+
+            // A marketer does not see the page.
+            let (cookie, _) = signed_in(&app.store, "marketer@example.org", vigie_core::Role::Marketer, &[DEFAULT_ORG]).await;
+            let refused = app.send(app.anonymous(Method::GET, "/admin/webhooks").header("cookie", cookie)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN);
         }
     }
 }
