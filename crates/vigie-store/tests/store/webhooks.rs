@@ -73,7 +73,7 @@ both_stores! {
         assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
         // Another organization's subscription sees nothing of this one.
         let other = s.create_org("other", "Other").await.unwrap();
-        subscribe(s, other.id, "crm", &WebhookEvent::ALL.to_vec()).await;
+        subscribe(s, other.id, "crm", WebhookEvent::ALL).await;
 
         s.append_event(org.id, &c.contact_ref, &plain(ChannelScope::Email, Action::Grant, "2026-01-11T08:00:00Z")).await.unwrap();
         s.append_event(org.id, &c.contact_ref, &plain(ChannelScope::Email, Action::Withdraw, "2026-01-12T08:00:00Z")).await.unwrap();
