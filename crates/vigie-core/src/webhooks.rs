@@ -85,7 +85,6 @@ impl EndpointUrl {
             "http://localhost/",
             "http://[::1]:",
         ];
-        let url = url.trim();
         let host_part = url
             .strip_prefix("https://")
             .filter(|rest| !rest.is_empty() && !rest.starts_with('/'));
@@ -93,8 +92,9 @@ impl EndpointUrl {
         if host_part.is_none() && !loopback {
             return Err("an https:// URL (plain http:// only to this machine)".into());
         }
-        if url.len() > 2048 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err("a URL of at most 2048 characters, without spaces".into());
+        // Printable ASCII: an international domain in its xn-- form, the rest percent-encoded.
+        if url.len() > 2048 || !url.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err("a URL of at most 2048 printable ASCII characters, without spaces".into());
         }
         Ok(EndpointUrl(url.to_owned()))
     }

@@ -16,6 +16,7 @@ use vigie_dsar::notify::{SIGNATURE_HEADER, signed_at, verify};
 use vigie_store::{AuditEvent, InboundEvent};
 
 use crate::AppState;
+use crate::dto::{InboundKindName, PurposeName};
 use crate::error::{ApiError, ApiResult, ErrorBody, from_json_error};
 use crate::extract::{ApiPath, JsonBytes};
 use crate::webhooks_api::TAG_WEBHOOKS;
@@ -35,13 +36,13 @@ pub struct InboundBody {
 pub struct InboundEventIn {
     /// The service's id of the event (1–200 characters): a second delivery with this id does
     /// nothing.
-    #[schema(example = "evt_01HV7")]
+    #[schema(example = "evt_01HV7", min_length = 1, max_length = 200)]
     pub id: String,
     /// `unsubscribe` (a withdrawal on e-mail, method `unsubscribe_link`), `complaint` (a
     /// withdrawal and an objection, method `email_reply`) or `hard_bounce` (the address goes on
     /// the suppression list).
     #[serde(rename = "type")]
-    #[schema(example = "unsubscribe")]
+    #[schema(value_type = InboundKindName, example = "unsubscribe")]
     pub kind: String,
     #[schema(example = "marie.martin@example.org")]
     pub email: String,
@@ -50,6 +51,7 @@ pub struct InboundEventIn {
     pub at: String,
     /// The purpose of the message (`marketing`, `newsletter`, `partners`, `profiling`); every
     /// purpose when left out.
+    #[schema(value_type = Option<PurposeName>)]
     pub purpose: Option<String>,
 }
 

@@ -13,6 +13,7 @@ use vigie_store::{DeliveryStatus, NewWebhook, OutboxCounts, OutboxEntry, OutboxQ
 use crate::AppState;
 use crate::api::OrgHeader;
 use crate::auth::Caller;
+use crate::dto::{DeliveryStatusName, WebhookEventName};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
@@ -23,14 +24,24 @@ pub const TAG_WEBHOOKS: &str = "webhooks";
 #[serde(deny_unknown_fields)]
 pub struct WebhookInput {
     /// 1 to 64 of a-z, 0-9, `-` and `_`; unique in the organization.
-    #[schema(example = "crm")]
+    #[schema(
+        example = "crm",
+        pattern = "^[a-z0-9_-]{1,64}$",
+        min_length = 1,
+        max_length = 64
+    )]
     pub name: String,
-    /// `https://`, or `http://` only to this machine.
-    #[schema(example = "https://crm.example/hooks/vigie")]
+    /// `https://`, or `http://` only to this machine; printable ASCII (an international
+    /// domain in its `xn--` form).
+    #[schema(
+        example = "https://crm.example/hooks/vigie",
+        max_length = 2048,
+        pattern = r"^(https://[!-.0-~][!-~]*|http://(127\.0\.0\.1|localhost)[:/][!-~]*|http://\[::1\]:[!-~]*)$"
+    )]
     pub url: String,
     /// `consent.grant`, `consent.withdraw`, `consent.object`, `contact.restricted`,
     /// `contact.restriction_lifted`, `contact.erased`.
-    #[schema(example = json!(["consent.withdraw", "consent.object"]))]
+    #[schema(value_type = Vec<WebhookEventName>, min_items = 1, example = json!(["consent.withdraw", "consent.object"]))]
     pub events: Vec<String>,
 }
 
@@ -217,6 +228,7 @@ pub async fn delete_webhook(
 #[serde(deny_unknown_fields)]
 pub struct OutboxParams {
     /// `pending`, `delivered` or `failed`.
+    #[param(value_type = Option<DeliveryStatusName>)]
     pub status: Option<String>,
     /// Only this endpoint's rows.
     pub webhook: Option<i64>,
@@ -242,6 +254,11 @@ pub struct OutboxOut {
 }
 
 pub(crate) fn outbox_query(p: &OutboxParams) -> ApiResult<OutboxQuery> {
+    let limit = match p.limit {
+        None => 100,
+        Some(n @ 1..=1000) => n,
+        Some(_) => return Err(ApiError::field("invalid_parameter", "limit", "1 to 1000")),
+    };
     let status = match p.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(DeliveryStatus::parse(s).ok_or_else(|| {
@@ -252,7 +269,7 @@ pub(crate) fn outbox_query(p: &OutboxParams) -> ApiResult<OutboxQuery> {
         status,
         webhook_id: p.webhook,
         before_id: p.before,
-        limit: p.limit.unwrap_or(100).clamp(1, 1000),
+        limit,
     })
 }
 
@@ -286,6 +303,8 @@ pub async fn list_outbox(
 #[serde(deny_unknown_fields)]
 pub struct RetryInput {
     /// One row; every failed row of the endpoint when left out.
+    #[serde(default, deserialize_with = "crate::dto::optional_whole")]
+    #[schema(minimum = 0)]
     pub row: Option<i64>,
 }
 
@@ -334,7 +353,12 @@ pub async fn retry_webhook(
 #[serde(deny_unknown_fields)]
 pub struct InboundSourceInput {
     /// 1 to 64 of a-z, 0-9, `-` and `_`: the `{source}` of `POST /inbound/{org}/{source}`.
-    #[schema(example = "emailing")]
+    #[schema(
+        example = "emailing",
+        pattern = "^[a-z0-9_-]{1,64}$",
+        min_length = 1,
+        max_length = 64
+    )]
     pub name: String,
 }
 
