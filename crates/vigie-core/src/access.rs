@@ -200,10 +200,14 @@ pub enum Permission {
     RegistersRead,
     /// Change the registers (the profile, records, breaches, notices), by form, API or YAML.
     RegistersWrite,
+    // outbox (issue 15)
+    /// Manage the webhook endpoints and the inbound e-mail sources, see the outbox and retry
+    /// failed deliveries. Admins only: a secret is shown at creation.
+    WebhooksManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -226,6 +230,7 @@ impl Permission {
         Permission::RetentionManage,
         Permission::RegistersRead,
         Permission::RegistersWrite,
+        Permission::WebhooksManage,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -254,6 +259,7 @@ impl Permission {
             Permission::RetentionManage => "retention:manage",
             Permission::RegistersRead => "registers:read",
             Permission::RegistersWrite => "registers:write",
+            Permission::WebhooksManage => "webhooks:manage",
         }
     }
 

@@ -22,6 +22,7 @@ pub mod retention;
 pub mod settings;
 pub mod spreadsheet;
 pub mod vocab;
+pub mod webhooks;
 pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};

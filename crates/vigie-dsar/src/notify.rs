@@ -24,18 +24,30 @@ pub fn sign(secret: &[u8], t: i64, body: &[u8]) -> String {
     format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Checks a signature header against `body` (what a processor does; used by the tests).
-pub fn verify(secret: &[u8], header: &str, body: &[u8]) -> bool {
+/// The time a signature header says it was made at (Unix seconds), and its MAC.
+fn parts(header: &str) -> Option<(i64, Vec<u8>)> {
     let mut t = None;
     let mut v1 = None;
     for part in header.split(',') {
-        match part.split_once('=') {
+        match part.trim().split_once('=') {
             Some(("t", v)) => t = v.parse::<i64>().ok(),
             Some(("v1", v)) => v1 = hex::decode(v).ok(),
             _ => {}
         }
     }
-    let (Some(t), Some(v1)) = (t, v1) else {
+    Some((t?, v1?))
+}
+
+/// The time (Unix seconds) a signature header claims; trust it only once [`verify`] holds.
+pub fn signed_at(header: &str) -> Option<i64> {
+    parts(header).map(|(t, _)| t)
+}
+
+/// Checks a signature header against `body` (what a processor or webhook receiver does, and
+/// Vigie for the events e-mail services send it). The header's time is checked by the caller
+/// ([`signed_at`]): a receiver refuses old ones (replays).
+pub fn verify(secret: &[u8], header: &str, body: &[u8]) -> bool {
+    let Some((t, v1)) = parts(header) else {
         return false;
     };
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("any key length");

@@ -223,18 +223,9 @@ impl Systems {
         }
         for p in &s.processors {
             // Notices name the person: they travel over TLS, except to this machine.
-            let loopback = [
-                "http://127.0.0.1:",
-                "http://127.0.0.1/",
-                "http://localhost:",
-                "http://localhost/",
-                "http://[::1]:",
-            ]
-            .iter()
-            .any(|prefix| p.webhook.starts_with(prefix));
-            if !(p.webhook.starts_with("https://") || loopback) {
+            if let Err(rule) = vigie_core::webhooks::EndpointUrl::parse(&p.webhook) {
                 return Err(DsarError::Config(format!(
-                    "processors.{}.webhook: an https:// URL (plain http:// only to this machine)",
+                    "processors.{}.webhook: {rule}",
                     p.name
                 )));
             }

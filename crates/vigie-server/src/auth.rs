@@ -241,6 +241,27 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/unsubscribe/{org}/{token}", Public),
     ("GET", "/preferences/{org}/{token}", Public),
     ("POST", "/preferences/{org}/{token}", Public),
+    // outbox (issue 15): webhook endpoints, the outbox, inbound sources; the inbound route is
+    // public, its signature is the authority
+    ("GET", "/api/v1/webhooks", WebhooksManage),
+    ("POST", "/api/v1/webhooks", WebhooksManage),
+    ("PATCH", "/api/v1/webhooks/{id}", WebhooksManage),
+    ("DELETE", "/api/v1/webhooks/{id}", WebhooksManage),
+    ("GET", "/api/v1/webhooks/outbox", WebhooksManage),
+    ("POST", "/api/v1/webhooks/{id}/retry", WebhooksManage),
+    ("GET", "/api/v1/inbound-sources", WebhooksManage),
+    ("POST", "/api/v1/inbound-sources", WebhooksManage),
+    ("DELETE", "/api/v1/inbound-sources/{name}", WebhooksManage),
+    ("POST", "/inbound/{org}/{source}", Public),
+    ("GET", "/admin/webhooks", WebhooksManage),
+    ("POST", "/admin/webhooks", WebhooksManage),
+    ("POST", "/admin/webhooks/{id}/{step}", WebhooksManage),
+    ("POST", "/admin/inbound-sources", WebhooksManage),
+    (
+        "POST",
+        "/admin/inbound-sources/{name}/remove",
+        WebhooksManage,
+    ),
 ];
 
 /// The permission a route requires, if it is declared.

@@ -63,6 +63,22 @@ vocabulary_schema!(
     vigie_core::CallOutcome,
     "How a call attempt ended; every outcome is an attempt."
 );
+// outbox (issue 15)
+vocabulary_schema!(
+    WebhookEventName,
+    vigie_core::webhooks::WebhookEvent,
+    "A change a webhook endpoint can subscribe to."
+);
+vocabulary_schema!(
+    InboundKindName,
+    vigie_core::webhooks::InboundKind,
+    "What an e-mail service reports about an address."
+);
+vocabulary_schema!(
+    DeliveryStatusName,
+    vigie_store::DeliveryStatus,
+    "Where a webhook delivery stands."
+);
 vocabulary_schema!(
     CodeName,
     vigie_core::Code,

@@ -25,6 +25,7 @@ pub mod evidence;
 mod extract;
 mod html;
 mod imports_ui;
+mod inbound;
 mod login;
 pub mod mail;
 mod notices;
@@ -54,6 +55,9 @@ mod screenings_ui;
 mod settings;
 mod ui;
 mod unsubscribe;
+pub mod webhook_delivery;
+mod webhooks_api;
+mod webhooks_ui;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -77,6 +81,7 @@ pub use mail::{MailError, Mailer};
 pub use privacy::PrivacyConfig;
 pub use screenings::join::{RowLinks, write_download};
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
+pub use webhook_delivery::{DeliveryConfig, DeliveryWorker};
 
 use crate::error::ApiError;
 
@@ -334,6 +339,7 @@ impl AppState {
         (name = "access", description = "Who you are, the organization's members and API tokens"),
         (name = "audit", description = "The tamper-evident audit trail: every read of personal data and every change"),
         (name = "data subject requests", description = "Requests of people under GDPR art. 15-21: the queue with the deadlines of art. 12(3), each request's history, its steps (verify, pause, resume, extend, reject, fulfil) and access archives"),
+        (name = "webhooks", description = "Outbound webhooks: every consent change, objection, restriction and erasure POSTed to the organization's endpoints as JSON signed with `Vigie-Signature: t=<unix seconds>,v1=<hex HMAC-SHA-256 of \"<t>.<body>\">` from a durable outbox (in order per contact and endpoint, retried with backoff); and inbound e-mail events (unsubscribe, complaint, hard bounce) signed the same way"),
     ),
     components(schemas(error::ErrorBody))
 )]
@@ -474,6 +480,23 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::reject_request))
         .routes(routes!(requests::fulfil_request))
         .routes(routes!(requests::get_archive))
+        // outbox (issue 15)
+        .routes(routes!(
+            webhooks_api::list_webhooks,
+            webhooks_api::create_webhook
+        ))
+        .routes(routes!(
+            webhooks_api::patch_webhook,
+            webhooks_api::delete_webhook
+        ))
+        .routes(routes!(webhooks_api::list_outbox))
+        .routes(routes!(webhooks_api::retry_webhook))
+        .routes(routes!(
+            webhooks_api::list_sources,
+            webhooks_api::create_source
+        ))
+        .routes(routes!(webhooks_api::delete_source))
+        .routes(routes!(inbound::receive))
         .split_for_parts();
     utoipa::Modify::modify(&Security, &mut doc);
     openapi_doc::complete_responses(&mut doc);
@@ -510,6 +533,7 @@ pub fn router(state: AppState) -> Router {
         .merge(breaches_ui::routes())
         .merge(notices_ui::routes())
         .merge(notices::routes())
+        .merge(webhooks_ui::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -77,13 +77,34 @@ pub async fn time_requests(req: Request, next: Next) -> Response {
     response
 }
 
+/// The organization's webhook outbox backlog: rows waiting, and how long the oldest has waited
+/// (0 when none). No label: no endpoint, contact or organization is named.
+fn write_outbox_backlog(text: &mut String, counts: vigie_store::OutboxCounts) {
+    let oldest = counts.oldest_pending.map_or(0.0, |t| {
+        (jiff::Timestamp::now().as_microsecond() - t.as_microsecond()).max(0) as f64 / 1e6
+    });
+    let _ = writeln!(
+        text,
+        "# HELP vigie_webhook_outbox_pending The organization's webhook deliveries waiting (due or \
+         backing off), at scrape time.\n# TYPE vigie_webhook_outbox_pending gauge\n\
+         vigie_webhook_outbox_pending {}",
+        counts.pending
+    );
+    let _ = writeln!(
+        text,
+        "# HELP vigie_webhook_outbox_oldest_pending_seconds How long the oldest waiting delivery \
+         has waited.\n# TYPE vigie_webhook_outbox_oldest_pending_seconds gauge\n\
+         vigie_webhook_outbox_oldest_pending_seconds {oldest:.3}"
+    );
+}
+
 /// The operations metrics (Prometheus text format 0.0.4).
 #[utoipa::path(get, path = "/metrics", tag = TAG_SERVER,
     params(crate::api::OrgHeader),
     responses(
         (status = 200, description = "Request latencies by route template, imports and \
-            screenings of this process, and the organization's open data subject requests by \
-            urgency, in Prometheus's text format", body = String, content_type = "text/plain"),
+            screenings of this process, the organization's open data subject requests by \
+            urgency and its webhook outbox backlog, in Prometheus's text format", body = String, content_type = "text/plain"),
         (status = 404, description = "Unknown organization", body = crate::error::ErrorBody),
     ))]
 pub async fn scrape(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
@@ -104,6 +125,7 @@ pub async fn scrape(State(state): State<AppState>, caller: Caller) -> ApiResult<
         let n = queue.iter().filter(|i| i.urgency == urgency).count();
         let _ = writeln!(text, "vigie_requests_open{{urgency=\"{label}\"}} {n}");
     }
+    write_outbox_backlog(&mut text, state.store().outbox_counts(caller.org.id).await?);
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -21,6 +21,7 @@ mod dsar;
 pub mod erasure_journal;
 mod error;
 mod import_runs;
+mod inbound;
 mod keys;
 mod links;
 mod migrations;
@@ -49,6 +50,7 @@ mod sqlite_bulk;
 pub mod testing;
 pub mod vault;
 mod view;
+mod webhooks;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -74,6 +76,7 @@ pub use dsar::{
 };
 pub use error::{Result, StoreError};
 pub use import_runs::{ImportRun, NewImportRun};
+pub use inbound::{InboundEvent, InboundOutcome, InboundSource};
 pub use keys::RewrapReport;
 pub use links::{LinkKind, LinkRefusal, LinkSigner, VerifiedLink};
 pub use model::*;
@@ -98,6 +101,10 @@ pub use sealing::{OrgCrypto, SealedContact, SealedEvent};
 pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};
 pub use view::StoredContactView;
+pub use webhooks::{
+    ClaimedDelivery, CreatedWebhook, DeliveryStatus, NewWebhook, OutboxCounts, OutboxEntry,
+    OutboxQuery, Webhook, WebhookPayload,
+};
 
 use backend::{Backend, RowQuery};
 use vault::{ChainKey, DataKey, IndexKey};
@@ -296,6 +303,7 @@ impl Store {
             chain: ChainKey::new(&key.derive(b"vigie/audit-chain/v1")),
             requests: DataKey::new(&key.derive(b"vigie/dsar-identifiers/v1")),
             links: ChainKey::new(&key.derive(b"vigie/requalification-links/v1")),
+            secrets: DataKey::new(&key.derive(b"vigie/webhook-secrets/v1")),
         };
         self.crypto
             .lock()

@@ -134,6 +134,16 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0027_audit_verifications_key.sql"),
     },
     Migration {
+        version: 33,
+        name: "webhooks",
+        sql: include_str!("../migrations/sqlite/0033_webhooks.sql"),
+    },
+    Migration {
+        version: 34,
+        name: "inbound_events",
+        sql: include_str!("../migrations/sqlite/0034_inbound_events.sql"),
+    },
+    Migration {
         version: 35,
         name: "dsar_answers",
         sql: include_str!("../migrations/sqlite/0035_dsar_answers.sql"),
@@ -265,6 +275,16 @@ pub const POSTGRES: &[Migration] = &[
         version: 27,
         name: "audit_verifications_key",
         sql: include_str!("../migrations/postgres/0027_audit_verifications_key.sql"),
+    },
+    Migration {
+        version: 33,
+        name: "webhooks",
+        sql: include_str!("../migrations/postgres/0033_webhooks.sql"),
+    },
+    Migration {
+        version: 34,
+        name: "inbound_events",
+        sql: include_str!("../migrations/postgres/0034_inbound_events.sql"),
     },
     Migration {
         version: 35,

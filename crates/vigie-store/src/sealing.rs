@@ -136,6 +136,8 @@ pub struct OrgCrypto {
     pub requests: DataKey,
     /// Signs the per-person links of requalification campaigns (see `requalification.rs`).
     pub links: ChainKey,
+    /// Seals the signing secrets of the organization's webhook endpoints and inbound sources.
+    pub secrets: DataKey,
 }
 
 /// A row read back from the store could not be turned into the model.

@@ -261,6 +261,45 @@ impl Store {
         out.map_err(conflict_or)
     }
 
+    /// Runs statements in order in one transaction: all of them or none. The rows each changed.
+    pub(crate) async fn sql_exec_all(
+        &self,
+        statements: Vec<(&'static str, Vec<Val>)>,
+    ) -> Result<Vec<u64>> {
+        let out = match &self.backend {
+            Backends::Sqlite(b) => {
+                b.write(move |tx| {
+                    statements
+                        .iter()
+                        .map(|(sql, params)| {
+                            Ok(tx
+                                .prepare_cached(sql)?
+                                .execute(rusqlite::params_from_iter(params.iter()))?
+                                as u64)
+                        })
+                        .collect()
+                })
+                .await
+            }
+            Backends::Postgres(b) => {
+                async {
+                    let mut c = b.client().await?;
+                    let tx = c.transaction().await?;
+                    let mut changed = Vec::with_capacity(statements.len());
+                    for (sql, params) in &statements {
+                        let refs: Vec<&(dyn ToSql + Sync)> =
+                            params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                        changed.push(tx.execute(*sql, &refs).await?);
+                    }
+                    tx.commit().await?;
+                    Ok(changed)
+                }
+                .await
+            }
+        };
+        out.map_err(conflict_or)
+    }
+
     /// The first row of a query, if any.
     pub(crate) async fn sql_row(
         &self,

@@ -44,6 +44,8 @@ mod requalification;
 mod retention;
 #[path = "store/round_trip.rs"]
 mod round_trip;
+#[path = "store/webhooks.rs"]
+mod webhooks;
 
 fn contact(r: &str, email: &str, phone: &str) -> ContactData {
     ContactData {

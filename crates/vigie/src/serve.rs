@@ -144,6 +144,12 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
     if let Some(hour) = args.retention_hour {
         tokio::spawn(crate::cli_retention::run_daily(store.clone(), hour));
     }
+    // The webhook outbox is sent while the server runs; servers sharing a database share the
+    // work through leases (see `vigie_server::webhook_delivery`).
+    tokio::spawn(
+        vigie_server::DeliveryWorker::new(store.clone(), vigie_server::DeliveryConfig::default())
+            .run(std::future::pending()),
+    );
     let auth = args.auth.config();
     let state = AppState::with_config(store.clone(), screening, auth);
     let state = args.requests.apply(state, &store)?;

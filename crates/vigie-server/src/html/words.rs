@@ -1440,6 +1440,59 @@ catalogue! {
     PfBadChoice => "Ce choix n'est pas proposé sur cette page.", "This choice is not offered on this page.";
     PfNoPublicUrl => "L'adresse publique du serveur n'est pas configurée (public_url)\u{a0}: les liens de désinscription ne peuvent pas être ajoutés.",
         "The server's public address is not configured (public_url): unsubscribe links cannot be added.";
+    // outbox (issue 15): webhooks and inbound e-mail events
+    Webhooks => "Webhooks", "Webhooks";
+    WhIntro => "Chaque changement de consentement, opposition, limitation et effacement est envoyé aux adresses ci-dessous en JSON signé (en-tête «\u{a0}Vigie-Signature\u{a0}»), dans l'ordre pour chaque contact, avec de nouvelles tentatives espacées tant que l'adresse ne répond pas. Les envois ne portent que la référence du contact, jamais son adresse e-mail ni son téléphone.",
+        "Every consent change, objection, restriction and erasure is sent to the endpoints below as signed JSON (header 'Vigie-Signature'), in order for each contact, tried again at growing intervals while the endpoint does not answer. Deliveries carry the contact's reference only, never their e-mail address or phone number.";
+    WhEndpoints => "Adresses de réception", "Endpoints";
+    WhNone => "Aucune adresse pour l'instant.", "No endpoint yet.";
+    WhName => "Nom", "Name";
+    WhUrl => "Adresse (URL)", "URL";
+    WhEvents => "Événements", "Events";
+    WhStatus => "État", "Status";
+    WhActions => "Actions", "Actions";
+    WhActive => "Active", "Active";
+    WhPaused => "En pause (les changements s'accumulent)", "Paused (changes queue up)";
+    WhPause => "Mettre en pause", "Pause";
+    WhResume => "Reprendre", "Resume";
+    WhRetry => "Renvoyer les envois en échec", "Send failed deliveries again";
+    WhDelete => "Supprimer", "Delete";
+    WhDeleteWarning => "L'adresse ne recevra plus rien et ses envois en attente sont supprimés avec elle.",
+        "The endpoint will receive nothing more and its pending deliveries are deleted with it.";
+    WhCreate => "Ajouter une adresse", "Add an endpoint";
+    WhCreated => "Adresse ajoutée. Voici son secret de signature, à copier maintenant\u{a0}: il ne sera plus affiché.",
+        "Endpoint added. Here is its signing secret, copy it now: it will not be shown again.";
+    WhBadUrl => "Une adresse https:// (http:// seulement vers cette machine).", "An https:// URL (http:// only to this machine).";
+    WhBadEvents => "Cochez au moins un événement.", "Tick at least one event.";
+    WhBadName => "De 1 à 64 lettres minuscules, chiffres, «\u{a0}-\u{a0}» ou «\u{a0}_\u{a0}».", "1 to 64 lower-case letters, digits, '-' or '_'.";
+    WhNameTaken => "Ce nom est déjà pris.", "This name is already taken.";
+    WhOutbox => "Envois", "Deliveries";
+    WhPending => "En attente", "Pending";
+    WhDelivered => "Remis", "Delivered";
+    WhFailed => "En échec", "Failed";
+    WhOldestPending => "Plus ancien envoi en attente", "Oldest pending delivery";
+    WhRecent => "Derniers envois", "Latest deliveries";
+    WhNoDeliveries => "Aucun envoi pour l'instant.", "No delivery yet.";
+    WhWhen => "Enregistré le", "Recorded on";
+    WhContact => "Contact", "Contact";
+    WhEvent => "Événement", "Event";
+    WhAttempts => "Tentatives", "Attempts";
+    WhLastError => "Dernière erreur", "Last error";
+    WhRequeued => "Les envois en échec sont remis en file.", "Failed deliveries are queued again.";
+    WhPausedDone => "Adresse mise en pause\u{a0}: les changements s'accumulent sans être envoyés.", "Endpoint paused: changes queue up without being sent.";
+    WhResumedDone => "Envois repris.", "Deliveries resumed.";
+    WhDeletedDone => "Adresse supprimée.", "Endpoint deleted.";
+    WhInbound => "Événements reçus des services d'e-mailing", "Events from e-mail services";
+    WhInboundIntro => "Un service d'e-mailing peut signaler les désinscriptions, plaintes et rejets définitifs à l'adresse de sa source, signés avec le secret de la source. Une désinscription retire le consentement sur l'e-mail\u{a0}; une plainte le retire et enregistre une opposition\u{a0}; un rejet définitif met l'adresse sur la liste de suppression.",
+        "An e-mail service can report unsubscribes, complaints and hard bounces at its source's address, signed with the source's secret. An unsubscribe withdraws consent on e-mail; a complaint withdraws it and records an objection; a hard bounce puts the address on the suppression list.";
+    WhNoSources => "Aucune source pour l'instant.", "No source yet.";
+    WhSourceCreate => "Ajouter une source", "Add a source";
+    WhSourceCreated => "Source ajoutée. Voici son secret de signature, à copier maintenant\u{a0}: il ne sera plus affiché.",
+        "Source added. Here is its signing secret, copy it now: it will not be shown again.";
+    WhSourcePath => "Adresse d'envoi", "Address to post to";
+    WhRemove => "Retirer", "Remove";
+    WhRemoveWarning => "Les envois de cette source seront refusés.", "This source's posts will be refused.";
+    WhSourceRemoved => "Source retirée.", "Source removed.";
 }
 
 #[cfg(test)]

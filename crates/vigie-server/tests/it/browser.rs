@@ -265,6 +265,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "admin-members", "path": "/admin"},
         {"name": "admin-tokens", "path": "/admin/tokens"},
         {"name": "admin-settings", "path": "/admin/settings"},
+        {"name": "admin-webhooks", "path": "/admin/webhooks"},
         {"name": "admin-audit", "path": "/admin/audit"},
         {"name": "screenings", "path": "/screenings"},
         {"name": "agent-unknown", "path": "/agent?q=06%2099%2099%2099%2099"},

@@ -24,3 +24,4 @@ mod retention;
 mod screenings;
 mod screenings_web;
 mod web;
+mod webhooks;

@@ -1,0 +1,21 @@
+-- Inbound e-mail events (issue 15): the sources an organization lets call
+-- POST /inbound/{org}/{source} (an e-mail service), each with its signing secret, and the events
+-- already handled, so that a retried delivery changes nothing (idempotent per event id).
+CREATE TABLE inbound_sources (
+    org_id      BIGINT  NOT NULL,
+    name        TEXT    NOT NULL,
+    secret      BYTEA   NOT NULL,            -- sealed under the organization's key
+    created_at  BIGINT  NOT NULL,
+    PRIMARY KEY (org_id, name)
+);
+
+-- No address here: the event id the service gave, its type and what Vigie did.
+CREATE TABLE inbound_events (
+    org_id      BIGINT  NOT NULL,
+    source      TEXT    NOT NULL,
+    event_id    TEXT    NOT NULL,
+    event_type  TEXT    NOT NULL,
+    outcome     TEXT    NOT NULL,
+    received_at BIGINT  NOT NULL,
+    PRIMARY KEY (org_id, source, event_id)
+);
