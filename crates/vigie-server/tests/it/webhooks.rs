@@ -151,7 +151,16 @@ vigie_store::both_stores! {
         // The receiver is down: the first server tries, fails, backs off, and stops.
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let first = tokio::spawn(DeliveryWorker::new(s.clone(), quick()).run(async { let _ = stopped.await; }));
-        tokio::time::sleep(Duration::from_millis(600)).await;
+        // Until it has tried twice (polled, not slept: a loaded machine may be slow to try).
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let rows = s.outbox(org.id, &vigie_store::OutboxQuery { limit: 100, ..Default::default() }).await.unwrap();
+            if rows.iter().any(|r| r.attempts >= 2) {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the worker never retried: {rows:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         stop.send(()).unwrap();
         first.await.unwrap();
         let counts = s.outbox_counts(org.id).await.unwrap();
