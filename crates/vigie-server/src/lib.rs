@@ -68,7 +68,7 @@ use vigie_store::{Organization, Store, StoreError};
 
 pub use auth::{AuthConfig, ROUTES};
 pub use extract::ORG_HEADER;
-pub use mail::{MailError, Mailer};
+pub use mail::{MailError, Mailer, SmtpSecurity, SmtpSettings};
 pub use privacy::PrivacyConfig;
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
 

@@ -21,4 +21,5 @@ mod registers_web;
 mod retention;
 mod screenings;
 mod screenings_web;
+mod smtp;
 mod web;
