@@ -200,10 +200,14 @@ pub enum Permission {
     RegistersRead,
     /// Change the registers (the profile, records, breaches, notices), by form, API or YAML.
     RegistersWrite,
+    // branch forms (issue 15)
+    /// Define consent forms (wording, channels, notice, origins) and read their snippets.
+    /// Admins, and tokens given the scope.
+    FormsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -226,6 +230,7 @@ impl Permission {
         Permission::RetentionManage,
         Permission::RegistersRead,
         Permission::RegistersWrite,
+        Permission::FormsManage,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -254,6 +259,7 @@ impl Permission {
             Permission::RetentionManage => "retention:manage",
             Permission::RegistersRead => "registers:read",
             Permission::RegistersWrite => "registers:write",
+            Permission::FormsManage => "forms:manage",
         }
     }
 

@@ -232,6 +232,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // a requalification link's page: the signed link is the authority; rate-limited again
     ("GET", "/requalify/{org}/{token}", Public),
     ("POST", "/requalify/{org}/{token}", Public),
+    // consent forms (branch forms): public, rate-limited again per address by their handlers
+    ("GET", "/forms/{org}/{form}", Public),
+    ("POST", "/forms/{org}/{form}", Public),
+    ("OPTIONS", "/forms/{org}/{form}", Public),
+    ("GET", "/forms/{org}/confirm/{token}", Public),
+    ("POST", "/forms/{org}/confirm/{token}", Public),
 ];
 
 /// The permission a route requires, if it is declared.
@@ -986,6 +992,7 @@ mod tests {
             ("login.rs", include_str!("login.rs")),
             ("privacy.rs", include_str!("privacy.rs")),
             ("requalify.rs", include_str!("requalify.rs")),
+            ("forms.rs", include_str!("forms.rs")),
             ("requests_ui.rs", include_str!("requests_ui.rs")),
             ("lib.rs", include_str!("lib.rs")),
             ("screenings/mod.rs", include_str!("screenings/mod.rs")),

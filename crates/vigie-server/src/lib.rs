@@ -38,6 +38,7 @@ pub mod registers_export;
 mod registers_forms;
 mod registers_pdf;
 mod registers_ui;
+mod forms;
 mod requalify;
 mod request_filing;
 mod requests;
@@ -486,6 +487,7 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(privacy::routes())
         .merge(requalify::routes())
+        .merge(forms::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
         .merge(agent_ui::routes())

@@ -16,6 +16,7 @@ pub mod backup;
 mod breaches;
 mod calls;
 mod dsar;
+mod forms;
 pub mod erasure_journal;
 mod error;
 mod import_runs;
@@ -67,6 +68,7 @@ pub use dsar::{
     Tombstone,
 };
 pub use error::{Result, StoreError};
+pub use forms::{FormConfirmation, FormSubmitted, StoredForm};
 pub use import_runs::{ImportRun, NewImportRun};
 pub use keys::RewrapReport;
 pub use links::{LinkKind, LinkRefusal, LinkSigner, VerifiedLink};
