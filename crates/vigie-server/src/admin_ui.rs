@@ -38,15 +38,21 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The administration pages, each shown to the roles that may use it.
-const PAGES: [(&str, W, Permission); 4] = [
+const PAGES: [(&str, W, Permission); 5] = [
     ("/admin", W::Members, Permission::UsersManage),
     ("/admin/tokens", W::Tokens, Permission::TokensManage),
     ("/admin/settings", W::Settings, Permission::OrgSettings),
     ("/admin/audit", W::DashAuditChain, Permission::AuditRead),
+    ("/admin/forms", W::FmAdminTitle, Permission::FormsManage),
 ];
 
 /// An administration page in the frame, with the way between the administration pages.
-fn admin_page(ui: &Ui, path: &'static str, status: StatusCode, body: Markup) -> Response {
+pub(crate) fn admin_page(
+    ui: &Ui,
+    path: &'static str,
+    status: StatusCode,
+    body: Markup,
+) -> Response {
     let title = PAGES
         .iter()
         .find(|(p, ..)| *p == path)

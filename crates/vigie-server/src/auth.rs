@@ -232,6 +232,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     // a requalification link's page: the signed link is the authority; rate-limited again
     ("GET", "/requalify/{org}/{token}", Public),
     ("POST", "/requalify/{org}/{token}", Public),
+    // consent forms (branch forms): the definitions
+    ("GET", "/api/v1/forms", FormsManage),
+    ("GET", "/api/v1/forms/{slug}", FormsManage),
+    ("PUT", "/api/v1/forms/{slug}", FormsManage),
+    ("GET", "/admin/forms", FormsManage),
+    ("POST", "/admin/forms", FormsManage),
     // consent forms (branch forms): public, rate-limited again per address by their handlers
     ("GET", "/forms/{org}/{form}", Public),
     ("POST", "/forms/{org}/{form}", Public),
@@ -993,6 +999,7 @@ mod tests {
             ("privacy.rs", include_str!("privacy.rs")),
             ("requalify.rs", include_str!("requalify.rs")),
             ("forms.rs", include_str!("forms.rs")),
+            ("forms_ui.rs", include_str!("forms_ui.rs")),
             ("requests_ui.rs", include_str!("requests_ui.rs")),
             ("lib.rs", include_str!("lib.rs")),
             ("screenings/mod.rs", include_str!("screenings/mod.rs")),

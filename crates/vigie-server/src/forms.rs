@@ -15,11 +15,11 @@
 use std::net::SocketAddr;
 
 use axum::extract::rejection::FormRejection;
-use axum::{Form, Router};
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Form, Router};
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
 use vigie_core::Lang;
@@ -269,12 +269,7 @@ async fn submit(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let fields = form.map(|f| f.0).unwrap_or_default();
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let lang = get("lang")
         .and_then(|l| l.parse().ok())
         .unwrap_or_else(|| crate::html::lang::from_headers(&headers));
@@ -357,7 +352,18 @@ async fn submit(
         }
     };
     if let (Some(id), Some(mailer), Some(email)) = (done.confirmation, mailer, &sub.email)
-        && let Err(e) = send_confirmation(&state, &org, &form, id, email.as_str(), lang, now, mailer, &headers).await
+        && let Err(e) = send_confirmation(
+            &state,
+            &org,
+            &form,
+            id,
+            email.as_str(),
+            lang,
+            now,
+            mailer,
+            &headers,
+        )
+        .await
     {
         tracing::error!(error = %e, "forms: confirmation e-mail");
         return failure(lang);
@@ -381,7 +387,7 @@ async fn submit(
 }
 
 /// The public base of the links in e-mails: the address the person reached this server at.
-fn public_base(headers: &HeaderMap) -> String {
+pub(crate) fn public_base(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -414,7 +420,10 @@ async fn send_confirmation(
     let link = format!(
         "{}{}{}",
         public_base(headers),
-        Link::new("/forms").seg(&org.slug).seg("confirm").seg(&token),
+        Link::new("/forms")
+            .seg(&org.slug)
+            .seg("confirm")
+            .seg(&token),
         if lang == Lang::En { "?lang=en" } else { "" }
     );
     let (subject, body) = match lang {

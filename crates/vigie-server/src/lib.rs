@@ -29,6 +29,9 @@ mod notices;
 mod notices_ui;
 /// The recipients file of a notice version, for `vigie registers notice-recipients`.
 pub use notices::recipients_csv;
+mod forms;
+mod forms_api;
+mod forms_ui;
 mod openapi_doc;
 mod overview;
 mod privacy;
@@ -38,7 +41,6 @@ pub mod registers_export;
 mod registers_forms;
 mod registers_pdf;
 mod registers_ui;
-mod forms;
 mod requalify;
 mod request_filing;
 mod requests;
@@ -323,6 +325,7 @@ impl AppState {
         (name = "server", description = "Liveness and the API description"),
         (name = "access", description = "Who you are, the organization's members and API tokens"),
         (name = "audit", description = "The tamper-evident audit trail: every read of personal data and every change"),
+        (name = "consent forms", description = "Consent forms: the definition of each form (one unticked box per channel with its exact wording, the notice it links to, double opt-in, the sites allowed to post), versioned for the proof; the hosted page and the embeddable snippet"),
         (name = "data subject requests", description = "Requests of people under GDPR art. 15-21: the queue with the deadlines of art. 12(3), each request's history, its steps (verify, pause, resume, extend, reject, fulfil) and access archives"),
     ),
     components(schemas(error::ErrorBody))
@@ -434,6 +437,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notices::list_notices, notices::write_notice))
         .routes(routes!(notices::publish_notice))
         .routes(routes!(notices::notice_recipients))
+        .routes(routes!(forms_api::list_forms))
+        .routes(routes!(forms_api::get_form, forms_api::put_form))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))
@@ -488,6 +493,7 @@ pub fn router(state: AppState) -> Router {
         .merge(privacy::routes())
         .merge(requalify::routes())
         .merge(forms::routes())
+        .merge(forms_ui::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
         .merge(agent_ui::routes())

@@ -141,8 +141,7 @@ impl Mailer {
             (None, None) => None,
             (Some(_), None) => {
                 return Err(MailError(
-                    "--smtp-user: no password (VIGIE_SMTP_PASSWORD or --smtp-password-file)"
-                        .into(),
+                    "--smtp-user: no password (VIGIE_SMTP_PASSWORD or --smtp-password-file)".into(),
                 ));
             }
             (None, Some(_)) => {
@@ -258,7 +257,13 @@ mod tests {
         let e = Mailer::configure(&ca).unwrap_err().0;
         assert!(e.contains("--smtp-ca-file"), "{e}");
         // The password never shows in a debug print.
-        let shown = format!("{:?}", with("smtps://relay", Some("u"), Some("hunter2-secret")));
-        assert!(!shown.contains("hunter2") && shown.contains("redacted"), "{shown}");
+        let shown = format!(
+            "{:?}",
+            with("smtps://relay", Some("u"), Some("hunter2-secret"))
+        );
+        assert!(
+            !shown.contains("hunter2") && shown.contains("redacted"),
+            "{shown}"
+        );
     }
 }

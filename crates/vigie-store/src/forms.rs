@@ -188,9 +188,7 @@ impl Store {
                 sql_params![org],
             )
             .await?;
-        rows.iter()
-            .map(|r| read_form(&r[4].text()?, r))
-            .collect()
+        rows.iter().map(|r| read_form(&r[4].text()?, r)).collect()
     }
 
     /// The contact a submission names: found by e-mail, else by phone, else created (a web-form
@@ -315,7 +313,11 @@ impl Store {
                     "form:{}@{}: granted [{}]{}",
                     form.slug,
                     form.version,
-                    granted.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+                    granted
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     confirmation.map_or(String::new(), |id| format!(
                         "; e-mail awaits confirmation {id}"
                     ))
@@ -441,7 +443,9 @@ impl Store {
                 sql_params![org, id],
             )
             .await?
-            .ok_or_else(|| StoreError::NotFound("form-confirmation link: no such submission".into()))?;
+            .ok_or_else(|| {
+                StoreError::NotFound("form-confirmation link: no such submission".into())
+            })?;
         let contact_ref = r[3].text()?;
         let (submitted_ip, submitted_user_agent) = match (r[7].opt_blob()?, r[9].opt_blob()?) {
             (Some(sealed), Some(wrapped)) => {
@@ -451,7 +455,8 @@ impl Store {
             }
             _ => (None, None),
         };
-        let bad = |e: &dyn std::fmt::Display| StoreError::Other(format!("stored confirmation {id}: {e}"));
+        let bad =
+            |e: &dyn std::fmt::Display| StoreError::Other(format!("stored confirmation {id}: {e}"));
         Ok(FormConfirmation {
             id: r[0].int()?,
             form_slug: r[1].text()?,
@@ -481,6 +486,8 @@ impl Store {
         ip: Option<String>,
         user_agent: Option<String>,
     ) -> Result<FormConfirmation> {
+        // Stored times are microseconds: the answer says what is stored.
+        let now = from_micros(now.as_microsecond());
         let c = self.form_confirmation(org, token, now).await?;
         if c.confirmed_at.is_some() {
             return Ok(c);

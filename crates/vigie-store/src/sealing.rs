@@ -384,8 +384,8 @@ impl OrgCrypto {
         dek: &DataKey,
     ) -> Result<(Option<String>, Option<String>), RowError> {
         let plain = dek.open(sealed, &self.pii_aad(contact_ref))?;
-        let p: Proof = serde_json::from_slice(&plain)
-            .map_err(|e| RowError::Corrupt(format!("proof: {e}")))?;
+        let p: Proof =
+            serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(format!("proof: {e}")))?;
         Ok((p.ip, p.user_agent))
     }
 

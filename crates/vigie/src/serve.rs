@@ -104,7 +104,9 @@ impl RequestArgs {
                 "smtp_password_file",
                 path,
             )?),
-            None => std::env::var(SMTP_PASSWORD_ENV).ok().filter(|p| !p.is_empty()),
+            None => std::env::var(SMTP_PASSWORD_ENV)
+                .ok()
+                .filter(|p| !p.is_empty()),
         };
         let extra_ca_pem = match &self.smtp_ca_file {
             Some(path) => Some(

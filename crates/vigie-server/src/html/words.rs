@@ -1355,6 +1355,22 @@ catalogue! {
         "Do you confirm you want to receive our messages by e-mail? You can unsubscribe at any time.";
     FmConfirmButton => "Je confirme", "I confirm";
     FmConfirmed => "Merci, votre adresse est confirmée.", "Thank you, your address is confirmed.";
+    FmAdminTitle => "Formulaires de consentement", "Consent forms";
+    FmAdminIntro => "Chaque formulaire est servi à son adresse publique et peut être collé dans vos pages (extrait HTML, sans JavaScript). Les cases ne sont jamais pré-cochées\u{a0}; une modification crée une nouvelle version, les anciennes restent pour la preuve.",
+        "Each form is served at its public address and can be pasted in your pages (HTML snippet, no JavaScript). Boxes are never pre-ticked; a change makes a new version, the old ones stay for the proof.";
+    FmNone => "Aucun formulaire pour l'instant.", "No form yet.";
+    FmVersion => "Version", "Version";
+    FmHosted => "Page publique", "Hosted page";
+    FmPreview => "Aperçu", "Preview";
+    FmSnippet => "Extrait à copier", "Snippet to copy";
+    FmEdit => "Modifier", "Edit";
+    FmDefine => "Créer ou modifier un formulaire", "Create or change a form";
+    FmSlug => "Nom dans l'adresse", "Name in the address";
+    FmSlugHint => "de 1 à 64 lettres minuscules, chiffres ou tirets", "1 to 64 lower-case letters, digits or hyphens";
+    FmDefinition => "Définition (JSON)", "Definition (JSON)";
+    FmDefinitionHint => "name, purposes, boxes (une par canal\u{a0}: channel, wording_fr, wording_en), notice_version (publiée), fields (email, phone, first_name, last_name), double_opt_in, allowed_origins.",
+        "name, purposes, boxes (one per channel: channel, wording_fr, wording_en), notice_version (published), fields (email, phone, first_name, last_name), double_opt_in, allowed_origins.";
+    FmSaved => "Formulaire enregistré.", "Form saved.";
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod breaches;
 mod browser;
 mod calls;
 mod dsar;
+mod forms;
 mod imports_web;
 mod metrics;
 mod notices;

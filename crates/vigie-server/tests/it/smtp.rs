@@ -163,7 +163,10 @@ impl SmtpServer {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("{n} message(s) expected, {} received", self.messages().len());
+        panic!(
+            "{n} message(s) expected, {} received",
+            self.messages().len()
+        );
     }
 }
 

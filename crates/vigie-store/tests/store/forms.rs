@@ -26,7 +26,10 @@ fn spec(notice: &str) -> FormSpec {
 }
 
 fn posted(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
 }
 
 both_stores! {
@@ -72,7 +75,8 @@ both_stores! {
         assert_eq!(contact.data.email.unwrap().as_str(), "ines@example.org");
 
         // The link: forged, expired, then followed (twice).
-        let later = submitted_at + jiff::SignedDuration::from_hours(1);
+        // Stored times are microseconds.
+        let later = Timestamp::from_microsecond((submitted_at + jiff::SignedDuration::from_hours(1)).as_microsecond()).unwrap();
         let expires = submitted_at + jiff::SignedDuration::from_hours(48);
         let token = s.form_confirmation_token(org.id, "news", id, expires).await.unwrap();
         let forged = s.form_confirmation_token(org.id, "news", id + 1, expires).await.unwrap();

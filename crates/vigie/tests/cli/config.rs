@@ -214,5 +214,9 @@ fn the_smtp_relay_is_configured_by_file_and_its_password_never_shown() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("--smtp-password"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--smtp-password"),
+        "{}",
+        text(&out.stderr)
+    );
 }
