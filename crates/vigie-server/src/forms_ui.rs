@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::admin_ui::admin_page;
 use crate::forms::{form_path, public_base};
 use crate::forms_api::snippet;
-use crate::html::components::{Field, Flash, empty, flash, step_form, table};
+use crate::html::components::{Field, Flash, empty, facts, flash, step_form};
 use crate::html::{Ui, UiError, W};
 
 pub fn routes() -> Router<AppState> {
@@ -59,12 +59,6 @@ fn view(
     error: Option<String>,
 ) -> Response {
     let base = public_base(headers);
-    let heads = [
-        ui.t(W::Name),
-        ui.t(W::FmVersion),
-        ui.t(W::FmHosted),
-        ui.t(W::FmSnippet),
-    ];
     let body = html! {
         @if ui.params.done.is_some() { (flash(Flash::Success, ui.t(W::FmSaved))) }
         @if let Some(e) = &error { (flash(Flash::Error, e)) }
@@ -72,25 +66,25 @@ fn view(
         @if forms.is_empty() {
             (empty(ui.t(W::FmNone)))
         } @else {
-            (table("forms", Some(ui.t(W::FmAdminTitle)), &heads, html! {
-                @for f in forms {
-                    @let id = format!("snippet-{}", f.slug);
-                    tr {
-                        th scope="row" {
-                            (f.spec.name) br;
-                            a href=(ui.link("/admin/forms").q("q", &f.slug)) { (ui.t(W::FmEdit)) " " (f.slug) }
-                        }
-                        td { (f.version) }
-                        td { a href=(form_path(&ui.org.slug, &f.slug)) { (ui.t(W::FmPreview)) } }
-                        td {
-                            label.visually-hidden for=(id) { (ui.t(W::FmSnippet)) " " (f.slug) }
-                            textarea id=(id) readonly rows="4" {
-                                (snippet(&base, &ui.org.slug, f, ui.lang))
-                            }
+            // One block per form rather than a table: a snippet does not fit a column at 390 px.
+            @for f in forms {
+                @let id = format!("snippet-{}", f.slug);
+                section.form-entry {
+                    h2 { (f.spec.name) }
+                    (facts([
+                        (ui.t(W::FmSlug), html! { (f.slug) }),
+                        (ui.t(W::FmVersion), html! { (f.version) }),
+                        (ui.t(W::FmHosted), html! { a href=(form_path(&ui.org.slug, &f.slug)) { (ui.t(W::FmPreview)) } }),
+                    ]))
+                    p { a href=(ui.link("/admin/forms").q("q", &f.slug)) { (ui.t(W::FmEdit)) " " (f.slug) } }
+                    div.field {
+                        label for=(id) { (ui.t(W::FmSnippet)) }
+                        textarea id=(id) readonly rows="4" {
+                            (snippet(&base, &ui.org.slug, f, ui.lang))
                         }
                     }
                 }
-            }))
+            }
         }
         h2 { (ui.t(W::FmDefine)) }
         (step_form(&ui.link("/admin/forms"), ui.csrf(), html! {

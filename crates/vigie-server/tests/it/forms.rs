@@ -334,18 +334,36 @@ async fn definitions_through_the_api_and_the_admin_page(kind: &'static str) {
         "notice_version": "n1", "fields": ["phone"]});
 
     // Created (201), the same again unchanged (200), changed: version 2.
-    let a = app.json(Method::PUT, "/api/v1/forms/offers", &definition).await;
+    let a = app
+        .json(Method::PUT, "/api/v1/forms/offers", &definition)
+        .await;
     assert_eq!(a.status, 201, "{}", a.text);
     let out = a.json();
     assert_eq!(out["version"], 1);
     let snippet = out["snippet"].as_str().unwrap();
-    assert!(snippet.contains("/forms/default/offers") && snippet.contains("name=\"consent_sms\""), "{snippet}");
-    assert!(!snippet.contains("checked") && !snippet.contains("<script"), "{snippet}");
-    assert_eq!(app.json(Method::PUT, "/api/v1/forms/offers", &definition).await.status, 200);
+    assert!(
+        snippet.contains("/forms/default/offers") && snippet.contains("name=\"consent_sms\""),
+        "{snippet}"
+    );
+    assert!(
+        !snippet.contains("checked") && !snippet.contains("<script"),
+        "{snippet}"
+    );
+    assert_eq!(
+        app.json(Method::PUT, "/api/v1/forms/offers", &definition)
+            .await
+            .status,
+        200
+    );
     let mut changed = definition.clone();
     changed["boxes"][0]["wording_fr"] = "J'accepte de recevoir des SMS.".into();
-    let a = app.json(Method::PUT, "/api/v1/forms/offers", &changed).await;
-    assert_eq!((a.status.as_u16(), a.json()["version"].as_i64()), (201, Some(2)));
+    let a = app
+        .json(Method::PUT, "/api/v1/forms/offers", &changed)
+        .await;
+    assert_eq!(
+        (a.status.as_u16(), a.json()["version"].as_i64()),
+        (201, Some(2))
+    );
 
     // A pre-ticked box cannot even be said; an unpublished notice is refused.
     let mut ticked = definition.clone();
@@ -356,14 +374,29 @@ async fn definitions_through_the_api_and_the_admin_page(kind: &'static str) {
     let mut draft = definition.clone();
     draft["notice_version"] = "n9".into();
     let a = app.json(Method::PUT, "/api/v1/forms/offers", &draft).await;
-    assert!(a.status.is_client_error() && a.text.contains("notice_version"), "{}", a.text);
+    assert!(
+        a.status.is_client_error() && a.text.contains("notice_version"),
+        "{}",
+        a.text
+    );
 
     let list = app.get("/api/v1/forms").await.json();
-    let slugs: Vec<&str> = list.as_array().unwrap().iter().map(|f| f["slug"].as_str().unwrap()).collect();
+    let slugs: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["slug"].as_str().unwrap())
+        .collect();
     assert_eq!(slugs, ["news", "offers"]);
 
     // The admin page: the forms, their snippets, a definition saved through it (audited).
-    let (cookie, csrf) = signed_in(&app.store, "admin@example.org", vigie_core::Role::Admin, &[DEFAULT_ORG]).await;
+    let (cookie, csrf) = signed_in(
+        &app.store,
+        "admin@example.org",
+        vigie_core::Role::Admin,
+        &[DEFAULT_ORG],
+    )
+    .await;
     let page = browser()
         .get(format!("{}/admin/forms", app.base))
         .header("cookie", &cookie)
@@ -372,7 +405,10 @@ async fn definitions_through_the_api_and_the_admin_page(kind: &'static str) {
         .unwrap();
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
-    assert!(page.contains("Lettre d&#39;information") || page.contains("Lettre d'information"), "{page}");
+    assert!(
+        page.contains("Lettre d&#39;information") || page.contains("Lettre d'information"),
+        "{page}"
+    );
     assert!(page.contains("snippet-offers"), "{page}");
     let mut edited = changed.clone();
     edited["name"] = "Offres partenaires".into();
@@ -380,22 +416,42 @@ async fn definitions_through_the_api_and_the_admin_page(kind: &'static str) {
         .post(format!("{}/admin/forms", app.base))
         .header("cookie", &cookie)
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(form_body(&[("csrf", &csrf), ("slug", "offers"), ("definition", &edited.to_string())]))
+        .body(form_body(&[
+            ("csrf", &csrf),
+            ("slug", "offers"),
+            ("definition", &edited.to_string()),
+        ]))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
-    let saved = app.store.form(org.id, "offers", None).await.unwrap().unwrap();
-    assert_eq!((saved.version, saved.spec.name.as_str()), (3, "Offres partenaires"));
+    let saved = app
+        .store
+        .form(org.id, "offers", None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (saved.version, saved.spec.name.as_str()),
+        (3, "Offres partenaires")
+    );
     let audit = app.store.audit_entries(org.id, 0, 500).await.unwrap();
-    assert!(audit.iter().any(|e| e.action == "form.save" && e.actor == "user:admin@example.org"));
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "form.save" && e.actor == "user:admin@example.org")
+    );
     // A bad definition: the page says which field.
     let r = browser()
         .post(format!("{}/admin/forms", app.base))
         .header("cookie", &cookie)
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(form_body(&[("csrf", &csrf), ("slug", "offers"), ("definition", &ticked.to_string())]))
+        .body(form_body(&[
+            ("csrf", &csrf),
+            ("slug", "offers"),
+            ("definition", &ticked.to_string()),
+        ]))
         .send()
         .await
         .unwrap();
@@ -403,7 +459,13 @@ async fn definitions_through_the_api_and_the_admin_page(kind: &'static str) {
     assert!(r.text().await.unwrap().contains("boxes[0].checked"));
 
     // A marketer may not define forms.
-    let (cookie, _) = signed_in(&app.store, "marketer@example.org", vigie_core::Role::Marketer, &[DEFAULT_ORG]).await;
+    let (cookie, _) = signed_in(
+        &app.store,
+        "marketer@example.org",
+        vigie_core::Role::Marketer,
+        &[DEFAULT_ORG],
+    )
+    .await;
     let r = browser()
         .get(format!("{}/admin/forms", app.base))
         .header("cookie", &cookie)
