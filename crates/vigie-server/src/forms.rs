@@ -98,11 +98,11 @@ pub(crate) fn form_fields(form: &StoredForm, lang: Lang) -> Markup {
                     required[spec.always_required(*f)];
             }
         }
-        fieldset {
+        fieldset.checks {
             legend { (W::FmConsents.t(lang)) }
             @for b in &spec.boxes {
                 @let name = box_field(b.channel);
-                div.check {
+                div.field.check {
                     input type="checkbox" id=(name) name=(name) value="yes";
                     " "
                     label for=(name) { (b.wording(lang)) }

@@ -261,6 +261,7 @@ impl Store {
     /// `user_agent`, the page shown in `lang`: grants for the ticked boxes that need no
     /// confirmation, a pending confirmation for an e-mail box under double opt-in. Audited as
     /// `public`, without identifiers.
+    #[allow(clippy::too_many_arguments)]
     pub async fn submit_form(
         &self,
         org: OrgId,
