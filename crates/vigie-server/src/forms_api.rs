@@ -121,6 +121,7 @@ pub async fn get_form(
         (status = 200, description = "Unchanged: the latest version", body = FormOut),
         (status = 201, description = "A new version", body = FormOut),
         (status = 400, description = "The definition is refused, the field named", body = ErrorBody),
+        (status = 409, description = "Another save made this version meanwhile", body = ErrorBody),
     ))]
 pub async fn put_form(
     State(state): State<AppState>,
