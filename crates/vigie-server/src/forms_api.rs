@@ -62,6 +62,55 @@ fn out(base: &str, org: &str, form: StoredForm) -> FormOut {
     }
 }
 
+/// A box of a form: one per channel, never ticked in advance (the model has no such state).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // the document's shape; the core's `ConsentBox` reads the request
+pub struct ConsentBoxDoc {
+    #[schema(value_type = crate::dto::ChannelName)]
+    channel: String,
+    /// The exact wording shown in French (its SHA-256 goes into the proof).
+    #[schema(min_length = 1, max_length = 1000)]
+    wording_fr: String,
+    /// The wording shown in English; without it the English page shows the French one.
+    #[schema(min_length = 1, max_length = 1000)]
+    wording_en: Option<String>,
+}
+
+/// A field a form collects.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum FormFieldName {
+    Email,
+    Phone,
+    FirstName,
+    LastName,
+}
+
+/// A form's definition, as `vigie_core::forms::FormSpec` reads it (naming the field at fault).
+/// Rules across fields answer 400: one box per channel, no postal box, the identifier a box is
+/// given for among `fields`, the notice published.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // the document's shape; the core's `FormSpec` reads the request
+pub struct FormDefinitionDoc {
+    #[schema(min_length = 1, max_length = 100, example = "Lettre d'information")]
+    name: String,
+    #[schema(value_type = Vec<crate::dto::PurposeName>, min_items = 1)]
+    purposes: Vec<String>,
+    #[schema(min_items = 1)]
+    boxes: Vec<ConsentBoxDoc>,
+    /// A published notice version.
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,32}$")]
+    notice_version: String,
+    fields: Vec<FormFieldName>,
+    /// Whether e-mail consent waits for the person's confirmation (default true).
+    double_opt_in: Option<bool>,
+    /// Sites allowed to post from a script: `https://host[:port]`.
+    allowed_origins: Option<Vec<String>>,
+}
+
 /// The latest version of every form.
 #[utoipa::path(get, path = "/api/v1/forms", tag = TAG_FORMS,
     params(OrgHeader),
@@ -113,10 +162,7 @@ pub async fn get_form(
 /// when it is the same (200). Boxes have no ticked state; the notice must be published.
 #[utoipa::path(put, path = "/api/v1/forms/{slug}", tag = TAG_FORMS,
     params(OrgHeader, FormSlug),
-    request_body(content = Object, description = "The definition: `name`, `purposes`, `boxes` \
-        (one per channel: `channel`, `wording_fr`, optional `wording_en`), `notice_version` (published), \
-        `fields` (`email`, `phone`, `first_name`, `last_name`), `double_opt_in` (default true), \
-        `allowed_origins` (`https://host[:port]`)"),
+    request_body = FormDefinitionDoc,
     responses(
         (status = 200, description = "Unchanged: the latest version", body = FormOut),
         (status = 201, description = "A new version", body = FormOut),
