@@ -204,10 +204,14 @@ pub enum Permission {
     /// Manage the webhook endpoints and the inbound e-mail sources, see the outbox and retry
     /// failed deliveries. Admins only: a secret is shown at creation.
     WebhooksManage,
+    // branch forms (issue 15)
+    /// Define consent forms (wording, channels, notice, origins) and read their snippets.
+    /// Admins, and tokens given the scope.
+    FormsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Permission::Public,
         Permission::Authenticated,
         Permission::ContactsRead,
@@ -231,6 +235,7 @@ impl Permission {
         Permission::RegistersRead,
         Permission::RegistersWrite,
         Permission::WebhooksManage,
+        Permission::FormsManage,
     ];
 
     /// The name of the permission as a token scope (`contacts:read` …); `public` and
@@ -260,6 +265,7 @@ impl Permission {
             Permission::RegistersRead => "registers:read",
             Permission::RegistersWrite => "registers:write",
             Permission::WebhooksManage => "webhooks:manage",
+            Permission::FormsManage => "forms:manage",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod calls;
 pub mod decision;
 pub mod dsar;
+pub mod forms;
 pub mod ident;
 pub mod ledger;
 pub mod moment;

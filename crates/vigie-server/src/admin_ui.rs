@@ -38,12 +38,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The administration pages, each shown to the roles that may use it.
-const PAGES: [(&str, W, Permission); 5] = [
+const PAGES: [(&str, W, Permission); 6] = [
     ("/admin", W::Members, Permission::UsersManage),
     ("/admin/tokens", W::Tokens, Permission::TokensManage),
     ("/admin/settings", W::Settings, Permission::OrgSettings),
     ("/admin/audit", W::DashAuditChain, Permission::AuditRead),
     ("/admin/webhooks", W::Webhooks, Permission::WebhooksManage),
+    ("/admin/forms", W::FmAdminTitle, Permission::FormsManage),
 ];
 
 /// An administration page in the frame, with the way between the administration pages.

@@ -262,6 +262,18 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
         "/admin/inbound-sources/{name}/remove",
         WebhooksManage,
     ),
+    // consent forms (branch forms): the definitions
+    ("GET", "/api/v1/forms", FormsManage),
+    ("GET", "/api/v1/forms/{slug}", FormsManage),
+    ("PUT", "/api/v1/forms/{slug}", FormsManage),
+    ("GET", "/admin/forms", FormsManage),
+    ("POST", "/admin/forms", FormsManage),
+    // consent forms (branch forms): public, rate-limited again per address by their handlers
+    ("GET", "/forms/{org}/{form}", Public),
+    ("POST", "/forms/{org}/{form}", Public),
+    ("OPTIONS", "/forms/{org}/{form}", Public),
+    ("GET", "/forms/{org}/confirm/{token}", Public),
+    ("POST", "/forms/{org}/confirm/{token}", Public),
 ];
 
 /// The permission a route requires, if it is declared.
@@ -1018,6 +1030,8 @@ mod tests {
             ("requalify.rs", include_str!("requalify.rs")),
             ("unsubscribe.rs", include_str!("unsubscribe.rs")),
             ("preferences.rs", include_str!("preferences.rs")),
+            ("forms.rs", include_str!("forms.rs")),
+            ("forms_ui.rs", include_str!("forms_ui.rs")),
             ("requests_ui.rs", include_str!("requests_ui.rs")),
             ("lib.rs", include_str!("lib.rs")),
             ("screenings/mod.rs", include_str!("screenings/mod.rs")),

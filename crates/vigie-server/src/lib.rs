@@ -32,6 +32,9 @@ mod notices;
 mod notices_ui;
 /// The recipients file of a notice version, for `vigie registers notice-recipients`.
 pub use notices::recipients_csv;
+mod forms;
+mod forms_api;
+mod forms_ui;
 mod openapi_doc;
 mod overview;
 pub mod person_links;
@@ -77,7 +80,7 @@ use vigie_store::{Organization, Store, StoreError};
 
 pub use auth::{AuthConfig, ROUTES};
 pub use extract::ORG_HEADER;
-pub use mail::{MailError, Mailer};
+pub use mail::{MailError, Mailer, SmtpSecurity, SmtpSettings};
 pub use privacy::PrivacyConfig;
 pub use screenings::join::{RowLinks, write_download};
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
@@ -338,6 +341,7 @@ impl AppState {
         (name = "server", description = "Liveness and the API description"),
         (name = "access", description = "Who you are, the organization's members and API tokens"),
         (name = "audit", description = "The tamper-evident audit trail: every read of personal data and every change"),
+        (name = "consent forms", description = "Consent forms: the definition of each form (one unticked box per channel with its exact wording, the notice it links to, double opt-in, the sites allowed to post), versioned for the proof; the hosted page and the embeddable snippet"),
         (name = "data subject requests", description = "Requests of people under GDPR art. 15-21: the queue with the deadlines of art. 12(3), each request's history, its steps (verify, pause, resume, extend, reject, fulfil) and access archives"),
         (name = "webhooks", description = "Outbound webhooks: every consent change, objection, restriction and erasure POSTed to the organization's endpoints as JSON signed with `Vigie-Signature: t=<unix seconds>,v1=<hex HMAC-SHA-256 of \"<t>.<body>\">` from a durable outbox (in order per contact and endpoint, retried with backoff); and inbound e-mail events (unsubscribe, complaint, hard bounce) signed the same way"),
     ),
@@ -451,6 +455,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notices::list_notices, notices::write_notice))
         .routes(routes!(notices::publish_notice))
         .routes(routes!(notices::notice_recipients))
+        .routes(routes!(forms_api::list_forms))
+        .routes(routes!(forms_api::get_form, forms_api::put_form))
         .routes(routes!(calls::log_calls))
         .routes(routes!(calls::check_call))
         .routes(routes!(settings::get_settings, settings::put_settings))
@@ -523,6 +529,8 @@ pub fn router(state: AppState) -> Router {
         .merge(requalify::routes())
         .merge(unsubscribe::routes())
         .merge(preferences::routes())
+        .merge(forms::routes())
+        .merge(forms_ui::routes())
         .merge(requests_ui::routes())
         .merge(admin_ui::routes())
         .merge(agent_ui::routes())

@@ -20,6 +20,7 @@ mod calls;
 mod dsar;
 pub mod erasure_journal;
 mod error;
+mod forms;
 mod import_runs;
 mod inbound;
 mod keys;
@@ -75,6 +76,7 @@ pub use dsar::{
     Tombstone,
 };
 pub use error::{Result, StoreError};
+pub use forms::{FormConfirmation, FormSubmitted, StoredForm};
 pub use import_runs::{ImportRun, NewImportRun};
 pub use inbound::{InboundEvent, InboundOutcome, InboundSource};
 pub use keys::RewrapReport;

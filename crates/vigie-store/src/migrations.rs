@@ -133,6 +133,17 @@ pub const SQLITE: &[Migration] = &[
         name: "audit_verifications_key",
         sql: include_str!("../migrations/sqlite/0027_audit_verifications_key.sql"),
     },
+    // branch forms (issue 15)
+    Migration {
+        version: 30,
+        name: "consent_forms",
+        sql: include_str!("../migrations/sqlite/0030_consent_forms.sql"),
+    },
+    Migration {
+        version: 31,
+        name: "form_confirmations",
+        sql: include_str!("../migrations/sqlite/0031_form_confirmations.sql"),
+    },
     Migration {
         version: 33,
         name: "webhooks",
@@ -275,6 +286,17 @@ pub const POSTGRES: &[Migration] = &[
         version: 27,
         name: "audit_verifications_key",
         sql: include_str!("../migrations/postgres/0027_audit_verifications_key.sql"),
+    },
+    // branch forms (issue 15)
+    Migration {
+        version: 30,
+        name: "consent_forms",
+        sql: include_str!("../migrations/postgres/0030_consent_forms.sql"),
+    },
+    Migration {
+        version: 31,
+        name: "form_confirmations",
+        sql: include_str!("../migrations/postgres/0031_form_confirmations.sql"),
     },
     Migration {
         version: 33,

@@ -357,6 +357,40 @@ impl OrgCrypto {
         ))
     }
 
+    /// Seals the IP address and user agent of a person's action (a ledger event's proof, a form
+    /// submission awaiting confirmation) with the contact's data key; `None` when neither is
+    /// known.
+    pub fn seal_proof(
+        &self,
+        contact_ref: &str,
+        ip: Option<&str>,
+        user_agent: Option<&str>,
+        dek: &DataKey,
+    ) -> Option<Vec<u8>> {
+        if ip.is_none() && user_agent.is_none() {
+            return None;
+        }
+        let p = Proof {
+            ip: ip.map(str::to_owned),
+            user_agent: user_agent.map(str::to_owned),
+        };
+        let plain = serde_json::to_vec(&p).expect("plain struct serializes");
+        Some(dek.seal(&plain, &self.pii_aad(contact_ref)))
+    }
+
+    /// Opens what [`OrgCrypto::seal_proof`] sealed: (IP, user agent).
+    pub fn open_proof(
+        &self,
+        contact_ref: &str,
+        sealed: &[u8],
+        dek: &DataKey,
+    ) -> Result<(Option<String>, Option<String>), RowError> {
+        let plain = dek.open(sealed, &self.pii_aad(contact_ref))?;
+        let p: Proof =
+            serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(format!("proof: {e}")))?;
+        Ok((p.ip, p.user_agent))
+    }
+
     /// Seals an event for a contact. The IP and user agent, if any, are sealed with the contact's
     /// data key (`dek` must then be given).
     pub fn seal_event(
@@ -367,18 +401,9 @@ impl OrgCrypto {
         dek: Option<&DataKey>,
     ) -> SealedEvent {
         let at = to_micros(e.event.at);
-        let has_proof = e.ip.is_some() || e.user_agent.is_some();
-        let proof = match (has_proof, dek) {
-            (true, Some(dk)) => {
-                let p = Proof {
-                    ip: e.ip.clone(),
-                    user_agent: e.user_agent.clone(),
-                };
-                let plain = serde_json::to_vec(&p).expect("plain struct serializes");
-                Some(dk.seal(&plain, &self.pii_aad(contact_ref)))
-            }
-            _ => None,
-        };
+        let proof = dek.and_then(|dk| {
+            self.seal_proof(contact_ref, e.ip.as_deref(), e.user_agent.as_deref(), dk)
+        });
         let content_digest = self.index.content_digest(
             b"event",
             &[
@@ -420,11 +445,7 @@ impl OrgCrypto {
         let corrupt =
             |what: &str, e: &dyn std::fmt::Display| RowError::Corrupt(format!("{what}: {e}"));
         let (ip, user_agent) = match (&row.proof, dek) {
-            (Some(sealed), Some(dk)) => {
-                let plain = dk.open(sealed, &self.pii_aad(contact_ref))?;
-                let p: Proof = serde_json::from_slice(&plain).map_err(|e| corrupt("proof", &e))?;
-                (p.ip, p.user_agent)
-            }
+            (Some(sealed), Some(dk)) => self.open_proof(contact_ref, sealed, dk)?,
             _ => (None, None),
         };
         Ok(NewConsentEvent {

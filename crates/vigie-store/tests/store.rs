@@ -24,6 +24,8 @@ mod calls;
 mod distribution;
 #[path = "store/dsar.rs"]
 mod dsar;
+#[path = "store/forms.rs"]
+mod forms;
 #[path = "store/import_runs.rs"]
 mod import_runs;
 #[path = "store/keys.rs"]

@@ -47,11 +47,23 @@ pub struct ServeArgs {
 /// Data subject requests: mail for the privacy centre, connected systems, the calendar.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RequestArgs {
-    /// The SMTP relay the privacy centre sends one-time codes (and extension notices) through:
-    /// smtp://host[:port], no TLS or credentials (a local MTA carries the mail on). Without it,
-    /// the privacy centre says requests cannot be filed online.
+    /// The SMTP relay mail to people goes through (privacy centre codes, extension notices,
+    /// consent confirmations): smtp://host[:port] (a local MTA trusted by network, no TLS),
+    /// smtp+starttls://host[:port] (STARTTLS required, port 587) or smtps://host[:port]
+    /// (implicit TLS, port 465). Without it, the privacy centre says requests cannot be filed
+    /// online and forms ask no double opt-in.
     #[arg(long, env = "VIGIE_SMTP_URL", requires = "mail_from")]
     pub smtp_url: Option<String>,
+    /// The user to authenticate as on the relay (TLS only). The password comes from
+    /// VIGIE_SMTP_PASSWORD or --smtp-password-file, never from the command line.
+    #[arg(long, env = "VIGIE_SMTP_USER", requires = "smtp_url")]
+    pub smtp_user: Option<String>,
+    /// A file holding the relay's password (VIGIE_SMTP_PASSWORD_FILE).
+    #[arg(long, env = "VIGIE_SMTP_PASSWORD_FILE", requires = "smtp_user")]
+    pub smtp_password_file: Option<PathBuf>,
+    /// PEM certificates of a private relay's CA, trusted besides the system's.
+    #[arg(long, env = "VIGIE_SMTP_CA_FILE", requires = "smtp_url")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// The sender of that mail, e.g. "ACME DPO <dpo@acme.example>".
     #[arg(long, env = "VIGIE_MAIL_FROM")]
     pub mail_from: Option<String>,
@@ -80,10 +92,42 @@ impl RequestArgs {
                 .with_systems(systems),
         );
         if let Some(url) = &self.smtp_url {
-            let from = self.mail_from.as_deref().unwrap_or_default();
-            state = state.with_mailer(vigie_server::Mailer::new(url, from)?);
+            state = state.with_mailer(vigie_server::Mailer::configure(&self.smtp_settings(url)?)?);
         }
         Ok(state)
+    }
+}
+
+/// The relay's password: a file wins over the environment; never a flag (it would show in the
+/// process list).
+pub const SMTP_PASSWORD_ENV: &str = "VIGIE_SMTP_PASSWORD";
+
+impl RequestArgs {
+    fn smtp_settings(&self, url: &str) -> anyhow::Result<vigie_server::SmtpSettings> {
+        let password = match &self.smtp_password_file {
+            Some(path) => Some(crate::serve_config::read_secret_file(
+                "smtp_password_file",
+                path,
+            )?),
+            None => std::env::var(SMTP_PASSWORD_ENV)
+                .ok()
+                .filter(|p| !p.is_empty()),
+        };
+        let extra_ca_pem = match &self.smtp_ca_file {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .map_err(|e| anyhow::anyhow!("--smtp-ca-file {}: {e}", path.display()))?,
+            ),
+            None => None,
+        };
+        Ok(vigie_server::SmtpSettings {
+            url: url.to_owned(),
+            from: self.mail_from.clone().unwrap_or_default(),
+            user: self.smtp_user.clone(),
+            // A password without a user stays unused (set for another program, perhaps).
+            password: self.smtp_user.as_ref().and(password),
+            extra_ca_pem,
+        })
     }
 }
 

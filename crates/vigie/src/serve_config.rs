@@ -37,6 +37,9 @@ pub struct ConfigFile {
     session_idle_minutes: Option<u64>,
     trusted_proxies: Option<Vec<IpAddr>>,
     smtp_url: Option<String>,
+    smtp_user: Option<String>,
+    smtp_password_file: Option<PathBuf>,
+    smtp_ca_file: Option<PathBuf>,
     mail_from: Option<String>,
     dsar_systems: Option<PathBuf>,
     time_zone: Option<String>,
@@ -56,7 +59,7 @@ enum Shape {
 
 /// Every key, in the order `config show` prints them, with the clap argument it sets (the
 /// field name of the flag) and its shape.
-const KEYS: [(&str, Shape); 20] = [
+const KEYS: [(&str, Shape); 23] = [
     ("data_dir", Shape::Text),
     ("database_url", Shape::SecretUrl),
     ("database_url_file", Shape::Text),
@@ -72,6 +75,9 @@ const KEYS: [(&str, Shape); 20] = [
     ("session_idle_minutes", Shape::Bare),
     ("trusted_proxies", Shape::List),
     ("smtp_url", Shape::SecretUrl),
+    ("smtp_user", Shape::Text),
+    ("smtp_password_file", Shape::Text),
+    ("smtp_ca_file", Shape::Text),
     ("mail_from", Shape::Text),
     ("dsar_systems", Shape::Text),
     ("time_zone", Shape::Text),
@@ -128,6 +134,9 @@ impl ConfigFile {
                     .map(|v| v.iter().map(|ip| ip.to_string()).collect()),
             ),
             ("smtp_url", one(&self.smtp_url)),
+            ("smtp_user", one(&self.smtp_user)),
+            ("smtp_password_file", path(&self.smtp_password_file)),
+            ("smtp_ca_file", path(&self.smtp_ca_file)),
             ("mail_from", one(&self.mail_from)),
             ("dsar_systems", path(&self.dsar_systems)),
             ("time_zone", one(&self.time_zone)),
@@ -314,12 +323,12 @@ pub fn show(matches_of_serve: &ShowValues, sources: &Sources) -> String {
         };
         out.push_str(&format!("{key} = {value}  # {from}\n"));
     }
-    let key = if std::env::var_os("VIGIE_MASTER_KEY").is_some() {
-        "# master key: VIGIE_MASTER_KEY (redacted)\n".to_owned()
-    } else {
-        String::new()
-    };
-    out.push_str(&key);
+    if std::env::var_os("VIGIE_MASTER_KEY").is_some() {
+        out.push_str("# master key: VIGIE_MASTER_KEY (redacted)\n");
+    }
+    if std::env::var_os(crate::serve::SMTP_PASSWORD_ENV).is_some() {
+        out.push_str("# smtp password: VIGIE_SMTP_PASSWORD (redacted)\n");
+    }
     out
 }
 
@@ -383,6 +392,9 @@ impl ShowValues {
         );
         let req = &serve.requests;
         v.insert("smtp_url", req.smtp_url.iter().cloned().collect());
+        v.insert("smtp_user", req.smtp_user.iter().cloned().collect());
+        v.insert("smtp_password_file", path(&req.smtp_password_file));
+        v.insert("smtp_ca_file", path(&req.smtp_ca_file));
         v.insert("mail_from", req.mail_from.iter().cloned().collect());
         v.insert("dsar_systems", path(&req.dsar_systems));
         v.insert("time_zone", vec![req.time_zone.clone()]);

@@ -189,7 +189,7 @@ fn the_openapi_document_tells_the_truth_to_schemathesis() {
         "schemathesis admin",
         "contacts:read,contacts:write,ledger:read,ledger:write,contacts:reach,decide,\
          screening:run,screening:read,audit:read,users:manage,tokens:manage,\
-         requests:read,requests:manage,calls:log,org:settings,retention:read,retention:manage,metrics,registers:read,registers:write,webhooks:manage",
+         requests:read,requests:manage,calls:log,org:settings,retention:read,retention:manage,metrics,registers:read,registers:write,webhooks:manage,forms:manage",
     );
     let read_only = token(
         &data,

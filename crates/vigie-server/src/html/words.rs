@@ -1493,6 +1493,50 @@ catalogue! {
     WhRemove => "Retirer", "Remove";
     WhRemoveWarning => "Les envois de cette source seront refusés.", "This source's posts will be refused.";
     WhSourceRemoved => "Source retirée.", "Source removed.";
+    // branch forms (issue 15): consent forms, double opt-in
+    FmTitle => "Formulaire de consentement", "Consent form";
+    FmEmail => "Adresse e-mail", "E-mail address";
+    FmPhone => "Numéro de téléphone", "Phone number";
+    FmFirstName => "Prénom", "First name";
+    FmLastName => "Nom", "Last name";
+    FmConsents => "Ce que vous acceptez (cochez ce que vous voulez)", "What you agree to (tick what you want)";
+    FmNoticeIntro => "Vos données sont traitées comme l'explique notre", "Your data is processed as explained in our";
+    FmNoticeLink => "notice d'information", "privacy notice";
+    FmUnknown => "Ce formulaire n'existe pas.", "This form does not exist.";
+    FmSubmit => "Envoyer", "Send";
+    FmOrigin => "Ce site n'est pas autorisé à envoyer ce formulaire.", "This site may not send this form.";
+    FmRefused => "Votre envoi n'a pas pu être pris en compte.", "Your submission could not be taken into account.";
+    FmFix => "Votre envoi est à corriger", "Please correct your submission";
+    FmNoMail => "Ce formulaire ne peut pas être envoyé pour le moment\u{a0}: la confirmation par e-mail n'est pas disponible.",
+        "This form cannot be sent for now: confirmation by e-mail is not available.";
+    FmCheckMail => "Merci. Un e-mail de confirmation vient de vous être envoyé\u{a0}: votre consentement par e-mail ne comptera qu'une fois confirmé.",
+        "Thank you. A confirmation e-mail has just been sent to you: your consent by e-mail counts only once confirmed.";
+    FmThanks => "Merci, votre choix est enregistré.", "Thank you, your choice is recorded.";
+    FmExpired => "Ce lien de confirmation a expiré. Remplissez à nouveau le formulaire pour en recevoir un autre.",
+        "This confirmation link has expired. Fill in the form again to receive another.";
+    FmInvalid => "Ce lien de confirmation n'est pas valide\u{a0}: il a peut-être été mal copié. Utilisez le lien reçu, tel quel.",
+        "This confirmation link is not valid: it may have been copied wrongly. Use the link you received, as it is.";
+    FmConfirmTitle => "Confirmez votre adresse e-mail", "Confirm your e-mail address";
+    FmConfirmAsk => "Confirmez-vous vouloir recevoir nos messages par e-mail\u{a0}? Vous pourrez vous désinscrire à tout moment.",
+        "Do you confirm you want to receive our messages by e-mail? You can unsubscribe at any time.";
+    FmConfirmButton => "Je confirme", "I confirm";
+    FmConfirmed => "Merci, votre adresse est confirmée.", "Thank you, your address is confirmed.";
+    FmAdminTitle => "Formulaires de consentement", "Consent forms";
+    FmAdminIntro => "Chaque formulaire est servi à son adresse publique et peut être collé dans vos pages (extrait HTML, sans JavaScript). Les cases ne sont jamais pré-cochées\u{a0}; une modification crée une nouvelle version, les anciennes restent pour la preuve.",
+        "Each form is served at its public address and can be pasted in your pages (HTML snippet, no JavaScript). Boxes are never pre-ticked; a change makes a new version, the old ones stay for the proof.";
+    FmNone => "Aucun formulaire pour l'instant.", "No form yet.";
+    FmVersion => "Version", "Version";
+    FmHosted => "Page publique", "Hosted page";
+    FmPreview => "Aperçu", "Preview";
+    FmSnippet => "Extrait à copier", "Snippet to copy";
+    FmEdit => "Modifier", "Edit";
+    FmDefine => "Créer ou modifier un formulaire", "Create or change a form";
+    FmSlug => "Nom dans l'adresse", "Name in the address";
+    FmSlugHint => "de 1 à 64 lettres minuscules, chiffres ou tirets", "1 to 64 lower-case letters, digits or hyphens";
+    FmDefinition => "Définition (JSON)", "Definition (JSON)";
+    FmDefinitionHint => "name, purposes, boxes (une par canal\u{a0}: channel, wording_fr, wording_en), notice_version (publiée), fields (email, phone, first_name, last_name), double_opt_in, allowed_origins.",
+        "name, purposes, boxes (one per channel: channel, wording_fr, wording_en), notice_version (published), fields (email, phone, first_name, last_name), double_opt_in, allowed_origins.";
+    FmSaved => "Formulaire enregistré.", "Form saved.";
 }
 
 #[cfg(test)]

@@ -236,6 +236,55 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .unwrap()
         .replace(&app.base, "");
     let preferences = person_links.preferences(person).replace(&app.base, "");
+    // A consent form on the published notice v1, and a confirmation link of one submission.
+    let form_spec = vigie_core::forms::FormSpec::from_json(
+        r#"{"name": "Lettre d'information", "purposes": ["marketing"],
+            "boxes": [{"channel": "email", "wording_fr": "J'accepte de recevoir les offres par e-mail."},
+                      {"channel": "sms", "wording_fr": "J'accepte de recevoir les offres par SMS."}],
+            "notice_version": "v1", "fields": ["email", "phone", "first_name"]}"#,
+    )
+    .unwrap();
+    let by_admin = vigie_store::AuditEvent {
+        actor: "cli:test".into(),
+        ..Default::default()
+    };
+    let form = app
+        .store
+        .save_form(org.id, "news", &form_spec, by_admin)
+        .await
+        .unwrap();
+    let submission = vigie_core::forms::Submission::parse(
+        &form.spec,
+        &[
+            ("email".into(), "ines@example.org".into()),
+            ("consent_email".into(), "yes".into()),
+        ],
+        vigie_core::Region::FR,
+    )
+    .unwrap();
+    let submitted = app
+        .store
+        .submit_form(
+            org.id,
+            &form,
+            &submission,
+            vigie_core::Lang::Fr,
+            jiff::Timestamp::now(),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let confirm_token = app
+        .store
+        .form_confirmation_token(
+            org.id,
+            "news",
+            submitted.confirmation.unwrap(),
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+        )
+        .await
+        .unwrap();
 
     // An administrator: every page, the administration's included.
     let login_code = browser_user(&app, "admin@example.org", Role::Admin).await;
@@ -247,6 +296,8 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "privacy-status-archive", "path": format!("/privacy/default/status/{status_token}"), "public": true},
         {"name": "unsubscribe", "path": unsubscribe, "public": true},
         {"name": "preferences", "path": preferences, "public": true},
+        {"name": "form", "path": "/forms/default/news", "public": true},
+        {"name": "form-confirm", "path": format!("/forms/default/confirm/{confirm_token}"), "public": true},
         {"name": "dashboard", "path": "/"},
         {"name": "contacts", "path": "/contacts"},
         {"name": "contacts-bad-search", "path": "/contacts?q=n0t-a-number", "status": 400},
@@ -267,6 +318,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "admin-settings", "path": "/admin/settings"},
         {"name": "admin-webhooks", "path": "/admin/webhooks"},
         {"name": "admin-audit", "path": "/admin/audit"},
+        {"name": "admin-forms", "path": "/admin/forms"},
         {"name": "screenings", "path": "/screenings"},
         {"name": "agent-unknown", "path": "/agent?q=06%2099%2099%2099%2099"},
         {"name": "unknown-org", "path": "/?org=nope", "status": 404},

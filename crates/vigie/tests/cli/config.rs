@@ -172,3 +172,51 @@ fn serve_listens_where_the_file_says() {
     );
     assert!(dir.path().join("store/vigie.db").exists());
 }
+
+#[test]
+fn the_smtp_relay_is_configured_by_file_and_its_password_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("vigie.toml"),
+        "smtp_url = \"smtp+starttls://relay.example:587\"\n\
+         mail_from = \"ACME DPO <dpo@acme.example>\"\n\
+         smtp_user = \"acme\"\n\
+         smtp_password_file = \"smtp-password\"\n\
+         smtp_ca_file = \"relay-ca.pem\"\n",
+    )
+    .unwrap();
+    let shown = ok(&vigie(dir.path())
+        .args(["config", "show", "--config", "vigie.toml"])
+        .env("VIGIE_SMTP_PASSWORD", "an-env-password-never-shown")
+        .output()
+        .unwrap());
+    assert_eq!(
+        line(&shown, "smtp_url"),
+        "smtp_url = \"smtp+starttls://relay.example:587\"  # file"
+    );
+    assert_eq!(line(&shown, "smtp_user"), "smtp_user = \"acme\"  # file");
+    assert_eq!(
+        line(&shown, "smtp_password_file"),
+        "smtp_password_file = \"smtp-password\"  # file"
+    );
+    assert_eq!(
+        line(&shown, "smtp_ca_file"),
+        "smtp_ca_file = \"relay-ca.pem\"  # file"
+    );
+    assert!(
+        shown.contains("# smtp password: VIGIE_SMTP_PASSWORD (redacted)")
+            && !shown.contains("an-env-password-never-shown"),
+        "{shown}"
+    );
+    // No password flag: it would show in the process list.
+    let out = vigie(dir.path())
+        .args(["serve", "--smtp-password", "x"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--smtp-password"),
+        "{}",
+        text(&out.stderr)
+    );
+}
