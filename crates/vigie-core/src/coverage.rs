@@ -46,6 +46,25 @@ vocabulary! {
     }
 }
 
+/// How many contacts of one cell fall in each category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CoverageCounts([i64; Coverage::ALL.len()]);
+
+impl CoverageCounts {
+    pub fn add(&mut self, category: Coverage) {
+        self.0[category as usize] += 1;
+    }
+
+    pub fn get(&self, category: Coverage) -> i64 {
+        self.0[category as usize]
+    }
+
+    /// Every category with its count, in the vocabulary's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Coverage, i64)> + '_ {
+        Coverage::ALL.iter().map(|c| (*c, self.get(*c)))
+    }
+}
+
 /// The campaign the coverage reads the base for: commercial, about the recipient's job, promoting
 /// products similar to those the contact bought (see [`BoughtSimilar`]).
 static COVERAGE_CAMPAIGN: LazyLock<Campaign> = LazyLock::new(|| Campaign {
@@ -74,8 +93,9 @@ impl CoverageRules {
             .iter()
             .flat_map(|&channel| {
                 Purpose::ALL.iter().map(move |&purpose| {
-                    let ctx = DecisionContext::new(Jurisdiction::Fr, at, channel, purpose, campaign)
-                        .without_call_limits();
+                    let ctx =
+                        DecisionContext::new(Jurisdiction::Fr, at, channel, purpose, campaign)
+                            .without_call_limits();
                     (channel, purpose, ctx)
                 })
             })

@@ -26,7 +26,7 @@ pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use calls::{CallCount, CallOutcome, CallWindow, CallWindows};
-pub use coverage::{Coverage, CoverageRules};
+pub use coverage::{Coverage, CoverageCounts, CoverageRules};
 pub use decision::{
     Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
     DecisionResponse, Explanation, IdentifierKind, Jurisdiction, Lang, MAX_REQUEST_EVENTS, Outcome,

@@ -15,6 +15,7 @@ mod backend;
 pub mod backup;
 mod breaches;
 mod calls;
+mod coverage;
 mod dsar;
 pub mod erasure_journal;
 mod error;
@@ -62,6 +63,7 @@ pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use calls::{CallTo, LoggedCall, NewCall};
+pub use coverage::{CoverageCell, CoverageReport, CoverageSelection};
 pub use dsar::{
     ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,
     Tombstone,
