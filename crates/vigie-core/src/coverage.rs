@@ -65,6 +65,18 @@ impl CoverageCounts {
     }
 }
 
+/// Written as an object from each category's spelling to its count.
+impl serde::Serialize for CoverageCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(Coverage::ALL.len()))?;
+        for (category, count) in self.iter() {
+            map.serialize_entry(category.as_str(), &count)?;
+        }
+        map.end()
+    }
+}
+
 /// The campaign the coverage reads the base for: commercial, about the recipient's job, promoting
 /// products similar to those the contact bought (see [`BoughtSimilar`]).
 static COVERAGE_CAMPAIGN: LazyLock<Campaign> = LazyLock::new(|| Campaign {

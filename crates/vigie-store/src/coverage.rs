@@ -21,7 +21,7 @@ use crate::sealing::RowError;
 use crate::{Backends, Store};
 
 /// The organization's coverage at a moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CoverageReport {
     pub at: String,
     pub policy_version: u32,
@@ -32,7 +32,7 @@ pub struct CoverageReport {
 }
 
 /// One channel and purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CoverageCell {
     pub channel: Channel,
     pub purpose: Purpose,
