@@ -213,9 +213,11 @@ fn print_plan(p: &RetentionPlan) {
         p.expired_prospects
     );
     println!(
-        "  erase:   {} (of which archived customers whose accounting hold ended: {})",
+        "  erase:   {} (of which archived customers whose accounting hold ended: {}; \
+         unanswered requalifications: {})",
         p.erase.count,
-        p.erase.of_which_hold_ended.unwrap_or(0)
+        p.erase.of_which_hold_ended.unwrap_or(0),
+        p.erase.of_which_requalification_unconfirmed.unwrap_or(0)
     );
     for r in &p.erase.references {
         println!("           {r}");

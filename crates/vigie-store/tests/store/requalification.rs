@@ -66,7 +66,8 @@ async fn run_at(s: &Store, org: i64, days: i64) {
 /// The whole life of a campaign: the prospects whose period ends within 90 days are asked
 /// (not those already past, not the fresh ones, not customers); a yes is a grant with its
 /// proof, a no a withdrawal, a grant through a form counts as a yes; after the 30-day window the run erases the no and the silent one
-/// (whose period has not yet ended: only the campaign erases them), not before.
+/// (whose period has not yet ended: only the campaign erases them), not before; the plan counts
+/// them as the run erases them.
 async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: TestStore) {
     let s = &t.store;
     let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
@@ -228,8 +229,38 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
             "{r} erased before the window closed"
         );
     }
+    // The plan says what the run does: nothing of the campaign's before the window closes,
+    // then the no and the silent one (their period has not ended: only the campaign counts).
+    let plan_at = |days: i64| async move {
+        let at = days_after_at(days).to_string();
+        let policies = s.retention_policies(org).await.unwrap();
+        let cut = policies.cutoffs(Moment::parse(&at).unwrap());
+        s.retention_plan(org, &at, &policies, &cut, 100)
+            .await
+            .unwrap()
+    };
+    let before = plan_at(29).await;
+    assert_eq!(before.erase.count, 0, "{before:?}");
+    assert_eq!(before.erase.of_which_requalification_unconfirmed, Some(0));
+    let after = plan_at(31).await;
+    assert_eq!(after.erase.count, 2, "{after:?}");
+    assert_eq!(after.erase.of_which_requalification_unconfirmed, Some(2));
+    let mut planned = after.erase.references.clone();
+    planned.sort_unstable();
+    assert_eq!(planned, ["NO1", "SILENT1"]);
+    assert_eq!(after.keep, 4);
     // After it, the no and the silent one are erased, with the reason in their tombstone.
-    run_at(s, org, 31).await;
+    let run = s
+        .run_retention(
+            org,
+            &days_after_at(31).to_string(),
+            RunLimits::default(),
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.erased, after.erase.count, "the plan and the run agree");
+    assert_eq!(plan_at(31).await.erase.count, 0);
     assert!(!erased(s, org, "YES1").await);
     assert!(
         !erased(s, org, "FORM1").await,
