@@ -226,3 +226,47 @@ both_stores! {
         assert!(page.text.contains("<td>Relance 2026</td>"), "{}", page.text);
     }
 }
+
+// The consent coverage over the API and the page: the counts at a moment, the CSV of one count
+// (formula-safe, audited), a wrong word named, the page's numbers linking to their lists.
+both_stores! {
+    async fn the_coverage_report_counts_and_lists_over_the_api_and_the_page(app) {
+        prospect(&app, "R-OLD", "2023-12-04T09:00:00Z").await;
+        prospect(&app, "R-NEW", "2023-12-06T09:00:00Z").await;
+        prospect(&app, "=R-FORMULA", "2026-01-06T09:00:00Z").await;
+        let at = "at=2026-12-05T10:00:00%2B01:00";
+        let r = app.get(&format!("/api/v1/retention/coverage?{at}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = r.json();
+        assert_eq!(r["contacts"], 3, "{r}");
+        let cell = r["cells"].as_array().unwrap().iter()
+            .find(|c| c["channel"] == "email" && c["purpose"] == "marketing").unwrap();
+        assert_eq!(cell["counts"]["past_period"], 1, "{cell}");
+        assert_eq!(cell["counts"]["no_basis"], 2, "{cell}");
+        assert_eq!(cell["counts"]["consent"], 0, "{cell}");
+
+        let list = app.get(&format!(
+            "/api/v1/retention/coverage/list?{at}&category=no_basis&channel=email&purpose=marketing")).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+        assert_eq!(list.text, "contact_ref\r\nR-NEW\r\n'=R-FORMULA\r\n");
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        assert!(trail["entries"].as_array().unwrap().iter().any(|e|
+            e["action"] == "retention.coverage.list" && e["target"] == "contacts:R-NEW,=R-FORMULA"), "{trail}");
+        app.get("/api/v1/retention/coverage/list?category=everyone&channel=email&purpose=marketing")
+            .await
+            .field_error(400, "invalid_field", "category");
+        app.get("/api/v1/retention/coverage?at=yesterday").await.field_error(400, "invalid_field", "at");
+
+        let page = app.get("/retention/coverage").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Consentement prouvé"), "{}", page.text);
+        assert!(page.text.contains("/retention/coverage/list?at="), "{}", page.text);
+        assert!(app.get("/retention").await.text.contains("href=\"/retention/coverage\""));
+        let csv = app.get("/retention/coverage/list?category=no_basis&channel=email&purpose=marketing").await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+        assert!(csv.text.starts_with("contact_ref\r\n"), "{}", csv.text);
+        let (agent, _) = signed_in(&app.store, "agent@example.org", Role::Agent, &[DEFAULT_ORG]).await;
+        let a = app.send(app.anonymous(Method::GET, "/api/v1/retention/coverage").header("cookie", &agent)).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
+    }
+}
