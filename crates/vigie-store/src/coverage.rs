@@ -83,6 +83,17 @@ impl Store {
         at_text: &str,
         selection: CoverageSelection,
     ) -> Result<Vec<String>> {
+        let members = self.coverage_members(org, at_text, selection).await?;
+        Ok(members.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// The contacts (id, reference) a cell's count is made of, in id order.
+    pub(crate) async fn coverage_members(
+        &self,
+        org: OrgId,
+        at_text: &str,
+        selection: CoverageSelection,
+    ) -> Result<Vec<(i64, String)>> {
         Ok(self.scan_coverage(org, at_text, Some(selection)).await?.1)
     }
 
@@ -91,7 +102,7 @@ impl Store {
         org: OrgId,
         at_text: &str,
         selection: Option<CoverageSelection>,
-    ) -> Result<(CoverageReport, Vec<String>)> {
+    ) -> Result<(CoverageReport, Vec<(i64, String)>)> {
         let at = Moment::parse(at_text).map_err(|e| StoreError::Invalid(format!("at: {e}")))?;
         let policies = self.retention_policies(org).await?;
         let tally = Tally::new(&policies, at, selection);
@@ -276,7 +287,7 @@ struct Tally {
     classes: Vec<Coverage>,
     counts: Vec<CoverageCounts>,
     contacts: i64,
-    refs: Vec<String>,
+    members: Vec<(i64, String)>,
 }
 
 impl Tally {
@@ -291,7 +302,7 @@ impl Tally {
             classes: Vec::with_capacity(cells),
             counts: vec![CoverageCounts::default(); cells],
             contacts: 0,
-            refs: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -363,12 +374,12 @@ impl Tally {
         if let Some((category, cell)) = self.selection
             && self.classes[cell] == category
         {
-            self.refs.push(c.contact_ref.clone());
+            self.members.push((c.id, c.contact_ref.clone()));
         }
         self.contacts += 1;
     }
 
-    fn finish(mut self, at: &str, policy_version: u32) -> (CoverageReport, Vec<String>) {
+    fn finish(mut self, at: &str, policy_version: u32) -> (CoverageReport, Vec<(i64, String)>) {
         self.flush();
         let cells = self
             .rules
@@ -387,7 +398,7 @@ impl Tally {
                 contacts: self.contacts,
                 cells,
             },
-            self.refs,
+            self.members,
         )
     }
 }

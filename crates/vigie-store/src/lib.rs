@@ -82,7 +82,7 @@ pub use postgres::PgStore;
 pub use registers::{RegistersSaved, StoredRegisters};
 pub use requalification::{
     DEFAULT_WINDOW_DAYS, NewRequalification, RequalificationCampaign, RequalificationLink,
-    RequalificationProgress, RequalificationTarget,
+    RequalificationProgress, RequalificationSelection, RequalificationTarget,
 };
 pub use retention::{PlanAction, RetentionPlan};
 pub use retention_run::{RetentionRun, RunLimits};

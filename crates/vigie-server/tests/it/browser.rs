@@ -166,7 +166,9 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
                 name: "Relance 2026".into(),
                 channel: vigie_core::Channel::Email,
                 at: jiff::Timestamp::now().to_string(),
-                within_days: 3650,
+                selection: vigie_store::RequalificationSelection::PeriodEnding {
+                    within_days: 3650,
+                },
                 window_days: 30,
             },
             vigie_store::AuditEvent {

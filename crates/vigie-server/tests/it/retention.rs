@@ -124,7 +124,7 @@ both_stores! {
                     name: "Relance".into(),
                     channel: vigie_core::Channel::Email,
                     at: jiff::Timestamp::now().to_string(),
-                    within_days: 3650,
+                    selection: vigie_store::RequalificationSelection::PeriodEnding { within_days: 3650 },
                     window_days: 30,
                 },
                 AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() },
