@@ -191,7 +191,7 @@ pub(crate) async fn centre_org(
 
 /// The organization's profile from its registers (legal name, DPO), when registers are
 /// recorded: read once by the handler, so the page itself never touches the store.
-async fn centre_profile(
+pub(crate) async fn centre_profile(
     state: &AppState,
     org: &Organization,
     lang: Lang,
@@ -208,7 +208,7 @@ async fn centre_profile(
 /// Who answers for the data (art. 13(1)(a)-(b)): the legal name and the DPO as the registers
 /// record them. Without registers, nothing beyond the organization's name in the title: the
 /// page must not name a controller or a DPO nobody recorded.
-fn controller_block(profile: Option<&Profile>, lang: Lang) -> Markup {
+pub(crate) fn controller_block(profile: Option<&Profile>, lang: Lang) -> Markup {
     let Some(p) = profile else { return html! {} };
     html! {
         p.controller {

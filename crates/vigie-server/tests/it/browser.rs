@@ -207,6 +207,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "request", "path": format!("/requests/{request}")},
         {"name": "request-new", "path": "/requests/new?contact=C001"},
         {"name": "retention", "path": "/retention"},
+        {"name": "retention-coverage", "path": "/retention/coverage"},
         {"name": "notices", "path": "/registers/notices"},
         {"name": "notice-published", "path": "/registers/notices/v1"},
         {"name": "notice-draft", "path": "/registers/notices/v2"},

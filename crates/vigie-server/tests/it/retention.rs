@@ -270,3 +270,45 @@ both_stores! {
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
     }
 }
+
+// A campaign without proof of consent over the API: it asks the contact with no basis (not the
+// one who consented), says its selection, refuses an unknown one naming the field; its public
+// page names the organization's DPO from the registers.
+both_stores! {
+    async fn a_campaign_without_proof_of_consent_and_its_page_naming_the_dpo(app) {
+        prospect(&app, "RQ-NOPROOF", "2026-01-06T09:00:00Z").await;
+        prospect(&app, "RQ-CONSENT", "2026-01-06T09:00:00Z").await;
+        let granted = app.event("RQ-CONSENT", json!({"channel": "email", "purpose": "marketing",
+            "action": "grant", "at": "2026-01-06T09:00:00Z", "method": "double_opt_in"})).await;
+        assert!(granted.status.is_success(), "{}", granted.text);
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Sans preuve", "selection": "everyone"}))
+            .await
+            .field_error(400, "invalid_field", "selection");
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance"}))
+            .await
+            .field_error(400, "invalid_field", "within_days");
+        let created = app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Sans preuve", "selection": "without_consent_proof"})).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let created = created.json();
+        assert_eq!(created["selection"], "without_consent_proof", "{created}");
+        assert_eq!(created["progress"]["asked"], 1, "{created}");
+
+        let registers = serde_json::to_value(vigie_core::registers::from_yaml(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"), "/../vigie/src/demo_registers.yaml"))).unwrap()).unwrap();
+        assert_eq!(app.json(Method::PUT, "/api/v1/registers", &registers).await.status, StatusCode::OK);
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let id = created["id"].as_i64().unwrap();
+        let links = app.store
+            .requalification_links(org.id, id, jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24))
+            .await
+            .unwrap();
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].contact_ref, "RQ-NOPROOF");
+        let page = app.send(app.anonymous(Method::GET, &format!("/requalify/default/{}", links[0].token))).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Délégué à la protection des données : Julien Marchand — dpo@optique-horizon.example"), "{}", page.text);
+    }
+}
