@@ -8,6 +8,7 @@ pub mod access;
 pub mod assess;
 pub mod calendar;
 pub mod calls;
+pub mod coverage;
 pub mod decision;
 pub mod dsar;
 pub mod forms;
@@ -28,6 +29,7 @@ pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use calls::{CallCount, CallOutcome, CallWindow, CallWindows};
+pub use coverage::{Coverage, CoverageCounts, CoverageRules};
 pub use decision::{
     Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
     DecisionResponse, Explanation, IdentifierKind, Jurisdiction, Lang, MAX_REQUEST_EVENTS, Outcome,

@@ -29,6 +29,33 @@ pub fn past_period(last_sign_of_life: Option<Timestamp>, cutoff: Timestamp) -> b
     last_sign_of_life.is_none_or(|seen| seen < cutoff)
 }
 
+/// A prospect (not a customer, not a role address) past its period at `cutoff`. The latest sign
+/// of life is collection, or any ledger event at or before the moment (`last_event_at`: any
+/// channel, any purpose, pre-ticked grants included: each is the person acting). A prospect with
+/// neither is past it: nothing shows the data is still within its period, and accountability
+/// (art. 5(2)) puts that proof on us. `RETENTION_EXPIRED` and the coverage report both call it.
+pub fn prospect_past_period<C: crate::ContactView + ?Sized>(
+    contact: &C,
+    last_event_at: Option<Timestamp>,
+    cutoff: Timestamp,
+) -> bool {
+    contact.audience() != crate::Audience::Generic
+        && !contact.is_customer()
+        && past_period(contact.collected_at().max(last_event_at), cutoff)
+}
+
+/// A customer past the marketing period at `cutoff`: no contract in force and a relationship
+/// that ended before it. Without an end date the period cannot be counted, so it is not past.
+pub fn customer_past_period<C: crate::ContactView + ?Sized>(
+    contact: &C,
+    relationship_ended_at: Option<Timestamp>,
+    cutoff: Timestamp,
+) -> bool {
+    contact.is_customer()
+        && !contact.contract_active()
+        && relationship_ended_at.is_some_and(|end| past_period(Some(end), cutoff))
+}
+
 /// The end of the financial year that contains `day`, for a financial year ending on
 /// `year_end` (month, day) each year: the start of the accounting period L123-22 counts from.
 pub fn financial_year_end(day: Date, year_end: (i8, i8)) -> Date {

@@ -19,9 +19,36 @@ pub fn formula_safe(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// A CSV file of one column (a header, then one value a line), each value formula-safe and
+/// quoted where it holds a comma, a quote or a line break (RFC 4180): the lists of contact
+/// references Vigie hands out (coverage, requalification).
+pub fn one_column_csv<'a>(header: &'a str, values: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for cell in std::iter::once(header).chain(values) {
+        let cell = formula_safe(cell);
+        if cell.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&cell);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_column_csv_quotes_and_neutralizes() {
+        assert_eq!(
+            one_column_csv("contact_ref", ["C1", "=SUM(A1)", "a,\"b\""]),
+            "contact_ref\r\nC1\r\n'=SUM(A1)\r\n\"a,\"\"b\"\"\"\r\n"
+        );
+    }
 
     #[test]
     fn formula_starts_are_neutralized_and_nothing_else_is_touched() {

@@ -102,6 +102,8 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("PUT", "/api/v1/retention/policies", RetentionManage),
     ("GET", "/api/v1/retention/plan", RetentionRead),
     ("GET", "/api/v1/retention/runs", RetentionRead),
+    ("GET", "/api/v1/retention/coverage", RetentionRead),
+    ("GET", "/api/v1/retention/coverage/list", RetentionRead),
     (
         "POST",
         "/api/v1/retention/requalifications",
@@ -180,6 +182,8 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("GET", "/imports/{id}/rejects", ContactsWrite),
     ("GET", "/retention", RetentionRead),
     ("POST", "/retention/policies", RetentionManage),
+    ("GET", "/retention/coverage", RetentionRead),
+    ("GET", "/retention/coverage/list", RetentionRead),
     // registers' pages (issue 13)
     ("GET", "/registers", RegistersRead),
     ("GET", "/registers/profile/edit", RegistersWrite),

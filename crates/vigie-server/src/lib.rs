@@ -51,6 +51,8 @@ mod request_filing;
 mod requests;
 mod requests_ui;
 mod retention;
+mod retention_coverage;
+mod retention_coverage_ui;
 mod retention_requalify;
 mod retention_ui;
 mod screenings;
@@ -463,6 +465,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(retention::get_policies, retention::put_policies))
         .routes(routes!(retention::get_plan))
         .routes(routes!(retention::get_runs))
+        .routes(routes!(retention_coverage::get_coverage))
+        .routes(routes!(retention_coverage::get_coverage_list))
         .routes(routes!(retention_requalify::create_requalification))
         .routes(routes!(retention_requalify::get_requalification))
         .merge(
@@ -537,6 +541,7 @@ pub fn router(state: AppState) -> Router {
         .merge(screenings_ui::routes())
         .merge(imports_ui::routes(state.imports().limit))
         .merge(retention_ui::routes())
+        .merge(retention_coverage_ui::routes())
         .merge(registers_ui::routes())
         .merge(breaches_ui::routes())
         .merge(notices_ui::routes())

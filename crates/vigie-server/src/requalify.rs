@@ -26,7 +26,9 @@ use crate::AppState;
 use crate::html::components::{Flash, flash};
 use crate::html::{Label, W};
 use crate::login::hidden;
-use crate::privacy::{LangParam, centre_org, client_key, failure, lang_of, too_many};
+use crate::privacy::{
+    LangParam, centre_org, centre_profile, client_key, controller_block, failure, lang_of, too_many,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/requalify/{org}/{token}", get(show).post(answer))
@@ -90,8 +92,15 @@ async fn show(
         Ok(t) => t,
         Err(e) => return refused(&org, lang, &e),
     };
+    // Who asks: the organization and its DPO as the registers record them (art. 13(1)(a)-(b)).
+    let profile = match centre_profile(&state, &org, lang).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
+    let controller = controller_block(profile.as_ref(), lang);
     if target.answer.is_some() {
-        return page(&org, lang, StatusCode::OK, answered(&org, lang, &target));
+        let body = html! { (controller) (answered(&org, lang, &target)) };
+        return page(&org, lang, StatusCode::OK, body);
     }
     let channel = vigie_core::ChannelScope::from(target.channel).label(lang);
     let question = match lang {
@@ -108,6 +117,7 @@ async fn show(
         ),
     };
     let body = html! {
+        (controller)
         p { (question) }
         form method="post" {
             (hidden("lang", lang.as_str()))

@@ -177,7 +177,11 @@ pub struct PlanQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanActionOut {
     pub count: i64,
+    /// Erase: archived customers whose accounting hold ended.
     pub of_which_hold_ended: Option<i64>,
+    /// Erase: people asked by a requalification whose window closed without a yes (and not
+    /// otherwise past their period).
+    pub of_which_requalification_unconfirmed: Option<i64>,
     pub references: Vec<String>,
 }
 
@@ -199,6 +203,7 @@ fn plan_out(p: RetentionPlan) -> PlanOut {
     let action = |a: vigie_store::PlanAction| PlanActionOut {
         count: a.count,
         of_which_hold_ended: a.of_which_hold_ended,
+        of_which_requalification_unconfirmed: a.of_which_requalification_unconfirmed,
         references: a.references,
     };
     PlanOut {

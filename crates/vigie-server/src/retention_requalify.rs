@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vigie_core::{Channel, Timestamp};
-use vigie_store::{NewRequalification, RequalificationCampaign, StoreError};
+use vigie_store::{
+    NewRequalification, RequalificationCampaign, RequalificationSelection, StoreError,
+};
 
 use crate::AppState;
 use crate::api::OrgHeader;
@@ -35,10 +37,20 @@ pub struct RequalificationIn {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime, example = "2026-12-05T10:00:00+01:00")]
     pub at: Option<String>,
-    /// Ask the prospects whose period ends within this many days of `at`.
+    /// Who is asked: `period_ending` (the prospects whose period ends within `within_days` of
+    /// `at`, the default) or `without_consent_proof` (the contacts without any basis on the
+    /// channel for marketing at `at`: the coverage report's `no_basis`).
+    #[serde(default)]
+    #[schema(
+        example = "period_ending",
+        pattern = "^(period_ending|without_consent_proof)$"
+    )]
+    pub selection: Option<String>,
+    /// With `period_ending` (required there): ask the prospects whose period ends within this
+    /// many days of `at`.
     #[schema(example = 30, minimum = 0, maximum = 3650)]
-    #[serde(deserialize_with = "crate::dto::whole")]
-    pub within_days: u32,
+    #[serde(default, deserialize_with = "crate::dto::optional_whole")]
+    pub within_days: Option<u32>,
     /// How many days the people have to answer (30 when left out).
     #[serde(default, deserialize_with = "crate::dto::optional_whole")]
     #[schema(example = 30, minimum = 1, maximum = 365)]
@@ -64,6 +76,8 @@ pub struct RequalificationOut {
     pub id: i64,
     pub name: String,
     pub channel: String,
+    /// `period_ending` or `without_consent_proof`.
+    pub selection: String,
     pub within_days: i64,
     #[schema(value_type = String, format = DateTime)]
     pub starts_at: Timestamp,
@@ -79,6 +93,7 @@ fn campaign_out(c: RequalificationCampaign) -> RequalificationOut {
         id: c.id,
         name: c.name,
         channel: c.channel.as_str().to_owned(),
+        selection: c.selection.kind().to_owned(),
         within_days: c.within_days,
         starts_at: c.starts_at,
         closes_at: c.closes_at,
@@ -111,13 +126,33 @@ pub async fn create_requalification(
         .map_err(|e: vigie_core::ParseVocabError| {
             ApiError::field("invalid_field", "channel", e.to_string())
         })?;
-    if input.within_days > 3650 {
-        return Err(ApiError::field(
-            "invalid_field",
-            "within_days",
-            "at most 3650 days",
-        ));
-    }
+    let selection = match (input.selection.as_deref(), input.within_days) {
+        (None | Some("period_ending"), Some(within_days)) if within_days <= 3650 => {
+            RequalificationSelection::PeriodEnding { within_days }
+        }
+        (None | Some("period_ending"), Some(_)) => {
+            return Err(ApiError::field(
+                "invalid_field",
+                "within_days",
+                "at most 3650 days",
+            ));
+        }
+        (None | Some("period_ending"), None) => {
+            return Err(ApiError::field(
+                "invalid_field",
+                "within_days",
+                "the period_ending selection needs within_days",
+            ));
+        }
+        (Some("without_consent_proof"), _) => RequalificationSelection::WithoutConsentProof,
+        (Some(other), _) => {
+            return Err(ApiError::field(
+                "invalid_field",
+                "selection",
+                format!("{other:?} is not a selection (period_ending, without_consent_proof)"),
+            ));
+        }
+    };
     let window_days = input
         .window_days
         .unwrap_or(vigie_store::DEFAULT_WINDOW_DAYS);
@@ -139,7 +174,7 @@ pub async fn create_requalification(
         name: input.name,
         channel,
         at: input.at.unwrap_or_else(|| Timestamp::now().to_string()),
-        within_days: input.within_days,
+        selection,
         window_days,
     };
     let created = state

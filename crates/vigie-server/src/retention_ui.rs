@@ -83,6 +83,7 @@ async fn render(
         p.hint { (ui.t(W::RetentionIntro)) }
         @if ui.params.done.is_some() { (flash(Flash::Success, ui.t(W::RetPoliciesChanged))) }
         @if let Some(e) = error { (flash(Flash::Error, e)) }
+        p { a href=(ui.link("/retention/coverage")) { (ui.t(W::CovSeeReport)) } }
         h2 { (ui.t(W::RetPolicies)) " " span.hint { "(" (ui.t(W::RetVersion)) " " (policies.version) ")" } }
         (table("retention-policies", Some(ui.t(W::RetPolicies)), &[
             ui.t(W::RetCategory), ui.t(W::RetPeriod), ui.t(W::RetCountedFrom), ui.t(W::RetLegalReference),

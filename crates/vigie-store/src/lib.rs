@@ -17,6 +17,7 @@ mod backend;
 pub mod backup;
 mod breaches;
 mod calls;
+mod coverage;
 mod dsar;
 pub mod erasure_journal;
 mod error;
@@ -71,6 +72,7 @@ pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
 pub use backend::{ImportMsg, UnknownRefs};
 pub use calls::{CallTo, LoggedCall, NewCall};
+pub use coverage::{CoverageCell, CoverageReport, CoverageSelection};
 pub use dsar::{
     ContactVersion, Corrections, Filed, HistoryStep, Identifier, NewRequest, Request, RequestQuery,
     Tombstone,
@@ -94,7 +96,7 @@ pub use postgres::PgStore;
 pub use registers::{RegistersSaved, StoredRegisters};
 pub use requalification::{
     DEFAULT_WINDOW_DAYS, NewRequalification, RequalificationCampaign, RequalificationLink,
-    RequalificationProgress, RequalificationTarget,
+    RequalificationProgress, RequalificationSelection, RequalificationTarget,
 };
 pub use retention::{PlanAction, RetentionPlan};
 pub use retention_run::{RetentionRun, RunLimits};

@@ -109,6 +109,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0020_requalification.sql"),
     },
     Migration {
+        version: 21,
+        name: "requalification_selection",
+        sql: include_str!("../migrations/sqlite/0021_requalification_selection.sql"),
+    },
+    Migration {
         version: 22,
         name: "import_runs",
         sql: include_str!("../migrations/sqlite/0022_import_runs.sql"),
@@ -261,6 +266,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 20,
         name: "requalification",
         sql: include_str!("../migrations/postgres/0020_requalification.sql"),
+    },
+    Migration {
+        version: 21,
+        name: "requalification_selection",
+        sql: include_str!("../migrations/postgres/0021_requalification_selection.sql"),
     },
     Migration {
         version: 22,

@@ -12,9 +12,11 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use vigie_core::{
-    Action, Channel, ChannelScope, ConsentEvent, ContactRef, Email, Method, Moment, Purpose,
+    Action, Channel, ChannelScope, ConsentEvent, ContactRef, Coverage, Email, Method, Moment,
+    Purpose,
 };
 
+use crate::coverage::CoverageSelection;
 use crate::error::{Result, StoreError};
 use crate::links::{LinkKind, LinkRefusal};
 use crate::model::{NewConsentEvent, OrgId, from_micros};
@@ -33,10 +35,64 @@ pub struct NewRequalification {
     pub channel: Channel,
     /// The moment the campaign selects for (RFC 3339): its window opens then.
     pub at: String,
-    /// Selects the prospects whose period ends after `at` and within this many days of it.
-    pub within_days: u32,
+    /// Who is asked.
+    pub selection: RequalificationSelection,
     /// How long the people have to answer.
     pub window_days: u32,
+}
+
+/// Who a campaign asks: one of the two groups of issue 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequalificationSelection {
+    /// The prospects whose period ends after the campaign's moment and within this many days of
+    /// it.
+    PeriodEnding { within_days: u32 },
+    /// The contacts without proof of consent on the campaign's channel for marketing: the
+    /// coverage report's `no_basis` at the campaign's moment (not those who withdrew or
+    /// objected, not those past their period, whom the run erases anyway).
+    WithoutConsentProof,
+}
+
+impl RequalificationSelection {
+    /// The stored spelling.
+    pub fn kind(self) -> &'static str {
+        match self {
+            RequalificationSelection::PeriodEnding { .. } => "period_ending",
+            RequalificationSelection::WithoutConsentProof => "without_consent_proof",
+        }
+    }
+
+    fn within_days(self) -> u32 {
+        match self {
+            RequalificationSelection::PeriodEnding { within_days } => within_days,
+            RequalificationSelection::WithoutConsentProof => 0,
+        }
+    }
+
+    fn from_stored(kind: &str, within_days: i64) -> Result<RequalificationSelection> {
+        match kind {
+            "period_ending" => Ok(RequalificationSelection::PeriodEnding {
+                within_days: u32::try_from(within_days)
+                    .map_err(|e| StoreError::Other(format!("stored campaign: {e}")))?,
+            }),
+            "without_consent_proof" => Ok(RequalificationSelection::WithoutConsentProof),
+            other => Err(StoreError::Other(format!(
+                "stored campaign: unknown selection {other:?}"
+            ))),
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            RequalificationSelection::PeriodEnding { within_days } => {
+                format!("prospect(s) whose period ends within {within_days} day(s)")
+            }
+            RequalificationSelection::WithoutConsentProof => {
+                "contact(s) without proof of consent".to_owned()
+            }
+        }
+    }
 }
 
 /// A campaign and its progress.
@@ -45,6 +101,7 @@ pub struct RequalificationCampaign {
     pub id: i64,
     pub name: String,
     pub channel: Channel,
+    pub selection: RequalificationSelection,
     pub within_days: i64,
     pub starts_at: Timestamp,
     pub closes_at: Timestamp,
@@ -109,10 +166,28 @@ impl Store {
             ));
         }
         let at = Moment::parse(&new.at).map_err(|e| StoreError::Invalid(format!("at: {e}")))?;
+        let within_days = new.selection.within_days();
         let later = Moment::new(
-            at.instant() + SignedDuration::from_hours(24 * i64::from(new.within_days)),
+            at.instant() + SignedDuration::from_hours(24 * i64::from(within_days)),
             at.offset(),
         );
+        // Without proof of consent: the coverage's own list, read before the transaction (one
+        // pass over the base); the period ending: one set-based insert inside it.
+        let chosen = match new.selection {
+            RequalificationSelection::PeriodEnding { .. } => None,
+            RequalificationSelection::WithoutConsentProof => Some(
+                self.coverage_members(
+                    org,
+                    &new.at,
+                    CoverageSelection {
+                        category: Coverage::NoBasis,
+                        channel: new.channel,
+                        purpose: Purpose::Marketing,
+                    },
+                )
+                .await?,
+            ),
+        };
         let policies = self.retention_policies(org).await?;
         let now_cut = policies.cutoffs(at).prospects.as_microsecond();
         let later_cut = policies.cutoffs(later).prospects.as_microsecond();
@@ -122,11 +197,12 @@ impl Store {
         let campaign = (
             name.to_owned(),
             new.channel.as_str().to_owned(),
-            i64::from(new.within_days),
+            i64::from(within_days),
             starts,
             closes,
             audit.actor.clone(),
             now_micros(),
+            new.selection.kind(),
         );
         let params = [org, later.instant().as_microsecond(), now_cut, later_cut];
         let id = match &self.backend {
@@ -134,18 +210,31 @@ impl Store {
                 b.write(move |tx| {
                     let id: i64 = tx.query_row(
                         "INSERT INTO requalification_campaigns (org_id, name, channel, within_days,
-                             starts_at, closes_at, actor, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                             starts_at, closes_at, actor, created_at, selection)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
                         rusqlite::params![
                             org, campaign.0, campaign.1, campaign.2, campaign.3, campaign.4,
-                            campaign.5, campaign.6
+                            campaign.5, campaign.6, campaign.7
                         ],
                         |r| r.get(0),
                     )?;
-                    tx.execute(
-                        &sqlite_text(SELECT_MEMBERS),
-                        rusqlite::params![params[0], params[1], params[2], params[3], id],
-                    )?;
+                    match &chosen {
+                        None => {
+                            tx.execute(
+                                &sqlite_text(SELECT_MEMBERS),
+                                rusqlite::params![params[0], params[1], params[2], params[3], id],
+                            )?;
+                        }
+                        Some(members) => {
+                            let mut st = tx.prepare(
+                                "INSERT INTO requalification_members (org_id, campaign_id, contact_id, contact_ref)
+                                 VALUES (?1, ?2, ?3, ?4)",
+                            )?;
+                            for (contact, contact_ref) in members {
+                                st.execute(rusqlite::params![org, id, contact, contact_ref])?;
+                            }
+                        }
+                    }
                     Ok(id)
                 })
                 .await?
@@ -156,8 +245,8 @@ impl Store {
                 let id: i64 = tx
                     .query_one(
                         "INSERT INTO requalification_campaigns (org_id, name, channel, within_days,
-                             starts_at, closes_at, actor, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                             starts_at, closes_at, actor, created_at, selection)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                         &[
                             &org,
                             &campaign.0,
@@ -167,15 +256,31 @@ impl Store {
                             &campaign.4,
                             &campaign.5,
                             &campaign.6,
+                            &campaign.7,
                         ],
                     )
                     .await?
                     .get(0);
-                tx.execute(
-                    SELECT_MEMBERS,
-                    &[&params[0], &params[1], &params[2], &params[3], &id],
-                )
-                .await?;
+                match &chosen {
+                    None => {
+                        tx.execute(
+                            SELECT_MEMBERS,
+                            &[&params[0], &params[1], &params[2], &params[3], &id],
+                        )
+                        .await?;
+                    }
+                    Some(members) => {
+                        // One statement for the whole list: two arrays unnested side by side.
+                        let (ids, refs): (Vec<i64>, Vec<&str>) =
+                            members.iter().map(|(i, r)| (*i, r.as_str())).unzip();
+                        tx.execute(
+                            "INSERT INTO requalification_members (org_id, campaign_id, contact_id, contact_ref)
+                             SELECT $1, $2, m.id, m.ref FROM unnest($3::bigint[], $4::text[]) AS m(id, ref)",
+                            &[&org, &id, &ids, &refs],
+                        )
+                        .await?;
+                    }
+                }
                 tx.commit().await?;
                 id
             }
@@ -190,10 +295,10 @@ impl Store {
                 action: "retention.requalification.create".into(),
                 target: Some(format!("requalification:{id}")),
                 reason: Some(format!(
-                    "{name:?} on {}: {} prospect(s) whose period ends within {} day(s) of {}; window closes {}",
+                    "{name:?} on {}: {} {} at {}; window closes {}",
                     new.channel.as_str(),
                     created.progress.asked,
-                    new.within_days,
+                    new.selection.describe(),
                     new.at,
                     created.closes_at
                 )),
@@ -213,7 +318,7 @@ impl Store {
         let Some(r) = self
             .sql_row(
                 "SELECT k.id, k.name, k.channel, k.within_days, k.starts_at, k.closes_at, k.actor,
-                     k.created_at,
+                     k.created_at, k.selection,
                      (SELECT count(*) FROM requalification_members m
                       WHERE m.org_id = k.org_id AND m.campaign_id = k.id),
                      (SELECT count(*) FROM requalification_members m
@@ -231,11 +336,12 @@ impl Store {
             .text()?
             .parse::<Channel>()
             .map_err(|e| StoreError::Other(format!("stored campaign {id}: {e}")))?;
-        let (asked, confirmed, refused) = (r[8].int()?, r[9].int()?, r[10].int()?);
+        let (asked, confirmed, refused) = (r[9].int()?, r[10].int()?, r[11].int()?);
         Ok(Some(RequalificationCampaign {
             id: r[0].int()?,
             name: r[1].text()?,
             channel,
+            selection: RequalificationSelection::from_stored(&r[8].text()?, r[3].int()?)?,
             within_days: r[3].int()?,
             starts_at: from_micros(r[4].int()?),
             closes_at: from_micros(r[5].int()?),

@@ -91,7 +91,8 @@ macro_rules! hold_ended {
 }
 
 /// Parameters: $1 org, $2 moment, $3 the decision rule's cut-off, $4 the prospects' policy
-/// cut-off, $5 the customers' policy cut-off.
+/// cut-off, $5 the customers' policy cut-off. The unconfirmed requalifications are counted apart
+/// from the prospects past their period (a person can be both), as the run erases them too.
 macro_rules! plan_counts {
     ($rule:expr, $prospects:expr) => {
         concat!(
@@ -103,8 +104,12 @@ macro_rules! plan_counts {
             customer_past!(),
             "), count(*) FILTER (WHERE ",
             hold_ended!(),
-            "), count(*) FILTER (WHERE c.customer AND c.relationship_ended_at IS NULL), count(*)
-             FROM contacts c WHERE c.org_id = $1 AND c.erased_at IS NULL"
+            "), count(*) FILTER (WHERE c.customer AND c.relationship_ended_at IS NULL), count(*),
+             count(*) FILTER (WHERE ",
+            requalification_unconfirmed!(),
+            " AND NOT ",
+            $prospects,
+            ") FROM contacts c WHERE c.org_id = $1 AND c.erased_at IS NULL"
         )
     };
 }
@@ -154,6 +159,8 @@ const PLAN_REFS_ERASE: &str = plan_refs!(concat!(
     hold_ended!(),
     " OR ",
     prospect_past!("$4", no_event_since!("$4")),
+    " OR ",
+    requalification_unconfirmed!(),
     ")"
 ));
 const PLAN_REFS_ARCHIVE: &str = plan_refs!(customer_past!());
@@ -181,6 +188,10 @@ pub struct PlanAction {
     /// Prospects past their period; archived customers whose accounting hold ended (erase).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub of_which_hold_ended: Option<i64>,
+    /// People asked by a requalification whose window closed without a yes, and not otherwise
+    /// past their period (erase).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of_which_requalification_unconfirmed: Option<i64>,
     pub references: Vec<String>,
 }
 
@@ -296,9 +307,9 @@ impl Store {
                     .collect::<Result<Vec<String>>>()
             }
         };
-        let (expired, erase_prospects, archive, hold_ended, without_end, total) =
-            (c[0], c[1], c[2], c[3], c[4], c[5]);
-        let erase = erase_prospects + hold_ended;
+        let (expired, erase_prospects, archive, hold_ended, without_end, total, unconfirmed) =
+            (c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+        let erase = erase_prospects + hold_ended + unconfirmed;
         Ok(RetentionPlan {
             at: at_text.to_owned(),
             policy_version: policies.version,
@@ -306,11 +317,13 @@ impl Store {
             erase: PlanAction {
                 count: erase,
                 of_which_hold_ended: Some(hold_ended),
+                of_which_requalification_unconfirmed: Some(unconfirmed),
                 references: refs(PLAN_REFS_ERASE).await?,
             },
             archive: PlanAction {
                 count: archive,
                 of_which_hold_ended: None,
+                of_which_requalification_unconfirmed: None,
                 references: refs(PLAN_REFS_ARCHIVE).await?,
             },
             keep: total - erase - archive,

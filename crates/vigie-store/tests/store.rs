@@ -20,6 +20,8 @@ mod audit;
 mod breaches;
 #[path = "store/calls.rs"]
 mod calls;
+#[path = "store/coverage.rs"]
+mod coverage;
 #[path = "store/distribution.rs"]
 mod distribution;
 #[path = "store/dsar.rs"]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use vigie_core::{Channel, Timestamp};
-use vigie_store::{NewRequalification, RequalificationCampaign, Store};
+use vigie_store::{NewRequalification, RequalificationCampaign, RequalificationSelection, Store};
 
 use crate::cli_retention::Format;
 use crate::config::cli_audit;
@@ -19,6 +19,9 @@ WHO IS ASKED
   default 3 calendar years from the latest sign of life) ends after the campaign's moment and
   within --within-days of it. Those already past their period are not asked: the next run
   erases them.
+  With --without-consent-proof: the contacts without any basis on the campaign's channel for
+  marketing at the campaign's moment (`vigie retention coverage`'s no_basis): no consent with
+  proof, no soft opt-in, no B2B opt-out; not those who withdrew or objected.
 
 ANSWERS
   Each person gets a signed link (HMAC-SHA-256 under a key of the organization; it names the
@@ -31,6 +34,7 @@ ANSWERS
 
 EXAMPLES
   vigie retention requalify create --org acme --name \"Relance 2026\" --within-days 60
+  vigie retention requalify create --org acme --name \"Sans preuve\" --without-consent-proof
   vigie retention requalify show --org acme --campaign 1
   vigie retention requalify export --org acme --campaign 1 --expires-days 30 \\
       --base-url https://vigie.example.org --out links.csv")]
@@ -46,6 +50,10 @@ pub enum RequalifyCommand {
         /// Ask the prospects whose period ends within this many days.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
         within_days: u32,
+        /// Ask instead the contacts without proof of consent on the channel (the coverage
+        /// report's no_basis for marketing; --within-days is then not used).
+        #[arg(long, conflicts_with = "within_days")]
+        without_consent_proof: bool,
         /// How many days the people have to answer.
         #[arg(long, default_value_t = vigie_store::DEFAULT_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=365))]
         window_days: u32,
@@ -88,14 +96,20 @@ pub async fn run(
             name,
             channel,
             within_days,
+            without_consent_proof,
             window_days,
             at,
         } => {
+            let selection = if without_consent_proof {
+                RequalificationSelection::WithoutConsentProof
+            } else {
+                RequalificationSelection::PeriodEnding { within_days }
+            };
             let new = NewRequalification {
                 name,
                 channel,
                 at: at.unwrap_or_else(|| Timestamp::now().to_string()),
-                within_days,
+                selection,
                 window_days,
             };
             let created = store

@@ -39,6 +39,8 @@ EXAMPLES
   vigie retention plan --org acme --at 2026-12-05T10:00:00+01:00 --format json
   vigie retention run --org acme
   vigie retention policies --org acme
+  vigie retention coverage --org acme --format json
+  vigie retention coverage --org acme --list no_basis --channel email --purpose marketing
   vigie retention set-policy --org acme --category prospects --years 2
   vigie retention requalify create --org acme --name \"Relance 2026\" --within-days 60")]
 pub struct RetentionArgs {
@@ -89,6 +91,9 @@ pub enum RetentionCommand {
         #[command(subcommand)]
         command: crate::cli_requalify::RequalifyCommand,
     },
+    /// The consent coverage report per channel and purpose, or (--list) the references behind
+    /// one of its counts as CSV.
+    Coverage(crate::cli_coverage::CoverageArgs),
     /// The policies in force (version, period and legal reference of each category).
     Policies,
     /// Change one category's period (a new version of the policies, audited).
@@ -106,14 +111,14 @@ pub enum RetentionCommand {
 }
 
 /// An RFC 3339 moment, kept as typed: the run and its proof keep the offset it was written in.
-fn checked_moment(s: &str) -> Result<String, String> {
+pub(crate) fn checked_moment(s: &str) -> Result<String, String> {
     Moment::parse(s)
         .map(|_| s.to_owned())
         .map_err(|e| e.to_string())
 }
 
 /// The moment given, or now on UTC.
-fn moment_text(at: Option<String>) -> String {
+pub(crate) fn moment_text(at: Option<String>) -> String {
     at.unwrap_or_else(|| Timestamp::now().to_string())
 }
 
@@ -150,6 +155,9 @@ pub async fn run(store_args: &StoreArgs, args: RetentionArgs) -> anyhow::Result<
         }
         RetentionCommand::Requalify { command } => {
             return crate::cli_requalify::run(&store, &org, args.format, command).await;
+        }
+        RetentionCommand::Coverage(coverage) => {
+            return crate::cli_coverage::run(&store, &org, args.format, coverage).await;
         }
         RetentionCommand::Policies => {
             print_policies(args.format, &store.retention_policies(org.id).await?)?;
@@ -205,9 +213,11 @@ fn print_plan(p: &RetentionPlan) {
         p.expired_prospects
     );
     println!(
-        "  erase:   {} (of which archived customers whose accounting hold ended: {})",
+        "  erase:   {} (of which archived customers whose accounting hold ended: {}; \
+         unanswered requalifications: {})",
         p.erase.count,
-        p.erase.of_which_hold_ended.unwrap_or(0)
+        p.erase.of_which_hold_ended.unwrap_or(0),
+        p.erase.of_which_requalification_unconfirmed.unwrap_or(0)
     );
     for r in &p.erase.references {
         println!("           {r}");

@@ -4,6 +4,7 @@ mod assess;
 mod cli_access;
 mod cli_audit;
 mod cli_backup;
+mod cli_coverage;
 mod cli_dsar;
 mod cli_import;
 mod cli_keys;

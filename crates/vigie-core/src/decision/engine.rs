@@ -141,6 +141,15 @@ impl<'c> DecisionContext<'c> {
         self
     }
 
+    /// The same context without the consumer call limits (hours, frequency, recent refusal):
+    /// the coverage report asks on which basis a contact may be reached at all, not whether a
+    /// call placed at this very minute would be on time.
+    pub fn without_call_limits(mut self) -> DecisionContext<'c> {
+        self.call_limits = None;
+        self.calling_times.clear();
+        self
+    }
+
     fn calling_time_converted(&self, zone: Zone) -> CallingTime {
         CallingTime::of_local_time(zone.time_zone().to_datetime(self.moment.instant()))
     }
@@ -239,17 +248,9 @@ impl<'c> DecisionContext<'c> {
             Some(Action::Grant) | None => {}
         }
         if let Some(cutoff) = self.retention_cutoff
-            && audience != Audience::Generic
-            && !contact.is_customer()
+            && crate::retention::prospect_past_period(contact, ledger.last_event_at, cutoff)
         {
-            // The latest sign of life: collection, or any event at or before the moment (any
-            // channel, any purpose, pre-ticked grants included: each is the person acting). A
-            // prospect with neither is treated as past retention: nothing shows the data is
-            // still within it, and accountability (art. 5(2)) puts that proof on us.
-            let last_sign_of_life = contact.collected_at().max(ledger.last_event_at);
-            if crate::retention::past_period(last_sign_of_life, cutoff) {
-                return Code::RetentionExpired;
-            }
+            return Code::RetentionExpired;
         }
         if let Some(limits) = self.call_limits
             && self.channel == Channel::Phone

@@ -1537,6 +1537,26 @@ catalogue! {
     FmDefinitionHint => "name, purposes, boxes (une par canal\u{a0}: channel, wording_fr, wording_en), notice_version (publiée), fields (email, phone, first_name, last_name), double_opt_in, allowed_origins.",
         "name, purposes, boxes (one per channel: channel, wording_fr, wording_en), notice_version (published), fields (email, phone, first_name, last_name), double_opt_in, allowed_origins.";
     FmSaved => "Formulaire enregistré.", "Form saved.";
+    // branch coverage: the consent coverage report, requalification by selection
+    CovTitle => "Couverture du consentement", "Consent coverage";
+    CovIntro => "Pour chaque canal et chaque finalité, sur quelle base chaque contact non effacé peut être sollicité aujourd'hui. Chaque nombre se télécharge en liste de références (CSV), par exemple pour une campagne de requalification des contacts sans preuve de consentement.",
+        "For each channel and purpose, on which basis each contact not erased may be reached today. Each number downloads as a list of references (CSV), for example for a requalification campaign of the contacts without proof of consent.";
+    CovSeeReport => "Voir la couverture du consentement", "See the consent coverage";
+    CovAt => "Au", "At";
+    CovContacts => "contacts non effacés", "contacts not erased";
+    CovChannel => "Canal", "Channel";
+    CovPurpose => "Finalité", "Purpose";
+    CovConsent => "Consentement prouvé", "Consent with proof";
+    CovSoftOptIn => "Clients (soft opt-in)", "Customers (soft opt-in)";
+    CovB2bOptOut => "Professionnels (opt-out B2B)", "Professionals (B2B opt-out)";
+    CovOtherBasis => "Autre base (opt-out, contrat)", "Other basis (opt-out, contract)";
+    CovNoBasis => "Sans base", "No basis";
+    CovBlocked => "Retrait, opposition ou limitation", "Withdrawn, objected or restricted";
+    CovPastPeriod => "Durée de conservation écoulée", "Past the retention period";
+    CovNotPersonal => "Adresses génériques", "Role addresses";
+    CovDownload => "Télécharger la liste (CSV)", "Download the list (CSV)";
+    CovNotRead => "La liste d'opposition au démarchage téléphonique (Bloctel) n'entre pas dans ce rapport : elle se vérifie à chaque campagne, sur un extrait daté.",
+        "The telephone opposition list (Bloctel) is not part of this report: it is checked for each campaign, against a dated extract.";
 }
 
 #[cfg(test)]

@@ -166,7 +166,9 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
                 name: "Relance 2026".into(),
                 channel: vigie_core::Channel::Email,
                 at: jiff::Timestamp::now().to_string(),
-                within_days: 3650,
+                selection: vigie_store::RequalificationSelection::PeriodEnding {
+                    within_days: 3650,
+                },
                 window_days: 30,
             },
             vigie_store::AuditEvent {
@@ -309,6 +311,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "request-new", "path": "/requests/new?contact=C001"},
         {"name": "request-answered", "path": format!("/requests/{access}")},
         {"name": "retention", "path": "/retention"},
+        {"name": "retention-coverage", "path": "/retention/coverage"},
         {"name": "notices", "path": "/registers/notices"},
         {"name": "notice-published", "path": "/registers/notices/v1"},
         {"name": "notice-draft", "path": "/registers/notices/v2"},

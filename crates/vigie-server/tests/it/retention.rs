@@ -124,7 +124,7 @@ both_stores! {
                     name: "Relance".into(),
                     channel: vigie_core::Channel::Email,
                     at: jiff::Timestamp::now().to_string(),
-                    within_days: 3650,
+                    selection: vigie_store::RequalificationSelection::PeriodEnding { within_days: 3650 },
                     window_days: 30,
                 },
                 AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() },
@@ -224,5 +224,91 @@ both_stores! {
         assert_eq!(page.status, StatusCode::OK, "{}", page.text);
         assert!(page.text.contains("Campagnes de requalification"), "{}", page.text);
         assert!(page.text.contains("<td>Relance 2026</td>"), "{}", page.text);
+    }
+}
+
+// The consent coverage over the API and the page: the counts at a moment, the CSV of one count
+// (formula-safe, audited), a wrong word named, the page's numbers linking to their lists.
+both_stores! {
+    async fn the_coverage_report_counts_and_lists_over_the_api_and_the_page(app) {
+        prospect(&app, "R-OLD", "2023-12-04T09:00:00Z").await;
+        prospect(&app, "R-NEW", "2023-12-06T09:00:00Z").await;
+        prospect(&app, "=R-FORMULA", "2026-01-06T09:00:00Z").await;
+        let at = "at=2026-12-05T10:00:00%2B01:00";
+        let r = app.get(&format!("/api/v1/retention/coverage?{at}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = r.json();
+        assert_eq!(r["contacts"], 3, "{r}");
+        let cell = r["cells"].as_array().unwrap().iter()
+            .find(|c| c["channel"] == "email" && c["purpose"] == "marketing").unwrap();
+        assert_eq!(cell["counts"]["past_period"], 1, "{cell}");
+        assert_eq!(cell["counts"]["no_basis"], 2, "{cell}");
+        assert_eq!(cell["counts"]["consent"], 0, "{cell}");
+
+        let list = app.get(&format!(
+            "/api/v1/retention/coverage/list?{at}&category=no_basis&channel=email&purpose=marketing")).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+        assert_eq!(list.text, "contact_ref\r\nR-NEW\r\n'=R-FORMULA\r\n");
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        assert!(trail["entries"].as_array().unwrap().iter().any(|e|
+            e["action"] == "retention.coverage.list" && e["target"] == "contacts:R-NEW,=R-FORMULA"), "{trail}");
+        app.get("/api/v1/retention/coverage/list?category=everyone&channel=email&purpose=marketing")
+            .await
+            .field_error(400, "invalid_field", "category");
+        app.get("/api/v1/retention/coverage?at=yesterday").await.field_error(400, "invalid_field", "at");
+
+        let page = app.get("/retention/coverage").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Consentement prouvé"), "{}", page.text);
+        assert!(page.text.contains("/retention/coverage/list?at="), "{}", page.text);
+        assert!(app.get("/retention").await.text.contains("href=\"/retention/coverage\""));
+        let csv = app.get("/retention/coverage/list?category=no_basis&channel=email&purpose=marketing").await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+        assert!(csv.text.starts_with("contact_ref\r\n"), "{}", csv.text);
+        let (agent, _) = signed_in(&app.store, "agent@example.org", Role::Agent, &[DEFAULT_ORG]).await;
+        let a = app.send(app.anonymous(Method::GET, "/api/v1/retention/coverage").header("cookie", &agent)).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
+    }
+}
+
+// A campaign without proof of consent over the API: it asks the contact with no basis (not the
+// one who consented), says its selection, refuses an unknown one naming the field; its public
+// page names the organization's DPO from the registers.
+both_stores! {
+    async fn a_campaign_without_proof_of_consent_and_its_page_naming_the_dpo(app) {
+        prospect(&app, "RQ-NOPROOF", "2026-01-06T09:00:00Z").await;
+        prospect(&app, "RQ-CONSENT", "2026-01-06T09:00:00Z").await;
+        let granted = app.event("RQ-CONSENT", json!({"channel": "email", "purpose": "marketing",
+            "action": "grant", "at": "2026-01-06T09:00:00Z", "method": "double_opt_in"})).await;
+        assert!(granted.status.is_success(), "{}", granted.text);
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Sans preuve", "selection": "everyone"}))
+            .await
+            .field_error(400, "invalid_field", "selection");
+        app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance"}))
+            .await
+            .field_error(400, "invalid_field", "within_days");
+        let created = app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Sans preuve", "selection": "without_consent_proof"})).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let created = created.json();
+        assert_eq!(created["selection"], "without_consent_proof", "{created}");
+        assert_eq!(created["progress"]["asked"], 1, "{created}");
+
+        let registers = serde_json::to_value(vigie_core::registers::from_yaml(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"), "/../vigie/src/demo_registers.yaml"))).unwrap()).unwrap();
+        assert_eq!(app.json(Method::PUT, "/api/v1/registers", &registers).await.status, StatusCode::OK);
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let id = created["id"].as_i64().unwrap();
+        let links = app.store
+            .requalification_links(org.id, id, jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24))
+            .await
+            .unwrap();
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].contact_ref, "RQ-NOPROOF");
+        let page = app.send(app.anonymous(Method::GET, &format!("/requalify/default/{}", links[0].token))).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Délégué à la protection des données : Julien Marchand — dpo@optique-horizon.example"), "{}", page.text);
     }
 }

@@ -66,7 +66,8 @@ async fn run_at(s: &Store, org: i64, days: i64) {
 /// The whole life of a campaign: the prospects whose period ends within 90 days are asked
 /// (not those already past, not the fresh ones, not customers); a yes is a grant with its
 /// proof, a no a withdrawal, a grant through a form counts as a yes; after the 30-day window the run erases the no and the silent one
-/// (whose period has not yet ended: only the campaign erases them), not before.
+/// (whose period has not yet ended: only the campaign erases them), not before; the plan counts
+/// them as the run erases them.
 async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: TestStore) {
     let s = &t.store;
     let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
@@ -89,7 +90,7 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
                 name: "Relance 2026".into(),
                 channel: Channel::Email,
                 at: AT.into(),
-                within_days: 90,
+                selection: RequalificationSelection::PeriodEnding { within_days: 90 },
                 window_days: DEFAULT_WINDOW_DAYS,
             },
             actor(),
@@ -228,8 +229,38 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
             "{r} erased before the window closed"
         );
     }
+    // The plan says what the run does: nothing of the campaign's before the window closes,
+    // then the no and the silent one (their period has not ended: only the campaign counts).
+    let plan_at = |days: i64| async move {
+        let at = days_after_at(days).to_string();
+        let policies = s.retention_policies(org).await.unwrap();
+        let cut = policies.cutoffs(Moment::parse(&at).unwrap());
+        s.retention_plan(org, &at, &policies, &cut, 100)
+            .await
+            .unwrap()
+    };
+    let before = plan_at(29).await;
+    assert_eq!(before.erase.count, 0, "{before:?}");
+    assert_eq!(before.erase.of_which_requalification_unconfirmed, Some(0));
+    let after = plan_at(31).await;
+    assert_eq!(after.erase.count, 2, "{after:?}");
+    assert_eq!(after.erase.of_which_requalification_unconfirmed, Some(2));
+    let mut planned = after.erase.references.clone();
+    planned.sort_unstable();
+    assert_eq!(planned, ["NO1", "SILENT1"]);
+    assert_eq!(after.keep, 4);
     // After it, the no and the silent one are erased, with the reason in their tombstone.
-    run_at(s, org, 31).await;
+    let run = s
+        .run_retention(
+            org,
+            &days_after_at(31).to_string(),
+            RunLimits::default(),
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.erased, after.erase.count, "the plan and the run agree");
+    assert_eq!(plan_at(31).await.erase.count, 0);
     assert!(!erased(s, org, "YES1").await);
     assert!(
         !erased(s, org, "FORM1").await,
@@ -265,7 +296,7 @@ async fn a_forged_altered_or_expired_link_is_refused(t: TestStore) {
                 name: "Relance".into(),
                 channel: Channel::Email,
                 at: AT.into(),
-                within_days: 90,
+                selection: RequalificationSelection::PeriodEnding { within_days: 90 },
                 window_days: 30,
             },
             actor(),
@@ -330,7 +361,109 @@ async fn a_forged_altered_or_expired_link_is_refused(t: TestStore) {
     assert_eq!(s.ledger(org, &asked).await.unwrap().len(), 1);
 }
 
+/// A campaign selecting the contacts without proof of consent asks exactly the coverage's
+/// `no_basis` on its channel for marketing (not the consenting, the customers under soft opt-in,
+/// the withdrawn, those past their period); its silent members are planned and erased after the
+/// window.
+async fn a_campaign_asks_the_contacts_without_proof_of_consent(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    for r in ["CONSENT", "NOPROOF1", "NOPROOF2", "WITHDRAWN"] {
+        s.create_contact(org, &prospect(r, false, "2025-06-01T09:00:00Z"))
+            .await
+            .unwrap();
+    }
+    let mut buyer = prospect("BUYER", true, "2025-06-01T09:00:00Z");
+    buyer.customer_categories = vec!["optics".into()];
+    s.create_contact(org, &buyer).await.unwrap();
+    s.create_contact(org, &prospect("OLD", false, "2020-01-01T09:00:00Z"))
+        .await
+        .unwrap();
+    for (r, action) in [("CONSENT", Action::Grant), ("WITHDRAWN", Action::Withdraw)] {
+        s.append_event(
+            org,
+            &ContactRef::parse(r).unwrap(),
+            &event(ChannelScope::Email, action, "2025-07-01T09:00:00Z"),
+        )
+        .await
+        .unwrap();
+    }
+    // A grant by SMS is no proof of consent by e-mail.
+    s.append_event(
+        org,
+        &ContactRef::parse("NOPROOF2").unwrap(),
+        &event(ChannelScope::Sms, Action::Grant, "2025-07-01T09:00:00Z"),
+    )
+    .await
+    .unwrap();
+    let campaign = s
+        .create_requalification(
+            org,
+            &NewRequalification {
+                name: "Sans preuve".into(),
+                channel: Channel::Email,
+                at: AT.into(),
+                selection: RequalificationSelection::WithoutConsentProof,
+                window_days: DEFAULT_WINDOW_DAYS,
+            },
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        campaign.selection,
+        RequalificationSelection::WithoutConsentProof
+    );
+    assert_eq!(campaign.progress.asked, 2, "{campaign:?}");
+    let mut asked: Vec<_> = s
+        .requalification_links(org, campaign.id, days_after_at(30))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.contact_ref)
+        .collect();
+    asked.sort_unstable();
+    assert_eq!(asked, ["NOPROOF1", "NOPROOF2"]);
+    let again = s.requalification(org, campaign.id).await.unwrap().unwrap();
+    assert_eq!(
+        again.selection,
+        RequalificationSelection::WithoutConsentProof
+    );
+
+    // After the window the silent ones are erased (OLD too, past its period).
+    let at = days_after_at(31).to_string();
+    let policies = s.retention_policies(org).await.unwrap();
+    let plan = s
+        .retention_plan(
+            org,
+            &at,
+            &policies,
+            &policies.cutoffs(Moment::parse(&at).unwrap()),
+            100,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        plan.erase.of_which_requalification_unconfirmed,
+        Some(2),
+        "{plan:?}"
+    );
+    assert_eq!(plan.erase.count, 3, "{plan:?}");
+    run_at(s, org, 31).await;
+    for (r, gone) in [
+        ("NOPROOF1", true),
+        ("NOPROOF2", true),
+        ("OLD", true),
+        ("CONSENT", false),
+        ("WITHDRAWN", false),
+        ("BUYER", false),
+    ] {
+        assert_eq!(erased(s, org, r).await, gone, "{r}");
+    }
+}
+
 both_stores! {
+    requalification_a_campaign_asks_the_contacts_without_proof_of_consent => a_campaign_asks_the_contacts_without_proof_of_consent;
     requalification_a_campaign_keeps_the_yes_and_erases_the_others_after_the_window => a_campaign_keeps_the_yes_and_erases_the_others_after_the_window;
     requalification_a_forged_altered_or_expired_link_is_refused => a_forged_altered_or_expired_link_is_refused;
 }

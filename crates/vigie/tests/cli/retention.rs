@@ -183,3 +183,58 @@ P-NEW,new@example.org,,consumer,false,,web_form,2025-06-01T09:00:00Z,true,true,f
         assert_eq!(n, 1, "{action}");
     }
 }
+
+/// `vigie retention coverage`: the JSON report's counts for e-mail marketing, and `--list` the
+/// CSV of the references behind one count (formula-safe), the listing audited.
+#[test]
+fn the_coverage_report_and_its_lists_from_the_command_line() {
+    let v = Install::new();
+    let csv = v.data.parent().unwrap().join("contacts.csv");
+    write(&csv, CONTACTS);
+    ok(&v.run(&["import", "contacts", csv.to_str().unwrap()]));
+    let at = "2026-12-05T10:00:00+01:00";
+    let report: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
+        "retention",
+        "coverage",
+        "--at",
+        at,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(report["contacts"], 3, "{report}");
+    let cell = report["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["channel"] == "email" && c["purpose"] == "marketing")
+        .unwrap();
+    assert_eq!(cell["counts"]["past_period"], 2, "{cell}");
+    assert_eq!(cell["counts"]["no_basis"], 1, "{cell}");
+    assert_eq!(cell["counts"]["consent"], 0, "{cell}");
+
+    let list = ok(&v.run(&[
+        "retention",
+        "coverage",
+        "--at",
+        at,
+        "--list",
+        "past_period",
+        "--channel",
+        "email",
+        "--purpose",
+        "marketing",
+    ]));
+    assert_eq!(list, "contact_ref\r\nP-OLD\r\nC-END\r\n");
+    let listed: i64 = v
+        .db()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'retention.coverage.list'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(listed, 1);
+    let refused = v.run(&["retention", "coverage", "--list", "everyone"]);
+    assert_eq!(refused.status.code(), Some(2));
+}

@@ -1,0 +1,130 @@
+//! The consent coverage report on both stores, the clock as an input: one contact per category,
+//! the counts of every category exact for e-mail marketing, the list behind each count, erased
+//! contacts left out.
+
+use vigie_core::{Channel, Coverage};
+
+use super::*;
+
+const AT: &str = "2026-12-05T10:00:00+01:00";
+
+fn person(r: &str, audience: Audience, collected_at: &str) -> ContactData {
+    ContactData {
+        contact_ref: ContactRef::parse(r).unwrap(),
+        email: Some(Email::parse(&format!("{}@example.org", r.to_lowercase())).unwrap()),
+        phone: None,
+        first_name: None,
+        last_name: None,
+        audience,
+        customer: false,
+        customer_categories: vec![],
+        collected_via: Some("web_form".into()),
+        collected_at: Some(collected_at.parse().unwrap()),
+        informed: false,
+        objection_offered: false,
+        contract_active: false,
+        restricted: false,
+        time_zone: None,
+        relationship_ended_at: None,
+    }
+}
+
+fn customer(r: &str, ended: Option<&str>) -> ContactData {
+    ContactData {
+        customer: true,
+        customer_categories: vec!["optics".into()],
+        objection_offered: true,
+        relationship_ended_at: ended.map(|e| e.parse().unwrap()),
+        ..person(r, Audience::Consumer, "2022-01-01T09:00:00Z")
+    }
+}
+
+/// One contact per category for e-mail marketing; the period's edges are three years and a day
+/// (past) and three years less a day (within).
+async fn one_contact_per_category_counts_and_lists_exact(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    let recent = "2026-01-10T09:00:00Z";
+    let add = |c: ContactData| async move { s.create_contact(org, &c).await.unwrap() };
+    add(person("CONSENT", Audience::Consumer, recent)).await;
+    s.append_event(
+        org,
+        &ContactRef::parse("CONSENT").unwrap(),
+        &event(ChannelScope::Email, Action::Grant, "2026-02-01T09:00:00Z"),
+    )
+    .await
+    .unwrap();
+    add(customer("SOFT", None)).await;
+    add(ContactData {
+        informed: true,
+        objection_offered: true,
+        ..person("PRO", Audience::Professional, recent)
+    })
+    .await;
+    add(person("NOBASIS", Audience::Consumer, recent)).await;
+    // Within the period by a day: no basis, not past.
+    add(person("EDGE", Audience::Consumer, "2023-12-06T09:00:00Z")).await;
+    add(person("WITHDRAWN", Audience::Consumer, recent)).await;
+    s.append_event(
+        org,
+        &ContactRef::parse("WITHDRAWN").unwrap(),
+        &event(
+            ChannelScope::Email,
+            Action::Withdraw,
+            "2026-03-01T09:00:00Z",
+        ),
+    )
+    .await
+    .unwrap();
+    add(person("SILENT", Audience::Consumer, "2023-12-04T09:00:00Z")).await;
+    add(customer("FORMER", Some("2023-12-04T09:00:00Z"))).await;
+    add(person("INFO", Audience::Generic, "2020-01-01T09:00:00Z")).await;
+    add(person("GONE", Audience::Consumer, recent)).await;
+    t.raw_sql("UPDATE contacts SET erased_at = 1 WHERE contact_ref = 'GONE'")
+        .await
+        .unwrap();
+
+    let report = s.coverage(org, AT).await.unwrap();
+    assert_eq!(report.contacts, 9, "the erased contact is left out");
+    assert_eq!(report.cells.len(), 7 * 4);
+    let cell = report.cell(Channel::Email, Purpose::Marketing).counts;
+    let expected = [
+        (Coverage::Consent, vec!["CONSENT"]),
+        (Coverage::SoftOptIn, vec!["SOFT"]),
+        (Coverage::B2bOptOut, vec!["PRO"]),
+        (Coverage::OtherBasis, vec![]),
+        (Coverage::NoBasis, vec!["NOBASIS", "EDGE"]),
+        (Coverage::Blocked, vec!["WITHDRAWN"]),
+        (Coverage::PastPeriod, vec!["SILENT", "FORMER"]),
+        (Coverage::NotPersonal, vec!["INFO"]),
+    ];
+    for (category, refs) in expected {
+        assert_eq!(cell.get(category), refs.len() as i64, "{category}");
+        let list = s
+            .coverage_list(
+                org,
+                AT,
+                CoverageSelection {
+                    category,
+                    channel: Channel::Email,
+                    purpose: Purpose::Marketing,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(list, refs, "{category}");
+    }
+    // The grant was for e-mail: by SMS the same person has no basis.
+    let sms = report.cell(Channel::Sms, Purpose::Marketing).counts;
+    assert_eq!(sms.get(Coverage::Consent), 0);
+    assert_eq!(sms.get(Coverage::NoBasis), 4, "withdrawn by e-mail only");
+    // Two days later the edge contact is past its period too.
+    let later = s.coverage(org, "2026-12-07T10:00:00+01:00").await.unwrap();
+    let cell = later.cell(Channel::Email, Purpose::Marketing).counts;
+    assert_eq!(cell.get(Coverage::PastPeriod), 3);
+    assert_eq!(cell.get(Coverage::NoBasis), 1);
+}
+
+both_stores! {
+    coverage_one_contact_per_category_counts_and_lists_exact => one_contact_per_category_counts_and_lists_exact;
+}
