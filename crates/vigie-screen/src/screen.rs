@@ -125,6 +125,23 @@ impl Counts {
     }
 }
 
+/// One contact's decision in a [`Screener::census`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactDecision {
+    /// The contact's id in the store.
+    pub contact_id: i64,
+    pub code: Code,
+    pub audience: Audience,
+}
+
+/// What a campaign would do to the whole base: the counts by code, and every contact decided,
+/// in contact id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Census {
+    pub counts: Counts,
+    pub decided: Vec<ContactDecision>,
+}
+
 /// Where a screening is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -246,27 +263,46 @@ impl<'a> Screener<'a> {
         self.ctx.decide(&view).code
     }
 
-    /// The campaign's decision on every contact of the base that has the channel's identifier,
-    /// counted by code: what the campaign would reach if it were sent to the whole base. The
+    /// The campaign's decision on every contact of the base that has the channel's identifier:
+    /// what the campaign would reach if it were sent to the whole base, counted by code, and
+    /// each contact's decision (by contact id, for the contacts list filtered by decision). The
     /// suppression list is not applied (the snapshot keeps the hashes of suppressed
     /// identifiers, not which contact they belong to), nor a zone implied by a number (a
-    /// contact's recorded zone is).
-    pub fn census(&self) -> Counts {
-        self.snapshot
+    /// contact's recorded zone is). A contact whose identifier an earlier contact shares is not
+    /// in the identifier's table: screening that identifier decides on the earlier contact, and
+    /// so does the census.
+    pub fn census(&self) -> Census {
+        let (counts, mut decided) = self
+            .snapshot
             .par_records()
             .map(|chunk| {
                 let mut counts = Counts::default();
+                let mut decided = Vec::with_capacity(chunk.len());
                 let mut events = Vec::new();
                 for record in chunk {
                     let code = self.decide_record(record, None, &mut events);
                     counts.0[code as usize] += 1;
+                    decided.push(ContactDecision {
+                        contact_id: record.contact_id,
+                        code,
+                        audience: record.audience,
+                    });
                 }
-                counts
+                (counts, decided)
             })
-            .reduce(Counts::default, |mut a, b| {
-                a.add(&b);
-                a
-            })
+            .reduce(
+                || (Counts::default(), Vec::new()),
+                |(mut a, mut da), (b, mut db)| {
+                    a.add(&b);
+                    if da.len() < db.len() {
+                        std::mem::swap(&mut da, &mut db);
+                    }
+                    da.append(&mut db);
+                    (a, da)
+                },
+            );
+        decided.par_sort_unstable_by_key(|d| d.contact_id);
+        Census { counts, decided }
     }
 
     /// A code of this campaign told in words (as the engine explains it, for no contact in

@@ -5,10 +5,13 @@
 //! were computed at (`vigie_store::DashboardFigures`). A page view reads that one row; when the
 //! store's data version has moved on (every write to contacts, the ledger, suppression,
 //! opposition lists or the call log moves it), the view starts one refresh for the
-//! organization and says the figures are being brought up to date.
+//! organization and says the figures are being brought up to date. The same pass keeps every
+//! contact's decision per channel in memory ([`DecisionLists`], for the contacts list filtered
+//! by decision), per organization and data version: a server that starts without them, or finds
+//! them behind the store, computes them again in the background.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -17,6 +20,7 @@ use vigie_screen::{CampaignSpec, Identifier, ScreenError, Screener, Snapshot};
 use vigie_store::{DashboardFigures, OrgId, StoreError};
 
 use crate::AppState;
+use crate::decision_lists::DecisionLists;
 
 /// Weeks of the consent trend.
 pub(crate) const TREND_WEEKS: usize = 12;
@@ -74,9 +78,41 @@ pub(crate) struct Shown {
     pub refreshing: bool,
 }
 
-/// Organizations whose figures are being computed (one refresh at a time each).
+/// Organizations whose figures are being computed (one refresh at a time each), and the latest
+/// decisions per channel computed for each.
 #[derive(Default)]
-pub(crate) struct Refreshes(Mutex<HashSet<OrgId>>);
+pub(crate) struct Refreshes {
+    running: Mutex<HashSet<OrgId>>,
+    lists: Mutex<HashMap<OrgId, Arc<DecisionLists>>>,
+}
+
+/// The decisions per channel as read for a page: absent until first computed, and whether they
+/// are behind the store.
+pub(crate) struct ShownLists {
+    pub lists: Option<Arc<DecisionLists>>,
+    pub refreshing: bool,
+}
+
+/// The organization's decisions per channel kept in memory; starts a refresh when they are
+/// missing or behind the store.
+pub(crate) async fn decision_lists(state: &AppState, org: OrgId) -> Result<ShownLists, StoreError> {
+    let version = state.store().data_version(org).await?;
+    let lists = state
+        .refreshes()
+        .lists
+        .lock()
+        .expect("lists")
+        .get(&org)
+        .cloned();
+    let behind = lists.as_ref().is_none_or(|l| l.data_version != version);
+    if behind {
+        start_refresh(state, org);
+    }
+    Ok(ShownLists {
+        lists,
+        refreshing: behind,
+    })
+}
 
 /// The organization's stored figures; starts a refresh when they are missing or behind.
 pub(crate) async fn figures(state: &AppState, org: OrgId) -> Result<Shown, StoreError> {
@@ -102,7 +138,13 @@ pub(crate) async fn figures(state: &AppState, org: OrgId) -> Result<Shown, Store
 }
 
 fn start_refresh(state: &AppState, org: OrgId) {
-    if !state.refreshes().0.lock().expect("refreshes").insert(org) {
+    if !state
+        .refreshes()
+        .running
+        .lock()
+        .expect("refreshes")
+        .insert(org)
+    {
         return;
     }
     let state = state.clone();
@@ -110,7 +152,12 @@ fn start_refresh(state: &AppState, org: OrgId) {
         if let Err(e) = refresh(&state, org).await {
             tracing::error!(error = %e, org, "computing the dashboard figures");
         }
-        state.refreshes().0.lock().expect("refreshes").remove(&org);
+        state
+            .refreshes()
+            .running
+            .lock()
+            .expect("refreshes")
+            .remove(&org);
     });
 }
 
@@ -128,7 +175,7 @@ pub(crate) async fn refresh(state: &AppState, org: OrgId) -> Result<(), ScreenEr
     let contacts = store.count_contacts(org).await?;
     let region = store.org_settings(org).await?.region;
     let now = Timestamp::now();
-    let figures = tokio::task::spawn_blocking(move || {
+    let (figures, lists) = tokio::task::spawn_blocking(move || {
         compute(&crypto, &by_email, &by_phone, contacts, region, now)
     })
     .await
@@ -144,6 +191,12 @@ pub(crate) async fn refresh(state: &AppState, org: OrgId) -> Result<(), ScreenEr
             },
         )
         .await?;
+    state
+        .refreshes()
+        .lists
+        .lock()
+        .expect("lists")
+        .insert(org, Arc::new(lists));
     Ok(())
 }
 
@@ -154,8 +207,9 @@ fn compute(
     contacts: u64,
     region: vigie_core::Region,
     now: Timestamp,
-) -> Result<Figures, ScreenError> {
+) -> Result<(Figures, DecisionLists), ScreenError> {
     let mut channels = Vec::new();
+    let mut lists = DecisionLists::new(by_email.info().data_version, now);
     for channel in Channel::ALL {
         // A French marketing campaign to the whole base, now (the contact page's default).
         let campaign = serde_json::json!({
@@ -174,7 +228,8 @@ fn compute(
             Identifier::Phone => by_phone,
         };
         let screener = Screener::new(snapshot, crypto, &spec, region)?;
-        let counts = screener.census();
+        let census = screener.census();
+        let counts = census.counts;
         let mut blocked: Vec<Blocked> = counts
             .iter()
             .filter(|(code, n)| *n > 0 && code.decision() == vigie_core::Decision::Deny)
@@ -192,6 +247,7 @@ fn compute(
             allowed: counts.allowed(),
             blocked,
         });
+        lists.add(*channel, &census.decided);
     }
     let from = now - SignedDuration::from_hours(24 * 7 * TREND_WEEKS as i64);
     let per_week = by_email.events_per_week(from, TREND_WEEKS);
@@ -208,9 +264,12 @@ fn compute(
             objections: counts[action(Action::Object)],
         })
         .collect();
-    Ok(Figures {
-        contacts,
-        channels,
-        weeks,
-    })
+    Ok((
+        Figures {
+            contacts,
+            channels,
+            weeks,
+        },
+        lists,
+    ))
 }

@@ -457,6 +457,24 @@ impl Store {
         })
     }
 
+    /// The contacts with these ids (a page of a list computed elsewhere, such as the contacts
+    /// decided one way on a channel), in id order; ids of no contact are skipped.
+    pub async fn contacts_by_ids(&self, org: OrgId, ids: &[i64]) -> Result<Vec<Contact>> {
+        let crypto = self.org_crypto(org).await?;
+        let rows = on_backend!(self.contact_rows_by_ids(org, ids.to_vec()))?;
+        rows.iter()
+            .map(|row| {
+                let (data, created_at, updated_at) = crypto.open_contact(row)?;
+                Ok(Contact {
+                    id: row.id,
+                    data,
+                    created_at,
+                    updated_at,
+                })
+            })
+            .collect()
+    }
+
     // --- consent ledger ------------------------------------------------------------------
 
     /// Appends an event to a contact's ledger. An event with the same content already in the

@@ -1327,6 +1327,44 @@ catalogue! {
     NpDownload => "Télécharger leur liste (CSV)", "Download their list (CSV)";
     NpTextFr => "Texte en français", "French text";
     NpTextEn => "Texte en anglais", "English text";
+    // web-filter: the contacts list filtered by decision on a channel
+    DecisionChannel => "Décision sur le canal", "Decision on the channel";
+    NoChannelFilter => "aucun filtre", "no filter";
+    DecisionFilter => "Décision", "Decision";
+    AllDecisions => "toutes", "all";
+    AllowedAll => "autorisés (toutes bases légales)", "allowed (every legal basis)";
+    BlockedAll => "bloqués (tous motifs)", "blocked (every reason)";
+    AllowedBecause => "autorisés", "allowed";
+    BlockedBecause => "bloqués", "blocked";
+    DecisionsComputing => "Les décisions par canal sont en cours de calcul : rechargez la page dans un instant.",
+        "The decisions per channel are being computed: reload the page in a moment.";
+    DecisionsComputedAt => "Décisions calculées le", "Decisions computed on";
+    FilterDataVersion => "version des données", "data version";
+    DecisionsNotOnChannel => "Ce canal n'a pas d'identifiant dans la base (pas d'adresse postale) : aucune décision à filtrer.",
+        "This channel has no identifier in the base (no postal address is kept): no decision to filter.";
+    DecisionFilterHint => "Le filtre par décision porte sur la liste (une campagne de prospection, en France, maintenant), pas sur une recherche ; il lui faut un canal.",
+        "The decision filter applies to the list (a marketing campaign, in France, now), not to a search; it needs a channel.";
+    CodeConsent => "consentement", "consent";
+    CodeSoftOptIn => "client, produits analogues", "customer, similar products";
+    CodeB2bOptOut => "professionnel informé, sans opposition", "professional informed, no objection";
+    CodeGenericAddress => "adresse générique d'entreprise", "company role address";
+    CodeContract => "contrat en cours", "running contract";
+    CodeOptOut => "informé, sans opposition", "informed, no objection";
+    CodeNonCommercial => "sollicitation non commerciale", "non-commercial appeal";
+    CodeSuppressed => "liste de suppression", "suppression list";
+    CodeRestricted => "traitement limité", "processing restricted";
+    CodeWithdrawn => "consentement retiré", "consent withdrawn";
+    CodeObjected => "opposition", "objection";
+    CodeRetentionExpired => "prospect sans nouvelles depuis plus de 3 ans", "prospect silent for more than 3 years";
+    CodeOutsideCallingHours => "hors des jours et heures d'appel", "outside calling days and hours";
+    CodeCallFrequencyCap => "déjà 4 appels en 30 jours", "already 4 calls in 30 days";
+    CodeRecentRefusal => "refus lors d'un appel récent", "refused during a recent call";
+    CodeOppositionList => "liste d'opposition (Bloctel)", "do-not-call list (Bloctel)";
+    CodeNotInformed => "pas informé ni mis en mesure de s'opposer", "not informed nor offered to object";
+    CodeUnrelatedToProfession => "sans rapport avec la profession", "unrelated to the profession";
+    CodeNoConsent => "sans consentement valable", "no valid consent";
+    CodeUnknownContact => "contact inconnu", "unknown contact";
+    CodeInvalidIdentifier => "identifiant inutilisable", "unusable identifier";
 }
 
 #[cfg(test)]

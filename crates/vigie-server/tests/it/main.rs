@@ -10,6 +10,7 @@ mod assess;
 mod breaches;
 mod browser;
 mod calls;
+mod contacts_filter;
 mod dsar;
 mod imports_web;
 mod metrics;
