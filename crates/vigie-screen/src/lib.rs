@@ -51,7 +51,8 @@ use vigie_store::{NewScreeningRun, OrgCrypto, OrgId, ScreeningRun, Store, StoreE
 
 pub use campaign::{CampaignError, CampaignSpec, Identifier};
 pub use screen::{
-    Census, ContactDecision, Counts, OUTPUT_HEADER, Progress, ScreenSummary, Screener, TargetsError,
+    Census, ContactDecision, Counts, IdentifierFacts, OUTPUT_HEADER, Progress, ScreenSummary,
+    Screener, TargetsError,
 };
 pub use snapshot::{BuildReport, Freshness, Snapshot, SnapshotError, SnapshotInfo};
 

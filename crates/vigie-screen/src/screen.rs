@@ -134,6 +134,15 @@ pub struct ContactDecision {
     pub audience: Audience,
 }
 
+/// What screening a contact's own identifier finds before the engine decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdentifierFacts {
+    /// The identifier is on the suppression list.
+    pub suppressed: bool,
+    /// The zone a phone number implies.
+    pub zone: Option<Zone>,
+}
+
 /// What a campaign would do to the whole base: the counts by code, and every contact decided,
 /// in contact id order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,13 +274,15 @@ impl<'a> Screener<'a> {
 
     /// The campaign's decision on every contact of the base that has the channel's identifier:
     /// what the campaign would reach if it were sent to the whole base, counted by code, and
-    /// each contact's decision (by contact id, for the contacts list filtered by decision). The
-    /// suppression list is not applied (the snapshot keeps the hashes of suppressed
-    /// identifiers, not which contact they belong to), nor a zone implied by a number (a
-    /// contact's recorded zone is). A contact whose identifier an earlier contact shares is not
-    /// in the identifier's table: screening that identifier decides on the earlier contact, and
-    /// so does the census.
-    pub fn census(&self) -> Census {
+    /// each contact's decision (by contact id, for the contacts list filtered by decision).
+    /// `facts` says, per contact id, what screening the contact's own identifier finds before
+    /// the engine: the suppression list, and the zone a number implies (the snapshot keeps the
+    /// list's hashes and blind indexes, not the identifiers: see
+    /// `vigie_store::Store::identifier_facts`); a contact's recorded zone comes from the
+    /// snapshot. A contact whose identifier an earlier contact shares is not in the
+    /// identifier's table: screening that identifier decides on the earlier contact, and so
+    /// does the census.
+    pub fn census(&self, facts: impl Fn(i64) -> IdentifierFacts + Sync) -> Census {
         let (counts, mut decided) = self
             .snapshot
             .par_records()
@@ -280,7 +291,14 @@ impl<'a> Screener<'a> {
                 let mut decided = Vec::with_capacity(chunk.len());
                 let mut events = Vec::new();
                 for record in chunk {
-                    let code = self.decide_record(record, None, &mut events);
+                    let found = facts(record.contact_id);
+                    // In the order screening follows: the suppression list, then the engine.
+                    let code = if found.suppressed {
+                        Code::Suppressed
+                    } else {
+                        let zone = if self.zones_apply { found.zone } else { None };
+                        self.decide_record(record, zone, &mut events)
+                    };
                     counts.0[code as usize] += 1;
                     decided.push(ContactDecision {
                         contact_id: record.contact_id,

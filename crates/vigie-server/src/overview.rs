@@ -1,8 +1,11 @@
 //! The dashboard's figures: what share of the base each channel reaches and the codes that
 //! block the rest, and the ledger's grants, withdrawals and objections per week. They are
 //! computed in the background from the screening snapshot (the same file screening uses: one
-//! pass over it per channel, in memory) and stored with the organization's data version they
-//! were computed at (`vigie_store::DashboardFigures`). A page view reads that one row; when the
+//! pass over it per channel, in memory), with what screening each contact's own identifier
+//! finds before the engine and the snapshot does not keep (the suppression list, the zone a
+//! number implies: `Store::identifier_facts`), so the reach is what a screening of every
+//! contact would allow; they are stored with the organization's data version they were
+//! computed at (`vigie_store::DashboardFigures`). A page view reads that one row; when the
 //! store's data version has moved on (every write to contacts, the ledger, suppression,
 //! opposition lists or the call log moves it), the view starts one refresh for the
 //! organization and says the figures are being brought up to date. The same pass keeps every
@@ -16,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use vigie_core::{Action, Channel, Lang};
-use vigie_screen::{CampaignSpec, Identifier, ScreenError, Screener, Snapshot};
+use vigie_screen::{CampaignSpec, Identifier, IdentifierFacts, ScreenError, Screener, Snapshot};
 use vigie_store::{DashboardFigures, OrgId, StoreError};
 
 use crate::AppState;
@@ -174,13 +177,31 @@ pub(crate) async fn refresh(state: &AppState, org: OrgId) -> Result<(), ScreenEr
     let data_version = by_email.info().data_version;
     let contacts = store.count_contacts(org).await?;
     let region = store.org_settings(org).await?.region;
+    // What screening each contact's own identifiers would find first (suppression list, the
+    // zone a number implies): the snapshot does not know it.
+    let facts = store.identifier_facts(org).await?;
     let now = Timestamp::now();
     let (figures, lists) = tokio::task::spawn_blocking(move || {
-        compute(&crypto, &by_email, &by_phone, contacts, region, now)
+        let base = Base {
+            crypto: &crypto,
+            by_email: &by_email,
+            by_phone: &by_phone,
+            facts: &facts,
+            contacts,
+            region,
+        };
+        compute(&base, now)
     })
     .await
     .map_err(|e| StoreError::Other(e.to_string()))??;
     let json = serde_json::to_string(&figures).map_err(|e| StoreError::Other(e.to_string()))?;
+    // The decisions first: once the dashboard says its figures are fresh, so is the list.
+    state
+        .refreshes()
+        .lists
+        .lock()
+        .expect("lists")
+        .insert(org, Arc::new(lists));
     store
         .save_dashboard_figures(
             org,
@@ -191,23 +212,46 @@ pub(crate) async fn refresh(state: &AppState, org: OrgId) -> Result<(), ScreenEr
             },
         )
         .await?;
-    state
-        .refreshes()
-        .lists
-        .lock()
-        .expect("lists")
-        .insert(org, Arc::new(lists));
     Ok(())
 }
 
-fn compute(
-    crypto: &vigie_store::OrgCrypto,
-    by_email: &Snapshot,
-    by_phone: &Snapshot,
+/// What the figures are computed from.
+struct Base<'a> {
+    crypto: &'a vigie_store::OrgCrypto,
+    by_email: &'a Snapshot,
+    by_phone: &'a Snapshot,
+    /// In contact id order.
+    facts: &'a [vigie_store::IdentifierFacts],
     contacts: u64,
     region: vigie_core::Region,
-    now: Timestamp,
-) -> Result<(Figures, DecisionLists), ScreenError> {
+}
+
+impl Base<'_> {
+    /// What screening the contact's identifier for `identifier` finds before the engine.
+    fn facts(&self, identifier: Identifier, contact_id: i64) -> IdentifierFacts {
+        let Ok(i) = self
+            .facts
+            .binary_search_by_key(&contact_id, |f| f.contact_id)
+        else {
+            return IdentifierFacts::default();
+        };
+        let f = &self.facts[i];
+        match identifier {
+            Identifier::Email => IdentifierFacts {
+                suppressed: f.email_suppressed,
+                zone: None,
+            },
+            Identifier::Phone => IdentifierFacts {
+                suppressed: f.phone_suppressed,
+                zone: f.phone_zone,
+            },
+        }
+    }
+}
+
+fn compute(base: &Base<'_>, now: Timestamp) -> Result<(Figures, DecisionLists), ScreenError> {
+    let (crypto, by_email, by_phone) = (base.crypto, base.by_email, base.by_phone);
+    let (contacts, region) = (base.contacts, base.region);
     let mut channels = Vec::new();
     let mut lists = DecisionLists::new(by_email.info().data_version, now);
     for channel in Channel::ALL {
@@ -228,7 +272,7 @@ fn compute(
             Identifier::Phone => by_phone,
         };
         let screener = Screener::new(snapshot, crypto, &spec, region)?;
-        let census = screener.census();
+        let census = screener.census(|id| base.facts(spec.identifier, id));
         let counts = census.counts;
         let mut blocked: Vec<Blocked> = counts
             .iter()

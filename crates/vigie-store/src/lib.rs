@@ -18,6 +18,7 @@ mod calls;
 mod dsar;
 pub mod erasure_journal;
 mod error;
+mod identifier_facts;
 mod import_runs;
 mod keys;
 mod links;
@@ -67,6 +68,7 @@ pub use dsar::{
     Tombstone,
 };
 pub use error::{Result, StoreError};
+pub use identifier_facts::IdentifierFacts;
 pub use import_runs::{ImportRun, NewImportRun};
 pub use keys::RewrapReport;
 pub use links::{LinkKind, LinkRefusal, LinkSigner, VerifiedLink};
