@@ -140,6 +140,19 @@ pub(crate) async fn figures(state: &AppState, org: OrgId) -> Result<Shown, Store
     })
 }
 
+/// The organization's number of contacts: the figures' count when they were computed at the
+/// store's data version (counting two million rows costs about 100 ms a view), else counted.
+pub(crate) async fn contact_count(state: &AppState, org: OrgId) -> Result<u64, StoreError> {
+    let store = state.store();
+    if let Some(stored) = store.dashboard_figures(org).await?
+        && stored.data_version == store.data_version(org).await?
+        && let Ok(figures) = serde_json::from_str::<Figures>(&stored.figures)
+    {
+        return Ok(figures.contacts);
+    }
+    store.count_contacts(org).await
+}
+
 fn start_refresh(state: &AppState, org: OrgId) {
     if !state
         .refreshes()

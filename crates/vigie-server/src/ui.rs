@@ -272,7 +272,7 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
     let total = match (&q, audience, &filtered) {
         (_, _, Some(f)) => f.total,
         (Some(_), _, _) => None,
-        (None, None, None) => Some(state.store().count_contacts(ui.org.id).await?),
+        (None, None, None) => Some(crate::overview::contact_count(&state, ui.org.id).await?),
         (None, Some(a), None) => Some(state.store().count_contacts_of(ui.org.id, a).await?),
     };
     let audience_param = audience.map_or("", Audience::as_str);
