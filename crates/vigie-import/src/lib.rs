@@ -12,6 +12,7 @@
 //! Re-importing a file changes nothing: contacts upsert on `contact_ref` (and are left untouched
 //! when identical), ledger events are de-duplicated by content.
 
+mod reason;
 mod rows;
 mod text;
 
@@ -32,6 +33,7 @@ use vigie_store::{
     ImportCounts, ImportMsg, NewImportRun, OrgCrypto, Organization, Store, StoreError,
 };
 
+pub use reason::Reason;
 pub use rows::FieldError;
 use rows::{Columns, ListColumn};
 pub use text::{EncodingError, TextEncoding, ensure_utf8, sniff_delimiter};
@@ -111,7 +113,7 @@ impl Default for ImportOptions {
 pub struct RowError {
     pub line: u64,
     pub column: String,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl fmt::Display for RowError {
@@ -173,6 +175,9 @@ pub struct ImportReport {
     /// Rows left out (only with `skip_invalid`).
     pub rejected: u64,
     pub rejects_file: Option<PathBuf>,
+    /// The first rows left out (up to 50), with their typed reasons; the rejects file has them
+    /// all.
+    pub rejects: Vec<RowError>,
 }
 
 /// Rows per batch sent to the store, parsed in parallel.
@@ -237,9 +242,9 @@ async fn import_file_uncounted(
                                 .unwrap_dek(c.contact_ref.as_str(), Some(wrapped))
                                 .map_err(|e| FieldError {
                                     column: "contact_ref".into(),
-                                    reason: format!(
-                                        "the stored contact's key cannot be opened: {e}"
-                                    ),
+                                    reason: Reason::StoredKeyUnreadable {
+                                        detail: e.to_string(),
+                                    },
                                 })?;
                             crypto.seal_contact_with(&c, &dek)
                         }
@@ -268,9 +273,7 @@ async fn import_file_uncounted(
                     if event.ip.is_some() || event.user_agent.is_some() {
                         return Err(FieldError {
                             column: "ip".into(),
-                            reason:
-                                "ip and user_agent are recorded through the API, not by CSV import"
-                                    .into(),
+                            reason: Reason::IpThroughApi,
                         });
                     }
                     Ok(crypto.seal_event(line, contact_ref.as_str(), &event, None))
@@ -328,7 +331,7 @@ async fn import_file_uncounted(
                         errors.push(RowError {
                             line,
                             column: column.into(),
-                            reason,
+                            reason: Reason::CallTarget { detail: reason },
                         });
                         return Err(ImportError::Invalid {
                             file,
@@ -380,6 +383,7 @@ async fn import_file_uncounted(
         write_rejects(&file, &out, &errors)?;
         report.rejected = errors.len() as u64;
         report.rejects_file = Some(out);
+        report.rejects = errors.iter().take(MAX_REPORTED_ERRORS).cloned().collect();
     }
     Ok(report)
 }
@@ -442,10 +446,10 @@ fn unknown_contact(line: u64, contact_ref: &str, org: &Organization) -> RowError
     RowError {
         line,
         column: "contact_ref".into(),
-        reason: format!(
-            "no contact {contact_ref:?} in organization {:?} (import contacts first)",
-            org.slug
-        ),
+        reason: Reason::UnknownContact {
+            reference: contact_ref.to_owned(),
+            org: org.slug.clone(),
+        },
     }
 }
 
@@ -473,6 +477,7 @@ fn finish(
         counts,
         rejected: 0,
         rejects_file: None,
+        rejects: Vec::new(),
     })
 }
 
@@ -515,16 +520,19 @@ fn csv_error(e: csv::Error, path: &Path) -> ImportError {
     let reason = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => {
-            format!("{len} fields where the header has {expected_len}")
-        }
+        } => Reason::FieldCount {
+            found: *len,
+            expected: *expected_len,
+        },
         csv::ErrorKind::Io(io) => {
             return ImportError::Io(
                 std::io::Error::new(io.kind(), io.to_string()),
                 path.to_owned(),
             );
         }
-        _ => e.to_string(),
+        _ => Reason::Unreadable {
+            detail: e.to_string(),
+        },
     };
     ImportError::Invalid {
         file: path.to_owned(),
@@ -568,9 +576,7 @@ fn unclosed_quote(path: &Path, header: &ByteRecord, record: &ByteRecord) -> Impo
         errors: vec![RowError {
             line: record.position().map(|p| p.line()).unwrap_or(0),
             column: String::from_utf8_lossy(header.get(field).unwrap_or_default()).into_owned(),
-            reason: "a quoted field opened on this line is not closed on it (unbalanced \"); \
-                     nothing was imported"
-                .to_owned(),
+            reason: Reason::UnclosedQuote,
         }],
     }
 }
@@ -763,7 +769,10 @@ fn repeated_ref(record: &ByteRecord, cols: &Columns, first: u64) -> FieldError {
         .unwrap_or_default();
     FieldError {
         column: "contact_ref".into(),
-        reason: format!("contact_ref {contact_ref:?} is repeated: already on line {first}"),
+        reason: Reason::RepeatedReference {
+            reference: contact_ref.to_owned(),
+            first_line: first,
+        },
     }
 }
 
@@ -851,7 +860,8 @@ fn read_list(
     Ok(out)
 }
 
-/// Writes the rejected rows: `line,column,reason` followed by the row as it was in the file.
+/// Writes the rejected rows: `line,column,code,reason` (the code stable, for programs; the
+/// reason in English) followed by the row as it was in the file.
 fn write_rejects(input: &Path, out: &Path, errors: &[RowError]) -> Result<(), ImportError> {
     let io = |e: std::io::Error, p: &Path| ImportError::Io(e, p.to_owned());
     let by_line: BTreeMap<u64, &RowError> = errors.iter().map(|e| (e.line, e)).collect();
@@ -860,7 +870,7 @@ fn write_rejects(input: &Path, out: &Path, errors: &[RowError]) -> Result<(), Im
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(BufWriter::new(f));
-    let mut head = ByteRecord::from(vec!["line", "column", "reason"]);
+    let mut head = ByteRecord::from(vec!["line", "column", "code", "reason"]);
     head.extend(header.iter());
     w.write_byte_record(&head).map_err(|e| io(e.into(), out))?;
     let mut record = ByteRecord::new();
@@ -870,7 +880,8 @@ fn write_rejects(input: &Path, out: &Path, errors: &[RowError]) -> Result<(), Im
             let mut row = ByteRecord::from(vec![
                 line.to_string(),
                 err.column.clone(),
-                err.reason.clone(),
+                err.reason.code().to_owned(),
+                err.reason.to_string(),
             ]);
             // The rejected row is shown to people in a spreadsheet: no cell may run as a
             // formula (a cell that is not UTF-8 is written as read).

@@ -6,18 +6,20 @@ use jiff::Timestamp;
 use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164, Region, Zone};
 use vigie_store::{CallTo, ContactData, NewCall, NewConsentEvent};
 
+use crate::reason::Reason;
+
 /// A problem with one field of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub column: String,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl FieldError {
-    fn new(column: &str, reason: impl Into<String>) -> Self {
+    fn new(column: &str, reason: Reason) -> Self {
         FieldError {
             column: column.to_owned(),
-            reason: reason.into(),
+            reason,
         }
     }
 }
@@ -184,7 +186,9 @@ impl Columns {
         if let Some(unknown) = header.iter().find(|h| !known.contains(&h.as_str())) {
             return Err(FieldError::new(
                 unknown,
-                format!("unknown column (expected: {})", known.join(", ")),
+                Reason::UnknownColumn {
+                    expected: known.join(", "),
+                },
             ));
         }
         let missing: Vec<&str> = format
@@ -196,7 +200,9 @@ impl Columns {
         if !missing.is_empty() {
             return Err(FieldError::new(
                 missing[0],
-                format!("missing column(s): {}", missing.join(", ")),
+                Reason::MissingColumns {
+                    columns: missing.join(", "),
+                },
             ));
         }
         let positions = known
@@ -220,7 +226,7 @@ impl Columns {
             None => Ok(None),
             Some(bytes) => std::str::from_utf8(bytes)
                 .map(|s| Some(s.trim()).filter(|s| !s.is_empty()))
-                .map_err(|_| FieldError::new(self.names[i], "not valid UTF-8")),
+                .map_err(|_| FieldError::new(self.names[i], Reason::NotUtf8)),
         }
     }
 
@@ -231,7 +237,7 @@ impl Columns {
 
     fn required<'r>(&self, record: &'r ByteRecord, i: usize) -> Result<&'r str, FieldError> {
         self.get(record, i)?
-            .ok_or_else(|| FieldError::new(self.names[i], "empty, a value is required"))
+            .ok_or_else(|| FieldError::new(self.names[i], Reason::Required))
     }
 }
 
@@ -245,7 +251,9 @@ fn parse_bool(column: &str, value: &str) -> Result<bool, FieldError> {
     } else {
         Err(FieldError::new(
             column,
-            format!("{value:?} is not a boolean (true or false)"),
+            Reason::NotBoolean {
+                value: value.to_owned(),
+            },
         ))
     }
 }
@@ -254,9 +262,9 @@ fn parse_time(column: &str, value: &str) -> Result<Timestamp, FieldError> {
     value.parse::<Timestamp>().map_err(|_| {
         FieldError::new(
             column,
-            format!(
-                "{value:?} is not an RFC 3339 date-time with an offset (e.g. 2026-01-10T08:00:00Z)"
-            ),
+            Reason::NotDateTime {
+                value: value.to_owned(),
+            },
         )
     })
 }
@@ -265,9 +273,16 @@ fn parse_vocab<T: std::str::FromStr<Err = vigie_core::ParseVocabError>>(
     column: &str,
     value: &str,
 ) -> Result<T, FieldError> {
-    value
-        .parse::<T>()
-        .map_err(|e| FieldError::new(column, e.to_string()))
+    value.parse::<T>().map_err(|e| {
+        FieldError::new(
+            column,
+            Reason::UnknownWord {
+                what: e.what,
+                value: e.value,
+                expected: e.expected,
+            },
+        )
+    })
 }
 
 /// Longest free-text field, as the API accepts (names, sources, notice versions).
@@ -279,16 +294,10 @@ const MAX_TEXT: usize = 256;
 fn text(column: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(v) = value else { return Ok(None) };
     if v.chars().count() > MAX_TEXT {
-        return Err(FieldError::new(
-            column,
-            format!("at most {MAX_TEXT} characters"),
-        ));
+        return Err(FieldError::new(column, Reason::TooLong { max: MAX_TEXT }));
     }
     if v.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            column,
-            "control characters are not allowed",
-        ));
+        return Err(FieldError::new(column, Reason::ControlCharacter));
     }
     Ok(Some(v.to_owned()))
 }
@@ -296,19 +305,17 @@ fn text(column: &str, value: Option<&str>) -> Result<Option<String>, FieldError>
 /// A contacts.csv row.
 pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<ContactData, FieldError> {
     let contact_ref = ContactRef::parse(cols.required(r, contact_col::CONTACT_REF)?)
-        .map_err(|e| FieldError::new("contact_ref", e.to_string()))?;
+        .map_err(|e| FieldError::new("contact_ref", Reason::identifier(e, None)))?;
     let email = cols
         .get(r, contact_col::EMAIL)?
         .map(Email::parse)
         .transpose()
-        .map_err(|e| FieldError::new("email", e.to_string()))?;
+        .map_err(|e| FieldError::new("email", Reason::identifier(e, None)))?;
     let phone = cols
         .get(r, contact_col::PHONE)?
         .map(|p| PhoneE164::parse(p, region))
         .transpose()
-        .map_err(|e| {
-            FieldError::new("phone", format!("{e} (read with default region {region})"))
-        })?;
+        .map_err(|e| FieldError::new("phone", Reason::identifier(e, Some(region.to_string()))))?;
     let categories = cols
         .get(r, contact_col::CUSTOMER_CATEGORIES)?
         .map(|c| {
@@ -323,7 +330,9 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
     if categories.len() > vigie_core::MAX_CUSTOMER_CATEGORIES {
         return Err(FieldError::new(
             "customer_categories",
-            format!("at most {} categories", vigie_core::MAX_CUSTOMER_CATEGORIES),
+            Reason::TooManyCategories {
+                max: vigie_core::MAX_CUSTOMER_CATEGORIES,
+            },
         ));
     }
     Ok(ContactData {
@@ -354,7 +363,7 @@ pub fn contact(cols: &Columns, r: &ByteRecord, region: Region) -> Result<Contact
             .get(r, contact_col::TIME_ZONE)?
             .map(Zone::parse)
             .transpose()
-            .map_err(|e| FieldError::new("time_zone", e.to_string()))?,
+            .map_err(|e| FieldError::new("time_zone", Reason::UnknownTimeZone { value: e.0 }))?,
         relationship_ended_at: cols
             .get(r, contact_col::RELATIONSHIP_ENDED_AT)?
             .map(|v| parse_time("relationship_ended_at", v))
@@ -368,7 +377,7 @@ pub fn consent(
     r: &ByteRecord,
 ) -> Result<(ContactRef, NewConsentEvent), FieldError> {
     let contact_ref = ContactRef::parse(cols.required(r, consent_col::CONTACT_REF)?)
-        .map_err(|e| FieldError::new("contact_ref", e.to_string()))?;
+        .map_err(|e| FieldError::new("contact_ref", Reason::identifier(e, None)))?;
     let event = ConsentEvent {
         scope: parse_vocab("channel", cols.required(r, consent_col::CHANNEL)?)?,
         purpose: parse_vocab("purpose", cols.required(r, consent_col::PURPOSE)?)?,
@@ -393,10 +402,7 @@ pub fn calls_name_the_contact(cols: &Columns) -> Result<(), FieldError> {
     if cols.has(call_col::CONTACT_REF) || cols.has(call_col::PHONE) {
         Ok(())
     } else {
-        Err(FieldError::new(
-            "contact_ref",
-            "missing column: a calls file names the contact by contact_ref or phone",
-        ))
+        Err(FieldError::new("contact_ref", Reason::NoContactColumn))
     }
 }
 
@@ -409,12 +415,15 @@ pub fn call(
 ) -> Result<NewCall, FieldError> {
     let phone = cols
         .get(r, call_col::PHONE)?
-        .map(|p| PhoneE164::parse(p, region).map_err(|e| FieldError::new("phone", e.to_string())))
+        .map(|p| {
+            PhoneE164::parse(p, region)
+                .map_err(|e| FieldError::new("phone", Reason::identifier(e, None)))
+        })
         .transpose()?;
     let to = match cols.get(r, call_col::CONTACT_REF)? {
         Some(c) => CallTo::Contact {
             contact_ref: ContactRef::parse(c)
-                .map_err(|e| FieldError::new("contact_ref", e.to_string()))?,
+                .map_err(|e| FieldError::new("contact_ref", Reason::identifier(e, None)))?,
             phone,
         },
         None => CallTo::Number(phone.ok_or_else(|| {
@@ -424,7 +433,7 @@ pub fn call(
                 } else {
                     "contact_ref"
                 },
-                "empty: a contact_ref or a phone is required",
+                Reason::ContactOrPhoneRequired,
             )
         })?),
     };
@@ -469,19 +478,17 @@ impl ListColumn {
         if names.len() != 1 {
             return Err(FieldError::new(
                 names.first().map(String::as_str).unwrap_or(""),
-                format!(
-                    "expected exactly one column, {expected}; found {}",
-                    names.len()
-                ),
+                Reason::OneColumnExpected {
+                    expected,
+                    found: names.len(),
+                },
             ));
         }
         accepted
             .iter()
             .find(|c| c.name() == names[0])
             .map(|c| (*c, 0))
-            .ok_or_else(|| {
-                FieldError::new(&names[0], format!("unknown column (expected {expected})"))
-            })
+            .ok_or_else(|| FieldError::new(&names[0], Reason::UnknownColumn { expected }))
     }
 }
 
@@ -502,18 +509,21 @@ pub fn suppression_entry(
                 .ok_or_else(|| {
                     FieldError::new(
                         name,
-                        format!("{v:?} is not a SHA-256 in hex (64 hex digits)"),
+                        Reason::NotSha256 {
+                            value: v.to_owned(),
+                        },
                     )
                 })?;
             Ok(bytes)
         }
         ListColumn::Email => {
-            let e = Email::parse(value).map_err(|e| FieldError::new(name, e.to_string()))?;
+            let e = Email::parse(value)
+                .map_err(|e| FieldError::new(name, Reason::identifier(e, None)))?;
             Ok(vigie_core::suppression_hash(e.as_str()))
         }
         ListColumn::Phone => {
             let p = PhoneE164::parse(value, region)
-                .map_err(|e| FieldError::new(name, e.to_string()))?;
+                .map_err(|e| FieldError::new(name, Reason::identifier(e, None)))?;
             Ok(vigie_core::suppression_hash(p.as_str()))
         }
     }
@@ -521,5 +531,6 @@ pub fn suppression_entry(
 
 /// An opposition list entry: a phone number (E.164, or national in the default region).
 pub fn opposition_entry(value: &str, region: Region) -> Result<PhoneE164, FieldError> {
-    PhoneE164::parse(value, region).map_err(|e| FieldError::new("phone", e.to_string()))
+    PhoneE164::parse(value, region)
+        .map_err(|e| FieldError::new("phone", Reason::identifier(e, None)))
 }

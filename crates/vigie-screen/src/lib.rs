@@ -50,7 +50,10 @@ use vigie_core::Region;
 use vigie_store::{NewScreeningRun, OrgCrypto, OrgId, ScreeningRun, Store, StoreError};
 
 pub use campaign::{CampaignError, CampaignSpec, Identifier};
-pub use screen::{Counts, OUTPUT_HEADER, Progress, ScreenSummary, Screener, TargetsError};
+pub use screen::{
+    Census, ContactDecision, Counts, IdentifierFacts, OUTPUT_HEADER, Progress, ScreenSummary,
+    Screener, TargetsError,
+};
 pub use snapshot::{BuildReport, Freshness, Snapshot, SnapshotError, SnapshotInfo};
 
 /// Why a screening could not be done.

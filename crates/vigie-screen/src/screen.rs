@@ -125,6 +125,32 @@ impl Counts {
     }
 }
 
+/// One contact's decision in a [`Screener::census`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactDecision {
+    /// The contact's id in the store.
+    pub contact_id: i64,
+    pub code: Code,
+    pub audience: Audience,
+}
+
+/// What screening a contact's own identifier finds before the engine decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdentifierFacts {
+    /// The identifier is on the suppression list.
+    pub suppressed: bool,
+    /// The zone a phone number implies.
+    pub zone: Option<Zone>,
+}
+
+/// What a campaign would do to the whole base: the counts by code, and every contact decided,
+/// in contact id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Census {
+    pub counts: Counts,
+    pub decided: Vec<ContactDecision>,
+}
+
 /// Where a screening is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -246,27 +272,55 @@ impl<'a> Screener<'a> {
         self.ctx.decide(&view).code
     }
 
-    /// The campaign's decision on every contact of the base that has the channel's identifier,
-    /// counted by code: what the campaign would reach if it were sent to the whole base. The
-    /// suppression list is not applied (the snapshot keeps the hashes of suppressed
-    /// identifiers, not which contact they belong to), nor a zone implied by a number (a
-    /// contact's recorded zone is).
-    pub fn census(&self) -> Counts {
-        self.snapshot
+    /// The campaign's decision on every contact of the base that has the channel's identifier:
+    /// what the campaign would reach if it were sent to the whole base, counted by code, and
+    /// each contact's decision (by contact id, for the contacts list filtered by decision).
+    /// `facts` says, per contact id, what screening the contact's own identifier finds before
+    /// the engine: the suppression list, and the zone a number implies (the snapshot keeps the
+    /// list's hashes and blind indexes, not the identifiers: see
+    /// `vigie_store::Store::identifier_facts`); a contact's recorded zone comes from the
+    /// snapshot. A contact whose identifier an earlier contact shares is not in the
+    /// identifier's table: screening that identifier decides on the earlier contact, and so
+    /// does the census.
+    pub fn census(&self, facts: impl Fn(i64) -> IdentifierFacts + Sync) -> Census {
+        let (counts, mut decided) = self
+            .snapshot
             .par_records()
             .map(|chunk| {
                 let mut counts = Counts::default();
+                let mut decided = Vec::with_capacity(chunk.len());
                 let mut events = Vec::new();
                 for record in chunk {
-                    let code = self.decide_record(record, None, &mut events);
+                    let found = facts(record.contact_id);
+                    // In the order screening follows: the suppression list, then the engine.
+                    let code = if found.suppressed {
+                        Code::Suppressed
+                    } else {
+                        let zone = if self.zones_apply { found.zone } else { None };
+                        self.decide_record(record, zone, &mut events)
+                    };
                     counts.0[code as usize] += 1;
+                    decided.push(ContactDecision {
+                        contact_id: record.contact_id,
+                        code,
+                        audience: record.audience,
+                    });
                 }
-                counts
+                (counts, decided)
             })
-            .reduce(Counts::default, |mut a, b| {
-                a.add(&b);
-                a
-            })
+            .reduce(
+                || (Counts::default(), Vec::new()),
+                |(mut a, mut da), (b, mut db)| {
+                    a.add(&b);
+                    if da.len() < db.len() {
+                        std::mem::swap(&mut da, &mut db);
+                    }
+                    da.append(&mut db);
+                    (a, da)
+                },
+            );
+        decided.par_sort_unstable_by_key(|d| d.contact_id);
+        Census { counts, decided }
     }
 
     /// A code of this campaign told in words (as the engine explains it, for no contact in

@@ -48,8 +48,8 @@ use crate::campaign::Identifier;
 use crate::table::{EMPTY, KeyTable};
 
 /// Version of the file layout; a file of another version is rebuilt. 5: recorded time zones and
-/// the call log.
-pub const FORMAT_VERSION: u32 = 5;
+/// the call log; 6: the contact's store id in its record.
+pub const FORMAT_VERSION: u32 = 6;
 const MAGIC: [u8; 8] = *b"VIGIESNP";
 const HEADER_LEN: usize = 128;
 const DIR_ENTRY_LEN: usize = 40;
@@ -57,9 +57,10 @@ const DIR_ENTRY_LEN: usize = 40;
 /// A contact record, the value of an identifier table: events start `u32`, events count `u32`,
 /// category set `u32`, audience `u8`, flags `u8`, recorded time zone `u16` (0: none; else its
 /// position + 1 in the zone table), collection time `i64` (microseconds; `i64::MIN` when
-/// unknown), calls start `u32`, calls count `u32`. The events start is never `u32::MAX` (the
-/// table's free-slot mark).
-const RECORD_LEN: usize = 32;
+/// unknown), calls start `u32`, calls count `u32`, the contact's store id `i64` (the census
+/// names the contacts it decides, for the contacts list filtered by decision). The events start
+/// is never `u32::MAX` (the table's free-slot mark).
+const RECORD_LEN: usize = 40;
 const EVENT_LEN: usize = 12;
 /// A call attempt: its time in microseconds shifted left by one, the low bit set for a refusal.
 /// Sorted per contact, so the packed values sort as the times do.
@@ -580,6 +581,7 @@ impl Builder {
                 rec[16..24].copy_from_slice(&r.collected_at.to_le_bytes());
                 rec[24..28].copy_from_slice(&call_starts[i].to_le_bytes());
                 rec[28..32].copy_from_slice(&(call_starts[i + 1] - call_starts[i]).to_le_bytes());
+                rec[32..40].copy_from_slice(&self.ids[i].to_le_bytes());
                 rec
             })
             .collect();
@@ -838,6 +840,8 @@ pub(crate) struct Record {
     pub flags: u8,
     pub calls_start: u32,
     pub calls_len: u32,
+    /// The contact's id in the store.
+    pub contact_id: i64,
 }
 
 /// A snapshot loaded for screening on one identifier.
@@ -1131,6 +1135,7 @@ impl Snapshot {
             },
             calls_start: le_u32(r, 24),
             calls_len: le_u32(r, 28),
+            contact_id: le_i64(r, 32),
             collected_at: match le_i64(r, 16) {
                 NO_TIME => None,
                 at => Some(Timestamp::from_microsecond(at).unwrap_or(Timestamp::MIN)),

@@ -32,6 +32,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::html::components::{Flash, empty, facts, flash, select, table};
+use crate::html::rejects::reject_reason;
 use crate::html::{Section, Ui, UiError, W, page, refreshing_page, when};
 use crate::screenings::{TempFile, save_upload, upload_slot};
 
@@ -39,8 +40,6 @@ use crate::screenings::{TempFile, save_upload, upload_slot};
 pub const DEFAULT_IMPORT_LIMIT: usize = 2 * 1024 * 1024 * 1024;
 /// How long a finished job (its page and rejects file) is kept.
 const RETENTION: Duration = Duration::from_secs(24 * 3600);
-/// Rejected rows shown on the page (the rejects file has them all).
-const SHOWN_REJECTS: usize = 100;
 const RUNS_SHOWN: u32 = 20;
 const REFRESH: u32 = 2;
 
@@ -121,10 +120,9 @@ impl ImportJobs {
 /// Where a job is.
 enum Phase {
     Running,
+    /// With "import the valid rows", the report holds the first rejected rows.
     Done {
         report: ImportReport,
-        /// The first rejected rows (with "import the valid rows").
-        shown: Vec<RowError>,
     },
     /// Bad rows: nothing was imported.
     Refused {
@@ -158,23 +156,6 @@ impl Job {
     fn end(&self, phase: Phase) {
         *self.state.lock().expect("import job") = (phase, Some(Instant::now()));
     }
-}
-
-/// The rejected rows of a rejects file (`line,column,reason,…`), the first `n`.
-fn read_rejects(path: &std::path::Path, n: usize) -> Vec<RowError> {
-    let Ok(mut reader) = csv::ReaderBuilder::new().flexible(true).from_path(path) else {
-        return Vec::new();
-    };
-    reader
-        .records()
-        .filter_map(Result::ok)
-        .take(n)
-        .map(|r| RowError {
-            line: r.get(0).and_then(|l| l.parse().ok()).unwrap_or(0),
-            column: r.get(1).unwrap_or("").to_owned(),
-            reason: r.get(2).unwrap_or("").to_owned(),
-        })
-        .collect()
 }
 
 /// Counts the lines after the header (a quoted field never holds a line break in an import).
@@ -302,13 +283,7 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
     }
     job.bytes.store(job.total_bytes, Ordering::Relaxed);
     let phase = match result {
-        Ok(report) => {
-            let rejects = job.rejects.clone();
-            let shown = tokio::task::spawn_blocking(move || read_rejects(&rejects, SHOWN_REJECTS))
-                .await
-                .unwrap_or_default();
-            Phase::Done { report, shown }
-        }
+        Ok(report) => Phase::Done { report },
         Err(ImportError::Invalid { count, errors, .. }) => Phase::Refused { count, errors },
         Err(e) => {
             tracing::error!(error = %e, "an import failed");
@@ -558,28 +533,6 @@ fn not_found(ui: &Ui) -> UiError {
     ui.error(ApiError::not_found(ui.t(W::ImportGone)))
 }
 
-/// What a rejected field needs, in words, by its column: vigie-import's own reasons are
-/// written for the CLI, in English, and follow as the detail.
-fn field_reason(column: &str) -> W {
-    match column {
-        "email" => W::RejectEmail,
-        "phone" => W::RejectPhone,
-        "contact_ref" => W::RejectContactRef,
-        "audience" => W::RejectAudience,
-        "customer" | "informed" | "objection_offered" | "contract_active" | "restricted" => {
-            W::RejectBoolean
-        }
-        "collected_at" | "at" => W::RejectDateTime,
-        "channel" | "purpose" | "action" | "method" | "outcome" | "collected_via" => {
-            W::RejectVocabulary
-        }
-        "time_zone" => W::RejectTimeZone,
-        "sha256" => W::RejectSha256,
-        "" => W::RejectRow,
-        _ => W::RejectValue,
-    }
-}
-
 /// "Line 3, field « email »: reason" rows.
 fn errors_table(ui: &Ui, errors: &[RowError]) -> Markup {
     let heads = [ui.t(W::Line), ui.t(W::Field), ui.t(W::Reason)];
@@ -592,15 +545,7 @@ fn errors_table(ui: &Ui, errors: &[RowError]) -> Markup {
                 tr {
                     th scope="row" { (e.line) }
                     td { @if !e.column.is_empty() { code { (e.column) } } }
-                    td {
-                        @if ui.lang == Lang::En {
-                            (e.reason)
-                        } @else {
-                            (ui.t(field_reason(&e.column)))
-                            br;
-                            small.detail lang="en" { (ui.t(W::RejectDetail)) (ui.t(W::Colon)) (e.reason) }
-                        }
-                    }
+                    td data-code=(e.reason.code()) { (reject_reason(ui.lang, &e.reason)) }
                 }
             }
         },
@@ -633,14 +578,14 @@ async fn job_page(
                     p { (percent) " % · " (rows) " " (ui.t(W::ImportRowsInFile)) }
                     progress max="100" value=(percent) aria-label=(ui.t(W::Progress)) { (percent) " %" }
                 }
-                Phase::Done { report, shown } => {
+                Phase::Done { report } => {
                     p.job-status { strong { (ui.t(W::JobDone)) } }
                     @if job.windows_1252.load(Ordering::Relaxed) == 1 { p.hint { (ui.t(W::ImportWasWindows1252)) } }
                     (summary(&ui, report))
                     @if report.rejected > 0 {
                         h2 { (ui.t(W::ImportRejectedRows)) }
                         p { a href=(ui.link("/imports").seg(&id).seg("rejects")) download { (ui.t(W::ImportDownloadRejects)) } }
-                        (errors_table(&ui, shown))
+                        (errors_table(&ui, &report.rejects))
                     }
                 }
                 Phase::Refused { count, errors } => {

@@ -18,6 +18,7 @@ pub mod calls;
 mod contact_actions;
 mod contact_ui;
 mod dashboard_ui;
+mod decision_lists;
 mod decisions;
 mod dto;
 pub mod error;

@@ -1,22 +1,29 @@
 //! The dashboard's figures: what share of the base each channel reaches and the codes that
 //! block the rest, and the ledger's grants, withdrawals and objections per week. They are
 //! computed in the background from the screening snapshot (the same file screening uses: one
-//! pass over it per channel, in memory) and stored with the organization's data version they
-//! were computed at (`vigie_store::DashboardFigures`). A page view reads that one row; when the
+//! pass over it per channel, in memory), with what screening each contact's own identifier
+//! finds before the engine and the snapshot does not keep (the suppression list, the zone a
+//! number implies: `Store::identifier_facts`), so the reach is what a screening of every
+//! contact would allow; they are stored with the organization's data version they were
+//! computed at (`vigie_store::DashboardFigures`). A page view reads that one row; when the
 //! store's data version has moved on (every write to contacts, the ledger, suppression,
 //! opposition lists or the call log moves it), the view starts one refresh for the
-//! organization and says the figures are being brought up to date.
+//! organization and says the figures are being brought up to date. The same pass keeps every
+//! contact's decision per channel in memory ([`DecisionLists`], for the contacts list filtered
+//! by decision), per organization and data version: a server that starts without them, or finds
+//! them behind the store, computes them again in the background.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use vigie_core::{Action, Channel, Lang};
-use vigie_screen::{CampaignSpec, Identifier, ScreenError, Screener, Snapshot};
+use vigie_screen::{CampaignSpec, Identifier, IdentifierFacts, ScreenError, Screener, Snapshot};
 use vigie_store::{DashboardFigures, OrgId, StoreError};
 
 use crate::AppState;
+use crate::decision_lists::DecisionLists;
 
 /// Weeks of the consent trend.
 pub(crate) const TREND_WEEKS: usize = 12;
@@ -74,9 +81,41 @@ pub(crate) struct Shown {
     pub refreshing: bool,
 }
 
-/// Organizations whose figures are being computed (one refresh at a time each).
+/// Organizations whose figures are being computed (one refresh at a time each), and the latest
+/// decisions per channel computed for each.
 #[derive(Default)]
-pub(crate) struct Refreshes(Mutex<HashSet<OrgId>>);
+pub(crate) struct Refreshes {
+    running: Mutex<HashSet<OrgId>>,
+    lists: Mutex<HashMap<OrgId, Arc<DecisionLists>>>,
+}
+
+/// The decisions per channel as read for a page: absent until first computed, and whether they
+/// are behind the store.
+pub(crate) struct ShownLists {
+    pub lists: Option<Arc<DecisionLists>>,
+    pub refreshing: bool,
+}
+
+/// The organization's decisions per channel kept in memory; starts a refresh when they are
+/// missing or behind the store.
+pub(crate) async fn decision_lists(state: &AppState, org: OrgId) -> Result<ShownLists, StoreError> {
+    let version = state.store().data_version(org).await?;
+    let lists = state
+        .refreshes()
+        .lists
+        .lock()
+        .expect("lists")
+        .get(&org)
+        .cloned();
+    let behind = lists.as_ref().is_none_or(|l| l.data_version != version);
+    if behind {
+        start_refresh(state, org);
+    }
+    Ok(ShownLists {
+        lists,
+        refreshing: behind,
+    })
+}
 
 /// The organization's stored figures; starts a refresh when they are missing or behind.
 pub(crate) async fn figures(state: &AppState, org: OrgId) -> Result<Shown, StoreError> {
@@ -101,8 +140,27 @@ pub(crate) async fn figures(state: &AppState, org: OrgId) -> Result<Shown, Store
     })
 }
 
+/// The organization's number of contacts: the figures' count when they were computed at the
+/// store's data version (counting two million rows costs about 100 ms a view), else counted.
+pub(crate) async fn contact_count(state: &AppState, org: OrgId) -> Result<u64, StoreError> {
+    let store = state.store();
+    if let Some(stored) = store.dashboard_figures(org).await?
+        && stored.data_version == store.data_version(org).await?
+        && let Ok(figures) = serde_json::from_str::<Figures>(&stored.figures)
+    {
+        return Ok(figures.contacts);
+    }
+    store.count_contacts(org).await
+}
+
 fn start_refresh(state: &AppState, org: OrgId) {
-    if !state.refreshes().0.lock().expect("refreshes").insert(org) {
+    if !state
+        .refreshes()
+        .running
+        .lock()
+        .expect("refreshes")
+        .insert(org)
+    {
         return;
     }
     let state = state.clone();
@@ -110,7 +168,12 @@ fn start_refresh(state: &AppState, org: OrgId) {
         if let Err(e) = refresh(&state, org).await {
             tracing::error!(error = %e, org, "computing the dashboard figures");
         }
-        state.refreshes().0.lock().expect("refreshes").remove(&org);
+        state
+            .refreshes()
+            .running
+            .lock()
+            .expect("refreshes")
+            .remove(&org);
     });
 }
 
@@ -127,13 +190,31 @@ pub(crate) async fn refresh(state: &AppState, org: OrgId) -> Result<(), ScreenEr
     let data_version = by_email.info().data_version;
     let contacts = store.count_contacts(org).await?;
     let region = store.org_settings(org).await?.region;
+    // What screening each contact's own identifiers would find first (suppression list, the
+    // zone a number implies): the snapshot does not know it.
+    let facts = store.identifier_facts(org).await?;
     let now = Timestamp::now();
-    let figures = tokio::task::spawn_blocking(move || {
-        compute(&crypto, &by_email, &by_phone, contacts, region, now)
+    let (figures, lists) = tokio::task::spawn_blocking(move || {
+        let base = Base {
+            crypto: &crypto,
+            by_email: &by_email,
+            by_phone: &by_phone,
+            facts: &facts,
+            contacts,
+            region,
+        };
+        compute(&base, now)
     })
     .await
     .map_err(|e| StoreError::Other(e.to_string()))??;
     let json = serde_json::to_string(&figures).map_err(|e| StoreError::Other(e.to_string()))?;
+    // The decisions first: once the dashboard says its figures are fresh, so is the list.
+    state
+        .refreshes()
+        .lists
+        .lock()
+        .expect("lists")
+        .insert(org, Arc::new(lists));
     store
         .save_dashboard_figures(
             org,
@@ -147,15 +228,45 @@ pub(crate) async fn refresh(state: &AppState, org: OrgId) -> Result<(), ScreenEr
     Ok(())
 }
 
-fn compute(
-    crypto: &vigie_store::OrgCrypto,
-    by_email: &Snapshot,
-    by_phone: &Snapshot,
+/// What the figures are computed from.
+struct Base<'a> {
+    crypto: &'a vigie_store::OrgCrypto,
+    by_email: &'a Snapshot,
+    by_phone: &'a Snapshot,
+    /// In contact id order.
+    facts: &'a [vigie_store::IdentifierFacts],
     contacts: u64,
     region: vigie_core::Region,
-    now: Timestamp,
-) -> Result<Figures, ScreenError> {
+}
+
+impl Base<'_> {
+    /// What screening the contact's identifier for `identifier` finds before the engine.
+    fn facts(&self, identifier: Identifier, contact_id: i64) -> IdentifierFacts {
+        let Ok(i) = self
+            .facts
+            .binary_search_by_key(&contact_id, |f| f.contact_id)
+        else {
+            return IdentifierFacts::default();
+        };
+        let f = &self.facts[i];
+        match identifier {
+            Identifier::Email => IdentifierFacts {
+                suppressed: f.email_suppressed,
+                zone: None,
+            },
+            Identifier::Phone => IdentifierFacts {
+                suppressed: f.phone_suppressed,
+                zone: f.phone_zone,
+            },
+        }
+    }
+}
+
+fn compute(base: &Base<'_>, now: Timestamp) -> Result<(Figures, DecisionLists), ScreenError> {
+    let (crypto, by_email, by_phone) = (base.crypto, base.by_email, base.by_phone);
+    let (contacts, region) = (base.contacts, base.region);
     let mut channels = Vec::new();
+    let mut lists = DecisionLists::new(by_email.info().data_version, now);
     for channel in Channel::ALL {
         // A French marketing campaign to the whole base, now (the contact page's default).
         let campaign = serde_json::json!({
@@ -174,7 +285,8 @@ fn compute(
             Identifier::Phone => by_phone,
         };
         let screener = Screener::new(snapshot, crypto, &spec, region)?;
-        let counts = screener.census();
+        let census = screener.census(|id| base.facts(spec.identifier, id));
+        let counts = census.counts;
         let mut blocked: Vec<Blocked> = counts
             .iter()
             .filter(|(code, n)| *n > 0 && code.decision() == vigie_core::Decision::Deny)
@@ -192,6 +304,7 @@ fn compute(
             allowed: counts.allowed(),
             blocked,
         });
+        lists.add(*channel, &census.decided);
     }
     let from = now - SignedDuration::from_hours(24 * 7 * TREND_WEEKS as i64);
     let per_week = by_email.events_per_week(from, TREND_WEEKS);
@@ -208,9 +321,12 @@ fn compute(
             objections: counts[action(Action::Object)],
         })
         .collect();
-    Ok(Figures {
-        contacts,
-        channels,
-        weeks,
-    })
+    Ok((
+        Figures {
+            contacts,
+            channels,
+            weeks,
+        },
+        lists,
+    ))
 }

@@ -7,12 +7,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use vigie_core::{Audience, ContactRef, Email, PhoneE164, Region};
+use vigie_core::{Audience, Channel, Code, ContactRef, Email, PhoneE164, Region};
 use vigie_store::{Contact, ContactPage, ContactQuery, DEFAULT_ORG};
 
 use crate::AppState;
 use crate::contact_actions;
 use crate::contact_ui::{contact_page, full_name};
+use crate::decision_lists::{DecisionLists, Edge, Wanted};
 use crate::html::components::{Field, empty, pager, pager_both_ways, select, table};
 use crate::html::{Label, STYLESHEET, Section, Ui, UiError, W, page, when};
 
@@ -189,6 +190,13 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         limit: PAGE_SIZE,
         ..ContactQuery::default()
     };
+    // The filter by decision on a channel: on the list, not on a search.
+    let channel: Option<Channel> = ui.params.channel.as_deref().and_then(|c| c.parse().ok());
+    let wanted = ui.params.decision.as_deref().and_then(Wanted::parse);
+    let by_decision = match (&q, channel, wanted) {
+        (None, Some(c), Some(w)) => Some((c, w)),
+        _ => None,
+    };
     let search_by = SearchBy::parse(ui.params.by.as_deref());
     let mut reference = None;
     let mut search_error = None;
@@ -214,15 +222,16 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
             }
         }
     }
+    let mut filtered = None;
     let found = if search_error.is_none() {
         let action = if q.is_some() {
             "contact.search"
         } else {
             "contact.list"
         };
-        let found = match &reference {
+        let found = match (&reference, by_decision) {
             // A reference names one contact: a keyed look-up, no page to turn.
-            Some(r) => ContactPage {
+            (Some(r), _) => Some(ContactPage {
                 contacts: state
                     .store()
                     .contact(ui.org.id, r)
@@ -231,14 +240,27 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                     .collect(),
                 next_after_id: None,
                 prev_before_id: None,
-            },
-            None => state.store().contacts(ui.org.id, &query).await?,
+            }),
+            (None, Some((channel, wanted))) => {
+                let edge = match (after_id, before_id) {
+                    (_, Some(b)) => Edge::Before(b),
+                    (Some(a), None) => Edge::After(a),
+                    (None, None) => Edge::First,
+                };
+                let f = by_decision_page(&state, &ui, channel, wanted, audience, edge).await?;
+                let page = f.page.clone();
+                filtered = Some(f);
+                page
+            }
+            (None, None) => Some(state.store().contacts(ui.org.id, &query).await?),
         };
-        let refs = found.contacts.iter().map(|c| c.data.contact_ref.as_str());
-        ui.caller
-            .audit_set(&state, action, "contacts", refs)
-            .await?;
-        Some(found)
+        if let Some(found) = &found {
+            let refs = found.contacts.iter().map(|c| c.data.contact_ref.as_str());
+            ui.caller
+                .audit_set(&state, action, "contacts", refs)
+                .await?;
+        }
+        found
     } else {
         None
     };
@@ -247,10 +269,11 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
     let by = search_by.param();
     // The total of the list, filtered by audience or not (a search has no total: it is a
     // keyed look-up of a few contacts).
-    let total = match (&q, audience) {
-        (Some(_), _) => None,
-        (None, None) => Some(state.store().count_contacts(ui.org.id).await?),
-        (None, Some(a)) => Some(state.store().count_contacts_of(ui.org.id, a).await?),
+    let total = match (&q, audience, &filtered) {
+        (_, _, Some(f)) => f.total,
+        (Some(_), _, _) => None,
+        (None, None, None) => Some(crate::overview::contact_count(&state, ui.org.id).await?),
+        (None, Some(a), None) => Some(state.store().count_contacts_of(ui.org.id, a).await?),
     };
     let audience_param = audience.map_or("", Audience::as_str);
     let audience_options: Vec<(String, String)> =
@@ -261,11 +284,15 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
                     .map(|a| (a.as_str().to_owned(), a.label(ui.lang).to_owned())),
             )
             .collect();
+    let channel_param = channel.map_or("", Channel::as_str);
+    let decision_param = wanted.map_or("", Wanted::param);
     let list = || {
         ui.link("/contacts")
             .q("q", q_text.clone())
             .q("by", by)
             .q("audience", audience_param)
+            .q("channel", channel_param)
+            .q("decision", decision_param)
     };
     let by_options = [
         (String::new(), ui.t(W::ByEmailOrPhone).to_owned()),
@@ -284,15 +311,21 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
             })
             (select("by", ui.t(W::SearchBy), &by_options, by))
             (select("audience", ui.t(W::AudienceFilter), &audience_options, audience_param))
+            (select("channel", ui.t(W::DecisionChannel), &channel_options(&ui), channel_param))
+            (select("decision", ui.t(W::DecisionFilter), &decision_options(&ui), decision_param))
             button type="submit" { (ui.t(W::Search)) }
             p.hint { (ui.t(W::ContactSearchHint)) }
+            p.hint { (ui.t(W::DecisionFilterHint)) }
+        }
+        @if let Some(f) = &filtered {
+            (f.note.clone())
         }
         @if let Some(n) = total {
             p.total { (n) " " (ui.t(W::ContactsInTotal)) }
         }
         @if let Some(found) = &found {
             @if found.contacts.is_empty() {
-                (empty(ui.t(if q.is_some() { W::NoMatch } else { W::NoContacts })))
+                (empty(ui.t(if q.is_some() || filtered.is_some() { W::NoMatch } else { W::NoContacts })))
             } @else {
                 (contact_table(&ui, &found.contacts))
             }
@@ -315,6 +348,96 @@ async fn contacts(State(state): State<AppState>, ui: Ui) -> Result<Response, UiE
         *resp.status_mut() = StatusCode::BAD_REQUEST;
     }
     Ok(resp)
+}
+
+/// The channels a decision can be filtered on: those with an identifier in the base.
+fn channel_options(ui: &Ui) -> Vec<(String, String)> {
+    std::iter::once((String::new(), ui.t(W::NoChannelFilter).to_owned()))
+        .chain(
+            Channel::ALL
+                .iter()
+                .filter(|c| **c == Channel::Email || c.uses_phone_number())
+                .map(|c| (c.as_str().to_owned(), c.label(ui.lang).to_owned())),
+        )
+        .collect()
+}
+
+/// Allowed or blocked, then each code a decision on a stored contact can give.
+fn decision_options(ui: &Ui) -> Vec<(String, String)> {
+    let colon = ui.t(W::Colon);
+    let mut options = vec![
+        (String::new(), ui.t(W::AllDecisions).to_owned()),
+        ("allow".to_owned(), ui.t(W::AllowedAll).to_owned()),
+        ("deny".to_owned(), ui.t(W::BlockedAll).to_owned()),
+    ];
+    let screening_only = [Code::UnknownContact, Code::InvalidIdentifier];
+    for code in Code::ALL.iter().filter(|c| !screening_only.contains(c)) {
+        let kind = ui.t(if code.is_allow() {
+            W::AllowedBecause
+        } else {
+            W::BlockedBecause
+        });
+        options.push((
+            code.as_str().to_owned(),
+            format!("{kind}{colon}{}", code.label(ui.lang)),
+        ));
+    }
+    options
+}
+
+/// A page of the list filtered by decision, with what the page says about the decisions'
+/// freshness.
+struct ByDecision {
+    /// `None` while the decisions are first computed, or on a channel nothing reaches.
+    page: Option<ContactPage>,
+    total: Option<u64>,
+    note: Markup,
+}
+
+async fn by_decision_page(
+    state: &AppState,
+    ui: &Ui,
+    channel: Channel,
+    wanted: Wanted,
+    audience: Option<Audience>,
+    edge: Edge,
+) -> Result<ByDecision, UiError> {
+    let shown = crate::overview::decision_lists(state, ui.org.id).await?;
+    let Some(lists) = shown.lists else {
+        return Ok(ByDecision {
+            page: None,
+            total: None,
+            note: empty(ui.t(W::DecisionsComputing)),
+        });
+    };
+    let note = freshness(ui, &lists, shown.refreshing);
+    let Some(page) = lists.page(channel, wanted, audience, edge, PAGE_SIZE as usize) else {
+        return Ok(ByDecision {
+            page: None,
+            total: None,
+            note: html! { (note) (empty(ui.t(W::DecisionsNotOnChannel))) },
+        });
+    };
+    let contacts = state.store().contacts_by_ids(ui.org.id, &page.ids).await?;
+    Ok(ByDecision {
+        page: Some(ContactPage {
+            contacts,
+            next_after_id: page.next_after_id,
+            prev_before_id: page.prev_before_id,
+        }),
+        total: Some(page.total),
+        note,
+    })
+}
+
+fn freshness(ui: &Ui, lists: &DecisionLists, refreshing: bool) -> Markup {
+    html! {
+        p.hint {
+            (ui.t(W::DecisionsComputedAt)) (ui.t(W::Colon)) (when(lists.computed_at))
+            " (" (ui.t(W::FilterDataVersion)) " " (lists.data_version) ")"
+            @if refreshing { " · " (ui.t(W::DashRefreshing)) }
+        }
+    }
 }
 
 fn contact_table(ui: &Ui, contacts: &[Contact]) -> Markup {

@@ -72,6 +72,8 @@ pub trait Backend {
     async fn contact_row_by_ref(&self, org: OrgId, contact_ref: &str)
     -> Result<Option<ContactRow>>;
     async fn contact_rows(&self, org: OrgId, q: RowQuery) -> Result<Vec<ContactRow>>;
+    /// The contacts with these ids (a page's worth), in id order; ids of no contact are skipped.
+    async fn contact_rows_by_ids(&self, org: OrgId, ids: Vec<i64>) -> Result<Vec<ContactRow>>;
 
     /// Appends an event unless one with the same content digest exists for the contact.
     async fn insert_event(

@@ -22,6 +22,7 @@ mod dsar;
 pub mod erasure_journal;
 mod error;
 mod forms;
+mod identifier_facts;
 mod import_runs;
 mod inbound;
 mod keys;
@@ -79,6 +80,7 @@ pub use dsar::{
 };
 pub use error::{Result, StoreError};
 pub use forms::{FormConfirmation, FormSubmitted, StoredForm};
+pub use identifier_facts::IdentifierFacts;
 pub use import_runs::{ImportRun, NewImportRun};
 pub use inbound::{InboundEvent, InboundOutcome, InboundSource};
 pub use keys::RewrapReport;
@@ -476,6 +478,24 @@ impl Store {
             next_after_id,
             prev_before_id,
         })
+    }
+
+    /// The contacts with these ids (a page of a list computed elsewhere, such as the contacts
+    /// decided one way on a channel), in id order; ids of no contact are skipped.
+    pub async fn contacts_by_ids(&self, org: OrgId, ids: &[i64]) -> Result<Vec<Contact>> {
+        let crypto = self.org_crypto(org).await?;
+        let rows = on_backend!(self.contact_rows_by_ids(org, ids.to_vec()))?;
+        rows.iter()
+            .map(|row| {
+                let (data, created_at, updated_at) = crypto.open_contact(row)?;
+                Ok(Contact {
+                    id: row.id,
+                    data,
+                    created_at,
+                    updated_at,
+                })
+            })
+            .collect()
     }
 
     // --- consent ledger ------------------------------------------------------------------

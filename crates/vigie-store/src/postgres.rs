@@ -513,6 +513,16 @@ impl Backend for PgStore {
         Ok(rows.iter().map(contact_from_row).collect())
     }
 
+    async fn contact_rows_by_ids(&self, org: OrgId, ids: Vec<i64>) -> Result<Vec<ContactRow>> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts c
+             WHERE c.org_id = $1 AND c.id = ANY($2::bigint[]) ORDER BY c.id"
+        );
+        let rows = c.query(&sql, &[&org, &ids]).await?;
+        Ok(rows.iter().map(contact_from_row).collect())
+    }
+
     async fn insert_event(
         &self,
         org: OrgId,

@@ -268,6 +268,28 @@ impl OrgCrypto {
         Ok(self.name_indexes(pii.first_name.as_deref(), pii.last_name.as_deref()))
     }
 
+    /// A contact's e-mail address and phone number as stored (normalized), from its sealed
+    /// fields; none for an erased contact.
+    pub fn open_identifiers(
+        &self,
+        contact_ref: &str,
+        pii: &[u8],
+        wrapped_dek: Option<&[u8]>,
+    ) -> Result<(Option<String>, Option<String>), RowError> {
+        if wrapped_dek.is_none() && pii.is_empty() {
+            return Ok((None, None));
+        }
+        let plain = self
+            .data_key(contact_ref, wrapped_dek)?
+            .open(pii, &self.pii_aad(contact_ref))?;
+        let pii: Pii<'_> =
+            serde_json::from_slice(&plain).map_err(|e| RowError::Corrupt(e.to_string()))?;
+        Ok((
+            pii.email.map(|e| e.into_owned()),
+            pii.phone.map(|p| p.into_owned()),
+        ))
+    }
+
     /// Unwraps a contact's data key, as the raw key (to seal a new version of the contact with it).
     pub fn unwrap_dek(
         &self,

@@ -1189,6 +1189,29 @@ impl Backend for SqliteStore {
         .await
     }
 
+    async fn contact_rows_by_ids(&self, org: OrgId, ids: Vec<i64>) -> Result<Vec<ContactRow>> {
+        self.read(move |c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.org_id = ?1 AND c.id = ?2"
+            ))?;
+            let mut rows = Vec::with_capacity(ids.len());
+            for id in ids
+                .iter()
+                .copied()
+                .collect::<std::collections::BTreeSet<i64>>()
+            {
+                if let Some(row) = st
+                    .query_row(params![org, id], contact_from_row)
+                    .optional()?
+                {
+                    rows.push(row);
+                }
+            }
+            Ok(rows)
+        })
+        .await
+    }
+
     async fn insert_event(
         &self,
         org: OrgId,

@@ -19,7 +19,7 @@ both_stores! {
             .replace(",public_directory,", ",public_directory\",");
         let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "c.csv", &contacts), &opts).await);
         assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "collected_via"), "{errors:?}");
-        assert!(errors[0].reason.contains(UNCLOSED), "{}", errors[0].reason);
+        assert!(errors[0].reason.to_string().contains(UNCLOSED), "{}", errors[0].reason);
         assert_eq!(contact_count(s, &o).await, 0, "nothing of the file is stored");
         // Not even with --skip-invalid: no row after an open quote can be trusted.
         let skip = ImportOptions { skip_invalid: true, ..Default::default() };
@@ -33,7 +33,7 @@ both_stores! {
             .replace(",email_reply,", ",email_reply\",");
         let errors = invalid(import_file(s, &o, ImportKind::Consents, &write(dir.path(), "e.csv", &consents), &opts).await);
         assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "method"), "{errors:?}");
-        assert!(errors[0].reason.contains(UNCLOSED));
+        assert!(errors[0].reason.to_string().contains(UNCLOSED));
         assert!(s.ledger(o.id, &ContactRef::parse("C00000001").unwrap()).await.unwrap().is_empty());
 
         for (kind, file) in [
@@ -42,7 +42,7 @@ both_stores! {
         ] {
             let errors = invalid(import_file(s, &o, kind, &write(dir.path(), "l.csv", file), &opts).await);
             assert_eq!(errors[0].line, 3, "{kind:?}");
-            assert!(errors[0].reason.contains(UNCLOSED), "{kind:?}: {}", errors[0].reason);
+            assert!(errors[0].reason.to_string().contains(UNCLOSED), "{kind:?}: {}", errors[0].reason);
         }
         assert!(!s.on_opposition_list(o.id, &vigie_core::PhoneE164::parse_e164("+33612345678").unwrap()).await.unwrap());
     };
@@ -75,7 +75,7 @@ both_stores! {
         let errors = invalid(import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "r.csv", &repeated), &ImportOptions::default()).await);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].line, errors[0].column.as_str()), (5, "contact_ref"));
-        assert!(errors[0].reason.contains("already on line 2"), "{}", errors[0].reason);
+        assert!(errors[0].reason.to_string().contains("already on line 2"), "{}", errors[0].reason);
         assert_eq!(contact_count(s, &o).await, 0);
     };
 

@@ -53,7 +53,7 @@ both_stores! {
         let errors = invalid(import_file(s, &o, ImportKind::Contacts, &file, &ImportOptions::default()).await);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "time_zone"), "{errors:?}");
-        assert!(errors[0].reason.contains("Europe/Lutece"), "{}", errors[0].reason);
+        assert!(errors[0].reason.to_string().contains("Europe/Lutece"), "{}", errors[0].reason);
         assert_eq!(contact_count(s, &o).await, 0, "nothing of a rejected file is stored");
     };
 }

@@ -8,6 +8,7 @@
 mod at_rest;
 mod calls;
 mod campaign_fuzz;
+mod census;
 mod errors;
 mod fixture;
 mod reference;

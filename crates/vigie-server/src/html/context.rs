@@ -108,6 +108,9 @@ pub(crate) struct Params {
     /// The contacts list's audience filter, and its previous page's edge.
     pub(crate) audience: Option<String>,
     pub(crate) before_id: Option<String>,
+    /// The contacts list's filter by decision: a channel, and `allow`, `deny` or a code.
+    pub(crate) channel: Option<String>,
+    pub(crate) decision: Option<String>,
 }
 
 /// Who is looking at what: the organization, the language and the page's parameters.

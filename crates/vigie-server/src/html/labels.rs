@@ -46,6 +46,35 @@ impl Label for vigie_core::Channel {
     }
 }
 
+impl Label for vigie_core::Code {
+    fn word(self) -> W {
+        use vigie_core::Code;
+        match self {
+            Code::Consent => W::CodeConsent,
+            Code::SoftOptIn => W::CodeSoftOptIn,
+            Code::B2bOptOut => W::CodeB2bOptOut,
+            Code::GenericAddress => W::CodeGenericAddress,
+            Code::Contract => W::CodeContract,
+            Code::OptOut => W::CodeOptOut,
+            Code::NonCommercial => W::CodeNonCommercial,
+            Code::Suppressed => W::CodeSuppressed,
+            Code::Restricted => W::CodeRestricted,
+            Code::Withdrawn => W::CodeWithdrawn,
+            Code::Objected => W::CodeObjected,
+            Code::RetentionExpired => W::CodeRetentionExpired,
+            Code::OutsideCallingHours => W::CodeOutsideCallingHours,
+            Code::CallFrequencyCap => W::CodeCallFrequencyCap,
+            Code::RecentRefusal => W::CodeRecentRefusal,
+            Code::OppositionList => W::CodeOppositionList,
+            Code::NotInformed => W::CodeNotInformed,
+            Code::UnrelatedToProfession => W::CodeUnrelatedToProfession,
+            Code::NoConsent => W::CodeNoConsent,
+            Code::UnknownContact => W::CodeUnknownContact,
+            Code::InvalidIdentifier => W::CodeInvalidIdentifier,
+        }
+    }
+}
+
 impl Label for Action {
     fn word(self) -> W {
         match self {

@@ -10,6 +10,7 @@ pub(crate) mod frame;
 pub(crate) mod labels;
 pub(crate) mod lang;
 pub(crate) mod register_labels;
+pub(crate) mod rejects;
 pub(crate) mod words;
 
 pub(crate) use context::{Link, Ui, UiError, error_page, pct, store_error_page, when};

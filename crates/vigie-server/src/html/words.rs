@@ -789,30 +789,6 @@ catalogue! {
         "Line";
     Field => "Champ",
         "Field";
-    RejectEmail => "L'adresse e-mail n'est pas valable.",
-        "The e-mail address is not valid.";
-    RejectPhone => "Le numéro de téléphone n'est pas valable (les numéros sans indicatif sont lus dans la région de l'organisation).",
-        "The phone number is not valid (numbers without a country code are read in the organization's region).";
-    RejectContactRef => "La référence du contact manque, n'est pas valable, est en double ou ne correspond à aucun contact (importez d'abord les contacts).",
-        "The contact reference is missing, invalid, repeated, or names no contact (import the contacts first).";
-    RejectAudience => "Le public doit être consumer, professional ou generic.",
-        "The audience must be consumer, professional or generic.";
-    RejectBoolean => "Valeur attendue : true ou false.",
-        "Expected value: true or false.";
-    RejectDateTime => "Date et heure attendues au format 2026-03-10T10:00:00Z (avec le fuseau).",
-        "A date and time are expected, such as 2026-03-10T10:00:00Z (with the offset).";
-    RejectVocabulary => "Ce mot n'est pas l'une des valeurs acceptées pour ce champ.",
-        "This word is not one of the values accepted for this field.";
-    RejectTimeZone => "Fuseau horaire inconnu : un nom IANA est attendu, par exemple Europe/Paris.",
-        "Unknown time zone: an IANA name is expected, such as Europe/Paris.";
-    RejectSha256 => "Une empreinte SHA-256 est attendue (64 chiffres hexadécimaux).",
-        "A SHA-256 digest is expected (64 hexadecimal digits).";
-    RejectRow => "La ligne ne peut pas être lue (nombre de champs différent de l'en-tête, guillemet non fermé).",
-        "The row cannot be read (not as many fields as the header, a quote left open).";
-    RejectValue => "Cette valeur est refusée.",
-        "This value is refused.";
-    RejectDetail => "détail",
-        "detail";
     // branch retention: the retention page
     Retention => "Conservation",
         "Retention";
@@ -1557,6 +1533,75 @@ catalogue! {
     CovDownload => "Télécharger la liste (CSV)", "Download the list (CSV)";
     CovNotRead => "La liste d'opposition au démarchage téléphonique (Bloctel) n'entre pas dans ce rapport : elle se vérifie à chaque campagne, sur un extrait daté.",
         "The telephone opposition list (Bloctel) is not part of this report: it is checked for each campaign, against a dated extract.";
+    // web-filter: the contacts list filtered by decision on a channel
+    DecisionChannel => "Décision sur le canal", "Decision on the channel";
+    NoChannelFilter => "aucun filtre", "no filter";
+    DecisionFilter => "Décision", "Decision";
+    AllDecisions => "toutes", "all";
+    AllowedAll => "autorisés (toutes bases légales)", "allowed (every legal basis)";
+    BlockedAll => "bloqués (tous motifs)", "blocked (every reason)";
+    AllowedBecause => "autorisés", "allowed";
+    BlockedBecause => "bloqués", "blocked";
+    DecisionsComputing => "Les décisions par canal sont en cours de calcul : rechargez la page dans un instant.",
+        "The decisions per channel are being computed: reload the page in a moment.";
+    DecisionsComputedAt => "Décisions calculées le", "Decisions computed on";
+    FilterDataVersion => "version des données", "data version";
+    DecisionsNotOnChannel => "Ce canal n'a pas d'identifiant dans la base (pas d'adresse postale) : aucune décision à filtrer.",
+        "This channel has no identifier in the base (no postal address is kept): no decision to filter.";
+    DecisionFilterHint => "Le filtre par décision porte sur la liste (une campagne de prospection, en France, maintenant), pas sur une recherche ; il lui faut un canal.",
+        "The decision filter applies to the list (a marketing campaign, in France, now), not to a search; it needs a channel.";
+    CodeConsent => "consentement", "consent";
+    CodeSoftOptIn => "client, produits analogues", "customer, similar products";
+    CodeB2bOptOut => "professionnel informé, sans opposition", "professional informed, no objection";
+    CodeGenericAddress => "adresse générique d'entreprise", "company role address";
+    CodeContract => "contrat en cours", "running contract";
+    CodeOptOut => "informé, sans opposition", "informed, no objection";
+    CodeNonCommercial => "sollicitation non commerciale", "non-commercial appeal";
+    CodeSuppressed => "liste de suppression", "suppression list";
+    CodeRestricted => "traitement limité", "processing restricted";
+    CodeWithdrawn => "consentement retiré", "consent withdrawn";
+    CodeObjected => "opposition", "objection";
+    CodeRetentionExpired => "prospect sans nouvelles depuis plus de 3 ans", "prospect silent for more than 3 years";
+    CodeOutsideCallingHours => "hors des jours et heures d'appel", "outside calling days and hours";
+    CodeCallFrequencyCap => "déjà 4 appels en 30 jours", "already 4 calls in 30 days";
+    CodeRecentRefusal => "refus lors d'un appel récent", "refused during a recent call";
+    CodeOppositionList => "liste d'opposition (Bloctel)", "do-not-call list (Bloctel)";
+    CodeNotInformed => "pas informé ni mis en mesure de s'opposer", "not informed nor offered to object";
+    CodeUnrelatedToProfession => "sans rapport avec la profession", "unrelated to the profession";
+    CodeNoConsent => "sans consentement valable", "no valid consent";
+    CodeUnknownContact => "contact inconnu", "unknown contact";
+    CodeInvalidIdentifier => "identifiant inutilisable", "unusable identifier";
+    // web-filter: import rejection reasons (vigie_import::Reason), see html/rejects.rs
+    RjNotUtf8 => "Le champ n'est pas du texte UTF-8 : enregistrez le fichier en UTF-8.", "The field is not UTF-8 text: save the file as UTF-8.";
+    RjRequired => "Le champ est vide : une valeur est obligatoire.", "The field is empty: a value is required.";
+    RjNotBoolean => " n'est pas une valeur oui ou non : true ou false est attendu.", " is not a yes or no value: true or false is expected.";
+    RjNotDateTime => " n'est pas une date et heure au format 2026-03-10T10:00:00Z (avec le fuseau).", " is not a date and time such as 2026-03-10T10:00:00Z (with the offset).";
+    RjUnknownWord => " n'est pas une valeur acceptée pour ce champ ; valeurs possibles", " is not a value accepted for this field; possible values";
+    RjTooLong => "Texte trop long ; au plus", "Text too long; at most";
+    RjCharacters => "caractères.", "characters.";
+    RjControlCharacter => "Le texte contient un caractère de contrôle (saut de ligne, tabulation…), refusé dans ce champ.", "The text holds a control character (line break, tab…), refused in this field.";
+    RjTooManyCategories => "Trop de catégories ; au plus", "Too many categories; at most";
+    RjBadEmail => " n'est pas une adresse e-mail valable.", " is not a valid e-mail address.";
+    RjBadPhone => " n'est pas un numéro de téléphone valable", " is not a valid phone number";
+    RjReadInRegion => "lu dans la région", "read in region";
+    RjBadReference => " n'est pas une référence de contact valable (1 à 128 octets, sans «\u{a0}/\u{a0}», «\u{a0}\\\u{a0}», «\u{a0}..\u{a0}» ni caractère de contrôle).", " is not a valid contact reference (1 to 128 bytes, without '/', '\\', '..' or control characters).";
+    RjUnknownTimeZone => " n'est pas un fuseau horaire connu : un nom IANA est attendu, par exemple Europe/Paris.", " is not a known time zone: an IANA name is expected, such as Europe/Paris.";
+    RjNotSha256 => " n'est pas une empreinte SHA-256 (64 chiffres hexadécimaux).", " is not a SHA-256 digest (64 hexadecimal digits).";
+    RjUnknownColumn => "Colonne inconnue ; colonnes attendues", "Unknown column; expected columns";
+    RjMissingColumns => "Colonne(s) manquante(s)", "Missing column(s)";
+    RjOneColumnExpected => "Une seule colonne est attendue", "One column is expected";
+    RjNoContactColumn => "Colonne manquante : un fichier d'appels nomme le contact par contact_ref ou par phone.", "Missing column: a calls file names the contact by contact_ref or by phone.";
+    RjContactOrPhoneRequired => "Champ vide : une référence de contact ou un numéro est obligatoire.", "Empty field: a contact reference or a number is required.";
+    RjStoredKeyUnreadable => "La clé de chiffrement du contact enregistré ne peut pas être ouverte.", "The stored contact's encryption key cannot be opened.";
+    RjIpThroughApi => "L'adresse IP et l'agent utilisateur s'enregistrent par l'API, pas par un import CSV.", "The IP address and user agent are recorded through the API, not by a CSV import.";
+    RjUnknownContact => "Aucun contact de référence ", "No contact with reference ";
+    RjImportContactsFirst => " dans l'organisation : importez d'abord les contacts.", " in the organization: import the contacts first.";
+    RjReference => "La référence ", "The reference ";
+    RjRepeatedOnLine => " est en double : déjà vue ligne ", " is repeated: already on line ";
+    RjFieldsWhereHeaderHas => " champs là où l'en-tête en a ", " fields where the header has ";
+    RjUnclosedQuote => "Un guillemet ouvert sur cette ligne n'y est pas fermé : rien n'a été importé.", "A quote opened on this line is not closed on it: nothing was imported.";
+    RjUnreadable => "La ligne ne peut pas être lue", "The row cannot be read";
+    RjCallTarget => "Le contact de cet appel ne peut pas être trouvé", "This call's contact cannot be found";
 }
 
 #[cfg(test)]

@@ -304,6 +304,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "contacts", "path": "/contacts"},
         {"name": "contacts-bad-search", "path": "/contacts?q=n0t-a-number", "status": 400},
         {"name": "contacts-by-name-and-audience", "path": "/contacts?q=martin&by=name&audience=consumer"},
+        {"name": "contacts-by-decision", "path": "/contacts?channel=email&decision=deny&audience=consumer"},
         {"name": "contact", "path": "/contacts/C001"},
         {"name": "contact-missing", "path": "/contacts/C404", "status": 404},
         {"name": "requests", "path": "/requests"},

@@ -124,17 +124,24 @@ both_stores! {
         let (refused, _) = import(&app, &m, upload_body("contacts", false, &excel_file(&[GOOD_1, GOOD_2, BAD_3]))).await;
         assert!(refused.text.contains("rien n'a été importé"), "{}", refused.text);
         assert!(refused.text.contains("<th scope=\"row\">4</th><td><code>email</code></td>"), "{}", refused.text);
-        assert!(refused.text.contains("L'adresse e-mail n'est pas valable."), "the reason in French: {}", refused.text);
+        // The reason in French, from its code and the value read, with no English detail.
+        assert!(refused.text.contains("<td data-code=\"bad_email\">« =cmd@ » n'est pas une adresse e-mail valable.</td>"), "the reason in French: {}", refused.text);
+        assert!(!refused.text.contains("not an e-mail address"), "{}", refused.text);
         let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
         assert_eq!(app.store.count_contacts(org.id).await.unwrap(), 0);
         // Asked to import the valid rows: two in, one set aside with its reason.
         let (done, path) = import(&app, &m, upload_body("contacts", true, &excel_file(&[GOOD_1, GOOD_2, BAD_3]))).await;
         assert!(done.text.contains("<dt>Rejetés</dt><dd>1</dd>"), "{}", done.text);
-        assert!(done.text.contains("<th scope=\"row\">4</th><td><code>email</code></td>"), "{}", done.text);
+        assert!(done.text.contains("<th scope=\"row\">4</th><td><code>email</code></td><td data-code=\"bad_email\">« =cmd@ » n'est pas une adresse e-mail valable.</td>"), "{}", done.text);
+        // In English, the same reason in English.
+        let english = get(&app, &m.0, &format!("{path}?lang=en")).await;
+        assert!(english.text.contains("“=cmd@” is not a valid e-mail address."), "{}", english.text);
         assert_eq!(app.store.count_contacts(org.id).await.unwrap(), 2);
         let rejects = get(&app, &m.0, &format!("{path}/rejects")).await;
         assert_eq!(rejects.status, StatusCode::OK, "{}", rejects.text);
-        assert!(rejects.text.starts_with("line,column,reason,contact_ref"), "{}", rejects.text);
+        assert!(rejects.text.starts_with("line,column,code,reason,contact_ref"), "{}", rejects.text);
+        // A stable code for programs, then the text.
+        assert!(rejects.text.contains("4,email,bad_email,\"not an e-mail address"), "{}", rejects.text);
         assert!(rejects.text.contains("4,email,") && rejects.text.contains(",'=cmd@,"), "formula-safe: {}", rejects.text);
         let outcomes: Vec<String> = app.store.import_runs(org.id, 5).await.unwrap().into_iter().map(|r| r.run.outcome).collect();
         assert_eq!(outcomes, ["done", "refused"]);

@@ -11,6 +11,7 @@ mod assess;
 mod breaches;
 mod browser;
 mod calls;
+mod contacts_filter;
 mod dsar;
 mod forms;
 mod imports_web;
