@@ -89,7 +89,8 @@ pub struct SmtpServer {
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
-fn acceptor() -> TlsAcceptor {
+/// A TLS acceptor with the test certificate (for `localhost` and 127.0.0.1, signed by the test CA).
+pub fn acceptor() -> TlsAcceptor {
     let certs: Vec<CertificateDer<'static>> =
         CertificateDer::pem_file_iter(format!("{FIXTURES}/server.pem"))
             .unwrap()

@@ -120,6 +120,95 @@ async fn deliver_until(store: &Store, done: impl Fn(u64) -> bool) {
     worker.await.unwrap();
 }
 
+/// An https endpoint is reached over TLS: one whose certificate no trusted authority signed
+/// (the test CA is not among the system's) is refused at the handshake, so nothing is sent in
+/// clear, and the row stays pending with the reason.
+#[tokio::test]
+async fn https_endpoints_are_reached_over_tls_and_their_certificate_checked() {
+    let t = vigie_store::testing::sqlite_store().await;
+    let s = &t.store;
+    let org = s.require_org("default").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let acceptor = crate::smtp::acceptor();
+    let handshakes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = handshakes.clone();
+    let server = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // The client refuses the certificate: the handshake fails on its side.
+            let _ = acceptor.accept(tcp).await;
+        }
+    });
+    s.create_webhook(
+        org.id,
+        &NewWebhook {
+            name: "crm".into(),
+            url: EndpointUrl::parse(&format!("https://127.0.0.1:{}/hook", addr.port())).unwrap(),
+            events: WebhookEvent::ALL.to_vec(),
+        },
+        AuditEvent {
+            actor: "test".into(),
+            role: None,
+            action: "webhook.create".into(),
+            target: None,
+            origin: None,
+            reason: None,
+        },
+    )
+    .await
+    .unwrap();
+    s.upsert_contact(org.id, &person("ana")).await.unwrap();
+    s.append_event(
+        org.id,
+        &ContactRef::parse("ana").unwrap(),
+        &change(Action::Grant, Purpose::Marketing, 0),
+    )
+    .await
+    .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(DeliveryWorker::new(s.clone(), quick()).run(async {
+        let _ = stopped.await;
+    }));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let row = loop {
+        let rows = s
+            .outbox(
+                org.id,
+                &vigie_store::OutboxQuery {
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        if let Some(r) = rows
+            .into_iter()
+            .find(|r| r.attempts >= 1 && r.last_error.is_some())
+        {
+            break r;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the worker never tried"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    stop.send(()).unwrap();
+    worker.await.unwrap();
+    server.abort();
+    let error = row.last_error.unwrap_or_default();
+    assert!(
+        handshakes.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "no connection: {error}"
+    );
+    assert!(
+        error.contains("certificate") || error.contains("UnknownIssuer"),
+        "{error}"
+    );
+    assert_eq!(s.outbox_counts(org.id).await.unwrap().delivered, 0);
+}
+
 vigie_store::both_stores! {
     a_receiver_down_then_back_gets_every_event_once_in_order_across_a_restart => |t: TestStore| async move {
         let s = &t.store;
