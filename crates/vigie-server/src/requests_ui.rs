@@ -11,9 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, Render, html};
 use serde::Deserialize;
-use vigie_core::dsar::{MAX_EXTENSION_MONTHS, RequestStatus, Urgency};
+use vigie_core::dsar::{DeadlinesKept, MAX_EXTENSION_MONTHS, RequestStatus, Urgency};
 use vigie_core::{Lang, Permission};
-use vigie_dsar::QueueItem;
 
 use crate::error::ApiError;
 use crate::html::components::{
@@ -64,7 +63,11 @@ async fn queue(State(state): State<AppState>, ui: Ui) -> Result<Response, UiErro
         ui.t(W::Urgency),
     ];
     let tz = state.dsar().time_zone().clone();
-    let stats = QueueStats::of(&items, &tz);
+    let now = jiff::Timestamp::now();
+    let mut kept = DeadlinesKept::default();
+    for i in &items {
+        kept.count(&i.request.clock, now, &tz);
+    }
     let body = html! {
         h1 { (title) }
         div.counts {
@@ -72,7 +75,7 @@ async fn queue(State(state): State<AppState>, ui: Ui) -> Result<Response, UiErro
             div.due_soon { strong { (count(Urgency::DueSoon)) } (ui.t(W::DueWithin7Days)) }
             div { strong { (open) } (ui.t(W::Open)) }
         }
-        (stats.render(&ui))
+        (deadlines_kept(&ui, &kept))
         @if ui.caller.may(Permission::RequestsManage) {
             p { a.button href=(ui.link("/requests/new")) { (ui.t(W::FileRequest)) } }
         }
@@ -355,54 +358,19 @@ async fn archive(
         .map_err(|e| ui.error(e))
 }
 
-/// The queue's statistics: received, answered in time, extended, overdue (the core says what
-/// "in time" is, pauses and extensions counted).
-struct QueueStats {
-    received: usize,
-    answered_in_time: usize,
-    answered_late: usize,
-    extended: usize,
-    overdue: usize,
-}
-
-impl QueueStats {
-    fn of(items: &[QueueItem], tz: &jiff::tz::TimeZone) -> QueueStats {
-        let answered = |in_time: bool| {
-            items
-                .iter()
-                .filter(|i| {
-                    i.request.clock.status == RequestStatus::Completed
-                        && i.request.clock.answered_in_time(tz) == Some(in_time)
-                })
-                .count()
-        };
-        QueueStats {
-            received: items.len(),
-            answered_in_time: answered(true),
-            answered_late: answered(false),
-            extended: items
-                .iter()
-                .filter(|i| i.request.clock.extension.is_some())
-                .count(),
-            overdue: items
-                .iter()
-                .filter(|i| i.urgency == Urgency::Overdue)
-                .count(),
-        }
-    }
-
-    fn render(&self, ui: &Ui) -> Markup {
-        facts([
-            (ui.t(W::StatReceived), html! { (self.received) }),
-            (
-                ui.t(W::StatAnsweredInTime),
-                html! { (self.answered_in_time) },
-            ),
-            (ui.t(W::StatAnsweredLate), html! { (self.answered_late) }),
-            (ui.t(W::StatExtended), html! { (self.extended) }),
-            (ui.t(W::StatOverdue), html! { (self.overdue) }),
-        ])
-    }
+/// How the deadlines were kept (the core's count: answered in time or late, extended, overdue),
+/// as the DPO reads it above the queue.
+fn deadlines_kept(ui: &Ui, kept: &DeadlinesKept) -> Markup {
+    facts([
+        (ui.t(W::StatReceived), html! { (kept.received) }),
+        (
+            ui.t(W::StatAnsweredInTime),
+            html! { (kept.answered_in_time) },
+        ),
+        (ui.t(W::StatAnsweredLate), html! { (kept.answered_late) }),
+        (ui.t(W::StatExtended), html! { (kept.extended) }),
+        (ui.t(W::StatOverdue), html! { (kept.open_overdue) }),
+    ])
 }
 
 /// The e-mails answering the request and where each stands: the staff see at once that one
