@@ -30,6 +30,7 @@ use crate::AppState;
 use crate::html::components::{Flash, flash};
 use crate::html::{Link, W};
 use crate::login::hidden;
+use crate::preferences::link_refused;
 use crate::privacy::{LangParam, centre_org, client_key, failure, lang_of, too_many};
 
 /// How long a confirmation link lives.
@@ -337,7 +338,7 @@ async fn submit(
             &sub,
             lang,
             now,
-            Some(client),
+            Some(client_key(&state, peer, &headers)),
             user_agent(&headers),
         )
         .await
@@ -456,15 +457,7 @@ async fn send_confirmation(
 
 /// The page for a link the store refused: forged or altered (404), expired (410).
 fn refused(org: &Organization, lang: Lang, e: &StoreError) -> Response {
-    let (status, text) = match e {
-        StoreError::Invalid(m) if m.contains("expired") => (StatusCode::GONE, W::FmExpired),
-        StoreError::Invalid(_) | StoreError::NotFound(_) => (StatusCode::NOT_FOUND, W::FmInvalid),
-        _ => {
-            tracing::error!(error = %e, "form confirmation: store");
-            return failure(lang);
-        }
-    };
-    message(org, lang, status, text.t(lang))
+    link_refused(org, lang, W::FmTitle, (W::FmInvalid, W::FmExpired), e)
 }
 
 /// The confirmation page: a button; reading it changes nothing.
@@ -519,15 +512,8 @@ async fn confirm(
         Ok(o) => o,
         Err(page) => return page,
     };
-    let client = client_key(&state, peer, &headers);
-    let per_minute = state.privacy().codes_per_address_per_minute;
-    if let Err(wait) =
-        state
-            .limits()
-            .privacy_codes
-            .take(&client, per_minute / 60.0, per_minute.max(1.0))
-    {
-        return too_many(lang, wait);
+    if let Err(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
+        return page;
     }
     match state
         .store()
@@ -535,7 +521,7 @@ async fn confirm(
             org.id,
             &token,
             Timestamp::now(),
-            Some(client),
+            Some(client_key(&state, peer, &headers)),
             user_agent(&headers),
         )
         .await

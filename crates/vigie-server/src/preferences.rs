@@ -27,18 +27,29 @@ use crate::html::components::{Flash, checkboxes, flash};
 use crate::html::{Label, W};
 use crate::login::hidden;
 use crate::privacy::{
-    LangParam, centre_org, centre_profile, client_key, controller_block, failure, lang_of, too_many,
+    LangParam, centre_org, centre_profile, client_key, controller_block, failure, lang_of,
 };
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/preferences/{org}/{token}", get(show).post(change))
 }
 
-/// The page for a link the store refused: forged or altered (404), expired (410).
-pub(crate) fn link_refused(org: &Organization, lang: Lang, title: W, e: &StoreError) -> Response {
+/// What a refused link says: not valid (it may have been copied wrongly), or expired.
+pub(crate) const LINK_WORDS: (W, W) = (W::RqInvalid, W::RqExpired);
+
+/// The page of a link the store refused, in the words of its kind (`invalid`, `expired`):
+/// forged or altered (404), expired (410); anything else is the store's failure. One page for
+/// every link a person follows (unsubscribe, preferences, requalification, form confirmation).
+pub(crate) fn link_refused(
+    org: &Organization,
+    lang: Lang,
+    title: W,
+    (invalid, expired): (W, W),
+    e: &StoreError,
+) -> Response {
     let (status, text) = match e {
-        StoreError::Invalid(m) if m.contains("expired") => (StatusCode::GONE, W::RqExpired),
-        StoreError::Invalid(_) | StoreError::NotFound(_) => (StatusCode::NOT_FOUND, W::RqInvalid),
+        StoreError::Invalid(m) if m.contains("expired") => (StatusCode::GONE, expired),
+        StoreError::Invalid(_) | StoreError::NotFound(_) => (StatusCode::NOT_FOUND, invalid),
         _ => {
             tracing::error!(error = %e, "person's link: store");
             return failure(lang);
@@ -85,7 +96,7 @@ async fn render(
         store.link_signer(org.id).await,
     ) {
         (Ok(p), Ok(s)) => (p, s),
-        (Err(e), _) | (_, Err(e)) => return link_refused(org, lang, W::PfTitle, &e),
+        (Err(e), _) | (_, Err(e)) => return link_refused(org, lang, W::PfTitle, LINK_WORDS, &e),
     };
     let profile = match centre_profile(state, org, lang).await {
         Ok(p) => p,
@@ -193,15 +204,8 @@ async fn change(
         Ok(o) => o,
         Err(page) => return page,
     };
-    let client = client_key(&state, peer, &headers);
-    let per_minute = state.privacy().codes_per_address_per_minute;
-    if let Err(wait) =
-        state
-            .limits()
-            .privacy_codes
-            .take(&client, per_minute / 60.0, per_minute.max(1.0))
-    {
-        return too_many(lang, wait);
+    if let Err(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
+        return page;
     }
     let bound = match state.store().link_signer(org.id).await {
         Ok(signer) => signer.check_form_token(
@@ -209,7 +213,7 @@ async fn change(
             &token,
             form.get("form").map_or("", String::as_str),
         ),
-        Err(e) => return link_refused(&org, lang, W::PfTitle, &e),
+        Err(e) => return link_refused(&org, lang, W::PfTitle, LINK_WORDS, &e),
     };
     if !bound {
         let notice = Some((Flash::Error, W::PfStaleForm));
@@ -233,7 +237,7 @@ async fn change(
             let notice = Some((Flash::Success, W::PfSaved));
             render(&state, &org, lang, &token, StatusCode::OK, notice).await
         }
-        Err(e) => link_refused(&org, lang, W::PfTitle, &e),
+        Err(e) => link_refused(&org, lang, W::PfTitle, LINK_WORDS, &e),
     }
 }
 

@@ -232,6 +232,27 @@ pub(crate) fn controller_block(profile: Option<&Profile>, lang: Lang) -> Markup 
     }
 }
 
+/// The limit on what one client may post to the pages a person reaches without an account
+/// (codes, link answers, form confirmations, preference changes): the privacy centre's rate per
+/// address; over it, the page that says how long to wait.
+pub(crate) fn limit_person(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    lang: Lang,
+) -> Result<(), Response> {
+    let per_minute = state.privacy().codes_per_address_per_minute;
+    state
+        .limits()
+        .privacy_codes
+        .take(
+            &client_key(state, peer, headers),
+            per_minute / 60.0,
+            per_minute.max(1.0),
+        )
+        .map_err(|wait| too_many(lang, wait))
+}
+
 /// The rate-limit key of a client: its address as the gate sees it (behind a trusted proxy,
 /// from `X-Forwarded-For`).
 pub(crate) fn client_key(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
@@ -694,13 +715,8 @@ async fn check_code(
         );
     }
     let config = state.privacy();
-    let per_minute = config.codes_per_address_per_minute;
-    if let Err(wait) = state.limits().privacy_codes.take(
-        &client_key(&state, peer, &headers),
-        per_minute / 60.0,
-        per_minute.max(1.0),
-    ) {
-        return too_many(lang, wait);
+    if let Err(page) = limit_person(&state, peer, &headers, lang) {
+        return page;
     }
     let check = match state
         .store()

@@ -26,8 +26,9 @@ use crate::AppState;
 use crate::html::components::{Flash, flash};
 use crate::html::{Label, W};
 use crate::login::hidden;
+use crate::preferences::{LINK_WORDS, link_refused};
 use crate::privacy::{
-    LangParam, centre_org, centre_profile, client_key, controller_block, failure, lang_of, too_many,
+    LangParam, centre_org, centre_profile, client_key, controller_block, lang_of,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -48,20 +49,7 @@ fn page(org: &Organization, lang: Lang, status: StatusCode, body: maud::Markup) 
 
 /// The page for a link the store refused: forged or altered (404), expired (410).
 fn refused(org: &Organization, lang: Lang, e: &StoreError) -> Response {
-    let (status, text) = match e {
-        StoreError::Invalid(m) if m.contains("expired") => (StatusCode::GONE, W::RqExpired),
-        StoreError::Invalid(_) | StoreError::NotFound(_) => (StatusCode::NOT_FOUND, W::RqInvalid),
-        _ => {
-            tracing::error!(error = %e, "requalification link: store");
-            return failure(lang);
-        }
-    };
-    page(
-        org,
-        lang,
-        status,
-        html! { p role="alert" { (text.t(lang)) } },
-    )
+    link_refused(org, lang, W::RqTitle, LINK_WORDS, e)
 }
 
 fn answered(org: &Organization, lang: Lang, t: &RequalificationTarget) -> maud::Markup {
@@ -150,15 +138,8 @@ async fn answer(
         Ok(o) => o,
         Err(page) => return page,
     };
-    let client = client_key(&state, peer, &headers);
-    let per_minute = state.privacy().codes_per_address_per_minute;
-    if let Err(wait) =
-        state
-            .limits()
-            .privacy_codes
-            .take(&client, per_minute / 60.0, per_minute.max(1.0))
-    {
-        return too_many(lang, wait);
+    if let Err(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
+        return page;
     }
     let yes = match form.answer.as_str() {
         "yes" => true,
@@ -183,7 +164,7 @@ async fn answer(
             &token,
             yes,
             Timestamp::now(),
-            Some(client),
+            Some(client_key(&state, peer, &headers)),
             user_agent,
         )
         .await

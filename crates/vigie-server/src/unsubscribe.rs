@@ -26,7 +26,7 @@ use crate::html::components::{Flash, flash};
 use crate::html::{Label, W};
 use crate::login::hidden;
 use crate::person_links::ONE_CLICK;
-use crate::preferences::{link_refused, person_proof};
+use crate::preferences::{LINK_WORDS, link_refused, person_proof};
 use crate::privacy::{LangParam, centre_org, lang_of};
 
 pub fn routes() -> Router<AppState> {
@@ -85,7 +85,7 @@ async fn show(
         .await
     {
         Ok(t) => t,
-        Err(e) => return link_refused(&org, lang, W::UsTitle, &e),
+        Err(e) => return link_refused(&org, lang, W::UsTitle, LINK_WORDS, &e),
     };
     let (name, value) = ONE_CLICK.split_once('=').expect("name=value");
     let body = html! {
@@ -166,7 +166,7 @@ async fn unsubscribe(
             };
             page(&org, lang, StatusCode::OK, body)
         }
-        Err(e) => link_refused(&org, lang, W::UsTitle, &e),
+        Err(e) => link_refused(&org, lang, W::UsTitle, LINK_WORDS, &e),
     }
 }
 
