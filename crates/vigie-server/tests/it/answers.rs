@@ -1,4 +1,5 @@
-//! Answers that reach the person, end to end on both stores with the SMTP sink of `dsar.rs`: a
+//! Answers that reach the person, end to end on both stores through the relay of `dsar.rs` (the
+//! test SMTP server, STARTTLS and authentication): a
 //! fulfilled access request e-mails the person (French, the organization and its DPO named, a
 //! signed link to the status page and no file) and the archive downloads from the status page
 //! until its time limit, audited as a disclosure; extensions and refusals are e-mailed with
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use vigie_core::Role;
-use vigie_server::{AppState, Mailer, PrivacyConfig};
+use vigie_server::{AppState, PrivacyConfig};
 use vigie_store::DEFAULT_ORG;
 
 use crate::common::*;
@@ -33,7 +34,7 @@ async fn app(
     archive_period: Duration,
     retry: Duration,
 ) -> (TestApp, AppState) {
-    let mailer = Mailer::new(&sink.url, "Optique Horizon <dpo@optique-horizon.example>").unwrap();
+    let mailer = sink.mailer("Optique Horizon <dpo@optique-horizon.example>");
     let kept: Arc<Mutex<Option<AppState>>> = Arc::default();
     let keep = kept.clone();
     let app = TestApp::with(kind, move |s: AppState| {
@@ -85,7 +86,7 @@ fn decoded(message: &str) -> String {
 }
 
 fn last_message(sink: &Sink) -> String {
-    decoded(sink.messages.lock().unwrap().last().expect("a message"))
+    decoded(sink.messages().last().expect("a message"))
 }
 
 /// The body of a message (after its headers).

@@ -4,10 +4,9 @@
 //! erasure through the API leaves the person nowhere in clear, suppressed at re-import and at
 //! screening, with the audit trail intact. Wrong and expired codes are refused.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use vigie_core::Role;
 use vigie_server::{AppState, Mailer, PrivacyConfig};
 use vigie_store::DEFAULT_ORG;
@@ -18,88 +17,62 @@ pub(crate) const EMAIL: &str = "ines.baradel@example.org";
 
 // ------------------------------------------------------------------------- an SMTP sink
 
-/// A tiny SMTP server on 127.0.0.1: accepts every message and keeps its DATA, except that it
-/// refuses the next `refuse` messages with a temporary failure (a relay that is down).
+/// The relay the privacy centre's tests mail through: the test SMTP server of `smtp.rs` with
+/// STARTTLS and authentication (as an e-mail service's relay), which keeps every message and can
+/// refuse the next ones with a temporary failure (`refuse`: a relay that is down).
 #[derive(Clone)]
 pub(crate) struct Sink {
-    pub(crate) url: String,
-    pub(crate) messages: Arc<Mutex<Vec<String>>>,
+    server: Arc<crate::smtp::SmtpServer>,
     pub(crate) refuse: Arc<std::sync::atomic::AtomicUsize>,
 }
 
+const RELAY_LOGIN: (&str, &str) = ("vigie-relay", "relay-password-for-tests");
+
 impl Sink {
     pub(crate) async fn start() -> Sink {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("smtp://{}", listener.local_addr().unwrap());
-        let messages = Arc::new(Mutex::new(Vec::new()));
-        let refuse = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let kept = messages.clone();
-        let refusals = refuse.clone();
-        tokio::spawn(async move {
-            while let Ok((tcp, _)) = listener.accept().await {
-                let kept = kept.clone();
-                let refusals = refusals.clone();
-                tokio::spawn(async move {
-                    let (r, mut w) = tcp.into_split();
-                    let mut lines = BufReader::new(r).lines();
-                    let _ = w.write_all(b"220 sink ESMTP\r\n").await;
-                    while let Ok(Some(line)) = lines.next_line().await {
-                        let verb = line
-                            .split_whitespace()
-                            .next()
-                            .unwrap_or("")
-                            .to_ascii_uppercase();
-                        let answer: &[u8] = match verb.as_str() {
-                            "EHLO" | "HELO" => b"250 sink\r\n",
-                            "DATA" => {
-                                let _ = w.write_all(b"354 go on\r\n").await;
-                                let mut data = String::new();
-                                while let Ok(Some(l)) = lines.next_line().await {
-                                    if l == "." {
-                                        break;
-                                    }
-                                    data.push_str(&l);
-                                    data.push('\n');
-                                }
-                                let refused = refusals
-                                    .fetch_update(
-                                        std::sync::atomic::Ordering::SeqCst,
-                                        std::sync::atomic::Ordering::SeqCst,
-                                        |n| n.checked_sub(1),
-                                    )
-                                    .is_ok();
-                                if refused {
-                                    b"451 try again later\r\n"
-                                } else {
-                                    kept.lock().unwrap().push(data);
-                                    b"250 kept\r\n"
-                                }
-                            }
-                            "QUIT" => {
-                                let _ = w.write_all(b"221 bye\r\n").await;
-                                break;
-                            }
-                            _ => b"250 ok\r\n",
-                        };
-                        let _ = w.write_all(answer).await;
-                    }
-                });
-            }
-        });
+        let server =
+            crate::smtp::SmtpServer::start(crate::smtp::Mode::StartTls, Some(RELAY_LOGIN)).await;
         Sink {
-            url,
-            messages,
-            refuse,
+            refuse: server.refuse.clone(),
+            server: Arc::new(server),
         }
     }
 
+    /// A mailer sending as `from` through this relay, over TLS, authenticated.
+    pub(crate) fn mailer(&self, from: &str) -> Mailer {
+        Mailer::configure(&vigie_server::SmtpSettings {
+            url: self.server.url(),
+            from: from.into(),
+            user: Some(RELAY_LOGIN.0.into()),
+            password: Some(RELAY_LOGIN.1.into()),
+            extra_ca_pem: Some(crate::smtp::test_ca()),
+        })
+        .unwrap()
+    }
+
+    /// Every message received, its DATA as sent (quoted-printable kept); each came over TLS,
+    /// authenticated.
+    pub(crate) fn messages(&self) -> Vec<String> {
+        self.server
+            .messages()
+            .into_iter()
+            .map(|m| {
+                assert!(
+                    m.tls && m.user.is_some(),
+                    "a message in clear or unauthenticated"
+                );
+                m.data
+            })
+            .collect()
+    }
+
     pub(crate) fn count(&self) -> usize {
-        self.messages.lock().unwrap().len()
+        self.messages().len()
     }
 
     /// The code of the latest message (its English line is plain ASCII).
     pub(crate) fn last_code(&self) -> String {
-        let m = self.messages.lock().unwrap();
+        let m = self.messages();
         let text = m.last().expect("a message was sent");
         let at =
             text.find("verification code: ").expect("a code line") + "verification code: ".len();
@@ -110,7 +83,7 @@ impl Sink {
 }
 
 async fn app_with_mail(kind: &'static str, sink: &Sink, privacy: PrivacyConfig) -> TestApp {
-    let mailer = Mailer::new(&sink.url, "Vigie DPO <dpo@acme.example>").unwrap();
+    let mailer = sink.mailer("Vigie DPO <dpo@acme.example>");
     TestApp::with(kind, move |s: AppState| {
         s.with_mailer(mailer).with_privacy(privacy)
     })
@@ -666,7 +639,7 @@ async fn an_extension_reason_reaches_the_person_by_mail() {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.json()["person_told"], true);
-    let m = sink.messages.lock().unwrap().last().unwrap().clone();
+    let m = sink.messages().last().unwrap().clone();
     assert!(
         m.contains("twelve systems to search") && m.contains(EMAIL),
         "{m}"

@@ -7,6 +7,7 @@
 //! Speaks EHLO/HELO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP and QUIT; with a user
 //! set, mail is refused before authentication, and authentication before TLS.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -84,6 +85,8 @@ pub struct SmtpServer {
     pub port: u16,
     pub mode: Mode,
     messages: Arc<Mutex<Vec<Received>>>,
+    /// The next this many messages are refused with a temporary failure (a relay that is down).
+    pub refuse: Arc<AtomicUsize>,
 }
 
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -114,11 +117,14 @@ impl SmtpServer {
         let kept = messages.clone();
         let login = login.map(|(u, p)| (u.to_owned(), p.to_owned()));
         let acceptor = acceptor();
+        let refuse = Arc::new(AtomicUsize::new(0));
+        let refusals = refuse.clone();
         tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let (kept, login, acceptor) = (kept.clone(), login.clone(), acceptor.clone());
+                let refusals = refusals.clone();
                 tokio::spawn(async move {
-                    let _ = session(tcp, mode, login, acceptor, kept).await;
+                    let _ = session(tcp, mode, login, acceptor, kept, refusals).await;
                 });
             }
         });
@@ -126,6 +132,7 @@ impl SmtpServer {
             port,
             mode,
             messages,
+            refuse,
         }
     }
 
@@ -177,6 +184,7 @@ async fn session(
     login: Option<(String, String)>,
     acceptor: TlsAcceptor,
     kept: Arc<Mutex<Vec<Received>>>,
+    refusals: Arc<AtomicUsize>,
 ) -> std::io::Result<()> {
     let mut tls = mode == Mode::Implicit;
     let stream: Box<dyn Stream> = if tls {
@@ -261,14 +269,21 @@ async fn session(
                     data.push_str(l.strip_prefix('.').unwrap_or(l));
                     data.push('\n');
                 }
-                kept.lock().unwrap().push(Received {
-                    from: from.clone(),
-                    to: to.clone(),
-                    data,
-                    tls,
-                    user: user.clone(),
-                });
-                "250 kept\r\n".into()
+                let refused = refusals
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok();
+                if refused {
+                    "451 try again later\r\n".into()
+                } else {
+                    kept.lock().unwrap().push(Received {
+                        from: from.clone(),
+                        to: to.clone(),
+                        data,
+                        tls,
+                        user: user.clone(),
+                    });
+                    "250 kept\r\n".into()
+                }
             }
             "RSET" | "NOOP" => "250 ok\r\n".into(),
             "QUIT" => {
