@@ -512,7 +512,7 @@ async fn confirm(
         Ok(o) => o,
         Err(page) => return page,
     };
-    if let Err(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
+    if let Some(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
         return page;
     }
     match state

@@ -204,7 +204,7 @@ async fn change(
         Ok(o) => o,
         Err(page) => return page,
     };
-    if let Err(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
+    if let Some(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
         return page;
     }
     let bound = match state.store().link_signer(org.id).await {

@@ -234,13 +234,13 @@ pub(crate) fn controller_block(profile: Option<&Profile>, lang: Lang) -> Markup 
 
 /// The limit on what one client may post to the pages a person reaches without an account
 /// (codes, link answers, form confirmations, preference changes): the privacy centre's rate per
-/// address; over it, the page that says how long to wait.
+/// address; over it, the page that says how long to wait (`Some`).
 pub(crate) fn limit_person(
     state: &AppState,
     peer: SocketAddr,
     headers: &HeaderMap,
     lang: Lang,
-) -> Result<(), Response> {
+) -> Option<Response> {
     let per_minute = state.privacy().codes_per_address_per_minute;
     state
         .limits()
@@ -250,7 +250,8 @@ pub(crate) fn limit_person(
             per_minute / 60.0,
             per_minute.max(1.0),
         )
-        .map_err(|wait| too_many(lang, wait))
+        .err()
+        .map(|wait| too_many(lang, wait))
 }
 
 /// The rate-limit key of a client: its address as the gate sees it (behind a trusted proxy,
@@ -715,7 +716,7 @@ async fn check_code(
         );
     }
     let config = state.privacy();
-    if let Err(page) = limit_person(&state, peer, &headers, lang) {
+    if let Some(page) = limit_person(&state, peer, &headers, lang) {
         return page;
     }
     let check = match state

@@ -138,7 +138,7 @@ async fn answer(
         Ok(o) => o,
         Err(page) => return page,
     };
-    if let Err(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
+    if let Some(page) = crate::privacy::limit_person(&state, peer, &headers, lang) {
         return page;
     }
     let yes = match form.answer.as_str() {
