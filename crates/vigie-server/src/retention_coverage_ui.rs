@@ -13,7 +13,7 @@ use vigie_core::{Coverage, Lang};
 
 use crate::AppState;
 use crate::html::components::table;
-use crate::html::{Label, Section, Ui, UiError, W, page};
+use crate::html::{Label, Section, Ui, UiError, W, page, when};
 use crate::retention_coverage::{coverage_download, moment_or_now};
 
 pub fn routes() -> Router<AppState> {
@@ -51,7 +51,7 @@ async fn coverage_page(State(state): State<AppState>, ui: Ui) -> Result<Response
     let body = html! {
         h1 { (title) }
         p.hint { (ui.t(W::CovIntro)) }
-        p { (ui.t(W::CovAt)) (ui.t(W::Colon)) (report.at) " — " (ui.t(W::CovContacts)) (ui.t(W::Colon)) (report.contacts) }
+        p { (ui.t(W::CovAt)) (ui.t(W::Colon)) (report.at.parse::<jiff::Timestamp>().map_or(report.at.clone(), when)) " — " (ui.t(W::CovContacts)) (ui.t(W::Colon)) (report.contacts) }
         (table("coverage", Some(title), &heads, html! {
             @for cell in &report.cells {
                 tr {
