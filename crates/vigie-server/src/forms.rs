@@ -387,8 +387,13 @@ async fn submit(
     }
 }
 
-/// The public base of the links in e-mails: the address the person reached this server at.
-pub(crate) fn public_base(headers: &HeaderMap) -> String {
+/// The public base of the links in e-mails and snippets: the configured `public_url`; without
+/// one, the address the request reached this server at (a `Host` header is the client's to
+/// choose: configure `public_url` so that no confirmation link can point elsewhere).
+pub(crate) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = state.public_url() {
+        return url.to_string().trim_end_matches('/').to_owned();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -420,7 +425,7 @@ async fn send_confirmation(
         .map_err(|e| e.to_string())?;
     let link = format!(
         "{}{}{}",
-        public_base(headers),
+        public_base(state, headers),
         Link::new("/forms")
             .seg(&org.slug)
             .seg("confirm")

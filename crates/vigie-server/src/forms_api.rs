@@ -120,7 +120,7 @@ pub async fn list_forms(
     caller: Caller,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<FormOut>>> {
-    let base = public_base(&headers);
+    let base = public_base(&state, &headers);
     let forms = state.store().forms(caller.org.id).await?;
     Ok(Json(
         forms
@@ -155,7 +155,11 @@ pub async fn get_form(
         .form(caller.org.id, &p.slug, None)
         .await?
         .ok_or_else(|| ApiError::not_found("no such form"))?;
-    Ok(Json(out(&public_base(&headers), &caller.org.slug, form)))
+    Ok(Json(out(
+        &public_base(&state, &headers),
+        &caller.org.slug,
+        form,
+    )))
 }
 
 /// Save a form's definition: a new version when it differs from the latest (201), the latest
@@ -202,6 +206,6 @@ pub async fn put_form(
     };
     Ok((
         status,
-        Json(out(&public_base(&headers), &caller.org.slug, saved)),
+        Json(out(&public_base(&state, &headers), &caller.org.slug, saved)),
     ))
 }

@@ -51,6 +51,7 @@ struct SaveForm {
 }
 
 fn view(
+    state: &AppState,
     ui: &Ui,
     headers: &HeaderMap,
     status: StatusCode,
@@ -58,7 +59,7 @@ fn view(
     input: &SaveForm,
     error: Option<String>,
 ) -> Response {
-    let base = public_base(headers);
+    let base = public_base(state, headers);
     let body = html! {
         @if ui.params.done.is_some() { (flash(Flash::Success, ui.t(W::FmSaved))) }
         @if let Some(e) = &error { (flash(Flash::Error, e)) }
@@ -122,7 +123,15 @@ async fn forms_page(
             definition: EXAMPLE.to_owned(),
         },
     };
-    Ok(view(&ui, &headers, StatusCode::OK, &forms, &input, None))
+    Ok(view(
+        &state,
+        &ui,
+        &headers,
+        StatusCode::OK,
+        &forms,
+        &input,
+        None,
+    ))
 }
 
 async fn save_form(
@@ -170,6 +179,7 @@ async fn save_form(
                 .map_err(|e| ui.error(e))?;
             let error = format!("{}{}{message}", ui.t(W::FormHasErrors), W::Colon.t(ui.lang));
             Ok(view(
+                &state,
                 &ui,
                 &headers,
                 StatusCode::UNPROCESSABLE_ENTITY,

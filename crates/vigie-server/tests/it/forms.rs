@@ -22,10 +22,15 @@ fn admin() -> AuditEvent {
     }
 }
 
+/// The server's configured public address (the request reaches it at 127.0.0.1).
+const PUBLIC: &str = "https://consent.optique-horizon.example";
+
 async fn app_with_form(kind: &'static str, smtp: &SmtpServer, privacy: PrivacyConfig) -> TestApp {
     let mailer = smtp.mailer(Some(LOGIN), Some(test_ca()));
     let app = TestApp::with(kind, move |s: AppState| {
-        s.with_mailer(mailer).with_privacy(privacy)
+        s.with_mailer(mailer)
+            .with_privacy(privacy)
+            .with_public_url(PUBLIC.parse().unwrap())
     })
     .await;
     let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
@@ -154,6 +159,11 @@ async fn submission_confirmed_by_the_emailed_link(kind: &'static str) {
     assert!(mail.tls && mail.user.as_deref() == Some("acme-relay"));
     assert_eq!(mail.to, [format!("<{EMAIL}>")]);
     let body = mail.text();
+    // The link is built on the configured public address, never on the request's Host.
+    assert!(
+        body.contains(&format!("{PUBLIC}/forms/default/confirm/")),
+        "{body}"
+    );
     let at = body.find("/forms/default/confirm/").expect("a link");
     let path: String = body[at..]
         .chars()
