@@ -76,6 +76,9 @@ pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> anyhow::Result<ExitC
     let screening = crate::serve::screening_config(store_args);
     let state = vigie_server::AppState::with_config(store.clone(), screening, args.auth.config());
     let state = args.requests.apply(state, &store)?;
+    // The links a person follows (unsubscribe, preferences, confirmations) name the demo's own
+    // address, as its set-up link does.
+    let state = state.with_public_url(format!("http://{}", args.listen).parse()?);
     crate::serve::serve(store, state, args.listen, Some(DEMO_ORG), &notes).await
 }
 
