@@ -633,15 +633,31 @@ pub(crate) async fn verify_chain(state: &AppState, caller: &Caller) -> ApiResult
         Some(path) => vigie_store::AuditCheckpoint::read_file(path)?,
         None => None,
     };
-    let report = state
-        .store()
-        .verify_audit_against(checkpoint.as_ref())
-        .await?;
+    Ok(verify_org_chain(
+        state.store(),
+        &caller.org,
+        checkpoint.as_ref(),
+        caller.actor(),
+        Timestamp::now(),
+    )
+    .await?)
+}
+
+/// Verifies one organization's chain against `checkpoint` at `at` and records the result as
+/// its latest verification: the API, the administration page and the evidence pack share it.
+pub(crate) async fn verify_org_chain(
+    store: &vigie_store::Store,
+    org: &vigie_store::Organization,
+    checkpoint: Option<&vigie_store::AuditCheckpoint>,
+    actor: String,
+    at: Timestamp,
+) -> Result<AuditVerifyOut, vigie_store::StoreError> {
+    let report = store.verify_audit_against(checkpoint).await?;
     // Another organization's faults are not this caller's business.
     let faults: Vec<AuditFaultOut> = report
         .faults
         .into_iter()
-        .filter(|f| f.org == caller.org.slug)
+        .filter(|f| f.org == org.slug)
         .map(|f| AuditFaultOut {
             seq: f.seq,
             problem: f.problem,
@@ -652,13 +668,12 @@ pub(crate) async fn verify_chain(state: &AppState, caller: &Caller) -> ApiResult
         checkpoint_at: checkpoint.map(|c| c.at),
         faults,
     };
-    state
-        .store()
+    store
         .record_audit_verification(
-            caller.org.id,
+            org.id,
             &vigie_store::AuditVerification {
-                at: Timestamp::now(),
-                actor: caller.actor(),
+                at,
+                actor,
                 intact: out.intact,
                 faults: out.faults.len() as u64,
                 checkpoint_at: out.checkpoint_at,

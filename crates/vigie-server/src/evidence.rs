@@ -15,10 +15,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vigie_core::Lang;
 use vigie_core::dsar::{DeadlinesKept, RequestKind, RequestStatus};
-use vigie_store::{
-    AuditCheckpoint, AuditVerification, Organization, RequestQuery, Store, StoreError,
-};
+use vigie_store::{AuditCheckpoint, Organization, RequestQuery, Store, StoreError};
 
+use crate::admin::{AuditVerifyOut, verify_org_chain};
 use crate::html::W;
 use crate::registers_export::{ExportFormat, render};
 
@@ -68,12 +67,10 @@ struct Requests {
 #[derive(Serialize)]
 struct Chain {
     verified_at: Timestamp,
-    intact: bool,
-    /// Where the chain breaks (sequence number and problem), if it does.
-    faults: Vec<(i64, String)>,
-    /// The keyed checkpoint the end of the trail was held against (truncation shows only
-    /// against one).
-    checkpoint_at: Option<Timestamp>,
+    /// Intact or not, where it breaks, and the keyed checkpoint the end of the trail was held
+    /// against (truncation shows only against one).
+    #[serde(flatten)]
+    verification: AuditVerifyOut,
 }
 
 #[derive(Serialize)]
@@ -162,8 +159,11 @@ pub async fn evidence_pack(
         W::EvidenceRequests,
     ));
 
-    let chain = chain(store, org, now, checkpoint, actor).await?;
-    let chain_intact = chain.intact;
+    let chain = Chain {
+        verified_at: now,
+        verification: verify_org_chain(store, org, checkpoint, actor.to_owned(), now).await?,
+    };
+    let chain_intact = chain.verification.intact;
     files.push(("audit-chain.json".into(), json(&chain), W::EvidenceChain));
 
     let readme: String = files
@@ -255,40 +255,4 @@ async fn requests(
         }
     }
     Ok(out)
-}
-
-/// The organization's audit chain verified now, and recorded as its latest verification.
-async fn chain(
-    store: &Store,
-    org: &Organization,
-    now: Timestamp,
-    checkpoint: Option<&AuditCheckpoint>,
-    actor: &str,
-) -> Result<Chain, StoreError> {
-    let report = store.verify_audit_against(checkpoint).await?;
-    let faults: Vec<(i64, String)> = report
-        .faults
-        .into_iter()
-        .filter(|f| f.org == org.slug)
-        .map(|f| (f.seq, f.problem))
-        .collect();
-    let chain = Chain {
-        verified_at: now,
-        intact: faults.is_empty(),
-        faults,
-        checkpoint_at: checkpoint.map(|c| c.at),
-    };
-    store
-        .record_audit_verification(
-            org.id,
-            &AuditVerification {
-                at: now,
-                actor: actor.to_owned(),
-                intact: chain.intact,
-                faults: chain.faults.len() as u64,
-                checkpoint_at: chain.checkpoint_at,
-            },
-        )
-        .await?;
-    Ok(chain)
 }
