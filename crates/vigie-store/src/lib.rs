@@ -97,8 +97,9 @@ pub use portal::{CodeCheck, PortalFiling};
 pub use postgres::PgStore;
 pub use registers::{RegistersSaved, StoredRegisters};
 pub use requalification::{
-    DEFAULT_WINDOW_DAYS, NewRequalification, RequalificationCampaign, RequalificationLink,
-    RequalificationProgress, RequalificationSelection, RequalificationTarget,
+    DEFAULT_WINDOW_DAYS, ExportedLinks, NewRequalification, RequalificationCampaign,
+    RequalificationExport, RequalificationLink, RequalificationProgress, RequalificationSelection,
+    RequalificationTarget,
 };
 pub use retention::{PlanAction, RetentionPlan};
 pub use retention_run::{RetentionRun, RunLimits};

@@ -119,6 +119,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0022_import_runs.sql"),
     },
     Migration {
+        version: 23,
+        name: "requalification_exports",
+        sql: include_str!("../migrations/sqlite/0023_requalification_exports.sql"),
+    },
+    Migration {
         version: 24,
         name: "contact_names",
         sql: include_str!("../migrations/sqlite/0024_contact_names.sql"),
@@ -276,6 +281,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 22,
         name: "import_runs",
         sql: include_str!("../migrations/postgres/0022_import_runs.sql"),
+    },
+    Migration {
+        version: 23,
+        name: "requalification_exports",
+        sql: include_str!("../migrations/postgres/0023_requalification_exports.sql"),
     },
     Migration {
         version: 24,

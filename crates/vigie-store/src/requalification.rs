@@ -13,7 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use vigie_core::{
     Action, Channel, ChannelScope, ConsentEvent, ContactRef, Coverage, Email, Method, Moment,
-    Purpose,
+    PhoneE164, Purpose,
 };
 
 use crate::coverage::CoverageSelection;
@@ -110,21 +110,57 @@ pub struct RequalificationCampaign {
     pub progress: RequalificationProgress,
 }
 
-/// How many were asked, and what they answered.
+/// How many were asked, how many were sent their link, and what they answered.
+/// `confirmed + refused + silent + not_sent = asked`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RequalificationProgress {
     pub asked: i64,
+    /// Whose link was in an export at least once.
+    pub sent: i64,
     pub confirmed: i64,
     pub refused: i64,
+    /// Sent, no answer yet.
     pub silent: i64,
+    /// Never in an export, no answer (the window's end erases them all the same).
+    pub not_sent: i64,
 }
 
-/// A person's link, for the e-mail service.
+/// A person's link, with the identifiers the channel may need (the e-mail service's file).
 #[derive(Debug, Clone, Serialize)]
 pub struct RequalificationLink {
     pub contact_ref: String,
     pub email: Option<Email>,
+    pub phone: Option<PhoneE164>,
     pub token: String,
+}
+
+/// One export of a campaign's links, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequalificationExport {
+    pub exported_at: Timestamp,
+    pub actor: String,
+    /// The people in the file (now counted as sent).
+    pub links: i64,
+    /// The members left out: no identifier for the channel, or erased since.
+    pub unreachable: i64,
+    pub expires_at: Timestamp,
+}
+
+/// The links of an export, and the export as recorded.
+#[derive(Debug, Clone)]
+pub struct ExportedLinks {
+    pub campaign: RequalificationCampaign,
+    pub links: Vec<RequalificationLink>,
+    pub export: RequalificationExport,
+}
+
+/// A member with what the channel needs to reach them.
+struct MemberLink {
+    contact_id: i64,
+    link: RequalificationLink,
+    /// Not erased, and holding the identifier the channel reaches (any member for postal mail:
+    /// the organization knows the address by the reference).
+    reachable: bool,
 }
 
 /// What a valid link names.
@@ -324,7 +360,12 @@ impl Store {
                      (SELECT count(*) FROM requalification_members m
                       WHERE m.org_id = k.org_id AND m.campaign_id = k.id AND m.answer = 'yes'),
                      (SELECT count(*) FROM requalification_members m
-                      WHERE m.org_id = k.org_id AND m.campaign_id = k.id AND m.answer = 'no')
+                      WHERE m.org_id = k.org_id AND m.campaign_id = k.id AND m.answer = 'no'),
+                     (SELECT count(*) FROM requalification_members m
+                      WHERE m.org_id = k.org_id AND m.campaign_id = k.id AND m.sent_at IS NOT NULL),
+                     (SELECT count(*) FROM requalification_members m
+                      WHERE m.org_id = k.org_id AND m.campaign_id = k.id AND m.sent_at IS NOT NULL
+                          AND m.answer IS NULL)
                  FROM requalification_campaigns k WHERE k.org_id = $1 AND k.id = $2",
                 sql_params![org, id],
             )
@@ -337,6 +378,7 @@ impl Store {
             .parse::<Channel>()
             .map_err(|e| StoreError::Other(format!("stored campaign {id}: {e}")))?;
         let (asked, confirmed, refused) = (r[9].int()?, r[10].int()?, r[11].int()?);
+        let (sent, silent) = (r[12].int()?, r[13].int()?);
         Ok(Some(RequalificationCampaign {
             id: r[0].int()?,
             name: r[1].text()?,
@@ -349,9 +391,11 @@ impl Store {
             created_at: from_micros(r[7].int()?),
             progress: RequalificationProgress {
                 asked,
+                sent,
                 confirmed,
                 refused,
-                silent: asked - confirmed - refused,
+                silent,
+                not_sent: asked - confirmed - refused - silent,
             },
         }))
     }
@@ -377,43 +421,234 @@ impl Store {
         Ok(campaigns)
     }
 
-    /// Every member's signed link, valid until `expires`, with the address to send it to.
+    /// Every member's signed link, valid until `expires`, with their identifiers. Records
+    /// nothing: the file for the people goes through [`Store::export_requalification_links`],
+    /// which keeps who was sent a link.
     pub async fn requalification_links(
         &self,
         org: OrgId,
         id: i64,
         expires: Timestamp,
     ) -> Result<Vec<RequalificationLink>> {
-        if self.requalification(org, id).await?.is_none() {
+        let Some(campaign) = self.requalification(org, id).await? else {
             return Err(StoreError::NotFound(format!(
                 "requalification campaign {id}"
             )));
+        };
+        Ok(self
+            .member_links(org, &campaign, expires)
+            .await?
+            .into_iter()
+            .map(|m| m.link)
+            .collect())
+    }
+
+    /// The file of a campaign's links for the e-mail (or SMS, or mail) service, at `now`: the
+    /// links of the members the channel can reach, valid until `expires` (by default, the end of
+    /// the window); records the export
+    /// (when, by whom, how many) and marks those people sent, in one transaction, then audits
+    /// it. Refused once the window has closed (the next run erases whoever did not say yes).
+    pub async fn export_requalification_links(
+        &self,
+        org: OrgId,
+        id: i64,
+        expires: Option<Timestamp>,
+        now: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<ExportedLinks> {
+        let Some(campaign) = self.requalification(org, id).await? else {
+            return Err(StoreError::NotFound(format!(
+                "requalification campaign {id}"
+            )));
+        };
+        if campaign.closes_at <= now {
+            return Err(StoreError::Conflict(format!(
+                "requalification campaign {id}: its window closed at {}; the next retention run \
+                 erases whoever did not answer yes",
+                campaign.closes_at
+            )));
         }
+        let expires = expires.unwrap_or(campaign.closes_at);
+        if expires <= now {
+            return Err(StoreError::Invalid(format!(
+                "expires: {expires} is not after now ({now})"
+            )));
+        }
+        let members = self.member_links(org, &campaign, expires).await?;
+        let unreachable = members.iter().filter(|m| !m.reachable).count() as i64;
+        let (ids, links): (Vec<i64>, Vec<RequalificationLink>) = members
+            .into_iter()
+            .filter(|m| m.reachable)
+            .map(|m| (m.contact_id, m.link))
+            .unzip();
+        let export = RequalificationExport {
+            exported_at: now,
+            actor: audit.actor.clone(),
+            links: links.len() as i64,
+            unreachable,
+            expires_at: expires,
+        };
+        let row = (
+            org,
+            id,
+            now.as_microsecond(),
+            export.actor.clone(),
+            export.links,
+            export.unreachable,
+            expires.as_microsecond(),
+        );
+        const INSERT_EXPORT: &str = "INSERT INTO requalification_exports (org_id, campaign_id,
+                 exported_at, actor, links, unreachable, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        match &self.backend {
+            Backends::Sqlite(b) => {
+                b.write(move |tx| {
+                    tx.execute(
+                        &sqlite_text(INSERT_EXPORT),
+                        rusqlite::params![row.0, row.1, row.2, row.3, row.4, row.5, row.6],
+                    )?;
+                    let mut st = tx.prepare(
+                        "UPDATE requalification_members SET sent_at = ?4
+                         WHERE org_id = ?1 AND campaign_id = ?2 AND contact_id = ?3
+                             AND sent_at IS NULL",
+                    )?;
+                    for contact in &ids {
+                        st.execute(rusqlite::params![row.0, row.1, contact, row.2])?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            }
+            Backends::Postgres(b) => {
+                let mut c = b.client().await?;
+                let tx = c.transaction().await?;
+                tx.execute(
+                    INSERT_EXPORT,
+                    &[&row.0, &row.1, &row.2, &row.3, &row.4, &row.5, &row.6],
+                )
+                .await?;
+                tx.execute(
+                    "UPDATE requalification_members SET sent_at = $3
+                     WHERE org_id = $1 AND campaign_id = $2 AND contact_id = ANY($4::bigint[])
+                         AND sent_at IS NULL",
+                    &[&row.0, &row.1, &row.2, &ids],
+                )
+                .await?;
+                tx.commit().await?;
+            }
+        }
+        let channel_needs = match campaign.channel.identifier() {
+            Some(vigie_core::IdentifierKind::Email) => "no e-mail address",
+            Some(vigie_core::IdentifierKind::Phone) => "no number",
+            None => "erased",
+        };
+        self.audit(
+            org,
+            AuditEvent {
+                action: "retention.requalification.export".into(),
+                target: Some(format!("requalification:{id}")),
+                reason: Some(format!(
+                    "{} link(s) exported, valid until {expires}; {unreachable} member(s) left out \
+                     ({channel_needs})",
+                    export.links
+                )),
+                ..audit
+            },
+        )
+        .await?;
+        let campaign = self
+            .requalification(org, id)
+            .await?
+            .ok_or_else(|| StoreError::Other("campaign vanished".into()))?;
+        Ok(ExportedLinks {
+            campaign,
+            links,
+            export,
+        })
+    }
+
+    /// A campaign's exports, latest first.
+    pub async fn requalification_exports(
+        &self,
+        org: OrgId,
+        id: i64,
+    ) -> Result<Vec<RequalificationExport>> {
+        self.sql_rows(
+            "SELECT exported_at, actor, links, unreachable, expires_at FROM requalification_exports
+             WHERE org_id = $1 AND campaign_id = $2 ORDER BY id DESC",
+            sql_params![org, id],
+        )
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(RequalificationExport {
+                exported_at: from_micros(r[0].int()?),
+                actor: r[1].text()?,
+                links: r[2].int()?,
+                unreachable: r[3].int()?,
+                expires_at: from_micros(r[4].int()?),
+            })
+        })
+        .collect()
+    }
+
+    /// Every member of a campaign, in contact order, with their signed link and whether the
+    /// campaign's channel reaches them (their contacts opened in batches).
+    async fn member_links(
+        &self,
+        org: OrgId,
+        campaign: &RequalificationCampaign,
+        expires: Timestamp,
+    ) -> Result<Vec<MemberLink>> {
+        let id = campaign.id;
         let signer = self.link_signer(org).await?;
         let members = self
             .sql_rows(
-                "SELECT contact_id, contact_ref FROM requalification_members
-                 WHERE org_id = $1 AND campaign_id = $2 ORDER BY contact_id",
+                "SELECT m.contact_id, m.contact_ref,
+                     CASE WHEN c.erased_at IS NULL THEN 1 ELSE 0 END
+                 FROM requalification_members m LEFT JOIN contacts c
+                     ON c.org_id = m.org_id AND c.id = m.contact_id
+                 WHERE m.org_id = $1 AND m.campaign_id = $2 ORDER BY m.contact_id",
                 sql_params![org, id],
             )
             .await?;
         let mut links = Vec::with_capacity(members.len());
-        for m in members {
-            let (contact, contact_ref) = (m[0].int()?, m[1].text()?);
-            let email = match ContactRef::parse(&contact_ref) {
-                Ok(r) => self.contact(org, &r).await?.and_then(|c| c.data.email),
-                Err(_) => None,
-            };
-            let token = signer.sign(
-                LinkKind::Requalification,
-                &[&id.to_string(), &contact.to_string()],
-                expires,
-            );
-            links.push(RequalificationLink {
-                contact_ref,
-                email,
-                token,
-            });
+        for batch in members.chunks(1000) {
+            let ids: Vec<i64> = batch.iter().map(|m| m[0].int()).collect::<Result<_>>()?;
+            let mut contacts = self
+                .contacts_by_ids(org, &ids)
+                .await?
+                .into_iter()
+                .peekable();
+            for m in batch {
+                let (contact, contact_ref) = (m[0].int()?, m[1].text()?);
+                let present = m[2].int()? == 1;
+                // Both lists are in id order: the contact, if it is still there, is next.
+                while contacts.next_if(|c| c.id < contact).is_some() {}
+                let data = contacts.next_if(|c| c.id == contact).map(|c| c.data);
+                let (email, phone) = data.map_or((None, None), |d| (d.email, d.phone));
+                let reachable = present
+                    && match campaign.channel.identifier() {
+                        Some(vigie_core::IdentifierKind::Email) => email.is_some(),
+                        Some(vigie_core::IdentifierKind::Phone) => phone.is_some(),
+                        None => true,
+                    };
+                let token = signer.sign(
+                    LinkKind::Requalification,
+                    &[&id.to_string(), &contact.to_string()],
+                    expires,
+                );
+                links.push(MemberLink {
+                    contact_id: contact,
+                    link: RequalificationLink {
+                        contact_ref,
+                        email,
+                        phone,
+                        token,
+                    },
+                    reachable,
+                });
+            }
         }
         Ok(links)
     }

@@ -97,20 +97,37 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
         )
         .await
         .unwrap();
+    // Asked, not yet sent: nobody has their link until it is exported.
     assert_eq!(
         campaign.progress,
         RequalificationProgress {
             asked: 4,
+            sent: 0,
             confirmed: 0,
             refused: 0,
-            silent: 4
+            silent: 0,
+            not_sent: 4,
         }
     );
     assert_eq!(campaign.closes_at, days_after_at(30));
-    let links = s
-        .requalification_links(org, campaign.id, days_after_at(30))
+    let exported = s
+        .export_requalification_links(
+            org,
+            campaign.id,
+            Some(days_after_at(30)),
+            days_after_at(0),
+            actor(),
+        )
         .await
         .unwrap();
+    assert_eq!(
+        (
+            exported.campaign.progress.sent,
+            exported.campaign.progress.silent
+        ),
+        (4, 4)
+    );
+    let links = exported.links;
     let mut refs: Vec<_> = links.iter().map(|l| l.contact_ref.as_str()).collect();
     refs.sort_unstable();
     assert_eq!(refs, ["FORM1", "NO1", "SILENT1", "YES1"]);
@@ -195,9 +212,11 @@ async fn a_campaign_keeps_the_yes_and_erases_the_others_after_the_window(t: Test
         progress,
         RequalificationProgress {
             asked: 4,
+            sent: 4,
             confirmed: 1,
             refused: 1,
-            silent: 2
+            silent: 2,
+            not_sent: 0,
         }
     );
     // FORM1 does not use the link but subscribes again through a form during the window.
@@ -351,8 +370,9 @@ async fn a_forged_altered_or_expired_link_is_refused(t: TestStore) {
             .unwrap()
             .unwrap()
             .progress
-            .silent,
-        1
+            .not_sent,
+        1,
+        "no answer recorded"
     );
     // The genuine link, in time, works.
     s.answer_requalification(org, &token, true, now, None, None)
@@ -462,7 +482,185 @@ async fn a_campaign_asks_the_contacts_without_proof_of_consent(t: TestStore) {
     }
 }
 
+/// Exporting a campaign's links records the export (when, by whom, how many, until when) and
+/// marks sent the people in the file — those the channel reaches: the e-mail address for an
+/// e-mail campaign, the number for an SMS one. Progress follows: sent, silent (sent, no answer),
+/// not yet sent; a second export counts nobody twice; the audit trail names each export; a
+/// closed window or another organization's campaign is refused, recording nothing.
+async fn an_export_marks_sent_the_people_the_channel_reaches(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    for r in ["MAIL1", "MAIL2"] {
+        s.create_contact(org, &prospect(r, false, "2024-02-01T09:00:00Z"))
+            .await
+            .unwrap();
+    }
+    let mut phone_only = prospect("PHONE1", false, "2024-02-01T09:00:00Z");
+    phone_only.email = None;
+    phone_only.phone =
+        Some(vigie_core::PhoneE164::parse("+33612345678", vigie_core::Region::FR).unwrap());
+    s.create_contact(org, &phone_only).await.unwrap();
+    let new = |channel| NewRequalification {
+        name: "Relance".into(),
+        channel,
+        at: AT.into(),
+        selection: RequalificationSelection::PeriodEnding { within_days: 90 },
+        window_days: 30,
+    };
+    let by_mail = s
+        .create_requalification(org, &new(Channel::Email), actor())
+        .await
+        .unwrap();
+    assert_eq!((by_mail.progress.asked, by_mail.progress.not_sent), (3, 3));
+
+    let first = s
+        .export_requalification_links(
+            org,
+            by_mail.id,
+            Some(days_after_at(30)),
+            days_after_at(1),
+            actor(),
+        )
+        .await
+        .unwrap();
+    let refs: Vec<_> = first.links.iter().map(|l| l.contact_ref.as_str()).collect();
+    assert_eq!(
+        refs,
+        ["MAIL1", "MAIL2"],
+        "no e-mail address, no link in an e-mail file"
+    );
+    assert_eq!((first.export.links, first.export.unreachable), (2, 1));
+    assert_eq!(
+        first.campaign.progress,
+        RequalificationProgress {
+            asked: 3,
+            sent: 2,
+            confirmed: 0,
+            refused: 0,
+            silent: 2,
+            not_sent: 1,
+        }
+    );
+    // One answers yes: confirmed, no longer silent.
+    let token = first.links[0].token.clone();
+    s.answer_requalification(org, &token, true, days_after_at(2), None, None)
+        .await
+        .unwrap();
+    let second = s
+        .export_requalification_links(
+            org,
+            by_mail.id,
+            Some(days_after_at(30)),
+            days_after_at(3),
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        second.campaign.progress,
+        RequalificationProgress {
+            asked: 3,
+            sent: 2,
+            confirmed: 1,
+            refused: 0,
+            silent: 1,
+            not_sent: 1,
+        }
+    );
+    let exports = s.requalification_exports(org, by_mail.id).await.unwrap();
+    assert_eq!(exports.len(), 2);
+    assert_eq!(exports[0].exported_at, days_after_at(3), "latest first");
+    assert_eq!(exports[1].exported_at, days_after_at(1));
+    assert_eq!(exports[1].actor, "cli:test");
+    assert_eq!((exports[1].links, exports[1].unreachable), (2, 1));
+    assert_eq!(exports[1].expires_at, days_after_at(30));
+
+    // An SMS campaign reaches the number, and only it.
+    let by_sms = s
+        .create_requalification(org, &new(Channel::Sms), actor())
+        .await
+        .unwrap();
+    let sms = s
+        .export_requalification_links(
+            org,
+            by_sms.id,
+            Some(days_after_at(30)),
+            days_after_at(1),
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sms.links.len(), 1);
+    assert_eq!(sms.links[0].contact_ref, "PHONE1");
+    assert_eq!(
+        sms.links[0].phone.as_ref().map(|p| p.as_str().to_owned()),
+        Some("+33612345678".to_owned())
+    );
+    // MAIL1's yes was a sign of life: her period starts again, she is not asked again.
+    assert_eq!(
+        (
+            sms.campaign.progress.asked,
+            sms.campaign.progress.sent,
+            sms.campaign.progress.not_sent
+        ),
+        (2, 1, 1)
+    );
+
+    // Once the window has closed: refused, nothing recorded.
+    let late = s
+        .export_requalification_links(
+            org,
+            by_mail.id,
+            Some(days_after_at(60)),
+            days_after_at(30),
+            actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(late, StoreError::Conflict(_)), "{late}");
+    assert_eq!(
+        s.requalification_exports(org, by_mail.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Another organization's campaign does not exist for this one.
+    let other = s.create_org("other", "Other").await.unwrap();
+    let foreign = s
+        .export_requalification_links(
+            other.id,
+            by_mail.id,
+            Some(days_after_at(30)),
+            days_after_at(1),
+            actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(foreign, StoreError::NotFound(_)), "{foreign}");
+
+    let entries = s.audit_entries(org, 0, 1000).await.unwrap();
+    let exported: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "retention.requalification.export")
+        .collect();
+    assert_eq!(exported.len(), 3, "{entries:?}");
+    assert_eq!(
+        exported[0].target.as_deref(),
+        Some(format!("requalification:{}", by_mail.id).as_str())
+    );
+    assert!(
+        exported[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .starts_with("2 link(s) exported"),
+        "{exported:?}"
+    );
+}
+
 both_stores! {
+    requalification_an_export_marks_sent_the_people_the_channel_reaches => an_export_marks_sent_the_people_the_channel_reaches;
     requalification_a_campaign_asks_the_contacts_without_proof_of_consent => a_campaign_asks_the_contacts_without_proof_of_consent;
     requalification_a_campaign_keeps_the_yes_and_erases_the_others_after_the_window => a_campaign_keeps_the_yes_and_erases_the_others_after_the_window;
     requalification_a_forged_altered_or_expired_link_is_refused => a_forged_altered_or_expired_link_is_refused;
