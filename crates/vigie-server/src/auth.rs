@@ -114,6 +114,12 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
         "/api/v1/retention/requalifications/{id}",
         RetentionRead,
     ),
+    // the links file holds identifiers and issues links: who may create a campaign
+    (
+        "GET",
+        "/api/v1/retention/requalifications/{id}/links",
+        RetentionManage,
+    ),
     // screening
     ("POST", "/api/v1/screenings", ScreeningRun),
     ("GET", "/api/v1/screenings", ScreeningRead),
@@ -184,6 +190,13 @@ pub const ROUTES: &[(&str, &str, Permission)] = &[
     ("POST", "/retention/policies", RetentionManage),
     ("GET", "/retention/coverage", RetentionRead),
     ("GET", "/retention/coverage/list", RetentionRead),
+    ("POST", "/retention/requalifications", RetentionManage),
+    ("GET", "/retention/requalifications/{id}", RetentionRead),
+    (
+        "GET",
+        "/retention/requalifications/{id}/links",
+        RetentionManage,
+    ),
     // registers' pages (issue 13)
     ("GET", "/registers", RegistersRead),
     ("GET", "/registers/profile/edit", RegistersWrite),
@@ -1043,6 +1056,10 @@ mod tests {
             ("screenings_ui.rs", include_str!("screenings_ui.rs")),
             ("imports_ui.rs", include_str!("imports_ui.rs")),
             ("admin.rs", include_str!("admin.rs")),
+            (
+                "requalification_ui.rs",
+                include_str!("requalification_ui.rs"),
+            ),
         ];
         let mut seen = 0;
         for (file, text) in sources {

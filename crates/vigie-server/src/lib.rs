@@ -47,6 +47,7 @@ pub mod registers_export;
 mod registers_forms;
 mod registers_pdf;
 mod registers_ui;
+mod requalification_ui;
 mod requalify;
 mod request_filing;
 mod requests;
@@ -55,6 +56,8 @@ mod retention;
 mod retention_coverage;
 mod retention_coverage_ui;
 mod retention_requalify;
+/// The links file of a requalification campaign, for `vigie retention requalify export`.
+pub use retention_requalify::{LinksFile, requalification_links_csv};
 mod retention_ui;
 mod screenings;
 mod screenings_ui;
@@ -470,6 +473,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(retention_coverage::get_coverage_list))
         .routes(routes!(retention_requalify::create_requalification))
         .routes(routes!(retention_requalify::get_requalification))
+        .routes(routes!(retention_requalify::get_requalification_links))
         .merge(
             // Campaign lists are large: this route alone reads up to UPLOAD_LIMIT, streamed.
             OpenApiRouter::new()
@@ -543,6 +547,7 @@ pub fn router(state: AppState) -> Router {
         .merge(imports_ui::routes(state.imports().limit))
         .merge(retention_ui::routes())
         .merge(retention_coverage_ui::routes())
+        .merge(requalification_ui::routes())
         .merge(registers_ui::routes())
         .merge(breaches_ui::routes())
         .merge(notices_ui::routes())

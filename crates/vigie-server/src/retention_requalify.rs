@@ -4,12 +4,15 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use vigie_core::{Channel, Timestamp};
+use vigie_core::spreadsheet::formula_safe;
+use vigie_core::{Channel, IdentifierKind, Timestamp};
 use vigie_store::{
-    NewRequalification, RequalificationCampaign, RequalificationSelection, StoreError,
+    AuditEvent, NewRequalification, Organization, RequalificationCampaign, RequalificationExport,
+    RequalificationSelection, Store, StoreError,
 };
 
 use crate::AppState;
@@ -61,13 +64,23 @@ fn email() -> String {
     "email".into()
 }
 
-/// How many were asked and what they answered.
+/// How many were asked, how many were sent their link, and what they answered
+/// (`confirmed + refused + silent + not_sent = asked`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RequalificationProgressOut {
+    /// The people the campaign asks.
     pub asked: i64,
+    /// Those whose link was in an export of the links (CLI, API or web application) at least
+    /// once.
+    pub sent: i64,
+    /// Answered yes.
     pub confirmed: i64,
+    /// Answered no.
     pub refused: i64,
+    /// Sent, no answer yet.
     pub silent: i64,
+    /// Never in an export, no answer. The window's end erases them as it erases the silent.
+    pub not_sent: i64,
 }
 
 /// A campaign and its progress.
@@ -100,9 +113,11 @@ fn campaign_out(c: RequalificationCampaign) -> RequalificationOut {
         actor: c.actor,
         progress: RequalificationProgressOut {
             asked: c.progress.asked,
+            sent: c.progress.sent,
             confirmed: c.progress.confirmed,
             refused: c.progress.refused,
             silent: c.progress.silent,
+            not_sent: c.progress.not_sent,
         },
     }
 }
@@ -120,6 +135,13 @@ pub async fn create_requalification(
     caller: Caller,
     ApiJson(input): ApiJson<RequalificationIn>,
 ) -> ApiResult<(StatusCode, Json<RequalificationOut>)> {
+    let created = create(&state, &caller, new_requalification(input)?).await?;
+    Ok((StatusCode::CREATED, Json(campaign_out(created))))
+}
+
+/// A campaign to create, read from the API's request (the page's form builds one too); a wrong
+/// field is named.
+pub(crate) fn new_requalification(input: RequalificationIn) -> ApiResult<NewRequalification> {
     let channel: Channel = input
         .channel
         .parse()
@@ -170,14 +192,22 @@ pub async fn create_requalification(
             "a name of 1 to 200 characters",
         ));
     }
-    let new = NewRequalification {
+    Ok(NewRequalification {
         name: input.name,
         channel,
         at: input.at.unwrap_or_else(|| Timestamp::now().to_string()),
         selection,
         window_days,
-    };
-    let created = state
+    })
+}
+
+/// Creates a campaign, audited: the API's and the page's one way.
+pub(crate) async fn create(
+    state: &AppState,
+    caller: &Caller,
+    new: NewRequalification,
+) -> ApiResult<RequalificationCampaign> {
+    state
         .store()
         .create_requalification(
             caller.org.id,
@@ -192,11 +222,11 @@ pub async fn create_requalification(
                 ApiError::field("invalid_field", &field, m)
             }
             e => e.into(),
-        })?;
-    Ok((StatusCode::CREATED, Json(campaign_out(created))))
+        })
 }
 
-/// A requalification campaign and its progress (asked, confirmed, refused, silent).
+/// A requalification campaign and its progress (asked, sent, confirmed, refused, silent, not
+/// yet sent).
 #[utoipa::path(get, path = "/api/v1/retention/requalifications/{id}", tag = TAG_RETENTION,
     params(OrgHeader, ("id" = i64, Path, description = "The campaign")),
     responses(
@@ -214,4 +244,125 @@ pub async fn get_requalification(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no requalification campaign {id}")))?;
     Ok(Json(campaign_out(found)))
+}
+
+/// A campaign's links as CSV for the e-mail (SMS, mail) service: one row per person the channel
+/// reaches, with the identifier it needs, the signed link and its expiry (the window's end).
+/// Downloading it marks those people sent, records the export and audits it.
+#[utoipa::path(get, path = "/api/v1/retention/requalifications/{id}/links", tag = TAG_RETENTION,
+    params(OrgHeader, ("id" = i64, Path, description = "The campaign")),
+    responses(
+        (status = 200, description = "contact_ref, then email (an e-mail campaign) or phone (SMS, \
+            WhatsApp, phone, automated call, fax, in E.164; none for postal mail), link (the \
+            person's page on the server's public_url, else on the address the request reached), \
+            token, expires (the window's end); text cells formula-safe",
+            content_type = "text/csv", body = String),
+        (status = 404, description = "No such campaign in this organization", body = ErrorBody),
+        (status = 409, description = "The campaign's window has closed", body = ErrorBody),
+    ))]
+pub async fn get_requalification_links(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    links_download(&state, &caller, &headers, id).await
+}
+
+/// The links file as a download: the API's and the page's one way. The links are built on the
+/// configured `public_url` (else on the address this request reached).
+pub(crate) async fn links_download(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    id: i64,
+) -> ApiResult<Response> {
+    let base = crate::forms::public_base(state, headers);
+    let file = requalification_links_csv(
+        state.store(),
+        &caller.org,
+        id,
+        &base,
+        None,
+        Timestamp::now(),
+        caller.audit_event("retention.requalification.export", None),
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"requalification-{id}-liens.csv\""),
+            ),
+        ],
+        file.csv,
+    )
+        .into_response())
+}
+
+/// A campaign's links file and what its export recorded.
+pub struct LinksFile {
+    pub csv: String,
+    pub export: RequalificationExport,
+}
+
+/// Exports a campaign's links (the store records the export and marks the people sent) and
+/// writes them as CSV, every cell formula-safe: the one producer of the file for the CLI, the
+/// API and the page. `base` is the server's public address (the `link` column is
+/// `<base>/requalify/<org>/<token>`); `expires`, by default the window's end.
+pub async fn requalification_links_csv(
+    store: &Store,
+    org: &Organization,
+    id: i64,
+    base: &str,
+    expires: Option<Timestamp>,
+    now: Timestamp,
+    audit: AuditEvent,
+) -> Result<LinksFile, StoreError> {
+    let exported = store
+        .export_requalification_links(org.id, id, expires, now, audit)
+        .await?;
+    let identifier = exported.campaign.channel.identifier();
+    let mut head = vec!["contact_ref"];
+    match identifier {
+        Some(IdentifierKind::Email) => head.push("email"),
+        Some(IdentifierKind::Phone) => head.push("phone"),
+        None => {}
+    }
+    head.extend(["link", "token", "expires"]);
+    let base = base.trim_end_matches('/');
+    let expires = exported.export.expires_at.to_string();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_error = |e: csv::Error| StoreError::Other(e.to_string());
+    w.write_record(&head).map_err(csv_error)?;
+    for l in &exported.links {
+        let link = format!("{base}/requalify/{}/{}", org.slug, l.token);
+        let mut cells = vec![formula_safe(&l.contact_ref)];
+        match identifier {
+            Some(IdentifierKind::Email) => {
+                cells.push(formula_safe(l.email.as_ref().map_or("", |e| e.as_str())));
+            }
+            // A parsed E.164 number, `+` and digits: no formula to run, and a leading `'` would
+            // spoil the number for the SMS or call service that imports the file.
+            Some(IdentifierKind::Phone) => {
+                cells.push(l.phone.as_ref().map_or("", |p| p.as_str()).into());
+            }
+            None => {}
+        }
+        cells.extend([
+            formula_safe(&link),
+            formula_safe(&l.token),
+            formula_safe(&expires),
+        ]);
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(csv_error)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| StoreError::Other(e.to_string()))?;
+    Ok(LinksFile {
+        csv: String::from_utf8(bytes).map_err(|e| StoreError::Other(e.to_string()))?,
+        export: exported.export,
+    })
 }

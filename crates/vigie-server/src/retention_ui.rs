@@ -1,6 +1,7 @@
 //! The retention page `/retention`: the policies in force (period, what it counts from, legal
 //! reference), a form to change one category's period (a new version, audited, through
-//! [`crate::retention::change_policies`] as the API's change), and the runs with their proof.
+//! [`crate::retention::change_policies`] as the API's change), the runs with their proof, and
+//! the requalification campaigns (`requalification_ui.rs`).
 
 use axum::Form;
 use axum::Router;
@@ -16,6 +17,7 @@ use vigie_core::{Lang, Permission};
 use crate::AppState;
 use crate::html::components::{Field, Flash, empty, flash, select, step_form, table};
 use crate::html::{Section, Ui, UiError, W, page, when};
+use crate::requalification_ui::{CampaignForm, Refusal, campaigns_section};
 use crate::retention::{PoliciesInput, PolicyChangeInput, change_policies};
 
 pub fn routes() -> Router<AppState> {
@@ -48,14 +50,17 @@ fn anchor_label(a: Anchor, lang: Lang) -> &'static str {
 }
 
 async fn retention_page(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
-    render(&state, &ui, StatusCode::OK, None).await
+    render(&state, &ui, StatusCode::OK, None, None).await
 }
 
-async fn render(
+/// The page; `error`: the policy form's refusal; `campaign_form`: the campaign form refused, as
+/// typed.
+pub(crate) async fn render(
     state: &AppState,
     ui: &Ui,
     status: StatusCode,
     error: Option<&str>,
+    campaign_form: Option<(&CampaignForm, &Refusal)>,
 ) -> Result<Response, UiError> {
     let lang = ui.lang;
     let store = state.store();
@@ -129,29 +134,7 @@ async fn render(
                 }
             }))
         }
-        h2 { (ui.t(W::RqCampaigns)) }
-        p.hint { (ui.t(W::RqCampaignsIntro)) }
-        @if campaigns.is_empty() {
-            (empty(ui.t(W::RqNoCampaigns)))
-        } @else {
-            (table("requalification-campaigns", Some(ui.t(W::RqCampaigns)), &[
-                "#", ui.t(W::RqName), ui.t(W::RqChannel), ui.t(W::RqCloses), ui.t(W::RqAsked),
-                ui.t(W::RqConfirmed), ui.t(W::RqRefused), ui.t(W::RqSilent),
-            ], html! {
-                @for c in &campaigns {
-                    tr {
-                        th scope="row" { (c.id) }
-                        td { (c.name) }
-                        td { (c.channel.as_str()) }
-                        td { (when(c.closes_at)) }
-                        td { (c.progress.asked) }
-                        td { (c.progress.confirmed) }
-                        td { (c.progress.refused) }
-                        td { (c.progress.silent) }
-                    }
-                }
-            }))
-        }
+        (campaigns_section(ui, &campaigns, campaign_form))
     };
     let mut response = page(
         ui,
@@ -197,7 +180,7 @@ async fn change(
             Redirect::to(&ui.link("/retention").q("done", "policies").to_string()).into_response(),
         ),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            render(&state, &ui, e.status, Some(&e.message)).await
+            render(&state, &ui, e.status, Some(&e.message), None).await
         }
         Err(e) => Err(ui.error(e)),
     }

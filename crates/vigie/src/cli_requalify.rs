@@ -36,7 +36,7 @@ EXAMPLES
   vigie retention requalify create --org acme --name \"Relance 2026\" --within-days 60
   vigie retention requalify create --org acme --name \"Sans preuve\" --without-consent-proof
   vigie retention requalify show --org acme --campaign 1
-  vigie retention requalify export --org acme --campaign 1 --expires-days 30 \\
+  vigie retention requalify export --org acme --campaign 1 \\
       --base-url https://vigie.example.org --out links.csv")]
 pub enum RequalifyCommand {
     /// Create a campaign: select the people to ask, open the response window.
@@ -61,24 +61,27 @@ pub enum RequalifyCommand {
         #[arg(long)]
         at: Option<String>,
     },
-    /// A campaign's progress: asked, confirmed (yes), refused (no), silent.
+    /// A campaign's progress: asked, sent (their link exported), confirmed (yes), refused (no),
+    /// silent (sent, no answer), not yet sent.
     Show {
         #[arg(long)]
         campaign: i64,
     },
-    /// Each person's reference, e-mail address and signed link (the page where they answer), as
-    /// CSV for the e-mail service (cells that a spreadsheet would run as formulas are
-    /// neutralized). Audited.
+    /// Each person's reference, e-mail address (or number, as the channel needs) and signed
+    /// link (the page where they answer), as CSV for the e-mail service (cells that a
+    /// spreadsheet would run as formulas are neutralized): the same file as the API's and the
+    /// web application's. Only the people the channel reaches are in it; they count as sent
+    /// from then on. Recorded and audited; refused once the window has closed.
     Export {
         #[arg(long)]
         campaign: i64,
-        /// The links expire after this many days.
-        #[arg(long, default_value_t = vigie_store::DEFAULT_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=365))]
-        expires_days: u32,
+        /// The links expire after this many days; at the window's end by default.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
+        expires_days: Option<u32>,
         /// The server's public address (e.g. https://vigie.example.org): the `link` column is
         /// then the full address of each person's page, <base-url>/requalify/<org>/<token>.
-        #[arg(long)]
-        base_url: Option<String>,
+        #[arg(long, env = "VIGIE_PUBLIC_URL")]
+        base_url: Option<vigie_server::person_links::PublicUrl>,
         /// Where to write the CSV; standard output by default.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -137,50 +140,42 @@ pub async fn run(
             base_url,
             out,
         } => {
-            let base = base_url.as_deref().unwrap_or("").trim_end_matches('/');
-            let expires =
-                Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(expires_days));
-            let links = store
-                .requalification_links(org.id, campaign, expires)
-                .await?;
-            let sink: Box<dyn Write> = match &out {
-                Some(path) => Box::new(
-                    std::fs::File::create(path)
-                        .with_context(|| format!("creating {}", path.display()))?,
+            let now = Timestamp::now();
+            let expires = expires_days
+                .map(|days| now + jiff::SignedDuration::from_hours(24 * i64::from(days)));
+            let base = base_url
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            // The file is the server's own (one producer); the store records the export and
+            // marks the people sent.
+            let file = vigie_server::requalification_links_csv(
+                store,
+                org,
+                campaign,
+                &base,
+                expires,
+                now,
+                cli_audit(
+                    "retention.requalification.export",
+                    format!("requalification:{campaign}"),
                 ),
-                None => Box::new(std::io::stdout().lock()),
-            };
-            let mut w = csv::Writer::from_writer(sink);
-            w.write_record(["contact_ref", "email", "link", "token", "expires"])?;
-            let expires = expires.to_string();
-            for l in &links {
-                let email = l.email.as_ref().map_or("", |e| e.as_str());
-                let link = format!("{base}/requalify/{}/{}", org.slug, l.token);
-                w.write_record(
-                    [
-                        l.contact_ref.as_str(),
-                        email,
-                        link.as_str(),
-                        l.token.as_str(),
-                        expires.as_str(),
-                    ]
-                    .map(vigie_core::spreadsheet::formula_safe)
-                    .iter()
-                    .map(|c| c.as_bytes()),
-                )?;
+            )
+            .await
+            .with_context(|| format!("exporting the links of campaign {campaign}"))?;
+            match &out {
+                Some(path) => std::fs::write(path, &file.csv)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().lock().write_all(file.csv.as_bytes())?,
             }
-            w.flush()?;
-            store
-                .audit(
-                    org.id,
-                    cli_audit(
-                        "retention.requalification.export",
-                        format!("requalification:{campaign}"),
-                    ),
-                )
-                .await?;
             if let Some(path) = out {
-                eprintln!("{} link(s) written to {}", links.len(), path.display());
+                eprintln!(
+                    "{} link(s) written to {}; {} member(s) left out (no identifier for the \
+                     channel, or erased)",
+                    file.export.links,
+                    path.display(),
+                    file.export.unreachable
+                );
             }
         }
     }
@@ -201,8 +196,8 @@ fn print_campaign(format: Format, c: &RequalificationCampaign) -> anyhow::Result
                 c.closes_at
             );
             println!(
-                "  asked {}, confirmed {}, refused {}, silent {}",
-                p.asked, p.confirmed, p.refused, p.silent
+                "  asked {}, sent {}, confirmed {}, refused {}, silent {}, not yet sent {}",
+                p.asked, p.sent, p.confirmed, p.refused, p.silent, p.not_sent
             );
         }
     }

@@ -1280,8 +1280,8 @@ catalogue! {
         "Choose “yes” or “no”.";
     RqCampaigns => "Campagnes de requalification",
         "Requalification campaigns";
-    RqCampaignsIntro => "Les prospects dont la durée de conservation arrive à échéance reçoivent un lien signé pour confirmer leur accord. Après la fenêtre de réponse, le prochain passage efface ceux qui n'ont pas répondu « oui » (sans les inscrire sur la liste d'opposition). Création et export des liens : vigie retention requalify.",
-        "Prospects whose retention period is ending receive a signed link to confirm their consent. After the response window, the next run erases those who did not answer “yes” (without adding them to the suppression list). Creation and export of the links: vigie retention requalify.";
+    RqCampaignsIntro => "Les prospects dont la durée de conservation arrive à échéance, ou les contacts sans preuve de consentement, reçoivent un lien signé pour confirmer leur accord. Après la fenêtre de réponse, le prochain passage efface ceux qui n'ont pas répondu « oui » (sans les inscrire sur la liste d'opposition).",
+        "Prospects whose retention period is ending, or contacts without proof of consent, receive a signed link to confirm their consent. After the response window, the next run erases those who did not answer “yes” (without adding them to the suppression list).";
     RqNoCampaigns => "Aucune campagne pour l'instant.",
         "No campaign yet.";
     RqName => "Nom",
@@ -1602,6 +1602,51 @@ catalogue! {
     RjUnclosedQuote => "Un guillemet ouvert sur cette ligne n'y est pas fermé : rien n'a été importé.", "A quote opened on this line is not closed on it: nothing was imported.";
     RjUnreadable => "La ligne ne peut pas être lue", "The row cannot be read";
     RjCallTarget => "Le contact de cet appel ne peut pas être trouvé", "This call's contact cannot be found";
+    // s5-requal-web: requalification campaigns in the web application
+    RqwSelection => "Sélection", "Selection";
+    RqwCreated => "Créée le", "Created";
+    RqwSent => "Envoyés", "Sent";
+    RqwNotSent => "Pas encore envoyés", "Not yet sent";
+    RqwSeeCampaign => "Voir la campagne", "See the campaign";
+    RqwWithoutProof => "Contacts sans preuve de consentement sur ce canal", "Contacts without proof of consent on this channel";
+    RqwNewCampaign => "Nouvelle campagne de requalification", "New requalification campaign";
+    RqwNameLabel => "Nom de la campagne (montré aux personnes sollicitées)", "Name of the campaign (shown to the people asked)";
+    RqwWhoIsAsked => "Personnes sollicitées", "Who is asked";
+    RqwPeriodEndingOption => "Les prospects dont la durée de conservation se termine bientôt (« période qui se termine »)", "Prospects whose retention period ends soon (“period ending”)";
+    RqwWithinDays => "La période se termine dans les (jours)", "The period ends within (days)";
+    RqwWithoutProofOption => "Les contacts sans preuve de consentement sur ce canal (« sans preuve de consentement »)", "Contacts without proof of consent on this channel (“without proof of consent”)";
+    RqwWindowDays => "Délai de réponse (jours)", "Response window (days)";
+    RqwCreate => "Créer la campagne", "Create the campaign";
+    RqwCreatedFlash => "Campagne créée. Téléchargez les liens pour les envoyer aux personnes sollicitées.", "Campaign created. Download the links to send them to the people asked.";
+    RqwErrName => "Donnez un nom à la campagne (200 caractères au plus).", "Give the campaign a name (at most 200 characters).";
+    RqwErrChannel => "Choisissez un canal de la liste.", "Choose a channel from the list.";
+    RqwErrSelection => "Choisissez les personnes sollicitées.", "Choose who is asked.";
+    RqwErrWithinDays => "Indiquez un nombre de jours entre 0 et 3650.", "Give a number of days from 0 to 3650.";
+    RqwErrWindowDays => "Indiquez un délai de réponse entre 1 et 365 jours.", "Give a response window from 1 to 365 days.";
+    RqwBack => "← Durées de conservation", "← Retention periods";
+    RqwSettings => "Paramètres", "Settings";
+    RqwSelectedAt => "Sélection arrêtée le", "Selected on";
+    RqwProgress => "Avancement", "Progress";
+    RqwAnswers => "Réponses", "Answers";
+    RqwAfterWindow => "À la fin de la fenêtre de réponse", "When the response window ends";
+    RqwClosesOn => "La fenêtre de réponse se ferme le", "The response window closes on";
+    RqwClosedOn => "La fenêtre de réponse s'est fermée le", "The response window closed on";
+    RqwErasureRule => "Le premier passage de conservation qui suit efface les personnes qui n'ont pas répondu « oui », y compris celles dont le lien n'a pas été envoyé, sans les inscrire sur la liste d'opposition. Une personne qui a donné son accord par un autre moyen depuis le début de la campagne est conservée.",
+        "The first retention run after that erases the people who did not answer “yes”, including those whose link was not sent, without adding them to the suppression list. A person who gave their consent by other means since the campaign began is kept.";
+    RqwNotYes => "Personnes sans réponse « oui » à ce jour", "People without a “yes” so far";
+    RqwExports => "Envois des liens", "Exports of the links";
+    RqwDownload => "Télécharger les liens (CSV)", "Download the links (CSV)";
+    RqwDownloadHint => "Une ligne par personne que le canal atteint : sa référence, son adresse e-mail ou son numéro, et son lien signé, valable jusqu'à la fin de la fenêtre. Télécharger le fichier marque ces personnes comme « envoyées » et l'inscrit au journal d'audit.",
+        "One row per person the channel reaches: their reference, e-mail address or number, and their signed link, valid until the window ends. Downloading the file marks these people as “sent” and records it in the audit trail.";
+    RqwNoPublicUrl => "L'adresse publique du serveur n'est pas configurée (public_url) : les liens sont construits sur l'adresse par laquelle vous joignez ce serveur. Vérifiez que les personnes sollicitées peuvent l'atteindre.",
+        "The server's public address is not configured (public_url): the links are built on the address you reach this server at. Check that the people asked can reach it.";
+    RqwClosedNoDownload => "La fenêtre est fermée : il n'y a plus de liens à envoyer.", "The window has closed: there are no more links to send.";
+    RqwNoExports => "Aucun envoi : les liens n'ont pas encore été téléchargés.", "No export: the links have not been downloaded yet.";
+    RqwExportedAt => "Téléchargés le", "Downloaded";
+    RqwBy => "Par", "By";
+    RqwLinks => "Liens", "Links";
+    RqwLeftOut => "Laissés de côté (sans adresse pour ce canal, ou effacés)", "Left out (no address for this channel, or erased)";
+    RqwValidUntil => "Valables jusqu'au", "Valid until";
 }
 
 #[cfg(test)]

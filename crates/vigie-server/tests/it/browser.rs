@@ -313,6 +313,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "request-answered", "path": format!("/requests/{access}")},
         {"name": "retention", "path": "/retention"},
         {"name": "retention-coverage", "path": "/retention/coverage"},
+        {"name": "requalification", "path": format!("/retention/requalifications/{}", campaign.id)},
         {"name": "notices", "path": "/registers/notices"},
         {"name": "notice-published", "path": "/registers/notices/v1"},
         {"name": "notice-draft", "path": "/registers/notices/v2"},

@@ -212,7 +212,10 @@ both_stores! {
         let id = created["id"].as_i64().unwrap();
         let shown = app.get(&format!("/api/v1/retention/requalifications/{id}")).await;
         assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
-        assert_eq!(shown.json()["progress"]["silent"], 1);
+        // Asked, not yet sent (no export of the links yet): not silent.
+        let progress = &shown.json()["progress"];
+        assert_eq!((progress["sent"].as_i64(), progress["silent"].as_i64(), progress["not_sent"].as_i64()),
+            (Some(0), Some(0), Some(1)), "{progress}");
         let missing = app.get(&format!("/api/v1/retention/requalifications/{}", id + 100)).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
         let trail = app.get("/api/v1/audit?limit=1000").await.json();
@@ -310,5 +313,182 @@ both_stores! {
         let page = app.send(app.anonymous(Method::GET, &format!("/requalify/default/{}", links[0].token))).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.text);
         assert!(page.text.contains("Délégué à la protection des données : Julien Marchand — dpo@optique-horizon.example"), "{}", page.text);
+    }
+}
+
+/// An instant `days` before now, as the API reads it: campaigns that export links need their
+/// window open, so these tests count from now.
+fn days_ago(days: i64) -> String {
+    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// The rows of a CSV answer, each split into its cells (no cell of these files holds a comma).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+// The links file over the API: one row per person the channel reaches, formula-safe, each link
+// on this server's address and verified by the person's page; downloading it marks them sent
+// (the progress says so), records the export and audits it; another organization's campaign is
+// not found; reading the campaign is not enough to download its links.
+both_stores! {
+    async fn the_api_exports_a_campaigns_links_and_marks_them_sent(app) {
+        prospect(&app, "RQ-A", &days_ago(10)).await;
+        prospect(&app, "=RQ-F", &days_ago(10)).await;
+        app.create(json!({"contact_ref": "RQ-PHONE", "phone": "+33612345678", "audience": "consumer",
+            "collected_at": days_ago(10), "informed": true, "objection_offered": true})).await;
+        let created = app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance", "within_days": 3650})).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let created = created.json();
+        assert_eq!(created["progress"]["asked"], 3, "{created}");
+        assert_eq!((created["progress"]["sent"].as_i64(), created["progress"]["not_sent"].as_i64()), (Some(0), Some(3)));
+        let id = created["id"].as_i64().unwrap();
+
+        let file = app.get(&format!("/api/v1/retention/requalifications/{id}/links")).await;
+        assert_eq!(file.status, StatusCode::OK, "{}", file.text);
+        assert!(file.header("content-type").starts_with("text/csv"), "{:?}", file.headers);
+        let rows = csv_rows(&file.text);
+        assert_eq!(rows[0], ["contact_ref", "email", "link", "token", "expires"]);
+        let mut refs: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+        refs.sort_unstable();
+        assert_eq!(refs, ["'=RQ-F", "RQ-A"], "no e-mail address, no row in an e-mail file: {}", file.text);
+        let a = rows.iter().find(|r| r[0] == "RQ-A").unwrap();
+        assert_eq!(a[1], "rq-a@example.org");
+        assert_eq!(a[4], created["closes_at"].as_str().unwrap(), "valid until the window closes");
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        for row in &rows[1..] {
+            let token = &row[3];
+            assert_eq!(row[2], format!("{}/requalify/default/{token}", app.base));
+            let target = app.store.requalification_target(org.id, token, jiff::Timestamp::now()).await.unwrap();
+            assert_eq!(target.campaign_id, id);
+            assert_eq!(target.contact_ref, row[0].trim_start_matches('\''));
+            // The link itself opens the person's page.
+            let page = app.send(app.anonymous(Method::GET, row[2].strip_prefix(&app.base).unwrap())).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            assert!(page.text.contains("name=\"answer\""), "{}", page.text);
+        }
+
+        let shown = app.get(&format!("/api/v1/retention/requalifications/{id}")).await.json();
+        let p = &shown["progress"];
+        assert_eq!((p["sent"].as_i64(), p["silent"].as_i64(), p["not_sent"].as_i64()), (Some(2), Some(2), Some(1)), "{shown}");
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        let exported: Vec<_> = trail["entries"].as_array().unwrap().iter()
+            .filter(|e| e["action"] == "retention.requalification.export").collect();
+        assert_eq!(exported.len(), 1, "{trail}");
+        assert_eq!(exported[0]["target"], format!("requalification:{id}"));
+
+        // Another organization's campaign does not exist for this one.
+        app.store.create_org("other", "Other").await.unwrap();
+        let foreign = app.get_as("other", &format!("/api/v1/retention/requalifications/{id}/links")).await;
+        foreign.error(404, "not_found");
+        assert_eq!(app.store.requalification_exports(org.id, id).await.unwrap().len(), 1);
+        // An auditor reads the campaign, not its links.
+        let (auditor, _) = signed_in(&app.store, "auditor@example.org", Role::Auditor, &[DEFAULT_ORG]).await;
+        let read = app.send(app.anonymous(Method::GET, &format!("/api/v1/retention/requalifications/{id}")).header("cookie", &auditor)).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        let links = app.send(app.anonymous(Method::GET, &format!("/api/v1/retention/requalifications/{id}/links")).header("cookie", &auditor)).await;
+        assert_eq!(links.status, StatusCode::FORBIDDEN, "{}", links.text);
+        // An SMS campaign's file carries the number.
+        let sms = app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance SMS", "channel": "sms", "within_days": 3650})).await.json();
+        let file = app.get(&format!("/api/v1/retention/requalifications/{}/links", sms["id"])).await;
+        let rows = csv_rows(&file.text);
+        assert_eq!(rows[0], ["contact_ref", "phone", "link", "token", "expires"], "{}", file.text);
+        assert_eq!(rows.len(), 2, "{}", file.text);
+        assert_eq!(rows[1][..2], ["RQ-PHONE", "+33612345678"]);
+    }
+}
+
+// The campaigns in the web application: the form on /retention creates one (CSRF checked by the
+// gate), a refused one comes back with the typed values and the refusal beside its field; the
+// campaign's page shows its settings, what the window's end does, and its progress once the
+// links are downloaded (which marks them sent) and two people answered on their page, one yes
+// and one no; a reader sees the page but neither the form nor the download.
+both_stores! {
+    async fn a_campaign_is_created_and_followed_from_the_web_application(app) {
+        for r in ["W-YES", "W-NO", "W-SILENT"] {
+            prospect(&app, r, &days_ago(10)).await;
+        }
+        let (cookie, csrf) = signed_in(&app.store, "dpo@example.org", Role::Dpo, &[DEFAULT_ORG]).await;
+        let post = |body: String| app.anonymous(Method::POST, "/retention/requalifications")
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let fields = |csrf: &str, window: &str, within: &str| form_body(&[("csrf", csrf), ("name", "Relance d'hiver"),
+            ("channel", "sms"), ("selection", "period_ending"), ("within_days", within), ("window_days", window)]);
+
+        // Without the session's CSRF token: refused by the gate, nothing created.
+        let forged = app.send(post(fields("nope", "30", "3650"))).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text);
+        // A wrong window: the form again, as typed, the refusal beside the field.
+        let wrong = app.send(post(fields(&csrf, "0", "3650"))).await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.text);
+        assert!(wrong.text.contains("value=\"Relance d&#39;hiver\"") || wrong.text.contains("value=\"Relance d'hiver\""), "{}", wrong.text);
+        assert!(wrong.text.contains("<option value=\"sms\" selected>"), "{}", wrong.text);
+        assert!(wrong.text.contains("value=\"3650\""), "{}", wrong.text);
+        assert!(wrong.text.contains("<p class=\"field-error\" id=\"f-window_days-error\">Indiquez un délai de réponse entre 1 et 365 jours.</p>"), "{}", wrong.text);
+        let not_a_number = app.send(post(fields(&csrf, "30", "bientôt"))).await;
+        assert_eq!(not_a_number.status, StatusCode::BAD_REQUEST, "{}", not_a_number.text);
+        assert!(not_a_number.text.contains("id=\"f-within_days-error\""), "{}", not_a_number.text);
+        assert!(not_a_number.text.contains("value=\"bientôt\""), "{}", not_a_number.text);
+        assert!(app.store.requalifications(org.id, 10).await.unwrap().is_empty(), "nothing created");
+
+        // Created: the campaign's page, which says so.
+        let made = app.send(post(form_body(&[("csrf", &csrf), ("name", "Relance d'hiver"), ("channel", "email"),
+            ("selection", "period_ending"), ("within_days", "3650"), ("window_days", "30")]))).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.text);
+        assert!(made.text.contains("Campagne créée"), "{}", made.text);
+        let campaigns = app.store.requalifications(org.id, 10).await.unwrap();
+        assert_eq!(campaigns.len(), 1);
+        let c = &campaigns[0];
+        assert_eq!((c.progress.asked, c.progress.not_sent), (3, 3));
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        assert!(trail["entries"].as_array().unwrap().iter().any(|e|
+            e["action"] == "retention.requalification.create" && e["actor"] == "user:dpo@example.org"), "{trail}");
+        let path = format!("/retention/requalifications/{}", c.id);
+        let page = |cookie: String| app.send(app.anonymous(Method::GET, &path).header("cookie", cookie));
+        let before = page(cookie.clone()).await;
+        assert!(before.text.contains("Prospects dont la durée de conservation se termine dans les 3650\u{a0}jours"), "{}", before.text);
+        assert!(before.text.contains("La fenêtre de réponse se ferme le"), "{}", before.text);
+        assert!(before.text.contains("efface les personnes qui n'ont pas répondu « oui »"), "{}", before.text);
+        assert!(before.text.contains("<td>3</td><td>0</td><td>0</td><td>0</td><td>0</td><td>3</td>"), "{}", before.text);
+        assert!(before.text.contains("Télécharger les liens (CSV)"), "{}", before.text);
+        assert!(app.get("/retention").await.text.contains(&format!("href=\"{path}\"")));
+
+        // The download marks the three sent.
+        let file = app.send(app.anonymous(Method::GET, &format!("{path}/links")).header("cookie", &cookie)).await;
+        assert_eq!(file.status, StatusCode::OK, "{}", file.text);
+        let rows = csv_rows(&file.text);
+        assert_eq!(rows.len(), 4, "{}", file.text);
+        let token = |r: &str| rows.iter().find(|row| row[0] == r).unwrap()[3].clone();
+        for (r, answer) in [("W-YES", "yes"), ("W-NO", "no")] {
+            let answered = app.send(app.anonymous(Method::POST, &format!("/requalify/default/{}", token(r)))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("answer={answer}&lang=fr"))).await;
+            assert_eq!(answered.status, StatusCode::OK, "{}", answered.text);
+        }
+        let after = page(cookie.clone()).await;
+        // Asked, sent, confirmed, refused, silent, not yet sent.
+        assert!(after.text.contains("<td>3</td><td>3</td><td>1</td><td>1</td><td>1</td><td>0</td>"), "{}", after.text);
+        assert!(after.text.contains("user:dpo@example.org"), "the export and who made it: {}", after.text);
+        let list = app.get("/retention").await.text;
+        assert!(list.contains("<td>3</td><td>1</td><td>1</td><td>1</td><td>0</td>"), "{list}");
+
+        // A reader: the page, not the form nor the download.
+        let (auditor, _) = signed_in(&app.store, "auditor@example.org", Role::Auditor, &[DEFAULT_ORG]).await;
+        let read = page(auditor.clone()).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        assert!(!read.text.contains("Télécharger les liens"), "{}", read.text);
+        let retention = app.send(app.anonymous(Method::GET, "/retention").header("cookie", &auditor)).await;
+        assert!(!retention.text.contains("name=\"window_days\""), "{}", retention.text);
+        let download = app.send(app.anonymous(Method::GET, &format!("{path}/links")).header("cookie", &auditor)).await;
+        assert_eq!(download.status, StatusCode::FORBIDDEN, "{}", download.text);
+        assert_eq!(app.store.requalification_exports(org.id, c.id).await.unwrap().len(), 1);
     }
 }

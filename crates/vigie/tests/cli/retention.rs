@@ -96,22 +96,30 @@ fn plan_run_and_policies_from_the_command_line() {
     );
 }
 
-/// `vigie retention requalify`: a campaign created at a moment asks the prospect whose period
-/// ends within the days given (not the one already past, not the fresh one), `show` reports its
-/// progress, `export` writes each person's address and signed link token as CSV, and both are
-/// in the audit trail.
+/// `vigie retention requalify`: a campaign created now asks the prospect whose period ends
+/// within the days given (not the one already past, not the fresh one), `show` reports its
+/// progress, `export` writes each person's address and signed link token as CSV and makes them
+/// sent, and both are in the audit trail. (Dates relative to now: an export needs the window
+/// open.)
 #[test]
 fn a_requalification_campaign_from_the_command_line() {
     let v = Install::new();
     let csv = v.data.parent().unwrap().join("contacts.csv");
+    let days_ago = |days: i64| {
+        (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days))
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    // Three years less about 30 days ago: the period ends within 90 days.
+    let (soon, fresh) = (days_ago(3 * 365 - 30), days_ago(1));
     write(
         &csv,
-        "\
+        &format!("\
 contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted,relationship_ended_at
-P-SOON,soon@example.org,,consumer,false,,web_form,2024-02-01T09:00:00Z,true,true,false,false,
+P-SOON,soon@example.org,,consumer,false,,web_form,{soon},true,true,false,false,
 P-OLD,old@example.org,,consumer,false,,web_form,2021-01-01T09:00:00Z,true,true,false,false,
-P-NEW,new@example.org,,consumer,false,,web_form,2025-06-01T09:00:00Z,true,true,false,false,
-",
+P-NEW,new@example.org,,consumer,false,,web_form,{fresh},true,true,false,false,
+"),
     );
     ok(&v.run(&["import", "contacts", csv.to_str().unwrap()]));
     let created: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
@@ -122,20 +130,20 @@ P-NEW,new@example.org,,consumer,false,,web_form,2025-06-01T09:00:00Z,true,true,f
         "Relance 2026",
         "--within-days",
         "90",
-        "--at",
-        "2026-12-05T10:00:00+01:00",
         "--format",
         "json",
     ])))
     .unwrap();
     assert_eq!(created["progress"]["asked"], 1, "{created}");
-    assert_eq!(created["progress"]["silent"], 1, "{created}");
+    // Asked, not yet sent: nobody has a link before an export.
+    assert_eq!(created["progress"]["not_sent"], 1, "{created}");
+    assert_eq!(created["progress"]["silent"], 0, "{created}");
     assert_eq!(created["channel"], "email");
     let id = created["id"].as_i64().unwrap().to_string();
 
     let shown = ok(&v.run(&["retention", "requalify", "show", "--campaign", &id]));
     assert!(
-        shown.contains("asked 1, confirmed 0, refused 0, silent 1"),
+        shown.contains("asked 1, sent 0, confirmed 0, refused 0, silent 0, not yet sent 1"),
         "{shown}"
     );
 
@@ -164,6 +172,13 @@ P-NEW,new@example.org,,consumer,false,,web_form,2025-06-01T09:00:00Z,true,true,f
         cells[2],
         format!("https://vigie.example.org/requalify/default/{token}"),
         "{exported}"
+    );
+
+    // The export made her sent: silent now, until she answers.
+    let shown = ok(&v.run(&["retention", "requalify", "show", "--campaign", &id]));
+    assert!(
+        shown.contains("asked 1, sent 1, confirmed 0, refused 0, silent 1, not yet sent 0"),
+        "{shown}"
     );
 
     let missing = v.run(&["retention", "requalify", "show", "--campaign", "999"]);
