@@ -126,11 +126,7 @@ const PLAN_SQL: &str = "SELECT
 
 impl Store {
     /// What a run at `cut` would purge.
-    pub(crate) async fn retention_purge_plan(
-        &self,
-        org: OrgId,
-        cut: &Cutoffs,
-    ) -> Result<PurgePlan> {
+    pub async fn retention_purge_plan(&self, org: OrgId, cut: &Cutoffs) -> Result<PurgePlan> {
         let sql = match &self.backend {
             Backends::Sqlite(_) => crate::retention::sqlite_text(PLAN_SQL),
             Backends::Postgres(_) => PLAN_SQL.to_owned(),

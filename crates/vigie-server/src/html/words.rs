@@ -1602,6 +1602,13 @@ catalogue! {
     RjUnclosedQuote => "Un guillemet ouvert sur cette ligne n'y est pas fermé : rien n'a été importé.", "A quote opened on this line is not closed on it: nothing was imported.";
     RjUnreadable => "La ligne ne peut pas être lue", "The row cannot be read";
     RjCallTarget => "Le contact de cet appel ne peut pas être trouvé", "This call's contact cannot be found";
+    // branch s5-purges: the retention run's purges, the re-import's skipped lines
+    RetPurged => "Purgés", "Purged";
+    RetPurgeDue => "Passés leur durée de conservation, un passage maintenant purgerait", "Past their retention period, a run now would purge";
+    RetPurgeClosedRequests => "demandes closes", "closed requests";
+    RetPurgeScreeningProofs => "preuves de filtrage", "screening proofs";
+    RetPurgeAuditEntries => "entrées du journal d'audit", "audit trail entries";
+    RetPurgeHint => "Une demande purgée part avec son historique, ses réponses et son archive ; le journal d'audit perd ses entrées les plus anciennes, et sa vérification part d'un point de contrôle scellé (numéro et lien de la dernière entrée purgée).", "A purged request goes with its history, answers and archive; the audit trail loses its oldest entries, and its verification starts from a sealed checkpoint (number and link of the last entry purged).";
 }
 
 #[cfg(test)]
