@@ -177,6 +177,20 @@ impl Store {
         }
     }
 
+    /// The contacts of the organization erased by retention (and not brought back since): each
+    /// reference and when it was erased. A re-import names the rows it left erased with it.
+    pub async fn erased_by_retention(&self, org: OrgId) -> Result<Vec<(String, jiff::Timestamp)>> {
+        self.sql_rows(
+            "SELECT contact_ref, erased_at FROM contacts
+             WHERE org_id = $1 AND erased_by_retention AND erased_at IS NOT NULL",
+            sql_params![org],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r[0].text()?, crate::model::from_micros(r[1].int()?))))
+        .collect()
+    }
+
     /// The organization's audit purge checkpoint, its seal checked; `None` before any purge.
     pub(crate) async fn audit_purge_checkpoint(
         &self,
