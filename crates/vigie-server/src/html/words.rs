@@ -1604,9 +1604,9 @@ catalogue! {
     RjCallTarget => "Le contact de cet appel ne peut pas être trouvé", "This call's contact cannot be found";
     // branch s5-purges: the retention run's purges, the re-import's skipped lines
     RetPurged => "Purgés", "Purged";
-    RetPurgeDue => "Passés leur durée de conservation, un passage maintenant purgerait", "Past their retention period, a run now would purge";
+    RetPurgeDue => "Au-delà de leur durée de conservation, un passage maintenant purgerait", "Past their retention period, a run now would purge";
     RetPurgeClosedRequests => "demandes closes", "closed requests";
-    RetPurgeScreeningProofs => "preuves de filtrage", "screening proofs";
+    RetPurgeScreeningProofs => "preuves de criblage", "screening proofs";
     RetPurgeAuditEntries => "entrées du journal d'audit", "audit trail entries";
     RjErasedByRetentionOn => " : effacé le ", ": erased on ";
     RjErasedByRetentionNoSignOfLife => " au titre de la durée de conservation ; aucun signe de vie plus récent.", " under the retention period; no newer sign of life.";

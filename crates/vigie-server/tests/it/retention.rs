@@ -109,7 +109,7 @@ both_stores! {
         let plan = app.get("/api/v1/retention/plan?at=2026-12-05T10:00:00%2B01:00").await.json();
         assert_eq!(plan["purge"], json!({"closed_requests": 0, "screening_proofs": 1, "audit_entries": 0}), "{plan}");
         let page = app.get("/retention").await;
-        assert!(page.text.contains("1 preuves de filtrage"), "{}", page.text);
+        assert!(page.text.contains("1 preuves de criblage"), "{}", page.text);
         app.store
             .run_retention(org.id, "2026-12-05T10:00:00+01:00", RunLimits::default(),
                 AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() })
