@@ -85,6 +85,12 @@ pub struct Cutoffs {
     /// Customers whose relationship ended before this are archived (or erased without a purchase
     /// to keep).
     pub customers: Timestamp,
+    /// Data subject requests closed before this are purged.
+    pub closed_requests: Timestamp,
+    /// Screening proof records recorded before this are purged.
+    pub screening_proofs: Timestamp,
+    /// Audit entries recorded before this are purged (a prefix of the chain: see the store).
+    pub audit_trail: Timestamp,
 }
 
 impl PolicySet {
@@ -103,6 +109,9 @@ impl PolicySet {
             expired_rule: cutoff(at, rule_years),
             prospects: cutoff(at, self.get(DataCategory::Prospects).years),
             customers: cutoff(at, self.get(DataCategory::Customers).years),
+            closed_requests: cutoff(at, self.get(DataCategory::ClosedRequests).years),
+            screening_proofs: cutoff(at, self.get(DataCategory::ScreeningProofs).years),
+            audit_trail: cutoff(at, self.get(DataCategory::AuditTrail).years),
         }
     }
 
@@ -481,6 +490,10 @@ mod tests {
         let c = set.cutoffs(at);
         assert_eq!(c.expired_rule, c.prospects);
         assert_eq!(c.customers, ts("2023-12-05T09:00:00Z"));
+        // Requests and screening proofs five years, the audit trail six, on the same clock.
+        assert_eq!(c.closed_requests, ts("2021-12-05T09:00:00Z"));
+        assert_eq!(c.screening_proofs, ts("2021-12-05T09:00:00Z"));
+        assert_eq!(c.audit_trail, ts("2020-12-05T09:00:00Z"));
     }
 
     #[test]

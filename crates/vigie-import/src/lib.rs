@@ -14,6 +14,7 @@
 
 mod reason;
 mod rows;
+mod skipped;
 mod text;
 
 use std::collections::BTreeMap;
@@ -178,6 +179,9 @@ pub struct ImportReport {
     /// The first rows left out (up to 50), with their typed reasons; the rejects file has them
     /// all.
     pub rejects: Vec<RowError>,
+    /// The first rows skipped (up to 50) because they name people erased by retention with no
+    /// sign of life since (`counts.left_erased` counts them all; the rejects file lists them).
+    pub skipped: Vec<RowError>,
 }
 
 /// Rows per batch sent to the store, parsed in parallel.
@@ -374,16 +378,26 @@ async fn import_file_uncounted(
             (finish(kind, &file, rows, written, &errors, opts)?, errors)
         }
     };
-    if opts.skip_invalid && !errors.is_empty() {
+    let mut skipped = if kind == ImportKind::Contacts && report.counts.left_erased > 0 {
+        skipped::erased_by_retention_lines(store, org.id, &file).await?
+    } else {
+        Vec::new()
+    };
+    // A row refused by the reader is already in the report with its own reason.
+    skipped.retain(|s| !errors.iter().any(|e| e.line == s.line));
+    if (opts.skip_invalid && !errors.is_empty()) || !skipped.is_empty() {
         let out = opts
             .rejects_path
             .clone()
             .unwrap_or_else(|| default_rejects_path(&file));
         errors.sort_by_key(|e| e.line);
-        write_rejects(&file, &out, &errors)?;
+        let mut listed = errors.clone();
+        listed.extend(skipped.iter().cloned());
+        write_rejects(&file, &out, &listed)?;
         report.rejected = errors.len() as u64;
         report.rejects_file = Some(out);
         report.rejects = errors.iter().take(MAX_REPORTED_ERRORS).cloned().collect();
+        report.skipped = skipped.into_iter().take(MAX_REPORTED_ERRORS).collect();
     }
     Ok(report)
 }
@@ -478,6 +492,7 @@ fn finish(
         rejected: 0,
         rejects_file: None,
         rejects: Vec::new(),
+        skipped: Vec::new(),
     })
 }
 

@@ -96,6 +96,13 @@ pub enum Reason {
     CallTarget {
         detail: String,
     },
+    /// The row names a contact erased by retention on `erased_on` (the organization's calendar)
+    /// and shows no sign of life since (no collection after the erasure): skipped, the person
+    /// stays erased.
+    ErasedByRetention {
+        reference: String,
+        erased_on: jiff::civil::Date,
+    },
 }
 
 impl Reason {
@@ -128,6 +135,7 @@ impl Reason {
             Reason::UnclosedQuote => "unclosed_quote",
             Reason::Unreadable { .. } => "unreadable",
             Reason::CallTarget { .. } => "call_target",
+            Reason::ErasedByRetention { .. } => "erased_by_retention",
         }
     }
 
@@ -235,6 +243,14 @@ impl fmt::Display for Reason {
                  nothing was imported"
             ),
             Reason::Unreadable { detail } | Reason::CallTarget { detail } => f.write_str(detail),
+            Reason::ErasedByRetention {
+                reference,
+                erased_on,
+            } => write!(
+                f,
+                "contact_ref {reference:?} was erased on {erased_on} under the retention period; \
+                 no newer sign of life: skipped, left erased"
+            ),
         }
     }
 }

@@ -587,6 +587,14 @@ async fn job_page(
                         p { a href=(ui.link("/imports").seg(&id).seg("rejects")) download { (ui.t(W::ImportDownloadRejects)) } }
                         (errors_table(&ui, &report.rejects))
                     }
+                    @if !report.skipped.is_empty() {
+                        h2 { (ui.t(W::ImportSkippedRows)) }
+                        p.hint { (ui.t(W::ImportSkippedHint)) }
+                        @if report.rejected == 0 {
+                            p { a href=(ui.link("/imports").seg(&id).seg("rejects")) download { (ui.t(W::ImportDownloadRejects)) } }
+                        }
+                        (errors_table(&ui, &report.skipped))
+                    }
                 }
                 Phase::Refused { count, errors } => {
                     (flash(Flash::Error, &refused_text(lang, *count)))

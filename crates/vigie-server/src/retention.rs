@@ -197,6 +197,31 @@ pub struct PlanOut {
     pub archive: PlanActionOut,
     pub keep: i64,
     pub customers_without_end_date: i64,
+    /// Closed requests, screening proofs and audit entries past their periods.
+    pub purge: PurgeOut,
+}
+
+/// What a run purges (or would purge), past each category's period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurgeOut {
+    /// Data subject requests closed before their period (with their history, answers and
+    /// archive).
+    pub closed_requests: i64,
+    /// Screening proof records recorded before their period.
+    pub screening_proofs: i64,
+    /// Audit entries recorded before the trail's period, from the start of the chain (the
+    /// chain then verifies from a sealed checkpoint).
+    pub audit_entries: i64,
+}
+
+impl From<vigie_store::PurgePlan> for PurgeOut {
+    fn from(p: vigie_store::PurgePlan) -> PurgeOut {
+        PurgeOut {
+            closed_requests: p.closed_requests,
+            screening_proofs: p.screening_proofs,
+            audit_entries: p.audit_entries,
+        }
+    }
 }
 
 fn plan_out(p: RetentionPlan) -> PlanOut {
@@ -214,6 +239,7 @@ fn plan_out(p: RetentionPlan) -> PlanOut {
         archive: action(p.archive),
         keep: p.keep,
         customers_without_end_date: p.customers_without_end_date,
+        purge: p.purge.into(),
     }
 }
 
@@ -274,6 +300,7 @@ pub struct RunOut {
     pub status: String,
     pub erased: i64,
     pub archived: i64,
+    pub purged: PurgeOut,
     /// SHA-256 (hex) of the references handled, sorted, each followed by a line feed.
     pub refs_sha256: Option<String>,
     pub actor: String,
@@ -291,6 +318,7 @@ fn run_out(r: RetentionRun) -> RunOut {
         status: r.status,
         erased: r.erased,
         archived: r.archived,
+        purged: r.purged.into(),
         refs_sha256: r.refs_sha256,
         actor: r.actor,
         started_at: r.started_at,

@@ -1,7 +1,7 @@
 //! The retention page `/retention`: the policies in force (period, what it counts from, legal
 //! reference), a form to change one category's period (a new version, audited, through
-//! [`crate::retention::change_policies`] as the API's change), the runs with their proof, and
-//! the requalification campaigns (`requalification_ui.rs`).
+//! [`crate::retention::change_policies`] as the API's change), what a run now would purge, the
+//! runs with their proof, and the requalification campaigns (`requalification_ui.rs`).
 
 use axum::Form;
 use axum::Router;
@@ -9,10 +9,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use jiff::Timestamp;
 use maud::{Render, html};
 use serde::Deserialize;
 use vigie_core::retention::{Anchor, DataCategory};
 use vigie_core::{Lang, Permission};
+use vigie_store::PurgePlan;
 
 use crate::AppState;
 use crate::html::components::{Field, Flash, empty, flash, select, step_form, table};
@@ -24,6 +26,15 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/retention", get(retention_page))
         .route("/retention/policies", post(change))
+}
+
+/// Closed requests, screening proofs and audit entries, counted in words.
+fn purged(p: &PurgePlan, lang: Lang) -> maud::Markup {
+    html! {
+        (p.closed_requests) " " (W::RetPurgeClosedRequests.t(lang)) ", "
+        (p.screening_proofs) " " (W::RetPurgeScreeningProofs.t(lang)) ", "
+        (p.audit_entries) " " (W::RetPurgeAuditEntries.t(lang))
+    }
 }
 
 fn category_label(c: DataCategory, lang: Lang) -> &'static str {
@@ -76,6 +87,12 @@ pub(crate) async fn render(
         .requalifications(ui.org.id, 20)
         .await
         .map_err(|e| ui.error(e))?;
+    // What a run now would purge: a few counts keyed by organization (not the whole plan,
+    // whose contact count is the CLI's and the API's).
+    let due = store
+        .retention_purge_plan(ui.org.id, &policies.cutoffs(Timestamp::now().into()))
+        .await
+        .map_err(|e| ui.error(e))?;
     let title = ui.t(W::RetentionTitle);
     let may_change = ui.caller.may(Permission::RetentionManage);
     let categories: Vec<(String, String)> = DataCategory::ALL
@@ -113,12 +130,17 @@ pub(crate) async fn render(
         }
         h2 { (ui.t(W::RetRuns)) }
         p.hint { (ui.t(W::RetRunsIntro)) }
+        p id="retention-purge-due" {
+            (ui.t(W::RetPurgeDue)) (ui.t(W::Colon))
+            (purged(&due, lang))
+        }
+        p.hint { (ui.t(W::RetPurgeHint)) }
         @if runs.is_empty() {
             (empty(ui.t(W::RetNoRuns)))
         } @else {
             (table("retention-runs", Some(ui.t(W::RetRuns)), &[
                 "#", ui.t(W::RetMoment), ui.t(W::RetVersion), ui.t(W::Status), ui.t(W::RetErased),
-                ui.t(W::RetArchived), ui.t(W::RetFinished), ui.t(W::RetProof),
+                ui.t(W::RetArchived), ui.t(W::RetPurged), ui.t(W::RetFinished), ui.t(W::RetProof),
             ], html! {
                 @for r in &runs {
                     tr {
@@ -128,6 +150,7 @@ pub(crate) async fn render(
                         td { @if r.status == "done" { (ui.t(W::RetDone)) } @else { (ui.t(W::RetUnfinished)) } }
                         td { (r.erased) }
                         td { (r.archived) }
+                        td { (purged(&r.purged, lang)) }
                         td { @if let Some(f) = r.finished_at { (when(f)) } }
                         td { @if let Some(h) = &r.refs_sha256 { code.digest { (h) } } }
                     }

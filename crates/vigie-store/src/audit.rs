@@ -11,6 +11,10 @@
 //! link does not match its content), a removed or inserted one (a gap or a broken link in the
 //! sequence), a reordered one (its previous link is not the link before it), a truncated tail
 //! (the head names an entry that is not there).
+//!
+//! The retention run purges a prefix of the chain past the trail's period
+//! (`retention_purges.rs`): verification then starts from the sealed purge checkpoint (the last
+//! purged entry's sequence number and link) instead of the genesis link.
 
 use serde::Serialize;
 
@@ -263,6 +267,23 @@ impl Store {
         let mut prev = GENESIS;
         let mut expected = 1i64;
         let mut count = 0u64;
+        // After a purge by retention the chain starts from its checkpoint: the first entry
+        // kept must follow the last one purged.
+        if let Some(purge) = self.audit_purge_checkpoint(org, &key).await? {
+            if !purge.sealed {
+                return Ok((
+                    0,
+                    Some((
+                        purge.through_seq,
+                        "the purge checkpoint does not verify: altered, or not written with \
+                         this installation's keys"
+                            .into(),
+                    )),
+                ));
+            }
+            prev = purge.through_link;
+            expected = purge.through_seq + 1;
+        }
         loop {
             let rows = self.audit_rows(org, expected - 1, PAGE).await?;
             let done = rows.len() < PAGE as usize;

@@ -10,7 +10,9 @@
 //! entry no longer has its link).
 //!
 //! A checkpoint is only replaced by one that extends it ([`Store::write_audit_checkpoint`]):
-//! a truncated trail is never re-anchored.
+//! a truncated trail is never re-anchored. An anchored entry that the retention run purged
+//! (a prefix of the chain, see `retention_purges.rs`) is not a truncation: the sealed purge
+//! checkpoint covers it.
 
 use std::path::Path;
 
@@ -151,7 +153,19 @@ impl Store {
                 continue;
             };
             let (last, _) = self.audit_head_link(org.id).await?;
-            let found = self.audit_link_at(org.id, head.seq).await?;
+            let mut found = self.audit_link_at(org.id, head.seq).await?;
+            if found.is_none() {
+                // Purged by retention since the checkpoint: the sealed purge checkpoint answers
+                // for it (its own seal is checked by the chain's verification). The entry it
+                // ends on has its link; an earlier one is vouched for by the chain it began.
+                match self.audit_purge_checkpoint(org.id, &key).await? {
+                    Some(p) if p.sealed && head.seq == p.through_seq => {
+                        found = Some(p.through_link);
+                    }
+                    Some(p) if p.sealed && head.seq < p.through_seq => continue,
+                    _ => {}
+                }
+            }
             if head.seq > 0 && found.is_none() {
                 faults.push(fault(
                     head.seq,

@@ -41,6 +41,7 @@ mod postgres;
 mod registers;
 mod requalification;
 mod retention;
+mod retention_purges;
 mod retention_run;
 mod screening;
 pub mod sealing;
@@ -102,6 +103,7 @@ pub use requalification::{
     RequalificationTarget,
 };
 pub use retention::{PlanAction, RetentionPlan};
+pub use retention_purges::PurgePlan;
 pub use retention_run::{RetentionRun, RunLimits};
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};

@@ -143,6 +143,12 @@ pub const SQLITE: &[Migration] = &[
         name: "audit_verifications_key",
         sql: include_str!("../migrations/sqlite/0027_audit_verifications_key.sql"),
     },
+    // branch s5-purges (issue 16)
+    Migration {
+        version: 29,
+        name: "retention_purges",
+        sql: include_str!("../migrations/sqlite/0029_retention_purges.sql"),
+    },
     // branch forms (issue 15)
     Migration {
         version: 30,
@@ -306,6 +312,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 27,
         name: "audit_verifications_key",
         sql: include_str!("../migrations/postgres/0027_audit_verifications_key.sql"),
+    },
+    // branch s5-purges (issue 16)
+    Migration {
+        version: 29,
+        name: "retention_purges",
+        sql: include_str!("../migrations/postgres/0029_retention_purges.sql"),
     },
     // branch forms (issue 15)
     Migration {

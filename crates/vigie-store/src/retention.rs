@@ -12,6 +12,7 @@ use vigie_core::retention::{Cutoffs, PolicySet};
 
 use crate::error::{Result, StoreError};
 use crate::model::OrgId;
+use crate::retention_purges::PurgePlan;
 use crate::sql::{Val, sql_params};
 use crate::{AuditEvent, Backends, Store, now_micros};
 
@@ -179,6 +180,8 @@ pub struct RetentionPlan {
     pub keep: i64,
     /// Customers without an end-of-relationship date: their period cannot be counted.
     pub customers_without_end_date: i64,
+    /// Closed requests, screening proofs and audit entries the run would purge.
+    pub purge: PurgePlan,
 }
 
 /// One kind of action: how many contacts and the first references (in id order).
@@ -328,6 +331,7 @@ impl Store {
             },
             keep: total - erase - archive,
             customers_without_end_date: without_end,
+            purge: self.retention_purge_plan(org, cut).await?,
         })
     }
 

@@ -22,6 +22,7 @@ use crate::erasure_journal::{ErasureJournal, JournalLine};
 use crate::error::{Result, StoreError};
 use crate::model::{OrgId, from_micros};
 use crate::retention::{RUN_CANDIDATES, sqlite_text};
+use crate::retention_purges::{PurgeInput, PurgePlan, PurgeStep};
 use crate::sql::sql_params;
 use crate::{AuditEvent, Backends, Store, now_micros};
 
@@ -59,6 +60,8 @@ pub struct RetentionRun {
     pub status: String,
     pub erased: i64,
     pub archived: i64,
+    /// Closed data subject requests, screening proof records and audit entries purged.
+    pub purged: PurgePlan,
     /// SHA-256 (hex) of the references handled, sorted, each followed by a line feed.
     pub refs_sha256: Option<String>,
     pub actor: String,
@@ -256,16 +259,52 @@ impl Store {
                 None => break,
             }
         }
+        if !self
+            .run_retention_purges(&input, limits, &mut batches)
+            .await?
+        {
+            return self.retention_run_by_id(org, run.id).await;
+        }
         let mut done = self.finish_retention_run(org, run.id, audit).await?;
         done.resumed = resumed;
         Ok(done)
+    }
+
+    /// The run's purge steps after its contacts, each in batches (see `retention_purges.rs`);
+    /// false when the run stopped before their end (`limits.stop_after_batches`).
+    async fn run_retention_purges(
+        &self,
+        contacts: &BatchInput,
+        limits: RunLimits,
+        batches: &mut u32,
+    ) -> Result<bool> {
+        let input = PurgeInput {
+            org: contacts.org,
+            run_id: contacts.run_id,
+            cut: contacts.cut,
+            batch: contacts.batch,
+            chain: self.org_crypto(contacts.org).await?.chain,
+        };
+        for step in PurgeStep::ALL {
+            loop {
+                if limits.stop_after_batches.is_some_and(|n| *batches >= n) {
+                    return Ok(false);
+                }
+                let purged = self.retention_purge_batch(step, &input).await?;
+                *batches += 1;
+                if purged == 0 {
+                    break;
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// The organization's runs, latest first.
     pub async fn retention_runs(&self, org: OrgId, limit: u32) -> Result<Vec<RetentionRun>> {
         self.sql_rows(
             "SELECT id, at_text, policy_version, status, erased, archived, refs_sha256, actor,
-                 started_at, finished_at FROM retention_runs WHERE org_id = $1 ORDER BY id DESC LIMIT $2",
+                 started_at, finished_at, requests_purged, proofs_purged, audit_purged FROM retention_runs WHERE org_id = $1 ORDER BY id DESC LIMIT $2",
             sql_params![org, i64::from(limit)],
         )
         .await?
@@ -278,7 +317,7 @@ impl Store {
         let row = self
             .sql_row(
                 "SELECT id, at_text, policy_version, status, erased, archived, refs_sha256, actor,
-                     started_at, finished_at FROM retention_runs WHERE org_id = $1 AND id = $2",
+                     started_at, finished_at, requests_purged, proofs_purged, audit_purged FROM retention_runs WHERE org_id = $1 AND id = $2",
                 sql_params![org, id],
             )
             .await?
@@ -345,8 +384,16 @@ impl Store {
                 action: "retention.run".into(),
                 target: Some(format!("retention_run:{id}")),
                 reason: Some(format!(
-                    "at {}; policy version {}; erased {}; archived {}; sha256 of the sorted references {}",
-                    run.at, run.policy_version, run.erased, run.archived, digest
+                    "at {}; policy version {}; erased {}; archived {}; sha256 of the sorted references {}; \
+                     purged {} closed requests, {} screening proofs, {} audit entries",
+                    run.at,
+                    run.policy_version,
+                    run.erased,
+                    run.archived,
+                    digest,
+                    run.purged.closed_requests,
+                    run.purged.screening_proofs,
+                    run.purged.audit_entries
                 )),
                 ..audit
             },
@@ -368,6 +415,11 @@ fn run_from_row(r: &[crate::sql::Val]) -> Result<RetentionRun> {
         actor: r[7].text()?,
         started_at: from_micros(r[8].int()?),
         finished_at: r[9].opt_int()?.map(from_micros),
+        purged: PurgePlan {
+            closed_requests: r[10].int()?,
+            screening_proofs: r[11].int()?,
+            audit_entries: r[12].int()?,
+        },
         resumed: false,
     })
 }

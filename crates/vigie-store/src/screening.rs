@@ -273,11 +273,13 @@ impl SqliteStore {
     async fn insert_screening_run(&self, org: OrgId, run: NewScreeningRun) -> Result<i64> {
         let rows = row_count(&run)?;
         self.write(move |tx| {
+            // Past the highest id purged by retention too: an id is never given twice.
             let id = tx.query_row(
                 "INSERT INTO screening_runs (org_id, id, actor, started_at, finished_at, campaign, rule_pack,
                      data_version, input_name, input_sha256, output_sha256, row_count, counts,
                      opposition_override)
-                 VALUES (?1, (SELECT coalesce(max(id), 0) + 1 FROM screening_runs), ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                 VALUES (?1, (SELECT max(coalesce((SELECT max(id) FROM screening_runs), 0),
+                     coalesce((SELECT max(last_id) FROM screening_proof_purges), 0)) + 1), ?2, ?3, ?4, ?5, ?6, ?7, ?8,
                      ?9, ?10, ?11, ?12, ?13)
                  RETURNING id",
                 rusqlite::params![

@@ -46,6 +46,8 @@ mod registers;
 mod requalification;
 #[path = "store/retention.rs"]
 mod retention;
+#[path = "store/retention_purges.rs"]
+mod retention_purges;
 #[path = "store/round_trip.rs"]
 mod round_trip;
 #[path = "store/webhooks.rs"]

@@ -197,6 +197,9 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
                      (a row collected after the erasure brings the person back)",
                     c.left_erased
                 );
+                for skipped in &report.skipped {
+                    println!("  {skipped}");
+                }
             }
             if let Some(rejects) = report.rejects_file {
                 println!("rejected rows and their reasons: {}", rejects.display());

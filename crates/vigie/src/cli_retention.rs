@@ -28,6 +28,11 @@ RULES
   is archived: restricted, kept for the accounting obligation (Code de commerce L123-22) until
   ten years after the end of the financial year (31 December) of the end of the relationship;
   the first run after that erases it. Customers without an end date are kept and counted.
+  Data subject requests closed more than their period (default 5 years) before the moment are
+  purged with their history, answers and archive; screening proof records recorded more than
+  their period (default 5 years) before it too; the audit trail loses the entries recorded more
+  than its period (default 6 years) before it, from its start: a sealed checkpoint (the last
+  purged entry's number and link) is what `vigie audit verify` verifies the rest from.
 
 RUNS
   A run works in batches, one transaction each, and records how far it went: a run stopped by a
@@ -231,6 +236,10 @@ fn print_plan(p: &RetentionPlan) {
         "  customers without an end-of-relationship date (kept): {}",
         p.customers_without_end_date
     );
+    println!(
+        "  purge:   {} closed requests, {} screening proofs, {} audit entries",
+        p.purge.closed_requests, p.purge.screening_proofs, p.purge.audit_entries
+    );
 }
 
 fn print_runs(format: Format, runs: &[RetentionRun]) -> anyhow::Result<()> {
@@ -240,14 +249,18 @@ fn print_runs(format: Format, runs: &[RetentionRun]) -> anyhow::Result<()> {
         Format::Text => {
             for r in runs {
                 println!(
-                    "run {} at {} (policies version {}): {}; erased {}, archived {}; sha256 {}",
+                    "run {} at {} (policies version {}): {}; erased {}, archived {}; sha256 {}; \
+                     purged {} closed requests, {} screening proofs, {} audit entries",
                     r.id,
                     r.at,
                     r.policy_version,
                     r.status,
                     r.erased,
                     r.archived,
-                    r.refs_sha256.as_deref().unwrap_or("-")
+                    r.refs_sha256.as_deref().unwrap_or("-"),
+                    r.purged.closed_requests,
+                    r.purged.screening_proofs,
+                    r.purged.audit_entries
                 );
             }
         }

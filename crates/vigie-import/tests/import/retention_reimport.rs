@@ -33,12 +33,34 @@ both_stores! {
         let r = import_file(s, &o, ImportKind::Contacts, &file, &opts).await.unwrap();
         assert_eq!((r.counts.left_erased, r.counts.updated, r.counts.inserted), (1, 0, 0), "{r:?}");
         assert!(erased(s, o.id).await, "not revived");
+        // The skipped row is named: its line, its reference, the day of the erasure (the
+        // organization's calendar), in the report and in the rejects file.
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+            .date();
+        assert_eq!(r.skipped.len(), 1, "{r:?}");
+        assert_eq!((r.skipped[0].line, r.skipped[0].column.as_str()), (4, "contact_ref"));
+        match &r.skipped[0].reason {
+            vigie_import::Reason::ErasedByRetention { reference, erased_on } => {
+                assert_eq!(reference, "C00000003");
+                assert!((*erased_on - today).get_days().abs() <= 1, "{erased_on} {today}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(r.rejected, 0, "a skipped row is not an invalid one");
+        let rejects = std::fs::read_to_string(r.rejects_file.as_ref().expect("a rejects file")).unwrap();
+        let lines: Vec<&str> = rejects.lines().collect();
+        assert_eq!(lines.len(), 2, "{rejects}");
+        assert!(lines[1].starts_with("4,contact_ref,erased_by_retention,"), "{rejects}");
+        assert!(lines[1].contains("under the retention period"), "{rejects}");
+        assert!(lines[1].contains("C00000003"), "{rejects}");
         // A row collected after the erasure (a new sign of life) brings the person back.
         let again = CONTACTS.replace("2025-01-02T11:00:00Z", "2099-01-02T11:00:00Z");
         let r = import_file(s, &o, ImportKind::Contacts, &write(dir.path(), "new.csv", &again), &opts)
             .await
             .unwrap();
         assert_eq!((r.counts.left_erased, r.counts.updated), (0, 1), "{r:?}");
+        assert!(r.skipped.is_empty(), "brought back, not skipped: {r:?}");
         let back = s.contact(o.id, &jean).await.unwrap().unwrap();
         assert_eq!(back.data.email.map(|e| e.as_str().to_owned()).as_deref(), Some("jean.petit@company3.fr"));
         // Retention never put the person on the suppression list.

@@ -82,12 +82,43 @@ pub(crate) fn reject_reason(lang: Lang, reason: &Reason) -> String {
         Reason::UnclosedQuote => t(W::RjUnclosedQuote).to_owned(),
         Reason::Unreadable { detail } => format!("{}{colon}{detail}", t(W::RjUnreadable)),
         Reason::CallTarget { detail } => format!("{}{colon}{detail}", t(W::RjCallTarget)),
+        Reason::ErasedByRetention {
+            reference,
+            erased_on,
+        } => {
+            let day = match lang {
+                Lang::Fr => erased_on.strftime("%d/%m/%Y").to_string(),
+                Lang::En => erased_on.to_string(),
+            };
+            format!(
+                "{}{}{day}{}",
+                quoted(reference),
+                t(W::RjErasedByRetentionOn),
+                t(W::RjErasedByRetentionNoSignOfLife)
+            )
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_skipped_after_an_erasure_by_retention_says_when_and_why() {
+        let r = Reason::ErasedByRetention {
+            reference: "P-OLD".into(),
+            erased_on: jiff::civil::date(2026, 12, 5),
+        };
+        assert_eq!(
+            reject_reason(Lang::Fr, &r),
+            "« P-OLD » : effacé le 05/12/2026 au titre de la durée de conservation ; aucun signe de vie plus récent."
+        );
+        assert_eq!(
+            reject_reason(Lang::En, &r),
+            "“P-OLD”: erased on 2026-12-05 under the retention period; no newer sign of life."
+        );
+    }
 
     #[test]
     fn a_reason_is_said_in_french_with_its_values() {

@@ -1647,6 +1647,17 @@ catalogue! {
     RqwLinks => "Liens", "Links";
     RqwLeftOut => "Laissés de côté (sans adresse pour ce canal, ou effacés)", "Left out (no address for this channel, or erased)";
     RqwValidUntil => "Valables jusqu'au", "Valid until";
+    // branch s5-purges: the retention run's purges, the re-import's skipped lines
+    RetPurged => "Purgés", "Purged";
+    RetPurgeDue => "Au-delà de leur durée de conservation, un passage maintenant purgerait", "Past their retention period, a run now would purge";
+    RetPurgeClosedRequests => "demandes closes", "closed requests";
+    RetPurgeScreeningProofs => "preuves de criblage", "screening proofs";
+    RetPurgeAuditEntries => "entrées du journal d'audit", "audit trail entries";
+    RjErasedByRetentionOn => " : effacé le ", ": erased on ";
+    RjErasedByRetentionNoSignOfLife => " au titre de la durée de conservation ; aucun signe de vie plus récent.", " under the retention period; no newer sign of life.";
+    ImportSkippedRows => "Lignes ignorées : personnes effacées au titre de la durée de conservation", "Rows skipped: people erased under the retention period";
+    ImportSkippedHint => "Ces personnes restent effacées ; une ligne dont la date de collecte est postérieure à l'effacement les ferait revenir.", "These people stay erased; a row with a collection date after the erasure would bring them back.";
+    RetPurgeHint => "Une demande purgée part avec son historique, ses réponses et son archive ; le journal d'audit perd ses entrées les plus anciennes, et sa vérification part d'un point de contrôle scellé (numéro et lien de la dernière entrée purgée).", "A purged request goes with its history, answers and archive; the audit trail loses its oldest entries, and its verification starts from a sealed checkpoint (number and link of the last entry purged).";
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! three-year edge, the runs' proofs, and who may do what.
 
 use vigie_core::Role;
-use vigie_store::{AuditEvent, DEFAULT_ORG, RunLimits};
+use vigie_store::{AuditEvent, DEFAULT_ORG, NewScreeningRun, RunLimits};
 
 use crate::common::*;
 
@@ -85,6 +85,41 @@ both_stores! {
         let (agent, _) = signed_in(&app.store, "agent@example.org", Role::Agent, &[DEFAULT_ORG]).await;
         let a = app.send(app.anonymous(Method::GET, "/api/v1/retention/policies").header("cookie", &agent)).await;
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
+    }
+
+    // A screening proof recorded more than five years ago: the page and the API's plan say a
+    // run would purge it; the run does, and its counts are in the API's runs and on the page.
+    async fn the_plan_and_the_page_say_what_a_run_purges(app) {
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let finished: jiff::Timestamp = "2020-01-01T09:00:00Z".parse().unwrap();
+        app.store.record_screening_run(org.id, &NewScreeningRun {
+            actor: "alice".into(),
+            started_at: finished,
+            finished_at: finished,
+            campaign: "{}".into(),
+            rule_pack: "FR-2026-08-11".into(),
+            data_version: 1,
+            input_name: None,
+            input_sha256: [1; 32],
+            output_sha256: [2; 32],
+            rows: 0,
+            counts: Default::default(),
+            opposition_override: None,
+        }).await.unwrap();
+        let plan = app.get("/api/v1/retention/plan?at=2026-12-05T10:00:00%2B01:00").await.json();
+        assert_eq!(plan["purge"], json!({"closed_requests": 0, "screening_proofs": 1, "audit_entries": 0}), "{plan}");
+        let page = app.get("/retention").await;
+        assert!(page.text.contains("1 preuves de criblage"), "{}", page.text);
+        app.store
+            .run_retention(org.id, "2026-12-05T10:00:00+01:00", RunLimits::default(),
+                AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() })
+            .await
+            .unwrap();
+        let runs = app.get("/api/v1/retention/runs").await.json();
+        assert_eq!(runs[0]["purged"], plan["purge"], "{runs}");
+        let page = app.get("/retention?lang=en").await;
+        assert!(page.text.contains("0 screening proofs"), "nothing left to purge: {}", page.text);
+        assert!(page.text.contains("1 screening proofs"), "the run's counts: {}", page.text);
     }
 
     async fn the_page_changes_a_period_and_names_a_wrong_one(app) {

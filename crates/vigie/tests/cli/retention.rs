@@ -96,6 +96,54 @@ fn plan_run_and_policies_from_the_command_line() {
     );
 }
 
+/// Long after everything recorded so far, the plan counts the audit entries a run would purge,
+/// the run purges as many, and `vigie audit verify` still finds the trail intact (against the
+/// checkpoint written before the purge too).
+#[test]
+fn the_audit_trail_purged_by_a_run_still_verifies_from_the_command_line() {
+    let v = Install::new();
+    let csv = v.data.parent().unwrap().join("contacts.csv");
+    write(&csv, CONTACTS);
+    ok(&v.run(&["import", "contacts", csv.to_str().unwrap()]));
+    ok(&v.run(&["audit", "checkpoint"]));
+    let entries: i64 = v
+        .db()
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert!(entries > 0);
+    let at = "2040-01-01T00:00:00Z";
+    let plan: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
+        "retention",
+        "plan",
+        "--at",
+        at,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(
+        plan["purge"]["audit_entries"].as_i64(),
+        Some(entries),
+        "{plan}"
+    );
+    let run: serde_json::Value = serde_json::from_str(&ok(&v.run(&[
+        "retention",
+        "run",
+        "--at",
+        at,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(run["purged"], plan["purge"], "{run}");
+    assert!(ok(&v.run(&["audit", "verify"])).contains("intact"));
+    let listed = ok(&v.run(&["retention", "runs"]));
+    assert!(
+        listed.contains(&format!("{entries} audit entries")),
+        "{listed}"
+    );
+}
+
 /// `vigie retention requalify`: a campaign created now asks the prospect whose period ends
 /// within the days given (not the one already past, not the fresh one), `show` reports its
 /// progress, `export` writes each person's address and signed link token as CSV and makes them
