@@ -41,6 +41,7 @@ mod postgres;
 mod registers;
 mod requalification;
 mod retention;
+mod retention_archive;
 mod retention_run;
 mod screening;
 pub mod sealing;
@@ -90,6 +91,7 @@ pub use notices::Notice;
 pub use opposition::{ListReplaced, OppositionList};
 pub use overview::{AuditVerification, DashboardFigures};
 pub use people::{ContactCall, ContactErasure};
+pub use retention_archive::AccountingArchive;
 pub use person_links::{
     LinkedPerson, MAX_LINK_CAMPAIGN, PersonProof, PreferencesOf, UnsubscribeTarget, Unsubscribed,
 };
