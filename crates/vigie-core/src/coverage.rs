@@ -412,7 +412,8 @@ mod tests {
     #[test]
     fn the_suppression_list_and_bloctel_are_the_decisions_categories() {
         let before_switch = Moment::parse("2026-03-02T10:00:00+01:00").unwrap();
-        let rules = CoverageRules::new(before_switch, &PolicySet::defaults().cutoffs(before_switch));
+        let rules =
+            CoverageRules::new(before_switch, &PolicySet::defaults().cutoffs(before_switch));
         let mut c = contact(Audience::Consumer);
         c.informed = true;
         c.objection_offered = true;

@@ -208,15 +208,22 @@ mod tests {
         let leap = d("02-29").unwrap_err();
         assert_eq!(leap.setting, "financial_year_end");
         assert!(leap.reason.contains("29 February"), "{leap}");
-        for bad in ["06-31", "13-01", "00-10", "6-30", "06/30", "30-06", "", "12-31x"] {
+        for bad in [
+            "06-31", "13-01", "00-10", "6-30", "06/30", "30-06", "", "12-31x",
+        ] {
             assert_eq!(d(bad).unwrap_err().setting, "financial_year_end", "{bad}");
         }
-        let s = OrgSettings::default().with_financial_year_end("06-30").unwrap();
+        let s = OrgSettings::default()
+            .with_financial_year_end("06-30")
+            .unwrap();
         assert_eq!(s.financial_year_end, june);
         assert_eq!(
             serde_json::to_value(&s).unwrap()["financial_year_end"],
             "06-30"
         );
-        assert_eq!(OrgSettings::default().financial_year_end.to_string(), "12-31");
+        assert_eq!(
+            OrgSettings::default().financial_year_end.to_string(),
+            "12-31"
+        );
     }
 }

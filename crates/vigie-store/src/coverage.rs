@@ -11,8 +11,8 @@
 
 use jiff::Timestamp;
 use serde::Serialize;
-use vigie_core::retention::PolicySet;
 use std::collections::HashMap;
+use vigie_core::retention::PolicySet;
 
 use vigie_core::{
     Audience, Channel, ConsentEvent, ContactView, Coverage, CoverageCounts, CoverageRules,

@@ -91,7 +91,6 @@ pub use notices::Notice;
 pub use opposition::{ListReplaced, OppositionList};
 pub use overview::{AuditVerification, DashboardFigures};
 pub use people::{ContactCall, ContactErasure};
-pub use retention_archive::AccountingArchive;
 pub use person_links::{
     LinkedPerson, MAX_LINK_CAMPAIGN, PersonProof, PreferencesOf, UnsubscribeTarget, Unsubscribed,
 };
@@ -103,6 +102,7 @@ pub use requalification::{
     RequalificationProgress, RequalificationSelection, RequalificationTarget,
 };
 pub use retention::{PlanAction, RetentionPlan};
+pub use retention_archive::AccountingArchive;
 pub use retention_run::{RetentionRun, RunLimits};
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};

@@ -37,7 +37,8 @@ pub struct AccountingArchive {
 
 /// The archived customers still holding a field the archive does not keep, after the cursor
 /// `$2`, in id order, at most `$3`; the columns a [`ContactRow`] needs.
-const TO_REDUCE: &str = "SELECT id, contact_ref, pii, wrapped_dek, audience, customer, customer_categories,
+const TO_REDUCE: &str =
+    "SELECT id, contact_ref, pii, wrapped_dek, audience, customer, customer_categories,
          collected_via, collected_at, informed, objection_offered, contract_active, restricted,
          time_zone, relationship_ended_at, created_at, updated_at
      FROM contacts
@@ -79,7 +80,10 @@ pub(crate) fn accounting_archive_of(data: &ContactData) -> ContactData {
         contact_ref: data.contact_ref.clone(),
         email: data.email.clone().filter(|_| keep(ContactField::Email)),
         phone: data.phone.clone().filter(|_| keep(ContactField::Phone)),
-        first_name: data.first_name.clone().filter(|_| keep(ContactField::Names)),
+        first_name: data
+            .first_name
+            .clone()
+            .filter(|_| keep(ContactField::Names)),
         last_name: data.last_name.clone().filter(|_| keep(ContactField::Names)),
         customer_categories: if keep(ContactField::ProductCategories) {
             data.customer_categories.clone()
@@ -137,10 +141,7 @@ impl Store {
         let mut reduced = 0i64;
         loop {
             let rows = self
-                .sql_rows(
-                    TO_REDUCE,
-                    sql_params![org, cursor, i64::from(batch.max(1))],
-                )
+                .sql_rows(TO_REDUCE, sql_params![org, cursor, i64::from(batch.max(1))])
                 .await?;
             let Some(last) = rows.last() else { break };
             cursor = last[0].int()?;
@@ -164,10 +165,7 @@ impl Store {
                         (SQLITE_DELETE_EMAIL_LOOKUP, crate::sqlite::LOOKUP_EMAIL),
                         (SQLITE_DELETE_PHONE_LOOKUP, crate::sqlite::LOOKUP_PHONE),
                     ] {
-                        statements.push((
-                            sql,
-                            sql_params![org, kind, row.id, row.updated_at],
-                        ));
+                        statements.push((sql, sql_params![org, kind, row.id, row.updated_at]));
                     }
                 }
                 updates.push(statements.len());

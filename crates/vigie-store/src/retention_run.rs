@@ -221,8 +221,8 @@ impl Store {
         let moment =
             Moment::parse(&run.at).map_err(|e| StoreError::Other(format!("stored run: {e}")))?;
         let settings = self.org_settings(org).await?;
-        let zone = TimeZone::get(&settings.time_zone)
-            .map_err(|e| StoreError::Other(e.to_string()))?;
+        let zone =
+            TimeZone::get(&settings.time_zone).map_err(|e| StoreError::Other(e.to_string()))?;
         let mut input = BatchInput {
             org,
             run_id: run.id,
