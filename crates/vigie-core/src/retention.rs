@@ -68,6 +68,15 @@ pub fn financial_year_end(day: Date, year_end: FinancialYearEnd) -> Date {
     }
 }
 
+/// The last day a hold ending at `until` (the instant after its last day, as
+/// [`PolicySet::accounting_hold_until`] gives it) keeps the data, on `zone`'s calendar.
+pub fn hold_last_day(until: Timestamp, zone: &jiff::tz::TimeZone) -> Date {
+    let last_instant = until
+        .checked_sub(jiff::SignedDuration::from_micros(1))
+        .unwrap_or(until);
+    zone.to_datetime(last_instant).date()
+}
+
 /// A customer's fields, as the accounting archive sorts them into kept and shredded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContactField {
@@ -534,6 +543,7 @@ mod tests {
         let june = FinancialYearEnd::new(6, 30).unwrap();
         let until = set.accounting_hold_until(ts("2020-03-10T12:00:00Z"), &paris, june);
         assert_eq!(until, ts("2030-06-30T22:00:00Z"));
+        assert_eq!(hold_last_day(until, &paris), jiff::civil::date(2030, 6, 30));
         let at = Moment::parse("2026-12-05T10:00:00+01:00").unwrap();
         let c = set.cutoffs(at);
         assert_eq!(c.expired_rule, c.prospects);

@@ -63,6 +63,47 @@ impl OrgSettings {
         })
     }
 
+    /// These settings with the ones given changed (each as written), all or nothing: the first
+    /// invalid one is refused, naming it.
+    pub fn changed(
+        &self,
+        region: Option<&str>,
+        time_zone: Option<&str>,
+        lang: Option<&str>,
+        financial_year_end: Option<&str>,
+    ) -> Result<OrgSettings, SettingError> {
+        let next = OrgSettings::parse(
+            region.unwrap_or(self.region.code()),
+            time_zone.unwrap_or(&self.time_zone),
+            lang.unwrap_or(self.lang.as_str()),
+        )?;
+        match financial_year_end {
+            Some(value) => next.with_financial_year_end(value),
+            None => Ok(OrgSettings {
+                financial_year_end: self.financial_year_end,
+                ..next
+            }),
+        }
+    }
+
+    /// What differs from `before`, one `setting: old -> new` each (for the audit trail).
+    pub fn differences(&self, before: &OrgSettings) -> Vec<String> {
+        [
+            ("region", before.region.code().to_owned(), self.region.code().to_owned()),
+            ("time_zone", before.time_zone.clone(), self.time_zone.clone()),
+            ("lang", before.lang.as_str().to_owned(), self.lang.as_str().to_owned()),
+            (
+                "financial_year_end",
+                before.financial_year_end.to_string(),
+                self.financial_year_end.to_string(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(name, old, new)| format!("{name}: {old} -> {new}"))
+        .collect()
+    }
+
     /// The same settings with the financial year's end read from `value` (`MM-DD`).
     pub fn with_financial_year_end(self, value: &str) -> Result<OrgSettings, SettingError> {
         Ok(OrgSettings {
