@@ -89,9 +89,21 @@ impl OrgSettings {
     /// What differs from `before`, one `setting: old -> new` each (for the audit trail).
     pub fn differences(&self, before: &OrgSettings) -> Vec<String> {
         [
-            ("region", before.region.code().to_owned(), self.region.code().to_owned()),
-            ("time_zone", before.time_zone.clone(), self.time_zone.clone()),
-            ("lang", before.lang.as_str().to_owned(), self.lang.as_str().to_owned()),
+            (
+                "region",
+                before.region.code().to_owned(),
+                self.region.code().to_owned(),
+            ),
+            (
+                "time_zone",
+                before.time_zone.clone(),
+                self.time_zone.clone(),
+            ),
+            (
+                "lang",
+                before.lang.as_str().to_owned(),
+                self.lang.as_str().to_owned(),
+            ),
             (
                 "financial_year_end",
                 before.financial_year_end.to_string(),

@@ -596,7 +596,9 @@ async fn save_settings(
         region: Some(form.region.trim().to_owned()),
         time_zone: Some(form.time_zone.trim().to_owned()),
         lang: Some(form.lang.trim().to_owned()),
-        financial_year_end: Some(form.financial_year_end.trim().to_owned()),
+        // A form without the field (sent before it existed) keeps the setting.
+        financial_year_end: Some(form.financial_year_end.trim().to_owned())
+            .filter(|v| !v.is_empty()),
     };
     match change_settings(&state, &ui.caller, &input).await {
         Ok(_) => Ok(
