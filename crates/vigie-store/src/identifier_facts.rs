@@ -3,8 +3,9 @@
 //! on the suppression list (SHA-256 of the normalized identifier, as `vigie_core::
 //! suppression_hash`), and the zone its number implies (`Zone::of_phone`). The screening
 //! snapshot keeps neither (only blind indexes and the list's hashes), so the dashboard's census
-//! reads them here to count what a screening of every contact would allow. The identifiers are
-//! opened one batch at a time and never kept: only these facts leave.
+//! reads them here to count what a screening of every contact would allow, and the coverage
+//! report the contacts whose identifiers are suppressed. The identifiers are opened one batch
+//! at a time and never kept: only these facts leave.
 
 use std::collections::{HashMap, HashSet};
 

@@ -7,6 +7,10 @@
 //! sorted references) goes into the audit trail. Each erasure is written to the erasure
 //! journal before its batch commits (write-ahead, as a request's), and cancelled there when the
 //! batch does not commit, so that a restored backup replays it.
+//!
+//! Once the batches are done, the archived customers are reduced to what the accounting
+//! obligation needs (`retention_archive.rs`, its own bounded transactions), and the accounting
+//! hold counts from the organization's financial year end (its settings).
 
 use std::sync::{Arc, Mutex};
 
