@@ -8,13 +8,15 @@
 //! their conditions on the contact hold), without the consumer call limits (they say whether a
 //! call placed this very minute would be on time, not whether there is a basis). Past the period
 //! is the organization's policy (the run erases or archives on it), which may be shorter than the
-//! rule pack's three years.
+//! rule pack's three years. The organization's lists count too ([`ListFacts`]): a contact whose
+//! e-mail is on the suppression list, or whose number is on Bloctel, is classified as the
+//! decision answers for that channel, not as consent or soft opt-in.
 
 use std::sync::LazyLock;
 
 use jiff::Timestamp;
 
-use crate::decision::{Campaign, Code, ContactView, DecisionContext, Jurisdiction};
+use crate::decision::{Campaign, Code, ContactView, DecisionContext, IdentifierKind, Jurisdiction};
 use crate::ledger::ConsentEvent;
 use crate::moment::Moment;
 use crate::retention::{Cutoffs, customer_past_period, prospect_past_period};
@@ -35,9 +37,14 @@ vocabulary! {
         OtherBasis => "other_basis",
         /// No basis: neither consent nor an exception.
         NoBasis => "no_basis",
-        /// Not to be contacted: consent withdrawn, objection, restriction, suppression, opposition
-        /// list.
+        /// Not to be contacted: consent withdrawn, objection, restriction.
         Blocked => "blocked",
+        /// Not to be contacted on this channel: the identifier it reaches is on the suppression
+        /// list (for postal mail, any of the contact's identifiers).
+        Suppressed => "suppressed",
+        /// Not to be called: the number is on an opposition list (Bloctel) where the rule pack
+        /// applies it.
+        OppositionList => "opposition_list",
         /// Past the retention period (prospects: latest sign of life; customers: end of the
         /// relationship).
         PastPeriod => "past_period",
@@ -74,6 +81,36 @@ impl serde::Serialize for CoverageCounts {
             map.serialize_entry(category.as_str(), &count)?;
         }
         map.end()
+    }
+}
+
+/// What the organization's lists say of a contact's identifiers (the store looks them up: the
+/// suppression list holds hashes, the opposition lists blind indexes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListFacts {
+    /// Its e-mail address is on the suppression list.
+    pub email_suppressed: bool,
+    /// Its phone number is on the suppression list.
+    pub phone_suppressed: bool,
+    /// Its phone number is on one of the organization's opposition lists.
+    pub phone_on_opposition_list: bool,
+}
+
+impl ListFacts {
+    /// Whether the contact is suppressed for `channel` (the identifiers `Channel::suppressed`
+    /// names) and whether an opposition list bears on it (a number, on a channel that dials it).
+    /// Whether the list applies to the audience and the moment is the rule pack's to say.
+    pub fn for_channel(self, channel: Channel) -> (bool, bool) {
+        let suppressed = channel.suppressed(|kind| {
+            Some(match kind {
+                IdentifierKind::Email => self.email_suppressed,
+                IdentifierKind::Phone => self.phone_suppressed,
+            })
+        });
+        (
+            suppressed,
+            channel.uses_phone_number() && self.phone_on_opposition_list,
+        )
     }
 }
 
@@ -134,11 +171,14 @@ impl CoverageRules {
     }
 
     /// Classifies one contact for every cell, into `out` (one entry per cell).
-    /// `relationship_ended_at`: the end of a customer's relationship, where known.
+    /// `relationship_ended_at`: the end of a customer's relationship, where known; `lists`:
+    /// what the suppression and opposition lists say of its identifiers (the contact's own
+    /// `suppressed` and `on_opposition_list` are not read: they answer for one channel).
     pub fn classify<C: ContactView + ?Sized>(
         &self,
         contact: &C,
         relationship_ended_at: Option<Timestamp>,
+        lists: ListFacts,
         out: &mut Vec<Coverage>,
     ) {
         out.clear();
@@ -150,8 +190,13 @@ impl CoverageRules {
             .max();
         let past = prospect_past_period(contact, last_event_at, self.prospects_cutoff)
             || customer_past_period(contact, relationship_ended_at, self.customers_cutoff);
-        let similar = BoughtSimilar(contact);
-        for (_, _, ctx) in &self.cells {
+        for (channel, _, ctx) in &self.cells {
+            let (suppressed, on_opposition_list) = lists.for_channel(*channel);
+            let similar = BoughtSimilar {
+                contact,
+                suppressed,
+                on_opposition_list,
+            };
             let code = ctx.decide(&similar).code;
             out.push(classify_code(code, past));
         }
@@ -162,11 +207,9 @@ impl CoverageRules {
 /// period. A refusal or restriction wins over the period, as in the decision's precedence.
 fn classify_code(code: Code, past: bool) -> Coverage {
     match code {
-        Code::Suppressed
-        | Code::Restricted
-        | Code::Withdrawn
-        | Code::Objected
-        | Code::OppositionList => Coverage::Blocked,
+        Code::Suppressed => Coverage::Suppressed,
+        Code::OppositionList => Coverage::OppositionList,
+        Code::Restricted | Code::Withdrawn | Code::Objected => Coverage::Blocked,
         Code::RetentionExpired => Coverage::PastPeriod,
         _ if past => Coverage::PastPeriod,
         Code::Consent => Coverage::Consent,
@@ -188,51 +231,56 @@ fn classify_code(code: Code, past: bool) -> Coverage {
 }
 
 /// A contact read as a customer of every category it could be offered similar products in: soft
-/// opt-in covers "produits ou services analogues" to what the person bought, whichever they are.
-struct BoughtSimilar<'a, C: ?Sized>(&'a C);
+/// opt-in covers "produits ou services analogues" to what the person bought, whichever they are;
+/// with what the lists say of it for one channel.
+struct BoughtSimilar<'a, C: ?Sized> {
+    contact: &'a C,
+    suppressed: bool,
+    on_opposition_list: bool,
+}
 
 impl<C: ContactView + ?Sized> ContactView for BoughtSimilar<'_, C> {
     fn audience(&self) -> Audience {
-        self.0.audience()
+        self.contact.audience()
     }
     fn is_customer(&self) -> bool {
-        self.0.is_customer()
+        self.contact.is_customer()
     }
     fn bought(&self, _category: &str) -> bool {
-        self.0.is_customer()
+        self.contact.is_customer()
     }
     fn contract_active(&self) -> bool {
-        self.0.contract_active()
+        self.contact.contract_active()
     }
     fn collected_at(&self) -> Option<Timestamp> {
-        self.0.collected_at()
+        self.contact.collected_at()
     }
     fn informed(&self) -> bool {
-        self.0.informed()
+        self.contact.informed()
     }
     fn objection_offered(&self) -> bool {
-        self.0.objection_offered()
+        self.contact.objection_offered()
     }
     fn restricted(&self) -> bool {
-        self.0.restricted()
+        self.contact.restricted()
     }
     fn suppressed(&self) -> bool {
-        self.0.suppressed()
+        self.suppressed
     }
     fn on_opposition_list(&self) -> bool {
-        self.0.on_opposition_list()
+        self.on_opposition_list
     }
     fn calls_last_30_days(&self) -> u32 {
-        self.0.calls_last_30_days()
+        self.contact.calls_last_30_days()
     }
     fn last_call_refusal_at(&self) -> Option<Timestamp> {
-        self.0.last_call_refusal_at()
+        self.contact.last_call_refusal_at()
     }
     fn events(&self) -> &[ConsentEvent] {
-        self.0.events()
+        self.contact.events()
     }
     fn time_zone(&self) -> Option<Zone> {
-        self.0.time_zone()
+        self.contact.time_zone()
     }
 }
 
@@ -258,7 +306,7 @@ mod tests {
     fn email_marketing(c: &ContactFacts, ended: Option<Timestamp>) -> Coverage {
         let rules = CoverageRules::new(at(), &PolicySet::defaults().cutoffs(at()));
         let mut out = Vec::new();
-        rules.classify(c, ended, &mut out);
+        rules.classify(c, ended, ListFacts::default(), &mut out);
         assert_eq!(out.len(), Channel::ALL.len() * Purpose::ALL.len());
         out[rules.cell(Channel::Email, Purpose::Marketing)]
     }
@@ -350,11 +398,50 @@ mod tests {
             ..grant(Method::DoubleOptIn)
         }];
         let mut out = Vec::new();
-        rules.classify(&c, None, &mut out);
+        rules.classify(&c, None, ListFacts::default(), &mut out);
         assert_eq!(
             out[rules.cell(Channel::Email, Purpose::Marketing)],
             Coverage::PastPeriod
         );
+    }
+
+    /// The lists count as the decision counts them: a suppressed e-mail is not consent for
+    /// e-mail (a letter too is refused, the address not being kept) but leaves the phone alone;
+    /// a number on Bloctel is not a basis for a consumer call in the opt-out era, and does not
+    /// touch e-mail.
+    #[test]
+    fn the_suppression_list_and_bloctel_are_the_decisions_categories() {
+        let before_switch = Moment::parse("2026-03-02T10:00:00+01:00").unwrap();
+        let rules =
+            CoverageRules::new(before_switch, &PolicySet::defaults().cutoffs(before_switch));
+        let mut c = contact(Audience::Consumer);
+        c.informed = true;
+        c.objection_offered = true;
+        c.events = vec![grant(Method::DoubleOptIn)];
+        let classify = |lists: ListFacts| {
+            let mut out = Vec::new();
+            rules.classify(&c, None, lists, &mut out);
+            out
+        };
+        let cell = |ch| rules.cell(ch, Purpose::Marketing);
+        let clear = classify(ListFacts::default());
+        assert_eq!(clear[cell(Channel::Email)], Coverage::Consent);
+        assert_eq!(clear[cell(Channel::Phone)], Coverage::OtherBasis);
+
+        let suppressed = classify(ListFacts {
+            email_suppressed: true,
+            ..ListFacts::default()
+        });
+        assert_eq!(suppressed[cell(Channel::Email)], Coverage::Suppressed);
+        assert_eq!(suppressed[cell(Channel::Postal)], Coverage::Suppressed);
+        assert_eq!(suppressed[cell(Channel::Phone)], Coverage::OtherBasis);
+
+        let bloctel = classify(ListFacts {
+            phone_on_opposition_list: true,
+            ..ListFacts::default()
+        });
+        assert_eq!(bloctel[cell(Channel::Phone)], Coverage::OppositionList);
+        assert_eq!(bloctel[cell(Channel::Email)], Coverage::Consent);
     }
 
     #[test]
@@ -368,7 +455,7 @@ mod tests {
             ..grant(Method::PhoneRecorded)
         }];
         let mut out = Vec::new();
-        rules.classify(&c, None, &mut out);
+        rules.classify(&c, None, ListFacts::default(), &mut out);
         assert_eq!(
             out[rules.cell(Channel::Phone, Purpose::Marketing)],
             Coverage::Consent

@@ -29,7 +29,7 @@ pub mod zone;
 
 pub use access::{Permission, Role, UnknownName, parse_scopes};
 pub use calls::{CallCount, CallOutcome, CallWindow, CallWindows};
-pub use coverage::{Coverage, CoverageCounts, CoverageRules};
+pub use coverage::{Coverage, CoverageCounts, CoverageRules, ListFacts};
 pub use decision::{
     Campaign, Code, ContactFacts, ContactView, Decision, DecisionContext, DecisionRequest,
     DecisionResponse, Explanation, IdentifierKind, Jurisdiction, Lang, MAX_REQUEST_EVENTS, Outcome,
@@ -42,7 +42,7 @@ pub use ledger::{ConsentEvent, LedgerSummary};
 pub use moment::{Moment, MomentError};
 pub use opposition::{ExtractCheck, check_bloctel_extract};
 pub use retention::{DataCategory, PolicyChange, PolicyError, PolicySet};
-pub use settings::{OrgSettings, SettingError};
+pub use settings::{FinancialYearEnd, OrgSettings, SettingError};
 pub use vocab::{Action, Audience, Channel, ChannelScope, Method, ParseVocabError, Purpose};
 pub use zone::{UnknownZone, Zone};
 

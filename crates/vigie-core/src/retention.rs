@@ -14,6 +14,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::moment::Moment;
+use crate::settings::FinancialYearEnd;
 
 /// The earliest sign of life that keeps data within a period of `years` calendar years ending at
 /// `at`: the same wall-clock time `years` years earlier, on `at`'s own clock (29 February becomes
@@ -57,19 +58,75 @@ pub fn customer_past_period<C: crate::ContactView + ?Sized>(
 }
 
 /// The end of the financial year that contains `day`, for a financial year ending on
-/// `year_end` (month, day) each year: the start of the accounting period L123-22 counts from.
-pub fn financial_year_end(day: Date, year_end: (i8, i8)) -> Date {
-    let (month, dom) = year_end;
-    let in_year = |y: i16| {
-        Date::new(y, month, dom)
-            .or_else(|_| Date::new(y, month, 28))
-            .expect("a valid month")
-    };
-    let this_year = in_year(day.year());
+/// `year_end` each year: the start of the accounting period L123-22 counts from.
+pub fn financial_year_end(day: Date, year_end: FinancialYearEnd) -> Date {
+    let this_year = year_end.in_year(day.year());
     if day <= this_year {
         this_year
     } else {
-        in_year(day.year() + 1)
+        year_end.in_year(day.year() + 1)
+    }
+}
+
+/// The last day a hold ending at `until` (the instant after its last day, as
+/// [`PolicySet::accounting_hold_until`] gives it) keeps the data, on `zone`'s calendar.
+pub fn hold_last_day(until: Timestamp, zone: &jiff::tz::TimeZone) -> Date {
+    let last_instant = until
+        .checked_sub(jiff::SignedDuration::from_micros(1))
+        .unwrap_or(until);
+    zone.to_datetime(last_instant).date()
+}
+
+/// A customer's fields, as the accounting archive sorts them into kept and shredded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContactField {
+    /// The customer reference: what links Vigie's record to the invoices and ledgers.
+    Reference,
+    /// First and last names.
+    Names,
+    /// The end of the relationship or the last purchase: the hold counts from it.
+    RelationshipEnd,
+    Email,
+    Phone,
+    /// The product categories bought, kept for soft opt-in (similar products).
+    ProductCategories,
+    /// How and where the contact was collected (a form, a trade show…).
+    CollectionSource,
+    /// The time zone recorded for calling hours.
+    TimeZone,
+}
+
+impl ContactField {
+    pub const ALL: [ContactField; 8] = [
+        ContactField::Reference,
+        ContactField::Names,
+        ContactField::RelationshipEnd,
+        ContactField::Email,
+        ContactField::Phone,
+        ContactField::ProductCategories,
+        ContactField::CollectionSource,
+        ContactField::TimeZone,
+    ];
+
+    /// Whether a customer archived for the accounting obligation keeps this field; every other
+    /// field is shredded when the customer is archived.
+    ///
+    /// Why: Code de commerce L123-22 obliges the organization to keep its accounting documents
+    /// and their supporting documents (invoices) for ten years from the closing of the financial
+    /// year, nothing more; the invoices themselves live in the accounting system. What Vigie
+    /// must keep beside them is what identifies the customer they name (reference and names; the
+    /// postal address an invoice bears is not kept by Vigie at all) and the date the period
+    /// counts from. An e-mail address and a phone number are not mentions an invoice needs
+    /// (Code de commerce L441-9), they are the channels of prospecting, which ended with the
+    /// marketing period (CNIL, référentiel gestion commerciale: the relationship plus three
+    /// years); the categories bought only served soft opt-in (CPCE L34-5), the collection source
+    /// and the time zone only marketing and calling hours. Kept, they would let a screening or a
+    /// search find the person again: art. 5(1)(c) and (e) refuse it.
+    pub const fn kept_by_accounting_archive(self) -> bool {
+        matches!(
+            self,
+            ContactField::Reference | ContactField::Names | ContactField::RelationshipEnd
+        )
     }
 }
 
@@ -117,12 +174,12 @@ impl PolicySet {
 
     /// Until when an archived customer's accounting documents are kept: ten years (the policy)
     /// from the end of the financial year of the last purchase, in `zone`, the financial year
-    /// ending on `year_end` (month, day). The instant is the end of that day.
+    /// ending on `year_end` (the organization's setting). The instant is the end of that day.
     pub fn accounting_hold_until(
         &self,
         last_purchase: Timestamp,
         zone: &jiff::tz::TimeZone,
-        year_end: (i8, i8),
+        year_end: FinancialYearEnd,
     ) -> Timestamp {
         let closing = financial_year_end(zone.to_datetime(last_purchase).date(), year_end);
         let years = i16::from(self.get(DataCategory::AccountingArchive).years);
@@ -438,12 +495,12 @@ mod tests {
     #[test]
     fn financial_year_end_counts_from_the_closing_date() {
         let d = |y, m, d| jiff::civil::date(y, m, d);
-        assert_eq!(financial_year_end(d(2026, 3, 1), (12, 31)), d(2026, 12, 31));
-        assert_eq!(
-            financial_year_end(d(2026, 12, 31), (12, 31)),
-            d(2026, 12, 31)
-        );
-        assert_eq!(financial_year_end(d(2026, 7, 1), (6, 30)), d(2027, 6, 30));
+        let dec = FinancialYearEnd::DECEMBER_31;
+        let june = FinancialYearEnd::new(6, 30).unwrap();
+        assert_eq!(financial_year_end(d(2026, 3, 1), dec), d(2026, 12, 31));
+        assert_eq!(financial_year_end(d(2026, 12, 31), dec), d(2026, 12, 31));
+        assert_eq!(financial_year_end(d(2026, 7, 1), june), d(2027, 6, 30));
+        assert_eq!(financial_year_end(d(2026, 6, 30), june), d(2026, 6, 30));
     }
 
     #[test]
@@ -484,8 +541,18 @@ mod tests {
     fn the_accounting_hold_ends_ten_years_after_the_closing_of_the_financial_year() {
         let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
         let set = PolicySet::defaults();
-        let until = set.accounting_hold_until(ts("2020-03-10T12:00:00Z"), &paris, (12, 31));
+        let until = set.accounting_hold_until(
+            ts("2020-03-10T12:00:00Z"),
+            &paris,
+            FinancialYearEnd::DECEMBER_31,
+        );
         assert_eq!(until, ts("2030-12-31T23:00:00Z"));
+        // A financial year closing on 30 June: the purchase of March 2020 falls in the year
+        // closed on 30 June 2020, so the hold ends with 30 June 2030 (Paris summer time).
+        let june = FinancialYearEnd::new(6, 30).unwrap();
+        let until = set.accounting_hold_until(ts("2020-03-10T12:00:00Z"), &paris, june);
+        assert_eq!(until, ts("2030-06-30T22:00:00Z"));
+        assert_eq!(hold_last_day(until, &paris), jiff::civil::date(2030, 6, 30));
         let at = Moment::parse("2026-12-05T10:00:00+01:00").unwrap();
         let c = set.cutoffs(at);
         assert_eq!(c.expired_rule, c.prospects);
@@ -494,6 +561,31 @@ mod tests {
         assert_eq!(c.closed_requests, ts("2021-12-05T09:00:00Z"));
         assert_eq!(c.screening_proofs, ts("2021-12-05T09:00:00Z"));
         assert_eq!(c.audit_trail, ts("2020-12-05T09:00:00Z"));
+    }
+
+    #[test]
+    fn the_accounting_archive_keeps_what_identifies_the_invoices_not_the_channels() {
+        let kept: Vec<ContactField> = ContactField::ALL
+            .into_iter()
+            .filter(|f| f.kept_by_accounting_archive())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ContactField::Reference,
+                ContactField::Names,
+                ContactField::RelationshipEnd
+            ]
+        );
+        for gone in [
+            ContactField::Email,
+            ContactField::Phone,
+            ContactField::ProductCategories,
+            ContactField::CollectionSource,
+            ContactField::TimeZone,
+        ] {
+            assert!(!gone.kept_by_accounting_archive(), "{gone:?}");
+        }
     }
 
     #[test]

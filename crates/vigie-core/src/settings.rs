@@ -1,6 +1,6 @@
 //! An organization's settings: the region national phone numbers are read in, the time zone
-//! its calendar is kept in, and the language it is written to in. Parsed once here, so that the
-//! CLI, the API and the store hold only valid values.
+//! its calendar is kept in, the language it is written to in, and the day its financial year
+//! ends on. Parsed once here, so that the CLI, the API and the store hold only valid values.
 
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -25,6 +25,9 @@ pub struct OrgSettings {
     /// An IANA time zone name, e.g. `Europe/Paris`.
     pub time_zone: String,
     pub lang: Lang,
+    /// The closing day of the financial year: the accounting hold (Code de commerce L123-22)
+    /// counts from it.
+    pub financial_year_end: FinancialYearEnd,
 }
 
 fn region_code<S: serde::Serializer>(r: &Region, s: S) -> Result<S::Ok, S::Error> {
@@ -38,6 +41,7 @@ impl Default for OrgSettings {
             region: Region::FR,
             time_zone: "Europe/Paris".into(),
             lang: Lang::Fr,
+            financial_year_end: FinancialYearEnd::DECEMBER_31,
         }
     }
 }
@@ -55,7 +59,150 @@ impl OrgSettings {
                     setting: "lang",
                     reason: e.to_string(),
                 })?,
+            financial_year_end: FinancialYearEnd::DECEMBER_31,
         })
+    }
+
+    /// These settings with the ones given changed (each as written), all or nothing: the first
+    /// invalid one is refused, naming it.
+    pub fn changed(
+        &self,
+        region: Option<&str>,
+        time_zone: Option<&str>,
+        lang: Option<&str>,
+        financial_year_end: Option<&str>,
+    ) -> Result<OrgSettings, SettingError> {
+        let next = OrgSettings::parse(
+            region.unwrap_or(self.region.code()),
+            time_zone.unwrap_or(&self.time_zone),
+            lang.unwrap_or(self.lang.as_str()),
+        )?;
+        match financial_year_end {
+            Some(value) => next.with_financial_year_end(value),
+            None => Ok(OrgSettings {
+                financial_year_end: self.financial_year_end,
+                ..next
+            }),
+        }
+    }
+
+    /// What differs from `before`, one `setting: old -> new` each (for the audit trail).
+    pub fn differences(&self, before: &OrgSettings) -> Vec<String> {
+        [
+            (
+                "region",
+                before.region.code().to_owned(),
+                self.region.code().to_owned(),
+            ),
+            (
+                "time_zone",
+                before.time_zone.clone(),
+                self.time_zone.clone(),
+            ),
+            (
+                "lang",
+                before.lang.as_str().to_owned(),
+                self.lang.as_str().to_owned(),
+            ),
+            (
+                "financial_year_end",
+                before.financial_year_end.to_string(),
+                self.financial_year_end.to_string(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(name, old, new)| format!("{name}: {old} -> {new}"))
+        .collect()
+    }
+
+    /// The same settings with the financial year's end read from `value` (`MM-DD`).
+    pub fn with_financial_year_end(self, value: &str) -> Result<OrgSettings, SettingError> {
+        Ok(OrgSettings {
+            financial_year_end: value.parse()?,
+            ..self
+        })
+    }
+}
+
+/// The day and month a financial year ends on each year, written `MM-DD` (`12-31`, `06-30`).
+///
+/// Only a day that every year has: 29 February is refused rather than moved, because a
+/// financial year closes on the same date each year (Code de commerce L123-12 counts twelve
+/// months) and a closing on 29 February would fall on a different day three years out of four;
+/// the organization chooses 28 February (or 1 March) itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FinancialYearEnd {
+    month: i8,
+    day: i8,
+}
+
+impl FinancialYearEnd {
+    /// What every organization had before the setting existed.
+    pub const DECEMBER_31: FinancialYearEnd = FinancialYearEnd { month: 12, day: 31 };
+
+    /// A closing day, if every year has it.
+    pub fn new(month: i8, day: i8) -> Option<FinancialYearEnd> {
+        // 2025 is not a leap year: a day it has, every year has.
+        jiff::civil::Date::new(2025, month, day)
+            .ok()
+            .map(|_| FinancialYearEnd { month, day })
+    }
+
+    pub fn month(self) -> i8 {
+        self.month
+    }
+
+    pub fn day(self) -> i8 {
+        self.day
+    }
+
+    /// The closing day in `year`.
+    pub fn in_year(self, year: i16) -> jiff::civil::Date {
+        jiff::civil::Date::new(year, self.month, self.day).expect("a day every year has")
+    }
+}
+
+impl std::fmt::Display for FinancialYearEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
+impl std::str::FromStr for FinancialYearEnd {
+    type Err = SettingError;
+    fn from_str(value: &str) -> Result<FinancialYearEnd, SettingError> {
+        let refuse = |reason: String| SettingError {
+            setting: "financial_year_end",
+            reason,
+        };
+        let trimmed = value.trim();
+        let (month, day) = trimmed
+            .split_once('-')
+            .filter(|(m, d)| {
+                m.len() == 2
+                    && d.len() == 2
+                    && m.bytes().chain(d.bytes()).all(|b| b.is_ascii_digit())
+            })
+            .and_then(|(m, d)| Some((m.parse::<i8>().ok()?, d.parse::<i8>().ok()?)))
+            .ok_or_else(|| {
+                refuse(format!(
+                    "{value:?} is not a day and month written MM-DD (e.g. 12-31, 06-30)"
+                ))
+            })?;
+        if (month, day) == (2, 29) {
+            return Err(refuse(
+                "29 February is not in every year: a financial year closes on the same day each year; choose 02-28 or 03-01".into(),
+            ));
+        }
+        FinancialYearEnd::new(month, day)
+            .ok_or_else(|| refuse(format!("{value:?} is not a day of the year (MM-DD)")))
+    }
+}
+
+impl Serialize for FinancialYearEnd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -100,6 +247,36 @@ mod tests {
         assert_eq!(
             OrgSettings::default(),
             OrgSettings::parse("FR", "Europe/Paris", "fr").unwrap()
+        );
+    }
+
+    #[test]
+    fn the_financial_year_end_is_a_day_every_year_has() {
+        let d = |s: &str| s.parse::<FinancialYearEnd>();
+        assert_eq!(d("12-31").unwrap(), FinancialYearEnd::DECEMBER_31);
+        let june = d(" 06-30 ").unwrap();
+        assert_eq!((june.month(), june.day()), (6, 30));
+        assert_eq!(june.to_string(), "06-30");
+        assert_eq!(d("02-28").unwrap().to_string(), "02-28");
+        let leap = d("02-29").unwrap_err();
+        assert_eq!(leap.setting, "financial_year_end");
+        assert!(leap.reason.contains("29 February"), "{leap}");
+        for bad in [
+            "06-31", "13-01", "00-10", "6-30", "06/30", "30-06", "", "12-31x",
+        ] {
+            assert_eq!(d(bad).unwrap_err().setting, "financial_year_end", "{bad}");
+        }
+        let s = OrgSettings::default()
+            .with_financial_year_end("06-30")
+            .unwrap();
+        assert_eq!(s.financial_year_end, june);
+        assert_eq!(
+            serde_json::to_value(&s).unwrap()["financial_year_end"],
+            "06-30"
+        );
+        assert_eq!(
+            OrgSettings::default().financial_year_end.to_string(),
+            "12-31"
         );
     }
 }

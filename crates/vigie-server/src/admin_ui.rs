@@ -511,6 +511,8 @@ struct SettingsForm {
     time_zone: String,
     #[serde(default)]
     lang: String,
+    #[serde(default)]
+    financial_year_end: String,
 }
 
 async fn settings_page(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
@@ -522,6 +524,7 @@ async fn settings_page(State(state): State<AppState>, ui: Ui) -> Result<Response
         region: now.region.clone(),
         time_zone: now.time_zone.clone(),
         lang: now.lang.clone(),
+        financial_year_end: now.financial_year_end.clone(),
     };
     Ok(settings_view(
         &state,
@@ -562,6 +565,8 @@ fn settings_view(
             (Field { required: true, value: &form.region, error: error_on("region"), ..Field::text("region", ui.t(W::Region)) })
             (Field { required: true, value: &form.time_zone, error: error_on("time_zone"), ..Field::text("time_zone", ui.t(W::TimeZone)) })
             (select("lang", ui.t(W::OrgLanguage), &langs, &form.lang))
+            (Field { required: true, value: &form.financial_year_end, error: error_on("financial_year_end"), ..Field::text("financial_year_end", ui.t(W::FinancialYearEnd)) })
+            p.hint { (ui.t(W::FinancialYearEndHint)) }
         }, ui.t(W::Save)))
         h2 { (ui.t(W::OppositionLists)) }
         @if now.opposition_lists.is_empty() {
@@ -591,6 +596,9 @@ async fn save_settings(
         region: Some(form.region.trim().to_owned()),
         time_zone: Some(form.time_zone.trim().to_owned()),
         lang: Some(form.lang.trim().to_owned()),
+        // A form without the field (sent before it existed) keeps the setting.
+        financial_year_end: Some(form.financial_year_end.trim().to_owned())
+            .filter(|v| !v.is_empty()),
     };
     match change_settings(&state, &ui.caller, &input).await {
         Ok(_) => Ok(

@@ -178,7 +178,30 @@ pub async fn get_contact(
         .contact(org.id, &r)
         .await?
         .ok_or_else(|| contact_not_found(&contact_ref))?;
-    Ok(Json(contact.into()))
+    let archive = accounting_archive_of(&state, org.id, contact.id).await?;
+    Ok(Json(ContactOut {
+        accounting_archive: archive,
+        ..contact.into()
+    }))
+}
+
+/// A contact's accounting archive with its last day on the organization's calendar.
+pub(crate) async fn accounting_archive_of(
+    state: &AppState,
+    org: vigie_store::OrgId,
+    contact_id: i64,
+) -> ApiResult<Option<crate::dto::AccountingArchiveOut>> {
+    let store = state.store();
+    let Some(archive) = store.accounting_archive(org, contact_id).await? else {
+        return Ok(None);
+    };
+    let zone = jiff::tz::TimeZone::get(&store.org_settings(org).await?.time_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    Ok(Some(crate::dto::AccountingArchiveOut {
+        until: archive.until,
+        last_day: vigie_core::retention::hold_last_day(archive.until, &zone).to_string(),
+        reduced_at: archive.reduced_at,
+    }))
 }
 
 /// Replace a contact's fields.

@@ -83,6 +83,7 @@ struct Gathered {
     requests: Vec<Request>,
     versions: Vec<ContactVersion>,
     erasure: Option<ContactErasure>,
+    archive: Option<crate::dto::AccountingArchiveOut>,
     now: jiff::Timestamp,
 }
 
@@ -171,6 +172,7 @@ pub(crate) async fn render_contact(
     };
     let versions = store.contact_versions(ui.org.id, &r).await?;
     let erasure = store.contact_erasure(ui.org.id, contact.id).await?;
+    let archive = crate::api::accounting_archive_of(state, ui.org.id, contact.id).await?;
     let g = Gathered {
         contact,
         events,
@@ -179,6 +181,7 @@ pub(crate) async fn render_contact(
         requests,
         versions,
         erasure,
+        archive,
         now,
     };
     let mut resp = render(ui, &g, &asked, submitted);
@@ -205,6 +208,12 @@ fn render(ui: &Ui, g: &Gathered, asked: &Asked, submitted: Option<&Submitted>) -
         @if let Some(e) = &g.erasure {
             p.flash.error role="note" {
                 (erased_sentence(ui.lang, e))
+            }
+        }
+        @if let Some(a) = &g.archive {
+            p.flash role="note" data-archive-until=(a.last_day) {
+                (ui.t(W::ArchivedUntil)) (a.last_day)
+                (ui.t(if a.reduced_at.is_some() { W::ArchiveReduced } else { W::ArchiveNotYetReduced }))
             }
         }
         @if let Some(s) = submitted {

@@ -565,6 +565,27 @@ pub struct ContactOut {
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
+    /// A customer archived for the accounting obligation (Code de commerce L123-22): until
+    /// when, and since when it keeps only the reference, the names and the end of the
+    /// relationship. Given by `GET /api/v1/contacts/{contact_ref}`; `null` for a contact not
+    /// archived, and in lists.
+    pub accounting_archive: Option<AccountingArchiveOut>,
+}
+
+/// An archived customer's hold.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountingArchiveOut {
+    /// The end of the hold (the instant after its last day): the first retention run after it
+    /// erases the contact.
+    #[schema(value_type = String, format = DateTime)]
+    pub until: Timestamp,
+    /// The last day kept, in the organization's time zone.
+    #[schema(value_type = String, format = Date, example = "2033-12-31")]
+    pub last_day: String,
+    /// When the fields the obligation does not need were destroyed; `null`: not yet, the next
+    /// retention run does it.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub reduced_at: Option<Timestamp>,
 }
 
 impl From<Contact> for ContactOut {
@@ -590,6 +611,7 @@ impl From<Contact> for ContactOut {
             relationship_ended_at: d.relationship_ended_at,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            accounting_archive: None,
         }
     }
 }

@@ -36,7 +36,7 @@ pub struct CoverageListQuery {
     /// The category listed.
     #[param(
         example = "no_basis",
-        pattern = "^(consent|soft_opt_in|b2b_opt_out|other_basis|no_basis|blocked|past_period|not_personal)$"
+        pattern = "^(consent|soft_opt_in|b2b_opt_out|other_basis|no_basis|blocked|suppressed|opposition_list|past_period|not_personal)$"
     )]
     pub category: String,
     #[param(
@@ -66,6 +66,11 @@ pub struct CoverageCountsOut {
     pub no_basis: i64,
     /// Withdrawn, objected or restricted.
     pub blocked: i64,
+    /// The identifier this channel reaches is on the suppression list (for postal mail, any
+    /// of the contact's identifiers).
+    pub suppressed: i64,
+    /// The number is on an opposition list (Bloctel) where the rule pack applies it.
+    pub opposition_list: i64,
     /// Past the retention period (prospects: latest sign of life; customers: end of the
     /// relationship).
     pub past_period: i64,
@@ -82,6 +87,8 @@ impl From<CoverageCounts> for CoverageCountsOut {
             other_basis: c.get(Coverage::OtherBasis),
             no_basis: c.get(Coverage::NoBasis),
             blocked: c.get(Coverage::Blocked),
+            suppressed: c.get(Coverage::Suppressed),
+            opposition_list: c.get(Coverage::OppositionList),
             past_period: c.get(Coverage::PastPeriod),
             not_personal: c.get(Coverage::NotPersonal),
         }

@@ -30,6 +30,8 @@ pub(crate) fn coverage_label(c: Coverage, lang: Lang) -> &'static str {
         Coverage::OtherBasis => W::CovOtherBasis,
         Coverage::NoBasis => W::CovNoBasis,
         Coverage::Blocked => W::CovBlocked,
+        Coverage::Suppressed => W::CovSuppressed,
+        Coverage::OppositionList => W::CovOppositionList,
         Coverage::PastPeriod => W::CovPastPeriod,
         Coverage::NotPersonal => W::CovNotPersonal,
     };

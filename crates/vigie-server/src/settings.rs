@@ -1,5 +1,6 @@
 //! `GET/PUT /api/v1/org/settings`: the organization's settings (region of national phone
-//! numbers, time zone, language) and its opposition lists. Admins only.
+//! numbers, time zone, language, the financial year's end) and its opposition lists. Admins
+//! only.
 
 use axum::Json;
 use axum::extract::State;
@@ -29,6 +30,10 @@ pub struct SettingsInput {
     /// `fr` or `en`.
     #[schema(example = "fr", pattern = "^(fr|en)$")]
     pub lang: Option<String>,
+    /// The day and month the financial year ends on, `MM-DD` (29 February refused): the
+    /// accounting archive's ten years count from the closing of the financial year.
+    #[schema(example = "06-30", pattern = "^[0-9]{2}-[0-9]{2}$")]
+    pub financial_year_end: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,6 +54,9 @@ pub struct SettingsOut {
     pub time_zone: String,
     #[schema(example = "fr")]
     pub lang: String,
+    /// The day and month the financial year ends on, `MM-DD`.
+    #[schema(example = "12-31")]
+    pub financial_year_end: String,
     pub opposition_lists: Vec<ListOut>,
 }
 
@@ -57,6 +65,7 @@ fn out(s: &OrgSettings, lists: Vec<OppositionList>) -> SettingsOut {
         region: s.region.code().to_owned(),
         time_zone: s.time_zone.clone(),
         lang: s.lang.as_str().to_owned(),
+        financial_year_end: s.financial_year_end.to_string(),
         opposition_lists: lists
             .into_iter()
             .map(|l| ListOut {
@@ -115,18 +124,28 @@ pub(crate) async fn change_settings(
 ) -> ApiResult<SettingsOut> {
     let store = state.store();
     let now = store.org_settings(caller.org.id).await?;
-    let settings = OrgSettings::parse(
-        input.region.as_deref().unwrap_or(now.region.code()),
-        input.time_zone.as_deref().unwrap_or(&now.time_zone),
-        input.lang.as_deref().unwrap_or(now.lang.as_str()),
-    )
-    .map_err(|e: SettingError| ApiError::field("invalid_field", e.setting, e.reason))?;
+    let settings = now
+        .changed(
+            input.region.as_deref(),
+            input.time_zone.as_deref(),
+            input.lang.as_deref(),
+            input.financial_year_end.as_deref(),
+        )
+        .map_err(|e: SettingError| ApiError::field("invalid_field", e.setting, e.reason))?;
     store.set_org_settings(caller.org.id, &settings).await?;
+    // What changed, old -> new, so that the trail says when the hold's start moved.
+    let changes = settings.differences(&now);
+    let reason = match (changes.is_empty(), &caller.reason) {
+        (true, given) => given.clone(),
+        (false, None) => Some(changes.join("; ")),
+        (false, Some(given)) => Some(format!("{}; {given}", changes.join("; "))),
+    };
     caller
-        .audit(
+        .audit_because(
             state,
             "organization.settings",
             Some(format!("org:{}", caller.org.slug)),
+            reason,
         )
         .await?;
     Ok(out(&settings, store.opposition_lists(caller.org.id).await?))

@@ -3,16 +3,20 @@
 //! over the organization's contacts joined to their ledger (one query per store, in contact id
 //! order, nothing decrypted), and the references behind one count.
 //!
-//! What the pass does not read: the suppression list (it holds hashes of identifiers, which
-//! matching would need in clear: the contacts it bars are erased ones, outside the report) and
-//! the opposition list (Bloctel is a campaign's check against a dated extract, not a basis).
+//! The organization's lists count as the decision counts them ([`ListFacts`]): whether the
+//! contact's number is on an opposition list (Bloctel) is read in the pass (a key look-up of its
+//! blind index); whether its e-mail or number is on the suppression list needs the identifiers
+//! (the list holds hashes), so the contacts concerned are found first by opening identifiers a
+//! batch at a time (`Store::suppressed_identifiers`), only when the list has any entry.
 
 use jiff::Timestamp;
 use serde::Serialize;
+use std::collections::HashMap;
 use vigie_core::retention::PolicySet;
+
 use vigie_core::{
-    Audience, Channel, ConsentEvent, ContactView, Coverage, CoverageCounts, CoverageRules, Moment,
-    Purpose, Zone,
+    Audience, Channel, ConsentEvent, ContactView, Coverage, CoverageCounts, CoverageRules,
+    ListFacts, Moment, Purpose, Zone,
 };
 
 use crate::error::{Result, StoreError};
@@ -62,7 +66,9 @@ pub struct CoverageSelection {
 const COVERAGE_SCAN: &str =
     "SELECT c.id, c.contact_ref, c.audience, c.customer, c.customer_categories,
         c.collected_at, c.informed, c.objection_offered, c.contract_active, c.restricted,
-        c.relationship_ended_at, e.channel, e.purpose, e.action, e.at, e.method
+        c.relationship_ended_at,
+        EXISTS (SELECT 1 FROM opposition o WHERE o.org_id = c.org_id AND o.phone_bidx = c.phone_bidx),
+        e.channel, e.purpose, e.action, e.at, e.method
      FROM contacts c LEFT JOIN consent_events e ON e.org_id = c.org_id AND e.contact_id = c.id
      WHERE c.org_id = $1 AND c.erased_at IS NULL
      ORDER BY c.id, e.id";
@@ -105,7 +111,8 @@ impl Store {
     ) -> Result<(CoverageReport, Vec<(i64, String)>)> {
         let at = Moment::parse(at_text).map_err(|e| StoreError::Invalid(format!("at: {e}")))?;
         let policies = self.retention_policies(org).await?;
-        let tally = Tally::new(&policies, at, selection);
+        let suppressed = self.suppressed_identifiers(org).await?;
+        let tally = Tally::new(&policies, at, selection, suppressed);
         let tally = match &self.backend {
             Backends::Sqlite(b) => {
                 b.read(move |conn| {
@@ -127,15 +134,16 @@ impl Store {
                                 contract_active: r.get(8)?,
                                 restricted: r.get(9)?,
                                 relationship_ended_at: r.get(10)?,
+                                on_opposition_list: r.get(11)?,
                             })?;
                         }
-                        if let Some(channel) = r.get::<_, Option<String>>(11)? {
+                        if let Some(channel) = r.get::<_, Option<String>>(12)? {
                             tally.event(
                                 &channel,
-                                &r.get::<_, String>(12)?,
                                 &r.get::<_, String>(13)?,
-                                r.get(14)?,
-                                &r.get::<_, String>(15)?,
+                                &r.get::<_, String>(14)?,
+                                r.get(15)?,
+                                &r.get::<_, String>(16)?,
                             )?;
                         }
                     }
@@ -174,15 +182,16 @@ impl Store {
                                 contract_active: r.try_get(8)?,
                                 restricted: r.try_get(9)?,
                                 relationship_ended_at: r.try_get(10)?,
+                                on_opposition_list: r.try_get(11)?,
                             })?;
                         }
-                        if let Some(channel) = r.try_get::<_, Option<&str>>(11)? {
+                        if let Some(channel) = r.try_get::<_, Option<&str>>(12)? {
                             tally.event(
                                 channel,
-                                r.try_get(12)?,
                                 r.try_get(13)?,
                                 r.try_get(14)?,
                                 r.try_get(15)?,
+                                r.try_get(16)?,
                             )?;
                         }
                     }
@@ -208,6 +217,8 @@ struct Head {
     contract_active: bool,
     restricted: bool,
     relationship_ended_at: Option<i64>,
+    /// Its number is on one of the organization's opposition lists.
+    on_opposition_list: bool,
 }
 
 /// One contact as the coverage reads it: its facts and its ledger in recording order.
@@ -224,6 +235,7 @@ struct CoverageContact {
     contract_active: bool,
     restricted: bool,
     relationship_ended_at: Option<Timestamp>,
+    on_opposition_list: bool,
     events: Vec<ConsentEvent>,
 }
 
@@ -252,11 +264,11 @@ impl ContactView for CoverageContact {
     fn restricted(&self) -> bool {
         self.restricted
     }
-    /// Not read (see the module's documentation).
+    /// Per channel: the classification reads the lists through [`ListFacts`].
     fn suppressed(&self) -> bool {
         false
     }
-    /// Not read (see the module's documentation).
+    /// Per channel: the classification reads the lists through [`ListFacts`].
     fn on_opposition_list(&self) -> bool {
         false
     }
@@ -288,10 +300,17 @@ struct Tally {
     counts: Vec<CoverageCounts>,
     contacts: i64,
     members: Vec<(i64, String)>,
+    /// (e-mail, phone) on the suppression list, by contact id: only the contacts concerned.
+    suppressed: HashMap<i64, (bool, bool)>,
 }
 
 impl Tally {
-    fn new(policies: &PolicySet, at: Moment, selection: Option<CoverageSelection>) -> Tally {
+    fn new(
+        policies: &PolicySet,
+        at: Moment,
+        selection: Option<CoverageSelection>,
+        suppressed: HashMap<i64, (bool, bool)>,
+    ) -> Tally {
         let rules = CoverageRules::new(at, &policies.cutoffs(at));
         let cells = rules.cells().count();
         let selection = selection.map(|s| (s.category, rules.cell(s.channel, s.purpose)));
@@ -303,6 +322,7 @@ impl Tally {
             counts: vec![CoverageCounts::default(); cells],
             contacts: 0,
             members: Vec::new(),
+            suppressed,
         }
     }
 
@@ -329,6 +349,7 @@ impl Tally {
             contract_active: head.contract_active,
             restricted: head.restricted,
             relationship_ended_at: head.relationship_ended_at.map(from_micros),
+            on_opposition_list: head.on_opposition_list,
             events,
         });
         Ok(())
@@ -366,8 +387,15 @@ impl Tally {
     /// Classifies and counts the contact being read, if any (it stays, its buffer reused).
     fn flush(&mut self) {
         let Some(c) = &self.current else { return };
+        let (email_suppressed, phone_suppressed) =
+            self.suppressed.get(&c.id).copied().unwrap_or_default();
+        let lists = ListFacts {
+            email_suppressed,
+            phone_suppressed,
+            phone_on_opposition_list: c.on_opposition_list,
+        };
         self.rules
-            .classify(c, c.relationship_ended_at, &mut self.classes);
+            .classify(c, c.relationship_ended_at, lists, &mut self.classes);
         for (counts, class) in self.counts.iter_mut().zip(&self.classes) {
             counts.add(*class);
         }

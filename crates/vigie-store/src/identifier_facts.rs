@@ -3,10 +3,11 @@
 //! on the suppression list (SHA-256 of the normalized identifier, as `vigie_core::
 //! suppression_hash`), and the zone its number implies (`Zone::of_phone`). The screening
 //! snapshot keeps neither (only blind indexes and the list's hashes), so the dashboard's census
-//! reads them here to count what a screening of every contact would allow. The identifiers are
-//! opened one batch at a time and never kept: only these facts leave.
+//! reads them here to count what a screening of every contact would allow, and the coverage
+//! report the contacts whose identifiers are suppressed. The identifiers are opened one batch
+//! at a time and never kept: only these facts leave.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use vigie_core::{Email, PhoneE164, Zone};
 
@@ -32,6 +33,42 @@ impl Store {
     /// Every contact's identifier facts, in contact id order. Contacts without an identifier
     /// are left out.
     pub async fn identifier_facts(&self, org: OrgId) -> Result<Vec<IdentifierFacts>> {
+        let mut out = Vec::new();
+        self.visit_identifier_facts(org, |f| out.push(f)).await?;
+        Ok(out)
+    }
+
+    /// The contacts with an identifier on the suppression list: (e-mail suppressed, phone
+    /// suppressed) by contact id. Without any entry on the list, nothing is opened.
+    pub(crate) async fn suppressed_identifiers(
+        &self,
+        org: OrgId,
+    ) -> Result<HashMap<i64, (bool, bool)>> {
+        let mut out = HashMap::new();
+        let listed = self
+            .sql_row(
+                "SELECT 1 FROM suppression WHERE org_id = $1 LIMIT 1",
+                sql_params![org],
+            )
+            .await?
+            .is_some();
+        if listed {
+            self.visit_identifier_facts(org, |f| {
+                if f.email_suppressed || f.phone_suppressed {
+                    out.insert(f.contact_id, (f.email_suppressed, f.phone_suppressed));
+                }
+            })
+            .await?;
+        }
+        Ok(out)
+    }
+
+    /// Calls `visit` with every contact's identifier facts, in contact id order.
+    async fn visit_identifier_facts(
+        &self,
+        org: OrgId,
+        mut visit: impl FnMut(IdentifierFacts) + Send,
+    ) -> Result<()> {
         let crypto = self.org_crypto(org).await?;
         let suppressed: HashSet<[u8; 32]> = self
             .sql_rows(
@@ -48,7 +85,6 @@ impl Store {
             .collect::<Result<_>>()?;
         let is_suppressed =
             |normalized: &str| suppressed.contains(&vigie_core::suppression_hash(normalized));
-        let mut out = Vec::new();
         let mut after = i64::MIN;
         loop {
             let rows = self
@@ -59,7 +95,7 @@ impl Store {
                 )
                 .await?;
             let Some(last) = rows.last() else {
-                return Ok(out);
+                return Ok(());
             };
             after = last[0].int()?;
             for r in &rows {
@@ -84,7 +120,7 @@ impl Store {
                     .map(PhoneE164::parse_e164)
                     .transpose()
                     .map_err(|e| corrupt("phone", &e))?;
-                out.push(IdentifierFacts {
+                visit(IdentifierFacts {
                     contact_id: id,
                     email_suppressed: email.as_ref().is_some_and(|e| is_suppressed(e.as_str())),
                     phone_suppressed: phone.as_ref().is_some_and(|p| is_suppressed(p.as_str())),

@@ -143,6 +143,12 @@ pub const SQLITE: &[Migration] = &[
         name: "audit_verifications_key",
         sql: include_str!("../migrations/sqlite/0027_audit_verifications_key.sql"),
     },
+    // branch s5-archive (issue 16)
+    Migration {
+        version: 28,
+        name: "accounting_archive",
+        sql: include_str!("../migrations/sqlite/0028_accounting_archive.sql"),
+    },
     // branch s5-purges (issue 16)
     Migration {
         version: 29,
@@ -312,6 +318,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 27,
         name: "audit_verifications_key",
         sql: include_str!("../migrations/postgres/0027_audit_verifications_key.sql"),
+    },
+    // branch s5-archive (issue 16)
+    Migration {
+        version: 28,
+        name: "accounting_archive",
+        sql: include_str!("../migrations/postgres/0028_accounting_archive.sql"),
     },
     // branch s5-purges (issue 16)
     Migration {

@@ -7,6 +7,10 @@
 //! sorted references) goes into the audit trail. Each erasure is written to the erasure
 //! journal before its batch commits (write-ahead, as a request's), and cancelled there when the
 //! batch does not commit, so that a restored backup replays it.
+//!
+//! Once the batches are done, the archived customers are reduced to what the accounting
+//! obligation needs (`retention_archive.rs`, its own bounded transactions), and the accounting
+//! hold counts from the organization's financial year end (its settings).
 
 use std::sync::{Arc, Mutex};
 
@@ -14,8 +18,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use vigie_core::Moment;
 use vigie_core::retention::{Cutoffs, PolicySet};
+use vigie_core::{FinancialYearEnd, Moment};
 
 use crate::dsar::Erasure;
 use crate::erasure_journal::{ErasureJournal, JournalLine};
@@ -25,10 +29,6 @@ use crate::retention::{RUN_CANDIDATES, sqlite_text};
 use crate::retention_purges::{PurgeInput, PurgePlan, PurgeStep};
 use crate::sql::sql_params;
 use crate::{AuditEvent, Backends, Store, now_micros};
-
-/// The financial year Vigie counts the accounting hold from ends on 31 December (the common
-/// case; a different closing date is not configurable yet).
-const FINANCIAL_YEAR_END: (i8, i8) = (12, 31);
 
 /// How a run proceeds.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +91,8 @@ struct BatchInput {
     policies: PolicySet,
     cut: Cutoffs,
     zone: TimeZone,
+    /// The organization's financial year end: the accounting hold counts from its closing.
+    year_end: FinancialYearEnd,
     cursor: i64,
     batch: u32,
     journal: Option<Arc<ErasureJournal>>,
@@ -106,7 +108,7 @@ impl BatchInput {
         let hold_until = match (reason.as_str(), ended) {
             ("customer_period_ended", Some(ended)) => Some(
                 self.policies
-                    .accounting_hold_until(from_micros(ended), &self.zone, FINANCIAL_YEAR_END)
+                    .accounting_hold_until(from_micros(ended), &self.zone, self.year_end)
                     .as_microsecond(),
             ),
             _ => None,
@@ -225,8 +227,9 @@ impl Store {
             .await?;
         let moment =
             Moment::parse(&run.at).map_err(|e| StoreError::Other(format!("stored run: {e}")))?;
-        let zone = TimeZone::get(&self.org_settings(org).await?.time_zone)
-            .map_err(|e| StoreError::Other(e.to_string()))?;
+        let settings = self.org_settings(org).await?;
+        let zone =
+            TimeZone::get(&settings.time_zone).map_err(|e| StoreError::Other(e.to_string()))?;
         let mut input = BatchInput {
             org,
             run_id: run.id,
@@ -234,6 +237,7 @@ impl Store {
             cut: policies.cutoffs(moment),
             policies,
             zone,
+            year_end: settings.financial_year_end,
             cursor: self.retention_run_cursor(org, run.id).await?,
             batch: limits.batch.max(1),
             journal: self.erasure_journal.clone(),
@@ -259,6 +263,10 @@ impl Store {
                 None => break,
             }
         }
+        // The archived customers (this run's and earlier ones') keep only what the accounting
+        // obligation needs (`retention_archive.rs`), in their own bounded transactions.
+        self.reduce_accounting_archives(org, run.id, input.batch, &audit)
+            .await?;
         if !self
             .run_retention_purges(&input, limits, &mut batches)
             .await?

@@ -1,6 +1,7 @@
 //! `vigie retention coverage`: the consent coverage report (per channel and purpose, how many
 //! contacts have consent with proof, rest on soft opt-in, B2B opt-out or another basis, have no
-//! basis, are blocked, past their period or not a person), or with `--list` the references
+//! basis, are blocked, on the suppression list, on an opposition list (Bloctel), past their
+//! period or not a person), or with `--list` the references
 //! behind one count as CSV. The classification is the core's (`vigie_core::coverage`).
 
 use std::process::ExitCode;
@@ -19,7 +20,8 @@ pub struct CoverageArgs {
     #[arg(long, value_parser = crate::cli_retention::checked_moment)]
     pub at: Option<String>,
     /// Write the references of this category (consent, soft_opt_in, b2b_opt_out, other_basis,
-    /// no_basis, blocked, past_period, not_personal) as CSV, for --channel and --purpose.
+    /// no_basis, blocked, suppressed, opposition_list, past_period, not_personal) as CSV, for
+    /// --channel and --purpose.
     #[arg(long, requires_all = ["channel", "purpose"])]
     pub list: Option<Coverage>,
     #[arg(long)]
@@ -73,7 +75,7 @@ fn print_report(r: &CoverageReport) {
     );
     print!("{:<15} {:<11}", "channel", "purpose");
     for c in Coverage::ALL {
-        print!(" {:>12}", c.as_str());
+        print!(" {:>15}", c.as_str());
     }
     println!();
     for cell in &r.cells {
@@ -83,7 +85,7 @@ fn print_report(r: &CoverageReport) {
             cell.purpose.as_str()
         );
         for (_, n) in cell.counts.iter() {
-            print!(" {n:>12}");
+            print!(" {n:>15}");
         }
         println!();
     }

@@ -32,6 +32,10 @@ pub enum OrgCommand {
         /// Language of texts: fr or en.
         #[arg(long)]
         lang: Option<String>,
+        /// The day and month the financial year ends on, MM-DD (e.g. 06-30; 29 February is
+        /// refused): the accounting archive's ten years count from its closing.
+        #[arg(long)]
+        financial_year_end: Option<String>,
     },
     /// Show an organization's settings and opposition lists.
     Show { slug: String },
@@ -62,21 +66,22 @@ pub async fn run(store_args: &StoreArgs, cmd: OrgCommand) -> anyhow::Result<Exit
             region,
             time_zone,
             lang,
+            financial_year_end,
         } => {
             let org = store.require_org(&slug).await?;
             let now = store.org_settings(org.id).await?;
-            let settings = OrgSettings::parse(
-                region.as_deref().unwrap_or(now.region.code()),
-                time_zone.as_deref().unwrap_or(&now.time_zone),
-                lang.as_deref().unwrap_or(now.lang.as_str()),
+            let settings = now.changed(
+                region.as_deref(),
+                time_zone.as_deref(),
+                lang.as_deref(),
+                financial_year_end.as_deref(),
             )?;
             store.set_org_settings(org.id, &settings).await?;
-            store
-                .audit(
-                    org.id,
-                    crate::config::cli_audit("organization.settings", format!("org:{}", org.slug)),
-                )
-                .await?;
+            let mut audit =
+                crate::config::cli_audit("organization.settings", format!("org:{}", org.slug));
+            let changes = settings.differences(&now);
+            audit.reason = (!changes.is_empty()).then(|| changes.join("; "));
+            store.audit(org.id, audit).await?;
             print_settings(&settings);
         }
         OrgCommand::Show { slug } => {
@@ -102,4 +107,5 @@ fn print_settings(s: &OrgSettings) {
     println!("region\t{}", s.region);
     println!("time zone\t{}", s.time_zone);
     println!("language\t{}", s.lang);
+    println!("financial year end\t{}", s.financial_year_end);
 }

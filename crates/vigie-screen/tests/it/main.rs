@@ -5,6 +5,7 @@
 //! Reads only the repository (the base and the reference outputs are committed under
 //! tests/fixtures/, see fixture.rs); VIGIE_TEST_DATABASE_URL for the PostgreSQL test.
 
+mod archive;
 mod at_rest;
 mod calls;
 mod campaign_fuzz;

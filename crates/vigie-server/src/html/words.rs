@@ -1531,8 +1531,7 @@ catalogue! {
     CovPastPeriod => "Durée de conservation écoulée", "Past the retention period";
     CovNotPersonal => "Adresses génériques", "Role addresses";
     CovDownload => "Télécharger la liste (CSV)", "Download the list (CSV)";
-    CovNotRead => "La liste d'opposition au démarchage téléphonique (Bloctel) n'entre pas dans ce rapport : elle se vérifie à chaque campagne, sur un extrait daté.",
-        "The telephone opposition list (Bloctel) is not part of this report: it is checked for each campaign, against a dated extract.";
+    CovNotRead => "Un contact dont l'adresse ou le numéro est sur la liste de suppression, ou dont le numéro est inscrit sur une liste d'opposition (Bloctel) pour les appels, est compté à part : ni consentement ni soft opt-in pour ce canal. Bloctel se vérifie aussi à chaque campagne, sur un extrait daté.", "A contact whose address or number is on the suppression list, or whose number is on an opposition list (Bloctel) for calls, is counted apart: neither consent nor soft opt-in for that channel. Bloctel is also checked at each campaign, against a dated extract.";
     // web-filter: the contacts list filtered by decision on a channel
     DecisionChannel => "Décision sur le canal", "Decision on the channel";
     NoChannelFilter => "aucun filtre", "no filter";
@@ -1658,6 +1657,14 @@ catalogue! {
     ImportSkippedRows => "Lignes ignorées : personnes effacées au titre de la durée de conservation", "Rows skipped: people erased under the retention period";
     ImportSkippedHint => "Ces personnes restent effacées ; une ligne dont la date de collecte est postérieure à l'effacement les ferait revenir.", "These people stay erased; a row with a collection date after the erasure would bring them back.";
     RetPurgeHint => "Une demande purgée part avec son historique, ses réponses et son archive ; le journal d'audit perd ses entrées les plus anciennes, et sa vérification part d'un point de contrôle scellé (numéro et lien de la dernière entrée purgée).", "A purged request goes with its history, answers and archive; the audit trail loses its oldest entries, and its verification starts from a sealed checkpoint (number and link of the last entry purged).";
+    // branch s5-archive (issue 16): the accounting archive, the financial year end, the lists in the coverage
+    CovSuppressed => "Liste de suppression", "Suppression list";
+    CovOppositionList => "Liste d'opposition (Bloctel)", "Opposition list (Bloctel)";
+    ArchivedUntil => "Archivé pour obligation comptable jusqu'au ", "Archived for the accounting obligation until ";
+    ArchiveReduced => " (Code de commerce, art. L123-22) : seuls la référence, les noms et la date de fin de relation sont conservés ; l'adresse e-mail, le téléphone et les autres champs ont été détruits. La première purge après cette date effacera le contact.", " (French Commercial Code, art. L123-22): only the reference, the names and the end of the relationship are kept; the e-mail address, the phone number and the other fields were destroyed. The first retention run after that date erases the contact.";
+    ArchiveNotYetReduced => " (Code de commerce, art. L123-22). Les champs que l'obligation comptable ne requiert pas (adresse e-mail, téléphone…) seront détruits par la prochaine purge.", " (French Commercial Code, art. L123-22). The fields the accounting obligation does not need (e-mail address, phone…) will be destroyed by the next retention run.";
+    FinancialYearEnd => "Clôture de l'exercice comptable (MM-JJ)", "Financial year end (MM-DD)";
+    FinancialYearEndHint => "Jour et mois de clôture, par exemple 12-31 ou 06-30 : la conservation des pièces comptables (10 ans) court à partir de la clôture de l'exercice. Le 29 février n'est pas accepté, faute d'exister chaque année.", "Closing day and month, e.g. 12-31 or 06-30: accounting documents are kept 10 years from the closing of the financial year. 29 February is refused, as not every year has it.";
 }
 
 #[cfg(test)]

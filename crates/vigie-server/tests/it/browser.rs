@@ -59,6 +59,25 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         .await
         .unwrap();
     let request = filed.request.id;
+    // A customer archived for the accounting obligation by a run (its page says until when).
+    app.create(
+        json!({"contact_ref": "C-ARCH", "email": "jean.archive@example.org",
+        "first_name": "Jean", "last_name": "Archive", "audience": "consumer", "customer": true,
+        "collected_at": "2019-05-02T10:00:00Z", "relationship_ended_at": "2023-01-10T10:00:00Z"}),
+    )
+    .await;
+    app.store
+        .run_retention(
+            org.id,
+            "2026-12-05T10:00:00+01:00",
+            vigie_store::RunLimits::default(),
+            vigie_store::AuditEvent {
+                actor: "test".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     // The demo's registers, for the registers' pages.
     let registers = vigie_core::registers::from_yaml(include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -306,6 +325,7 @@ async fn every_page_passes_axe_in_both_languages_at_both_widths() {
         {"name": "contacts-by-name-and-audience", "path": "/contacts?q=martin&by=name&audience=consumer"},
         {"name": "contacts-by-decision", "path": "/contacts?channel=email&decision=deny&audience=consumer"},
         {"name": "contact", "path": "/contacts/C001"},
+        {"name": "contact-archived", "path": "/contacts/C-ARCH"},
         {"name": "contact-missing", "path": "/contacts/C404", "status": 404},
         {"name": "requests", "path": "/requests"},
         {"name": "request", "path": format!("/requests/{request}")},

@@ -527,3 +527,88 @@ both_stores! {
         assert_eq!(app.store.requalification_exports(org.id, c.id).await.unwrap().len(), 1);
     }
 }
+
+// The accounting archive over the API and the page (branch s5-archive): a customer archived by
+// a run keeps its names, no e-mail nor phone (a search by e-mail finds nothing), and says until
+// when it is kept; a 30 June financial year end (29 February refused, naming the field; the
+// change audited old -> new) moves that date; the coverage counts a suppressed e-mail and a
+// number on Bloctel apart.
+both_stores! {
+    async fn an_archived_customer_shows_its_accounting_hold_and_the_year_end_moves_it(app) {
+        app.json(Method::PUT, "/api/v1/org/settings", &json!({"financial_year_end": "02-29"}))
+            .await
+            .field_error(400, "invalid_field", "financial_year_end");
+        let set = app.json(Method::PUT, "/api/v1/org/settings", &json!({"financial_year_end": "06-30"})).await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+        assert_eq!(set.json()["financial_year_end"], "06-30");
+        assert_eq!(app.get("/api/v1/org/settings").await.json()["financial_year_end"], "06-30");
+        let trail = app.get("/api/v1/audit?limit=1000").await.json();
+        assert!(trail["entries"].as_array().unwrap().iter().any(|e|
+            e["action"] == "organization.settings"
+                && e["reason"] == "financial_year_end: 12-31 -> 06-30"), "{trail}");
+        let page = app.get("/admin/settings").await;
+        assert!(page.text.contains("name=\"financial_year_end\""), "{}", page.text);
+        assert!(page.text.contains("value=\"06-30\""), "{}", page.text);
+
+        app.create(json!({"contact_ref": "R-BUYER", "email": "buyer@example.org",
+            "phone": "+33612345678", "first_name": "Marie", "last_name": "Curie",
+            "audience": "consumer", "customer": true, "customer_categories": ["optics"],
+            "collected_at": "2020-01-01T09:00:00Z", "relationship_ended_at": "2023-12-04T09:00:00Z"}))
+            .await;
+        let before = app.get("/api/v1/contacts/R-BUYER").await.json();
+        assert_eq!(before["accounting_archive"], Value::Null, "{before}");
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let run = app.store
+            .run_retention(org.id, "2026-12-05T10:00:00+01:00", RunLimits::default(),
+                AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() })
+            .await
+            .unwrap();
+        assert_eq!(run.archived, 1);
+        let c = app.get("/api/v1/contacts/R-BUYER").await.json();
+        assert_eq!((c["first_name"].as_str(), c["last_name"].as_str()), (Some("Marie"), Some("Curie")), "{c}");
+        assert_eq!((&c["email"], &c["phone"]), (&Value::Null, &Value::Null), "{c}");
+        assert_eq!(c["customer_categories"], json!([]), "{c}");
+        // The year closed on 30 June 2024 holds the end of the relationship: ten years from it.
+        assert_eq!(c["accounting_archive"]["last_day"], "2034-06-30", "{c}");
+        assert_eq!(c["accounting_archive"]["until"], "2034-06-30T22:00:00Z", "{c}");
+        assert!(c["accounting_archive"]["reduced_at"].is_string(), "{c}");
+        let found = app.get("/api/v1/contacts?email=buyer%40example.org").await.json();
+        assert_eq!(found["contacts"], json!([]), "{found}");
+        let page = app.get("/contacts/R-BUYER").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Archivé pour obligation comptable jusqu&#39;au 2034-06-30")
+            || page.text.contains("Archivé pour obligation comptable jusqu'au 2034-06-30"), "{}", page.text);
+        assert!(page.text.contains("L123-22"), "{}", page.text);
+    }
+
+    async fn the_coverage_counts_the_suppression_list_and_bloctel_apart(app) {
+        app.create(json!({"contact_ref": "R-CONSENT", "email": "consent@example.org",
+            "audience": "consumer", "collected_at": "2026-01-06T09:00:00Z"})).await;
+        let granted = app.event("R-CONSENT", json!({"channel": "email", "purpose": "marketing",
+            "action": "grant", "at": "2026-01-06T09:00:00Z", "method": "double_opt_in"})).await;
+        assert!(granted.status.is_success(), "{}", granted.text);
+        app.create(json!({"contact_ref": "R-CALLED", "phone": "+33698765432", "audience": "consumer",
+            "collected_at": "2026-01-06T09:00:00Z", "informed": true, "objection_offered": true})).await;
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        app.store.import_suppression(org.id, vec![vigie_core::suppression_hash("consent@example.org")])
+            .await
+            .unwrap();
+        let crypto = app.store.org_crypto(org.id).await.unwrap();
+        let number = vigie_core::PhoneE164::parse_e164("+33698765432").unwrap();
+        app.store.import_opposition(org.id, vec![crypto.index.phone_index(&number)]).await.unwrap();
+        let at = "at=2026-03-02T10:00:00%2B01:00";
+        let r = app.get(&format!("/api/v1/retention/coverage?{at}")).await.json();
+        let cell = |channel: &str| r["cells"].as_array().unwrap().iter()
+            .find(|c| c["channel"] == channel && c["purpose"] == "marketing").unwrap()["counts"].clone();
+        assert_eq!(cell("email")["consent"], 0, "{r}");
+        assert_eq!(cell("email")["suppressed"], 1, "{r}");
+        assert_eq!(cell("phone")["opposition_list"], 1, "{r}");
+        let list = app.get(&format!(
+            "/api/v1/retention/coverage/list?{at}&category=opposition_list&channel=phone&purpose=marketing")).await;
+        assert_eq!(list.text, "contact_ref\r\nR-CALLED\r\n");
+        let page = app.get("/retention/coverage").await;
+        assert!(page.text.contains("Liste de suppression"), "{}", page.text);
+        assert!(page.text.contains("Liste d&#39;opposition (Bloctel)")
+            || page.text.contains("Liste d'opposition (Bloctel)"), "{}", page.text);
+    }
+}

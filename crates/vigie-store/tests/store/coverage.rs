@@ -125,6 +125,116 @@ async fn one_contact_per_category_counts_and_lists_exact(t: TestStore) {
     assert_eq!(cell.get(Coverage::NoBasis), 1);
 }
 
+/// The lists take consent and soft opt-in away as the decision does: an e-mail on the
+/// suppression list is `suppressed` for e-mail (not `consent`), the same person's phone is
+/// untouched; a customer's number on Bloctel is `opposition_list` for consumer calls before the
+/// 2026 switch, while its e-mail keeps soft opt-in. The lists behind the counts name them.
+async fn the_suppression_list_and_bloctel_are_counted(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    let at = "2026-03-02T10:00:00+01:00";
+    let recent = "2026-01-10T09:00:00Z";
+    let phone = |n: &str| PhoneE164::parse(n, Region::FR).unwrap();
+    s.create_contact(
+        org,
+        &ContactData {
+            phone: Some(phone("0612345678")),
+            informed: true,
+            objection_offered: true,
+            ..person("CONSENT", Audience::Consumer, recent)
+        },
+    )
+    .await
+    .unwrap();
+    s.append_event(
+        org,
+        &ContactRef::parse("CONSENT").unwrap(),
+        &event(ChannelScope::Email, Action::Grant, "2026-02-01T09:00:00Z"),
+    )
+    .await
+    .unwrap();
+    s.create_contact(
+        org,
+        &ContactData {
+            phone: Some(phone("0698765432")),
+            informed: true,
+            ..customer("SOFT", None)
+        },
+    )
+    .await
+    .unwrap();
+    let selection = |category, channel| CoverageSelection {
+        category,
+        channel,
+        purpose: Purpose::Marketing,
+    };
+    // Before the lists: consent and soft opt-in.
+    let before = s.coverage(org, at).await.unwrap();
+    let email = before.cell(Channel::Email, Purpose::Marketing).counts;
+    assert_eq!(
+        (email.get(Coverage::Consent), email.get(Coverage::SoftOptIn)),
+        (1, 1)
+    );
+    assert_eq!(
+        before
+            .cell(Channel::Phone, Purpose::Marketing)
+            .counts
+            .get(Coverage::OppositionList),
+        0
+    );
+
+    s.import_suppression(
+        org,
+        vec![vigie_core::suppression_hash("consent@example.org")],
+    )
+    .await
+    .unwrap();
+    let crypto = s.org_crypto(org).await.unwrap();
+    s.import_opposition(org, vec![crypto.index.phone_index(&phone("0698765432"))])
+        .await
+        .unwrap();
+
+    let report = s.coverage(org, at).await.unwrap();
+    let email = report.cell(Channel::Email, Purpose::Marketing).counts;
+    assert_eq!(
+        email.get(Coverage::Consent),
+        0,
+        "a suppressed e-mail is no consent"
+    );
+    assert_eq!(email.get(Coverage::Suppressed), 1);
+    assert_eq!(
+        email.get(Coverage::SoftOptIn),
+        1,
+        "Bloctel does not bar e-mail"
+    );
+    let calls = report.cell(Channel::Phone, Purpose::Marketing).counts;
+    assert_eq!(calls.get(Coverage::OppositionList), 1);
+    assert_eq!(
+        calls.get(Coverage::OtherBasis),
+        1,
+        "the suppressed e-mail leaves the phone's basis"
+    );
+    assert_eq!(
+        s.coverage_list(org, at, selection(Coverage::Suppressed, Channel::Email))
+            .await
+            .unwrap(),
+        vec!["CONSENT"]
+    );
+    assert_eq!(
+        s.coverage_list(org, at, selection(Coverage::OppositionList, Channel::Phone))
+            .await
+            .unwrap(),
+        vec!["SOFT"]
+    );
+    assert!(
+        s.coverage_list(org, at, selection(Coverage::Consent, Channel::Email))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 both_stores! {
     coverage_one_contact_per_category_counts_and_lists_exact => one_contact_per_category_counts_and_lists_exact;
+    coverage_the_suppression_list_and_bloctel_are_counted => the_suppression_list_and_bloctel_are_counted;
 }

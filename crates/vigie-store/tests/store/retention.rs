@@ -51,13 +51,14 @@ async fn plan(s: &Store, org: i64, at: &str) -> RetentionPlan {
         .unwrap()
 }
 
+/// Erased: neither identifiers nor names (an archived customer keeps its names).
 async fn erased(s: &Store, org: i64, r: &str) -> bool {
     let c = s
         .contact(org, &ContactRef::parse(r).unwrap())
         .await
         .unwrap()
         .unwrap();
-    c.data.email.is_none()
+    c.data.email.is_none() && c.data.first_name.is_none()
 }
 
 /// Three years and a day before `AT` (09:00 UTC) is planned; three years less a day is not;
@@ -148,7 +149,9 @@ async fn an_archived_customer_is_erased_at_the_end_of_the_accounting_period(t: T
         .unwrap();
     assert!(c.data.restricted, "archived means restricted");
 
-    assert!(c.data.email.is_some(), "kept for the accounting obligation");
+    // Kept for the accounting obligation: the reference and the names, not the e-mail.
+    assert_eq!(c.data.first_name.as_deref(), Some("Marie"));
+    assert!(c.data.email.is_none(), "the archive keeps no e-mail");
     // The financial year closed on 31 Dec 2023: the hold runs to the end of 31 Dec 2033.
     let before = "2033-12-31T12:00:00+01:00";
     assert_eq!(plan(s, org, before).await.erase.count, 0);
@@ -329,7 +332,227 @@ async fn the_daily_run_is_claimed_once(t: TestStore) {
     );
 }
 
+fn customer_ended(r: &str, ended: &str) -> ContactData {
+    ContactData {
+        phone: Some(PhoneE164::parse("0612345678", Region::FR).unwrap()),
+        last_name: Some("Curie".into()),
+        time_zone: Some(vigie_core::Zone::parse("Europe/Paris").unwrap()),
+        relationship_ended_at: Some(ended.parse().unwrap()),
+        ..person(r, true, "2020-01-01T09:00:00Z")
+    }
+}
+
+async fn by_email(s: &Store, org: i64, email: &str) -> usize {
+    s.contacts(
+        org,
+        &ContactQuery {
+            email: Some(Email::parse(email).unwrap()),
+            limit: 10,
+            ..ContactQuery::default()
+        },
+    )
+    .await
+    .unwrap()
+    .contacts
+    .len()
+}
+
+async fn by_phone(s: &Store, org: i64, phone: &str) -> usize {
+    s.contacts(
+        org,
+        &ContactQuery {
+            phone: Some(PhoneE164::parse(phone, Region::FR).unwrap()),
+            limit: 10,
+            ..ContactQuery::default()
+        },
+    )
+    .await
+    .unwrap()
+    .contacts
+    .len()
+}
+
+/// An archived customer keeps its reference, names and end of relationship, readable; its
+/// e-mail, phone, product categories, collection source and time zone are shredded with their
+/// blind indexes (a search by e-mail or phone finds nothing, so neither can screening); a
+/// customer archived before the reduction existed (held, not reduced) is reduced by the next
+/// run; a re-run changes nothing; a re-import bringing the e-mail back is reduced again.
+async fn an_archived_customer_keeps_only_what_the_accounting_obligation_needs(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    let buyer = customer_ended("BUYER", "2023-12-04T09:00:00Z");
+    s.create_contact(org, &buyer).await.unwrap();
+    // Archived by a run from before this change: held until 2033, every field kept.
+    let mut earlier = customer_ended("EARLIER", "2023-06-01T09:00:00Z");
+    earlier.phone = Some(PhoneE164::parse("0698765432", Region::FR).unwrap());
+    s.create_contact(org, &earlier).await.unwrap();
+    let hold = "2033-12-31T23:00:00Z".parse::<jiff::Timestamp>().unwrap();
+    t.raw_sql(&format!(
+        "UPDATE contacts SET retention_hold_until = {}, restricted = TRUE, restriction_held = TRUE
+         WHERE contact_ref = 'EARLIER'",
+        hold.as_microsecond()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(by_email(s, org, "buyer@example.org").await, 1);
+    assert_eq!(by_phone(s, org, "0698765432").await, 1);
+
+    let run = s
+        .run_retention(
+            org,
+            AT,
+            RunLimits {
+                batch: 1,
+                stop_after_batches: None,
+            },
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((run.erased, run.archived), (0, 1));
+    for (r, email, phone) in [
+        ("BUYER", "buyer@example.org", "0612345678"),
+        ("EARLIER", "earlier@example.org", "0698765432"),
+    ] {
+        let c = s
+            .contact(org, &ContactRef::parse(r).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.data.contact_ref.as_str(), r);
+        assert_eq!(c.data.first_name.as_deref(), Some("Marie"), "{r}");
+        assert_eq!(c.data.last_name.as_deref(), Some("Curie"), "{r}");
+        assert!(c.data.relationship_ended_at.is_some(), "{r}");
+        assert!(c.data.restricted, "{r}");
+        assert_eq!(
+            (c.data.email.as_ref(), c.data.phone.as_ref()),
+            (None, None),
+            "{r}"
+        );
+        assert!(c.data.customer_categories.is_empty(), "{r}");
+        assert_eq!(
+            (c.data.collected_via.as_deref(), c.data.time_zone),
+            (None, None),
+            "{r}"
+        );
+        assert_eq!(by_email(s, org, email).await, 0, "{r}: no blind index left");
+        assert_eq!(by_phone(s, org, phone).await, 0, "{r}");
+        let archive = s.accounting_archive(org, c.id).await.unwrap().unwrap();
+        assert_eq!(
+            archive.until, hold,
+            "{r}: ten years from the closing of 2023"
+        );
+        assert!(archive.reduced_at.is_some(), "{r}");
+    }
+    // Still found by name (kept), and not yet erased.
+    let by_name = s
+        .contacts(
+            org,
+            &ContactQuery {
+                name: Some("curie".into()),
+                limit: 10,
+                ..ContactQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_name.contacts.len(), 2);
+    let reduced = |entries: &[AuditEntry]| {
+        entries
+            .iter()
+            .filter(|e| e.action == "retention.archive_reduced")
+            .count()
+    };
+    let audit = s.audit_entries(org, 0, 1000).await.unwrap();
+    assert_eq!(reduced(&audit), 1, "the reduction is in the audit trail");
+
+    // A second run finds nothing to do and changes nothing.
+    let before = s
+        .contact(org, &ContactRef::parse("BUYER").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let rerun = s
+        .run_retention(org, AT, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    assert_eq!((rerun.erased, rerun.archived), (0, 0));
+    let after = s
+        .contact(org, &ContactRef::parse("BUYER").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after, before);
+    assert_eq!(reduced(&s.audit_entries(org, 0, 1000).await.unwrap()), 1);
+
+    // A re-import of the CRM row writes the e-mail again: the next run shreds it again.
+    s.upsert_contact(org, &buyer).await.unwrap();
+    assert_eq!(by_email(s, org, "buyer@example.org").await, 1);
+    s.run_retention(org, AT, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    assert_eq!(by_email(s, org, "buyer@example.org").await, 0);
+    assert!(!erased(s, org, "BUYER").await);
+}
+
+/// A financial year closing on 30 June moves the end of the hold: the relationship that ended
+/// in December 2023 falls in the year closed on 30 June 2024, so the hold ends with 30 June
+/// 2034 (Paris time), not 31 December 2033.
+async fn a_financial_year_ending_30_june_moves_the_hold(t: TestStore) {
+    let s = &t.store;
+    let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
+    assert_eq!(
+        s.org_settings(org).await.unwrap().financial_year_end,
+        vigie_core::FinancialYearEnd::DECEMBER_31
+    );
+    let settings = vigie_core::OrgSettings::default()
+        .with_financial_year_end("06-30")
+        .unwrap();
+    s.set_org_settings(org, &settings).await.unwrap();
+    assert_eq!(s.org_settings(org).await.unwrap(), settings);
+    s.create_contact(org, &customer_ended("BUYER", "2023-12-04T09:00:00Z"))
+        .await
+        .unwrap();
+    s.run_retention(org, AT, RunLimits::default(), actor())
+        .await
+        .unwrap();
+    let c = s
+        .contact(org, &ContactRef::parse("BUYER").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let archive = s.accounting_archive(org, c.id).await.unwrap().unwrap();
+    assert_eq!(
+        archive.until,
+        "2034-06-30T22:00:00Z".parse::<jiff::Timestamp>().unwrap()
+    );
+    // Erased by the first run after it, not before.
+    let run = s
+        .run_retention(
+            org,
+            "2034-06-30T23:00:00+02:00",
+            RunLimits::default(),
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.erased, 0);
+    let run = s
+        .run_retention(
+            org,
+            "2034-07-01T00:00:00+02:00",
+            RunLimits::default(),
+            actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.erased, 1);
+    assert!(erased(s, org, "BUYER").await);
+}
+
 both_stores! {
+    retention_an_archived_customer_keeps_only_what_the_accounting_obligation_needs => an_archived_customer_keeps_only_what_the_accounting_obligation_needs;
+    retention_a_financial_year_ending_30_june_moves_the_hold => a_financial_year_ending_30_june_moves_the_hold;
     retention_the_plan_counts_the_three_year_edge => the_plan_counts_the_three_year_edge;
     retention_an_archived_customer_is_erased_at_the_end_of_the_accounting_period => an_archived_customer_is_erased_at_the_end_of_the_accounting_period;
     retention_a_stopped_run_resumes_without_erasing_twice_or_missing_anyone => a_stopped_run_resumes_without_erasing_twice_or_missing_anyone;

@@ -301,3 +301,49 @@ fn the_coverage_report_and_its_lists_from_the_command_line() {
     let refused = v.run(&["retention", "coverage", "--list", "everyone"]);
     assert_eq!(refused.status.code(), Some(2));
 }
+
+/// `vigie org set --financial-year-end`: 29 February refused naming the setting, nothing
+/// changed; 06-30 kept, shown by `org show`, the change audited old -> new; the next run
+/// archives the customer until the end of 30 June 2034 and keeps no e-mail of it.
+#[test]
+fn the_financial_year_end_from_the_command_line_moves_the_hold() {
+    let v = Install::new();
+    let refused = v.run(&["org", "set", "default", "--financial-year-end", "02-29"]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("financial_year_end"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(ok(&v.run(&["org", "show", "default"])).contains("financial year end\t12-31"));
+    ok(&v.run(&["org", "set", "default", "--financial-year-end", "06-30"]));
+    assert!(ok(&v.run(&["org", "show", "default"])).contains("financial year end\t06-30"));
+    let reason: String = v
+        .db()
+        .query_row(
+            "SELECT reason FROM audit_log WHERE action = 'organization.settings'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reason, "financial_year_end: 12-31 -> 06-30");
+
+    let csv = v.data.parent().unwrap().join("contacts.csv");
+    write(&csv, CONTACTS);
+    ok(&v.run(&["import", "contacts", csv.to_str().unwrap()]));
+    ok(&v.run(&["retention", "run", "--at", "2026-12-05T10:00:00+01:00"]));
+    let (until, email): (i64, Option<Vec<u8>>) = v
+        .db()
+        .query_row(
+            "SELECT retention_hold_until, email_bidx FROM contacts WHERE contact_ref = 'C-END'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let end_of_june_2034 = "2034-06-30T22:00:00Z"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .as_microsecond();
+    assert_eq!(until, end_of_june_2034);
+    assert_eq!(email, None, "the archive keeps no e-mail");
+}
