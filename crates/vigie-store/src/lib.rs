@@ -81,7 +81,10 @@ pub use dsar::{
 pub use error::{Result, StoreError};
 pub use forms::{FormConfirmation, FormSubmitted, StoredForm};
 pub use identifier_facts::IdentifierFacts;
-pub use import_runs::{ImportRun, NewImportRun};
+pub use import_runs::{
+    IMPORT_HEARTBEAT, IMPORT_STALE, INTERRUPTED, INTERRUPTED_MESSAGE, ImportRun, InterruptedRun,
+    NewImportRun, StartedImport, import_holder_id,
+};
 pub use inbound::{InboundEvent, InboundOutcome, InboundSource};
 pub use keys::RewrapReport;
 pub use links::{LinkKind, LinkRefusal, LinkSigner, VerifiedLink};
