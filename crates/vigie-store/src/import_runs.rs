@@ -77,11 +77,40 @@ pub struct InterruptedRun {
     pub job: Option<String>,
 }
 
-/// A name for the process holding running imports: the process id for people reading the
-/// table, and a random part, since process ids repeat across machines and restarts.
+/// A name for the process holding running imports: the machine (host name and process
+/// namespace), the process id, and a random part, since process ids repeat across machines and
+/// restarts. `machine/pid/nonce`.
 pub fn import_holder_id() -> String {
     let nonce: u64 = rand::random();
-    format!("{}-{nonce:016x}", std::process::id())
+    format!("{}/{}/{nonce:016x}", this_machine(), std::process::id())
+}
+
+/// The host name and the process-id namespace of this process, as Linux tells them: two
+/// processes with the same value see the same process ids. Empty elsewhere.
+fn this_machine() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let ns = std::fs::read_link("/proc/self/ns/pid")
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if host.trim().is_empty() || ns.is_empty() {
+        return String::new();
+    }
+    format!("{}@{ns}", host.trim()).replace('/', "_")
+}
+
+/// Whether `holder` is a process of this machine that no longer exists: then its runs are
+/// interrupted now, without waiting for its heartbeat to go stale. A holder elsewhere, or one
+/// whose id is now another process's, is left to the heartbeat.
+fn holder_is_gone(holder: &str) -> bool {
+    let mut parts = holder.split('/');
+    let (Some(machine), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let here = this_machine();
+    !here.is_empty()
+        && machine == here
+        && pid.parse::<u32>().is_ok()
+        && !std::path::Path::new("/proc").join(pid).exists()
 }
 
 fn interrupted(rows: Vec<Vec<Val>>) -> Result<Vec<InterruptedRun>> {
@@ -247,12 +276,28 @@ impl Store {
     }
 
     /// One round of a holder's care for the running imports: beats its own runs, then marks
-    /// those of holders gone quiet for [`IMPORT_STALE`]. The runs marked.
+    /// those of holders gone from this machine, and those of holders anywhere gone quiet for
+    /// [`IMPORT_STALE`]. The runs marked.
     pub async fn tend_import_runs(&self, holder: &str) -> Result<Vec<InterruptedRun>> {
         let now = Timestamp::now();
         self.beat_import_runs(holder, now).await?;
+        let holders = self
+            .sql_rows(
+                "SELECT DISTINCT holder FROM import_runs \
+                 WHERE outcome = 'running' AND holder IS NOT NULL",
+                sql_params![],
+            )
+            .await?;
+        let mut marked = Vec::new();
+        for other in holders {
+            let other = other[0].text()?;
+            if other != holder && holder_is_gone(&other) {
+                marked.extend(self.interrupt_import_runs_of(&other, now).await?);
+            }
+        }
         let stale = jiff::SignedDuration::try_from(IMPORT_STALE).unwrap_or_default();
-        self.interrupt_stale_import_runs(now - stale).await
+        marked.extend(self.interrupt_stale_import_runs(now - stale).await?);
+        Ok(marked)
     }
 
     /// The web jobs of the imports still running, in any organization (their files are in use).
@@ -296,5 +341,28 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_holder_is_gone_only_when_its_process_of_this_machine_is() {
+        let me = import_holder_id();
+        assert!(!holder_is_gone(&me), "{me}");
+        if this_machine().is_empty() {
+            return; // not Linux: only heartbeats tell
+        }
+        // No process has this id on Linux (pid_max is at most 2^22).
+        let dead = format!("{}/{}/00", this_machine(), 1u32 << 30);
+        assert!(holder_is_gone(&dead));
+        // Another machine's holder is never judged from here.
+        assert!(!holder_is_gone(&format!(
+            "elsewhere@pid:[1]/{}/00",
+            1u32 << 30
+        )));
+        assert!(!holder_is_gone("an old holder name"));
     }
 }

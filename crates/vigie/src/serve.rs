@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// screening downloads and `vigie links`. Without it, downloads carry no such links.
     #[arg(long, env = "VIGIE_PUBLIC_URL")]
     pub public_url: Option<vigie_server::person_links::PublicUrl>,
+    /// On Ctrl-C or SIGTERM, how long running imports and screenings may take to end; imports
+    /// still running then are rolled back and recorded as interrupted (nothing imported).
+    #[arg(long, env = "VIGIE_SHUTDOWN_GRACE_SECONDS", default_value_t = vigie_server::DEFAULT_SHUTDOWN_GRACE.as_secs())]
+    pub shutdown_grace_seconds: u64,
 }
 
 /// Data subject requests: mail for the privacy centre, connected systems, the calendar.
@@ -195,7 +199,8 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
             .run(std::future::pending()),
     );
     let auth = args.auth.config();
-    let state = AppState::with_config(store.clone(), screening, auth);
+    let state = AppState::with_config(store.clone(), screening, auth)
+        .with_shutdown_grace(std::time::Duration::from_secs(args.shutdown_grace_seconds));
     let state = args.requests.apply(state, &store)?;
     let state = match args.public_url {
         Some(url) => state.with_public_url(url),

@@ -1602,6 +1602,9 @@ catalogue! {
     RjUnclosedQuote => "Un guillemet ouvert sur cette ligne n'y est pas fermé : rien n'a été importé.", "A quote opened on this line is not closed on it: nothing was imported.";
     RjUnreadable => "La ligne ne peut pas être lue", "The row cannot be read";
     RjCallTarget => "Le contact de cet appel ne peut pas être trouvé", "This call's contact cannot be found";
+    // s5-ops: import runs in progress or interrupted by a stop.
+    ImportOutcomeRunning => "En cours", "Running";
+    ImportOutcomeInterrupted => "Interrompu : rien n'a été importé", "Interrupted: nothing was imported";
 }
 
 #[cfg(test)]

@@ -82,6 +82,28 @@ both_stores! {
         assert!(s.tend_import_runs(&import_holder_id()).await.unwrap().is_empty());
     };
 
+    a_run_of_a_process_gone_from_this_machine_is_marked_at_once => |t: TestStore| async move {
+        let s = &t.store;
+        let org = s.require_org(DEFAULT_ORG).await.unwrap();
+        let me = import_holder_id();
+        // The same machine, a process id no process has (pid_max is at most 2^22).
+        let mut parts: Vec<&str> = me.split('/').collect();
+        if parts[0].is_empty() {
+            return; // not Linux: only heartbeats tell
+        }
+        let gone_pid = (1u32 << 30).to_string();
+        parts[1] = &gone_pid;
+        let gone = parts.join("/");
+        let now = jiff::Timestamp::now();
+        let killed = s.begin_import_run(org.id, &started("contacts", now, None), &gone).await.unwrap();
+        let mine = s.begin_import_run(org.id, &started("calls", now, None), &me).await.unwrap();
+        let marked = s.tend_import_runs(&me).await.unwrap();
+        assert_eq!(marked.iter().map(|r| r.id).collect::<Vec<_>>(), [killed]);
+        let runs = s.import_runs(org.id, 10).await.unwrap();
+        assert_eq!(runs.iter().find(|r| r.id == killed).unwrap().run.outcome, INTERRUPTED);
+        assert_eq!(runs.iter().find(|r| r.id == mine).unwrap().run.outcome, "running");
+    };
+
     a_stopping_holder_marks_its_own_runs_and_an_ending_run_says_what_happened => |t: TestStore| async move {
         let s = &t.store;
         let org = s.require_org(DEFAULT_ORG).await.unwrap();
