@@ -182,4 +182,100 @@ mod tests {
         assert_eq!(import_job_of("screening-ab12.decisions.csv"), None);
         assert_eq!(import_job_of("import-ab12.other"), None);
     }
+
+    async fn server() -> (
+        vigie_store::testing::TestStore,
+        AppState,
+        vigie_store::OrgId,
+    ) {
+        let t = vigie_store::testing::sqlite_store().await;
+        let org = t
+            .store
+            .require_org(vigie_store::DEFAULT_ORG)
+            .await
+            .unwrap()
+            .id;
+        let state = AppState::with_screening(
+            t.store.clone(),
+            crate::screenings::ScreeningConfig::temporary(),
+        )
+        .with_shutdown_grace(Duration::ZERO);
+        std::fs::create_dir_all(state.inner.screenings.jobs_dir()).unwrap();
+        (t, state, org)
+    }
+
+    fn started(job: &str) -> vigie_store::StartedImport {
+        vigie_store::StartedImport {
+            kind: "contacts".into(),
+            file_name: Some("clients.csv".into()),
+            actor: "user:m@example.org".into(),
+            started_at: jiff::Timestamp::now(),
+            job: Some(job.into()),
+        }
+    }
+
+    fn touch_files(state: &AppState, job: &str) -> [std::path::PathBuf; 2] {
+        let files = import_files(state.inner.screenings.jobs_dir(), job);
+        for f in &files {
+            std::fs::write(f, "x").unwrap();
+        }
+        files
+    }
+
+    #[tokio::test]
+    async fn a_stop_marks_this_servers_runs_interrupted_and_removes_their_files() {
+        let (_t, state, org) = server().await;
+        let store = state.store();
+        let holder = state.imports().holder.clone();
+        let mine = store
+            .begin_import_run(org, &started("mine"), &holder)
+            .await
+            .unwrap();
+        // Another live server's run, sharing the database and the directory.
+        let theirs = store
+            .begin_import_run(org, &started("theirs"), "elsewhere@pid:[1]/1/00")
+            .await
+            .unwrap();
+        let my_files = touch_files(&state, "mine");
+        let their_files = touch_files(&state, "theirs");
+        drain(&state).await;
+        let runs = store.import_runs(org, 10).await.unwrap();
+        let outcome = |id: i64| {
+            runs.iter()
+                .find(|r| r.id == id)
+                .unwrap()
+                .run
+                .outcome
+                .clone()
+        };
+        assert_eq!(outcome(mine), vigie_store::INTERRUPTED);
+        assert_eq!(outcome(theirs), "running");
+        assert!(my_files.iter().all(|f| !f.exists()));
+        assert!(their_files.iter().all(|f| f.exists()));
+    }
+
+    #[tokio::test]
+    async fn the_first_round_sweeps_the_files_no_running_import_owns() {
+        let (_t, state, org) = server().await;
+        state
+            .store()
+            .begin_import_run(org, &started("live"), "elsewhere@pid:[1]/1/00")
+            .await
+            .unwrap();
+        let left = touch_files(&state, "left-by-a-stopped-server");
+        let live = touch_files(&state, "live");
+        let other = state
+            .inner
+            .screenings
+            .jobs_dir()
+            .join("screening-x.decisions.csv");
+        std::fs::write(&other, "x").unwrap();
+        assert_eq!(sweep_import_files(&state).await.unwrap(), 2);
+        assert!(left.iter().all(|f| !f.exists()));
+        assert!(live.iter().all(|f| f.exists()));
+        assert!(
+            other.exists(),
+            "screening files are not the imports' to sweep"
+        );
+    }
 }

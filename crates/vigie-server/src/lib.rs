@@ -89,7 +89,9 @@ pub use mail::{MailError, Mailer, SmtpSecurity, SmtpSettings};
 pub use privacy::PrivacyConfig;
 pub use screenings::join::{RowLinks, write_download};
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
-pub use webhook_delivery::{DeliveryConfig, DeliveryWorker};
+pub use webhook_delivery::{
+    DEFAULT_KEEP_DELIVERED, DEFAULT_KEEP_FAILED, DeliveryConfig, DeliveryWorker,
+};
 
 use crate::error::ApiError;
 
