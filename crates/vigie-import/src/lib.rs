@@ -404,7 +404,7 @@ async fn import_file_uncounted(
 
 /// The record of an import as it ended (`vigie_store::Store::record_import_run`), the same for
 /// the CLI and the web pages: done with its counts, refused (bad rows: nothing imported) with
-/// the first reasons, or failed.
+/// the first reasons, interrupted (cancelled by a stop: nothing imported), or failed.
 pub fn run_record(
     kind: ImportKind,
     file_name: Option<String>,
@@ -447,6 +447,11 @@ pub fn run_record(
                     .collect::<Vec<_>>()
                     .join("; "),
             );
+        }
+        // Cancelled (a stop): the transaction was rolled back, nothing of the file was kept.
+        Err(ImportError::Store(StoreError::ImportAborted)) => {
+            run.outcome = vigie_store::INTERRUPTED.to_owned();
+            run.message = Some(vigie_store::INTERRUPTED_MESSAGE.to_owned());
         }
         Err(e) => {
             run.outcome = "failed".to_owned();

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,7 +26,7 @@ use vigie_core::{Lang, Permission};
 use vigie_import::{
     EncodingError, ImportError, ImportKind, ImportOptions, ImportReport, RowError, TextEncoding,
 };
-use vigie_store::{ImportRun, OrgId};
+use vigie_store::{ImportRun, NewImportRun, OrgId, StartedImport};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -93,6 +93,9 @@ fn kind_named(name: &str) -> Option<ImportKind> {
 pub(crate) struct ImportJobs {
     jobs: Mutex<HashMap<String, Arc<Job>>>,
     pub(crate) limit: usize,
+    /// This server as the holder of its running imports in the store (see
+    /// `vigie_store::Store::tend_import_runs`).
+    pub(crate) holder: String,
 }
 
 impl ImportJobs {
@@ -100,7 +103,35 @@ impl ImportJobs {
         ImportJobs {
             jobs: Mutex::default(),
             limit,
+            holder: vigie_store::import_holder_id(),
         }
+    }
+
+    /// The jobs still running.
+    fn running(&self) -> Vec<Arc<Job>> {
+        let jobs = self.jobs.lock().expect("import jobs");
+        jobs.values()
+            .filter(|j| j.ended().is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// How many jobs are still running.
+    pub(crate) fn running_count(&self) -> usize {
+        self.running().len()
+    }
+
+    /// Asks every running job to stop: each rolls its transaction back and records itself
+    /// interrupted.
+    pub(crate) fn cancel_all(&self) {
+        for job in self.running() {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether `id` is a job of this server (its files are in use or kept for the page).
+    pub(crate) fn knows(&self, id: &str) -> bool {
+        self.jobs.lock().expect("import jobs").contains_key(id)
     }
 
     fn job(&self, org: OrgId, id: &str) -> Option<Arc<Job>> {
@@ -131,10 +162,13 @@ enum Phase {
     },
     /// The file is not text Vigie reads.
     NotText(String),
+    /// The server stopped it: rolled back.
+    Interrupted,
     Failed,
 }
 
 struct Job {
+    id: String,
     org: OrgId,
     kind: ImportKind,
     file_name: Option<String>,
@@ -145,6 +179,8 @@ struct Job {
     /// The file was a Windows-1252 export, rewritten in UTF-8.
     windows_1252: AtomicU64,
     rejects: PathBuf,
+    /// Set when the server stops: the import rolls back.
+    cancel: Arc<AtomicBool>,
     state: Mutex<(Phase, Option<Instant>)>,
 }
 
@@ -186,9 +222,44 @@ struct Choice {
     extract_date: Option<jiff::civil::Date>,
 }
 
-/// Runs an import to its end and records it, as `vigie import` does.
+/// Writes how the import ended: on its `running` row when it has one (see [`run`]), else as a
+/// new row.
+async fn record_end(state: &AppState, org: OrgId, run_id: Option<i64>, record: &NewImportRun) {
+    let recorded = match run_id {
+        Some(id) => state.store().finish_import_run(org, id, record).await,
+        None => state
+            .store()
+            .record_import_run(org, record)
+            .await
+            .map(|_| ()),
+    };
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, "cannot record an import run");
+    }
+}
+
+/// Runs an import to its end and records it, as `vigie import` does: `running` from the start,
+/// held by this server, so that a stop or a crash never leaves it so (see `job_lifecycle`).
 async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upload: TempFile) {
     let started_at = jiff::Timestamp::now();
+    let start = StartedImport {
+        kind: choice.kind.name().to_owned(),
+        file_name: job.file_name.clone(),
+        actor: caller.actor(),
+        started_at,
+        job: Some(job.id.clone()),
+    };
+    let run_id = match state
+        .store()
+        .begin_import_run(caller.org.id, &start, &state.imports().holder)
+        .await
+    {
+        Ok(id) => Some(id),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record an import run as it starts");
+            None
+        }
+    };
     let path = upload.0.clone();
     let prepared = tokio::task::spawn_blocking(move || {
         let encoding = vigie_import::ensure_utf8(&path)?;
@@ -214,10 +285,7 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
                     upload.0.clone(),
                 )),
             );
-            let _ = state
-                .store()
-                .record_import_run(caller.org.id, &record)
-                .await;
+            record_end(&state, caller.org.id, run_id, &record).await;
             job.end(Phase::NotText(e.to_string()));
             return;
         }
@@ -239,9 +307,10 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
         progress: Some(progress),
         list: choice.list,
         extract_date: choice.extract_date,
-        // A server stopping drops this task: the load's transaction is never committed, so the
-        // store rolls it back, as a cancelled CLI import does.
-        cancel: None,
+        // A server stopping cancels the import once its grace period is over: the load's
+        // transaction is never committed, so the store rolls it back, as a cancelled CLI
+        // import does.
+        cancel: Some(job.cancel.clone()),
     };
     let result =
         vigie_import::import_file(state.store(), &caller.org, choice.kind, &upload.0, &opts).await;
@@ -253,13 +322,7 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
         started_at,
         &result,
     );
-    if let Err(e) = state
-        .store()
-        .record_import_run(caller.org.id, &record)
-        .await
-    {
-        tracing::error!(error = %e, "cannot record an import run");
-    }
+    record_end(&state, caller.org.id, run_id, &record).await;
     let target = format!(
         "file:{} ({} rows: {} inserted, {} updated, {} unchanged, {} removed, {} rejected; {})",
         record.file_name.as_deref().unwrap_or(""),
@@ -285,6 +348,7 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
     let phase = match result {
         Ok(report) => Phase::Done { report },
         Err(ImportError::Invalid { count, errors, .. }) => Phase::Refused { count, errors },
+        Err(ImportError::Store(vigie_store::StoreError::ImportAborted)) => Phase::Interrupted,
         Err(e) => {
             tracing::error!(error = %e, "an import failed");
             Phase::Failed
@@ -369,6 +433,8 @@ fn outcome_word(outcome: &str) -> W {
     match outcome {
         "done" => W::ImportOutcomeDone,
         "refused" => W::ImportOutcomeRefused,
+        "running" => W::ImportOutcomeRunning,
+        vigie_store::INTERRUPTED => W::ImportOutcomeInterrupted,
         _ => W::ImportOutcomeFailed,
     }
 }
@@ -500,6 +566,7 @@ async fn upload(
         extract_date,
     };
     let job = Arc::new(Job {
+        id: id.clone(),
         org: ui.org.id,
         kind,
         file_name,
@@ -508,6 +575,7 @@ async fn upload(
         bytes: AtomicU64::new(0),
         windows_1252: AtomicU64::new(0),
         rejects: dir.join(format!("import-{id}.rejects.csv")),
+        cancel: Arc::default(),
         state: Mutex::new((Phase::Running, None)),
     });
     state
@@ -605,6 +673,7 @@ async fn job_page(
                     (flash(Flash::Error, &format!("{}{}{}", ui.t(W::ImportNotText), ui.t(W::Colon), why)))
                     p.hint { (ui.t(W::ImportRefused)) }
                 }
+                Phase::Interrupted => { (flash(Flash::Error, ui.t(W::ImportOutcomeInterrupted))) }
                 Phase::Failed => { (flash(Flash::Error, ui.t(W::InternalError))) }
             }
         }

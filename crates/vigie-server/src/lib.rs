@@ -27,6 +27,7 @@ mod extract;
 mod html;
 mod imports_ui;
 mod inbound;
+mod job_lifecycle;
 mod login;
 pub mod mail;
 mod notices;
@@ -86,11 +87,14 @@ use vigie_store::{Organization, Store, StoreError};
 
 pub use auth::{AuthConfig, ROUTES};
 pub use extract::ORG_HEADER;
+pub use job_lifecycle::DEFAULT_SHUTDOWN_GRACE;
 pub use mail::{MailError, Mailer, SmtpSecurity, SmtpSettings};
 pub use privacy::PrivacyConfig;
 pub use screenings::join::{RowLinks, write_download};
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
-pub use webhook_delivery::{DeliveryConfig, DeliveryWorker};
+pub use webhook_delivery::{
+    DEFAULT_KEEP_DELIVERED, DEFAULT_KEEP_FAILED, DeliveryConfig, DeliveryWorker,
+};
 
 use crate::error::ApiError;
 
@@ -127,6 +131,8 @@ struct Inner {
     refreshes: overview::Refreshes,
     /// The server's public address, for the links a page gives a person (`--public-url`).
     public_url: Option<person_links::PublicUrl>,
+    /// How long a stopping server waits for its imports and screenings (`job_lifecycle`).
+    shutdown_grace: std::time::Duration,
 }
 
 /// Rate limits and sign-in throttles, in memory (per server process).
@@ -178,6 +184,7 @@ impl AppState {
                 audit_checkpoint: None,
                 refreshes: overview::Refreshes::default(),
                 public_url: None,
+                shutdown_grace: job_lifecycle::DEFAULT_SHUTDOWN_GRACE,
             }),
         }
     }
@@ -233,6 +240,13 @@ impl AppState {
     /// Builds the links people receive (unsubscribe, preferences) on `url`.
     pub fn with_public_url(mut self, url: person_links::PublicUrl) -> Self {
         self.configure().public_url = Some(url);
+        self
+    }
+
+    /// Waits `grace` for running imports and screenings when the server stops, before rolling
+    /// the imports back.
+    pub fn with_shutdown_grace(mut self, grace: std::time::Duration) -> Self {
+        self.configure().shutdown_grace = grace;
         self
     }
 
@@ -707,7 +721,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     serve_until(listener, state, shutdown_signal()).await
 }
 
-/// Serves until `shutdown` completes.
+/// Serves until `shutdown` completes, then lets requests in flight finish and drains the
+/// background jobs (`job_lifecycle::drain`: imports and screenings get the grace period, then
+/// imports roll back and are recorded interrupted).
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -716,13 +732,17 @@ pub async fn serve_until(
     // Answers to data subjects left pending (a mail failure, a step taken from the command
     // line) are sent again while the server runs.
     let retries = tokio::spawn(answers::retry_loop(state.clone()));
+    // Runs held by a stopped or crashed server are marked interrupted, at start and then on.
+    let imports = tokio::spawn(job_lifecycle::tend_imports(state.clone()));
     let served = axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;
     retries.abort();
+    job_lifecycle::drain(&state).await;
+    imports.abort();
     served
 }
 

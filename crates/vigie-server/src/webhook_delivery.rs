@@ -3,6 +3,11 @@
 //! (the processors' scheme, `vigie_dsar::notify::sign`), and records the outcome: delivered, due
 //! again after a backoff with jitter, or failed once the attempts are spent. All state is in the
 //! database: a restarted server goes on where the last one stopped.
+//!
+//! The worker also keeps the outbox small: every `purge_every`, it deletes the rows delivered
+//! more than `keep_delivered` ago and those failed for good more than `keep_failed` ago (longer,
+//! for the administrator to see), in batches of `purge_batch` rows, one statement each, so that
+//! no long transaction holds the table (`Store::purge_outbox`).
 
 use std::future::Future;
 use std::time::Duration;
@@ -23,7 +28,22 @@ pub struct DeliveryConfig {
     pub batch: u32,
     /// How long a receiver may take to answer.
     pub timeout: Duration,
+    /// How long a delivered row stays in the outbox.
+    pub keep_delivered: Duration,
+    /// How long a row failed for good stays in the outbox.
+    pub keep_failed: Duration,
+    /// The wait between two purges.
+    pub purge_every: Duration,
+    /// Rows deleted per statement.
+    pub purge_batch: u32,
 }
+
+/// How long delivered rows stay in the outbox by default: 30 days.
+pub const DEFAULT_KEEP_DELIVERED: Duration = Duration::from_secs(30 * 24 * 3600);
+/// How long rows failed for good stay by default: 180 days.
+pub const DEFAULT_KEEP_FAILED: Duration = Duration::from_secs(180 * 24 * 3600);
+/// Batches one purge deletes per organization at most: the rest waits for the next purge.
+const PURGE_BATCHES: u32 = 100;
 
 impl Default for DeliveryConfig {
     fn default() -> Self {
@@ -33,6 +53,10 @@ impl Default for DeliveryConfig {
             poll: Duration::from_secs(2),
             batch: 100,
             timeout: Duration::from_secs(10),
+            keep_delivered: DEFAULT_KEEP_DELIVERED,
+            keep_failed: DEFAULT_KEEP_FAILED,
+            purge_every: Duration::from_secs(3600),
+            purge_batch: 1000,
         }
     }
 }
@@ -91,6 +115,36 @@ impl DeliveryWorker {
         Ok(tried)
     }
 
+    /// Deletes what has served its time in every organization's outbox (see the module's
+    /// text); how many rows went.
+    pub async fn purge_once(&self) -> vigie_store::Result<u64> {
+        let now = jiff::Timestamp::now();
+        let before =
+            |keep: Duration| now - jiff::SignedDuration::try_from(keep).unwrap_or_default();
+        let (delivered, failed) = (
+            before(self.config.keep_delivered),
+            before(self.config.keep_failed),
+        );
+        let mut purged = 0;
+        for org in self.store.orgs().await? {
+            for _ in 0..PURGE_BATCHES {
+                let n = self
+                    .store
+                    .purge_outbox(org.id, delivered, failed, self.config.purge_batch)
+                    .await?;
+                purged += n;
+                if n < u64::from(self.config.purge_batch) {
+                    break;
+                }
+            }
+        }
+        if purged > 0 {
+            metrics::counter!("vigie_webhook_outbox_purged_total").increment(purged);
+            tracing::info!(rows = purged, "webhook outbox: old rows purged");
+        }
+        Ok(purged)
+    }
+
     async fn record(&self, d: &ClaimedDelivery, outcome: Sent) -> vigie_store::Result<()> {
         let id = d.payload.id;
         match outcome {
@@ -125,7 +179,14 @@ impl DeliveryWorker {
     /// `poll` otherwise. A store error is logged and the loop goes on.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
+        let mut purged_at: Option<tokio::time::Instant> = None;
         loop {
+            if purged_at.is_none_or(|at| at.elapsed() >= self.config.purge_every) {
+                if let Err(e) = self.purge_once().await {
+                    tracing::error!(error = %e, "webhook outbox: purge failed");
+                }
+                purged_at = Some(tokio::time::Instant::now());
+            }
             let busy = match self.run_once().await {
                 Ok(n) => n > 0,
                 Err(e) => {

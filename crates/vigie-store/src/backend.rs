@@ -75,14 +75,15 @@ pub trait Backend {
     /// The contacts with these ids (a page's worth), in id order; ids of no contact are skipped.
     async fn contact_rows_by_ids(&self, org: OrgId, ids: Vec<i64>) -> Result<Vec<ContactRow>>;
 
-    /// Appends an event unless one with the same content digest exists for the contact.
-    async fn insert_event(
+    /// Appends a contact's events, in one transaction (all or none), each unless one with the
+    /// same content digest exists for the contact: each one's id and whether it was new.
+    async fn insert_events(
         &self,
         org: OrgId,
         contact_id: i64,
-        e: SealedEvent,
+        events: Vec<SealedEvent>,
         now: i64,
-    ) -> Result<(i64, bool)>;
+    ) -> Result<Vec<(i64, bool)>>;
     /// A contact's ledger in recording order.
     async fn event_rows(&self, org: OrgId, contact_id: i64) -> Result<Vec<EventRow>>;
 

@@ -83,7 +83,10 @@ pub use dsar::{
 pub use error::{Result, StoreError};
 pub use forms::{FormConfirmation, FormSubmitted, StoredForm};
 pub use identifier_facts::IdentifierFacts;
-pub use import_runs::{ImportRun, NewImportRun};
+pub use import_runs::{
+    IMPORT_HEARTBEAT, IMPORT_STALE, INTERRUPTED, INTERRUPTED_MESSAGE, ImportRun, InterruptedRun,
+    NewImportRun, StartedImport, import_holder_id,
+};
 pub use inbound::{InboundEvent, InboundOutcome, InboundSource};
 pub use keys::RewrapReport;
 pub use links::{LinkKind, LinkRefusal, LinkSigner, VerifiedLink};
@@ -523,7 +526,9 @@ impl Store {
         };
         let sealed = crypto.seal_event(0, contact_ref.as_str(), e, dek.as_ref());
         let now = now_micros();
-        let (id, inserted) = on_backend!(self.insert_event(org, row.id, sealed, now))?;
+        let (id, inserted) = on_backend!(self.insert_events(org, row.id, vec![sealed], now))?
+            .pop()
+            .ok_or_else(|| StoreError::Other("no event appended".into()))?;
         let stored = self
             .ledger(org, contact_ref)
             .await?
@@ -531,6 +536,34 @@ impl Store {
             .find(|s| s.id == id)
             .ok_or_else(|| StoreError::Other("event vanished after append".into()))?;
         Ok((stored, inserted))
+    }
+
+    /// Appends several events to one contact's ledger in one transaction (with the outbox rows
+    /// their triggers write): all of them or none. Whether each was new (appending the same
+    /// content again is a no-op).
+    pub async fn append_events(
+        &self,
+        org: OrgId,
+        contact_ref: &ContactRef,
+        events: &[NewConsentEvent],
+    ) -> Result<Vec<bool>> {
+        let row = on_backend!(self.contact_row_by_ref(org, contact_ref.as_str()))?
+            .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
+        let crypto = self.org_crypto(org).await?;
+        let dek = if events
+            .iter()
+            .any(|e| e.ip.is_some() || e.user_agent.is_some())
+        {
+            Some(crypto.data_key(&row.contact_ref, row.wrapped_dek.as_deref())?)
+        } else {
+            None
+        };
+        let sealed = events
+            .iter()
+            .map(|e| crypto.seal_event(0, contact_ref.as_str(), e, dek.as_ref()))
+            .collect();
+        let written = on_backend!(self.insert_events(org, row.id, sealed, now_micros()))?;
+        Ok(written.into_iter().map(|(_, inserted)| inserted).collect())
     }
 
     /// A contact's ledger, in recording order.

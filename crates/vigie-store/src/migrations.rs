@@ -181,6 +181,11 @@ pub const SQLITE: &[Migration] = &[
         name: "dsar_answers",
         sql: include_str!("../migrations/sqlite/0035_dsar_answers.sql"),
     },
+    Migration {
+        version: 38,
+        name: "running_imports",
+        sql: include_str!("../migrations/sqlite/0038_running_imports.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -356,5 +361,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 35,
         name: "dsar_answers",
         sql: include_str!("../migrations/postgres/0035_dsar_answers.sql"),
+    },
+    Migration {
+        version: 38,
+        name: "running_imports",
+        sql: include_str!("../migrations/postgres/0038_running_imports.sql"),
     },
 ];

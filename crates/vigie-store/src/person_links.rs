@@ -325,22 +325,19 @@ impl Store {
     ) -> Result<usize> {
         let shown = self.preferences_of(org, token, now).await?;
         let events = preferences::change_events(&shown.preferences, change, now);
-        // One event at a time: each is a complete statement of the person's will on its own, and
-        // appending the same content again is a no-op.
-        for event in &events {
-            self.append_event(
-                org,
-                &shown.contact_ref,
-                &NewConsentEvent {
-                    event: *event,
-                    notice_version: None,
-                    source: Some("preference_centre".into()),
-                    ip: proof.ip.clone(),
-                    user_agent: proof.user_agent.clone(),
-                },
-            )
-            .await?;
-        }
+        // One transaction: the person's change is kept whole or not at all (a failure half-way
+        // must not leave some boxes changed and others not).
+        let new: Vec<NewConsentEvent> = events
+            .iter()
+            .map(|event| NewConsentEvent {
+                event: *event,
+                notice_version: None,
+                source: Some("preference_centre".into()),
+                ip: proof.ip.clone(),
+                user_agent: proof.user_agent.clone(),
+            })
+            .collect();
+        self.append_events(org, &shown.contact_ref, &new).await?;
         if !events.is_empty() {
             let what = match change {
                 PreferenceChange::Choose(_) => "choices",

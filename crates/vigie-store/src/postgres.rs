@@ -523,29 +523,35 @@ impl Backend for PgStore {
         Ok(rows.iter().map(contact_from_row).collect())
     }
 
-    async fn insert_event(
+    /// Appends a contact's events in one transaction: all of them or none.
+    async fn insert_events(
         &self,
         org: OrgId,
         contact_id: i64,
-        e: SealedEvent,
+        events: Vec<SealedEvent>,
         now: i64,
-    ) -> Result<(i64, bool)> {
+    ) -> Result<Vec<(i64, bool)>> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let (n, ids) = insert_events_batch(&tx, org, &[(contact_id, &e)], now).await?;
-        let out = if n == 1 {
+        let mut out = Vec::with_capacity(events.len());
+        for e in &events {
+            let (n, ids) = insert_events_batch(&tx, org, &[(contact_id, e)], now).await?;
+            out.push(if n == 1 {
+                (ids[0], true)
+            } else {
+                let id: i64 = tx
+                    .query_one(
+                        "SELECT id FROM consent_events WHERE org_id = $1 AND contact_id = $2 AND content_digest = $3",
+                        &[&org, &contact_id, &&e.content_digest[..]],
+                    )
+                    .await?
+                    .get(0);
+                (id, false)
+            });
+        }
+        if out.iter().any(|(_, inserted)| *inserted) {
             bump_version(&tx, org).await?;
-            (ids[0], true)
-        } else {
-            let id: i64 = tx
-                .query_one(
-                    "SELECT id FROM consent_events WHERE org_id = $1 AND contact_id = $2 AND content_digest = $3",
-                    &[&org, &contact_id, &&e.content_digest[..]],
-                )
-                .await?
-                .get(0);
-            (id, false)
-        };
+        }
         tx.commit().await?;
         Ok(out)
     }

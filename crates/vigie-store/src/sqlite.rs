@@ -1212,17 +1212,21 @@ impl Backend for SqliteStore {
         .await
     }
 
-    async fn insert_event(
+    /// Appends a contact's events in one transaction: all of them or none.
+    async fn insert_events(
         &self,
         org: OrgId,
         contact_id: i64,
-        e: SealedEvent,
+        events: Vec<SealedEvent>,
         now: i64,
-    ) -> Result<(i64, bool)> {
+    ) -> Result<Vec<(i64, bool)>> {
         self.write(move |tx| {
-            let out =
-                insert_event_tx(&mut EventStatements::new(tx)?, tx, org, contact_id, &e, now)?;
-            if out.1 {
+            let mut st = EventStatements::new(tx)?;
+            let out = events
+                .iter()
+                .map(|e| insert_event_tx(&mut st, tx, org, contact_id, e, now))
+                .collect::<Result<Vec<_>>>()?;
+            if out.iter().any(|(_, inserted)| *inserted) {
                 bump_version(tx, org)?;
             }
             Ok(out)

@@ -513,6 +513,55 @@ impl Store {
         Ok(out)
     }
 
+    /// Deletes at most `limit` rows of the organization's outbox that have served their time:
+    /// delivered before `delivered_before`, or failed for good before `failed_before` (kept
+    /// longer, for the administrator to see) unless a later row of its stream is still pending
+    /// (the failed row holds it; dropping it would let a later change overtake it unseen). One
+    /// bounded statement each; how many rows went.
+    pub async fn purge_outbox(
+        &self,
+        org: OrgId,
+        delivered_before: Timestamp,
+        failed_before: Timestamp,
+        limit: u32,
+    ) -> Result<u64> {
+        // `next_attempt_at` is at most `delivered_at` (a row is sent once due) and is the
+        // moment of failure of a failed row: the due index narrows both look-ups.
+        let delivered = self
+            .sql_exec(
+                "DELETE FROM webhook_outbox WHERE org_id = $1 AND id IN (
+                   SELECT id FROM webhook_outbox
+                   WHERE org_id = $1 AND status = 'delivered' AND next_attempt_at < $2
+                     AND delivered_at < $2
+                   ORDER BY id LIMIT $3)",
+                sql_params![org, delivered_before.as_microsecond(), i64::from(limit)],
+            )
+            .await?;
+        let room = u64::from(limit).saturating_sub(delivered);
+        if room == 0 {
+            return Ok(delivered);
+        }
+        let failed = self
+            .sql_exec(
+                "DELETE FROM webhook_outbox WHERE org_id = $1 AND id IN (
+                   SELECT o.id FROM webhook_outbox o
+                   WHERE o.org_id = $1 AND o.status = 'failed' AND o.next_attempt_at < $2
+                     AND NOT EXISTS (
+                       SELECT 1 FROM webhook_outbox p
+                       WHERE p.org_id = o.org_id AND p.subscription_id = o.subscription_id
+                         AND p.contact_id = o.contact_id AND p.id > o.id
+                         AND p.status = 'pending')
+                   ORDER BY o.id LIMIT $3)",
+                sql_params![
+                    org,
+                    failed_before.as_microsecond(),
+                    i64::try_from(room).unwrap_or(i64::MAX)
+                ],
+            )
+            .await?;
+        Ok(delivered + failed)
+    }
+
     /// Records a successful delivery of a row claimed by `owner`.
     pub async fn delivery_succeeded(
         &self,

@@ -40,6 +40,8 @@ mod names;
 mod notices;
 #[path = "store/overview.rs"]
 mod overview;
+#[path = "store/preferences.rs"]
+mod preferences;
 #[path = "store/registers.rs"]
 mod registers;
 #[path = "store/requalification.rs"]

@@ -125,18 +125,43 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
         name
     });
     let started_at = jiff::Timestamp::now();
-    let result = import_file(&store, &org, kind, &args.file, &opts).await;
-    let interrupted = opts.cancelled_by_signal();
-    signal.abort();
-    // Every import is listed on the imports page, the CLI's too.
+    // Every import is listed on the imports page, the CLI's too: `running` while it runs,
+    // held by this process, which beats for it (a process killed outright stops beating, and
+    // the next server or import to look marks the run interrupted).
     let file_name = args
         .file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned());
     let actor = crate::config::cli_audit("", "").actor;
+    let holder = vigie_store::import_holder_id();
+    let start = vigie_store::StartedImport {
+        kind: kind.name().to_owned(),
+        file_name: file_name.clone(),
+        actor: actor.clone(),
+        started_at,
+        job: None,
+    };
+    let run_id = store.begin_import_run(org.id, &start, &holder).await?;
+    let tending = {
+        let (store, holder) = (store.clone(), holder.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(vigie_store::IMPORT_HEARTBEAT);
+            loop {
+                every.tick().await;
+                if let Err(e) = store.tend_import_runs(&holder).await {
+                    tracing::error!(error = %e, "cannot tend the running imports");
+                }
+            }
+        })
+    };
+    let result = import_file(&store, &org, kind, &args.file, &opts).await;
+    let interrupted = opts.cancelled_by_signal();
+    signal.abort();
+    tending.abort();
     store
-        .record_import_run(
+        .finish_import_run(
             org.id,
+            run_id,
             &vigie_import::run_record(kind, file_name, actor, started_at, &result),
         )
         .await?;

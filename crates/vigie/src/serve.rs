@@ -42,6 +42,17 @@ pub struct ServeArgs {
     /// screening downloads and `vigie links`. Without it, downloads carry no such links.
     #[arg(long, env = "VIGIE_PUBLIC_URL")]
     pub public_url: Option<vigie_server::person_links::PublicUrl>,
+    /// On Ctrl-C or SIGTERM, how long running imports and screenings may take to end; imports
+    /// still running then are rolled back and recorded as interrupted (nothing imported).
+    #[arg(long, env = "VIGIE_SHUTDOWN_GRACE_SECONDS", default_value_t = vigie_server::DEFAULT_SHUTDOWN_GRACE.as_secs())]
+    pub shutdown_grace_seconds: u64,
+    /// Days a delivered webhook row stays in the outbox before it is purged.
+    #[arg(long, env = "VIGIE_OUTBOX_KEEP_DELIVERED_DAYS", default_value_t = vigie_server::DEFAULT_KEEP_DELIVERED.as_secs() / 86_400)]
+    pub outbox_keep_delivered_days: u64,
+    /// Days a webhook row failed for good stays in the outbox (for the administrator to see and
+    /// retry) before it is purged, unless it still holds later rows of its contact.
+    #[arg(long, env = "VIGIE_OUTBOX_KEEP_FAILED_DAYS", default_value_t = vigie_server::DEFAULT_KEEP_FAILED.as_secs() / 86_400)]
+    pub outbox_keep_failed_days: u64,
 }
 
 /// Data subject requests: mail for the privacy centre, connected systems, the calendar.
@@ -190,12 +201,18 @@ pub async fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<Exit
     }
     // The webhook outbox is sent while the server runs; servers sharing a database share the
     // work through leases (see `vigie_server::webhook_delivery`).
+    let days = |n: u64| std::time::Duration::from_secs(n.saturating_mul(86_400));
+    let delivery = vigie_server::DeliveryConfig {
+        keep_delivered: days(args.outbox_keep_delivered_days),
+        keep_failed: days(args.outbox_keep_failed_days),
+        ..vigie_server::DeliveryConfig::default()
+    };
     tokio::spawn(
-        vigie_server::DeliveryWorker::new(store.clone(), vigie_server::DeliveryConfig::default())
-            .run(std::future::pending()),
+        vigie_server::DeliveryWorker::new(store.clone(), delivery).run(std::future::pending()),
     );
     let auth = args.auth.config();
-    let state = AppState::with_config(store.clone(), screening, auth);
+    let state = AppState::with_config(store.clone(), screening, auth)
+        .with_shutdown_grace(std::time::Duration::from_secs(args.shutdown_grace_seconds));
     let state = args.requests.apply(state, &store)?;
     let state = match args.public_url {
         Some(url) => state.with_public_url(url),

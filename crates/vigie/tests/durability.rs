@@ -359,6 +359,81 @@ async fn a_signal_during_an_import_rolls_it_back() {
         "{}",
         String::from_utf8_lossy(&audit.stderr)
     );
+    // The imports page says so too.
+    let runs = store.import_runs(org.id, 5).await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].run.outcome, vigie_store::INTERRUPTED);
+}
+
+/// An import killed outright (no signal handler runs) leaves its run `running` with a holder
+/// that no longer exists; the next server to start marks it interrupted at once, and never
+/// leaves it running. SIGTERM then stops that server cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_imports_run_is_marked_interrupted_by_the_next_start() {
+    let (dir, data, key) = setup();
+    let file = dir.path().join("contacts.csv");
+    contacts_file(&file, 150_000, "");
+    let status = vigie(&data, &key)
+        .args(["org", "list"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut import = vigie(&data, &key)
+        .arg("import")
+        .arg("contacts")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = data.join("vigie.db-journal");
+    let started = Instant::now();
+    while !journal.exists() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let finished_already = import.try_wait().unwrap().is_some();
+    import.kill().unwrap(); // SIGKILL: the run is never finished by its process
+    import.wait().unwrap();
+    let store = reopen(&data).await;
+    let org = store.require_org(DEFAULT_ORG).await.unwrap();
+    let outcome = |runs: Vec<vigie_store::ImportRun>| runs[0].run.outcome.clone();
+    if finished_already {
+        eprintln!("the machine was faster than the kill: nothing to mark");
+        assert_eq!(outcome(store.import_runs(org.id, 1).await.unwrap()), "done");
+        return;
+    }
+    assert_eq!(
+        outcome(store.import_runs(org.id, 1).await.unwrap()),
+        "running"
+    );
+    drop(store);
+
+    let (server, base) = serve(&data, &key);
+    let store = reopen(&data).await;
+    let started = Instant::now();
+    let mut seen = outcome(store.import_runs(org.id, 1).await.unwrap());
+    while seen == "running" && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+        seen = outcome(store.import_runs(org.id, 1).await.unwrap());
+    }
+    assert_eq!(
+        seen,
+        vigie_store::INTERRUPTED,
+        "the server left the run running"
+    );
+    // Once it answers, its signal handler is in place.
+    let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = server.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(store.count_contacts(org.id).await.unwrap(), 0);
 }
 
 /// `vigie serve --log-format json` at debug level, with e-mails, phones and names in requests

@@ -1665,6 +1665,9 @@ catalogue! {
     ArchiveNotYetReduced => " (Code de commerce, art. L123-22). Les champs que l'obligation comptable ne requiert pas (adresse e-mail, téléphone…) seront détruits par la prochaine purge.", " (French Commercial Code, art. L123-22). The fields the accounting obligation does not need (e-mail address, phone…) will be destroyed by the next retention run.";
     FinancialYearEnd => "Clôture de l'exercice comptable (MM-JJ)", "Financial year end (MM-DD)";
     FinancialYearEndHint => "Jour et mois de clôture, par exemple 12-31 ou 06-30 : la conservation des pièces comptables (10 ans) court à partir de la clôture de l'exercice. Le 29 février n'est pas accepté, faute d'exister chaque année.", "Closing day and month, e.g. 12-31 or 06-30: accounting documents are kept 10 years from the closing of the financial year. 29 February is refused, as not every year has it.";
+    // s5-ops: import runs in progress or interrupted by a stop.
+    ImportOutcomeRunning => "En cours", "Running";
+    ImportOutcomeInterrupted => "Interrompu : rien n'a été importé", "Interrupted: nothing was imported";
 }
 
 #[cfg(test)]

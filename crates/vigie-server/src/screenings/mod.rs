@@ -166,6 +166,39 @@ impl Screenings {
         }
     }
 
+    /// The directory of the jobs' files (screenings and imports).
+    pub(crate) fn jobs_dir(&self) -> &Path {
+        &self.config.jobs_dir
+    }
+
+    /// How many jobs are queued or running.
+    pub(crate) fn unfinished_count(&self) -> usize {
+        let jobs = self.jobs.lock().expect("jobs");
+        jobs.values().filter(|j| j.ended().is_none()).count()
+    }
+
+    /// At a stop, once the grace period is over: the jobs still queued or running end as
+    /// failed ("interrupted") and their partial files are removed, since the process goes.
+    /// Nothing of a screening is recorded before its end, so no record says it runs. How many.
+    pub(crate) fn interrupt_unfinished(&self) -> usize {
+        let unfinished: Vec<Arc<Job>> = {
+            let jobs = self.jobs.lock().expect("jobs");
+            jobs.values()
+                .filter(|j| j.ended().is_none())
+                .cloned()
+                .collect()
+        };
+        for job in &unfinished {
+            job.end(Phase::Failed(JobErrorOut {
+                code: "interrupted".into(),
+                message: "the server stopped before this screening ended: start it again".into(),
+            }));
+            remove_quietly(&job.output.with_extension("csv.part"));
+            remove_quietly(&targets_file(&self.config.jobs_dir, &job.id).0);
+        }
+        unfinished.len()
+    }
+
     /// Once per process: deletes the files an earlier process left in the jobs directory (its
     /// jobs are gone with its memory) once they are older than the retention.
     async fn sweep_orphans(&self) {

@@ -147,6 +147,26 @@ both_stores! {
         assert_eq!(outcomes, ["done", "refused"]);
     }
 
+    async fn runs_in_progress_and_interrupted_by_a_stop_are_listed_as_such(app) {
+        let m = signed_in(&app.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        let start = |file: &str| vigie_store::StartedImport {
+            kind: "contacts".into(),
+            file_name: Some(file.into()),
+            actor: "user:m@example.org".into(),
+            started_at: jiff::Timestamp::now(),
+            job: None,
+        };
+        app.store.begin_import_run(org.id, &start("en-cours.csv"), "live-holder").await.unwrap();
+        app.store.begin_import_run(org.id, &start("coupe.csv"), "stopped-holder").await.unwrap();
+        app.store.interrupt_import_runs_of("stopped-holder", jiff::Timestamp::now()).await.unwrap();
+        let list = get(&app, &m.0, "/imports").await;
+        assert!(list.text.contains("<td>En cours</td>"), "{}", list.text);
+        assert!(list.text.contains("<td>Interrompu : rien n'a été importé</td>"), "{}", list.text);
+        let english = get(&app, &m.0, "/imports?lang=en").await;
+        assert!(english.text.contains("<td>Interrupted: nothing was imported</td>"), "{}", english.text);
+    }
+
     async fn an_upload_without_the_token_is_refused_and_an_agent_cannot_open_the_page(app) {
         let m = signed_in(&app.store, "m@example.org", Role::Marketer, &[DEFAULT_ORG]).await;
         for query in ["", "?csrf=forged"] {

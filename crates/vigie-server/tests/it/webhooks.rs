@@ -57,6 +57,7 @@ fn quick() -> DeliveryConfig {
         poll: Duration::from_millis(20),
         batch: 100,
         timeout: Duration::from_secs(5),
+        ..DeliveryConfig::default()
     }
 }
 
@@ -207,6 +208,67 @@ async fn https_endpoints_are_reached_over_tls_and_their_certificate_checked() {
         "{error}"
     );
     assert_eq!(s.outbox_counts(org.id).await.unwrap().delivered, 0);
+}
+
+/// The worker purges delivered rows once their period is over: here at once, so the outbox
+/// empties as the receiver acknowledges; without a purge, the rows would stay `delivered`.
+#[tokio::test]
+async fn the_worker_purges_delivered_rows_past_their_period() {
+    let t = vigie_store::testing::sqlite_store().await;
+    let s = &t.store;
+    let org = s.require_org("default").await.unwrap();
+    let addr = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let received: Received = Arc::default();
+    let server = receiver(addr, received.clone()).await;
+    let hook = NewWebhook {
+        name: "crm".into(),
+        url: EndpointUrl::parse(&format!("http://{addr}/hook")).unwrap(),
+        events: WebhookEvent::ALL.to_vec(),
+    };
+    let audit = AuditEvent {
+        actor: "test".into(),
+        action: "webhook.create".into(),
+        ..AuditEvent::default()
+    };
+    s.create_webhook(org.id, &hook, audit).await.unwrap();
+    s.upsert_contact(org.id, &person("ana")).await.unwrap();
+    for (minute, purpose) in [Purpose::Marketing, Purpose::Newsletter]
+        .into_iter()
+        .enumerate()
+    {
+        let e = change(Action::Grant, purpose, minute as u32);
+        s.append_event(org.id, &ContactRef::parse("ana").unwrap(), &e)
+            .await
+            .unwrap();
+    }
+    let config = DeliveryConfig {
+        keep_delivered: Duration::ZERO,
+        purge_every: Duration::from_millis(20),
+        ..quick()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(DeliveryWorker::new(s.clone(), config).run(async {
+        let _ = stopped.await;
+    }));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let counts = s.outbox_counts(org.id).await.unwrap();
+        if received.lock().unwrap().len() == 2 && (counts.pending, counts.delivered) == (0, 0) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not purged: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.send(()).unwrap();
+    worker.await.unwrap();
+    server.abort();
 }
 
 vigie_store::both_stores! {

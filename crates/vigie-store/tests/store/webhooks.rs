@@ -174,6 +174,53 @@ both_stores! {
         assert_eq!(taken_over.iter().map(|d| d.payload.id).collect::<Vec<_>>(), [w3_row], "w4's lease ran out");
     };
 
+    delivered_rows_are_purged_in_bounded_batches_failed_ones_later_and_never_while_they_hold => |t: TestStore| async move {
+        let s = &t.store;
+        let org = default_org(s).await;
+        let other = s.create_org("purge-other", "Other").await.unwrap();
+        subscribe(s, org.id, "crm", &[WebhookEvent::ConsentGrant, WebhookEvent::ConsentWithdraw]).await;
+        subscribe(s, other.id, "crm", &[WebhookEvent::ConsentGrant]).await;
+        for r in ["A", "B", "C", "D"] {
+            s.upsert_contact(org.id, &contact(r, &format!("{r}@example.org"), "0612345678")).await.unwrap();
+        }
+        s.upsert_contact(other.id, &contact("A", "a@example.org", "0612345678")).await.unwrap();
+        let r = |x: &str| ContactRef::parse(x).unwrap();
+        // A and B: delivered. C: failed for good, nothing after it. D: failed for good, holding
+        // a later row. The other organization: delivered.
+        for x in ["A", "B", "C", "D"] {
+            s.append_event(org.id, &r(x), &plain(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z")).await.unwrap();
+        }
+        s.append_event(org.id, &r("D"), &plain(ChannelScope::Email, Action::Withdraw, "2026-01-11T08:00:00Z")).await.unwrap();
+        s.append_event(other.id, &r("A"), &plain(ChannelScope::Email, Action::Grant, "2026-01-10T08:00:00Z")).await.unwrap();
+        for d in s.claim_deliveries(org.id, "w", soon(), 10).await.unwrap() {
+            match d.payload.contact_ref.as_str() {
+                "A" | "B" => s.delivery_succeeded(org.id, d.payload.id, "w", 200).await.unwrap(),
+                _ => s.delivery_failed(org.id, d.payload.id, "w", Some(410), "HTTP 410", None).await.unwrap(),
+            }
+        }
+        for d in s.claim_deliveries(other.id, "w", soon(), 10).await.unwrap() {
+            s.delivery_succeeded(other.id, d.payload.id, "w", 200).await.unwrap();
+        }
+        let counts = s.outbox_counts(org.id).await.unwrap();
+        assert_eq!((counts.pending, counts.delivered, counts.failed), (1, 2, 2));
+        let (past, future) = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1), soon());
+
+        // Nothing has served its time yet.
+        assert_eq!(s.purge_outbox(org.id, past, past, 100).await.unwrap(), 0);
+        // Delivered rows past their period go, a batch at a time; failed ones stay longer.
+        assert_eq!(s.purge_outbox(org.id, future, past, 1).await.unwrap(), 1);
+        assert_eq!(s.purge_outbox(org.id, future, past, 100).await.unwrap(), 1);
+        let counts = s.outbox_counts(org.id).await.unwrap();
+        assert_eq!((counts.pending, counts.delivered, counts.failed), (1, 0, 2));
+        // Failed rows past theirs go too, except the one holding D's later change.
+        assert_eq!(s.purge_outbox(org.id, future, future, 100).await.unwrap(), 1);
+        let failed = s.outbox(org.id, &OutboxQuery { status: Some(DeliveryStatus::Failed), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(failed.iter().map(|f| f.payload.contact_ref.as_str()).collect::<Vec<_>>(), ["D"]);
+        assert_eq!(s.outbox_counts(org.id).await.unwrap().pending, 1);
+        // Another organization's rows are its own.
+        assert_eq!(s.outbox_counts(other.id).await.unwrap().delivered, 1);
+    };
+
     inbound_events_write_the_ledger_or_the_suppression_list_once => |t: TestStore| async move {
         let s = &t.store;
         let org = default_org(s).await;
