@@ -1,7 +1,8 @@
 //! A first load (the organization holds no contact yet: PostgreSQL copies the rows straight
 //! into `contacts`, issue 17) and a merge (rows staged and upserted) store the same contacts:
 //! the same columns, blind indexes that find each contact by e-mail, phone and name, the same
-//! sealed values read back, the same name index.
+//! sealed values read back, the same name index. Likewise for the ledger: a first load (no
+//! event yet) and a merge append the same events in file order, a repeated one once.
 
 use super::*;
 
@@ -35,6 +36,21 @@ fn rows_missing_from(from: i64, other: i64) -> String {
          EXCEPT SELECT {cols} FROM contacts WHERE org_id = {other}) AS d"
     )
 }
+
+const LEDGER: &str = "\
+contact_ref,channel,purpose,action,at,method,notice_version,source
+F001,email,marketing,grant,2024-03-02T10:00:00Z,double_opt_in,v2,web_form
+F004,sms,marketing,grant,2024-07-02T10:00:00Z,unticked_checkbox,v2,web_form
+F001,email,marketing,withdraw,2024-09-02T10:00:00Z,unsubscribe_link,v2,web_form
+F004,sms,marketing,grant,2024-07-02T10:00:00Z,unticked_checkbox,v2,web_form
+F001,email,marketing,grant,2024-09-02T10:00:00Z,double_opt_in,v3,
+";
+
+/// The merging organization's ledger before the load: one of the file's events.
+const LEDGER_SEED: &str = "\
+contact_ref,channel,purpose,action,at,method,notice_version,source
+F004,sms,marketing,grant,2024-07-02T10:00:00Z,unticked_checkbox,v2,web_form
+";
 
 async fn one(s: &Store, o: &Organization, q: ContactQuery) -> Vec<vigie_store::Contact> {
     s.contacts(o.id, &ContactQuery { limit: 10, ..q })
@@ -106,5 +122,40 @@ both_stores! {
         assert!(one(s, &merged, old_phone).await.is_empty());
         let old_name = ContactQuery { name: Some("rousseau".into()), ..Default::default() };
         assert!(one(s, &merged, old_name).await.is_empty());
+    };
+
+    a_first_ledger_load_and_a_merge_append_the_same_events => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let opts = ImportOptions::default();
+        let first = org(s).await;
+        let merged = s.create_org("merged", "Merged").await.unwrap();
+        let contacts = write(dir.path(), "contacts.csv", &format!("{HEADER}{ROWS}"));
+        for o in [&first, &merged] {
+            import_file(s, o, ImportKind::Contacts, &contacts, &opts).await.unwrap();
+        }
+        let seed = write(dir.path(), "seed.csv", LEDGER_SEED);
+        import_file(s, &merged, ImportKind::Consents, &seed, &opts).await.unwrap();
+        let file = write(dir.path(), "consents.csv", LEDGER);
+
+        // Five rows, one repeated: four events; the merging organization had one already.
+        let loaded = import_file(s, &first, ImportKind::Consents, &file, &opts).await.unwrap();
+        assert_eq!((loaded.counts.inserted, loaded.counts.unchanged), (4, 1), "{loaded:?}");
+        let merge = import_file(s, &merged, ImportKind::Consents, &file, &opts).await.unwrap();
+        assert_eq!((merge.counts.inserted, merge.counts.unchanged), (3, 2), "{merge:?}");
+        // Loaded again: nothing new, and said so.
+        let again = import_file(s, &first, ImportKind::Consents, &file, &opts).await.unwrap();
+        assert_eq!((again.counts.inserted, again.counts.unchanged), (0, 5), "{again:?}");
+
+        for r in ["F001", "F004"] {
+            let contact_ref = ContactRef::parse(r).unwrap();
+            let a: Vec<_> = s.ledger(first.id, &contact_ref).await.unwrap().into_iter().map(|e| e.new).collect();
+            let b: Vec<_> = s.ledger(merged.id, &contact_ref).await.unwrap().into_iter().map(|e| e.new).collect();
+            assert_eq!(a, b, "{r}");
+        }
+        // File order within a contact's ledger: grant, withdrawal, grant again.
+        let f001 = s.ledger(first.id, &ContactRef::parse("F001").unwrap()).await.unwrap();
+        let actions: Vec<_> = f001.iter().map(|e| e.new.event.action).collect();
+        assert_eq!(actions, [vigie_core::Action::Grant, vigie_core::Action::Withdraw, vigie_core::Action::Grant]);
     };
 }
