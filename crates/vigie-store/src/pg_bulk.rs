@@ -269,6 +269,11 @@ impl PgStore {
         let mut counts = if first_load {
             // Every contact of the organization is one this load inserted.
             tx.execute(FIRST_LOAD_NAMES, &[&org]).await?;
+            // The planner's statistics still see the organization without contacts: a ledger
+            // import right after resolved its references by scanning all of them (164 ms a
+            // batch of 5,000 on 300,000 contacts, against 10 ms through the reference's index
+            // once analyzed). A sample of 30,000 rows, this transaction's own rows included.
+            tx.batch_execute("ANALYZE contacts").await?;
             ImportCounts {
                 inserted: staged,
                 ..ImportCounts::default()
