@@ -4,7 +4,8 @@
 #   stop_throwaway_postgres
 #   pg_as_owner CMD...                             runs a tool as the server's owner
 # "fast" turns durability off (tests: the cluster is thrown away); "durable" keeps
-# PostgreSQL's defaults (fsync, synchronous commit, full-page writes), as a benchmark needs.
+# PostgreSQL's defaults (fsync, synchronous commit, full-page writes), as a benchmark needs,
+# with a production server's memory and checkpoint settings.
 # shellcheck shell=bash
 
 PG_TMP=""
@@ -60,7 +61,18 @@ max_connections = 300
 EOF
   case "$durability" in
     fast) printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$PG_TMP/data/postgresql.conf" ;;
-    durable) ;;
+    # A production server's memory and checkpoint settings (see README, Operations); its
+    # durability is PostgreSQL's default: fsync, synchronous commit and full-page writes stay on.
+    # With the default 128 MB of shared buffers and 1 GB of WAL between checkpoints, a bulk
+    # load writes index pages back and again after each checkpoint (full-page images).
+    durable) cat >>"$PG_TMP/data/postgresql.conf" <<EOF
+shared_buffers = 1GB
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+wal_compression = lz4
+maintenance_work_mem = 512MB
+EOF
+      ;;
     *) die "start_throwaway_postgres: durability is fast or durable, not '$durability'" ;;
   esac
 

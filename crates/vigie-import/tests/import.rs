@@ -9,6 +9,8 @@ use vigie_store::{ContactQuery, DEFAULT_ORG, Organization, Store, both_stores};
 
 #[path = "import/bulk_load.rs"]
 mod bulk_load;
+#[path = "import/first_load.rs"]
+mod first_load;
 #[path = "import/fuzz.rs"]
 mod fuzz;
 #[path = "import/malformed.rs"]

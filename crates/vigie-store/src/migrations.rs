@@ -181,6 +181,12 @@ pub const SQLITE: &[Migration] = &[
         name: "dsar_answers",
         sql: include_str!("../migrations/sqlite/0035_dsar_answers.sql"),
     },
+    // s5-pg-import (issue 17)
+    Migration {
+        version: 36,
+        name: "identifier_hash_indexes",
+        sql: include_str!("../migrations/sqlite/0036_identifier_hash_indexes.sql"),
+    },
     Migration {
         version: 38,
         name: "running_imports",
@@ -361,6 +367,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 35,
         name: "dsar_answers",
         sql: include_str!("../migrations/postgres/0035_dsar_answers.sql"),
+    },
+    // s5-pg-import (issue 17)
+    Migration {
+        version: 36,
+        name: "identifier_hash_indexes",
+        sql: include_str!("../migrations/postgres/0036_identifier_hash_indexes.sql"),
     },
     Migration {
         version: 38,
