@@ -51,15 +51,22 @@ pub(crate) fn org_field(ui: &Ui) -> Markup {
 async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, UiError> {
     let store = state.store();
     let total = store.audit_count(ui.org.id).await?;
+    // Entries before `floor` were purged by retention (a checkpoint keeps the chain verifiable).
+    let floor = store.audit_first_seq(ui.org.id).await?;
     // Pages go backwards from the newest entry: `before` is the first sequence number not shown.
     let before = ui
         .params
         .after_id
         .as_deref()
         .and_then(|a| a.parse::<i64>().ok())
-        .unwrap_or(total + 1)
-        .clamp(1, total + 1);
-    let first = (before - i64::from(PAGE_SIZE)).max(1);
+        .unwrap_or(total + 1);
+    // A link into purged numbers shows the oldest page kept.
+    let before = if before <= floor {
+        (floor + i64::from(PAGE_SIZE)).min(total + 1)
+    } else {
+        before.min(total + 1)
+    };
+    let first = (before - i64::from(PAGE_SIZE)).max(floor);
     let mut entries = store
         .audit_entries(ui.org.id, first - 1, (before - first) as u32)
         .await?;
@@ -96,7 +103,10 @@ async fn audit_page(State(state): State<AppState>, ui: Ui) -> Result<Response, U
                 }
             }
         }))
-        (pager(ui.lang, None, (first > 1).then(|| ui.link("/audit").q("after_id", first.to_string())), W::Older))
+        (pager(ui.lang, None, (first > floor).then(|| ui.link("/audit").q("after_id", first.to_string())), W::Older))
+        @if floor > 1 && first == floor {
+            p { (ui.t(W::AuditPurgedBefore)) " " (floor) (ui.t(W::AuditPurgedBeforeEnd)) }
+        }
     };
     Ok(page(
         &ui,

@@ -41,8 +41,8 @@ mod postgres;
 mod registers;
 mod requalification;
 mod retention;
-mod retention_purges;
 mod retention_archive;
+mod retention_purges;
 mod retention_run;
 mod screening;
 pub mod sealing;
@@ -107,8 +107,8 @@ pub use requalification::{
     RequalificationTarget,
 };
 pub use retention::{PlanAction, RetentionPlan};
-pub use retention_purges::PurgePlan;
 pub use retention_archive::AccountingArchive;
+pub use retention_purges::PurgePlan;
 pub use retention_run::{RetentionRun, RunLimits};
 pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};

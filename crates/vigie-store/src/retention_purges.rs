@@ -191,6 +191,22 @@ impl Store {
         .collect()
     }
 
+    /// The first sequence number the organization's audit trail still holds: 1 before any purge,
+    /// the entry after the checkpoint since. Pages of the trail start there.
+    pub async fn audit_first_seq(&self, org: OrgId) -> Result<i64> {
+        let through = match self
+            .sql_row(
+                "SELECT through_seq FROM audit_purges WHERE org_id = $1",
+                sql_params![org],
+            )
+            .await?
+        {
+            Some(r) => r[0].int()?,
+            None => 0,
+        };
+        Ok(through + 1)
+    }
+
     /// The organization's audit purge checkpoint, its seal checked; `None` before any purge.
     pub(crate) async fn audit_purge_checkpoint(
         &self,

@@ -1657,6 +1657,8 @@ catalogue! {
     ImportSkippedRows => "Lignes ignorées : personnes effacées au titre de la durée de conservation", "Rows skipped: people erased under the retention period";
     ImportSkippedHint => "Ces personnes restent effacées ; une ligne dont la date de collecte est postérieure à l'effacement les ferait revenir.", "These people stay erased; a row with a collection date after the erasure would bring them back.";
     RetPurgeHint => "Une demande purgée part avec son historique, ses réponses et son archive ; le journal d'audit perd ses entrées les plus anciennes, et sa vérification part d'un point de contrôle scellé (numéro et lien de la dernière entrée purgée).", "A purged request goes with its history, answers and archive; the audit trail loses its oldest entries, and its verification starts from a sealed checkpoint (number and link of the last entry purged).";
+    AuditPurgedBefore => "Les entrées antérieures au n°", "Entries before no.";
+    AuditPurgedBeforeEnd => " ont été purgées au terme de leur durée de conservation ; la vérification de la chaîne part d'un point de contrôle scellé.", " were purged at the end of their retention period; the chain's verification starts from a sealed checkpoint.";
     // branch s5-archive (issue 16): the accounting archive, the financial year end, the lists in the coverage
     CovSuppressed => "Liste de suppression", "Suppression list";
     CovOppositionList => "Liste d'opposition (Bloctel)", "Opposition list (Bloctel)";

@@ -122,6 +122,33 @@ both_stores! {
         assert!(page.text.contains("1 screening proofs"), "the run's counts: {}", page.text);
     }
 
+    // After a run purged a prefix of the trail, the audit page starts at the first entry kept
+    // (not an empty page of purged numbers) and says why the earlier ones are gone.
+    async fn the_audit_page_starts_after_the_purged_entries(app) {
+        let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
+        for _ in 0..3 {
+            app.store
+                .audit(org.id, AuditEvent { actor: "alice".into(), action: "test.entry".into(), ..AuditEvent::default() })
+                .await
+                .unwrap();
+        }
+        let before = app.store.audit_count(org.id).await.unwrap();
+        assert_eq!(app.store.audit_first_seq(org.id).await.unwrap(), 1);
+        app.store
+            .run_retention(org.id, "2040-01-01T00:00:00Z", RunLimits::default(),
+                AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() })
+            .await
+            .unwrap();
+        let floor = app.store.audit_first_seq(org.id).await.unwrap();
+        assert!(floor > before, "every entry before the run is past six years: {floor} vs {before}");
+        let page = app.get("/audit").await;
+        assert!(page.text.contains(&format!("Les entrées antérieures au n° {floor} ont été purgées")), "{}", page.text);
+        assert!(page.text.contains("retention.run"), "the run's own entries are listed: {}", page.text);
+        // An old link into purged numbers lands on the first entries kept.
+        let old = app.get("/audit?after_id=2").await;
+        assert!(old.text.contains("retention.run"), "{}", old.text);
+    }
+
     async fn the_page_changes_a_period_and_names_a_wrong_one(app) {
         let (cookie, csrf) = signed_in(&app.store, "dpo@example.org", Role::Dpo, &[DEFAULT_ORG]).await;
         let post = |body: String| app.anonymous(Method::POST, "/retention/policies")
