@@ -967,9 +967,12 @@ impl SqliteStore {
             };
             let inserted = tx
                 .prepare_cached(
-                    "INSERT INTO dsar_requests (org_id, kind, status, identifier_kind, identifier, identifier_bidx,
+                    // The id above every purged one (migration 0039): never a purged request's.
+                    "INSERT INTO dsar_requests (id, org_id, kind, status, identifier_kind, identifier, identifier_bidx,
                          contact_id, contact_ref, received_at, verified_at, pauses, details, version)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)
+                     VALUES (max(coalesce((SELECT max(id) FROM dsar_requests), 0),
+                                 coalesce((SELECT max(last_id) FROM dsar_request_purges), 0)) + 1,
+                             ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)
                      ON CONFLICT DO NOTHING",
                 )?
                 .execute(rusqlite::params![

@@ -192,6 +192,11 @@ pub const SQLITE: &[Migration] = &[
         name: "running_imports",
         sql: include_str!("../migrations/sqlite/0038_running_imports.sql"),
     },
+    Migration {
+        version: 39,
+        name: "request_ids_never_reused",
+        sql: include_str!("../migrations/sqlite/0039_request_ids_never_reused.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -378,5 +383,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 38,
         name: "running_imports",
         sql: include_str!("../migrations/postgres/0038_running_imports.sql"),
+    },
+    Migration {
+        version: 39,
+        name: "request_ids_never_reused",
+        sql: include_str!("../migrations/postgres/0039_request_ids_never_reused.sql"),
     },
 ];

@@ -262,6 +262,14 @@ fn sqlite_purge(
                     |r| r.get::<_, i64>(0),
                 )?
                 .collect::<rusqlite::Result<Vec<i64>>>()?;
+            // SQLite would give the newest request's id again once it is gone (migration 0039).
+            if let Some(max) = ids.iter().max() {
+                tx.prepare_cached(
+                    "INSERT INTO dsar_request_purges (org_id, last_id) VALUES (?1, ?2)
+                     ON CONFLICT (org_id) DO UPDATE SET last_id = max(last_id, excluded.last_id)",
+                )?
+                .execute(rusqlite::params![org, max])?;
+            }
             for id in &ids {
                 // The request first: its history's guard lets the steps of a gone request go.
                 for sql in [

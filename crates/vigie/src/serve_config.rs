@@ -45,6 +45,10 @@ pub struct ConfigFile {
     time_zone: Option<String>,
     log_format: Option<crate::config::LogFormat>,
     public_url: Option<String>,
+    retention_hour: Option<i8>,
+    shutdown_grace_seconds: Option<u64>,
+    outbox_keep_delivered_days: Option<u64>,
+    outbox_keep_failed_days: Option<u64>,
 }
 
 /// How a value is written back in `vigie config show`.
@@ -59,7 +63,7 @@ enum Shape {
 
 /// Every key, in the order `config show` prints them, with the clap argument it sets (the
 /// field name of the flag) and its shape.
-const KEYS: [(&str, Shape); 23] = [
+const KEYS: [(&str, Shape); 27] = [
     ("data_dir", Shape::Text),
     ("database_url", Shape::SecretUrl),
     ("database_url_file", Shape::Text),
@@ -83,6 +87,10 @@ const KEYS: [(&str, Shape); 23] = [
     ("time_zone", Shape::Text),
     ("log_format", Shape::Text),
     ("public_url", Shape::Text),
+    ("retention_hour", Shape::Bare),
+    ("shutdown_grace_seconds", Shape::Bare),
+    ("outbox_keep_delivered_days", Shape::Bare),
+    ("outbox_keep_failed_days", Shape::Bare),
 ];
 
 impl ConfigFile {
@@ -142,6 +150,16 @@ impl ConfigFile {
             ("time_zone", one(&self.time_zone)),
             ("log_format", one(&self.log_format)),
             ("public_url", one(&self.public_url)),
+            ("retention_hour", one(&self.retention_hour)),
+            ("shutdown_grace_seconds", one(&self.shutdown_grace_seconds)),
+            (
+                "outbox_keep_delivered_days",
+                one(&self.outbox_keep_delivered_days),
+            ),
+            (
+                "outbox_keep_failed_days",
+                one(&self.outbox_keep_failed_days),
+            ),
         ];
         all.into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -401,6 +419,22 @@ impl ShowValues {
         v.insert(
             "public_url",
             serve.public_url.iter().map(|u| u.to_string()).collect(),
+        );
+        v.insert(
+            "retention_hour",
+            serve.retention_hour.iter().map(|h| h.to_string()).collect(),
+        );
+        v.insert(
+            "shutdown_grace_seconds",
+            vec![serve.shutdown_grace_seconds.to_string()],
+        );
+        v.insert(
+            "outbox_keep_delivered_days",
+            vec![serve.outbox_keep_delivered_days.to_string()],
+        );
+        v.insert(
+            "outbox_keep_failed_days",
+            vec![serve.outbox_keep_failed_days.to_string()],
         );
         ShowValues(v)
     }

@@ -117,8 +117,9 @@ async fn rows_of_request(t: &TestStore, org: i64, id: i64) -> i64 {
 async fn requests_and_proofs_just_past_their_period_are_purged(t: TestStore) {
     let s = &t.store;
     let org = s.require_org(DEFAULT_ORG).await.unwrap().id;
-    let past = closed_request(s, org, "old@example.org", JUST_PAST).await;
+    // Filed in this order, the purged request has the highest id.
     let within = closed_request(s, org, "recent@example.org", JUST_WITHIN).await;
+    let past = closed_request(s, org, "old@example.org", JUST_PAST).await;
     // Recorded in this order, the purged proof has the highest id.
     let kept_proof = s
         .record_screening_run(org, &proof(JUST_WITHIN))
@@ -178,6 +179,9 @@ async fn requests_and_proofs_just_past_their_period_are_purged(t: TestStore) {
         .await
         .unwrap();
     assert!(next.id > old_proof.id, "{} after {}", next.id, old_proof.id);
+    // Nor a purged request's: a link or a log line naming it never names someone else's.
+    let next = closed_request(s, org, "new@example.org", JUST_WITHIN).await;
+    assert!(next > past, "request {next} after the purged {past}");
 
     let trail = s.audit_entries(org, 0, 100).await.unwrap();
     let entry = trail

@@ -36,7 +36,10 @@ fn flags_win_over_the_environment_over_the_file_over_defaults() {
          session_idle_minutes = 15\n\
          database_url = \"postgres://vigie:in-the-file@db.example/vigie\"\n\
          trusted_proxies = [\"10.0.0.1\", \"10.0.0.2\"]\n\
-         secure_cookies = true\n",
+         secure_cookies = true\n\
+         retention_hour = 3\n\
+         shutdown_grace_seconds = 5\n\
+         outbox_keep_failed_days = 365\n",
     )
     .unwrap();
     std::fs::write(
@@ -71,6 +74,20 @@ fn flags_win_over_the_environment_over_the_file_over_defaults() {
     assert_eq!(
         line(&shown, "session_idle_minutes"),
         "session_idle_minutes = 15  # file"
+    );
+    // The server's schedules and periods are keys too.
+    assert_eq!(line(&shown, "retention_hour"), "retention_hour = 3  # file");
+    assert_eq!(
+        line(&shown, "shutdown_grace_seconds"),
+        "shutdown_grace_seconds = 5  # file"
+    );
+    assert_eq!(
+        line(&shown, "outbox_keep_failed_days"),
+        "outbox_keep_failed_days = 365  # file"
+    );
+    assert_eq!(
+        line(&shown, "outbox_keep_delivered_days"),
+        "outbox_keep_delivered_days = 30  # default"
     );
     assert_eq!(
         line(&shown, "trusted_proxies"),
