@@ -303,9 +303,9 @@ catalogue! {
     Fulfil => "Exécuter la demande",
         "Fulfil the request";
     FulfilWarning => "L'exécution est définitive : un effacement détruit les données de la personne, \
-                      une opposition l'inscrit en liste d'opposition.",
+                      une opposition l'inscrit sur la liste de suppression.",
         "Fulfilling cannot be undone: an erasure destroys the person's data, an objection puts \
-         them on the objection list.";
+         them on the suppression list.";
     Pause => "Suspendre (demander une preuve d'identité)",
         "Pause (ask for proof of identity)";
     Months => "Mois",
@@ -794,7 +794,7 @@ catalogue! {
         "Retention";
     RetentionTitle => "Durées de conservation",
         "Retention periods";
-    RetentionIntro => "Chaque catégorie de données n'est conservée que le temps nécessaire (RGPD art. 5(1)(e)). Chaque jour, le passage de conservation efface les prospects dont la durée est écoulée, sans les inscrire sur la liste d'opposition, et archive les clients pour la seule obligation comptable.",
+    RetentionIntro => "Chaque catégorie de données n'est conservée que le temps nécessaire (RGPD art. 5(1)(e)). Chaque jour, le passage de conservation efface les prospects dont la durée est écoulée, sans les inscrire sur la liste de suppression, et archive les clients pour la seule obligation comptable.",
         "Each category of data is kept only as long as necessary (GDPR art. 5(1)(e)). Every day, the retention run erases the prospects whose period has ended, without adding them to the suppression list, and archives customers for the accounting obligation alone.";
     RetPolicies => "Règles en vigueur",
         "Policies in force";
@@ -1280,7 +1280,7 @@ catalogue! {
         "Choose “yes” or “no”.";
     RqCampaigns => "Campagnes de requalification",
         "Requalification campaigns";
-    RqCampaignsIntro => "Les prospects dont la durée de conservation arrive à échéance, ou les contacts sans preuve de consentement, reçoivent un lien signé pour confirmer leur accord. Après la fenêtre de réponse, le prochain passage efface ceux qui n'ont pas répondu « oui » (sans les inscrire sur la liste d'opposition).",
+    RqCampaignsIntro => "Les prospects dont la durée de conservation arrive à échéance, ou les contacts sans preuve de consentement, reçoivent un lien signé pour confirmer leur accord. Après la fenêtre de réponse, le prochain passage efface ceux qui n'ont pas répondu « oui » (sans les inscrire sur la liste de suppression).",
         "Prospects whose retention period is ending, or contacts without proof of consent, receive a signed link to confirm their consent. After the response window, the next run erases those who did not answer “yes” (without adding them to the suppression list).";
     RqNoCampaigns => "Aucune campagne pour l'instant.",
         "No campaign yet.";
@@ -1630,7 +1630,7 @@ catalogue! {
     RqwAfterWindow => "À la fin de la fenêtre de réponse", "When the response window ends";
     RqwClosesOn => "La fenêtre de réponse se ferme le", "The response window closes on";
     RqwClosedOn => "La fenêtre de réponse s'est fermée le", "The response window closed on";
-    RqwErasureRule => "Le premier passage de conservation qui suit efface les personnes qui n'ont pas répondu « oui », y compris celles dont le lien n'a pas été envoyé, sans les inscrire sur la liste d'opposition. Une personne qui a donné son accord par un autre moyen depuis le début de la campagne est conservée.",
+    RqwErasureRule => "Le premier passage de conservation qui suit efface les personnes qui n'ont pas répondu « oui », y compris celles dont le lien n'a pas été envoyé, sans les inscrire sur la liste de suppression. Une personne qui a donné son accord par un autre moyen depuis le début de la campagne est conservée.",
         "The first retention run after that erases the people who did not answer “yes”, including those whose link was not sent, without adding them to the suppression list. A person who gave their consent by other means since the campaign began is kept.";
     RqwNotYes => "Personnes sans réponse « oui » à ce jour", "People without a “yes” so far";
     RqwExports => "Envois des liens", "Exports of the links";
