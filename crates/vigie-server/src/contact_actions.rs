@@ -151,8 +151,15 @@ impl Shown<'_> {
 }
 
 /// The actions section of a contact's page: the forms the caller's role allows, none for a
-/// role that may only read (an auditor sees no action).
-pub(crate) fn actions(ui: &Ui, contact: &Contact, submitted: Option<&Submitted>) -> Markup {
+/// role that may only read (an auditor sees no action). A customer archived for the accounting
+/// obligation (`archived`) keeps its restriction and gets no e-mail or phone back: the store
+/// refuses both, so the page does not offer them.
+pub(crate) fn actions(
+    ui: &Ui,
+    contact: &Contact,
+    archived: bool,
+    submitted: Option<&Submitted>,
+) -> Markup {
     let to = |step: &str| {
         ui.link("/contacts")
             .seg(contact.data.contact_ref.as_str())
@@ -189,14 +196,15 @@ pub(crate) fn actions(ui: &Ui, contact: &Contact, submitted: Option<&Submitted>)
         }
         @if correct {
             @let s = Shown { which: Which::Correction, lang, submitted };
-            @let fields = [("email", W::Email), ("phone", W::Phone), ("first_name", W::FirstName), ("last_name", W::LastName)];
+            @let all = [("email", W::Email), ("phone", W::Phone), ("first_name", W::FirstName), ("last_name", W::LastName)];
+            @let fields = &all[if archived { 2 } else { 0 }..];
             form.action method="post" action=(to("correction")) {
                 h3 { (ui.t(W::CorrectField)) }
                 (csrf_field(ui.csrf()))
                 div.field.invalid[s.error("field").is_some()] {
                     label for="f-field" { (ui.t(W::FieldToCorrect)) }
                     select #f-field name="field" {
-                        @for (code, word) in fields {
+                        @for &(code, word) in fields {
                             option value=(code) selected[s.value(|f| &f.field, "") == code] { (word.t(lang)) }
                         }
                     }
@@ -214,7 +222,9 @@ pub(crate) fn actions(ui: &Ui, contact: &Contact, submitted: Option<&Submitted>)
                 input type="hidden" name="restricted" value=(if lifting { "0" } else { "1" });
                 (Field { required: true, value: s.value(|f| &f.reason, ""), error: s.error("reason"), ..Field::text("reason", ui.t(W::Reason)) })
             };
-            @if lifting {
+            @if lifting && archived {
+                p.hint { (ui.t(W::ArchiveKeepsRestriction)) }
+            } @else if lifting {
                 (confirm_form(lang, &to("restriction"), ui.csrf(), ui.t(W::LiftRestriction), ui.t(W::LiftWarning), fields))
             } @else {
                 (confirm_form(lang, &to("restriction"), ui.csrf(), ui.t(W::Restrict), ui.t(W::RestrictWarning), fields))

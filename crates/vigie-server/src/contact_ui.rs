@@ -230,7 +230,7 @@ fn render(ui: &Ui, g: &Gathered, asked: &Asked, submitted: Option<&Submitted>) -
         }
         (versions_section(ui, &g.versions))
         @if g.erasure.is_none() {
-            (contact_actions::actions(ui, &g.contact, submitted))
+            (contact_actions::actions(ui, &g.contact, g.archive.is_some(), submitted))
         }
     };
     let here = ui.link("/contacts").seg(d.contact_ref.as_str());

@@ -17,6 +17,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use vigie_core::dsar::{Extension, Pause, RequestClock, RequestKind};
+use vigie_core::retention::ContactField;
 use vigie_core::{ContactRef, Email, PhoneE164};
 
 use crate::backend::Backend as _;
@@ -793,6 +794,30 @@ impl Store {
             .contact(org, contact_ref)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
+        // An archived customer keeps only what the accounting obligation needs (the core's
+        // rule): a channel's identifier is not written back, names stay correctable (art. 16).
+        let adds = [
+            (
+                corrections.email.is_some(),
+                ContactField::Email,
+                "e-mail address",
+            ),
+            (
+                corrections.phone.is_some(),
+                ContactField::Phone,
+                "phone number",
+            ),
+        ];
+        if let Some((_, _, field)) = adds
+            .iter()
+            .find(|(given, field, _)| *given && !field.kept_by_accounting_archive())
+            && self.accounting_archive(org, contact.id).await?.is_some()
+        {
+            return Err(StoreError::Conflict(format!(
+                "contact {contact_ref} is archived for the accounting obligation, which keeps only \
+                 its reference, names and end of relationship: its {field} cannot be written back"
+            )));
+        }
         let data = corrections.apply(&contact.data);
         self.rewrite_contact(org, &data, request_id, true, None)
             .await
@@ -811,6 +836,14 @@ impl Store {
             .contact(org, contact_ref)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("contact {contact_ref}")))?;
+        // The restriction of an archived customer is the archive's: it holds until the end of
+        // the accounting period, when the retention run erases the contact.
+        if !restricted && self.accounting_archive(org, contact.id).await?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "contact {contact_ref} is archived for the accounting obligation: its processing \
+                 stays restricted until the retention run erases it at the end of the hold"
+            )));
+        }
         let mut data = contact.data;
         data.restricted = restricted;
         self.rewrite_contact(org, &data, None, false, Some(restricted))

@@ -1659,6 +1659,7 @@ catalogue! {
     RetPurgeHint => "Une demande purgée part avec son historique, ses réponses et son archive ; le journal d'audit perd ses entrées les plus anciennes, et sa vérification part d'un point de contrôle scellé (numéro et lien de la dernière entrée purgée).", "A purged request goes with its history, answers and archive; the audit trail loses its oldest entries, and its verification starts from a sealed checkpoint (number and link of the last entry purged).";
     AuditPurgedBefore => "Les entrées antérieures au n°", "Entries before no.";
     AuditPurgedBeforeEnd => " ont été purgées au terme de leur durée de conservation ; la vérification de la chaîne part d'un point de contrôle scellé.", " were purged at the end of their retention period; the chain's verification starts from a sealed checkpoint.";
+    ArchiveKeepsRestriction => "La limitation du traitement de ce client archivé ne peut pas être levée : elle dure jusqu'à la fin de l'obligation comptable, où le contact est effacé. Seuls ses noms peuvent être corrigés.", "The restriction of this archived customer cannot be lifted: it lasts until the end of the accounting obligation, when the contact is erased. Only its names can be corrected.";
     // branch s5-archive (issue 16): the accounting archive, the financial year end, the lists in the coverage
     CovSuppressed => "Liste de suppression", "Suppression list";
     CovOppositionList => "Liste d'opposition (Bloctel)", "Opposition list (Bloctel)";

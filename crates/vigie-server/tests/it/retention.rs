@@ -606,6 +606,14 @@ both_stores! {
         assert!(page.text.contains("Archivé pour obligation comptable jusqu&#39;au 2034-06-30")
             || page.text.contains("Archivé pour obligation comptable jusqu'au 2034-06-30"), "{}", page.text);
         assert!(page.text.contains("L123-22"), "{}", page.text);
+        // The archive keeps its restriction and gets no channel back: the page offers neither.
+        assert!(page.text.contains("ne peut pas être levée"), "{}", page.text);
+        assert!(!page.text.contains("Lever la limitation"), "{}", page.text);
+        let corrections = page.text.split("id=\"f-field\"").nth(1).and_then(|s| s.split("</select>").next())
+            .unwrap_or_else(|| panic!("no correction form: {}", page.text));
+        assert!(!corrections.contains("value=\"email\""), "{corrections}");
+        assert!(!corrections.contains("value=\"phone\""), "{corrections}");
+        assert!(corrections.contains("value=\"last_name\""), "{corrections}");
     }
 
     async fn the_coverage_counts_the_suppression_list_and_bloctel_apart(app) {

@@ -457,6 +457,48 @@ async fn an_archived_customer_keeps_only_what_the_accounting_obligation_needs(t:
         .await
         .unwrap();
     assert_eq!(by_name.contacts.len(), 2);
+    // The archive holds: no e-mail or phone written back by a rectification, no lifting of the
+    // restriction; a name stays correctable.
+    let buyer_ref = ContactRef::parse("BUYER").unwrap();
+    let refused = s
+        .rectify_contact(
+            org,
+            &buyer_ref,
+            &Corrections {
+                email: Some(Email::parse("back@example.org").unwrap()),
+                ..Corrections::default()
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::Conflict(ref m) if m.contains("e-mail address")),
+        "{refused}"
+    );
+    assert_eq!(by_email(s, org, "back@example.org").await, 0);
+    let refused = s
+        .set_contact_restricted(org, &buyer_ref, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::Conflict(ref m) if m.contains("archived")),
+        "{refused}"
+    );
+    let renamed = s
+        .rectify_contact(
+            org,
+            &buyer_ref,
+            &Corrections {
+                last_name: Some("Curie-Joliot".into()),
+                ..Corrections::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed.data.last_name.as_deref(), Some("Curie-Joliot"));
+    assert!(renamed.data.restricted && renamed.data.email.is_none());
     let reduced = |entries: &[AuditEntry]| {
         entries
             .iter()
