@@ -131,7 +131,7 @@ pub struct OrgCrypto {
     pub index: IndexKey,
     /// Links the organization's audit trail (see `audit.rs`).
     pub chain: ChainKey,
-    /// Seals the identifiers named by data subject requests (see `dsar.rs`): a request may name
+    /// Seals the identifiers named by data subject requests (see `dsar/`): a request may name
     /// someone who is not a contact, so it cannot use a contact's key.
     pub requests: DataKey,
     /// Signs the per-person links of requalification campaigns (see `requalification.rs`).
