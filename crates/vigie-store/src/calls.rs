@@ -132,7 +132,7 @@ impl Store {
                         "INSERT INTO calls (org_id, contact_id, at, phone_bidx, campaign, agent, outcome, recorded_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
                     )?;
-                    let mut events = crate::sqlite::EventStatements::new(tx)?;
+                    let mut events = crate::sqlite_write::EventStatements::new(tx)?;
                     let mut out = Vec::with_capacity(resolved.len());
                     for r in resolved {
                         let id: i64 = insert.query_row(
@@ -151,7 +151,7 @@ impl Store {
                         let consent_event_id = if r.outcome == CallOutcome::ConsentGiven {
                             let e = consent_from_call(id, r.at);
                             let sealed = crypto.seal_event(r.line, &r.contact_ref, &e, None);
-                            let (event_id, _) = crate::sqlite::insert_event_tx(
+                            let (event_id, _) = crate::sqlite_write::insert_event_tx(
                                 &mut events,
                                 tx,
                                 org,

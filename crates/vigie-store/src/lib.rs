@@ -51,6 +51,7 @@ mod signin;
 mod sql;
 mod sqlite;
 mod sqlite_bulk;
+mod sqlite_write;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod vault;

@@ -9,7 +9,7 @@
 use crate::error::{Result, StoreError};
 use crate::model::OrgId;
 use crate::sealing::split_name_bidx;
-use crate::sqlite::LOOKUP_NAME;
+use crate::sqlite_write::LOOKUP_NAME;
 use crate::vault::Digest16;
 use crate::{Backends, Store};
 

@@ -78,7 +78,7 @@ impl Store {
                         .collect::<Result<_>>()?;
                     let (added, left, replaced) = diff(current, &extract);
                     // Many rows per statement, sorted (a first extract is a bulk load).
-                    crate::sqlite::insert_list(
+                    crate::sqlite_write::insert_list(
                         tx,
                         org,
                         ("opposition", "phone_bidx"),

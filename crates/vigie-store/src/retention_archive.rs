@@ -162,8 +162,14 @@ impl Store {
                 let sealed = crypto.seal_contact_with(&accounting_archive_of(&data), &dek);
                 if sqlite {
                     for (sql, kind) in [
-                        (SQLITE_DELETE_EMAIL_LOOKUP, crate::sqlite::LOOKUP_EMAIL),
-                        (SQLITE_DELETE_PHONE_LOOKUP, crate::sqlite::LOOKUP_PHONE),
+                        (
+                            SQLITE_DELETE_EMAIL_LOOKUP,
+                            crate::sqlite_write::LOOKUP_EMAIL,
+                        ),
+                        (
+                            SQLITE_DELETE_PHONE_LOOKUP,
+                            crate::sqlite_write::LOOKUP_PHONE,
+                        ),
                     ] {
                         statements.push((sql, sql_params![org, kind, row.id, row.updated_at]));
                     }

@@ -473,8 +473,8 @@ impl SqliteStore {
             ])?;
             // SQLite finds contacts by identifier through `contact_lookup`: its entries follow.
             for (kind, bidx) in [
-                (crate::sqlite::LOOKUP_EMAIL, c.email_bidx),
-                (crate::sqlite::LOOKUP_PHONE, c.phone_bidx),
+                (crate::sqlite_write::LOOKUP_EMAIL, c.email_bidx),
+                (crate::sqlite_write::LOOKUP_PHONE, c.phone_bidx),
             ] {
                 if let Some(b) = bidx {
                     tx.prepare_cached(
@@ -635,8 +635,8 @@ fn sqlite_delete_lookups(
     contact_id: i64,
 ) -> Result<()> {
     for (kind, column) in [
-        (crate::sqlite::LOOKUP_EMAIL, "email_bidx"),
-        (crate::sqlite::LOOKUP_PHONE, "phone_bidx"),
+        (crate::sqlite_write::LOOKUP_EMAIL, "email_bidx"),
+        (crate::sqlite_write::LOOKUP_PHONE, "phone_bidx"),
     ] {
         tx.prepare_cached(&format!(
             "DELETE FROM contact_lookup WHERE org_id = ?1 AND kind = ?3 AND contact_id = ?2
