@@ -57,6 +57,7 @@ mod retention;
 mod retention_coverage;
 mod retention_coverage_ui;
 mod retention_requalify;
+mod routes;
 /// The links file of a requalification campaign, for `vigie retention requalify export`.
 pub use retention_requalify::{LinksFile, requalification_links_csv};
 mod retention_ui;
@@ -85,11 +86,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use vigie_store::{Organization, Store, StoreError};
 
-pub use auth::{AuthConfig, ROUTES};
+pub use auth::AuthConfig;
 pub use extract::ORG_HEADER;
 pub use job_lifecycle::DEFAULT_SHUTDOWN_GRACE;
 pub use mail::{MailError, Mailer, SmtpSecurity, SmtpSettings};
 pub use privacy::PrivacyConfig;
+pub use routes::ROUTES;
 pub use screenings::join::{RowLinks, write_download};
 pub use screenings::{ScreeningConfig, UPLOAD_LIMIT};
 pub use webhook_delivery::{
@@ -406,7 +408,7 @@ impl utoipa::Modify for Security {
                 ("DELETE", item.delete.as_mut()),
             ] {
                 let Some(op) = op else { continue };
-                let Some(permission) = auth::route_permission(
+                let Some(permission) = routes::route_permission(
                     &axum::http::Method::from_bytes(method.as_bytes()).expect("method"),
                     path,
                 ) else {

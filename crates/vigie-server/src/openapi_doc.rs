@@ -1,7 +1,7 @@
 //! What the OpenAPI document says beyond the handlers' annotations.
 //!
 //! The answers every operation can give besides its own are written in from the gate's table
-//! ([`crate::auth::ROUTES`]) and from what the extractors do, so that no handler has to repeat
+//! ([`crate::routes::ROUTES`]) and from what the extractors do, so that no handler has to repeat
 //! them and none can forget one:
 //!
 //! - a route that needs authentication reads the `Vigie-Org` header and answers 401 (no valid
@@ -22,7 +22,7 @@ use utoipa::openapi::schema::{ArrayItems, ObjectBuilder, OneOfBuilder, Schema, S
 use utoipa::openapi::{ContentBuilder, HeaderBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use vigie_core::Permission;
 
-use crate::auth::route_permission;
+use crate::routes::route_permission;
 
 /// The operations of a path item, with their method.
 fn operations(
@@ -228,7 +228,8 @@ mod tests {
         let mut operations = 0;
         each_operation(|method, path, op| {
             operations += 1;
-            let permission = crate::auth::route_permission(&method.parse().unwrap(), path).unwrap();
+            let permission =
+                crate::routes::route_permission(&method.parse().unwrap(), path).unwrap();
             let mut needed = Vec::new();
             if permission == vigie_core::Permission::Public {
                 needed.push("429");
