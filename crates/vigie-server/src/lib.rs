@@ -42,6 +42,7 @@ mod overview;
 pub mod person_links;
 mod preferences;
 mod privacy;
+mod privacy_status;
 mod prometheus;
 mod registers_api;
 pub mod registers_export;
