@@ -48,6 +48,7 @@ mod registers_api;
 pub mod registers_export;
 mod registers_forms;
 mod registers_pdf;
+mod registers_records;
 mod registers_ui;
 mod requalification_ui;
 mod requalify;
