@@ -37,6 +37,7 @@
 //!   pack). Postal campaigns are refused: a targets file has no postal address.
 
 pub mod campaign;
+mod csv_blocks;
 pub mod screen;
 pub mod snapshot;
 mod table;
