@@ -267,6 +267,12 @@ async fn campaign_page(
         .await
         .map_err(|e| ui.error(e))?;
     let open = c.closes_at > Timestamp::now();
+    // The run that erased the people without a yes: the first finished one deciding for the
+    // window's end or later (one may have run for a later moment while the window is open).
+    let handled = store
+        .first_retention_run_since(ui.org.id, c.closes_at)
+        .await
+        .map_err(|e| ui.error(e))?;
     let p = c.progress;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     let body = html! {
@@ -301,6 +307,15 @@ async fn campaign_page(
         p {
             (ui.t(if open { W::RqwClosesOn } else { W::RqwClosedOn })) " " (when(c.closes_at)) ". "
             (ui.t(W::RqwErasureRule))
+        }
+        @if let Some(run) = &handled {
+            p data-handled-by=(run.id) {
+                (ui.t(W::RqwRunNo)) "\u{a0}" (run.id)
+                @if let Some(f) = run.finished_at { (ui.t(W::RqwRunFinished)) " " (when(f)) }
+                (ui.t(W::RqwRunHandled))
+            }
+        } @else if !open {
+            p.hint { (ui.t(W::RqwNoRunYet)) }
         }
         p { strong { (ui.t(W::RqwNotYes)) (ui.t(W::Colon)) (p.asked - p.confirmed) } }
         h2 { (ui.t(W::RqwExports)) }

@@ -24,7 +24,7 @@ use vigie_core::{FinancialYearEnd, Moment};
 use crate::dsar::Erasure;
 use crate::erasure_journal::{ErasureJournal, JournalLine};
 use crate::error::{Result, StoreError};
-use crate::model::{OrgId, from_micros};
+use crate::model::{OrgId, from_micros, to_micros};
 use crate::retention::{RUN_CANDIDATES, sqlite_text};
 use crate::retention_purges::{PurgeInput, PurgePlan, PurgeStep};
 use crate::sql::sql_params;
@@ -319,6 +319,25 @@ impl Store {
         .iter()
         .map(|r| run_from_row(r))
         .collect()
+    }
+
+    /// The first finished run that decided for `at` or later: for a requalification campaign
+    /// whose window closes at `at`, the run that erased the people who did not answer yes.
+    pub async fn first_retention_run_since(
+        &self,
+        org: OrgId,
+        at: Timestamp,
+    ) -> Result<Option<RetentionRun>> {
+        self.sql_row(
+            "SELECT id, at_text, policy_version, status, erased, archived, refs_sha256, actor,
+                 started_at, finished_at, requests_purged, proofs_purged, audit_purged
+             FROM retention_runs WHERE org_id = $1 AND status = 'done' AND at >= $2
+             ORDER BY id LIMIT 1",
+            sql_params![org, to_micros(at)],
+        )
+        .await?
+        .map(|r| run_from_row(&r))
+        .transpose()
     }
 
     async fn retention_run_by_id(&self, org: OrgId, id: i64) -> Result<RetentionRun> {

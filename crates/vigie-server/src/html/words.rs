@@ -1627,6 +1627,10 @@ catalogue! {
     RqwSelectedAt => "Sélection arrêtée le", "Selected on";
     RqwProgress => "Avancement", "Progress";
     RqwAnswers => "Réponses", "Answers";
+    RqwRunNo => "Le passage de conservation n°", "Retention run no.";
+    RqwRunFinished => ", terminé le", ", finished on";
+    RqwRunHandled => ", a traité cette campagne : les personnes sans réponse « oui » à ce moment ont été effacées.", ", handled this campaign: the people without a “yes” at that moment were erased.";
+    RqwNoRunYet => "Aucun passage de conservation n'a encore eu lieu depuis la fermeture de la fenêtre : le prochain effacera les personnes sans réponse « oui » (vigie serve le lance chaque jour à l'heure configurée ; vigie retention run le lance à la main).", "No retention run has taken place since the window closed: the next one will erase the people without a “yes” (vigie serve starts it daily at the configured hour; vigie retention run starts it by hand).";
     RqwAfterWindow => "À la fin de la fenêtre de réponse", "When the response window ends";
     RqwClosesOn => "La fenêtre de réponse se ferme le", "The response window closes on";
     RqwClosedOn => "La fenêtre de réponse s'est fermée le", "The response window closed on";

@@ -386,6 +386,13 @@ fn days_ago(days: i64) -> String {
         .to_string()
 }
 
+/// A page's text, for the session `cookie`.
+async fn page_at(app: &TestApp, path: &str, cookie: &str) -> String {
+    app.send(app.anonymous(Method::GET, path).header("cookie", cookie))
+        .await
+        .text
+}
+
 /// The rows of a CSV answer, each split into its cells (no cell of these files holds a comma).
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     text.lines()
@@ -552,6 +559,33 @@ both_stores! {
         let download = app.send(app.anonymous(Method::GET, &format!("{path}/links")).header("cookie", &auditor)).await;
         assert_eq!(download.status, StatusCode::FORBIDDEN, "{}", download.text);
         assert_eq!(app.store.requalification_exports(org.id, c.id).await.unwrap().len(), 1);
+
+        // Whether the run after the window has happened: an open window says neither; a closed
+        // one with no run since says the next run erases; the first run deciding for the
+        // window's end or later is named on both pages once it has finished.
+        assert!(!after.text.contains("data-handled-by") && !after.text.contains("Aucun passage de conservation"), "{}", after.text);
+        let old = app.json(Method::POST, "/api/v1/retention/requalifications",
+            &json!({"name": "Relance 2020", "within_days": 90, "at": "2020-01-01T10:00:00Z"})).await;
+        assert_eq!(old.status, StatusCode::CREATED, "{}", old.text);
+        let old_path = format!("/retention/requalifications/{}", old.json()["id"]);
+        let waiting = page_at(&app, &old_path, &cookie).await;
+        assert!(waiting.contains("Aucun passage de conservation n'a encore eu lieu depuis la fermeture de la fenêtre"), "{waiting}");
+        assert!(!waiting.contains("data-handled-by"), "{waiting}");
+        // A run for a moment before this campaign's window closes does not count.
+        let before_close = (c.closes_at - jiff::SignedDuration::from_hours(24)).to_string();
+        let early = app.store.run_retention(org.id, &before_close, RunLimits::default(),
+            AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() }).await.unwrap();
+        assert!(!page(cookie.clone()).await.text.contains("data-handled-by"));
+        assert!(page_at(&app, &old_path, &cookie).await.contains(&format!("data-handled-by=\"{}\"", early.id)));
+        let after_close = (c.closes_at + jiff::SignedDuration::from_hours(24)).to_string();
+        let run = app.store.run_retention(org.id, &after_close, RunLimits::default(),
+            AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() }).await.unwrap();
+        let handled = page(cookie.clone()).await.text;
+        assert!(handled.contains(&format!("data-handled-by=\"{}\"", run.id)), "{handled}");
+        assert!(handled.contains(&format!("Le passage de conservation n°\u{a0}{}, terminé le", run.id)), "{handled}");
+        assert!(handled.contains("a traité cette campagne : les personnes sans réponse « oui » à ce moment ont été effacées."), "{handled}");
+        // The silent and the refusing were erased by it, the yes kept.
+        assert_eq!(run.erased, 2, "{run:?}");
     }
 }
 
