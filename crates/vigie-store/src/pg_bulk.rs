@@ -249,6 +249,9 @@ impl PgStore {
         // hashes: a collision only holds back a row that did not need it.
         let mut seen: HashSet<u64> = HashSet::new();
         let mut again: Vec<SealedContact> = Vec::new();
+        // Whether any row has a name: if none has, a first load has no name index to write,
+        // and the statement that writes it (a scan of the organization's contacts) is skipped.
+        let mut named = false;
         loop {
             match rx.recv().await {
                 Some(ImportMsg::Batch(rows)) => {
@@ -257,6 +260,7 @@ impl PgStore {
                             again.push(r);
                             continue;
                         }
+                        named |= !r.name_bidx.is_empty();
                         write_contact(writer.as_mut(), &r, stamps).await?;
                     }
                 }
@@ -268,7 +272,9 @@ impl PgStore {
         let staged = writer.finish().await?;
         let mut counts = if first_load {
             // Every contact of the organization is one this load inserted.
-            tx.execute(FIRST_LOAD_NAMES, &[&org]).await?;
+            if named {
+                tx.execute(FIRST_LOAD_NAMES, &[&org]).await?;
+            }
             // The planner's statistics still see the organization without contacts: a ledger
             // import right after resolved its references by scanning all of them (164 ms a
             // batch of 5,000 on 300,000 contacts, against 10 ms through the reference's index
@@ -573,7 +579,13 @@ fn ref_hash(contact_ref: &str) -> u64 {
     h.finish()
 }
 
-/// The ids of a batch's contacts, by reference: one keyed query on `(org_id, contact_ref)`.
+/// The ids of a batch's contacts, by reference. Ledger files come grouped by contact, most in
+/// reference order (as the contacts file): a batch's references then lie in one short range of
+/// the reference index, read in one scan (measured on 2,000,000 contacts, 600 batches of 3,000
+/// references: 0.37 s, against 5.0 s for one index descent per reference with `= ANY`). The
+/// range is bounded by the smallest and largest reference in byte order; a reference the range
+/// did not return (unknown, or outside it under the column's collation) is looked up by key, as
+/// is the whole batch when the range holds many more contacts than the batch names.
 async fn contact_ids(
     tx: &Transaction<'_>,
     org: OrgId,
@@ -582,11 +594,41 @@ async fn contact_ids(
     let mut refs: Vec<&str> = rows.iter().map(|e| e.contact_ref.as_str()).collect();
     refs.sort_unstable();
     refs.dedup();
-    let found = tx
+    let (Some(first), Some(last)) = (refs.first(), refs.last()) else {
+        return Ok(HashMap::new());
+    };
+    let limit = i64::try_from(refs.len() * 2 + 64).unwrap_or(i64::MAX);
+    let ranged = tx
         .query(
-            "SELECT contact_ref, id FROM contacts WHERE org_id = $1 AND contact_ref = ANY($2)",
-            &[&org, &refs],
+            "SELECT contact_ref, id FROM contacts
+             WHERE org_id = $1 AND contact_ref >= $2 AND contact_ref <= $3
+             ORDER BY contact_ref LIMIT $4",
+            &[&org, first, last, &limit],
         )
         .await?;
-    Ok(found.iter().map(|r| (r.get(0), r.get(1))).collect())
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(refs.len());
+    let missing: Vec<&str> = if (ranged.len() as i64) < limit {
+        for r in &ranged {
+            let contact_ref: &str = r.get(0);
+            if refs.binary_search(&contact_ref).is_ok() {
+                ids.insert(contact_ref.to_owned(), r.get(1));
+            }
+        }
+        refs.iter()
+            .copied()
+            .filter(|r| !ids.contains_key(*r))
+            .collect()
+    } else {
+        refs
+    };
+    if !missing.is_empty() {
+        let found = tx
+            .query(
+                "SELECT contact_ref, id FROM contacts WHERE org_id = $1 AND contact_ref = ANY($2)",
+                &[&org, &missing],
+            )
+            .await?;
+        ids.extend(found.iter().map(|r| (r.get(0), r.get(1))));
+    }
+    Ok(ids)
 }

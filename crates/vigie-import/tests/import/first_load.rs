@@ -158,4 +158,36 @@ both_stores! {
         let actions: Vec<_> = f001.iter().map(|e| e.new.event.action).collect();
         assert_eq!(actions, [vigie_core::Action::Grant, vigie_core::Action::Withdraw, vigie_core::Action::Grant]);
     };
+    // A ledger batch's contacts are found whatever their places in the reference index: close
+    // together (one range of the index on PostgreSQL, an unknown reference inside it named), far
+    // apart (a range holding many more contacts than the batch names), in any order.
+    a_ledger_batch_finds_its_contacts_close_together_or_far_apart => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let rows: String = (0..300)
+            .map(|i| format!("R{i:03},r{i}@example.org,,consumer,false,,web_form,2024-03-01T10:00:00Z,true,true,false,false,,\n"))
+            .collect();
+        let contacts = write(dir.path(), "contacts.csv", &format!("{HEADER}{rows}"));
+        import_file(s, &o, ImportKind::Contacts, &contacts, &ImportOptions::default()).await.unwrap();
+        let event = |r: &str, at: &str| format!("{r},email,marketing,grant,{at},double_opt_in,v2,web_form\n");
+        let head = "contact_ref,channel,purpose,action,at,method,notice_version,source\n";
+
+        let close = format!("{head}{}{}{}{}", event("R010", "2024-03-02T10:00:00Z"), event("R011A", "2024-03-02T10:00:00Z"),
+            event("R011", "2024-03-02T10:00:00Z"), event("R012", "2024-03-02T10:00:00Z"));
+        let opts = ImportOptions { skip_invalid: true, ..Default::default() };
+        let r = import_file(s, &o, ImportKind::Consents, &write(dir.path(), "close.csv", &close), &opts).await.unwrap();
+        assert_eq!((r.counts.inserted, r.rejected), (3, 1), "{r:?}");
+        let rejects = std::fs::read_to_string(r.rejects_file.unwrap()).unwrap();
+        assert!(rejects.contains("3,contact_ref,unknown_contact,\"no contact \"\"R011A\"\""), "{rejects}");
+
+        let far = format!("{head}{}{}{}{}", event("R299", "2024-04-02T10:00:00Z"), event("R000", "2024-04-02T10:00:00Z"),
+            event("R150", "2024-04-02T10:00:00Z"), event("R299", "2024-05-02T10:00:00Z"));
+        let r = import_file(s, &o, ImportKind::Consents, &write(dir.path(), "far.csv", &far), &ImportOptions::default()).await.unwrap();
+        assert_eq!((r.counts.inserted, r.rejected), (4, 0), "{r:?}");
+        for (contact, events) in [("R000", 1), ("R010", 1), ("R011", 1), ("R150", 1), ("R299", 2), ("R298", 0)] {
+            let ledger = s.ledger(o.id, &ContactRef::parse(contact).unwrap()).await.unwrap();
+            assert_eq!(ledger.len(), events, "{contact}");
+        }
+    };
 }
