@@ -603,38 +603,32 @@ async fn contact_ids(
         return Ok(HashMap::new());
     };
     let mut ids: HashMap<String, i64> = HashMap::with_capacity(refs.len());
-    if !*ranges {
-        let found = tx
+    let missing: Vec<&str> = if *ranges {
+        let limit = i64::try_from(refs.len() * 2 + 64).unwrap_or(i64::MAX);
+        let ranged = tx
             .query(
-                "SELECT contact_ref, id FROM contacts WHERE org_id = $1 AND contact_ref = ANY($2)",
-                &[&org, &refs],
+                "SELECT contact_ref, id FROM contacts
+                 WHERE org_id = $1 AND contact_ref >= $2 AND contact_ref <= $3
+                 ORDER BY contact_ref LIMIT $4",
+                &[&org, first, last, &limit],
             )
             .await?;
-        ids.extend(found.iter().map(|r| (r.get(0), r.get(1))));
-        return Ok(ids);
-    }
-    let limit = i64::try_from(refs.len() * 2 + 64).unwrap_or(i64::MAX);
-    let ranged = tx
-        .query(
-            "SELECT contact_ref, id FROM contacts
-             WHERE org_id = $1 AND contact_ref >= $2 AND contact_ref <= $3
-             ORDER BY contact_ref LIMIT $4",
-            &[&org, first, last, &limit],
-        )
-        .await?;
-    let missing: Vec<&str> = if (ranged.len() as i64) < limit {
-        for r in &ranged {
-            let contact_ref: &str = r.get(0);
-            if refs.binary_search(&contact_ref).is_ok() {
-                ids.insert(contact_ref.to_owned(), r.get(1));
+        if (ranged.len() as i64) < limit {
+            for r in &ranged {
+                let contact_ref: &str = r.get(0);
+                if refs.binary_search(&contact_ref).is_ok() {
+                    ids.insert(contact_ref.to_owned(), r.get(1));
+                }
             }
+            refs.iter()
+                .copied()
+                .filter(|r| !ids.contains_key(*r))
+                .collect()
+        } else {
+            *ranges = false;
+            refs
         }
-        refs.iter()
-            .copied()
-            .filter(|r| !ids.contains_key(*r))
-            .collect()
     } else {
-        *ranges = false;
         refs
     };
     if !missing.is_empty() {
