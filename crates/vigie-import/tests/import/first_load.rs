@@ -190,4 +190,33 @@ both_stores! {
             assert_eq!(ledger.len(), events, "{contact}");
         }
     };
+    // A file not in reference order: its first batch names three contacts spread over the whole
+    // reference index (PostgreSQL then looks the later batches up by key only); every event of
+    // the three batches (8,192 rows each) reaches its contact, in file order.
+    a_ledger_file_out_of_reference_order_finds_its_contacts_in_every_batch => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let rows: String = (0..3000)
+            .map(|i| format!("S{i:04},s{i}@example.org,,consumer,false,,web_form,2024-03-01T10:00:00Z,true,true,false,false,,\n"))
+            .collect();
+        let contacts = write(dir.path(), "contacts.csv", &format!("{HEADER}{rows}"));
+        import_file(s, &o, ImportKind::Contacts, &contacts, &ImportOptions::default()).await.unwrap();
+        let mut ledger = String::from("contact_ref,channel,purpose,action,at,method,notice_version,source\n");
+        let start = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+        for i in 0..20_000i64 {
+            let contact = ["S2999", "S0000", "S1500"][(i % 3) as usize];
+            let at = start + jiff::SignedDuration::from_secs(i);
+            ledger.push_str(&format!("{contact},email,marketing,grant,{at},double_opt_in,v2,web_form\n"));
+        }
+        let r = import_file(s, &o, ImportKind::Consents, &write(dir.path(), "ledger.csv", &ledger), &ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!((r.counts.inserted, r.rejected), (20_000, 0), "{r:?}");
+        for (contact, events) in [("S0000", 6667), ("S1500", 6666), ("S2999", 6667), ("S0001", 0)] {
+            let found = s.ledger(o.id, &ContactRef::parse(contact).unwrap()).await.unwrap();
+            assert_eq!(found.len(), events, "{contact}");
+            assert!(found.windows(2).all(|w| w[0].new.event.at < w[1].new.event.at), "{contact}: file order");
+        }
+    };
 }
