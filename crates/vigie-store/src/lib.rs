@@ -351,6 +351,14 @@ impl Store {
             None => crypto.seal_contact(data),
         };
         let (_, outcome) = on_backend!(self.upsert_contact(org, sealed, now_micros()))?;
+        if outcome == UpsertOutcome::Updated {
+            // An archived customer keeps only what the accounting obligation needs.
+            self.reduce_accounting_archives_after_write(
+                org,
+                &format!("contact:{}", data.contact_ref),
+            )
+            .await?;
+        }
         let contact = self
             .contact(org, &data.contact_ref)
             .await?
@@ -611,7 +619,14 @@ impl Store {
         org: OrgId,
         rx: Receiver<ImportMsg<SealedContact>>,
     ) -> Result<ImportCounts> {
-        on_backend!(self.import_contacts(org, rx, now_micros()))
+        let counts = on_backend!(self.import_contacts(org, rx, now_micros()))?;
+        if counts.updated > 0 {
+            // A CRM file that still names archived customers wrote their e-mail and phone back:
+            // the archive keeps only what the accounting obligation needs.
+            self.reduce_accounting_archives_after_write(org, "import:contacts")
+                .await?;
+        }
+        Ok(counts)
     }
 
     pub async fn import_events(

@@ -197,6 +197,11 @@ pub const SQLITE: &[Migration] = &[
         name: "request_ids_never_reused",
         sql: include_str!("../migrations/sqlite/0039_request_ids_never_reused.sql"),
     },
+    Migration {
+        version: 40,
+        name: "archived_contacts",
+        sql: include_str!("../migrations/sqlite/0040_archived_contacts.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -388,5 +393,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 39,
         name: "request_ids_never_reused",
         sql: include_str!("../migrations/postgres/0039_request_ids_never_reused.sql"),
+    },
+    Migration {
+        version: 40,
+        name: "archived_contacts",
+        sql: include_str!("../migrations/postgres/0040_archived_contacts.sql"),
     },
 ];

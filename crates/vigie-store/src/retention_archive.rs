@@ -7,8 +7,10 @@
 //!
 //! Each batch is one transaction that also marks its contacts `archive_reduced_at`, so a run
 //! stopped in the middle resumes where the marks end, and a second run finds nothing left to do.
-//! A contact whose identifiers came back afterwards (a re-import of the CRM row writes them
-//! again) is selected again by the next run. Each contact is written only if it did not change
+//! A contact whose identifiers came back afterwards (a re-import of the CRM row, or a `PUT`,
+//! writes them again) is reduced again right after that write
+//! (`reduce_accounting_archives_after_write`, found through the partial index of migration
+//! 0040), or by the next run if the process stopped in between. Each contact is written only if it did not change
 //! since it was read (`updated_at`): one that did is left for the next run.
 
 use jiff::Timestamp;
@@ -125,18 +127,36 @@ fn row_of(r: &[Val]) -> Result<ContactRow> {
 }
 
 impl Store {
+    /// After a write that may have brought fields back to archived customers (a contacts
+    /// import, a contact written by the API): the archive's reduction at once rather than at
+    /// the next retention run. One keyed query (migration 0040) when there is nothing to do. A
+    /// crash between the write and the reduction leaves the fields to the next run.
+    pub(crate) async fn reduce_accounting_archives_after_write(
+        &self,
+        org: OrgId,
+        target: &str,
+    ) -> Result<i64> {
+        let audit = AuditEvent {
+            actor: "system:accounting_archive".into(),
+            ..AuditEvent::default()
+        };
+        self.reduce_accounting_archives(org, target, 500, &audit)
+            .await
+    }
+
     /// Reduces every archived customer of the organization to what the accounting archive
-    /// keeps, `batch` contacts per transaction; records the count in the audit trail under the
-    /// run `run_id` when there was any. The number of contacts reduced.
+    /// keeps, `batch` contacts per transaction; records the count in the audit trail, on
+    /// `target` (the run, or the write that brought fields back), when there was any. The
+    /// number of contacts reduced.
     pub(crate) async fn reduce_accounting_archives(
         &self,
         org: OrgId,
-        run_id: i64,
+        target: &str,
         batch: u32,
         audit: &AuditEvent,
     ) -> Result<i64> {
-        let crypto = self.org_crypto(org).await?;
         let sqlite = matches!(self.backend, Backends::Sqlite(_));
+        let mut crypto = None;
         let mut cursor = i64::MIN;
         let mut reduced = 0i64;
         loop {
@@ -145,6 +165,10 @@ impl Store {
                 .await?;
             let Some(last) = rows.last() else { break };
             cursor = last[0].int()?;
+            let crypto = match &crypto {
+                Some(c) => c,
+                None => crypto.insert(self.org_crypto(org).await?),
+            };
             let now = now_micros();
             let mut statements = Vec::with_capacity(rows.len() * 5 + 1);
             // Where each contact's UPDATE is in `statements`: it changes a row only for a contact
@@ -210,7 +234,7 @@ impl Store {
                 org,
                 AuditEvent {
                     action: "retention.archive_reduced".into(),
-                    target: Some(format!("retention_run:{run_id}")),
+                    target: Some(target.to_owned()),
                     reason: Some(format!(
                         "{reduced} archived customers keep only what the accounting obligation needs (Code de commerce L123-22: reference, names, end of the relationship); e-mail, phone, product categories, collection source and time zone shredded"
                     )),

@@ -265,8 +265,13 @@ impl Store {
         }
         // The archived customers (this run's and earlier ones') keep only what the accounting
         // obligation needs (`retention_archive.rs`), in their own bounded transactions.
-        self.reduce_accounting_archives(org, run.id, input.batch, &audit)
-            .await?;
+        self.reduce_accounting_archives(
+            org,
+            &format!("retention_run:{}", run.id),
+            input.batch,
+            &audit,
+        )
+        .await?;
         if !self
             .run_retention_purges(&input, limits, &mut batches)
             .await?

@@ -66,4 +66,39 @@ both_stores! {
         // Retention never put the person on the suppression list.
         assert!(!s.is_suppressed(o.id, "jean.petit@company3.fr").await.unwrap());
     };
+    // A CRM file that still names a customer archived for the accounting obligation writes its
+    // e-mail and phone back; the archive's reduction follows the import at once (audited on
+    // the import), so that the contact holds them for no longer than the import itself.
+    a_reimport_of_an_archived_customer_is_reduced_again_at_once => |t: TestStore| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let s = &t.store;
+        let o = org(s).await;
+        let opts = ImportOptions::default();
+        let crm = "contact_ref,email,phone,audience,customer,customer_categories,collected_via,collected_at,informed,objection_offered,contract_active,restricted,last_name,relationship_ended_at
+K1,anne.client@example.org,0612345678,consumer,true,optics,web_form,2020-01-01T09:00:00Z,true,true,false,false,Client,2023-12-04T09:00:00Z
+";
+        let file = write(dir.path(), "crm.csv", crm);
+        import_file(s, &o, ImportKind::Contacts, &file, &opts).await.unwrap();
+        let run = s
+            .run_retention(o.id, "2026-12-05T10:00:00+01:00", RunLimits::default(),
+                AuditEvent { actor: "cli:test".into(), ..AuditEvent::default() })
+            .await
+            .unwrap();
+        assert_eq!(run.archived, 1, "{run:?}");
+        let k1 = ContactRef::parse("K1").unwrap();
+        let held = s.contact(o.id, &k1).await.unwrap().unwrap();
+        assert_eq!((held.data.email.as_ref(), held.data.phone.as_ref()), (None, None));
+
+        let r = import_file(s, &o, ImportKind::Contacts, &file, &opts).await.unwrap();
+        assert_eq!(r.counts.updated, 1, "{r:?}");
+        let after = s.contact(o.id, &k1).await.unwrap().unwrap();
+        assert_eq!((after.data.email.as_ref(), after.data.phone.as_ref()), (None, None), "{after:?}");
+        assert_eq!(after.data.last_name.as_deref(), Some("Client"));
+        assert!(after.data.customer_categories.is_empty(), "{after:?}");
+        let email = vigie_core::Email::parse("anne.client@example.org").unwrap();
+        assert!(s.contact_by_identifier(o.id, &vigie_store::Identifier::Email(email)).await.unwrap().is_none());
+        let audit = s.audit_entries(o.id, 0, 1000).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "retention.archive_reduced"
+            && e.target.as_deref() == Some("import:contacts")), "{audit:?}");
+    };
 }

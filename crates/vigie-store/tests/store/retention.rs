@@ -527,12 +527,28 @@ async fn an_archived_customer_keeps_only_what_the_accounting_obligation_needs(t:
     assert_eq!(after, before);
     assert_eq!(reduced(&s.audit_entries(org, 0, 1000).await.unwrap()), 1);
 
-    // A re-import of the CRM row writes the e-mail again: the next run shreds it again.
-    s.upsert_contact(org, &buyer).await.unwrap();
-    assert_eq!(by_email(s, org, "buyer@example.org").await, 1);
+    // A write of the CRM row brings the e-mail back for a moment only: the archive's reduction
+    // follows at once (audited on the write), and the next run finds nothing left to do.
+    let (written, _) = s.upsert_contact(org, &buyer).await.unwrap();
+    assert_eq!(
+        (written.data.email.as_ref(), written.data.phone.as_ref()),
+        (None, None),
+        "{written:?}"
+    );
+    assert_eq!(written.data.last_name.as_deref(), Some("Curie"));
+    assert_eq!(by_email(s, org, "buyer@example.org").await, 0);
+    let audit = s.audit_entries(org, 0, 1000).await.unwrap();
+    assert_eq!(reduced(&audit), 2);
+    assert!(
+        audit.iter().any(|e| e.action == "retention.archive_reduced"
+            && e.target.as_deref() == Some("contact:BUYER")
+            && e.actor == "system:accounting_archive"),
+        "{audit:?}"
+    );
     s.run_retention(org, AT, RunLimits::default(), actor())
         .await
         .unwrap();
+    assert_eq!(reduced(&s.audit_entries(org, 0, 1000).await.unwrap()), 2);
     assert_eq!(by_email(s, org, "buyer@example.org").await, 0);
     assert!(!erased(s, org, "BUYER").await);
 }
