@@ -350,14 +350,12 @@ impl Store {
             }
             None => crypto.seal_contact(data),
         };
-        let (_, outcome) = on_backend!(self.upsert_contact(org, sealed, now_micros()))?;
+        let (id, outcome) = on_backend!(self.upsert_contact(org, sealed, now_micros()))?;
         if outcome == UpsertOutcome::Updated {
             // An archived customer keeps only what the accounting obligation needs.
-            self.reduce_accounting_archives_after_write(
-                org,
-                &format!("contact:{}", data.contact_ref),
-            )
-            .await?;
+            let target = format!("contact:{}", data.contact_ref);
+            self.reduce_accounting_archives_after_write(org, Some(id), &target)
+                .await?;
         }
         let contact = self
             .contact(org, &data.contact_ref)
@@ -623,7 +621,7 @@ impl Store {
         if counts.updated > 0 {
             // A CRM file that still names archived customers wrote their e-mail and phone back:
             // the archive keeps only what the accounting obligation needs.
-            self.reduce_accounting_archives_after_write(org, "import:contacts")
+            self.reduce_accounting_archives_after_write(org, None, "import:contacts")
                 .await?;
         }
         Ok(counts)

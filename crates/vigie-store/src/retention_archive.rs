@@ -49,6 +49,18 @@ const TO_REDUCE: &str =
             OR customer_categories <> '' OR collected_via IS NOT NULL OR time_zone IS NOT NULL)
      ORDER BY id LIMIT $3";
 
+/// `TO_REDUCE` for one contact (`$3`): after a write of that contact alone.
+const ONE_TO_REDUCE: &str =
+    "SELECT id, contact_ref, pii, wrapped_dek, audience, customer, customer_categories,
+         collected_via, collected_at, informed, objection_offered, contract_active, restricted,
+         time_zone, relationship_ended_at, created_at, updated_at
+     FROM contacts
+     WHERE org_id = $1 AND id > $2 AND id = $3 AND retention_hold_until IS NOT NULL
+       AND erased_at IS NULL
+       AND (archive_reduced_at IS NULL OR email_bidx IS NOT NULL OR phone_bidx IS NOT NULL
+            OR customer_categories <> '' OR collected_via IS NOT NULL OR time_zone IS NOT NULL)
+     ORDER BY id LIMIT $4";
+
 /// SQLite keeps the e-mail and phone look-ups in `contact_lookup` (kind `$2`), keyed by blind
 /// index: found by the contact's current one, if the contact is still as read (`$4`).
 const SQLITE_DELETE_EMAIL_LOOKUP: &str = "DELETE FROM contact_lookup WHERE org_id = $1 AND kind = $2 AND contact_id = $3
@@ -131,26 +143,29 @@ impl Store {
     /// import, a contact written by the API): the archive's reduction at once rather than at
     /// the next retention run. One keyed query (migration 0040) when there is nothing to do. A
     /// crash between the write and the reduction leaves the fields to the next run.
+    /// `only`: the one contact written (a `PUT`), else every archived customer (an import).
     pub(crate) async fn reduce_accounting_archives_after_write(
         &self,
         org: OrgId,
+        only: Option<i64>,
         target: &str,
     ) -> Result<i64> {
         let audit = AuditEvent {
             actor: "system:accounting_archive".into(),
             ..AuditEvent::default()
         };
-        self.reduce_accounting_archives(org, target, 500, &audit)
+        self.reduce_accounting_archives(org, only, target, 500, &audit)
             .await
     }
 
-    /// Reduces every archived customer of the organization to what the accounting archive
-    /// keeps, `batch` contacts per transaction; records the count in the audit trail, on
+    /// Reduces every archived customer of the organization (or `only` that contact) to what the
+    /// accounting archive keeps, `batch` contacts per transaction; records the count in the audit trail, on
     /// `target` (the run, or the write that brought fields back), when there was any. The
     /// number of contacts reduced.
     pub(crate) async fn reduce_accounting_archives(
         &self,
         org: OrgId,
+        only: Option<i64>,
         target: &str,
         batch: u32,
         audit: &AuditEvent,
@@ -160,9 +175,17 @@ impl Store {
         let mut cursor = i64::MIN;
         let mut reduced = 0i64;
         loop {
-            let rows = self
-                .sql_rows(TO_REDUCE, sql_params![org, cursor, i64::from(batch.max(1))])
-                .await?;
+            let limit = i64::from(batch.max(1));
+            let rows = match only {
+                None => {
+                    self.sql_rows(TO_REDUCE, sql_params![org, cursor, limit])
+                        .await?
+                }
+                Some(id) => {
+                    self.sql_rows(ONE_TO_REDUCE, sql_params![org, cursor, id, limit])
+                        .await?
+                }
+            };
             let Some(last) = rows.last() else { break };
             cursor = last[0].int()?;
             let crypto = match &crypto {

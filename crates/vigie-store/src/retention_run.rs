@@ -267,6 +267,7 @@ impl Store {
         // obligation needs (`retention_archive.rs`), in their own bounded transactions.
         self.reduce_accounting_archives(
             org,
+            None,
             &format!("retention_run:{}", run.id),
             input.batch,
             &audit,
