@@ -38,28 +38,32 @@ pub struct AccountingArchive {
 }
 
 /// The archived customers still holding a field the archive does not keep, after the cursor
-/// `$2`, in id order, at most `$3`; the columns a [`ContactRow`] needs.
-const TO_REDUCE: &str =
-    "SELECT id, contact_ref, pii, wrapped_dek, audience, customer, customer_categories,
-         collected_via, collected_at, informed, objection_offered, contract_active, restricted,
-         time_zone, relationship_ended_at, created_at, updated_at
-     FROM contacts
-     WHERE org_id = $1 AND id > $2 AND retention_hold_until IS NOT NULL AND erased_at IS NULL
-       AND (archive_reduced_at IS NULL OR email_bidx IS NOT NULL OR phone_bidx IS NOT NULL
-            OR customer_categories <> '' OR collected_via IS NOT NULL OR time_zone IS NOT NULL)
-     ORDER BY id LIMIT $3";
+/// `$2`, in id order; the columns a [`ContactRow`] needs. `$only` narrows them (parameters
+/// numbered in order of first use), `$limit` names the limit's parameter.
+macro_rules! to_reduce {
+    ($only:literal, $limit:literal) => {
+        concat!(
+            "SELECT id, contact_ref, pii, wrapped_dek, audience, customer, customer_categories,
+                 collected_via, collected_at, informed, objection_offered, contract_active,
+                 restricted, time_zone, relationship_ended_at, created_at, updated_at
+             FROM contacts
+             WHERE org_id = $1 AND id > $2 ",
+            $only,
+            " AND retention_hold_until IS NOT NULL AND erased_at IS NULL
+               AND (archive_reduced_at IS NULL OR email_bidx IS NOT NULL OR phone_bidx IS NOT NULL
+                    OR customer_categories <> '' OR collected_via IS NOT NULL
+                    OR time_zone IS NOT NULL)
+             ORDER BY id LIMIT ",
+            $limit
+        )
+    };
+}
 
-/// `TO_REDUCE` for one contact (`$3`): after a write of that contact alone.
-const ONE_TO_REDUCE: &str =
-    "SELECT id, contact_ref, pii, wrapped_dek, audience, customer, customer_categories,
-         collected_via, collected_at, informed, objection_offered, contract_active, restricted,
-         time_zone, relationship_ended_at, created_at, updated_at
-     FROM contacts
-     WHERE org_id = $1 AND id > $2 AND id = $3 AND retention_hold_until IS NOT NULL
-       AND erased_at IS NULL
-       AND (archive_reduced_at IS NULL OR email_bidx IS NOT NULL OR phone_bidx IS NOT NULL
-            OR customer_categories <> '' OR collected_via IS NOT NULL OR time_zone IS NOT NULL)
-     ORDER BY id LIMIT $4";
+/// Every archived customer to reduce, at most `$3`.
+const TO_REDUCE: &str = to_reduce!("", "$3");
+
+/// The one contact `$3`, if it is to reduce: after a write of that contact alone.
+const ONE_TO_REDUCE: &str = to_reduce!("AND id = $3", "$4");
 
 /// SQLite keeps the e-mail and phone look-ups in `contact_lookup` (kind `$2`), keyed by blind
 /// index: found by the contact's current one, if the contact is still as read (`$4`).
