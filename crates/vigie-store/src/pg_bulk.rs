@@ -114,31 +114,6 @@ const FIRST_LOAD_COPY: &str = "COPY contacts (org_id, contact_ref, email_bidx, p
         objection_offered, contract_active, restricted, row_digest, wrapped_dek, time_zone,
         relationship_ended_at, name_bidx, created_at, updated_at) FROM STDIN BINARY";
 
-/// The types of `FIRST_LOAD_COPY`: the organization, the staging table's, the two instants.
-const FIRST_LOAD_TYPES: &[Type] = &[
-    Type::INT8,
-    Type::TEXT,
-    Type::BYTEA,
-    Type::BYTEA,
-    Type::BYTEA,
-    Type::TEXT,
-    Type::BOOL,
-    Type::TEXT,
-    Type::TEXT,
-    Type::INT8,
-    Type::BOOL,
-    Type::BOOL,
-    Type::BOOL,
-    Type::BOOL,
-    Type::BYTEA,
-    Type::BYTEA,
-    Type::TEXT,
-    Type::INT8,
-    Type::BYTEA,
-    Type::INT8,
-    Type::INT8,
-];
-
 /// The name index of a first load: every contact of the organization is new.
 const FIRST_LOAD_NAMES: &str = "INSERT INTO contact_names (org_id, name_bidx, contact_id)
     SELECT $1, substring(c.name_bidx FROM i * 16 + 1 FOR 16), c.id
@@ -172,22 +147,6 @@ const FIRST_LEDGER_COPY: &str = "COPY consent_events (org_id, contact_id, channe
         action, at, method, notice_version, source, proof, content_digest, recorded_at)
     FROM STDIN BINARY";
 
-/// The types of `FIRST_LEDGER_COPY`: the organization, the staging table's, the instant.
-const FIRST_LEDGER_TYPES: &[Type] = &[
-    Type::INT8,
-    Type::INT8,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::INT8,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::BYTEA,
-    Type::BYTEA,
-    Type::INT8,
-];
-
 /// The staged events appended to the ledger in file order (see the module documentation),
 /// an event already in a contact's ledger left out by its content digest.
 const EVENTS_INSERT: &str =
@@ -197,6 +156,15 @@ const EVENTS_INSERT: &str =
         s.source, s.proof, $2, s.content_digest
     FROM events_load s
     ON CONFLICT (org_id, contact_id, content_digest) DO NOTHING";
+
+/// The types of a first load's `COPY` (`FIRST_LOAD_COPY`, `FIRST_LEDGER_COPY`): the
+/// organization, the staging table's columns `row`, then `instants` instants.
+fn first_load_types(row: &[Type], instants: usize) -> Vec<Type> {
+    std::iter::once(Type::INT8)
+        .chain(row.iter().cloned())
+        .chain(std::iter::repeat_n(Type::INT8, instants))
+        .collect()
+}
 
 fn copy_err(e: tokio_postgres::Error) -> StoreError {
     StoreError::Postgres(e)
@@ -237,12 +205,13 @@ impl PgStore {
                 None,
             )
         };
+        // The first load's rows also carry their creation and update instants.
         let types = if first_load {
-            FIRST_LOAD_TYPES
+            first_load_types(CONTACTS_TYPES, 2)
         } else {
-            CONTACTS_TYPES
+            CONTACTS_TYPES.to_vec()
         };
-        let mut writer = pin!(BinaryCopyInWriter::new(sink, types));
+        let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
         // One upsert cannot change a row twice, nor one copy insert a reference twice: a contact
         // sent again in the same load (files name each contact once, other callers may not) is
         // held back and applied after the first, in order. Seen references are kept as 64-bit
@@ -331,9 +300,18 @@ impl PgStore {
             tx.batch_execute(EVENTS_STAGING).await?;
         }
         let (copy, types, stamps) = if first_load {
-            (FIRST_LEDGER_COPY, FIRST_LEDGER_TYPES, Some((&org, &now)))
+            // The first load's events also carry the instant they were recorded.
+            (
+                FIRST_LEDGER_COPY,
+                first_load_types(EVENTS_TYPES, 1),
+                Some((&org, &now)),
+            )
         } else {
-            ("COPY events_load FROM STDIN BINARY", EVENTS_TYPES, None)
+            (
+                "COPY events_load FROM STDIN BINARY",
+                EVENTS_TYPES.to_vec(),
+                None,
+            )
         };
         // A first load leaves out an event the file repeats (what the insert's conflict clause
         // does otherwise) by its digest, which covers the contact's reference.
@@ -353,7 +331,7 @@ impl PgStore {
             let ids = contact_ids(&tx, org, &rows, &mut ranges).await?;
             // One copy per batch: the connection serves the look-up between two copies.
             let sink = tx.copy_in(copy).await?;
-            let mut writer = pin!(BinaryCopyInWriter::new(sink, types));
+            let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
             for e in &rows {
                 let Some(id) = ids.get(e.contact_ref.as_str()) else {
                     unknown.push((e.line, e.contact_ref.clone()));
