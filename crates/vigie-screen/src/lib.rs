@@ -54,7 +54,9 @@ pub use screen::{
     Census, ContactDecision, Counts, IdentifierFacts, OUTPUT_HEADER, Progress, ScreenSummary,
     Screener, TargetsError,
 };
-pub use snapshot::{BuildReport, Freshness, Snapshot, SnapshotError, SnapshotInfo};
+pub use snapshot::{
+    BuildReport, Freshness, ImportChange, Skipped, Snapshot, SnapshotError, SnapshotInfo,
+};
 
 /// Why a screening could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +140,54 @@ impl SnapshotCache {
             info: report.info.clone(),
             built: Some(report),
         })
+    }
+
+    /// Brings the organization's snapshot current right after an import, so that the next
+    /// screening finds it fresh: from the snapshot of the version just before the import's
+    /// commit and what that import changed when there is one (`snapshot::update_after_import`),
+    /// else built whole. An import that changed nothing leaves it as it is. Called by the CLI's
+    /// and the server's imports once the import is committed: a crash before leaves a stale
+    /// snapshot, which the next screening rebuilds.
+    pub async fn follow_import(
+        &self,
+        store: &Store,
+        crypto: &OrgCrypto,
+        report: &vigie_import::ImportReport,
+    ) -> Result<Option<Refreshed>, ScreenError> {
+        use vigie_import::ImportKind;
+        let c = &report.counts;
+        if c.inserted + c.updated + c.removed == 0 {
+            return Ok(None);
+        }
+        let change = match report.kind {
+            ImportKind::Contacts => Some(snapshot::ImportChange::Contacts),
+            ImportKind::Consents => Some(snapshot::ImportChange::Ledger {
+                appended: c.inserted,
+            }),
+            ImportKind::Suppression => Some(snapshot::ImportChange::Suppression),
+            ImportKind::Opposition => Some(snapshot::ImportChange::Opposition),
+            // The call log is read whole by a rebuild.
+            ImportKind::Calls => None,
+        };
+        let path = self.path(crypto.org_id);
+        if let Some(change) = change {
+            match snapshot::update_after_import(store, crypto, &path, change).await? {
+                Ok(report) => {
+                    return Ok(Some(Refreshed {
+                        path,
+                        info: report.info.clone(),
+                        built: Some(report),
+                    }));
+                }
+                Err(why) => {
+                    tracing::info!(
+                        ?why,
+                        "screening snapshot not updated in place: rebuilt whole"
+                    );
+                }
+            }
+        }
+        self.refresh(store, crypto).await.map(Some)
     }
 
     /// The organization's snapshot, fresh, loaded for screening on `identifier`; built first

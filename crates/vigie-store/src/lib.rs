@@ -102,7 +102,9 @@ pub use requalification::{
 };
 pub use retention::{PlanAction, RetentionPlan};
 pub use retention_run::{RetentionRun, RunLimits};
-pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
+pub use screening::{
+    NewScreeningRun, ScanMarks, ScanParts, ScreeningContact, ScreeningRun, ScreeningSink,
+};
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};
 pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};
