@@ -153,41 +153,40 @@ impl SnapshotCache {
         store: &Store,
         crypto: &OrgCrypto,
         report: &vigie_import::ImportReport,
-    ) -> Result<Option<Refreshed>, ScreenError> {
+    ) -> Result<Followed, ScreenError> {
         use vigie_import::ImportKind;
         let c = &report.counts;
         if c.inserted + c.updated + c.removed == 0 {
-            return Ok(None);
+            return Ok(Followed::Unchanged);
         }
         let change = match report.kind {
-            ImportKind::Contacts => Some(snapshot::ImportChange::Contacts),
-            ImportKind::Consents => Some(snapshot::ImportChange::Ledger {
+            ImportKind::Contacts => snapshot::ImportChange::Contacts,
+            ImportKind::Consents => snapshot::ImportChange::Ledger {
                 appended: c.inserted,
-            }),
-            ImportKind::Suppression => Some(snapshot::ImportChange::Suppression),
-            ImportKind::Opposition => Some(snapshot::ImportChange::Opposition),
+            },
+            ImportKind::Suppression => snapshot::ImportChange::Suppression,
+            ImportKind::Opposition => snapshot::ImportChange::Opposition,
             // The call log is read whole by a rebuild.
-            ImportKind::Calls => None,
+            ImportKind::Calls => {
+                let refreshed = self.refresh(store, crypto).await?;
+                return Ok(Followed::Rebuilt {
+                    skipped: None,
+                    refreshed,
+                });
+            }
         };
         let path = self.path(crypto.org_id);
-        if let Some(change) = change {
-            match snapshot::update_after_import(store, crypto, &path, change).await? {
-                Ok(report) => {
-                    return Ok(Some(Refreshed {
-                        path,
-                        info: report.info.clone(),
-                        built: Some(report),
-                    }));
-                }
-                Err(why) => {
-                    tracing::info!(
-                        ?why,
-                        "screening snapshot not updated in place: rebuilt whole"
-                    );
-                }
+        match snapshot::update_after_import(store, crypto, &path, change).await? {
+            Ok(report) => Ok(Followed::Updated(report)),
+            Err(why) => {
+                tracing::info!(?why, "screening snapshot not updated in place: built whole");
+                let refreshed = self.refresh(store, crypto).await?;
+                Ok(Followed::Rebuilt {
+                    skipped: Some(why),
+                    refreshed,
+                })
             }
         }
-        self.refresh(store, crypto).await.map(Some)
     }
 
     /// The organization's snapshot, fresh, loaded for screening on `identifier`; built first
@@ -227,6 +226,21 @@ impl SnapshotCache {
             }
         }
     }
+}
+
+/// What [`SnapshotCache::follow_import`] did.
+#[derive(Debug, Clone)]
+pub enum Followed {
+    /// The import changed nothing: the snapshot is as current as it was.
+    Unchanged,
+    /// Updated in place from the snapshot of the version before the import.
+    Updated(BuildReport),
+    /// Built whole (or found current): no snapshot to update, or other changes came in
+    /// (`skipped` says which), or the import was of calls.
+    Rebuilt {
+        skipped: Option<Skipped>,
+        refreshed: Refreshed,
+    },
 }
 
 /// How to run a screening.

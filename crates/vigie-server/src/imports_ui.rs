@@ -289,7 +289,7 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
                 .snapshot_cache()
                 .follow_import(state.store(), &crypto, report)
                 .await
-                .map(|_| ())
+                .map(drop)
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };

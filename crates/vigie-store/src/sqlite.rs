@@ -500,9 +500,8 @@ pub(crate) fn insert_list<K: AsRef<[u8]> + Ord>(
         counts.inserted += inserted;
         counts.unchanged += chunk.len() as u64 - inserted;
     }
-    if counts.inserted > 0 {
-        bump_version(tx, org)?;
-    }
+    // The caller bumps the data version, once for its whole transaction: one import, one
+    // version (the screening snapshot's update after an import counts on it).
     Ok(counts)
 }
 
@@ -1398,7 +1397,11 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
-            insert_list(tx, org, ("suppression", "sha256"), None, hashes, now)
+            let counts = insert_list(tx, org, ("suppression", "sha256"), None, hashes, now)?;
+            if counts.inserted > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok(counts)
         })
         .await
     }
@@ -1410,7 +1413,11 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
-            insert_list(tx, org, ("opposition", "phone_bidx"), None, bidx, now)
+            let counts = insert_list(tx, org, ("opposition", "phone_bidx"), None, bidx, now)?;
+            if counts.inserted > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok(counts)
         })
         .await
     }
