@@ -689,7 +689,11 @@ impl Builder {
             vocabulary: vocabulary_fingerprint(),
             directory: Vec::new(),
         };
+        // The sections only an import's update reads come first: a damaged or cut file end
+        // falls in those every screening reads and checks.
         let bodies: [(Section, &[u8], u64); 10] = [
+            (Section::Contacts, &contacts, 0),
+            (Section::Opposition, &opposition_keys, 0),
             (Section::Events, &events, 0),
             (Section::Categories, &categories, 0),
             (Section::Sets, &sets, 0),
@@ -702,8 +706,6 @@ impl Builder {
             ),
             (Section::Zones, &zones, 0),
             (Section::Calls, &calls, 0),
-            (Section::Contacts, &contacts, 0),
-            (Section::Opposition, &opposition_keys, 0),
         ];
         let mut offset = (HEADER_LEN + DIR_ENTRY_LEN * bodies.len()) as u64;
         let mut directory = Vec::new();

@@ -72,9 +72,15 @@ pub async fn update_after_import(
         return Ok(Err(Skipped::NoUsableSnapshot));
     }
     let p = path.to_owned();
-    let old = tokio::task::spawn_blocking(move || Builder::read_back(&p, &before))
+    let old = match tokio::task::spawn_blocking(move || Builder::read_back(&p, &before))
         .await
-        .map_err(|e| StoreError::Other(e.to_string()))??;
+        .map_err(|e| StoreError::Other(e.to_string()))?
+    {
+        Ok(old) => old,
+        // Damaged, or replaced meanwhile by another process: built whole instead.
+        Err(SnapshotError::Corrupt(..)) => return Ok(Err(Skipped::NoUsableSnapshot)),
+        Err(e) => return Err(e),
+    };
     let org = crypto.org_id;
     let (builder, marks) = match change {
         ImportChange::Contacts => {

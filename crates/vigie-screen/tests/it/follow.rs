@@ -209,3 +209,43 @@ a_snapshot_missed_by_a_crash_is_never_updated_into_a_wrong_one => |t: TestStore|
     assert!(snapshot::read_info(&path).unwrap().unwrap().events >= 4);
 };
 }
+
+/// A snapshot whose part only the update reads is damaged: built whole, never read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_snapshot_is_built_whole_not_updated() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = vigie_store::testing::sqlite_store().await;
+    let s = &t.store;
+    let cache = SnapshotCache::new(dir.path().join("cache"));
+    let report = import(
+        s,
+        ImportKind::Contacts,
+        &write(dir.path(), "c.csv", MORE_CONTACTS),
+    )
+    .await;
+    follow_and_compare(s, &cache, dir.path(), &report).await;
+    let path = cache.path(default_org(s).await.id);
+    // The contacts section comes first, after the header and the directory of ten sections.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[128 + 40 * 10 + 8] ^= 0xff;
+    std::fs::write(&path, &bytes).unwrap();
+    let consents = "contact_ref,channel,purpose,action,at,method,notice_version,source\n\
+                    F1,email,marketing,grant,2026-03-01T10:00:00Z,double_opt_in,v2,web_form\n";
+    let report = import(
+        s,
+        ImportKind::Consents,
+        &write(dir.path(), "e.csv", consents),
+    )
+    .await;
+    let followed = follow_and_compare(s, &cache, dir.path(), &report).await;
+    assert!(
+        matches!(
+            followed,
+            Followed::Rebuilt {
+                skipped: Some(Skipped::NoUsableSnapshot),
+                ..
+            }
+        ),
+        "{followed:?}"
+    );
+}
