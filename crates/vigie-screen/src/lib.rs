@@ -55,7 +55,9 @@ pub use screen::{
     Census, ContactDecision, Counts, IdentifierFacts, OUTPUT_HEADER, Progress, ScreenSummary,
     Screener, TargetsError,
 };
-pub use snapshot::{BuildReport, Freshness, Snapshot, SnapshotError, SnapshotInfo};
+pub use snapshot::{
+    BuildReport, Freshness, ImportChange, Skipped, Snapshot, SnapshotError, SnapshotInfo,
+};
 
 /// Why a screening could not be done.
 #[derive(Debug, thiserror::Error)]
@@ -141,6 +143,53 @@ impl SnapshotCache {
         })
     }
 
+    /// Brings the organization's snapshot current right after an import, so that the next
+    /// screening finds it fresh: from the snapshot of the version just before the import's
+    /// commit and what that import changed when there is one (`snapshot::update_after_import`),
+    /// else built whole. An import that changed nothing leaves it as it is. Called by the CLI's
+    /// and the server's imports once the import is committed: a crash before leaves a stale
+    /// snapshot, which the next screening rebuilds.
+    pub async fn follow_import(
+        &self,
+        store: &Store,
+        crypto: &OrgCrypto,
+        report: &vigie_import::ImportReport,
+    ) -> Result<Followed, ScreenError> {
+        use vigie_import::ImportKind;
+        let c = &report.counts;
+        if c.inserted + c.updated + c.removed == 0 {
+            return Ok(Followed::Unchanged);
+        }
+        let change = match report.kind {
+            ImportKind::Contacts => snapshot::ImportChange::Contacts,
+            ImportKind::Consents => snapshot::ImportChange::Ledger {
+                appended: c.inserted,
+            },
+            ImportKind::Suppression => snapshot::ImportChange::Suppression,
+            ImportKind::Opposition => snapshot::ImportChange::Opposition,
+            // The call log is read whole by a rebuild.
+            ImportKind::Calls => {
+                let refreshed = self.refresh(store, crypto).await?;
+                return Ok(Followed::Rebuilt {
+                    skipped: None,
+                    refreshed,
+                });
+            }
+        };
+        let path = self.path(crypto.org_id);
+        match snapshot::update_after_import(store, crypto, &path, change).await? {
+            Ok(report) => Ok(Followed::Updated(report)),
+            Err(why) => {
+                tracing::info!(?why, "screening snapshot not updated in place: built whole");
+                let refreshed = self.refresh(store, crypto).await?;
+                Ok(Followed::Rebuilt {
+                    skipped: Some(why),
+                    refreshed,
+                })
+            }
+        }
+    }
+
     /// The organization's snapshot, fresh, loaded for screening on `identifier`; built first
     /// when missing, stale or unreadable.
     pub async fn load(
@@ -178,6 +227,21 @@ impl SnapshotCache {
             }
         }
     }
+}
+
+/// What [`SnapshotCache::follow_import`] did.
+#[derive(Debug, Clone)]
+pub enum Followed {
+    /// The import changed nothing: the snapshot is as current as it was.
+    Unchanged,
+    /// Updated in place from the snapshot of the version before the import.
+    Updated(BuildReport),
+    /// Built whole (or found current): no snapshot to update, or other changes came in
+    /// (`skipped` says which), or the import was of calls.
+    Rebuilt {
+        skipped: Option<Skipped>,
+        refreshed: Refreshed,
+    },
 }
 
 /// How to run a screening.

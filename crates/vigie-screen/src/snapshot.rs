@@ -42,14 +42,21 @@ use vigie_core::{
     Action, Audience, CallCount, CallOutcome, CallWindow, ChannelScope, ConsentEvent, Email,
     Method, Purpose, Zone,
 };
-use vigie_store::{Digest16, OrgCrypto, OrgId, ScreeningContact, ScreeningSink, Store, StoreError};
+use vigie_store::{
+    Digest16, OrgCrypto, OrgId, ScanParts, ScreeningContact, ScreeningSink, Store, StoreError,
+};
 
 use crate::campaign::Identifier;
 use crate::table::{EMPTY, KeyTable};
 
+mod update;
+pub use update::{ImportChange, Skipped, update_after_import};
+
 /// Version of the file layout; a file of another version is rebuilt. 5: recorded time zones and
-/// the call log; 6: the contact's store id in its record.
-pub const FORMAT_VERSION: u32 = 6;
+/// the call log; 6: the contact's store id in its record; 7: what an import's update needs to
+/// read the snapshot back whole (every contact with its identifiers' blind indexes, the
+/// opposition list, the last ledger event's id).
+pub const FORMAT_VERSION: u32 = 7;
 const MAGIC: [u8; 8] = *b"VIGIESNP";
 const HEADER_LEN: usize = 128;
 const DIR_ENTRY_LEN: usize = 40;
@@ -65,6 +72,14 @@ const EVENT_LEN: usize = 12;
 /// A call attempt: its time in microseconds shifted left by one, the low bit set for a refusal.
 /// Sorted per contact, so the packed values sort as the times do.
 const CALL_LEN: usize = 8;
+/// A contact of the [`Section::Contacts`] section: its record (`RECORD_LEN` bytes, the
+/// opposition flag included), its e-mail and phone blind indexes (16 bytes each, zero when
+/// absent), a byte of presence bits (`HAS_EMAIL`, `HAS_PHONE`), padding.
+const CONTACT_LEN: usize = 80;
+const HAS_EMAIL: u8 = 1;
+const HAS_PHONE: u8 = 2;
+/// No ledger event in the snapshot.
+const NO_EVENT: i64 = i64::MIN;
 
 /// `collected_at` unknown.
 const NO_TIME: i64 = i64::MIN;
@@ -100,9 +115,15 @@ enum Section {
     Zones = 7,
     /// `CALL_LEN` bytes per call attempt, grouped per contact in time order.
     Calls = 8,
+    /// `CONTACT_LEN` bytes per contact in id order: what the identifier tables leave out (a
+    /// contact with no identifier, or whose identifier an earlier contact shares), so that an
+    /// import's update reads the snapshot back whole instead of rescanning the store.
+    Contacts = 9,
+    /// The opposition list's blind indexes, 16 bytes each, sorted, distinct.
+    Opposition = 10,
 }
 
-const SECTIONS: [Section; 8] = [
+const SECTIONS: [Section; 10] = [
     Section::Events,
     Section::Categories,
     Section::Sets,
@@ -111,6 +132,8 @@ const SECTIONS: [Section; 8] = [
     Section::Suppression,
     Section::Zones,
     Section::Calls,
+    Section::Contacts,
+    Section::Opposition,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +159,9 @@ pub struct SnapshotInfo {
     pub opposition: u64,
     /// Call attempts of the call log.
     pub calls: u64,
+    /// The id of the last ledger event the snapshot holds (the ledger is append-only: an
+    /// import's update reads only the events after it).
+    pub last_event_id: Option<i64>,
     key_check: Digest16,
     vocabulary: [u8; 8],
     directory: Vec<DirEntry>,
@@ -300,6 +326,8 @@ pub(crate) struct Builder {
     id_index: Option<IdIndex>,
     events: Vec<(u32, [u8; EVENT_LEN])>,
     calls: Vec<(u32, [u8; CALL_LEN])>,
+    /// The id of the last ledger event taken in.
+    last_event_id: Option<i64>,
 }
 
 impl Builder {
@@ -321,6 +349,7 @@ impl Builder {
             id_index: None,
             events: Vec::new(),
             calls: Vec::new(),
+            last_event_id: None,
         };
         // Set 0: no category.
         b.sets.push(Vec::new());
@@ -514,9 +543,12 @@ pub async fn build(
     path: &Path,
 ) -> Result<BuildReport, SnapshotError> {
     let started = Instant::now();
-    let (builder, data_version) = store.scan_screening(crypto.org_id, Builder::new()).await?;
+    let (mut builder, marks) = store
+        .scan_screening_parts(crypto.org_id, ScanParts::ALL, Builder::new())
+        .await?;
+    builder.last_event_id = marks.last_event_id;
     let scan = started.elapsed();
-    let expected = Expected::new(crypto, data_version);
+    let expected = Expected::new(crypto, marks.data_version);
     let path_buf = path.to_owned();
     let (info, bytes) = tokio::task::spawn_blocking(move || builder.write(&path_buf, &expected))
         .await
@@ -539,6 +571,13 @@ impl Builder {
         self.opposition_table();
         let opposition = self.opposition.take().expect("built just above");
         let n_opposition = opposition.len() as u64;
+        // Its keys in the table's order: sorted, distinct.
+        let opposition_keys: Vec<u8> = opposition
+            .slot_bytes()
+            .chunks_exact(KeyTable::<16, 4>::SLOT)
+            .filter(|s| le_u32(s, 16) != EMPTY)
+            .flat_map(|s| s[..16].iter().copied())
+            .collect();
         let listed: Vec<u32> = self
             .phone
             .par_iter()
@@ -587,6 +626,20 @@ impl Builder {
             .collect();
         drop(starts);
         drop(call_starts);
+        let mut contacts = vec![0u8; n * CONTACT_LEN];
+        for (c, rec) in contacts.chunks_exact_mut(CONTACT_LEN).zip(&records) {
+            c[..RECORD_LEN].copy_from_slice(rec);
+        }
+        for (bidx, i) in &self.email {
+            let c = &mut contacts[*i as usize * CONTACT_LEN..][..CONTACT_LEN];
+            c[40..56].copy_from_slice(bidx);
+            c[72] |= HAS_EMAIL;
+        }
+        for (bidx, i) in &self.phone {
+            let c = &mut contacts[*i as usize * CONTACT_LEN..][..CONTACT_LEN];
+            c[56..72].copy_from_slice(bidx);
+            c[72] |= HAS_PHONE;
+        }
 
         let categories = encode_names(self.categories.iter().map(String::as_str));
         let zones = encode_names(self.zones.iter().map(|z| z.name()));
@@ -631,11 +684,16 @@ impl Builder {
             suppression: n_suppression,
             opposition: n_opposition,
             calls: n_calls as u64,
+            last_event_id: self.last_event_id,
             key_check: expected.key_check,
             vocabulary: vocabulary_fingerprint(),
             directory: Vec::new(),
         };
-        let bodies: [(Section, &[u8], u64); 8] = [
+        // The sections only an import's update reads come first: a damaged or cut file end
+        // falls in those every screening reads and checks.
+        let bodies: [(Section, &[u8], u64); 10] = [
+            (Section::Contacts, &contacts, 0),
+            (Section::Opposition, &opposition_keys, 0),
             (Section::Events, &events, 0),
             (Section::Categories, &categories, 0),
             (Section::Sets, &sets, 0),
@@ -722,6 +780,7 @@ fn encode_header(info: &SnapshotInfo) -> Vec<u8> {
     h[80..88].copy_from_slice(&info.suppression.to_le_bytes());
     h[88..96].copy_from_slice(&info.opposition.to_le_bytes());
     h[96..104].copy_from_slice(&info.calls.to_le_bytes());
+    h[104..112].copy_from_slice(&info.last_event_id.unwrap_or(NO_EVENT).to_le_bytes());
     for e in &info.directory {
         h.extend_from_slice(&e.kind.to_le_bytes());
         h.extend_from_slice(&0u32.to_le_bytes());
@@ -800,6 +859,10 @@ fn read_header(file: &mut File, path: &Path) -> Result<SnapshotInfo, SnapshotErr
         suppression: le_u64(&h, 80),
         opposition: le_u64(&h, 88),
         calls: le_u64(&h, 96),
+        last_event_id: match le_i64(&h, 104) {
+            NO_EVENT => None,
+            id => Some(id),
+        },
         directory,
     })
 }
@@ -896,6 +959,26 @@ fn checksum(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// Reads sections of `file` in parallel, each checked against its checksum; a damaged or short
+/// section is [`SnapshotError::Corrupt`].
+fn read_sections(
+    file: &File,
+    path: &Path,
+    info: &SnapshotInfo,
+    kinds: &[Section],
+) -> Result<Vec<Vec<u8>>, SnapshotError> {
+    kinds
+        .par_iter()
+        .map(|kind| read_section(file, info.section(*kind)))
+        .collect::<io::Result<Vec<_>>>()
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => {
+                SnapshotError::Corrupt(path.to_owned(), e.to_string())
+            }
+            _ => SnapshotError::Io(path.to_owned(), e),
+        })
+}
+
 /// Reads a section with a positional read: sections are read in parallel from one open file
 /// (opened once, so that a snapshot renamed over this one meanwhile is never mixed in).
 fn read_section(file: &File, e: DirEntry) -> io::Result<Vec<u8>> {
@@ -958,15 +1041,7 @@ impl Snapshot {
             Section::Zones,
             Section::Calls,
         ];
-        let mut bodies = kinds
-            .par_iter()
-            .map(|kind| read_section(&file, info.section(*kind)))
-            .collect::<io::Result<Vec<_>>>()
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => corrupt(e.to_string()),
-                _ => io_err(e),
-            })?
-            .into_iter();
+        let mut bodies = read_sections(&file, path, &info, &kinds)?.into_iter();
         let mut next = || bodies.next().expect("one body per section");
         let (table, events, suppression, categories, sets, zones, calls) =
             (next(), next(), next(), next(), next(), next(), next());

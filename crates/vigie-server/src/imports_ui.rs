@@ -344,6 +344,22 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
     {
         tracing::error!(error = ?e, "cannot audit an import");
     }
+    // The screening snapshot follows the import (the import is committed whatever happens
+    // here: a failure leaves the snapshot stale, rebuilt by the next screening).
+    if let Ok(report) = &result {
+        let followed = match state.store().org_crypto(caller.org.id).await {
+            Ok(crypto) => state
+                .snapshot_cache()
+                .follow_import(state.store(), &crypto, report)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(error) = followed {
+            tracing::warn!(%error, "the screening snapshot was not brought current after an import");
+        }
+    }
     job.bytes.store(job.total_bytes, Ordering::Relaxed);
     let phase = match result {
         Ok(report) => Phase::Done { report },

@@ -111,7 +111,9 @@ pub use retention::{PlanAction, RetentionPlan};
 pub use retention_archive::AccountingArchive;
 pub use retention_purges::PurgePlan;
 pub use retention_run::{RetentionRun, RunLimits};
-pub use screening::{NewScreeningRun, ScreeningContact, ScreeningRun, ScreeningSink};
+pub use screening::{
+    NewScreeningRun, ScanMarks, ScanParts, ScreeningContact, ScreeningRun, ScreeningSink,
+};
 pub use sealing::{OrgCrypto, SealedContact, SealedEvent};
 pub use sqlite::SqliteStore;
 pub use vault::{Digest16, SecretKey, Vault, VaultError};

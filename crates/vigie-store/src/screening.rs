@@ -61,6 +61,49 @@ pub trait ScreeningSink: Send + 'static {
     fn call(&mut self, contact_id: i64, at: Timestamp, outcome: CallOutcome) -> Result<()>;
 }
 
+/// Which parts of the base a screening scan reads. A derived image brought current after one
+/// import re-reads only what that import can have changed: the ledger is append-only, so the
+/// events after the last one it holds are all it lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanParts {
+    pub opposition: bool,
+    pub suppression: bool,
+    pub contacts: bool,
+    /// The ledger events whose id is greater than this one (`None`: no event).
+    pub events_after: Option<i64>,
+    pub calls: bool,
+}
+
+impl ScanParts {
+    /// Everything: the whole base.
+    pub const ALL: ScanParts = ScanParts {
+        opposition: true,
+        suppression: true,
+        contacts: true,
+        events_after: Some(i64::MIN),
+        calls: true,
+    };
+    /// Nothing: only the data version.
+    pub const NONE: ScanParts = ScanParts {
+        opposition: false,
+        suppression: false,
+        contacts: false,
+        events_after: None,
+        calls: false,
+    };
+}
+
+/// What a scan saw besides the rows it gave its sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanMarks {
+    /// The organization's data version the scan read.
+    pub data_version: i64,
+    /// The greatest id of the ledger events scanned, if any were.
+    pub last_event_id: Option<i64>,
+    /// The number of ledger events scanned.
+    pub events: u64,
+}
+
 /// The proof of one screening run, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewScreeningRun {
@@ -158,9 +201,21 @@ impl Store {
     /// Streams the organization's screening facts to `sink` in one consistent read (see the
     /// module documentation for the order). Returns the sink and the data version the scan saw.
     pub async fn scan_screening<S: ScreeningSink>(&self, org: OrgId, sink: S) -> Result<(S, i64)> {
+        let (sink, marks) = self.scan_screening_parts(org, ScanParts::ALL, sink).await?;
+        Ok((sink, marks.data_version))
+    }
+
+    /// As [`Store::scan_screening`], reading only `parts` (in the same order, in one consistent
+    /// read); also says which ledger events it read.
+    pub async fn scan_screening_parts<S: ScreeningSink>(
+        &self,
+        org: OrgId,
+        parts: ScanParts,
+        sink: S,
+    ) -> Result<(S, ScanMarks)> {
         match &self.backend {
-            Backends::Sqlite(b) => b.scan_screening(org, sink).await,
-            Backends::Postgres(b) => b.scan_screening(org, sink).await,
+            Backends::Sqlite(b) => b.scan_screening(org, parts, sink).await,
+            Backends::Postgres(b) => b.scan_screening(org, parts, sink).await,
         }
     }
 
@@ -253,8 +308,9 @@ impl SqliteStore {
     pub(crate) async fn scan_screening<S: ScreeningSink>(
         &self,
         org: OrgId,
+        parts: ScanParts,
         mut sink: S,
-    ) -> Result<(S, i64)> {
+    ) -> Result<(S, ScanMarks)> {
         self.read(move |conn| {
             // One read transaction: the four scans and the version see the same state.
             let tx = conn.unchecked_transaction()?;
@@ -263,9 +319,14 @@ impl SqliteStore {
                 [org],
                 |r| r.get(0),
             )?;
-            scan_sqlite(&tx, org, &mut sink)?;
+            let mut marks = ScanMarks {
+                data_version: version,
+                last_event_id: None,
+                events: 0,
+            };
+            scan_sqlite(&tx, org, parts, &mut sink, &mut marks)?;
             tx.commit()?;
-            Ok((sink, version))
+            Ok((sink, marks))
         })
         .await
     }
@@ -341,11 +402,36 @@ impl SqliteStore {
     }
 }
 
-/// The four scans of [`SqliteStore::scan_screening`], inside its read transaction. Contacts and
+/// The scans of [`SqliteStore::scan_screening`] that `parts` asks for, inside its read transaction. Contacts and
 /// events are read `NOT INDEXED`: in rowid (= id) order, one sequential pass over the table.
 /// Through the `(org_id, …)` indexes the planner would fetch every row at random and sort them
 /// all in a temporary B-tree, several times slower on millions of rows.
 fn scan_sqlite<S: ScreeningSink>(
+    tx: &rusqlite::Transaction<'_>,
+    org: OrgId,
+    parts: ScanParts,
+    sink: &mut S,
+    marks: &mut ScanMarks,
+) -> Result<()> {
+    if parts.opposition {
+        scan_sqlite_opposition(tx, org, sink)?;
+    }
+    if parts.suppression {
+        scan_sqlite_suppression(tx, org, sink)?;
+    }
+    if parts.contacts {
+        scan_sqlite_contacts(tx, org, sink)?;
+    }
+    if let Some(after) = parts.events_after {
+        scan_sqlite_events(tx, org, after, sink, marks)?;
+    }
+    if parts.calls {
+        scan_sqlite_calls(tx, org, sink)?;
+    }
+    Ok(())
+}
+
+fn scan_sqlite_opposition<S: ScreeningSink>(
     tx: &rusqlite::Transaction<'_>,
     org: OrgId,
     sink: &mut S,
@@ -358,15 +444,27 @@ fn scan_sqlite<S: ScreeningSink>(
             sql(r.get_ref(0)?.as_blob())?,
         )?)?;
     }
-    drop(rows);
+    Ok(())
+}
 
+fn scan_sqlite_suppression<S: ScreeningSink>(
+    tx: &rusqlite::Transaction<'_>,
+    org: OrgId,
+    sink: &mut S,
+) -> Result<()> {
     let mut st = tx.prepare("SELECT sha256 FROM suppression WHERE org_id = ?1")?;
     let mut rows = st.query([org])?;
     while let Some(r) = rows.next()? {
         sink.suppression(sha256(sql(r.get_ref(0)?.as_blob())?)?)?;
     }
-    drop(rows);
+    Ok(())
+}
 
+fn scan_sqlite_contacts<S: ScreeningSink>(
+    tx: &rusqlite::Transaction<'_>,
+    org: OrgId,
+    sink: &mut S,
+) -> Result<()> {
     let mut st = tx.prepare(
         "SELECT id, email_bidx, phone_bidx, audience, customer, customer_categories, collected_at,
                 informed, objection_offered, contract_active, restricted, time_zone
@@ -398,13 +496,23 @@ fn scan_sqlite<S: ScreeningSink>(
         };
         sink.contact(&contact)?;
     }
-    drop(rows);
+    Ok(())
+}
 
+fn scan_sqlite_events<S: ScreeningSink>(
+    tx: &rusqlite::Transaction<'_>,
+    org: OrgId,
+    after: i64,
+    sink: &mut S,
+    marks: &mut ScanMarks,
+) -> Result<()> {
+    // One sequential pass in rowid (= id) order from the first id wanted: `NOT INDEXED` still
+    // seeks by rowid, so the newest events cost only themselves.
     let mut st = tx.prepare(
-        "SELECT contact_id, channel, purpose, action, at, method
-         FROM consent_events NOT INDEXED WHERE org_id = ?1 ORDER BY id",
+        "SELECT contact_id, channel, purpose, action, at, method, id
+         FROM consent_events NOT INDEXED WHERE org_id = ?1 AND id > ?2 ORDER BY id",
     )?;
-    let mut rows = st.query([org])?;
+    let mut rows = st.query(rusqlite::params![org, after])?;
     while let Some(r) = rows.next()? {
         let event = event_from(
             sql(r.get_ref(1)?.as_str())?,
@@ -414,9 +522,18 @@ fn scan_sqlite<S: ScreeningSink>(
             sql(r.get_ref(5)?.as_str())?,
         )?;
         sink.event(sql(r.get_ref(0)?.as_i64())?, event)?;
+        let id = sql(r.get_ref(6)?.as_i64())?;
+        marks.last_event_id = Some(marks.last_event_id.map_or(id, |m| m.max(id)));
+        marks.events += 1;
     }
-    drop(rows);
+    Ok(())
+}
 
+fn scan_sqlite_calls<S: ScreeningSink>(
+    tx: &rusqlite::Transaction<'_>,
+    org: OrgId,
+    sink: &mut S,
+) -> Result<()> {
     // The call log's covering index (migration 0010) gives the rows in this order.
     let mut st = tx.prepare(
         "SELECT contact_id, at, outcome FROM calls WHERE org_id = ?1 ORDER BY contact_id, at",
@@ -442,8 +559,9 @@ impl PgStore {
     pub(crate) async fn scan_screening<S: ScreeningSink>(
         &self,
         org: OrgId,
+        parts: ScanParts,
         mut sink: S,
-    ) -> Result<(S, i64)> {
+    ) -> Result<(S, ScanMarks)> {
         let mut client = self.client().await?;
         // One snapshot for the five scans and the version.
         let tx = client
@@ -464,8 +582,8 @@ impl PgStore {
         // without waiting for the client to ask for the next batch, and memory stays flat.
         // (`org` is an integer: written into the query, which COPY cannot take parameters for.)
         macro_rules! scan {
-            ($sql:expr, [$($ty:expr),+], |$r:ident| $body:block) => {{
-                let copy = format!("COPY ({}) TO STDOUT (FORMAT binary)", format!($sql, org = org));
+            ($sql:expr $(, $k:ident = $v:expr)*, [$($ty:expr),+], |$r:ident| $body:block) => {{
+                let copy = format!("COPY ({}) TO STDOUT (FORMAT binary)", format!($sql, org = org $(, $k = $v)*));
                 let stream = tx.copy_out(&copy).await?;
                 let mut rows = std::pin::pin!(BinaryCopyOutStream::new(stream, &[$($ty),+]));
                 while let Some($r) = rows.next().await {
@@ -475,21 +593,33 @@ impl PgStore {
             }};
         }
 
-        scan!(
-            "SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = {org}",
-            [Type::BYTEA],
-            |r| {
-                sink.opposition(digest16("opposition.phone_bidx", r.try_get::<&[u8]>(0)?)?)?;
-            }
-        );
-        scan!(
-            "SELECT sha256 FROM suppression WHERE org_id = {org}",
-            [Type::BYTEA],
-            |r| {
-                sink.suppression(sha256(r.try_get::<&[u8]>(0)?)?)?;
-            }
-        );
-        scan!(
+        let mut marks = ScanMarks {
+            data_version: version,
+            last_event_id: None,
+            events: 0,
+        };
+        // (`after` too is an integer written into the query.)
+        let after = parts.events_after.unwrap_or(i64::MAX);
+        if parts.opposition {
+            scan!(
+                "SELECT DISTINCT phone_bidx FROM opposition WHERE org_id = {org}",
+                [Type::BYTEA],
+                |r| {
+                    sink.opposition(digest16("opposition.phone_bidx", r.try_get::<&[u8]>(0)?)?)?;
+                }
+            );
+        }
+        if parts.suppression {
+            scan!(
+                "SELECT sha256 FROM suppression WHERE org_id = {org}",
+                [Type::BYTEA],
+                |r| {
+                    sink.suppression(sha256(r.try_get::<&[u8]>(0)?)?)?;
+                }
+            );
+        }
+        if parts.contacts {
+            scan!(
             "SELECT id, email_bidx, phone_bidx, audience, customer, customer_categories, collected_at,
                     informed, objection_offered, contract_active, restricted, time_zone
              FROM contacts WHERE org_id = {org} ORDER BY id",
@@ -528,41 +658,51 @@ impl PgStore {
                 sink.contact(&contact)?;
             }
         );
-        scan!(
-            "SELECT contact_id, channel, purpose, action, at, method
-             FROM consent_events WHERE org_id = {org} ORDER BY id",
-            [
-                Type::INT8,
-                Type::TEXT,
-                Type::TEXT,
-                Type::TEXT,
-                Type::INT8,
-                Type::TEXT
-            ],
-            |r| {
-                let event = event_from(
-                    r.try_get(1)?,
-                    r.try_get(2)?,
-                    r.try_get(3)?,
-                    r.try_get(4)?,
-                    r.try_get(5)?,
-                )?;
-                sink.event(r.try_get(0)?, event)?;
-            }
-        );
-        scan!(
-            "SELECT contact_id, at, outcome FROM calls WHERE org_id = {org} ORDER BY contact_id, at",
-            [Type::INT8, Type::INT8, Type::TEXT],
-            |r| {
-                sink.call(
-                    r.try_get(0)?,
-                    from_micros(r.try_get(1)?),
-                    call_outcome(r.try_get(2)?)?,
-                )?;
-            }
-        );
+        }
+        if parts.events_after.is_some() {
+            scan!(
+                "SELECT contact_id, channel, purpose, action, at, method, id
+             FROM consent_events WHERE org_id = {org} AND id > {after} ORDER BY id",
+                after = after,
+                [
+                    Type::INT8,
+                    Type::TEXT,
+                    Type::TEXT,
+                    Type::TEXT,
+                    Type::INT8,
+                    Type::TEXT,
+                    Type::INT8
+                ],
+                |r| {
+                    let event = event_from(
+                        r.try_get(1)?,
+                        r.try_get(2)?,
+                        r.try_get(3)?,
+                        r.try_get(4)?,
+                        r.try_get(5)?,
+                    )?;
+                    sink.event(r.try_get(0)?, event)?;
+                    let id: i64 = r.try_get(6)?;
+                    marks.last_event_id = Some(marks.last_event_id.map_or(id, |m| m.max(id)));
+                    marks.events += 1;
+                }
+            );
+        }
+        if parts.calls {
+            scan!(
+                "SELECT contact_id, at, outcome FROM calls WHERE org_id = {org} ORDER BY contact_id, at",
+                [Type::INT8, Type::INT8, Type::TEXT],
+                |r| {
+                    sink.call(
+                        r.try_get(0)?,
+                        from_micros(r.try_get(1)?),
+                        call_outcome(r.try_get(2)?)?,
+                    )?;
+                }
+            );
+        }
         tx.commit().await?;
-        Ok((sink, version))
+        Ok((sink, marks))
     }
 
     async fn insert_screening_run(&self, org: OrgId, run: &NewScreeningRun) -> Result<i64> {

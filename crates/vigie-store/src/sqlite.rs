@@ -702,7 +702,11 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
-            insert_list(tx, org, ("suppression", "sha256"), None, hashes, now)
+            let counts = insert_list(tx, org, ("suppression", "sha256"), None, hashes, now)?;
+            if counts.inserted > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok(counts)
         })
         .await
     }
@@ -714,7 +718,11 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> Result<ImportCounts> {
         self.bulk_write(move |tx| {
-            insert_list(tx, org, ("opposition", "phone_bidx"), None, bidx, now)
+            let counts = insert_list(tx, org, ("opposition", "phone_bidx"), None, bidx, now)?;
+            if counts.inserted > 0 {
+                bump_version(tx, org)?;
+            }
+            Ok(counts)
         })
         .await
     }

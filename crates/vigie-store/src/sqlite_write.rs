@@ -11,7 +11,6 @@ use crate::backend::ImportMsg;
 use crate::error::Result;
 use crate::model::{ImportCounts, OrgId, UpsertOutcome};
 use crate::sealing::{SealedContact, SealedEvent};
-use crate::sqlite::bump_version;
 use crate::sqlite_bulk::{BulkStatement, Param};
 use crate::vault::Digest16;
 
@@ -363,9 +362,8 @@ pub(crate) fn insert_list<K: AsRef<[u8]> + Ord>(
         counts.inserted += inserted;
         counts.unchanged += chunk.len() as u64 - inserted;
     }
-    if counts.inserted > 0 {
-        bump_version(tx, org)?;
-    }
+    // The caller bumps the data version, once for its whole transaction: one import, one
+    // version (the screening snapshot's update after an import counts on it).
     Ok(counts)
 }
 

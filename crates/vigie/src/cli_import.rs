@@ -226,6 +226,31 @@ pub async fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<Exi
                     println!("  {skipped}");
                 }
             }
+            // The screening snapshot follows the import, so that the next screening finds it
+            // current. The import is committed whatever happens here: a failure only leaves the
+            // snapshot stale, rebuilt by the next screening.
+            let cache = vigie_screen::SnapshotCache::new(store_args.data_dir.join("cache"));
+            let crypto = store.org_crypto(org.id).await?;
+            match cache.follow_import(&store, &crypto, &report).await {
+                Ok(vigie_screen::Followed::Updated(built)) => println!(
+                    "screening snapshot updated to data version {} ({:.1}s)",
+                    built.info.data_version,
+                    built.total.as_secs_f64()
+                ),
+                Ok(vigie_screen::Followed::Rebuilt { refreshed, .. }) => {
+                    if let Some(built) = refreshed.built {
+                        println!(
+                            "screening snapshot built at data version {} ({:.1}s)",
+                            built.info.data_version,
+                            built.total.as_secs_f64()
+                        );
+                    }
+                }
+                Ok(vigie_screen::Followed::Unchanged) => {}
+                Err(e) => eprintln!(
+                    "warning: the screening snapshot was not brought current ({e}); the next screening rebuilds it"
+                ),
+            }
             if let Some(rejects) = report.rejects_file {
                 println!("rejected rows and their reasons: {}", rejects.display());
             }

@@ -12,6 +12,7 @@ mod campaign_fuzz;
 mod census;
 mod errors;
 mod fixture;
+mod follow;
 mod reference;
 mod refresh;
 mod runs;
