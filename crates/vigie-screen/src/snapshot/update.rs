@@ -23,6 +23,7 @@ use std::time::Instant;
 use vigie_core::{Action, Audience, ChannelScope, Method, Purpose, Zone};
 use vigie_store::{OrgCrypto, ScanParts, Store, StoreError};
 
+use super::patch::{ListOrLedger, patch_after_import};
 use super::{
     BuildReport, Builder, CALL_LEN, CONTACT_LEN, EVENT_LEN, Expected, Freshness, HAS_EMAIL,
     HAS_PHONE, ON_OPPOSITION_LIST, Pending, RECORD_LEN, Section, SnapshotError, decode_names,
@@ -71,6 +72,16 @@ pub async fn update_after_import(
     if info.freshness(&before) != Freshness::Fresh {
         return Ok(Err(Skipped::NoUsableSnapshot));
     }
+    let list_or_ledger = match change {
+        ImportChange::Contacts => None,
+        ImportChange::Ledger { appended } => Some(ListOrLedger::Ledger { appended }),
+        ImportChange::Suppression => Some(ListOrLedger::Suppression),
+        ImportChange::Opposition => Some(ListOrLedger::Opposition),
+    };
+    if let Some(change) = list_or_ledger {
+        return patch_after_import(store, crypto, path, before, change, started).await;
+    }
+    // A contacts import: the contacts read again from the store, the tables built anew.
     let p = path.to_owned();
     let old = match tokio::task::spawn_blocking(move || Builder::read_back(&p, &before))
         .await
@@ -81,52 +92,15 @@ pub async fn update_after_import(
         Err(SnapshotError::Corrupt(..)) => return Ok(Err(Skipped::NoUsableSnapshot)),
         Err(e) => return Err(e),
     };
-    let org = crypto.org_id;
-    let (builder, marks) = match change {
-        ImportChange::Contacts => {
-            let parts = ScanParts {
-                contacts: true,
-                ..ScanParts::NONE
-            };
-            let (fresh, old) = old.lists_only();
-            let (mut fresh, marks) = store.scan_screening_parts(org, parts, fresh).await?;
-            fresh.adopt_events_and_calls(old)?;
-            (fresh, marks)
-        }
-        ImportChange::Ledger { appended } => {
-            let parts = ScanParts {
-                events_after: Some(old.last_event_id.unwrap_or(i64::MIN)),
-                ..ScanParts::NONE
-            };
-            let (mut b, marks) = store.scan_screening_parts(org, parts, old).await?;
-            if marks.events != appended {
-                return Ok(Err(Skipped::LedgerMismatch {
-                    expected: appended,
-                    read: marks.events,
-                }));
-            }
-            b.last_event_id = marks.last_event_id.or(b.last_event_id);
-            (b, marks)
-        }
-        ImportChange::Suppression => {
-            let mut old = old;
-            old.suppression.clear();
-            let parts = ScanParts {
-                suppression: true,
-                ..ScanParts::NONE
-            };
-            store.scan_screening_parts(org, parts, old).await?
-        }
-        ImportChange::Opposition => {
-            let mut old = old;
-            old.opposition_keys.clear();
-            let parts = ScanParts {
-                opposition: true,
-                ..ScanParts::NONE
-            };
-            store.scan_screening_parts(org, parts, old).await?
-        }
+    let parts = ScanParts {
+        contacts: true,
+        ..ScanParts::NONE
     };
+    let (fresh, old) = old.lists_only();
+    let (mut builder, marks) = store
+        .scan_screening_parts(crypto.org_id, parts, fresh)
+        .await?;
+    builder.adopt_events_and_calls(old)?;
     if marks.data_version != info.data_version + 1 {
         return Ok(Err(Skipped::OtherChanges {
             snapshot: info.data_version,

@@ -1,0 +1,360 @@
+//! Imports that change no contact (a ledger, suppression or opposition import) bring the
+//! snapshot current by patching its sections instead of building them again: the old file's
+//! sections are read as bytes (each checked against its checksum), the one list or the ledger's
+//! new events are read from the store, and only what they touch is rewritten:
+//! - a suppression import: the suppression table, built anew; every other section copied;
+//! - an opposition import: the opposition section, and the opposition flag of each contact
+//!   record, in the contacts section and in the identifier tables' values, in place (the
+//!   tables' keys and slots do not move);
+//! - a ledger import: the events section, each contact's old events followed by its new ones
+//!   (the ledger is append-only and a contact's events are kept in id order), and every
+//!   record's events range, in place.
+//!
+//! The result is byte for byte what a whole build gives (`tests/it/follow.rs` holds it to
+//! that): a table's slots depend only on its keys, which none of these imports changes.
+
+use std::fs::File;
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use vigie_store::{OrgCrypto, ScanParts, Store, StoreError};
+
+use super::update::Skipped;
+use super::{
+    Body, BuildReport, Builder, CONTACT_LEN, EVENT_LEN, Expected, Freshness, HAS_PHONE, IdIndex,
+    ON_OPPOSITION_LIST, RECORD_LEN, SECTIONS, Section, SnapshotError, SnapshotInfo,
+    group_by_contact, le_i64, le_u32, opposition_section, read_header, read_sections, too_large,
+    write_file,
+};
+use crate::table::{EMPTY, KeyTable};
+
+/// What an import that changed no contact changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ListOrLedger {
+    Suppression,
+    Opposition,
+    /// This many ledger events appended.
+    Ledger {
+        appended: u64,
+    },
+}
+
+/// The old file, as bytes: its header and every section in file order.
+struct Sections {
+    info: SnapshotInfo,
+    bodies: Vec<(Section, Vec<u8>)>,
+}
+
+impl Sections {
+    fn read(path: &Path, expected: &Expected) -> Result<Sections, SnapshotError> {
+        let mut file = File::open(path).map_err(|e| SnapshotError::Io(path.to_owned(), e))?;
+        let info = read_header(&mut file, path)?;
+        if info.freshness(expected) != Freshness::Fresh {
+            return Err(SnapshotError::Corrupt(
+                path.to_owned(),
+                "changed while being read back".into(),
+            ));
+        }
+        // Every section once, in file order (as a build writes it).
+        let kinds: Vec<Section> = info
+            .directory
+            .iter()
+            .map(|e| SECTIONS.iter().copied().find(|k| *k as u32 == e.kind))
+            .collect::<Option<_>>()
+            .filter(|kinds: &Vec<Section>| kinds.len() == SECTIONS.len())
+            .ok_or_else(|| {
+                SnapshotError::Corrupt(path.to_owned(), "an unknown or repeated section".into())
+            })?;
+        let bodies = read_sections(&file, path, &info, &kinds)?;
+        Ok(Sections {
+            info,
+            bodies: kinds.into_iter().zip(bodies).collect(),
+        })
+    }
+
+    fn body(&self, kind: Section) -> &[u8] {
+        &self
+            .bodies
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .expect("read_header checked every section is present")
+            .1
+    }
+
+    fn body_mut(&mut self, kind: Section) -> &mut Vec<u8> {
+        &mut self
+            .bodies
+            .iter_mut()
+            .find(|(k, _)| *k == kind)
+            .expect("read_header checked every section is present")
+            .1
+    }
+
+    /// The contacts' store ids, in order, and each contact's events range, checked: ids
+    /// increasing, ranges back to back and ending at the header's event count.
+    fn contacts(&self, path: &Path) -> Result<(Vec<i64>, Vec<(u32, u32)>), SnapshotError> {
+        let corrupt = |why: &str| SnapshotError::Corrupt(path.to_owned(), why.to_owned());
+        let contacts = self.body(Section::Contacts);
+        let n = usize::try_from(self.info.contacts).map_err(|_| corrupt("contact count"))?;
+        if contacts.len() != n.saturating_mul(CONTACT_LEN) {
+            return Err(corrupt("a section of the wrong size"));
+        }
+        let mut ids = Vec::with_capacity(n);
+        let mut ranges = Vec::with_capacity(n);
+        let mut next_event = 0u32;
+        for c in contacts.chunks_exact(CONTACT_LEN) {
+            let (start, len, id) = (le_u32(c, 0), le_u32(c, 4), le_i64(c, 32));
+            if start != next_event || ids.last().is_some_and(|last| *last >= id) {
+                return Err(corrupt("a contact is out of range or out of order"));
+            }
+            next_event = start
+                .checked_add(len)
+                .ok_or_else(|| corrupt("event range"))?;
+            ids.push(id);
+            ranges.push((start, len));
+        }
+        if u64::from(next_event) != self.info.events
+            || self.body(Section::Events).len() as u64
+                != self.info.events.saturating_mul(EVENT_LEN as u64)
+        {
+            return Err(corrupt("events that belong to no contact"));
+        }
+        Ok((ids, ranges))
+    }
+}
+
+/// Rewrites, in place, the record of every contact in the contacts section and in the two
+/// identifier tables' values (a table's value is the record of the contact its key names,
+/// found by the store id at the record's end).
+fn patch_records(
+    sections: &mut Sections,
+    path: &Path,
+    ids: &IdIndex,
+    patch: impl Fn(u32, &mut [u8]) + Sync,
+) -> Result<(), SnapshotError> {
+    sections
+        .body_mut(Section::Contacts)
+        .par_chunks_exact_mut(CONTACT_LEN)
+        .enumerate()
+        .for_each(|(i, c)| patch(i as u32, &mut c[..RECORD_LEN]));
+    let slot = KeyTable::<16, RECORD_LEN>::SLOT;
+    for table in [Section::EmailTable, Section::PhoneTable] {
+        let unknown = sections
+            .body_mut(table)
+            .par_chunks_exact_mut(slot)
+            .map(|s| {
+                let record = &mut s[16..];
+                if le_u32(record, 0) == EMPTY {
+                    return 0;
+                }
+                match ids.get(le_i64(record, 32)) {
+                    Some(i) => {
+                        patch(i, record);
+                        0
+                    }
+                    None => 1u64,
+                }
+            })
+            .sum::<u64>();
+        if unknown > 0 {
+            return Err(SnapshotError::Corrupt(
+                path.to_owned(),
+                format!("{unknown} identifier table entries name no contact"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Brings the snapshot at `path`, current at `before`, up to date after an import that changed
+/// no contact; `started` is when the update began.
+pub(super) async fn patch_after_import(
+    store: &Store,
+    crypto: &OrgCrypto,
+    path: &Path,
+    before: Expected,
+    change: ListOrLedger,
+    started: Instant,
+) -> Result<Result<BuildReport, Skipped>, SnapshotError> {
+    let p = path.to_owned();
+    let read = tokio::task::spawn_blocking(move || {
+        let sections = Sections::read(&p, &before)?;
+        let (ids, ranges) = sections.contacts(&p)?;
+        Ok::<_, SnapshotError>((sections, ids, ranges))
+    })
+    .await
+    .map_err(|e| StoreError::Other(e.to_string()))?;
+    tracing::debug!(elapsed = ?started.elapsed(), "screening snapshot read back");
+    let (mut sections, ids, ranges) = match read {
+        Ok(read) => read,
+        // Damaged, or replaced meanwhile by another process: built whole instead.
+        Err(SnapshotError::Corrupt(..)) => return Ok(Err(Skipped::NoUsableSnapshot)),
+        Err(e) => return Err(e),
+    };
+
+    // What the import changed, read from the store in one transaction with the version.
+    let mut sink = Builder::new();
+    let parts = match change {
+        ListOrLedger::Suppression => ScanParts {
+            suppression: true,
+            ..ScanParts::NONE
+        },
+        ListOrLedger::Opposition => ScanParts {
+            opposition: true,
+            ..ScanParts::NONE
+        },
+        ListOrLedger::Ledger { .. } => {
+            // The new events name their contacts by store id.
+            sink.ids = ids.clone();
+            ScanParts {
+                events_after: Some(sections.info.last_event_id.unwrap_or(i64::MIN)),
+                ..ScanParts::NONE
+            }
+        }
+    };
+    let (mut sink, marks) = store
+        .scan_screening_parts(crypto.org_id, parts, sink)
+        .await?;
+    if marks.data_version != sections.info.data_version + 1 {
+        return Ok(Err(Skipped::OtherChanges {
+            snapshot: sections.info.data_version,
+            store: marks.data_version,
+        }));
+    }
+    if let ListOrLedger::Ledger { appended } = change
+        && marks.events != appended
+    {
+        return Ok(Err(Skipped::LedgerMismatch {
+            expected: appended,
+            read: marks.events,
+        }));
+    }
+    let scan = started.elapsed();
+    tracing::debug!(elapsed = ?scan, events = marks.events, "the import's changes read from the store");
+
+    let expected = Expected::new(crypto, marks.data_version);
+    let p = path.to_owned();
+    let written = tokio::task::spawn_blocking(move || {
+        let mut info = SnapshotInfo {
+            data_version: expected.data_version,
+            built_at: jiff::Timestamp::now(),
+            ..sections.info.clone()
+        };
+        // A section built anew here, with its directory parameter.
+        let mut rebuilt: Option<(Section, Vec<u8>, u64)> = None;
+        match change {
+            ListOrLedger::Suppression => {
+                let table = KeyTable::build(std::mem::take(&mut sink.suppression));
+                info.suppression = table.len() as u64;
+                let range = table.range();
+                rebuilt = Some((Section::Suppression, table.slot_bytes().to_vec(), range));
+            }
+            ListOrLedger::Opposition => {
+                let table = KeyTable::build(std::mem::take(&mut sink.opposition_keys));
+                info.opposition = table.len() as u64;
+                // Each contact whose number is on the list, not only the first of a number.
+                let listed: Vec<bool> = sections
+                    .body(Section::Contacts)
+                    .par_chunks_exact(CONTACT_LEN)
+                    .map(|c| {
+                        c[72] & HAS_PHONE != 0
+                            && table.contains(c[56..72].try_into().expect("16 bytes"))
+                    })
+                    .collect();
+                let index = IdIndex::new(&ids);
+                patch_records(&mut sections, &p, &index, |i, record| {
+                    record[13] &= !ON_OPPOSITION_LIST;
+                    if listed[i as usize] {
+                        record[13] |= ON_OPPOSITION_LIST;
+                    }
+                })?;
+                *sections.body_mut(Section::Opposition) = opposition_section(&table);
+            }
+            ListOrLedger::Ledger { .. } => {
+                let n = ranges.len();
+                let total = info.events + sink.events.len() as u64;
+                if u32::try_from(total).is_err() {
+                    return Err(SnapshotError::Io(
+                        p.clone(),
+                        std::io::Error::other(too_large("ledger events").to_string()),
+                    ));
+                }
+                let (new_starts, new_events) = group_by_contact(n, &sink.events);
+                let old_events = sections.body(Section::Events);
+                let mut events = Vec::with_capacity(total as usize * EVENT_LEN);
+                let mut starts = Vec::with_capacity(n + 1);
+                for (i, (start, len)) in ranges.iter().enumerate() {
+                    starts.push((events.len() / EVENT_LEN) as u32);
+                    let old = *start as usize * EVENT_LEN..(*start + *len) as usize * EVENT_LEN;
+                    events.extend_from_slice(&old_events[old]);
+                    let new =
+                        new_starts[i] as usize * EVENT_LEN..new_starts[i + 1] as usize * EVENT_LEN;
+                    events.extend_from_slice(&new_events[new]);
+                }
+                starts.push((events.len() / EVENT_LEN) as u32);
+                let index = IdIndex::new(&ids);
+                patch_records(&mut sections, &p, &index, |i, record| {
+                    let (from, to) = (starts[i as usize], starts[i as usize + 1]);
+                    record[0..4].copy_from_slice(&from.to_le_bytes());
+                    record[4..8].copy_from_slice(&(to - from).to_le_bytes());
+                })?;
+                info.events = total;
+                info.last_event_id = marks.last_event_id.or(info.last_event_id);
+                *sections.body_mut(Section::Events) = events;
+            }
+        }
+
+        tracing::debug!(elapsed = ?started.elapsed(), "screening snapshot patched");
+        // Sections left as they were keep the checksum read_sections checked.
+        let touched: &[Section] = match change {
+            ListOrLedger::Suppression => &[],
+            ListOrLedger::Opposition => &[
+                Section::Contacts,
+                Section::Opposition,
+                Section::EmailTable,
+                Section::PhoneTable,
+            ],
+            ListOrLedger::Ledger { .. } => &[
+                Section::Contacts,
+                Section::Events,
+                Section::EmailTable,
+                Section::PhoneTable,
+            ],
+        };
+        let bodies: Vec<Body<'_>> = sections
+            .bodies
+            .iter()
+            .map(|(kind, bytes)| match &rebuilt {
+                Some((k, b, param)) if k == kind => Body {
+                    kind: *kind,
+                    bytes: b,
+                    param: *param,
+                    checksum: None,
+                },
+                _ => Body {
+                    kind: *kind,
+                    bytes,
+                    param: sections.info.section(*kind).param,
+                    checksum: (!touched.contains(kind))
+                        .then(|| sections.info.section(*kind).checksum),
+                },
+            })
+            .collect();
+        write_file(&p, info, &bodies).map_err(|e| SnapshotError::Io(p.clone(), e))
+    })
+    .await
+    .map_err(|e| StoreError::Other(e.to_string()))?;
+    let (info, bytes) = match written {
+        Ok(written) => written,
+        Err(SnapshotError::Corrupt(..)) => return Ok(Err(Skipped::NoUsableSnapshot)),
+        Err(e) => return Err(e),
+    };
+    Ok(Ok(BuildReport {
+        path: path.to_owned(),
+        info,
+        scan,
+        total: started.elapsed(),
+        bytes,
+    }))
+}
