@@ -482,13 +482,7 @@ impl ScreeningSink for Builder {
 
     fn event(&mut self, contact_id: i64, e: ConsentEvent) -> vigie_store::Result<()> {
         let contact = self.contact_index(contact_id, "a ledger event")?;
-        let mut packed = [0u8; EVENT_LEN];
-        packed[..8].copy_from_slice(&e.at.as_microsecond().to_le_bytes());
-        packed[8] = position(ChannelScope::ALL, e.scope);
-        packed[9] = position(Purpose::ALL, e.purpose);
-        packed[10] = position(Action::ALL, e.action);
-        packed[11] = position(Method::ALL, e.method);
-        self.events.push((contact, packed));
+        self.events.push((contact, pack_event(&e)));
         Ok(())
     }
 
@@ -503,6 +497,17 @@ impl ScreeningSink for Builder {
         self.calls.push((contact, packed.to_le_bytes()));
         Ok(())
     }
+}
+
+/// A ledger event as the events section keeps it.
+fn pack_event(e: &ConsentEvent) -> [u8; EVENT_LEN] {
+    let mut packed = [0u8; EVENT_LEN];
+    packed[..8].copy_from_slice(&e.at.as_microsecond().to_le_bytes());
+    packed[8] = position(ChannelScope::ALL, e.scope);
+    packed[9] = position(Purpose::ALL, e.purpose);
+    packed[10] = position(Action::ALL, e.action);
+    packed[11] = position(Method::ALL, e.method);
+    packed
 }
 
 /// Groups items per contact, keeping their order within a contact (a stable counting sort):

@@ -17,15 +17,19 @@ use std::fs::File;
 use std::path::Path;
 use std::time::Instant;
 
+use jiff::Timestamp;
 use rayon::prelude::*;
-use vigie_store::{OrgCrypto, ScanParts, Store, StoreError};
+use vigie_core::{CallOutcome, ConsentEvent};
+use vigie_store::{
+    Digest16, OrgCrypto, ScanParts, ScreeningContact, ScreeningSink, Store, StoreError,
+};
 
 use super::update::Skipped;
 use super::{
-    Body, BuildReport, Builder, CONTACT_LEN, EVENT_LEN, Expected, Freshness, HAS_PHONE, IdIndex,
+    Body, BuildReport, CONTACT_LEN, EVENT_LEN, Expected, Freshness, HAS_PHONE, IdIndex,
     ON_OPPOSITION_LIST, RECORD_LEN, SECTIONS, Section, SnapshotError, SnapshotInfo,
-    group_by_contact, le_i64, le_u32, opposition_section, read_header, read_sections, too_large,
-    write_file,
+    group_by_contact, le_i64, le_u32, opposition_section, pack_event, read_header, read_sections,
+    too_large, write_file,
 };
 use crate::table::{EMPTY, KeyTable};
 
@@ -167,34 +171,66 @@ fn patch_records(
     Ok(())
 }
 
-/// Brings the snapshot at `path`, current at `before`, up to date after an import that changed
-/// no contact; `started` is when the update began.
+/// What an import that changed no contact wrote, as the store reads it: one list, or the
+/// ledger's new events with their contacts' store ids.
+#[derive(Default)]
+struct Changes {
+    suppression: Vec<([u8; 32], [u8; 4])>,
+    opposition: Vec<(Digest16, [u8; 4])>,
+    events: Vec<(i64, [u8; EVENT_LEN])>,
+}
+
+impl ScreeningSink for Changes {
+    fn opposition(&mut self, phone_bidx: Digest16) -> vigie_store::Result<()> {
+        self.opposition.push((phone_bidx, [0; 4]));
+        Ok(())
+    }
+
+    fn suppression(&mut self, sha256: [u8; 32]) -> vigie_store::Result<()> {
+        self.suppression.push((sha256, [0; 4]));
+        Ok(())
+    }
+
+    fn contact(&mut self, _: &ScreeningContact<'_>) -> vigie_store::Result<()> {
+        Err(StoreError::Other("a patch reads no contact".into()))
+    }
+
+    fn event(&mut self, contact_id: i64, e: ConsentEvent) -> vigie_store::Result<()> {
+        self.events.push((contact_id, pack_event(&e)));
+        Ok(())
+    }
+
+    fn call(&mut self, _: i64, _: Timestamp, _: CallOutcome) -> vigie_store::Result<()> {
+        Err(StoreError::Other("a patch reads no call".into()))
+    }
+}
+
+/// Brings the snapshot at `path`, current as `info` says, up to date after an import that
+/// changed no contact; `started` is when the update began.
 pub(super) async fn patch_after_import(
     store: &Store,
     crypto: &OrgCrypto,
     path: &Path,
-    before: Expected,
+    info: &SnapshotInfo,
     change: ListOrLedger,
     started: Instant,
 ) -> Result<Result<BuildReport, Skipped>, SnapshotError> {
+    // The old file is read (on a blocking thread) while the store is: the two take about as
+    // long on the bench base.
+    let before = Expected::new(crypto, info.data_version);
+    let last_event_id = info.last_event_id;
     let p = path.to_owned();
     let read = tokio::task::spawn_blocking(move || {
         let sections = Sections::read(&p, &before)?;
         let (ids, ranges) = sections.contacts(&p)?;
+        if sections.info.last_event_id != last_event_id {
+            return Err(SnapshotError::Corrupt(
+                p,
+                "replaced while being read".into(),
+            ));
+        }
         Ok::<_, SnapshotError>((sections, ids, ranges))
-    })
-    .await
-    .map_err(|e| StoreError::Other(e.to_string()))?;
-    tracing::debug!(elapsed = ?started.elapsed(), "screening snapshot read back");
-    let (mut sections, ids, ranges) = match read {
-        Ok(read) => read,
-        // Damaged, or replaced meanwhile by another process: built whole instead.
-        Err(SnapshotError::Corrupt(..)) => return Ok(Err(Skipped::NoUsableSnapshot)),
-        Err(e) => return Err(e),
-    };
-
-    // What the import changed, read from the store in one transaction with the version.
-    let mut sink = Builder::new();
+    });
     let parts = match change {
         ListOrLedger::Suppression => ScanParts {
             suppression: true,
@@ -204,18 +240,21 @@ pub(super) async fn patch_after_import(
             opposition: true,
             ..ScanParts::NONE
         },
-        ListOrLedger::Ledger { .. } => {
-            // The new events name their contacts by store id.
-            sink.ids = ids.clone();
-            ScanParts {
-                events_after: Some(sections.info.last_event_id.unwrap_or(i64::MIN)),
-                ..ScanParts::NONE
-            }
-        }
+        ListOrLedger::Ledger { .. } => ScanParts {
+            events_after: Some(last_event_id.unwrap_or(i64::MIN)),
+            ..ScanParts::NONE
+        },
     };
-    let (mut sink, marks) = store
-        .scan_screening_parts(crypto.org_id, parts, sink)
-        .await?;
+    let scan = store.scan_screening_parts(crypto.org_id, parts, Changes::default());
+    let (read, scanned) = tokio::join!(read, scan);
+    let read = read.map_err(|e| StoreError::Other(e.to_string()))?;
+    let (mut sections, ids, ranges) = match read {
+        Ok(read) => read,
+        // Damaged, or replaced meanwhile by another process: built whole instead.
+        Err(SnapshotError::Corrupt(..)) => return Ok(Err(Skipped::NoUsableSnapshot)),
+        Err(e) => return Err(e),
+    };
+    let (mut changes, marks) = scanned?;
     if marks.data_version != sections.info.data_version + 1 {
         return Ok(Err(Skipped::OtherChanges {
             snapshot: sections.info.data_version,
@@ -231,27 +270,27 @@ pub(super) async fn patch_after_import(
         }));
     }
     let scan = started.elapsed();
-    tracing::debug!(elapsed = ?scan, events = marks.events, "the import's changes read from the store");
+    tracing::debug!(elapsed = ?scan, events = marks.events, "the snapshot and the import's changes read");
 
     let expected = Expected::new(crypto, marks.data_version);
     let p = path.to_owned();
     let written = tokio::task::spawn_blocking(move || {
         let mut info = SnapshotInfo {
             data_version: expected.data_version,
-            built_at: jiff::Timestamp::now(),
+            built_at: Timestamp::now(),
             ..sections.info.clone()
         };
         // A section built anew here, with its directory parameter.
         let mut rebuilt: Option<(Section, Vec<u8>, u64)> = None;
         match change {
             ListOrLedger::Suppression => {
-                let table = KeyTable::build(std::mem::take(&mut sink.suppression));
+                let table = KeyTable::build(std::mem::take(&mut changes.suppression));
                 info.suppression = table.len() as u64;
                 let range = table.range();
                 rebuilt = Some((Section::Suppression, table.slot_bytes().to_vec(), range));
             }
             ListOrLedger::Opposition => {
-                let table = KeyTable::build(std::mem::take(&mut sink.opposition_keys));
+                let table = KeyTable::build(std::mem::take(&mut changes.opposition));
                 info.opposition = table.len() as u64;
                 // Each contact whose number is on the list, not only the first of a number.
                 let listed: Vec<bool> = sections
@@ -273,14 +312,23 @@ pub(super) async fn patch_after_import(
             }
             ListOrLedger::Ledger { .. } => {
                 let n = ranges.len();
-                let total = info.events + sink.events.len() as u64;
+                let index = IdIndex::new(&ids);
+                let new: Vec<(u32, [u8; EVENT_LEN])> = changes
+                    .events
+                    .iter()
+                    .map(|(id, packed)| index.get(*id).map(|i| (i, *packed)))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| {
+                        SnapshotError::Corrupt(p.clone(), "a new event names no contact".into())
+                    })?;
+                let total = info.events + new.len() as u64;
                 if u32::try_from(total).is_err() {
                     return Err(SnapshotError::Io(
                         p.clone(),
                         std::io::Error::other(too_large("ledger events").to_string()),
                     ));
                 }
-                let (new_starts, new_events) = group_by_contact(n, &sink.events);
+                let (new_starts, new_events) = group_by_contact(n, &new);
                 let old_events = sections.body(Section::Events);
                 let mut events = Vec::with_capacity(total as usize * EVENT_LEN);
                 let mut starts = Vec::with_capacity(n + 1);
@@ -293,7 +341,6 @@ pub(super) async fn patch_after_import(
                     events.extend_from_slice(&new_events[new]);
                 }
                 starts.push((events.len() / EVENT_LEN) as u32);
-                let index = IdIndex::new(&ids);
                 patch_records(&mut sections, &p, &index, |i, record| {
                     let (from, to) = (starts[i as usize], starts[i as usize + 1]);
                     record[0..4].copy_from_slice(&from.to_le_bytes());

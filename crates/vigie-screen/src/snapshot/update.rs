@@ -79,7 +79,7 @@ pub async fn update_after_import(
         ImportChange::Opposition => Some(ListOrLedger::Opposition),
     };
     if let Some(change) = list_or_ledger {
-        return patch_after_import(store, crypto, path, before, change, started).await;
+        return patch_after_import(store, crypto, path, &info, change, started).await;
     }
     // A contacts import: the contacts read again from the store, the tables built anew.
     let p = path.to_owned();

@@ -132,6 +132,24 @@ every_import_leaves_the_snapshot_a_whole_build_would_give => |t: TestStore| asyn
         assert!(updated(&followed), "{name}: {followed:?}");
     }
 
+    // A second list holding a number the first one holds: updated in place, the number
+    // counted once.
+    let org = default_org(s).await;
+    let path = cache.path(org.id);
+    let listed = snapshot::read_info(&path).unwrap().unwrap().opposition;
+    let internal = ImportOptions {
+        list: "internal".into(),
+        ..ImportOptions::default()
+    };
+    let file = write(dir.path(), "internal.csv", "phone\n06 98 76 54 32\n");
+    let report = import_file(s, &org, ImportKind::Opposition, &file, &internal)
+        .await
+        .unwrap();
+    assert_eq!(report.counts.inserted, 1, "{report:?}");
+    let followed = follow_and_compare(s, &cache, dir.path(), &report).await;
+    assert!(updated(&followed), "{followed:?}");
+    assert_eq!(snapshot::read_info(&path).unwrap().unwrap().opposition, listed);
+
     // The same file again changes nothing: nothing to do, and the snapshot is still current.
     let report = import(s, ImportKind::Consents, &dir.path().join("more-consents.csv")).await;
     assert!(matches!(
