@@ -44,6 +44,9 @@ pub(super) enum ListOrLedger {
     },
 }
 
+/// A contact's events in the events section: start and count.
+type EventRange = (u32, u32);
+
 /// The old file, as bytes: its header and every section in file order.
 struct Sections {
     info: SnapshotInfo,
@@ -97,7 +100,7 @@ impl Sections {
 
     /// The contacts' store ids, in order, and each contact's events range, checked: ids
     /// increasing, ranges back to back and ending at the header's event count.
-    fn contacts(&self, path: &Path) -> Result<(Vec<i64>, Vec<(u32, u32)>), SnapshotError> {
+    fn contacts(&self, path: &Path) -> Result<(Vec<i64>, Vec<EventRange>), SnapshotError> {
         let corrupt = |why: &str| SnapshotError::Corrupt(path.to_owned(), why.to_owned());
         let contacts = self.body(Section::Contacts);
         let n = usize::try_from(self.info.contacts).map_err(|_| corrupt("contact count"))?;
