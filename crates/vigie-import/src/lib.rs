@@ -32,6 +32,7 @@ use vigie_core::Region;
 use vigie_core::spreadsheet::formula_safe;
 use vigie_store::{
     ImportCounts, ImportMsg, NewImportRun, OrgCrypto, Organization, Store, StoreError,
+    WrittenEvents,
 };
 
 pub use reason::Reason;
@@ -182,6 +183,10 @@ pub struct ImportReport {
     /// The first rows skipped (up to 50) because they name people erased by retention with no
     /// sign of life since (`counts.left_erased` counts them all; the rejects file lists them).
     pub skipped: Vec<RowError>,
+    /// A ledger import's events with their contacts' ids, in the order of their ids, when the
+    /// store wrote every one it resolved ([`vigie_store::LedgerImport::written`]): handed to the
+    /// screening snapshot's upkeep. Whoever keeps the report longer drops them.
+    pub written_events: Option<Arc<WrittenEvents>>,
 }
 
 /// Rows per batch sent to the store, parsed in parallel.
@@ -284,16 +289,19 @@ async fn import_file_uncounted(
                 },
             );
             let (written, read) =
-                tokio::join!(store.import_events(org.id, rx, opts.skip_invalid), reader);
+                tokio::join!(store.import_ledger(org.id, rx, opts.skip_invalid), reader);
             let (rows_read, mut errors) = read?;
+            let mut events = None;
             let written = match written {
-                Ok((counts, unknown)) => {
+                Ok(ledger) => {
                     errors.extend(
-                        unknown
+                        ledger
+                            .unknown
                             .into_iter()
                             .map(|(line, r)| unknown_contact(line, &r, org)),
                     );
-                    Ok(counts)
+                    events = ledger.written.map(Arc::new);
+                    Ok(ledger.counts)
                 }
                 Err(StoreError::UnknownContacts(unknown)) => {
                     errors.extend(
@@ -306,10 +314,9 @@ async fn import_file_uncounted(
                 Err(e) => Err(e),
             };
             errors.sort_by_key(|e| e.line);
-            (
-                finish(kind, &file, rows_read, written, &errors, opts)?,
-                errors,
-            )
+            let mut report = finish(kind, &file, rows_read, written, &errors, opts)?;
+            report.written_events = events;
+            (report, errors)
         }
         ImportKind::Calls => {
             let (region, f) = (opts.region, file.clone());
@@ -498,6 +505,7 @@ fn finish(
         rejects_file: None,
         rejects: Vec::new(),
         skipped: Vec::new(),
+        written_events: None,
     })
 }
 

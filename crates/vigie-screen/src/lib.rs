@@ -164,6 +164,7 @@ impl SnapshotCache {
             ImportKind::Contacts => snapshot::ImportChange::Contacts,
             ImportKind::Consents => snapshot::ImportChange::Ledger {
                 appended: c.inserted,
+                written: report.written_events.clone(),
             },
             ImportKind::Suppression => snapshot::ImportChange::Suppression,
             ImportKind::Opposition => snapshot::ImportChange::Opposition,

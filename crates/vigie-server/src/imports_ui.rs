@@ -362,7 +362,11 @@ async fn run(state: AppState, caller: Caller, job: Arc<Job>, choice: Choice, upl
     }
     job.bytes.store(job.total_bytes, Ordering::Relaxed);
     let phase = match result {
-        Ok(report) => Phase::Done { report },
+        Ok(mut report) => {
+            // The page keeps the report: not the ledger's events handed to the snapshot.
+            report.written_events = None;
+            Phase::Done { report }
+        }
         Err(ImportError::Invalid { count, errors, .. }) => Phase::Refused { count, errors },
         Err(ImportError::Store(vigie_store::StoreError::ImportAborted)) => Phase::Interrupted,
         Err(e) => {

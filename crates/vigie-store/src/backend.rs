@@ -2,6 +2,7 @@
 //! touches keys or clear data lives above, in [`crate::Store`], once for both stores.
 
 use tokio::sync::mpsc::Receiver;
+use vigie_core::ConsentEvent;
 
 use crate::error::Result;
 use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome};
@@ -50,6 +51,27 @@ pub fn identifier_filters(q: &RowQuery, e: &str, p: &str) -> (String, String) {
 
 /// Rows an events import could not attach: (line, contact_ref).
 pub type UnknownRefs = Vec<(u64, String)>;
+
+/// What a ledger import wrote.
+#[derive(Debug, Default)]
+pub struct LedgerImport {
+    pub counts: ImportCounts,
+    /// The references no contact has (only with `skip_unknown`).
+    pub unknown: UnknownRefs,
+    /// When the store wrote every event it resolved (none was in the ledger already, none
+    /// repeated in the file): those events. The screening snapshot's upkeep takes them instead
+    /// of reading them back. `None` otherwise: which ones were new, only the ledger knows.
+    pub written: Option<WrittenEvents>,
+}
+
+/// The events a ledger import wrote, all of them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WrittenEvents {
+    /// Each event with its contact's id, in the order of their ids.
+    pub events: Vec<(i64, ConsentEvent)>,
+    /// The id of the last one (`None` when there is none).
+    pub last_id: Option<i64>,
+}
 
 #[allow(async_fn_in_trait)]
 pub trait Backend {
@@ -104,7 +126,7 @@ pub trait Backend {
         rx: Receiver<ImportMsg<SealedEvent>>,
         skip_unknown: bool,
         now: i64,
-    ) -> Result<(ImportCounts, UnknownRefs)>;
+    ) -> Result<LedgerImport>;
     async fn import_suppression(
         &self,
         org: OrgId,

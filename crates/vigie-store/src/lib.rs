@@ -74,7 +74,7 @@ pub use accounts::{
 pub use answers::{Answer, AnswerKind, AnswerState, ClaimedAnswer};
 pub use audit::{AuditEntry, AuditEvent, AuditFault, AuditReport};
 pub use audit_anchor::{AnchoredHead, AuditCheckpoint};
-pub use backend::{ImportMsg, UnknownRefs};
+pub use backend::{ImportMsg, LedgerImport, UnknownRefs, WrittenEvents};
 pub use calls::{CallTo, LoggedCall, NewCall};
 pub use coverage::{CoverageCell, CoverageReport, CoverageSelection};
 pub use dsar::{
@@ -635,6 +635,18 @@ impl Store {
         rx: Receiver<ImportMsg<SealedEvent>>,
         skip_unknown: bool,
     ) -> Result<(ImportCounts, UnknownRefs)> {
+        let ledger = self.import_ledger(org, rx, skip_unknown).await?;
+        Ok((ledger.counts, ledger.unknown))
+    }
+
+    /// [`Store::import_events`], with the events written when the store knows them (see
+    /// [`LedgerImport::written`]).
+    pub async fn import_ledger(
+        &self,
+        org: OrgId,
+        rx: Receiver<ImportMsg<SealedEvent>>,
+        skip_unknown: bool,
+    ) -> Result<LedgerImport> {
         on_backend!(self.import_events(org, rx, skip_unknown, now_micros()))
     }
 

@@ -30,7 +30,7 @@ use tokio::sync::mpsc::Receiver;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
-use crate::backend::{ImportMsg, UnknownRefs};
+use crate::backend::{ImportMsg, LedgerImport, UnknownRefs, WrittenEvents};
 use crate::error::{Result, StoreError};
 use crate::model::{ImportCounts, OrgId};
 use crate::postgres::{PgStore, bump_version, upsert_contacts_batch};
@@ -279,7 +279,7 @@ impl PgStore {
         mut rx: Receiver<ImportMsg<SealedEvent>>,
         skip_unknown: bool,
         now: i64,
-    ) -> Result<(ImportCounts, UnknownRefs)> {
+    ) -> Result<LedgerImport> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // One ledger import of an organization at a time: the first-load test below must still
@@ -320,6 +320,9 @@ impl PgStore {
         let mut counts = ImportCounts::default();
         let mut unknown = UnknownRefs::new();
         let mut resolved = 0u64;
+        // A first load's events, in the order of the copy, which is their ids' (a later load
+        // inserts from a staging table, skipping the events already in the ledger).
+        let mut written = first_load.then(WrittenEvents::default);
         // Whether batches are still read as ranges of the reference index (see contact_ids).
         let mut ranges = true;
         loop {
@@ -343,6 +346,9 @@ impl PgStore {
                     continue;
                 }
                 write_event(writer.as_mut(), id, e, stamps).await?;
+                if let Some(w) = written.as_mut() {
+                    w.events.push((*id, e.event));
+                }
             }
             resolved += writer.finish().await?;
             if !skip_unknown && !unknown.is_empty() {
@@ -359,8 +365,22 @@ impl PgStore {
         if counts.inserted > 0 {
             bump_version(&tx, org).await?;
         }
+        if let Some(w) = written.as_mut() {
+            // The primary key (org_id, id) answers from its last entry.
+            w.last_id = tx
+                .query_one(
+                    "SELECT max(id) FROM consent_events WHERE org_id = $1",
+                    &[&org],
+                )
+                .await?
+                .get(0);
+        }
         tx.commit().await?;
-        Ok((counts, unknown))
+        Ok(LedgerImport {
+            counts,
+            unknown,
+            written,
+        })
     }
 
     /// A suppression list load: the hashes (sorted, without duplicates) copied into a staging

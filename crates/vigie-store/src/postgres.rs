@@ -9,7 +9,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio::sync::mpsc::Receiver;
 use tokio_postgres::{NoTls, Row};
 
-use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs, identifier_filters};
+use crate::backend::{Backend, ImportMsg, LedgerImport, RowQuery, identifier_filters};
 use crate::error::{Result, StoreError};
 use crate::migrations::POSTGRES;
 use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome, from_micros};
@@ -620,7 +620,7 @@ impl Backend for PgStore {
         rx: Receiver<ImportMsg<SealedEvent>>,
         skip_unknown: bool,
         now: i64,
-    ) -> Result<(ImportCounts, UnknownRefs)> {
+    ) -> Result<LedgerImport> {
         self.copy_events(org, rx, skip_unknown, now).await
     }
 

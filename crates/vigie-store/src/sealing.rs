@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use vigie_core::{Audience, ContactRef, Email, PhoneE164, Zone};
+use vigie_core::{Audience, ConsentEvent, ContactRef, Email, PhoneE164, Zone};
 
 use crate::model::{ContactData, NewConsentEvent, OrgId, from_micros, to_micros};
 use crate::vault::{ChainKey, DataKey, Digest16, IndexKey, SecretKey, Vault, VaultError};
@@ -100,6 +100,8 @@ pub struct SealedEvent {
     /// IP and user agent, sealed with the contact's data key.
     pub proof: Option<Vec<u8>>,
     pub content_digest: Digest16,
+    /// The event itself, as decisions read it (the fields above are its stored form).
+    pub event: ConsentEvent,
 }
 
 /// An event row as read back.
@@ -453,6 +455,7 @@ impl OrgCrypto {
             source: e.source.clone(),
             proof,
             content_digest,
+            event: e.event,
         }
     }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::mpsc::Receiver;
 
-use crate::backend::{Backend, ImportMsg, RowQuery, UnknownRefs};
+use crate::backend::{Backend, ImportMsg, LedgerImport, RowQuery, UnknownRefs, WrittenEvents};
 use crate::error::{Result, StoreError};
 use crate::migrations::{Migration, SQLITE};
 use crate::model::{ImportCounts, OrgId, Organization, UpsertOutcome, from_micros};
@@ -632,10 +632,12 @@ impl Backend for SqliteStore {
         mut rx: Receiver<ImportMsg<SealedEvent>>,
         skip_unknown: bool,
         now: i64,
-    ) -> Result<(ImportCounts, UnknownRefs)> {
+    ) -> Result<LedgerImport> {
         self.bulk_write(move |tx| {
             let mut counts = ImportCounts::default();
             let mut unknown = UnknownRefs::new();
+            // Every resolved event so far inserted, in rowid order (see LedgerImport::written).
+            let mut written = Some(WrittenEvents::default());
             let mut resolver = RefResolver::new(tx, org)?;
             let mut full = BulkStatement::prepare(tx, &insert_events_sql(CHUNK))?;
             let drop_later = dropper();
@@ -675,6 +677,16 @@ impl Backend for SqliteStore {
                                 insert_events_chunked(tx, &mut full, org, now, &resolved)?;
                             counts.inserted += inserted;
                             counts.unchanged += resolved.len() as u64 - inserted;
+                            if inserted != resolved.len() as u64 {
+                                written = None;
+                            } else if let Some(w) = written.as_mut() {
+                                w.events
+                                    .extend(resolved.iter().map(|(id, e)| (*id, e.event)));
+                                if inserted > 0 {
+                                    // Rowids grow with each insert: the last is the greatest.
+                                    w.last_id = Some(tx.last_insert_rowid());
+                                }
+                            }
                         }
                         drop(resolved);
                         let _ = drop_later.send(rows);
@@ -690,7 +702,11 @@ impl Backend for SqliteStore {
             if counts.inserted > 0 {
                 bump_version(tx, org)?;
             }
-            Ok((counts, unknown))
+            Ok(LedgerImport {
+                counts,
+                unknown,
+                written,
+            })
         })
         .await
     }

@@ -15,6 +15,7 @@
 
 use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use jiff::Timestamp;
@@ -22,6 +23,7 @@ use rayon::prelude::*;
 use vigie_core::{CallOutcome, ConsentEvent};
 use vigie_store::{
     Digest16, OrgCrypto, ScanParts, ScreeningContact, ScreeningSink, Store, StoreError,
+    WrittenEvents,
 };
 
 use super::update::Skipped;
@@ -34,13 +36,15 @@ use super::{
 use crate::table::{EMPTY, KeyTable};
 
 /// What an import that changed no contact changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum ListOrLedger {
     Suppression,
     Opposition,
-    /// This many ledger events appended.
+    /// This many ledger events appended, with the events themselves when the import handed
+    /// them over (see `ImportChange::Ledger`).
     Ledger {
         appended: u64,
+        written: Option<Arc<WrittenEvents>>,
     },
 }
 
@@ -181,6 +185,8 @@ struct Changes {
     suppression: Vec<([u8; 32], [u8; 4])>,
     opposition: Vec<(Digest16, [u8; 4])>,
     events: Vec<(i64, [u8; EVENT_LEN])>,
+    /// The id of the last new event.
+    last_event_id: Option<i64>,
 }
 
 impl ScreeningSink for Changes {
@@ -234,7 +240,7 @@ pub(super) async fn patch_after_import(
         }
         Ok::<_, SnapshotError>((sections, ids, ranges))
     });
-    let parts = match change {
+    let parts = match &change {
         ListOrLedger::Suppression => ScanParts {
             suppression: true,
             ..ScanParts::NONE
@@ -243,7 +249,11 @@ pub(super) async fn patch_after_import(
             opposition: true,
             ..ScanParts::NONE
         },
-        ListOrLedger::Ledger { .. } => ScanParts {
+        // Handed over by the import: only the data version is read.
+        ListOrLedger::Ledger {
+            written: Some(_), ..
+        } => ScanParts::NONE,
+        ListOrLedger::Ledger { written: None, .. } => ScanParts {
             events_after: Some(last_event_id.unwrap_or(i64::MIN)),
             ..ScanParts::NONE
         },
@@ -264,13 +274,26 @@ pub(super) async fn patch_after_import(
             store: marks.data_version,
         }));
     }
-    if let ListOrLedger::Ledger { appended } = change
-        && marks.events != appended
-    {
-        return Ok(Err(Skipped::LedgerMismatch {
-            expected: appended,
-            read: marks.events,
-        }));
+    if let ListOrLedger::Ledger { appended, written } = &change {
+        let read = match written {
+            Some(written) => {
+                changes.events = (written.events.iter())
+                    .map(|(id, e)| (*id, pack_event(e)))
+                    .collect();
+                changes.last_event_id = written.last_id;
+                written.events.len() as u64
+            }
+            None => {
+                changes.last_event_id = marks.last_event_id;
+                marks.events
+            }
+        };
+        if read != *appended {
+            return Ok(Err(Skipped::LedgerMismatch {
+                expected: *appended,
+                read,
+            }));
+        }
     }
     let scan = started.elapsed();
     tracing::debug!(elapsed = ?scan, events = marks.events, "the snapshot and the import's changes read");
@@ -350,7 +373,7 @@ pub(super) async fn patch_after_import(
                     record[4..8].copy_from_slice(&(to - from).to_le_bytes());
                 })?;
                 info.events = total;
-                info.last_event_id = marks.last_event_id.or(info.last_event_id);
+                info.last_event_id = changes.last_event_id.or(info.last_event_id);
                 *sections.body_mut(Section::Events) = events;
             }
         }

@@ -18,10 +18,11 @@
 
 use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use vigie_core::{Action, Audience, ChannelScope, Method, Purpose, Zone};
-use vigie_store::{OrgCrypto, ScanParts, Store, StoreError};
+use vigie_store::{OrgCrypto, ScanParts, Store, StoreError, WrittenEvents};
 
 use super::patch::{ListOrLedger, patch_after_import};
 use super::{
@@ -32,12 +33,17 @@ use super::{
 use crate::table::{EMPTY, KeyTable};
 
 /// What one import changed in the base, for the snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportChange {
     /// Contacts inserted or updated.
     Contacts,
-    /// This many ledger events appended.
-    Ledger { appended: u64 },
+    /// This many ledger events appended; `written`, the events themselves with their contacts'
+    /// ids in the order of their ids, when the import knows them (else they are read from the
+    /// store).
+    Ledger {
+        appended: u64,
+        written: Option<Arc<WrittenEvents>>,
+    },
     /// The suppression list.
     Suppression,
     /// An opposition list.
@@ -74,7 +80,9 @@ pub async fn update_after_import(
     }
     let list_or_ledger = match change {
         ImportChange::Contacts => None,
-        ImportChange::Ledger { appended } => Some(ListOrLedger::Ledger { appended }),
+        ImportChange::Ledger { appended, written } => {
+            Some(ListOrLedger::Ledger { appended, written })
+        }
         ImportChange::Suppression => Some(ListOrLedger::Suppression),
         ImportChange::Opposition => Some(ListOrLedger::Opposition),
     };
