@@ -344,21 +344,45 @@ pub async fn build(
     let scan = started.elapsed();
     tracing::debug!(elapsed = ?scan, "screening snapshot: the store read");
     let expected = Expected::new(crypto, marks.data_version);
-    let path_buf = path.to_owned();
-    let (info, bytes) = tokio::task::spawn_blocking(move || builder.write(&path_buf, &expected))
-        .await
-        .map_err(|e| SnapshotError::Io(path.to_owned(), io::Error::other(e)))?
-        .map_err(|e| SnapshotError::Io(path.to_owned(), e))?;
-    Ok(BuildReport {
-        path: path.to_owned(),
-        info,
-        scan,
-        total: started.elapsed(),
-        bytes,
-    })
+    builder.write_blocking(path, expected, started, scan).await
+}
+
+impl BuildReport {
+    /// The report of a file written at `path`, `started` being when its build or update began.
+    pub(super) fn of(
+        path: &Path,
+        (info, bytes): (SnapshotInfo, u64),
+        started: Instant,
+        scan: Duration,
+    ) -> BuildReport {
+        BuildReport {
+            path: path.to_owned(),
+            info,
+            scan,
+            total: started.elapsed(),
+            bytes,
+        }
+    }
 }
 
 impl Builder {
+    /// [`Builder::write`] on a blocking thread, for the organization's data version
+    /// `expected` names.
+    pub(super) async fn write_blocking(
+        self,
+        path: &Path,
+        expected: Expected,
+        started: Instant,
+        scan: Duration,
+    ) -> Result<BuildReport, SnapshotError> {
+        let path_buf = path.to_owned();
+        let written = tokio::task::spawn_blocking(move || self.write(&path_buf, &expected))
+            .await
+            .map_err(|e| SnapshotError::Io(path.to_owned(), io::Error::other(e)))?
+            .map_err(|e| SnapshotError::Io(path.to_owned(), e))?;
+        Ok(BuildReport::of(path, written, started, scan))
+    }
+
     /// Groups the events per contact, builds the tables and writes the file.
     pub(super) fn write(
         mut self,

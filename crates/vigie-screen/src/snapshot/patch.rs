@@ -418,16 +418,9 @@ pub(super) async fn patch_after_import(
     })
     .await
     .map_err(|e| StoreError::Other(e.to_string()))?;
-    let (info, bytes) = match written {
-        Ok(written) => written,
-        Err(SnapshotError::Corrupt(..)) => return Ok(Err(Skipped::NoUsableSnapshot)),
-        Err(e) => return Err(e),
-    };
-    Ok(Ok(BuildReport {
-        path: path.to_owned(),
-        info,
-        scan,
-        total: started.elapsed(),
-        bytes,
-    }))
+    match written {
+        Ok(written) => Ok(Ok(BuildReport::of(path, written, started, scan))),
+        Err(SnapshotError::Corrupt(..)) => Ok(Err(Skipped::NoUsableSnapshot)),
+        Err(e) => Err(e),
+    }
 }

@@ -117,18 +117,9 @@ pub async fn update_after_import(
     }
     let scan = started.elapsed();
     let expected = Expected::new(crypto, marks.data_version);
-    let path_buf = path.to_owned();
-    let (info, bytes) = tokio::task::spawn_blocking(move || builder.write(&path_buf, &expected))
-        .await
-        .map_err(|e| StoreError::Other(e.to_string()))?
-        .map_err(|e| SnapshotError::Io(path.to_owned(), e))?;
-    Ok(Ok(BuildReport {
-        path: path.to_owned(),
-        info,
-        scan,
-        total: started.elapsed(),
-        bytes,
-    }))
+    Ok(Ok(builder
+        .write_blocking(path, expected, started, scan)
+        .await?))
 }
 
 impl Builder {
