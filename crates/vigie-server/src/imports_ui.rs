@@ -8,7 +8,7 @@
 //! [`vigie_import::import_file`], as `vigie import` does, and recorded with
 //! [`vigie_import::run_record`]. Jobs live in memory for a day, with their rejects file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -92,16 +92,35 @@ fn kind_named(name: &str) -> Option<ImportKind> {
 /// The import jobs of a server.
 pub(crate) struct ImportJobs {
     jobs: Mutex<HashMap<String, Arc<Job>>>,
+    /// Jobs whose upload is being received, not yet in `jobs`: their files are in use too.
+    uploading: Mutex<HashSet<String>>,
     pub(crate) limit: usize,
     /// This server as the holder of its running imports in the store (see
     /// `vigie_store::Store::tend_import_runs`).
     pub(crate) holder: String,
 }
 
+/// An upload being received (see [`ImportJobs::receiving`]).
+pub(crate) struct Receiving<'a> {
+    jobs: &'a ImportJobs,
+    id: String,
+}
+
+impl Drop for Receiving<'_> {
+    fn drop(&mut self) {
+        self.jobs
+            .uploading
+            .lock()
+            .expect("uploads")
+            .remove(&self.id);
+    }
+}
+
 impl ImportJobs {
     pub(crate) fn new(limit: usize) -> ImportJobs {
         ImportJobs {
             jobs: Mutex::default(),
+            uploading: Mutex::default(),
             limit,
             holder: vigie_store::import_holder_id(),
         }
@@ -131,7 +150,22 @@ impl ImportJobs {
 
     /// Whether `id` is a job of this server (its files are in use or kept for the page).
     pub(crate) fn knows(&self, id: &str) -> bool {
-        self.jobs.lock().expect("import jobs").contains_key(id)
+        self.uploading.lock().expect("uploads").contains(id)
+            || self.jobs.lock().expect("import jobs").contains_key(id)
+    }
+
+    /// Marks job `id`'s upload as being received until the guard is dropped, so that the sweep
+    /// of leftover import files (`job_lifecycle`) never takes its file for one: the file is
+    /// written before the job is registered.
+    pub(crate) fn receiving(&self, id: &str) -> Receiving<'_> {
+        self.uploading
+            .lock()
+            .expect("uploads")
+            .insert(id.to_owned());
+        Receiving {
+            jobs: self,
+            id: id.to_owned(),
+        }
     }
 
     fn job(&self, org: OrgId, id: &str) -> Option<Arc<Job>> {
@@ -512,6 +546,8 @@ async fn upload(
         return render_list(&state, &ui, Some(ui.t(W::ImportNoFile).to_owned())).await;
     };
     let (id, dir) = upload_slot(&state).await.map_err(|e| ui.error(e))?;
+    // Known from before its file exists until the job is registered below.
+    let _receiving = state.imports().receiving(&id);
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<(TempFile, u64, Option<String>)> = None;
     loop {

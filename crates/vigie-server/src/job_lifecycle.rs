@@ -278,4 +278,16 @@ mod tests {
             "screening files are not the imports' to sweep"
         );
     }
+
+    #[tokio::test]
+    async fn an_upload_being_received_is_not_swept() {
+        let (_t, state, _org) = server().await;
+        // Its file is written before its job is registered: the sweep may come in between.
+        let receiving = state.imports().receiving("arriving");
+        let files = touch_files(&state, "arriving");
+        assert_eq!(sweep_import_files(&state).await.unwrap(), 0);
+        assert!(files.iter().all(|f| f.exists()));
+        drop(receiving);
+        assert_eq!(sweep_import_files(&state).await.unwrap(), 2);
+    }
 }
