@@ -112,6 +112,10 @@ both_stores! {
         let org = app.store.require_org(DEFAULT_ORG).await.unwrap();
         let c = app.store.contact(org.id, &vigie_core::ContactRef::parse("C-I1").unwrap()).await.unwrap().unwrap();
         assert_eq!(c.data.first_name.as_deref(), Some("Hélène"));
+        // The screening snapshot followed the import: the next screening builds nothing.
+        let cache = vigie_screen::SnapshotCache::new(app.jobs_dir.parent().unwrap().join("cache"));
+        let crypto = app.store.org_crypto(org.id).await.unwrap();
+        assert_eq!(cache.freshness(&app.store, &crypto).await.unwrap(), vigie_screen::Freshness::Fresh);
         let list = get(&app, &m.0, "/imports").await;
         assert!(list.text.contains("export clients.csv") && list.text.contains("Importé") && list.text.contains("user:m@example.org"), "{}", list.text);
         let runs = app.store.import_runs(org.id, 5).await.unwrap();
