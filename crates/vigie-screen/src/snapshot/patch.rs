@@ -13,7 +13,6 @@
 //! The result is byte for byte what a whole build gives (`tests/it/follow.rs` holds it to
 //! that): a table's slots depend only on its keys, which none of these imports changes.
 
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,10 +27,9 @@ use vigie_store::{
 
 use super::update::Skipped;
 use super::{
-    Body, BuildReport, CONTACT_LEN, EVENT_LEN, Expected, Freshness, HAS_PHONE, IdIndex,
-    ON_OPPOSITION_LIST, RECORD_LEN, SECTIONS, Section, SnapshotError, SnapshotInfo,
-    group_by_contact, le_i64, le_u32, opposition_section, pack_event, read_header, read_sections,
-    too_large, write_file,
+    Body, BuildReport, CONTACT_LEN, EVENT_LEN, Expected, HAS_PHONE, IdIndex, ON_OPPOSITION_LIST,
+    RECORD_LEN, Section, Sections, SnapshotError, SnapshotInfo, group_by_contact, le_i64, le_u32,
+    opposition_section, pack_event, too_large, write_file,
 };
 use crate::table::{EMPTY, KeyTable};
 
@@ -46,93 +44,6 @@ pub(super) enum ListOrLedger {
         appended: u64,
         written: Option<Arc<WrittenEvents>>,
     },
-}
-
-/// A contact's events in the events section: start and count.
-type EventRange = (u32, u32);
-
-/// The old file, as bytes: its header and every section in file order.
-struct Sections {
-    info: SnapshotInfo,
-    bodies: Vec<(Section, Vec<u8>)>,
-}
-
-impl Sections {
-    fn read(path: &Path, expected: &Expected) -> Result<Sections, SnapshotError> {
-        let mut file = File::open(path).map_err(|e| SnapshotError::Io(path.to_owned(), e))?;
-        let info = read_header(&mut file, path)?;
-        if info.freshness(expected) != Freshness::Fresh {
-            return Err(SnapshotError::Corrupt(
-                path.to_owned(),
-                "changed while being read back".into(),
-            ));
-        }
-        // Every section once, in file order (as a build writes it).
-        let kinds: Vec<Section> = info
-            .directory
-            .iter()
-            .map(|e| SECTIONS.iter().copied().find(|k| *k as u32 == e.kind))
-            .collect::<Option<_>>()
-            .filter(|kinds: &Vec<Section>| kinds.len() == SECTIONS.len())
-            .ok_or_else(|| {
-                SnapshotError::Corrupt(path.to_owned(), "an unknown or repeated section".into())
-            })?;
-        let bodies = read_sections(&file, path, &info, &kinds)?;
-        Ok(Sections {
-            info,
-            bodies: kinds.into_iter().zip(bodies).collect(),
-        })
-    }
-
-    fn body(&self, kind: Section) -> &[u8] {
-        &self
-            .bodies
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .expect("read_header checked every section is present")
-            .1
-    }
-
-    fn body_mut(&mut self, kind: Section) -> &mut Vec<u8> {
-        &mut self
-            .bodies
-            .iter_mut()
-            .find(|(k, _)| *k == kind)
-            .expect("read_header checked every section is present")
-            .1
-    }
-
-    /// The contacts' store ids, in order, and each contact's events range, checked: ids
-    /// increasing, ranges back to back and ending at the header's event count.
-    fn contacts(&self, path: &Path) -> Result<(Vec<i64>, Vec<EventRange>), SnapshotError> {
-        let corrupt = |why: &str| SnapshotError::Corrupt(path.to_owned(), why.to_owned());
-        let contacts = self.body(Section::Contacts);
-        let n = usize::try_from(self.info.contacts).map_err(|_| corrupt("contact count"))?;
-        if contacts.len() != n.saturating_mul(CONTACT_LEN) {
-            return Err(corrupt("a section of the wrong size"));
-        }
-        let mut ids = Vec::with_capacity(n);
-        let mut ranges = Vec::with_capacity(n);
-        let mut next_event = 0u32;
-        for c in contacts.chunks_exact(CONTACT_LEN) {
-            let (start, len, id) = (le_u32(c, 0), le_u32(c, 4), le_i64(c, 32));
-            if start != next_event || ids.last().is_some_and(|last| *last >= id) {
-                return Err(corrupt("a contact is out of range or out of order"));
-            }
-            next_event = start
-                .checked_add(len)
-                .ok_or_else(|| corrupt("event range"))?;
-            ids.push(id);
-            ranges.push((start, len));
-        }
-        if u64::from(next_event) != self.info.events
-            || self.body(Section::Events).len() as u64
-                != self.info.events.saturating_mul(EVENT_LEN as u64)
-        {
-            return Err(corrupt("events that belong to no contact"));
-        }
-        Ok((ids, ranges))
-    }
 }
 
 /// Rewrites, in place, the record of every contact in the contacts section and in the two

@@ -178,6 +178,12 @@ every_import_leaves_the_snapshot_a_whole_build_would_give => |t: TestStore| asyn
         follow_and_compare(s, &cache, dir.path(), &report).await,
         Followed::Rebuilt { skipped: None, .. }
     ));
+    // A contacts import after it keeps the calls and the events of the file it updates.
+    let changed = CHANGED_CONTACTS.replace("follow.five@", "follow.five.new@");
+    let report = import(s, ImportKind::Contacts, &write(dir.path(), "after-calls.csv", &changed)).await;
+    assert_eq!(report.counts.updated, 1, "{report:?}");
+    let followed = follow_and_compare(s, &cache, dir.path(), &report).await;
+    assert!(updated(&followed), "{followed:?}");
 
     // An erasure is no import: the snapshot is stale after it, and the next import, which
     // cannot tell what the erasure changed, builds it whole rather than update it.
